@@ -1,0 +1,143 @@
+package io.dualhub.chaos.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One real {@code nats-server -js} process with its own store directory and fixed ports, so it can be killed
+ * and restarted on the same data, paused, or partitioned. Ready means its monitor answers {@code /healthz}.
+ */
+public final class NatsServerNode {
+    private final String name;
+    private final int clientPort;
+    private final int monitorPort;
+    private final int clusterPort;
+    private final List<Integer> routePorts;
+    private final Path storeDir;
+    private final Path workDir;
+    private OsProcess process;
+
+    NatsServerNode(String name, Path workDir, int clusterPort, List<Integer> routePorts) {
+        this.name = name;
+        this.workDir = workDir;
+        this.storeDir = workDir.resolve("store");
+        this.clientPort = FreePorts.next();
+        this.monitorPort = FreePorts.next();
+        this.clusterPort = clusterPort;
+        this.routePorts = List.copyOf(routePorts);
+    }
+
+    /** The nats-server binary: {@code $NATS_SERVER}, else the one on the PATH, else Debian's. */
+    public static String binary() {
+        String env = System.getenv("NATS_SERVER");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "nats-server"))) {
+                return Path.of(dir, "nats-server").toString();
+            }
+        }
+        if (Files.isExecutable(Path.of("/usr/sbin/nats-server"))) {
+            return "/usr/sbin/nats-server";
+        }
+        throw new IllegalStateException("nats-server not found: install it (Debian: apt-get install -y nats-server)"
+                + " or set NATS_SERVER to its path");
+    }
+
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(storeDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        process = OsProcess.start("nats-server " + name, command(), workDir.resolve("nats-server.log"));
+        awaitReady();
+    }
+
+    private List<String> command() {
+        List<String> cmd = new ArrayList<>(List.of(binary(), "-js", "-sd", storeDir.toString(),
+                "-a", "127.0.0.1", "-p", Integer.toString(clientPort), "-m", Integer.toString(monitorPort),
+                "-n", name));
+        if (clusterPort > 0) {
+            cmd.addAll(List.of("--cluster_name", "dualhub-test", "--cluster",
+                    "nats://127.0.0.1:" + clusterPort, "--routes", routes()));
+        }
+        return cmd;
+    }
+
+    private String routes() {
+        return String.join(",", routePorts.stream().map(p -> "nats://127.0.0.1:" + p).toList());
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/healthz"))
+                .timeout(Duration.ofSeconds(1)).build();
+        await("nats-server " + name + " ready on port " + clientPort)
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("nats-server " + name + " exited; see " + process.log());
+                    }
+                    return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
+    }
+
+    /** kill -9, leaving the store as a crash leaves it. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill9();
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    public synchronized void restart() {
+        kill();
+        start();
+    }
+
+    public synchronized void pause() {
+        process.pause();
+    }
+
+    public synchronized void resume() {
+        process.resume();
+    }
+
+    public String url() {
+        return "nats://127.0.0.1:" + clientPort;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    public int monitorPort() {
+        return monitorPort;
+    }
+
+    public String name() {
+        return name;
+    }
+}

@@ -1,0 +1,33 @@
+package io.dualhub.common;
+
+/** Every NATS subject, stream, consumer and header name the two hubs agree on. */
+public final class Subjects {
+    public static final String METRICS_STREAM = "DUALHUB_METRICS";
+    public static final String EVENTS_STREAM = "DUALHUB_EVENTS";
+    public static final String METRICS_PREFIX = "dualhub.metrics.";
+    public static final String METRICS_WILDCARD = "dualhub.metrics.>";
+    public static final String EVENTS_PREFIX = "dualhub.events.";
+    public static final String EVENTS_WILDCARD = "dualhub.events.>";
+    public static final String HEARTBEAT_WILDCARD = "dualhub.events.*.heartbeat";
+    /** JetStream's de-duplication header; our value is {@code <edgeId>-<seq>}. */
+    public static final String MSG_ID_HEADER = "Nats-Msg-Id";
+
+    private Subjects() {
+    }
+
+    public static String metrics(String edgeId) {
+        return METRICS_PREFIX + EdgeId.require(edgeId);
+    }
+
+    public static String heartbeat(String edgeId) {
+        return EVENTS_PREFIX + EdgeId.require(edgeId) + ".heartbeat";
+    }
+
+    public static String msgId(String edgeId, long seq) {
+        return edgeId + "-" + seq;
+    }
+
+    public static String centralConsumer(String instance) {
+        return "central-" + instance;
+    }
+}

@@ -1,0 +1,187 @@
+package io.dualhub.common.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The raw values of one process's configuration, after layering defaults, the YAML file and command-line flags.
+ * Only keys of the schema are accepted; typed getters fail with a message naming the key, the value and what is
+ * valid. The hubs turn this into their immutable config records once, at start-up.
+ */
+public final class Settings {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
+
+    private final Map<String, String> values;
+    private final Map<String, String> origins;
+
+    private Settings(Map<String, String> values, Map<String, String> origins) {
+        this.values = values;
+        this.origins = origins;
+    }
+
+    /**
+     * Layers, lowest first: each key's default, the YAML file (when given), then the overrides (command-line flags).
+     */
+    public static Settings load(List<ConfigKey> schema, Path yamlFile, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        schema.forEach(k -> values.put(k.name(), k.defaultValue()));
+        if (yamlFile != null) {
+            layer(schema, readYaml(yamlFile), yamlFile.toString(), values, origins);
+        }
+        layer(schema, overrides, "command line", values, origins);
+        return new Settings(values, origins);
+    }
+
+    private static void layer(List<ConfigKey> schema, Map<String, String> layer, String origin,
+                              Map<String, String> values, Map<String, String> origins) {
+        for (Map.Entry<String, String> e : layer.entrySet()) {
+            requireKnown(schema, e.getKey(), origin);
+            values.put(e.getKey(), e.getValue());
+            origins.put(e.getKey(), origin);
+        }
+    }
+
+    private static void requireKnown(List<ConfigKey> schema, String key, String where) {
+        if (schema.stream().noneMatch(k -> k.name().equals(key))) {
+            List<String> names = schema.stream().map(ConfigKey::name).toList();
+            throw new ConfigException("unknown configuration key '" + key + "' in " + where + "; valid keys: "
+                    + String.join(", ", names));
+        }
+    }
+
+    static Map<String, String> readYaml(Path file) {
+        Object root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        } catch (YAMLException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage().replace('\n', ' '));
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        if (root == null) {
+            return flat;
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new ConfigException("config file " + file + " must be a YAML mapping of keys to values");
+        }
+        flatten("", map, flat);
+        return flat;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + e.getKey();
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> child) {
+                flatten(key + ".", child, out);
+            } else if (v instanceof List<?> list) {
+                out.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
+            } else {
+                out.put(key, v == null ? "" : String.valueOf(v));
+            }
+        }
+    }
+
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalStateException("no such configuration key: " + key);
+        }
+        return v.trim();
+    }
+
+    public List<String> list(String key) {
+        return Arrays.stream(string(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public boolean bool(String key) {
+        String v = string(key);
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw invalid(key, v, "true or false");
+    }
+
+    public int intBetween(String key, int min, int max) {
+        String v = string(key);
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, v, "an integer from " + min + " to " + max);
+    }
+
+    public double doubleBetween(String key, double min, double max) {
+        String v = string(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, v, "a number from " + min + " to " + max);
+    }
+
+    /** Durations are written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 24h} or {@code 7d}. */
+    public Duration duration(String key, Duration min) {
+        String v = string(key);
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+        }
+        throw invalid(key, v, "a duration of at least " + min.toMillis() + "ms written like 500ms, 10s, 5m, 24h or 7d");
+    }
+
+    /** Sizes are written in bytes or with a binary unit: {@code 16MiB}, {@code 1GiB}. */
+    public long bytes(String key, long min) {
+        String v = string(key);
+        Matcher m = SIZE.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "B" : m.group(2);
+            int shift = List.of("B", "KiB", "MiB", "GiB", "TiB").indexOf(unit) * 10;
+            long size = n << shift;
+            if (size >= min && (size >> shift) == n) {
+                return size;
+            }
+        }
+        throw invalid(key, v, "a size of at least " + min + " bytes written like 65536, 512KiB, 16MiB or 1GiB");
+    }
+
+    public ConfigException invalid(String key, String value, String valid) {
+        return new ConfigException("invalid configuration: " + key + "='" + value + "' (from " + origins.getOrDefault(key, "defaults")
+                + "): must be " + valid);
+    }
+}

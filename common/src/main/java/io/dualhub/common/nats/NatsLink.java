@@ -1,0 +1,102 @@
+package io.dualhub.common.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hub's one NATS connection, opened in the background so the hub starts (and buffers, or serves what it
+ * stored) while NATS is unreachable; jnats then reconnects forever. Holds the connection once it exists and the
+ * latest connection state for health reporting.
+ */
+public final class NatsLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NatsLink.class);
+    private final String name;
+    private final List<Consumer<Connection>> onConnect = new ArrayList<>();
+    private volatile Connection connection;
+
+    private NatsLink(String name) {
+        this.name = name;
+    }
+
+    /** Starts connecting; returns at once. */
+    public static NatsLink open(NatsSettings settings, String connectionName) {
+        NatsLink link = new NatsLink(connectionName);
+        ErrorListener quiet = new ErrorListener() {
+            @Override
+            public void errorOccurred(Connection conn, String error) {
+                LOG.warn("{}: NATS error: {}", connectionName, error);
+            }
+        };
+        try {
+            Nats.connectAsynchronously(settings.toOptions(connectionName, link::onEvent, quiet), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return link;
+    }
+
+    private void onEvent(Connection conn, ConnectionListener.Events event) {
+        switch (event) {
+            case CONNECTED -> connected(conn);
+            case RECONNECTED -> LOG.info("{}: reconnected to {}", name, conn.getConnectedUrl());
+            case DISCONNECTED -> LOG.warn("{}: disconnected, reconnecting", name);
+            default -> LOG.debug("{}: {}", name, event);
+        }
+    }
+
+    private synchronized void connected(Connection conn) {
+        connection = conn;
+        LOG.info("{}: connected to {}", name, conn.getConnectedUrl());
+        onConnect.forEach(c -> c.accept(conn));
+        onConnect.clear();
+    }
+
+    /** Runs the action with the connection once it exists (at once if it already does). */
+    public synchronized void whenConnected(Consumer<Connection> action) {
+        if (connection != null) {
+            action.accept(connection);
+        } else {
+            onConnect.add(action);
+        }
+    }
+
+    /** The connection once the first connect succeeded, else null. */
+    public Connection connection() {
+        return connection;
+    }
+
+    public boolean isConnected() {
+        Connection c = connection;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    /** {@code CONNECTED}, {@code RECONNECTING}, ... or {@code CONNECTING} before the first connect. */
+    public String state() {
+        Connection c = connection;
+        return c == null ? "CONNECTING" : c.getStatus().name();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.dualhub.common.wire;
+
+import io.dualhub.common.MetricNames;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The binary wire form of a {@link Batch}. Layout (version 1): magic {@code 0xD1}, version byte, edge id (modified
+ * UTF-8), seq (int64), createdAtMs (int64), point count (varint), then per point: metric, tag count (varint), tag
+ * key/value pairs, timestampMs (int64), value (float64). Strings repeat a lot inside a batch (metric names, tag
+ * keys), so each is written once and later referenced: varint 0 + UTF-8 literal, or varint n = the n-th literal.
+ */
+public final class BatchCodec {
+    static final int MAGIC = 0xD1;
+    static final int VERSION = 1;
+    /** Far above any batch the edge builds; bounds what a corrupt count could make the decoder allocate. */
+    static final int MAX_POINTS = 1 << 20;
+
+    private BatchCodec() {
+    }
+
+    public static byte[] encode(Batch batch) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + batch.points().size() * 24);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(MAGIC);
+            out.writeByte(VERSION);
+            out.writeUTF(batch.edgeId());
+            out.writeLong(batch.seq());
+            out.writeLong(batch.createdAtMs());
+            writeVarint(out, batch.points().size());
+            Map<String, Integer> table = new HashMap<>();
+            for (Point p : batch.points()) {
+                writeString(out, table, p.metric());
+                writeVarint(out, p.tags().size());
+                for (Map.Entry<String, String> tag : p.tags().entrySet()) {
+                    writeString(out, table, tag.getKey());
+                    writeString(out, table, tag.getValue());
+                }
+                out.writeLong(p.timestampMs());
+                out.writeDouble(p.value());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static Batch decode(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+            int magic = in.readUnsignedByte();
+            if (magic != MAGIC) {
+                throw new WireFormatException("not a dualhub batch: magic byte 0x" + Integer.toHexString(magic)
+                        + ", expected 0xd1");
+            }
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new WireFormatException("unsupported batch version " + version + ", this build reads " + VERSION);
+            }
+            String edgeId = in.readUTF();
+            long seq = in.readLong();
+            long createdAtMs = in.readLong();
+            int count = readVarint(in, "point count");
+            if (count > MAX_POINTS) {
+                throw new WireFormatException("point count " + count + " exceeds " + MAX_POINTS);
+            }
+            List<String> table = new ArrayList<>();
+            List<Point> points = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                points.add(readPoint(in, table, i));
+            }
+            if (in.available() > 0) {
+                throw new WireFormatException(in.available() + " trailing bytes after " + count + " points");
+            }
+            return new Batch(edgeId, seq, createdAtMs, points);
+        } catch (EOFException e) {
+            throw new WireFormatException("batch truncated", e);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid batch: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Point readPoint(DataInputStream in, List<String> table, int index) throws IOException {
+        String metric = readString(in, table);
+        if (!MetricNames.isValidMetric(metric)) {
+            throw new WireFormatException("point " + index + ": invalid metric name '" + metric + "'");
+        }
+        int tagCount = readVarint(in, "tag count");
+        if (tagCount > MetricNames.MAX_TAGS) {
+            throw new WireFormatException("point " + index + ": " + tagCount + " tags, at most " + MetricNames.MAX_TAGS);
+        }
+        TreeMap<String, String> tags = new TreeMap<>();
+        for (int t = 0; t < tagCount; t++) {
+            tags.put(readString(in, table), readString(in, table));
+        }
+        return new Point(metric, tags, in.readLong(), in.readDouble());
+    }
+
+    private static void writeString(DataOutputStream out, Map<String, Integer> table, String s) throws IOException {
+        Integer ref = table.get(s);
+        if (ref != null) {
+            writeVarint(out, ref);
+            return;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        writeVarint(out, 0);
+        writeVarint(out, utf8.length);
+        out.write(utf8);
+        table.put(s, table.size() + 1);
+    }
+
+    private static String readString(DataInputStream in, List<String> table) throws IOException {
+        int ref = readVarint(in, "string reference");
+        if (ref > 0) {
+            if (ref > table.size()) {
+                throw new WireFormatException("string reference " + ref + " beyond the " + table.size() + " defined");
+            }
+            return table.get(ref - 1);
+        }
+        int length = readVarint(in, "string length");
+        if (length > in.available()) {
+            throw new WireFormatException("string length " + length + " exceeds the remaining bytes");
+        }
+        String s = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        table.add(s);
+        return s;
+    }
+
+    private static void writeVarint(DataOutputStream out, int value) throws IOException {
+        int v = value;
+        while ((v & ~0x7F) != 0) {
+            out.writeByte((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.writeByte(v);
+    }
+
+    private static int readVarint(DataInputStream in, String field) throws IOException {
+        int result = 0;
+        for (int shift = 0; shift < 32; shift += 7) {
+            int b = in.readUnsignedByte();
+            result |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                if (result < 0) {
+                    throw new WireFormatException(field + " is negative");
+                }
+                return result;
+            }
+        }
+        throw new WireFormatException(field + ": varint longer than 5 bytes");
+    }
+}

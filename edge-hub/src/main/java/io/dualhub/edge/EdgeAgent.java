@@ -1,0 +1,130 @@
+package io.dualhub.edge;
+
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.wire.Point;
+import io.dualhub.edge.buffer.EdgeBuffer;
+import io.dualhub.edge.buffer.RetentionSweeper;
+import io.dualhub.edge.collect.HostCollector;
+import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.edge.forward.Forwarder;
+import io.dualhub.edge.heartbeat.HeartbeatPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge agent without its HTTP layer: the buffer every point enters, the forwarder that drains it to
+ * JetStream, and the scheduled host collection, heartbeat and retention sweep.
+ */
+public final class EdgeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
+    public static final String VERSION = EdgeAgent.class.getPackage().getImplementationVersion() == null
+            ? "dev" : EdgeAgent.class.getPackage().getImplementationVersion();
+
+    private final EdgeConfig config;
+    private final EdgeBuffer buffer;
+    private final NatsLink nats;
+    private final Forwarder forwarder;
+    private final HeartbeatPublisher heartbeat;
+    private final ScheduledExecutorService scheduler;
+    private final Counter pointsAccepted;
+    private final Counter batchesAppended;
+    private final Clock clock;
+
+    public EdgeAgent(EdgeConfig config, MeterRegistry meters, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.syncEachAppend());
+        this.nats = NatsLink.open(config.nats(), "dualhub-edge-" + config.id());
+        this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, System::nanoTime);
+        this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats, clock);
+        this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
+                .description("Points durably appended to the edge buffer").register(meters);
+        this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")
+                .description("Batches appended to the edge buffer").register(meters);
+        Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
+                .description("Batches appended and not yet acknowledged by JetStream").register(meters);
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "edge-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        forwarder.start();
+        long hb = config.heartbeatInterval().toMillis();
+        scheduler.scheduleAtFixedRate(guarded("heartbeat", heartbeat::beat), hb, hb, TimeUnit.MILLISECONDS);
+        RetentionSweeper sweeper = new RetentionSweeper(buffer, config.retention(), clock);
+        scheduler.scheduleWithFixedDelay(guarded("retention", sweeper::sweep), 1, 10, TimeUnit.MINUTES);
+        if (config.collectEnabled()) {
+            HostCollector collector = new HostCollector(clock);
+            long every = config.collectInterval().toMillis();
+            scheduler.scheduleAtFixedRate(guarded("host collection", () -> accept(collector.collect())),
+                    0, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}", config.id(),
+                buffer.directory(), buffer.lastSeq(), buffer.checkpointSeq(), config.nats().servers());
+    }
+
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed; will run again on schedule", what, e);
+            }
+        };
+    }
+
+    /** Durably appends the points; when this returns they are accepted. */
+    public EdgeBuffer.SeqRange accept(List<Point> points) {
+        if (points.isEmpty()) {
+            return null;
+        }
+        EdgeBuffer.SeqRange range = buffer.append(points, config.maxBatchBytes());
+        pointsAccepted.increment(points.size());
+        batchesAppended.increment(range.last() - range.first() + 1);
+        return range;
+    }
+
+    public EdgeBuffer buffer() {
+        return buffer;
+    }
+
+    public NatsLink nats() {
+        return nats;
+    }
+
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
+    public EdgeConfig config() {
+        return config;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        forwarder.close();
+        nats.close();
+        buffer.close();
+        LOG.info("edge {} stopped", config.id());
+    }
+}

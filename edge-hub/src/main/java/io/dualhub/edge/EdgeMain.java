@@ -1,0 +1,55 @@
+package io.dualhub.edge;
+
+import io.dualhub.common.config.CommandLine;
+import io.dualhub.common.config.ConfigException;
+import io.dualhub.edge.config.EdgeConfig;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code dualhub edge}: reads flags and config, then runs the agent with its HTTP API until SIGTERM or Ctrl-C. */
+public final class EdgeMain {
+    static final Map<String, String> FLAGS = new LinkedHashMap<>();
+
+    static {
+        FLAGS.put("id", "id");
+        FLAGS.put("nats", "nats.servers");
+        FLAGS.put("data", "data.dir");
+        FLAGS.put("port", "http.port");
+    }
+
+    private EdgeMain() {
+    }
+
+    public static void main(String[] args) {
+        EdgeConfig config;
+        try {
+            CommandLine cli = CommandLine.parse(args, FLAGS);
+            if (cli.help()) {
+                System.out.println(CommandLine.usage("edge", FLAGS));
+                return;
+            }
+            config = EdgeConfig.load(cli.configFile(), cli.overrides());
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("dualhub edge: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        start(config);
+    }
+
+    /** Starts the agent and its HTTP server; the returned context stops both when closed. */
+    public static ApplicationContext start(EdgeConfig config) {
+        return Micronaut.build(new String[0])
+                .mainClass(EdgeMain.class)
+                .banner(false)
+                .singletons(config)
+                .properties(Map.of(
+                        "micronaut.application.name", "dualhub-edge",
+                        "micronaut.server.host", config.httpHost(),
+                        "micronaut.server.port", config.httpPort(),
+                        "micronaut.server.max-request-size", config.maxBodyBytes()))
+                .start();
+    }
+}

@@ -1,0 +1,78 @@
+package io.dualhub.edge.api;
+
+import io.dualhub.common.wire.Point;
+import io.dualhub.edge.EdgeAgent;
+import io.dualhub.edge.ingest.LineProtocolException;
+import io.dualhub.edge.ingest.LineProtocolParser;
+import io.dualhub.edge.ingest.Precision;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * {@code POST /api/v1/write}: InfluxDB line protocol in, 204 once every point of the request is durably in the
+ * edge buffer. A request is all or nothing: the first bad line answers 400 naming it, and nothing is stored.
+ */
+@Controller("/api/v1")
+public class WriteController {
+    private final EdgeAgent agent;
+    private final Clock clock;
+    private final long maxBody;
+
+    public WriteController(EdgeAgent agent, Clock clock) {
+        this.agent = agent;
+        this.clock = clock;
+        this.maxBody = agent.config().maxBodyBytes();
+    }
+
+    @Post(uri = "/write", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public HttpResponse<?> write(@Body @Nullable byte[] body,
+                                 @Header("Content-Encoding") @Nullable String encoding,
+                                 @QueryValue @Nullable String precision) {
+        Precision unit;
+        try {
+            unit = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(WriteError.of(e.getMessage(), null));
+        }
+        byte[] raw;
+        try {
+            raw = RequestBodies.decode(body == null ? new byte[0] : body, encoding, maxBody);
+        } catch (RequestBodies.TooLargeException e) {
+            return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE).body(WriteError.of(e.getMessage(), null));
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(WriteError.of(e.getMessage(), null));
+        }
+        List<Point> points;
+        try {
+            points = new LineProtocolParser(unit, clock.millis()).parse(utf8(raw));
+        } catch (LineProtocolException e) {
+            return HttpResponse.badRequest(WriteError.of(e.getMessage(), e.line()));
+        }
+        agent.accept(points);
+        return HttpResponse.noContent();
+    }
+
+    private static String utf8(byte[] raw) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new LineProtocolException(0, "body is not valid UTF-8");
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.dualhub.edge.buffer;
+
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.Point;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The edge's durable buffer on Chronicle Queue. Each append numbers its batches with the edge's next sequence
+ * (1, 2, 3 ... without holes, continued after a restart by reading the last entry) and returns once they are in
+ * the memory-mapped queue, which survives a process crash (kill -9); with {@code sync} it also forces them to disk
+ * for power loss. The forwarder reads batches after the checkpoint and moves the checkpoint over what JetStream
+ * acknowledged; acknowledged batches stay for the retention period so the CentralHub can ask for them again.
+ * Entry layout: seq (int64), then the encoded {@link Batch}.
+ */
+public final class EdgeBuffer implements AutoCloseable {
+    private final String edgeId;
+    private final Clock clock;
+    private final boolean sync;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final Checkpoint checkpoint;
+    private final Object appendLock = new Object();
+    private volatile Runnable appendListener = () -> { };
+    private volatile long lastSeq;
+    private volatile long checkpointSeq;
+
+    public EdgeBuffer(Path dir, String edgeId, Clock clock, boolean sync) {
+        this.edgeId = edgeId;
+        this.clock = clock;
+        this.sync = sync;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create buffer directory " + dir, e);
+        }
+        this.queue = SingleChronicleQueueBuilder.binary(dir.resolve("queue"))
+                .rollCycle(RollCycles.FAST_HOURLY)
+                .timeProvider(clock::millis)
+                .build();
+        this.appender = queue.createAppender();
+        this.appender.singleThreadedCheckDisabled(true);
+        this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
+        this.lastSeq = seqAt(queue.lastIndex());
+        this.checkpointSeq = seqAt(checkpoint.index());
+    }
+
+    /**
+     * Appends the points as one or more batches of at most {@code maxBatchBytes} (estimated) each, all under one
+     * lock so their sequences are consecutive. Returns the sequences used.
+     */
+    public SeqRange append(List<Point> points, int maxBatchBytes) {
+        List<List<Point>> chunks = split(points, maxBatchBytes);
+        SeqRange range;
+        synchronized (appendLock) {
+            long first = lastSeq + 1;
+            long now = clock.millis();
+            for (List<Point> chunk : chunks) {
+                long seq = lastSeq + 1;
+                byte[] payload = BatchCodec.encode(new Batch(edgeId, seq, now, chunk));
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().writeLong(seq).write(payload);
+                }
+                lastSeq = seq;
+            }
+            if (sync) {
+                appender.sync();
+            }
+            range = new SeqRange(first, lastSeq);
+        }
+        appendListener.run();
+        return range;
+    }
+
+    /** Called after every append, outside the append lock: the forwarder's wake-up. */
+    public void onAppend(Runnable listener) {
+        this.appendListener = listener;
+    }
+
+    /** Splits points into chunks whose worst-case encoded size stays under the limit (a chunk holds at least one). */
+    static List<List<Point>> split(List<Point> points, int maxBatchBytes) {
+        List<List<Point>> chunks = new ArrayList<>();
+        List<Point> current = new ArrayList<>();
+        long size = 0;
+        for (Point p : points) {
+            int estimate = estimate(p);
+            if (!current.isEmpty() && size + estimate > maxBatchBytes) {
+                chunks.add(current);
+                current = new ArrayList<>();
+                size = 0;
+            }
+            current.add(p);
+            size += estimate;
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private static int estimate(Point p) {
+        int size = 24 + p.metric().length() * 3;
+        for (var tag : p.tags().entrySet()) {
+            size += 10 + (tag.getKey().length() + tag.getValue().length()) * 3;
+        }
+        return size;
+    }
+
+    /** A reader positioned right after the checkpoint, for the forwarder's own thread. */
+    public Reader readerFromCheckpoint() {
+        ExcerptTailer tailer = queue.createTailer();
+        long index = checkpoint.index();
+        if (index >= 0) {
+            if (!tailer.moveToIndex(index)) {
+                throw new IllegalStateException("checkpoint index " + Long.toHexString(index) + " not in the queue");
+            }
+            readAt(tailer);
+        } else {
+            tailer.toStart();
+        }
+        return new Reader(tailer);
+    }
+
+    /** Records that every batch up to and including {@code batch} is acknowledged by the stream. */
+    public void checkpoint(BufferedBatch batch) {
+        checkpoint.store(batch.index());
+        checkpointSeq = batch.seq();
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public long checkpointSeq() {
+        return checkpointSeq;
+    }
+
+    /** Batches appended but not yet acknowledged. */
+    public long backlog() {
+        return lastSeq - checkpointSeq;
+    }
+
+    public Path directory() {
+        return queue.file().toPath().getParent();
+    }
+
+    SingleChronicleQueue queue() {
+        return queue;
+    }
+
+    long checkpointIndex() {
+        return checkpoint.index();
+    }
+
+    private long seqAt(long index) {
+        if (index < 0) {
+            return 0;
+        }
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(index)) {
+                return 0;
+            }
+            BufferedBatch b = readAt(tailer);
+            return b == null ? 0 : b.seq();
+        }
+    }
+
+    private static BufferedBatch readAt(ExcerptTailer tailer) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            long seq = bytes.readLong();
+            byte[] payload = new byte[(int) bytes.readRemaining()];
+            bytes.read(payload);
+            return new BufferedBatch(seq, dc.index(), payload);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (appendLock) {
+            checkpoint.force();
+            try {
+                checkpoint.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            appender.close();
+            queue.close();
+        }
+    }
+
+    /** The forwarder's cursor over the queue; owned by one thread. */
+    public static final class Reader implements AutoCloseable {
+        private final ExcerptTailer tailer;
+
+        private Reader(ExcerptTailer tailer) {
+            this.tailer = tailer;
+        }
+
+        /** The next batch, or null when the forwarder has caught up with the writers. */
+        public BufferedBatch next() {
+            return readAt(tailer);
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+
+    /** The first and last sequence one append used. */
+    public record SeqRange(long first, long last) {
+    }
+}

@@ -1,0 +1,99 @@
+package io.dualhub.edge.config;
+
+import io.dualhub.common.EdgeId;
+import io.dualhub.common.config.ConfigException;
+import io.dualhub.common.config.ConfigKey;
+import io.dualhub.common.config.Settings;
+import io.dualhub.common.nats.NatsSettings;
+import io.dualhub.edge.forward.ForwarderConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edge agent's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
+ * the README's configuration reference is checked against it by a test.
+ */
+public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, long maxBodyBytes,
+                         boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
+                         Duration retention, int maxBatchBytes, boolean syncEachAppend, ForwarderConfig forward) {
+
+    public static final List<ConfigKey> KEYS;
+
+    static {
+        List<ConfigKey> keys = new ArrayList<>(List.of(
+                new ConfigKey("id", "", "this edge's id, [A-Za-z0-9_-]{1,64}; empty means the host name"),
+                new ConfigKey("data.dir", "var/edge", "directory of the buffer (Chronicle Queue) and its checkpoint"),
+                new ConfigKey("http.host", "127.0.0.1", "address the ingest API and /health listen on"),
+                new ConfigKey("http.port", "8471", "port of the ingest API, /health and /prometheus"),
+                new ConfigKey("http.max-body", "16MiB", "largest accepted request body, after gzip decompression; larger gets 413"),
+                new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
+                new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
+                new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),
+                new ConfigKey("buffer.retention", "24h", "how long acknowledged batches are kept for resend requests"),
+                new ConfigKey("buffer.max-batch-bytes", "512KiB", "largest batch the buffer cuts (must stay under the NATS max_payload, 1MiB by default)"),
+                new ConfigKey("buffer.sync", "false", "force every append to disk before answering (survives power loss; slower)"),
+                new ConfigKey("forward.window", "64", "batches published and awaiting their JetStream ack at once"),
+                new ConfigKey("forward.publish-timeout", "2s", "a publish not acknowledged within this is retried"),
+                new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
+                new ConfigKey("forward.retry.multiplier", "2", "backoff growth per consecutive failure"),
+                new ConfigKey("forward.retry.randomization", "0.5", "jitter: each backoff is randomized by this factor (0 to 1)"),
+                new ConfigKey("forward.retry.max-interval", "5s", "backoff cap; retries never stop")));
+        keys.addAll(NatsSettings.KEYS);
+        KEYS = Collections.unmodifiableList(keys);
+    }
+
+    public EdgeConfig {
+        EdgeId.require(id);
+    }
+
+    /** Reads the YAML file (may be null) and flags over the defaults, and validates every value. */
+    public static EdgeConfig load(Path yamlFile, Map<String, String> overrides) {
+        Settings s = Settings.load(KEYS, yamlFile, overrides);
+        String id = s.string("id").isEmpty() ? EdgeId.fromHostName(hostName()) : s.string("id");
+        if (!EdgeId.isValid(id)) {
+            throw new ConfigException("invalid configuration: id='" + id
+                    + "': an edge id must match [A-Za-z0-9_-]{1,64} (letters, digits, '_' and '-'; no dots)");
+        }
+        return new EdgeConfig(id, NatsSettings.from(s), Path.of(s.string("data.dir")), s.string("http.host"),
+                s.intBetween("http.port", 0, 65535), s.bytes("http.max-body", 1024),
+                s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
+                s.duration("heartbeat.interval", Duration.ofMillis(100)),
+                s.duration("buffer.retention", Duration.ZERO),
+                maxBatchBytes(s), s.bool("buffer.sync"),
+                forwarder(s));
+    }
+
+    private static int maxBatchBytes(Settings s) {
+        long bytes = s.bytes("buffer.max-batch-bytes", 1024);
+        if (bytes > 8L << 20) {
+            throw s.invalid("buffer.max-batch-bytes", s.string("buffer.max-batch-bytes"), "at most 8MiB");
+        }
+        return (int) bytes;
+    }
+
+    private static ForwarderConfig forwarder(Settings s) {
+        Duration initial = s.duration("forward.retry.initial-interval", Duration.ofMillis(1));
+        Duration max = s.duration("forward.retry.max-interval", Duration.ofMillis(1));
+        if (max.compareTo(initial) < 0) {
+            throw s.invalid("forward.retry.max-interval", s.string("forward.retry.max-interval"),
+                    "at least forward.retry.initial-interval (" + s.string("forward.retry.initial-interval") + ")");
+        }
+        return new ForwarderConfig(s.intBetween("forward.window", 1, 100_000),
+                s.duration("forward.publish-timeout", Duration.ofMillis(10)), initial,
+                s.doubleBetween("forward.retry.multiplier", 1, 100),
+                s.doubleBetween("forward.retry.randomization", 0, 1), max);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return System.getenv().getOrDefault("HOSTNAME", "edge");
+        }
+    }
+}

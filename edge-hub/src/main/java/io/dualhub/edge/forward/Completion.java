@@ -1,0 +1,8 @@
+package io.dualhub.edge.forward;
+
+import io.nats.client.api.PublishAck;
+
+/** The answer to one publish attempt, handed from jnats' threads to the forwarder thread. */
+record Completion(long seq, int attempt, PublishAck ack, Throwable error) {
+    static final Completion WAKE = new Completion(-1, -1, null, null);
+}

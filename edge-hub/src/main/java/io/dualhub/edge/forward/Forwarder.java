@@ -1,0 +1,269 @@
+package io.dualhub.edge.forward;
+
+import io.dualhub.common.Subjects;
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.edge.buffer.BufferedBatch;
+import io.dualhub.edge.buffer.EdgeBuffer;
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves batches from the {@link EdgeBuffer} to JetStream. One thread owns the in-flight window: it reads batches
+ * after the checkpoint, publishes them asynchronously with {@code Nats-Msg-Id: <edgeId>-<seq>}, and advances the
+ * checkpoint only over contiguously acknowledged sequences. A failed or unanswered publish pauses sending for an
+ * exponential backoff with jitter and is resent; JetStream's duplicate window and the CentralHub's sequence
+ * tracking absorb the resends. jnats' threads only hand answers back through a queue.
+ */
+public final class Forwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final long IDLE_WAIT_MS = 50;
+
+    private final EdgeBuffer buffer;
+    private final NatsLink nats;
+    private final String edgeId;
+    private final String subject;
+    private final ForwarderConfig config;
+    private final LongSupplier nanoTime;
+    private final IntervalFunction backoff;
+    private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final Thread thread;
+    private final Timer publishAck;
+    private final Counter acked;
+    private final Counter failures;
+    private volatile boolean running = true;
+
+    // Owned by the forwarder thread.
+    private final ArrayDeque<InFlight> window = new ArrayDeque<>();
+    private EdgeBuffer.Reader reader;
+    private JetStream jetStream;
+    private int consecutiveFailures;
+    private long pausedUntilNanos;
+
+    public Forwarder(EdgeBuffer buffer, NatsLink nats, String edgeId, ForwarderConfig config, MeterRegistry meters,
+                     LongSupplier nanoTime) {
+        this.buffer = buffer;
+        this.nats = nats;
+        this.edgeId = edgeId;
+        this.subject = Subjects.metrics(edgeId);
+        this.config = config;
+        this.nanoTime = nanoTime;
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryInitial(), config.retryMultiplier(),
+                config.retryRandomization(), config.retryMax());
+        this.publishAck = Timer.builder("dualhub.edge.publish.ack")
+                .description("Time from publishing a batch to its JetStream acknowledgement")
+                .publishPercentileHistogram().register(meters);
+        this.acked = Counter.builder("dualhub.edge.batches.acked")
+                .description("Batches acknowledged by JetStream").register(meters);
+        this.failures = Counter.builder("dualhub.edge.publish.failures")
+                .description("Publish attempts that failed or timed out and will be retried").register(meters);
+        this.thread = new Thread(this::run, "forwarder-" + edgeId);
+        this.thread.setDaemon(true);
+        buffer.onAppend(this::wake);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            completions.offer(Completion.WAKE);
+        }
+    }
+
+    private void run() {
+        reader = buffer.readerFromCheckpoint();
+        try {
+            while (running) {
+                Completion c = completions.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                wakePending.set(false);
+                for (; c != null; c = completions.poll()) {
+                    handle(c);
+                }
+                expireTimedOut();
+                advanceCheckpoint();
+                if (canSend()) {
+                    resendFailed();
+                    fillWindow();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("forwarder stopped by an unexpected error; restart the edge to resume from the checkpoint", e);
+        } finally {
+            reader.close();
+        }
+    }
+
+    private void handle(Completion c) {
+        if (c == Completion.WAKE) {
+            return;
+        }
+        InFlight f = find(c.seq());
+        if (f == null || f.acked) {
+            return;
+        }
+        if (c.error() == null) {
+            if (c.attempt() == f.attempt && f.sentAtNanos >= 0) {
+                publishAck.record(nanoTime.getAsLong() - f.sentAtNanos, TimeUnit.NANOSECONDS);
+            }
+            f.acked = true;
+            acked.increment();
+            consecutiveFailures = 0;
+        } else if (c.attempt() == f.attempt) {
+            fail(f, c.error());
+        }
+    }
+
+    private InFlight find(long seq) {
+        InFlight head = window.peekFirst();
+        if (head == null) {
+            return null;
+        }
+        long offset = seq - head.batch.seq();
+        if (offset < 0 || offset >= window.size()) {
+            return null;
+        }
+        // The window holds consecutive sequences, so the offset is the position; the window is small.
+        int i = 0;
+        for (InFlight f : window) {
+            if (i++ == offset) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private void fail(InFlight f, Throwable error) {
+        f.sentAtNanos = -1;
+        failures.increment();
+        consecutiveFailures++;
+        long delayMs = backoff.apply(consecutiveFailures);
+        pausedUntilNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        if (consecutiveFailures == 1 || consecutiveFailures % 50 == 0) {
+            LOG.warn("publish of batch {} failed ({}); retrying in {} ms (failure {} in a row)", f.batch.seq(),
+                    describe(error), delayMs, consecutiveFailures);
+        }
+    }
+
+    private static String describe(Throwable error) {
+        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private void expireTimedOut() {
+        long now = nanoTime.getAsLong();
+        long timeout = config.publishTimeout().toNanos();
+        for (InFlight f : window) {
+            if (f.awaitingAck() && now - f.sentAtNanos > timeout) {
+                fail(f, new java.util.concurrent.TimeoutException("no ack within " + config.publishTimeout().toMillis() + " ms"));
+            }
+        }
+    }
+
+    private void advanceCheckpoint() {
+        BufferedBatch last = null;
+        while (!window.isEmpty() && window.peekFirst().acked) {
+            last = window.pollFirst().batch;
+        }
+        if (last != null) {
+            buffer.checkpoint(last);
+        }
+    }
+
+    private boolean canSend() {
+        if (jetStream == null) {
+            Connection c = nats.connection();
+            if (c == null) {
+                return false;
+            }
+            try {
+                jetStream = c.jetStream();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return nanoTime.getAsLong() - pausedUntilNanos >= 0;
+    }
+
+    private void resendFailed() {
+        for (InFlight f : window) {
+            if (f.awaitingSend() && !send(f)) {
+                return;
+            }
+        }
+    }
+
+    private void fillWindow() {
+        while (window.size() < config.window() && nanoTime.getAsLong() - pausedUntilNanos >= 0) {
+            BufferedBatch next = reader.next();
+            if (next == null) {
+                return;
+            }
+            InFlight f = new InFlight(next);
+            window.addLast(f);
+            if (!send(f)) {
+                return;
+            }
+        }
+    }
+
+    /** Publishes one attempt; false when the publish could not even be queued (then sending pauses). */
+    private boolean send(InFlight f) {
+        f.attempt++;
+        f.sentAtNanos = nanoTime.getAsLong();
+        long seq = f.batch.seq();
+        int attempt = f.attempt;
+        PublishOptions options = PublishOptions.builder()
+                .messageId(Subjects.msgId(edgeId, seq))
+                .expectedStream(Subjects.METRICS_STREAM)
+                .streamTimeout(config.publishTimeout())
+                .build();
+        try {
+            CompletableFuture<PublishAck> future = jetStream.publishAsync(subject, f.batch.payload(), options);
+            future.whenComplete((ack, error) -> {
+                completions.offer(new Completion(seq, attempt, ack, error));
+            });
+            return true;
+        } catch (RuntimeException e) {
+            fail(f, e);
+            return false;
+        }
+    }
+
+    /** False once the forwarder thread ended (closed, or stopped by an unexpected error). */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            thread.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.dualhub.edge.ingest;
+
+import io.dualhub.common.MetricNames;
+import io.dualhub.common.wire.Point;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Parses InfluxDB line protocol ({@code measurement,tag=v field=1.5,n=3i timestamp}) into points. Each field
+ * becomes metric {@code <measurement>_<field>} (a field named {@code value} becomes {@code <measurement>}); names
+ * are mapped to the Prometheus character set. Integers, floats and booleans are values; strings are refused.
+ * All or nothing: the first bad line throws, naming the line.
+ */
+public final class LineProtocolParser {
+    private final Precision precision;
+    private final long nowMs;
+
+    public LineProtocolParser(Precision precision, long nowMs) {
+        this.precision = precision;
+        this.nowMs = nowMs;
+    }
+
+    public List<Point> parse(String body) {
+        List<Point> points = new ArrayList<>();
+        int lineNo = 0;
+        int start = 0;
+        while (start <= body.length()) {
+            int end = body.indexOf('\n', start);
+            if (end < 0) {
+                end = body.length();
+            }
+            lineNo++;
+            String line = body.substring(start, end);
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            String trimmed = line.strip();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                new Line(trimmed, lineNo).parseInto(points);
+            }
+            start = end + 1;
+        }
+        return points;
+    }
+
+    /** The scanner for one line. */
+    private final class Line {
+        private final String s;
+        private final int lineNo;
+        private int pos;
+
+        Line(String s, int lineNo) {
+            this.s = s;
+            this.lineNo = lineNo;
+        }
+
+        void parseInto(List<Point> out) {
+            String measurement = token(new char[] {',', ' '}, "measurement");
+            TreeMap<String, String> tags = new TreeMap<>();
+            while (peek() == ',') {
+                pos++;
+                String key = token(new char[] {'='}, "tag key");
+                expect('=', "'=' after tag key '" + key + "'");
+                String value = token(new char[] {',', ' '}, "value of tag '" + key + "'");
+                addTag(tags, key, value);
+            }
+            skipSpaces("fields after the measurement and tags");
+            List<String[]> fields = new ArrayList<>();
+            do {
+                if (!fields.isEmpty()) {
+                    pos++;
+                }
+                String key = token(new char[] {'='}, "field key");
+                expect('=', "'=' after field key '" + key + "'");
+                fields.add(new String[] {key, fieldValue(key)});
+            } while (peek() == ',');
+            long timestampMs = timestamp();
+            String base = MetricNames.sanitize(measurement);
+            for (String[] field : fields) {
+                String metric = field[0].equals("value") ? base : base + "_" + MetricNames.sanitize(field[0]);
+                out.add(new Point(metric, tags, timestampMs, number(field[0], field[1])));
+            }
+        }
+
+        private void addTag(TreeMap<String, String> tags, String key, String value) {
+            String k = MetricNames.sanitize(key);
+            if (k.startsWith("__") || k.equals("edge")) {
+                throw error("tag key '" + key + "' is reserved");
+            }
+            if (value.length() > MetricNames.MAX_TAG_VALUE_LENGTH) {
+                throw error("value of tag '" + key + "' is longer than " + MetricNames.MAX_TAG_VALUE_LENGTH + " characters");
+            }
+            if (tags.put(k, value) != null) {
+                throw error("tag '" + key + "' appears twice");
+            }
+            if (tags.size() > MetricNames.MAX_TAGS) {
+                throw error("more than " + MetricNames.MAX_TAGS + " tags");
+            }
+        }
+
+        private String fieldValue(String key) {
+            if (peek() == '"') {
+                throw error("field '" + key + "' is a string; only integers, floats and booleans are values");
+            }
+            return token(new char[] {',', ' '}, "value of field '" + key + "'");
+        }
+
+        private double number(String key, String raw) {
+            switch (raw) {
+                case "t", "T", "true", "True", "TRUE" -> {
+                    return 1;
+                }
+                case "f", "F", "false", "False", "FALSE" -> {
+                    return 0;
+                }
+                default -> {
+                    // integer (i) and unsigned (u) suffixes; everything else must be a finite float
+                }
+            }
+            char last = raw.charAt(raw.length() - 1);
+            try {
+                if (last == 'i' || last == 'u') {
+                    long v = Long.parseLong(raw.substring(0, raw.length() - 1));
+                    if (last == 'u' && v < 0) {
+                        throw new NumberFormatException();
+                    }
+                    return v;
+                }
+                if (raw.chars().anyMatch(Character::isLetter) && !raw.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")) {
+                    throw new NumberFormatException();
+                }
+                double d = Double.parseDouble(raw);
+                if (Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw error("value of field '" + key + "' is '" + raw + "'; expected a float (1.5), an integer (3i),"
+                    + " an unsigned (3u) or a boolean (true/false)");
+        }
+
+        private long timestamp() {
+            if (pos >= s.length()) {
+                return nowMs;
+            }
+            skipSpaces("timestamp");
+            String raw = s.substring(pos).strip();
+            try {
+                return precision.toMillis(Long.parseLong(raw));
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw error("timestamp '" + raw + "' is not an integer in " + precision.name().toLowerCase()
+                        + "; expected e.g. 1700000000000000000 for ns");
+            }
+        }
+
+        /** Reads up to an unescaped stop character; backslash escapes the next character. */
+        private String token(char[] stops, String what) {
+            StringBuilder sb = new StringBuilder();
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c == '\\' && pos + 1 < s.length()) {
+                    sb.append(s.charAt(pos + 1));
+                    pos += 2;
+                    continue;
+                }
+                if (isStop(c, stops)) {
+                    break;
+                }
+                sb.append(c);
+                pos++;
+            }
+            if (sb.length() == 0) {
+                throw error("missing " + what + " at column " + (pos + 1));
+            }
+            return sb.toString();
+        }
+
+        private boolean isStop(char c, char[] stops) {
+            for (char stop : stops) {
+                if (c == stop) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void skipSpaces(String what) {
+            if (peek() != ' ') {
+                throw error("expected a space before the " + what + " at column " + (pos + 1));
+            }
+            while (peek() == ' ') {
+                pos++;
+            }
+            if (pos >= s.length()) {
+                throw error("missing " + what);
+            }
+        }
+
+        private void expect(char c, String what) {
+            if (peek() != c) {
+                throw error("expected " + what + " at column " + (pos + 1));
+            }
+            pos++;
+        }
+
+        private char peek() {
+            return pos < s.length() ? s.charAt(pos) : '\0';
+        }
+
+        private LineProtocolException error(String message) {
+            return new LineProtocolException(lineNo, message);
+        }
+    }
+}
