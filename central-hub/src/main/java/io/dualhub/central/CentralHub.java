@@ -1,0 +1,65 @@
+package io.dualhub.central;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.fleet.FleetView;
+import io.dualhub.central.ingest.Ingestor;
+import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.nats.NatsLink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The CentralHub without its HTTP layer: the store, the Ingestor feeding it, and the fleet view. */
+public final class CentralHub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CentralHub.class);
+    private final CentralConfig config;
+    private final MetricStore store;
+    private final NatsLink nats;
+    private final FleetView fleet;
+    private final Ingestor ingestor;
+
+    public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
+        this.config = config;
+        this.store = new MetricStore(config.dataDir(), clock);
+        this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
+        this.fleet = new FleetView(clock, config.heartbeatInterval(), config.offlineAfterMissed());
+        this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
+                config.ingest(), store, fleet::subscribe, meters, clock);
+    }
+
+    public void start() {
+        ingestor.start();
+        LOG.info("central {} started: store {} ({} points from {} edges), NATS {}", config.instance(),
+                config.dataDir(), store.stats().pointsStored(), store.stats().edges(), config.nats().servers());
+    }
+
+    public MetricStore store() {
+        return store;
+    }
+
+    public FleetView fleet() {
+        return fleet;
+    }
+
+    public Ingestor ingestor() {
+        return ingestor;
+    }
+
+    public NatsLink nats() {
+        return nats;
+    }
+
+    public CentralConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        ingestor.close();
+        nats.close();
+        store.close();
+        LOG.info("central {} stopped", config.instance());
+    }
+}

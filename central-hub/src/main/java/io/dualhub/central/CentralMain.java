@@ -1,0 +1,54 @@
+package io.dualhub.central;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.common.config.CommandLine;
+import io.dualhub.common.config.ConfigException;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code dualhub central}: reads flags and config, then runs the hub with its HTTP API until SIGTERM or Ctrl-C. */
+public final class CentralMain {
+    static final Map<String, String> FLAGS = new LinkedHashMap<>();
+
+    static {
+        FLAGS.put("instance", "instance");
+        FLAGS.put("nats", "nats.servers");
+        FLAGS.put("data", "data.dir");
+        FLAGS.put("port", "http.port");
+    }
+
+    private CentralMain() {
+    }
+
+    public static void main(String[] args) {
+        CentralConfig config;
+        try {
+            CommandLine cli = CommandLine.parse(args, FLAGS);
+            if (cli.help()) {
+                System.out.println(CommandLine.usage("central", FLAGS));
+                return;
+            }
+            config = CentralConfig.load(cli.configFile(), cli.overrides());
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("dualhub central: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        start(config);
+    }
+
+    /** Starts the hub and its HTTP server; the returned context stops both when closed. */
+    public static ApplicationContext start(CentralConfig config) {
+        return Micronaut.build(new String[0])
+                .mainClass(CentralMain.class)
+                .banner(false)
+                .singletons(config)
+                .properties(Map.of(
+                        "micronaut.application.name", "dualhub-central",
+                        "micronaut.server.host", config.httpHost(),
+                        "micronaut.server.port", config.httpPort()))
+                .start();
+    }
+}

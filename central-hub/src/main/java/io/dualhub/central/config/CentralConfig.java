@@ -1,0 +1,77 @@
+package io.dualhub.central.config;
+
+import io.dualhub.common.config.ConfigException;
+import io.dualhub.common.config.ConfigKey;
+import io.dualhub.common.config.Settings;
+import io.dualhub.common.nats.NatsSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The CentralHub's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
+ * the README's configuration reference is checked against it by a test.
+ */
+public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
+                            StreamSettings stream, IngestSettings ingest, Duration heartbeatInterval,
+                            int offlineAfterMissed) {
+
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    public static final List<ConfigKey> KEYS;
+
+    static {
+        List<ConfigKey> keys = new ArrayList<>(List.of(
+                new ConfigKey("instance", "main", "this CentralHub's name, [A-Za-z0-9_-]{1,64}; its durable consumer is central-<instance>"),
+                new ConfigKey("data.dir", "var/central", "directory of the metric store (DuckDB)"),
+                new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
+                new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
+                new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
+                new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
+                new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
+                new ConfigKey("stream.events-max-age", "1d", "how long DUALHUB_EVENTS keeps heartbeats and events"),
+                new ConfigKey("ingest.fetch-batch", "500", "messages fetched and committed to the store in one transaction"),
+                new ConfigKey("ingest.fetch-wait", "250ms", "longest wait for a fetch to fill"),
+                new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
+                new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
+                new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
+                new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE")));
+        keys.addAll(NatsSettings.KEYS);
+        KEYS = Collections.unmodifiableList(keys);
+    }
+
+    /** How this hub creates the dualhub streams. */
+    public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {
+    }
+
+    /** How the Ingestor pulls and commits. */
+    public record IngestSettings(int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending) {
+    }
+
+    public CentralConfig {
+        if (!INSTANCE.matcher(instance).matches()) {
+            throw new ConfigException("invalid configuration: instance='" + instance
+                    + "': must match [A-Za-z0-9_-]{1,64} (letters, digits, '_' and '-')");
+        }
+    }
+
+    /** Reads the YAML file (may be null) and flags over the defaults, and validates every value. */
+    public static CentralConfig load(Path yamlFile, Map<String, String> overrides) {
+        Settings s = Settings.load(KEYS, yamlFile, overrides);
+        int replicas = s.intBetween("stream.replicas", 1, 5);
+        StreamSettings stream = new StreamSettings(replicas, s.duration("stream.max-age", Duration.ofMinutes(1)),
+                s.duration("stream.duplicate-window", Duration.ofSeconds(1)),
+                s.duration("stream.events-max-age", Duration.ofMinutes(1)));
+        IngestSettings ingest = new IngestSettings(s.intBetween("ingest.fetch-batch", 1, 10_000),
+                s.duration("ingest.fetch-wait", Duration.ofMillis(10)), s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
+                s.intBetween("ingest.max-ack-pending", 1, 1_000_000));
+        return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
+                s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest,
+                s.duration("fleet.heartbeat-interval", Duration.ofMillis(100)),
+                s.intBetween("fleet.offline-after-missed", 1, 1000));
+    }
+}

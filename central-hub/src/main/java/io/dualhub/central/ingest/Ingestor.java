@@ -1,0 +1,202 @@
+package io.dualhub.central.ingest;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.store.CommitOutcome;
+import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.store.StoreException;
+import io.dualhub.central.stream.StreamConflictException;
+import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.Subjects;
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.WireFormatException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls batches from this hub's durable consumer, commits each fetch to the {@link MetricStore} in one
+ * transaction, and acknowledges every message only after that commit. Duplicates (redeliveries, edge resends)
+ * are acknowledged and counted, never stored. A message that is not a valid batch is terminated and counted, so
+ * it cannot block the stream; a failing store stops acknowledging until it recovers.
+ */
+public final class Ingestor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration NATS_POLL = Duration.ofMillis(100);
+
+    /** What the ingest loop is doing, for /health. */
+    public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
+
+    private final NatsLink nats;
+    private final StreamSetup setup;
+    private final String instance;
+    private final CentralConfig.IngestSettings settings;
+    private final MetricStore store;
+    private final Consumer<Connection> onStreamsReady;
+    private final Clock clock;
+    private final Thread thread;
+    private final Counter pointsStored;
+    private final Counter batchesStored;
+    private final Counter duplicates;
+    private final Counter invalid;
+    private final Timer e2eLatency;
+    private final Timer commitLatency;
+    private volatile boolean running = true;
+    private volatile State state = State.WAITING_FOR_NATS;
+    private volatile String problem = "";
+    private JetStreamSubscription subscription;
+
+    public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
+                    MetricStore store, Consumer<Connection> onStreamsReady, MeterRegistry meters, Clock clock) {
+        this.onStreamsReady = onStreamsReady;
+        this.nats = nats;
+        this.setup = setup;
+        this.instance = instance;
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.pointsStored = Counter.builder("dualhub.central.points.stored").description("Points committed to the store").register(meters);
+        this.batchesStored = Counter.builder("dualhub.central.batches.stored").description("Batches committed to the store").register(meters);
+        this.duplicates = Counter.builder("dualhub.central.duplicates.dropped").description("Batches received again and acknowledged without storing").register(meters);
+        this.invalid = Counter.builder("dualhub.central.messages.invalid").description("Messages that were not valid batches, terminated").register(meters);
+        this.e2eLatency = Timer.builder("dualhub.central.e2e.latency").description("From the edge accepting a batch to its commit here")
+                .publishPercentileHistogram().register(meters);
+        this.commitLatency = Timer.builder("dualhub.central.store.commit").description("Duration of one store transaction")
+                .publishPercentileHistogram().register(meters);
+        this.thread = new Thread(this::run, "ingestor-" + instance);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                step();
+            } catch (StreamConflictException e) {
+                report(State.STREAM_CONFLICT, e.getMessage());
+                pause();
+            } catch (StoreException e) {
+                report(State.STORE_FAILING, e.getMessage());
+                pause();
+            } catch (Exception e) {
+                subscription = null;
+                report(nats.isConnected() ? State.SETUP_FAILING : State.WAITING_FOR_NATS, e.toString());
+                pause();
+            }
+        }
+    }
+
+    private void step() throws Exception {
+        Connection c = nats.connection();
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            state = State.WAITING_FOR_NATS;
+            LockSupport.parkNanos(NATS_POLL.toNanos());
+            return;
+        }
+        if (subscription == null) {
+            setup.ensure(c.jetStreamManagement(), instance);
+            onStreamsReady.accept(c);
+            subscription = c.jetStream().subscribe(null,
+                    PullSubscribeOptions.bind(Subjects.METRICS_STREAM, Subjects.centralConsumer(instance)));
+            LOG.info("ingesting from {} with durable consumer {}", Subjects.METRICS_STREAM,
+                    Subjects.centralConsumer(instance));
+        }
+        List<Message> messages = subscription.fetch(settings.fetchBatch(), settings.fetchWait());
+        if (!messages.isEmpty()) {
+            ingest(messages);
+        }
+        if (state != State.RUNNING) {
+            LOG.info("ingest running");
+        }
+        state = State.RUNNING;
+        problem = "";
+    }
+
+    private void ingest(List<Message> messages) {
+        List<Batch> batches = new ArrayList<>(messages.size());
+        List<Message> valid = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            try {
+                batches.add(BatchCodec.decode(m.getData()));
+                valid.add(m);
+            } catch (WireFormatException e) {
+                invalid.increment();
+                LOG.warn("terminating message on {} that is not a valid batch: {}", m.getSubject(), e.getMessage());
+                m.term();
+            }
+        }
+        if (batches.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        List<CommitOutcome> outcomes;
+        try {
+            outcomes = store.commit(batches);
+        } catch (StoreException e) {
+            valid.forEach(m -> m.nakWithDelay(RETRY_PAUSE));
+            throw e;
+        }
+        commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        long now = clock.millis();
+        for (int i = 0; i < valid.size(); i++) {
+            valid.get(i).ack();
+            Batch b = batches.get(i);
+            if (outcomes.get(i) == CommitOutcome.STORED) {
+                batchesStored.increment();
+                pointsStored.increment(b.points().size());
+                e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
+            } else {
+                duplicates.increment();
+            }
+        }
+    }
+
+    private void report(State s, String message) {
+        if (state != s || !message.equals(problem)) {
+            LOG.error("ingest paused ({}): {}", s, message);
+        }
+        state = s;
+        problem = message;
+    }
+
+    private void pause() {
+        LockSupport.parkNanos(RETRY_PAUSE.toNanos());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package io.dualhub.central.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Point;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The CentralHub's durable store, on embedded DuckDB under the data directory. Exactly once: a commit stores the
+ * points of every batch that is new for its edge's {@link SequenceTracker} and persists the trackers in the same
+ * transaction, so after any crash the store and the trackers agree, and a redelivered batch is recognised and
+ * only counted. One thread (the Ingestor) commits; any thread may read snapshots and query.
+ */
+public final class MetricStore implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<TreeMap<String, String>> TAGS = new TypeReference<>() { };
+
+    private final DuckDBConnection writer;
+    private final Clock clock;
+    private final Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
+    private final Map<Integer, SeriesKey> seriesById = new ConcurrentHashMap<>();
+    // Owned by the committing thread; readers see the published snapshot.
+    private final Map<String, EdgeRecord> edges = new HashMap<>();
+    private volatile Map<String, EdgeStoreState> snapshot = Map.of();
+
+    public MetricStore(Path dir, Clock clock) {
+        this.clock = clock;
+        try {
+            Files.createDirectories(dir);
+            this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
+            createSchema();
+            loadSeries();
+            loadEdges();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create store directory " + dir, e);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the metric store in " + dir + ": " + e.getMessage(), e);
+        }
+        publish();
+    }
+
+    private void createSchema() throws SQLException {
+        try (Statement st = writer.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, edge VARCHAR NOT NULL,"
+                    + " metric VARCHAR NOT NULL, tags VARCHAR NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS points (series_id INTEGER NOT NULL, ts BIGINT NOT NULL,"
+                    + " value DOUBLE NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
+                    + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
+                    + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL)");
+        }
+    }
+
+    private void loadSeries() throws SQLException {
+        try (Statement st = writer.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, edge, metric, tags FROM series")) {
+            while (rs.next()) {
+                SeriesKey key = new SeriesKey(rs.getString(2), rs.getString(3), parseTags(rs.getString(4)));
+                seriesIds.put(key, rs.getInt(1));
+                seriesById.put(rs.getInt(1), key);
+            }
+        }
+    }
+
+    private void loadEdges() throws SQLException {
+        try (Statement st = writer.createStatement();
+             ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
+                     + " last_stored_ms FROM edges")) {
+            while (rs.next()) {
+                EdgeRecord r = new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
+                r.batches = rs.getLong(4);
+                r.points = rs.getLong(5);
+                r.duplicates = rs.getLong(6);
+                r.lastStoredMs = rs.getLong(7);
+                edges.put(r.edge, r);
+            }
+        }
+    }
+
+    /**
+     * Stores the new batches and counts the duplicates, all in one transaction; returns one outcome per batch.
+     * On failure nothing of the call is stored and the in-memory state is as before.
+     */
+    public List<CommitOutcome> commit(List<Batch> batches) {
+        Map<String, EdgeRecord> touched = new LinkedHashMap<>();
+        List<SeriesKey> newSeries = new ArrayList<>();
+        List<CommitOutcome> outcomes = new ArrayList<>(batches.size());
+        long now = clock.millis();
+        try {
+            writer.setAutoCommit(false);
+            try (DuckDBAppender points = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
+                for (Batch b : batches) {
+                    EdgeRecord r = touched.computeIfAbsent(b.edgeId(), id -> working(id));
+                    if (!r.tracker.record(b.seq())) {
+                        r.duplicates++;
+                        outcomes.add(CommitOutcome.DUPLICATE);
+                        continue;
+                    }
+                    for (Point p : b.points()) {
+                        points.beginRow();
+                        points.append(seriesId(b.edgeId(), p, newSeries));
+                        points.append(p.timestampMs());
+                        points.append(p.value());
+                        points.endRow();
+                    }
+                    r.batches++;
+                    r.points += b.points().size();
+                    r.lastStoredMs = now;
+                    outcomes.add(CommitOutcome.STORED);
+                }
+            }
+            insertSeries(newSeries);
+            saveEdges(touched.values());
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback(newSeries);
+            throw new StoreException("commit of " + batches.size() + " batches failed: " + e.getMessage(), e);
+        }
+        edges.putAll(touched);
+        publish();
+        return outcomes;
+    }
+
+    /** A copy of the edge's record to change inside a transaction; it replaces the original only after commit. */
+    private EdgeRecord working(String edge) {
+        EdgeRecord current = edges.get(edge);
+        return current == null ? new EdgeRecord(edge, new SequenceTracker(0, List.of())) : current.copy();
+    }
+
+    private int seriesId(String edge, Point p, List<SeriesKey> newSeries) {
+        SeriesKey key = new SeriesKey(edge, p.metric(), p.tags());
+        Integer id = seriesIds.get(key);
+        if (id == null) {
+            id = seriesIds.size() + 1;
+            seriesIds.put(key, id);
+            seriesById.put(id, key);
+            newSeries.add(key);
+        }
+        return id;
+    }
+
+    private void insertSeries(List<SeriesKey> newSeries) throws SQLException {
+        if (newSeries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO series VALUES (?, ?, ?, ?)")) {
+            for (SeriesKey k : newSeries) {
+                ps.setInt(1, seriesIds.get(k));
+                ps.setString(2, k.edge());
+                ps.setString(3, k.metric());
+                ps.setString(4, tagsJson(k.tags()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (EdgeRecord r : records) {
+                ps.setString(1, r.edge);
+                ps.setLong(2, r.tracker.contiguous());
+                ps.setString(3, r.tracker.aboveAsText());
+                ps.setLong(4, r.batches);
+                ps.setLong(5, r.points);
+                ps.setLong(6, r.duplicates);
+                ps.setLong(7, r.lastStoredMs);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void rollback(List<SeriesKey> newSeries) {
+        for (SeriesKey k : newSeries) {
+            Integer id = seriesIds.remove(k);
+            if (id != null) {
+                seriesById.remove(id);
+            }
+        }
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the transaction is gone either way; the next commit starts a new one
+        }
+    }
+
+    private void publish() {
+        Map<String, EdgeStoreState> s = new TreeMap<>();
+        edges.values().forEach(r -> s.put(r.edge, r.state()));
+        snapshot = Map.copyOf(s);
+    }
+
+    /** Per-edge state as of the last commit. */
+    public Map<String, EdgeStoreState> edges() {
+        return snapshot;
+    }
+
+    public StoreStats stats() {
+        Map<String, EdgeStoreState> s = snapshot;
+        long points = 0;
+        long batches = 0;
+        long duplicates = 0;
+        for (EdgeStoreState e : s.values()) {
+            points += e.points();
+            batches += e.batches();
+            duplicates += e.duplicates();
+        }
+        return new StoreStats(points, batches, duplicates, s.size());
+    }
+
+    /** Reads the matching series; raw points, or averages per step bucket when a step is given. */
+    public List<StoredSeries> query(SeriesQuery q) {
+        Map<Integer, SeriesKey> matching = new TreeMap<>();
+        seriesById.forEach((id, key) -> {
+            if (q.matches(key)) {
+                matching.put(id, key);
+            }
+        });
+        if (matching.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, List<double[]>> points = new TreeMap<>();
+        String ids = String.join(",", matching.keySet().stream().map(String::valueOf).toList());
+        String sql = q.stepMs() > 0
+                ? "SELECT series_id, (ts // " + q.stepMs() + ") * " + q.stepMs() + " AS bucket, avg(value) FROM points"
+                  + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
+                : "SELECT series_id, ts, value FROM points WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ?"
+                  + " ORDER BY 1, 2";
+        try (Connection reader = writer.duplicate(); PreparedStatement ps = reader.prepareStatement(sql)) {
+            ps.setLong(1, q.fromMs());
+            ps.setLong(2, q.toMs());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    points.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>())
+                            .add(new double[] {rs.getLong(2), rs.getDouble(3)});
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+        List<StoredSeries> out = new ArrayList<>();
+        matching.forEach((id, key) -> out.add(new StoredSeries(key.metric(), key.edge(), key.tags(),
+                points.getOrDefault(id, List.of()))));
+        return out;
+    }
+
+    private static String tagsJson(Map<String, String> tags) {
+        try {
+            return JSON.writeValueAsString(tags);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TreeMap<String, String> parseTags(String json) {
+        try {
+            return JSON.readValue(json, TAGS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the store failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One edge's mutable bookkeeping, changed only by the committing thread. */
+    private static final class EdgeRecord {
+        final String edge;
+        final SequenceTracker tracker;
+        long batches;
+        long points;
+        long duplicates;
+        long lastStoredMs;
+
+        EdgeRecord(String edge, SequenceTracker tracker) {
+            this.edge = edge;
+            this.tracker = tracker;
+        }
+
+        EdgeRecord copy() {
+            EdgeRecord c = new EdgeRecord(edge, SequenceTracker.fromText(tracker.contiguous(), tracker.aboveAsText()));
+            c.batches = batches;
+            c.points = points;
+            c.duplicates = duplicates;
+            c.lastStoredMs = lastStoredMs;
+            return c;
+        }
+
+        EdgeStoreState state() {
+            return new EdgeStoreState(edge, tracker.contiguous(), tracker.highest(), batches, points, duplicates,
+                    lastStoredMs);
+        }
+    }
+}

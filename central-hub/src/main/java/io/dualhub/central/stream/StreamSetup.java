@@ -1,0 +1,95 @@
+package io.dualhub.central.stream;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.common.Subjects;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Creates the dualhub streams and this hub's durable consumer when missing, idempotently. An existing stream whose
+ * settings differ from ours is never changed silently: setup fails with a message that lists the differences.
+ */
+public final class StreamSetup {
+    /** JetStream's API error code for "stream not found". */
+    private static final int STREAM_NOT_FOUND = 10059;
+    private final CentralConfig.StreamSettings stream;
+    private final CentralConfig.IngestSettings ingest;
+
+    public StreamSetup(CentralConfig.StreamSettings stream, CentralConfig.IngestSettings ingest) {
+        this.stream = stream;
+        this.ingest = ingest;
+    }
+
+    public StreamConfiguration metricsStream() {
+        return StreamConfiguration.builder().name(Subjects.METRICS_STREAM).subjects(Subjects.METRICS_WILDCARD)
+                .storageType(StorageType.File).replicas(stream.replicas()).maxAge(stream.maxAge())
+                .duplicateWindow(stream.duplicateWindow()).build();
+    }
+
+    public StreamConfiguration eventsStream() {
+        return StreamConfiguration.builder().name(Subjects.EVENTS_STREAM).subjects(Subjects.EVENTS_WILDCARD)
+                .storageType(StorageType.File).replicas(stream.replicas()).maxAge(stream.eventsMaxAge())
+                .duplicateWindow(Duration.ofMinutes(2)).build();
+    }
+
+    /** Ensures both streams and the durable consumer {@code central-<instance>} exist. */
+    public void ensure(JetStreamManagement jsm, String instance) throws IOException, JetStreamApiException {
+        ensureStream(jsm, metricsStream());
+        ensureStream(jsm, eventsStream());
+        jsm.addOrUpdateConsumer(Subjects.METRICS_STREAM, consumer(instance));
+    }
+
+    public ConsumerConfiguration consumer(String instance) {
+        return ConsumerConfiguration.builder().durable(Subjects.centralConsumer(instance))
+                .filterSubject(Subjects.METRICS_WILDCARD).ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All).ackWait(ingest.ackWait()).maxAckPending(ingest.maxAckPending())
+                .build();
+    }
+
+    private static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted)
+            throws IOException, JetStreamApiException {
+        StreamInfo info;
+        try {
+            info = jsm.getStreamInfo(wanted.getName());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw e;
+            }
+            jsm.addStream(wanted);
+            return;
+        }
+        List<String> diffs = differences(info.getConfiguration(), wanted);
+        if (!diffs.isEmpty()) {
+            throw new StreamConflictException("stream " + wanted.getName() + " exists with a different configuration ("
+                    + String.join("; ", diffs) + "); dualhub will not change it: update it with `nats stream edit`,"
+                    + " or set stream.* in the CentralHub config to match");
+        }
+    }
+
+    static List<String> differences(StreamConfiguration have, StreamConfiguration want) {
+        List<String> diffs = new ArrayList<>();
+        compare(diffs, "subjects", have.getSubjects(), want.getSubjects());
+        compare(diffs, "storage", have.getStorageType(), want.getStorageType());
+        compare(diffs, "replicas", have.getReplicas(), want.getReplicas());
+        compare(diffs, "max age", have.getMaxAge(), want.getMaxAge());
+        compare(diffs, "duplicate window", have.getDuplicateWindow(), want.getDuplicateWindow());
+        return diffs;
+    }
+
+    private static void compare(List<String> diffs, String what, Object have, Object want) {
+        if (!Objects.equals(have, want)) {
+            diffs.add(what + " is " + have + ", dualhub wants " + want);
+        }
+    }
+}
