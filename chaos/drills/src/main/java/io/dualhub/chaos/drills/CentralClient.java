@@ -1,0 +1,57 @@
+package io.dualhub.chaos.drills;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a CentralHub's API for drills: stats, the fleet, and the stored values of a metric. */
+public final class CentralClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String url;
+
+    public CentralClient(String url) {
+        this.url = url;
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + resp.statusCode() + ": " + resp.body());
+        }
+        return JSON.readTree(resp.body());
+    }
+
+    public long pointsStored() throws IOException, InterruptedException {
+        return get("/api/v1/stats").path("pointsStored").asLong();
+    }
+
+    /** Every stored value of the metric, across its series, in store order (duplicates included, if any). */
+    public List<Long> values(String metric) throws IOException, InterruptedException {
+        List<Long> values = new ArrayList<>();
+        for (JsonNode series : get("/api/v1/query?metric=" + metric).path("series")) {
+            for (JsonNode p : series.path("points")) {
+                values.add(p.get(1).asLong());
+            }
+        }
+        return values;
+    }
+
+    /** The fleet entry of one edge, or a missing node. */
+    public JsonNode edge(String edgeId) throws IOException, InterruptedException {
+        for (JsonNode e : get("/api/v1/edges")) {
+            if (e.path("edgeId").asText().equals(edgeId)) {
+                return e;
+            }
+        }
+        return JSON.missingNode();
+    }
+}

@@ -1,0 +1,110 @@
+package io.dualhub.chaos.drills;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.chaos.harness.OsProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A CentralHub or edge agent run from its built jar as a separate JVM, exactly as a user runs it, so drills can
+ * kill -9 it and start it again on the same data directory. Healthy means its {@code /health} answers 200.
+ */
+public final class HubProcess {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final String name;
+    private final Path jar;
+    private final List<String> args;
+    private final Path log;
+    private final int port;
+    private final List<String> jvmOptions;
+    private OsProcess process;
+
+    private HubProcess(String name, Path home, String jarName, List<String> args, Path log, int port) {
+        this.name = name;
+        this.jar = home.resolve(jarName);
+        this.args = List.copyOf(args);
+        this.log = log;
+        this.port = port;
+        this.jvmOptions = jvmOptions(home.resolve("deploy/jvm.options"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests package)");
+        }
+    }
+
+    /** An edge agent: {@code args} are its command-line flags (--id, --nats, --data, --port, --config). */
+    public static HubProcess edge(Path home, String name, List<String> args, Path log, int port) {
+        return new HubProcess(name, home, "edge-hub/target/dualhub-edge.jar", args, log, port);
+    }
+
+    /** A CentralHub: {@code args} are its command-line flags (--instance, --nats, --data, --port, --config). */
+    public static HubProcess central(Path home, String name, List<String> args, Path log, int port) {
+        return new HubProcess(name, home, "central-hub/target/dualhub-central.jar", args, log, port);
+    }
+
+    /** The repository root: {@code -Ddualhub.home}, else the working directory. */
+    public static Path home() {
+        return Path.of(System.getProperty("dualhub.home", ".")).toAbsolutePath().normalize();
+    }
+
+    static List<String> jvmOptions(Path file) {
+        try {
+            return Files.readAllLines(file).stream().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public synchronized HubProcess start() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Xmx256m");
+        cmd.addAll(jvmOptions);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(args);
+        process = OsProcess.start(name, cmd, log);
+        awaitHealthy();
+        return this;
+    }
+
+    private void awaitHealthy() {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
+        await(name + " healthy on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(name + " exited during start-up; see " + log);
+                    }
+                    return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
+    }
+
+    public synchronized void kill9() {
+        process.kill9();
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+}

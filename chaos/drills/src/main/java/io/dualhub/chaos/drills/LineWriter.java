@@ -1,0 +1,53 @@
+package io.dualhub.chaos.drills;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * A load generator that writes sequenced points through an edge's HTTP API: point {@code n} carries the value n,
+ * so the store can be checked for every one exactly once. Counts what the edge accepted (204).
+ */
+public final class LineWriter {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String metric;
+    private long next;
+    private long accepted;
+
+    public LineWriter(String measurement) {
+        this.metric = measurement;
+    }
+
+    /** Writes the next {@code count} points in one request; true if the edge accepted them all (204). */
+    public boolean write(String edgeUrl, int count) throws IOException, InterruptedException {
+        StringBuilder body = new StringBuilder(count * 40);
+        for (int i = 0; i < count; i++) {
+            long n = next + i;
+            body.append(metric).append(",drill=exactly-once n=").append(n).append("i ").append(1_700_000_000_000L + n)
+                    .append('\n');
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status != 204) {
+            return false;
+        }
+        next += count;
+        accepted += count;
+        return true;
+    }
+
+    public long accepted() {
+        return accepted;
+    }
+
+    /** The metric name the points are stored under. */
+    public String metric() {
+        return metric + "_n";
+    }
+}
