@@ -60,6 +60,11 @@ public final class OsProcess {
         }
     }
 
+    /** SIGINT, as Ctrl-C in a terminal sends. */
+    public void interrupt() {
+        signal("INT");
+    }
+
     public void pause() {
         signal("STOP");
     }

@@ -1,0 +1,84 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.OsProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, run as a user runs it: {@code ./dualhub up} brings up NATS, a CentralHub and an edge
+ * for this host; host metrics arrive and the edge shows ONLINE; Ctrl-C (SIGINT) stops all three, freeing the ports;
+ * a port already in use stops a second run before anything starts, naming the flag.
+ */
+class UpSmokeTest {
+    @TempDir
+    Path dir;
+
+    private OsProcess up;
+
+    @AfterEach
+    void stop() {
+        if (up != null && up.isAlive()) {
+            up.interrupt();
+            up.awaitExit(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void upRunsTheSystemAndCtrlCStopsIt() throws Exception {
+        Path home = HubProcess.home();
+        int nats = FreePorts.next();
+        int central = FreePorts.next();
+        int edge = FreePorts.next();
+        up = OsProcess.start("dualhub up", List.of(home.resolve("dualhub").toString(), "up",
+                "--nats-port", Integer.toString(nats), "--central-port", Integer.toString(central),
+                "--edge-port", Integer.toString(edge), "--data", dir.resolve("var").toString()), dir.resolve("up.log"));
+
+        CentralClient api = new CentralClient("http://127.0.0.1:" + central);
+        await("this host's edge ONLINE with host metrics stored").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    JsonNode edges = api.get("/api/v1/edges");
+                    return edges.size() == 1 && edges.get(0).path("state").asText().equals("ONLINE")
+                            && !api.values("host_memory_total_bytes").isEmpty();
+                });
+        assertThat(api.values("host_uptime_seconds")).isNotEmpty();
+        assertThat(Files.readString(dir.resolve("up.log"))).contains("dualhub is up", "http://127.0.0.1:" + central);
+
+        OsProcess second = OsProcess.start("second up", List.of(home.resolve("dualhub").toString(), "up",
+                "--nats-port", Integer.toString(FreePorts.next()), "--central-port", Integer.toString(central),
+                "--edge-port", Integer.toString(FreePorts.next()), "--data", dir.resolve("var2").toString()),
+                dir.resolve("second.log"));
+        assertThat(second.awaitExit(Duration.ofSeconds(30))).isTrue();
+        assertThat(Files.readString(dir.resolve("second.log")))
+                .contains("port " + central + " is already in use", "--central-port");
+        assertThat(dir.resolve("var2")).doesNotExist();
+
+        up.interrupt();
+        assertThat(up.awaitExit(Duration.ofSeconds(60))).as("up exits on Ctrl-C").isTrue();
+        for (int port : List.of(nats, central, edge)) {
+            assertThat(listening(port)).as("port %d released", port).isFalse();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
