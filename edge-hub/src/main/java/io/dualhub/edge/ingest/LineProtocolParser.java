@@ -60,7 +60,7 @@ public final class LineProtocolParser {
             TreeMap<String, String> tags = new TreeMap<>();
             while (peek() == ',') {
                 pos++;
-                String key = token(new char[] {'='}, "tag key");
+                String key = token(new char[] {'=', ',', ' '}, "tag key");
                 expect('=', "'=' after tag key '" + key + "'");
                 String value = token(new char[] {',', ' '}, "value of tag '" + key + "'");
                 addTag(tags, key, value);
@@ -71,7 +71,7 @@ public final class LineProtocolParser {
                 if (!fields.isEmpty()) {
                     pos++;
                 }
-                String key = token(new char[] {'='}, "field key");
+                String key = token(new char[] {'=', ',', ' '}, "field key");
                 expect('=', "'=' after field key '" + key + "'");
                 fields.add(new String[] {key, fieldValue(key)});
             } while (peek() == ',');

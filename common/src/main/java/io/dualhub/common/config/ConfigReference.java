@@ -1,0 +1,45 @@
+package io.dualhub.common.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The README's configuration reference as a Markdown table ({@code | `key` | `default` | description |}): rendered
+ * from a schema, and read back from the README so a test can hold the two in step.
+ */
+public final class ConfigReference {
+    private ConfigReference() {
+    }
+
+    public static String render(List<ConfigKey> schema) {
+        StringBuilder sb = new StringBuilder("| key | default | what it does |\n|---|---|---|\n");
+        for (ConfigKey k : schema) {
+            sb.append("| `").append(k.name()).append("` | `").append(k.defaultValue()).append("` | ")
+                    .append(k.description().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** Key to default of the table under the Markdown heading that starts with {@code heading}. */
+    public static Map<String, String> parse(String markdown, String heading) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        boolean inSection = false;
+        for (String line : markdown.split("\n")) {
+            if (line.startsWith("#")) {
+                inSection = line.replaceFirst("^#+\\s*", "").startsWith(heading);
+                continue;
+            }
+            if (inSection && line.startsWith("| `")) {
+                String[] cells = line.split("(?<!\\\\)\\|");
+                keys.put(unquote(cells[1]), unquote(cells[2]));
+            }
+        }
+        return keys;
+    }
+
+    private static String unquote(String cell) {
+        String c = cell.trim();
+        return c.startsWith("`") && c.endsWith("`") && c.length() >= 2 ? c.substring(1, c.length() - 1) : c;
+    }
+}

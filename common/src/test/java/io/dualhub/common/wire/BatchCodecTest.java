@@ -1,0 +1,55 @@
+package io.dualhub.common.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchCodecTest {
+    private static final Batch BATCH = new Batch("web-3", 42, 1_700_000_000_123L, List.of(
+            Point.of("host_load1", Map.of(), 1_700_000_000_000L, 0.25),
+            Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/var"), 1_700_000_000_000L, 1.5e9),
+            Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/"), 1_700_000_000_000L, -0.0),
+            Point.of("temp", Map.of("site", "lab", "room", "ünïcode"), -5L, Double.MAX_VALUE)));
+
+    @Test
+    void roundTripsEveryField() {
+        assertThat(BatchCodec.decode(BatchCodec.encode(BATCH))).isEqualTo(BATCH);
+    }
+
+    @Test
+    void repeatedStringsAreWrittenOnce() {
+        byte[] once = BatchCodec.encode(new Batch("e", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1))));
+        byte[] twice = BatchCodec.encode(new Batch("e", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1),
+                Point.of("a_long_metric_name", Map.of(), 0, 1))));
+        // the second point costs a 1-byte reference, its tag count, timestamp and value: not the name again
+        assertThat(twice.length - once.length).isEqualTo(1 + 1 + 8 + 8);
+    }
+
+    @Test
+    void refusesWhatIsNotABatch() {
+        byte[] good = BatchCodec.encode(BATCH);
+        assertThatThrownBy(() -> BatchCodec.decode("{\"json\":1}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("magic");
+        byte[] version = good.clone();
+        version[1] = 9;
+        assertThatThrownBy(() -> BatchCodec.decode(version)).hasMessageContaining("version 9");
+        assertThatThrownBy(() -> BatchCodec.decode(Arrays.copyOf(good, good.length - 3)))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> BatchCodec.decode(Arrays.copyOf(good, good.length + 2)))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("trailing");
+    }
+
+    @Test
+    void refusesAnInvalidEdgeIdOrMetricName() {
+        byte[] badEdge = BatchCodec.encode(new Batch("edge-1", 1, 0, List.of()));
+        badEdge[4 + 4] = '.';
+        assertThatThrownBy(() -> BatchCodec.decode(badEdge)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("edge id");
+        byte[] badMetric = BatchCodec.encode(new Batch("e", 1, 0, List.of(Point.of("1bad", Map.of(), 0, 1))));
+        assertThatThrownBy(() -> BatchCodec.decode(badMetric)).hasMessageContaining("invalid metric name '1bad'");
+    }
+}

@@ -1,0 +1,144 @@
+package io.dualhub.edge.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.Point;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EdgeBufferTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+
+    private static List<Point> points(int n) {
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            points.add(Point.of("m", Map.of("i", Integer.toString(i)), i, i));
+        }
+        return points;
+    }
+
+    @Test
+    void sequencesContinueAcrossReopenWithoutHoles() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+            assertThat(buffer.append(points(3), 1 << 20)).isEqualTo(new EdgeBuffer.SeqRange(1, 1));
+            assertThat(buffer.append(points(3), 1 << 20)).isEqualTo(new EdgeBuffer.SeqRange(2, 2));
+        }
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+            assertThat(buffer.lastSeq()).isEqualTo(2);
+            assertThat(buffer.append(points(1), 1 << 20)).isEqualTo(new EdgeBuffer.SeqRange(3, 3));
+            try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                for (long seq = 1; seq <= 3; seq++) {
+                    BufferedBatch b = reader.next();
+                    assertThat(b.seq()).isEqualTo(seq);
+                    assertThat(BatchCodec.decode(b.payload()).seq()).isEqualTo(seq);
+                    assertThat(BatchCodec.decode(b.payload()).edgeId()).isEqualTo("e1");
+                }
+                assertThat(reader.next()).isNull();
+            }
+        }
+    }
+
+    @Test
+    void readerResumesAfterTheCheckpointAfterReopen() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+            for (int i = 0; i < 5; i++) {
+                buffer.append(points(2), 1 << 20);
+            }
+            try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                reader.next();
+                buffer.checkpoint(reader.next());
+            }
+            assertThat(buffer.backlog()).isEqualTo(3);
+        }
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false);
+             EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+            assertThat(buffer.checkpointSeq()).isEqualTo(2);
+            assertThat(reader.next().seq()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void largeAppendsAreCutIntoConsecutiveBatchesUnderTheLimit() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+            EdgeBuffer.SeqRange range = buffer.append(points(1000), 4096);
+            assertThat(range.last() - range.first()).isGreaterThan(5);
+            int total = 0;
+            try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                for (BufferedBatch b = reader.next(); b != null; b = reader.next()) {
+                    assertThat(b.payload().length).isLessThanOrEqualTo(4096);
+                    total += BatchCodec.decode(b.payload()).points().size();
+                }
+            }
+            assertThat(total).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void retentionDeletesOnlyAcknowledgedCyclesOlderThanTheRetention() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+            buffer.append(points(1), 1 << 20);
+            clock.advance(Duration.ofHours(2));
+            buffer.append(points(1), 1 << 20);
+            clock.advance(Duration.ofHours(2));
+            buffer.append(points(1), 1 << 20);
+            RetentionSweeper sweeper = new RetentionSweeper(buffer, Duration.ofHours(1), clock);
+            assertThat(sweeper.sweep()).as("nothing acknowledged yet").isZero();
+            try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                reader.next();
+                buffer.checkpoint(reader.next());
+            }
+            assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep()).as("within retention").isZero();
+            assertThat(cycleFiles()).hasSize(3);
+            assertThat(sweeper.sweep()).as("first cycle: acknowledged and old").isEqualTo(1);
+            assertThat(cycleFiles()).hasSize(2);
+            try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                assertThat(reader.next().seq()).as("unacknowledged data kept").isEqualTo(3);
+            }
+        }
+    }
+
+    private File[] cycleFiles() {
+        return dir.resolve("queue").toFile().listFiles((d, n) -> n.endsWith(".cq4"));
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
