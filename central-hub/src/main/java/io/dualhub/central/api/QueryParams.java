@@ -17,7 +17,7 @@ final class QueryParams {
     private QueryParams() {
     }
 
-    static SeriesQuery parse(Map<String, List<String>> params, long nowMs) {
+    static SeriesQuery parse(Map<String, List<String>> params) {
         String metric = single(params, "metric");
         if (metric == null || metric.isBlank()) {
             throw new IllegalArgumentException("parameter 'metric' is required, e.g. ?metric=host_load1");

@@ -1,0 +1,41 @@
+package io.dualhub.central.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualhub.common.config.ConfigReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CentralConfigTest {
+    @Test
+    void defaults() {
+        CentralConfig c = CentralConfig.load(null, Map.of());
+        assertThat(c.instance()).isEqualTo("main");
+        assertThat(c.httpPort()).isEqualTo(8470);
+        assertThat(c.stream().replicas()).isEqualTo(1);
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("instance", "a.b")))
+                .hasMessageContaining("instance='a.b'");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("stream.replicas", "7")))
+                .hasMessageContaining("stream.replicas='7'").hasMessageContaining("1 to 5");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("ingest.fetch-wait", "soon")))
+                .hasMessageContaining("ingest.fetch-wait='soon'");
+    }
+
+    @Test
+    void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Map<String, String> documented = ConfigReference.parse(readme, "CentralHub configuration");
+        Map<String, String> code = new LinkedHashMap<>();
+        CentralConfig.KEYS.forEach(k -> code.put(k.name(), k.defaultValue()));
+        assertThat(documented).as("README 'CentralHub configuration' table; expected:%n%s",
+                ConfigReference.render(CentralConfig.KEYS)).containsExactlyEntriesOf(code);
+    }
+}

@@ -1,0 +1,87 @@
+package io.dualhub.central.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Point;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricStoreTest {
+    @TempDir
+    Path dir;
+
+    private static Batch batch(String edge, long seq, double... values) {
+        List<Point> points = new java.util.ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            points.add(Point.of("disk_used", Map.of("mount", i % 2 == 0 ? "/" : "/var"), seq * 1000 + i, values[i]));
+        }
+        return new Batch(edge, seq, 0, points);
+    }
+
+    private static SeriesQuery all(String metric) {
+        return new SeriesQuery(metric, null, Map.of(), 0, Long.MAX_VALUE, 0);
+    }
+
+    @Test
+    void storesNewBatchesAndOnlyCountsDuplicates() {
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            assertThat(store.commit(List.of(batch("a", 1, 1, 2), batch("a", 2, 3), batch("b", 1, 4))))
+                    .containsOnly(CommitOutcome.STORED);
+            assertThat(store.commit(List.of(batch("a", 2, 3), batch("a", 3, 5), batch("a", 1, 1, 2))))
+                    .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.STORED, CommitOutcome.DUPLICATE);
+            assertThat(store.stats()).isEqualTo(new StoreStats(5, 4, 2, 2));
+            assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void trackersAndPointsSurviveReopen() {
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            store.commit(List.of(batch("a", 1, 1), batch("a", 3, 3)));
+        }
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(1);
+            assertThat(store.edges().get("a").highestSeq()).isEqualTo(3);
+            assertThat(store.commit(List.of(batch("a", 3, 3), batch("a", 2, 2))))
+                    .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.STORED);
+            assertThat(store.query(all("disk_used")).get(0).points()).hasSize(3);
+        }
+    }
+
+    @Test
+    void queryFiltersByEdgeTagsAndRangeAndAveragesPerStep() {
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            store.commit(List.of(batch("a", 1, 10, 20, 30, 40), batch("b", 1, 7)));
+            assertThat(store.query(all("disk_used"))).hasSize(3);
+            List<StoredSeries> var = store.query(new SeriesQuery("disk_used", "a", Map.of("mount", "/var"), 0,
+                    Long.MAX_VALUE, 0));
+            assertThat(var).singleElement().satisfies(s -> {
+                assertThat(s.tags()).containsEntry("mount", "/var");
+                assertThat(s.points()).extracting(p -> p[1]).containsExactly(20.0, 40.0);
+            });
+            List<StoredSeries> root = store.query(new SeriesQuery("disk_used", "a", Map.of("mount", "/"), 1000, 1002,
+                    10_000));
+            assertThat(root.get(0).points()).singleElement().satisfies(p -> assertThat(p).containsExactly(0, 20.0));
+            assertThat(store.query(all("nope"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedCommitStoresNothingAndChangesNoTracker() {
+        MetricStore store = new MetricStore(dir, Clock.systemUTC());
+        store.commit(List.of(batch("a", 1, 1)));
+        store.close();
+        assertThatThrownBy(() -> store.commit(List.of(batch("a", 2, 2)))).isInstanceOf(StoreException.class);
+        assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(1);
+        try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
+            assertThat(reopened.stats().pointsStored()).isEqualTo(1);
+            assertThat(reopened.commit(List.of(batch("a", 2, 2)))).containsExactly(CommitOutcome.STORED);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.dualhub.central.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.common.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamConfiguration;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class StreamSetupTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @Test
+    void createsStreamsAndConsumerIdempotentlyAndRefusesToChangeAConflictingStream() throws Exception {
+        CentralConfig config = CentralConfig.load(null, Map.of());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        try (Connection c = Nats.connect(NATS.urls())) {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            setup.ensure(jsm, "a");
+            setup.ensure(jsm, "a");
+            setup.ensure(jsm, "b");
+            StreamConfiguration metrics = jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration();
+            assertThat(metrics.getDuplicateWindow()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(metrics.getMaxAge()).isEqualTo(Duration.ofDays(7));
+            assertThat(jsm.getConsumerNames(Subjects.METRICS_STREAM)).containsExactlyInAnyOrder("central-a", "central-b");
+            assertThat(jsm.getStreamNames()).contains(Subjects.EVENTS_STREAM);
+
+            CentralConfig other = CentralConfig.load(null, Map.of("stream.max-age", "1d"));
+            assertThatThrownBy(() -> new StreamSetup(other.stream(), other.ingest()).ensure(jsm, "a"))
+                    .isInstanceOf(StreamConflictException.class)
+                    .hasMessageContaining("stream DUALHUB_METRICS exists with a different configuration")
+                    .hasMessageContaining("max age is PT168H, dualhub wants PT24H");
+            assertThat(jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration().getMaxAge())
+                    .as("unchanged").isEqualTo(Duration.ofDays(7));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.dualhub.edge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.edge.EdgeAgent;
+import io.dualhub.edge.EdgeMain;
+import io.dualhub.edge.config.EdgeConfig;
+import io.micronaut.context.ApplicationContext;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The edge's HTTP API against a real nats-server: 204 only after the append, 400 naming the line, 413, gzip. */
+class WriteApiTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    static Path dir;
+
+    private static ApplicationContext context;
+    private static EdgeAgent agent;
+    private static String url;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        int port = FreePorts.next();
+        EdgeConfig config = EdgeConfig.load(null, Map.of("id", "api-test", "nats.servers", NATS.urls(),
+                "data.dir", dir.toString(), "http.port", Integer.toString(port), "http.max-body", "4KiB",
+                "collect.enabled", "false"));
+        context = EdgeMain.start(config);
+        agent = context.getBean(EdgeAgent.class);
+        url = "http://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stop() {
+        context.close();
+    }
+
+    private static HttpResponse<String> post(String query, byte[] body, String encoding) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/api/v1/write" + query))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (encoding != null) {
+            b.header("Content-Encoding", encoding);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void acceptedWriteIsInTheBufferWhenTheAnswerComes() throws Exception {
+        long before = agent.buffer().lastSeq();
+        HttpResponse<String> r = post("?precision=s", "cpu,host=a usage=1.5 1700000000\nmem value=3".getBytes(), null);
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void badLineIsNamedAndNothingOfTheRequestIsStored() throws Exception {
+        long before = agent.buffer().lastSeq();
+        HttpResponse<String> r = post("", "a v=1\nb v=2\nc v=\"str\"\nd v=4".getBytes(), null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"line\":3").contains("field 'v' is a string");
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void badPrecisionIs400() throws Exception {
+        HttpResponse<String> r = post("?precision=h", "a v=1".getBytes(), null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("precision 'h'");
+    }
+
+    @Test
+    void bodyOverTheLimitIs413AndNothingIsStored() throws Exception {
+        long before = agent.buffer().lastSeq();
+        assertThat(post("", "a v=1\n".repeat(1000).getBytes(), null).statusCode()).isEqualTo(413);
+        assertThat(post("", gzip("a v=1\n".repeat(1000)), "gzip").statusCode()).as("limit applies after inflating")
+                .isEqualTo(413);
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void gzipBodyIsAccepted() throws Exception {
+        long before = agent.buffer().lastSeq();
+        assertThat(post("", gzip("a v=1\nb v=2\n"), "gzip").statusCode()).isEqualTo(204);
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before + 1);
+        assertThat(post("", "a v=1".getBytes(), "br").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void healthAndPrometheus() throws Exception {
+        HttpResponse<String> health = get("/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"", "\"bufferWritable\":true", "\"edgeId\":\"api-test\"");
+        assertThat(get("/prometheus").body()).contains("dualhub_edge_points_accepted_total",
+                "dualhub_edge_batches_appended_total", "dualhub_edge_batches_acked_total",
+                "dualhub_edge_backlog_batches", "dualhub_edge_publish_ack_seconds_bucket");
+    }
+
+    private static byte[] gzip(String s) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(s.getBytes());
+        }
+        return out.toByteArray();
+    }
+}

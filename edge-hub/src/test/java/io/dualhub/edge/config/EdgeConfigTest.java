@@ -1,0 +1,55 @@
+package io.dualhub.edge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualhub.common.config.ConfigException;
+import io.dualhub.common.config.ConfigReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigTest {
+    @Test
+    void defaultsAreValidAndIdDefaultsToAHostNameBasedId() {
+        EdgeConfig c = EdgeConfig.load(null, Map.of());
+        assertThat(c.id()).matches("[A-Za-z0-9_-]{1,64}");
+        assertThat(c.httpPort()).isEqualTo(8471);
+        assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(c.retention()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.maxBodyBytes()).isEqualTo(16L << 20);
+    }
+
+    @Test
+    void anInvalidEdgeIdStopsStartUpNamingIt() {
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("id", "web.3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("id='web.3'")
+                .hasMessageContaining("[A-Za-z0-9_-]{1,64}");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("id", "x".repeat(65)))).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("nats.servers", "localhost:4222")))
+                .hasMessageContaining("nats.servers contains 'localhost:4222'");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.window", "0")))
+                .hasMessageContaining("forward.window='0'");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.retry.max-interval", "10ms")))
+                .hasMessageContaining("forward.retry.max-interval='10ms'").hasMessageContaining("initial-interval");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-batch-bytes", "1GiB")))
+                .hasMessageContaining("at most 8MiB");
+    }
+
+    @Test
+    void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Map<String, String> documented = ConfigReference.parse(readme, "Edge configuration");
+        Map<String, String> code = new LinkedHashMap<>();
+        EdgeConfig.KEYS.forEach(k -> code.put(k.name(), k.defaultValue()));
+        assertThat(documented).as("README 'Edge configuration' table; expected:%n%s",
+                ConfigReference.render(EdgeConfig.KEYS)).containsExactlyEntriesOf(code);
+    }
+}
