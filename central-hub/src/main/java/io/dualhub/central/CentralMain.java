@@ -2,7 +2,6 @@ package io.dualhub.central;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.common.config.CommandLine;
-import io.dualhub.common.config.ConfigException;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.util.LinkedHashMap;
@@ -23,20 +22,7 @@ public final class CentralMain {
     }
 
     public static void main(String[] args) {
-        CentralConfig config;
-        try {
-            CommandLine cli = CommandLine.parse(args, FLAGS);
-            if (cli.help()) {
-                System.out.println(CommandLine.usage("central", FLAGS));
-                return;
-            }
-            config = CentralConfig.load(cli.configFile(), cli.overrides());
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("dualhub central: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        start(config);
+        CommandLine.run("central", args, FLAGS, CentralConfig::load, CentralMain::start);
     }
 
     /** Starts the hub and its HTTP server; the returned context stops both when closed. */

@@ -1,7 +1,6 @@
 package io.dualhub.edge;
 
 import io.dualhub.common.config.CommandLine;
-import io.dualhub.common.config.ConfigException;
 import io.dualhub.edge.config.EdgeConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
@@ -23,20 +22,7 @@ public final class EdgeMain {
     }
 
     public static void main(String[] args) {
-        EdgeConfig config;
-        try {
-            CommandLine cli = CommandLine.parse(args, FLAGS);
-            if (cli.help()) {
-                System.out.println(CommandLine.usage("edge", FLAGS));
-                return;
-            }
-            config = EdgeConfig.load(cli.configFile(), cli.overrides());
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("dualhub edge: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        start(config);
+        CommandLine.run("edge", args, FLAGS, EdgeConfig::load, EdgeMain::start);
     }
 
     /** Starts the agent and its HTTP server; the returned context stops both when closed. */

@@ -3,6 +3,8 @@ package io.dualhub.common.config;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * A hub's command line: {@code --config FILE} plus flags that each override one configuration key. Flags win over
@@ -50,5 +52,27 @@ public record CommandLine(Path configFile, Map<String, String> overrides, boolea
         StringBuilder sb = new StringBuilder("usage: dualhub " + command + " [--config FILE]");
         flags.forEach((flag, key) -> sb.append(" [--").append(flag).append(' ').append(key).append(']'));
         return sb.toString();
+    }
+
+    /**
+     * A hub's {@code main}: parses the flags, loads the config (file, then flags over defaults) and starts the hub;
+     * {@code --help} prints the usage, and invalid arguments or configuration print one line and exit with 2.
+     */
+    public static <C> void run(String command, String[] args, Map<String, String> flags,
+                               BiFunction<Path, Map<String, String>, C> load, Consumer<C> start) {
+        C config;
+        try {
+            CommandLine cli = parse(args, flags);
+            if (cli.help()) {
+                System.out.println(usage(command, flags));
+                return;
+            }
+            config = load.apply(cli.configFile(), cli.overrides());
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("dualhub " + command + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        start.accept(config);
     }
 }

@@ -1,5 +1,6 @@
 package io.dualhub.common.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,28 @@ public final class ConfigReference {
             }
         }
         return keys;
+    }
+
+    /**
+     * What differs between the table under {@code heading} and the schema: keys missing from either side and
+     * defaults that disagree; empty when they are in step.
+     */
+    public static List<String> mismatches(String markdown, String heading, List<ConfigKey> schema) {
+        Map<String, String> documented = parse(markdown, heading);
+        List<String> problems = new ArrayList<>();
+        for (ConfigKey k : schema) {
+            String doc = documented.remove(k.name());
+            if (doc == null) {
+                problems.add("'" + k.name() + "' is read by the code but not in the README");
+            } else if (!doc.equals(k.defaultValue())) {
+                problems.add("'" + k.name() + "' defaults to '" + k.defaultValue() + "' in the code, '" + doc + "' in the README");
+            }
+        }
+        documented.keySet().forEach(k -> problems.add("'" + k + "' is in the README but the code does not read it"));
+        if (!problems.isEmpty()) {
+            problems.add("the table as the code has it:\n" + render(schema));
+        }
+        return problems;
     }
 
     private static String unquote(String cell) {
