@@ -31,6 +31,7 @@ public class EdgeHealthIndicator implements HealthIndicator {
         details.put("bufferWritable", writable);
         details.put("nats", agent.nats().state());
         details.put("forwarderRunning", agent.forwarder().isRunning());
+        details.put("circuitBreaker", agent.forwarder().circuitState());
         details.put("lastSeq", agent.buffer().lastSeq());
         details.put("ackedSeq", agent.buffer().checkpointSeq());
         details.put("backlog", agent.buffer().backlog());

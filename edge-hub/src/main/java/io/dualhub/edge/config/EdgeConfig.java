@@ -42,7 +42,9 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
                 new ConfigKey("forward.retry.multiplier", "2", "backoff growth per consecutive failure"),
                 new ConfigKey("forward.retry.randomization", "0.5", "jitter: each backoff is randomized by this factor (0 to 1)"),
-                new ConfigKey("forward.retry.max-interval", "5s", "backoff cap; retries never stop")));
+                new ConfigKey("forward.retry.max-interval", "5s", "backoff cap; retries never stop"),
+                new ConfigKey("forward.breaker.failure-rate", "50", "percent of the last 20 publishes failing that opens the circuit breaker"),
+                new ConfigKey("forward.breaker.open-duration", "5s", "how long an open breaker stops sending before it probes again")));
         keys.addAll(NatsSettings.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }
@@ -86,7 +88,9 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
         return new ForwarderConfig(s.intBetween("forward.window", 1, 100_000),
                 s.duration("forward.publish-timeout", Duration.ofMillis(10)), initial,
                 s.doubleBetween("forward.retry.multiplier", 1, 100),
-                s.doubleBetween("forward.retry.randomization", 0, 1), max);
+                s.doubleBetween("forward.retry.randomization", 0, 1), max,
+                (float) s.doubleBetween("forward.breaker.failure-rate", 1, 100),
+                s.duration("forward.breaker.open-duration", Duration.ofMillis(100)));
     }
 
     private static String hostName() {

@@ -4,8 +4,11 @@ import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
@@ -20,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final long IDLE_WAIT_MS = 50;
+    private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
 
     private final EdgeBuffer buffer;
     private final NatsLink nats;
@@ -42,6 +47,7 @@ public final class Forwarder implements AutoCloseable {
     private final ForwarderConfig config;
     private final LongSupplier nanoTime;
     private final IntervalFunction backoff;
+    private final CircuitBreaker breaker;
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Thread thread;
@@ -67,6 +73,14 @@ public final class Forwarder implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryInitial(), config.retryMultiplier(),
                 config.retryRandomization(), config.retryMax());
+        this.breaker = CircuitBreaker.of("forward-" + edgeId, CircuitBreakerConfig.custom()
+                .slidingWindowSize(20).minimumNumberOfCalls(10)
+                .failureRateThreshold(config.breakerFailureRate())
+                .waitDurationInOpenState(config.breakerOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true).build());
+        Gauge.builder("dualhub.edge.circuit.state", breaker, b -> stateCode(b.getState()))
+                .description("Forwarder circuit breaker: 0 closed, 1 open, 2 half-open").register(meters);
         this.publishAck = Timer.builder("dualhub.edge.publish.ack")
                 .description("Time from publishing a batch to its JetStream acknowledgement")
                 .publishPercentileHistogram().register(meters);
@@ -90,27 +104,35 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private void run() {
-        reader = buffer.readerFromCheckpoint();
-        try {
-            while (running) {
-                Completion c = completions.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
-                wakePending.set(false);
-                for (; c != null; c = completions.poll()) {
-                    handle(c);
-                }
-                expireTimedOut();
-                advanceCheckpoint();
-                if (canSend()) {
-                    resendFailed();
-                    fillWindow();
-                }
+        while (running) {
+            try (EdgeBuffer.Reader r = buffer.readerFromCheckpoint()) {
+                reader = r;
+                window.clear();
+                forward();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Never give up on durable data: start again from the checkpoint; resends are de-duplicated.
+                LOG.error("forwarder failed; resuming from the checkpoint in {} ms", RESTART_PAUSE.toMillis(), e);
+                LockSupport.parkNanos(RESTART_PAUSE.toNanos());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("forwarder stopped by an unexpected error; restart the edge to resume from the checkpoint", e);
-        } finally {
-            reader.close();
+        }
+    }
+
+    private void forward() throws InterruptedException {
+        while (running) {
+            Completion c = completions.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+            wakePending.set(false);
+            for (; c != null; c = completions.poll()) {
+                handle(c);
+            }
+            expireTimedOut();
+            advanceCheckpoint();
+            if (canSend()) {
+                resendFailed();
+                fillWindow();
+            }
         }
     }
 
@@ -129,6 +151,7 @@ public final class Forwarder implements AutoCloseable {
             f.acked = true;
             acked.increment();
             consecutiveFailures = 0;
+            breaker.onSuccess(0, TimeUnit.NANOSECONDS);
         } else if (c.attempt() == f.attempt) {
             fail(f, c.error());
         }
@@ -155,6 +178,7 @@ public final class Forwarder implements AutoCloseable {
 
     private void fail(InFlight f, Throwable error) {
         f.sentAtNanos = -1;
+        breaker.onError(0, TimeUnit.NANOSECONDS, error);
         failures.increment();
         consecutiveFailures++;
         long delayMs = backoff.apply(consecutiveFailures);
@@ -203,7 +227,22 @@ public final class Forwarder implements AutoCloseable {
                 return false;
             }
         }
-        return nanoTime.getAsLong() - pausedUntilNanos >= 0;
+        // While the breaker is open nothing is sent; it half-opens by itself and a few sends probe the stream.
+        return breaker.getState() != CircuitBreaker.State.OPEN && nanoTime.getAsLong() - pausedUntilNanos >= 0;
+    }
+
+    private static int stateCode(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 3;
+        };
+    }
+
+    /** CLOSED, OPEN or HALF_OPEN: for /health and heartbeats. */
+    public String circuitState() {
+        return breaker.getState().name();
     }
 
     private void resendFailed() {
@@ -260,6 +299,7 @@ public final class Forwarder implements AutoCloseable {
     public void close() {
         running = false;
         wake();
+        LockSupport.unpark(thread);
         try {
             thread.join(Duration.ofSeconds(5).toMillis());
         } catch (InterruptedException e) {

@@ -39,13 +39,12 @@ class ForwarderTest {
         NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
                 2, Duration.ofMillis(100), Duration.ofMillis(100));
         ForwarderConfig config = new ForwarderConfig(32, Duration.ofSeconds(1), Duration.ofMillis(50), 2, 0.5,
-                Duration.ofMillis(500));
+                Duration.ofMillis(500), 50, Duration.ofSeconds(1));
         try (NatsLink admin = NatsLink.open(settings, "test-admin")) {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
-            jsm.addStream(StreamConfiguration.builder().name(Subjects.METRICS_STREAM)
-                    .subjects(Subjects.METRICS_WILDCARD).storageType(StorageType.File)
-                    .duplicateWindow(Duration.ofMinutes(2)).build());
+            deleteStreamIfPresent(jsm);
+            createStream(jsm);
 
             try (EdgeBuffer buffer = new EdgeBuffer(dir, "fwd", Clock.systemUTC(), false);
                  NatsLink link = NatsLink.open(settings, "test-forwarder");
@@ -63,6 +62,42 @@ class ForwarderTest {
             Connection c = admin.connection();
             assertThat(c.jetStreamManagement().getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getMsgCount())
                     .as("messages in the stream").isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void breakerOpensWhileTheStreamIsMissingAndTheBacklogDrainsOnceItExists() throws Exception {
+        NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
+                2, Duration.ofMillis(100), Duration.ofMillis(100));
+        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
+                Duration.ofMillis(100), 50, Duration.ofMillis(500));
+        try (NatsLink admin = NatsLink.open(settings, "test-admin");
+             EdgeBuffer buffer = new EdgeBuffer(dir, "nostream", Clock.systemUTC(), false);
+             NatsLink link = NatsLink.open(settings, "test-forwarder");
+             Forwarder forwarder = new Forwarder(buffer, link, "nostream", config, new SimpleMeterRegistry(),
+                     System::nanoTime)) {
+            await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
+            JetStreamManagement jsm = admin.connection().jetStreamManagement();
+            deleteStreamIfPresent(jsm);
+            forwarder.start();
+            append(buffer, 50);
+            await("breaker open: every publish finds no stream").atMost(Duration.ofSeconds(30))
+                    .until(() -> forwarder.circuitState().equals("OPEN"));
+            assertThat(buffer.checkpointSeq()).isZero();
+            createStream(jsm);
+            await("backlog drained").atMost(Duration.ofSeconds(30)).until(() -> buffer.checkpointSeq() == 50);
+            await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.circuitState().equals("CLOSED"));
+        }
+    }
+
+    private static void createStream(JetStreamManagement jsm) throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name(Subjects.METRICS_STREAM).subjects(Subjects.METRICS_WILDCARD)
+                .storageType(StorageType.File).duplicateWindow(Duration.ofMinutes(2)).build());
+    }
+
+    private static void deleteStreamIfPresent(JetStreamManagement jsm) throws Exception {
+        if (jsm.getStreamNames().contains(Subjects.METRICS_STREAM)) {
+            jsm.deleteStream(Subjects.METRICS_STREAM);
         }
     }
 
