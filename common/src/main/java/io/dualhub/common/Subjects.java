@@ -23,6 +23,10 @@ public final class Subjects {
         return EVENTS_PREFIX + EdgeId.require(edgeId) + ".heartbeat";
     }
 
+    public static String gapEvent(String edgeId) {
+        return EVENTS_PREFIX + EdgeId.require(edgeId) + ".gap";
+    }
+
     public static String msgId(String edgeId, long seq) {
         return edgeId + "-" + seq;
     }

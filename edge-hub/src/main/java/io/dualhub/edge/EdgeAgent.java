@@ -2,6 +2,7 @@ package io.dualhub.edge;
 
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Point;
+import io.dualhub.edge.buffer.BufferFullException;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.dualhub.edge.buffer.RetentionSweeper;
 import io.dualhub.edge.collect.HostCollector;
@@ -36,19 +37,24 @@ public final class EdgeAgent implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Counter pointsAccepted;
     private final Counter batchesAppended;
+    private final Counter collectSkipped;
     private final Clock clock;
 
     public EdgeAgent(EdgeConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.syncEachAppend());
+        this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer());
         this.nats = NatsLink.open(config.nats(), "dualhub-edge-" + config.id());
-        this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, System::nanoTime);
+        this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
         this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats, clock);
         this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
                 .description("Points durably appended to the edge buffer").register(meters);
         this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")
                 .description("Batches appended to the edge buffer").register(meters);
+        this.collectSkipped = Counter.builder("dualhub.edge.collect.skipped")
+                .description("Host collection cycles refused by a full buffer").register(meters);
+        Gauge.builder("dualhub.edge.backlog.bytes", buffer, EdgeBuffer::unackedBytes)
+                .description("Bytes of batches appended and not yet acknowledged").register(meters);
         Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
                 .description("Batches appended and not yet acknowledged by JetStream").register(meters);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
@@ -62,12 +68,12 @@ public final class EdgeAgent implements AutoCloseable {
         forwarder.start();
         long hb = config.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(guarded("heartbeat", heartbeat::beat), hb, hb, TimeUnit.MILLISECONDS);
-        RetentionSweeper sweeper = new RetentionSweeper(buffer, config.retention(), clock);
+        RetentionSweeper sweeper = new RetentionSweeper(buffer, config.buffer().retention(), clock);
         scheduler.scheduleWithFixedDelay(guarded("retention", sweeper::sweep), 1, 10, TimeUnit.MINUTES);
         if (config.collectEnabled()) {
             HostCollector collector = new HostCollector(clock);
             long every = config.collectInterval().toMillis();
-            scheduler.scheduleAtFixedRate(guarded("host collection", () -> accept(collector.collect())),
+            scheduler.scheduleAtFixedRate(guarded("host collection", () -> collect(collector)),
                     0, every, TimeUnit.MILLISECONDS);
         }
         LOG.info("edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}", config.id(),
@@ -84,12 +90,25 @@ public final class EdgeAgent implements AutoCloseable {
         };
     }
 
-    /** Durably appends the points; when this returns they are accepted. */
+    private void collect(HostCollector collector) {
+        try {
+            accept(collector.collect());
+        } catch (BufferFullException e) {
+            collectSkipped.increment();
+            LOG.warn("host collection skipped: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Durably appends the points; when this returns they are accepted.
+     *
+     * @throws BufferFullException when the buffer refuses them (reject policy at its limit, or disk nearly full)
+     */
     public EdgeBuffer.SeqRange accept(List<Point> points) {
         if (points.isEmpty()) {
             return null;
         }
-        EdgeBuffer.SeqRange range = buffer.append(points, config.maxBatchBytes());
+        EdgeBuffer.SeqRange range = buffer.append(points);
         pointsAccepted.increment(points.size());
         batchesAppended.increment(range.last() - range.first() + 1);
         return range;

@@ -55,6 +55,18 @@ public final class BatchCodec {
         return bytes.toByteArray();
     }
 
+    /** The number of points of an encoded batch, read from its header without decoding the points. */
+    public static int pointCount(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+            in.skipBytes(2);
+            in.readUTF();
+            in.skipBytes(16);
+            return readVarint(in, "point count");
+        } catch (IOException e) {
+            throw new WireFormatException("batch truncated", e);
+        }
+    }
+
     public static Batch decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
             int magic = in.readUnsignedByte();

@@ -2,10 +2,12 @@ package io.dualhub.edge.api;
 
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
+import io.dualhub.edge.buffer.BufferFullException;
 import io.dualhub.edge.ingest.LineProtocolException;
 import io.dualhub.edge.ingest.LineProtocolParser;
 import io.dualhub.edge.ingest.Precision;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -24,10 +26,13 @@ import java.util.List;
 
 /**
  * {@code POST /api/v1/write}: InfluxDB line protocol in, 204 once every point of the request is durably in the
- * edge buffer. A request is all or nothing: the first bad line answers 400 naming it, and nothing is stored.
+ * edge buffer. A request is all or nothing: the first bad line answers 400 naming it, and nothing is stored; a
+ * full buffer (reject policy, or the disk's reserve reached) answers 503 with Retry-After, and nothing is stored.
  */
 @Controller("/api/v1")
 public class WriteController {
+    /** How long a writer refused by a full buffer is asked to wait: about one forwarder backoff cap. */
+    static final long RETRY_AFTER_SECONDS = 5;
     private final EdgeAgent agent;
     private final Clock clock;
     private final long maxBody;
@@ -63,7 +68,13 @@ public class WriteController {
         } catch (LineProtocolException e) {
             return HttpResponse.badRequest(WriteError.of(e.getMessage(), e.line()));
         }
-        agent.accept(points);
+        try {
+            agent.accept(points);
+        } catch (BufferFullException e) {
+            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
+                    .body(WriteError.of(e.getMessage(), null));
+        }
         return HttpResponse.noContent();
     }
 

@@ -5,6 +5,7 @@ import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +30,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class EdgeBuffer implements AutoCloseable {
     private final String edgeId;
     private final Clock clock;
-    private final boolean sync;
+    private final BufferSettings settings;
+    private final FileStore fileStore;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final Checkpoint checkpoint;
@@ -37,13 +39,15 @@ public final class EdgeBuffer implements AutoCloseable {
     private volatile Runnable appendListener = () -> { };
     private volatile long lastSeq;
     private volatile long checkpointSeq;
+    private volatile long unackedBytes;
 
-    public EdgeBuffer(Path dir, String edgeId, Clock clock, boolean sync) {
+    public EdgeBuffer(Path dir, String edgeId, Clock clock, BufferSettings settings) {
         this.edgeId = edgeId;
         this.clock = clock;
-        this.sync = sync;
+        this.settings = settings;
         try {
             Files.createDirectories(dir);
+            this.fileStore = Files.getFileStore(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create buffer directory " + dir, e);
         }
@@ -56,33 +60,74 @@ public final class EdgeBuffer implements AutoCloseable {
         this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
         this.lastSeq = seqAt(queue.lastIndex());
         this.checkpointSeq = seqAt(checkpoint.index());
+        this.unackedBytes = bytesAfterCheckpoint();
+    }
+
+    private long bytesAfterCheckpoint() {
+        long bytes = 0;
+        try (Reader reader = readerFromCheckpoint()) {
+            for (BufferedBatch b = reader.next(); b != null; b = reader.next()) {
+                bytes += b.size();
+            }
+        }
+        return bytes;
     }
 
     /**
      * Appends the points as one or more batches of at most {@code maxBatchBytes} (estimated) each, all under one
-     * lock so their sequences are consecutive. Returns the sequences used.
+     * lock so their sequences are consecutive, all or none. Returns the sequences used.
+     *
+     * @throws BufferFullException when the disk is nearly full, or the backlog is full under the reject policy
      */
-    public SeqRange append(List<Point> points, int maxBatchBytes) {
-        List<List<Point>> chunks = split(points, maxBatchBytes);
+    public SeqRange append(List<Point> points) {
+        List<List<Point>> chunks = split(points, settings.maxBatchBytes());
         SeqRange range;
         synchronized (appendLock) {
-            long first = lastSeq + 1;
             long now = clock.millis();
+            List<byte[]> payloads = new ArrayList<>(chunks.size());
+            long bytes = 0;
             for (List<Point> chunk : chunks) {
+                byte[] payload = BatchCodec.encode(new Batch(edgeId, lastSeq + 1 + payloads.size(), now, chunk));
+                payloads.add(payload);
+                bytes += BufferedBatch.size(payload);
+            }
+            requireRoom(bytes);
+            long first = lastSeq + 1;
+            for (byte[] payload : payloads) {
                 long seq = lastSeq + 1;
-                byte[] payload = BatchCodec.encode(new Batch(edgeId, seq, now, chunk));
                 try (DocumentContext dc = appender.writingDocument()) {
                     dc.wire().bytes().writeLong(seq).write(payload);
                 }
                 lastSeq = seq;
             }
-            if (sync) {
+            unackedBytes += bytes;
+            if (settings.sync()) {
                 appender.sync();
             }
             range = new SeqRange(first, lastSeq);
         }
         appendListener.run();
         return range;
+    }
+
+    private void requireRoom(long bytes) {
+        long free = usableDiskSpace();
+        if (free - bytes < settings.minFreeDisk()) {
+            throw new BufferFullException("the buffer's disk has " + free + " bytes free, below the reserve of "
+                    + settings.minFreeDisk() + " (buffer.min-free-disk)");
+        }
+        if (settings.overflow() == BufferSettings.Overflow.REJECT && unackedBytes + bytes > settings.maxBytes()) {
+            throw new BufferFullException("the buffer holds " + unackedBytes + " bytes not yet forwarded, at its limit of "
+                    + settings.maxBytes() + " (buffer.max-bytes, overflow: reject)");
+        }
+    }
+
+    private long usableDiskSpace() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Called after every append, outside the append lock: the forwarder's wake-up. */
@@ -134,10 +179,25 @@ public final class EdgeBuffer implements AutoCloseable {
         return new Reader(tailer);
     }
 
-    /** Records that every batch up to and including {@code batch} is acknowledged by the stream. */
-    public void checkpoint(BufferedBatch batch) {
+    /**
+     * Records that every batch up to and including {@code batch} is accounted for at the stream (acknowledged, or
+     * declared dropped), releasing {@code bytes} of backlog.
+     */
+    public void checkpoint(BufferedBatch batch, long bytes) {
         checkpoint.store(batch.index());
         checkpointSeq = batch.seq();
+        synchronized (appendLock) {
+            unackedBytes -= bytes;
+        }
+    }
+
+    /** Bytes of batches appended and not yet accounted for at the stream. */
+    public long unackedBytes() {
+        return unackedBytes;
+    }
+
+    public BufferSettings settings() {
+        return settings;
     }
 
     public long lastSeq() {

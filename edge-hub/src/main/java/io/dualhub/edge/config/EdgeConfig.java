@@ -5,6 +5,7 @@ import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
 import io.dualhub.common.nats.NatsSettings;
+import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.forward.ForwarderConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, long maxBodyBytes,
                          boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
-                         Duration retention, int maxBatchBytes, boolean syncEachAppend, ForwarderConfig forward) {
+                         BufferSettings buffer, ForwarderConfig forward) {
 
     public static final List<ConfigKey> KEYS;
 
@@ -37,6 +38,9 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("buffer.retention", "24h", "how long acknowledged batches are kept for resend requests"),
                 new ConfigKey("buffer.max-batch-bytes", "512KiB", "largest batch the buffer cuts (must stay under the NATS max_payload, 1MiB by default)"),
                 new ConfigKey("buffer.sync", "false", "force every append to disk before answering (survives power loss; slower)"),
+                new ConfigKey("buffer.max-bytes", "1GiB", "most bytes of batches not yet acknowledged; beyond it the overflow policy applies"),
+                new ConfigKey("buffer.overflow", "drop-oldest", "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
+                new ConfigKey("buffer.min-free-disk", "256MiB", "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
                 new ConfigKey("forward.window", "64", "batches published and awaiting their JetStream ack at once"),
                 new ConfigKey("forward.publish-timeout", "2s", "a publish not acknowledged within this is retried"),
                 new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
@@ -65,9 +69,23 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 s.intBetween("http.port", 0, 65535), s.bytes("http.max-body", 1024),
                 s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
-                s.duration("buffer.retention", Duration.ZERO),
-                maxBatchBytes(s), s.bool("buffer.sync"),
-                forwarder(s));
+                buffer(s), forwarder(s));
+    }
+
+    private static BufferSettings buffer(Settings s) {
+        int maxBatch = maxBatchBytes(s);
+        long maxBytes = s.bytes("buffer.max-bytes", 1024);
+        if (maxBytes < maxBatch) {
+            throw s.invalid("buffer.max-bytes", s.string("buffer.max-bytes"),
+                    "at least buffer.max-batch-bytes (" + s.string("buffer.max-batch-bytes") + ")");
+        }
+        BufferSettings.Overflow overflow = switch (s.string("buffer.overflow")) {
+            case "drop-oldest" -> BufferSettings.Overflow.DROP_OLDEST;
+            case "reject" -> BufferSettings.Overflow.REJECT;
+            default -> throw s.invalid("buffer.overflow", s.string("buffer.overflow"), "drop-oldest or reject");
+        };
+        return new BufferSettings(maxBytes, overflow, s.bytes("buffer.min-free-disk", 0), maxBatch,
+                s.duration("buffer.retention", Duration.ZERO), s.bool("buffer.sync"));
     }
 
     private static int maxBatchBytes(Settings s) {

@@ -2,6 +2,11 @@ package io.dualhub.edge.forward;
 
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.EventCodec;
+import io.dualhub.common.wire.GapDeclaration;
+import io.dualhub.common.wire.GapEvent;
+import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -16,8 +21,11 @@ import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,12 +41,16 @@ import org.slf4j.LoggerFactory;
  * after the checkpoint, publishes them asynchronously with {@code Nats-Msg-Id: <edgeId>-<seq>}, and advances the
  * checkpoint only over contiguously acknowledged sequences. A failed or unanswered publish pauses sending for an
  * exponential backoff with jitter and is resent; JetStream's duplicate window and the CentralHub's sequence
- * tracking absorb the resends. jnats' threads only hand answers back through a queue.
+ * tracking absorb the resends. Under drop-oldest, when the backlog exceeds its limit, the oldest batches never sent
+ * are not published but declared: a {@link GapDeclaration} takes their place in the window, in sequence order, and
+ * the checkpoint passes them only once the stream has it. jnats' threads only hand answers back through a queue.
  */
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final long IDLE_WAIT_MS = 50;
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
+    /** Batches one gap declaration covers at most, so a declaration stays a small message. */
+    private static final int MAX_GAP_BATCHES = 1000;
 
     private final EdgeBuffer buffer;
     private final NatsLink nats;
@@ -46,6 +58,7 @@ public final class Forwarder implements AutoCloseable {
     private final String subject;
     private final ForwarderConfig config;
     private final LongSupplier nanoTime;
+    private final Clock clock;
     private final IntervalFunction backoff;
     private final CircuitBreaker breaker;
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
@@ -54,6 +67,8 @@ public final class Forwarder implements AutoCloseable {
     private final Timer publishAck;
     private final Counter acked;
     private final Counter failures;
+    private final Counter pointsDropped;
+    private final Counter batchesDropped;
     private volatile boolean running = true;
 
     // Owned by the forwarder thread.
@@ -62,9 +77,11 @@ public final class Forwarder implements AutoCloseable {
     private JetStream jetStream;
     private int consecutiveFailures;
     private long pausedUntilNanos;
+    private long pendingDropBytes;
 
     public Forwarder(EdgeBuffer buffer, NatsLink nats, String edgeId, ForwarderConfig config, MeterRegistry meters,
-                     LongSupplier nanoTime) {
+                     Clock clock, LongSupplier nanoTime) {
+        this.clock = clock;
         this.buffer = buffer;
         this.nats = nats;
         this.edgeId = edgeId;
@@ -88,6 +105,10 @@ public final class Forwarder implements AutoCloseable {
                 .description("Batches acknowledged by JetStream").register(meters);
         this.failures = Counter.builder("dualhub.edge.publish.failures")
                 .description("Publish attempts that failed or timed out and will be retried").register(meters);
+        this.pointsDropped = Counter.builder("dualhub.edge.points.dropped")
+                .description("Points dropped by the overflow policy and declared to the CentralHub").register(meters);
+        this.batchesDropped = Counter.builder("dualhub.edge.batches.dropped")
+                .description("Batches dropped by the overflow policy and declared to the CentralHub").register(meters);
         this.thread = new Thread(this::run, "forwarder-" + edgeId);
         this.thread.setDaemon(true);
         buffer.onAppend(this::wake);
@@ -108,6 +129,7 @@ public final class Forwarder implements AutoCloseable {
             try (EdgeBuffer.Reader r = buffer.readerFromCheckpoint()) {
                 reader = r;
                 window.clear();
+                pendingDropBytes = 0;
                 forward();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -149,7 +171,11 @@ public final class Forwarder implements AutoCloseable {
                 publishAck.record(nanoTime.getAsLong() - f.sentAtNanos, TimeUnit.NANOSECONDS);
             }
             f.acked = true;
-            acked.increment();
+            if (f.gap == null) {
+                acked.increment();
+            } else {
+                gapAcknowledged(f);
+            }
             consecutiveFailures = 0;
             breaker.onSuccess(0, TimeUnit.NANOSECONDS);
         } else if (c.attempt() == f.attempt) {
@@ -157,19 +183,9 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private InFlight find(long seq) {
-        InFlight head = window.peekFirst();
-        if (head == null) {
-            return null;
-        }
-        long offset = seq - head.batch.seq();
-        if (offset < 0 || offset >= window.size()) {
-            return null;
-        }
-        // The window holds consecutive sequences, so the offset is the position; the window is small.
-        int i = 0;
+    private InFlight find(long firstSeq) {
         for (InFlight f : window) {
-            if (i++ == offset) {
+            if (f.firstSeq == firstSeq) {
                 return f;
             }
         }
@@ -184,7 +200,7 @@ public final class Forwarder implements AutoCloseable {
         long delayMs = backoff.apply(consecutiveFailures);
         pausedUntilNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
         if (consecutiveFailures == 1 || consecutiveFailures % 50 == 0) {
-            LOG.warn("publish of batch {} failed ({}); retrying in {} ms (failure {} in a row)", f.batch.seq(),
+            LOG.warn("publish of {} failed ({}); retrying in {} ms (failure {} in a row)", f.msgId,
                     describe(error), delayMs, consecutiveFailures);
         }
     }
@@ -207,11 +223,17 @@ public final class Forwarder implements AutoCloseable {
 
     private void advanceCheckpoint() {
         BufferedBatch last = null;
+        long bytes = 0;
         while (!window.isEmpty() && window.peekFirst().acked) {
-            last = window.pollFirst().batch;
+            InFlight f = window.pollFirst();
+            last = f.last;
+            bytes += f.bytes;
+            if (f.gap != null) {
+                pendingDropBytes -= f.bytes;
+            }
         }
         if (last != null) {
-            buffer.checkpoint(last);
+            buffer.checkpoint(last, bytes);
         }
     }
 
@@ -259,10 +281,58 @@ public final class Forwarder implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            InFlight f = new InFlight(next);
+            InFlight f = overLimit() > 0 ? drop(next) : InFlight.batch(edgeId, next);
             window.addLast(f);
             if (!send(f)) {
                 return;
+            }
+        }
+    }
+
+    /** Backlog bytes beyond the limit under drop-oldest, not counting batches already being declared dropped. */
+    private long overLimit() {
+        BufferSettings s = buffer.settings();
+        if (s.overflow() != BufferSettings.Overflow.DROP_OLDEST) {
+            return 0;
+        }
+        return buffer.unackedBytes() - pendingDropBytes - s.maxBytes();
+    }
+
+    /**
+     * Drops the oldest batches never sent, starting with {@code first}, until the backlog is back under its limit,
+     * and returns the gap declaration that stands for them in the window.
+     */
+    private InFlight drop(BufferedBatch first) {
+        long excess = overLimit();
+        List<Integer> counts = new ArrayList<>();
+        BufferedBatch last = first;
+        long bytes = 0;
+        for (BufferedBatch b = first; b != null; ) {
+            counts.add(BatchCodec.pointCount(b.payload()));
+            bytes += b.size();
+            last = b;
+            if (bytes >= excess || counts.size() >= MAX_GAP_BATCHES) {
+                break;
+            }
+            b = reader.next();
+        }
+        pendingDropBytes += bytes;
+        GapDeclaration gap = new GapDeclaration(edgeId, first.seq(), last.seq(),
+                counts.stream().mapToInt(Integer::intValue).toArray(), clock.millis());
+        LOG.warn("buffer over its limit (buffer.max-bytes, overflow: drop-oldest): dropping batches {}..{} ({} points)",
+                gap.fromSeq(), gap.toSeq(), gap.points());
+        return InFlight.gap(gap, last, bytes);
+    }
+
+    private void gapAcknowledged(InFlight f) {
+        pointsDropped.increment(f.gap.points());
+        batchesDropped.increment(f.gap.toSeq() - f.gap.fromSeq() + 1);
+        Connection c = nats.connection();
+        if (c != null) {
+            try {
+                c.publish(Subjects.gapEvent(edgeId), EventCodec.encode(GapEvent.of(f.gap)));
+            } catch (RuntimeException e) {
+                LOG.debug("gap event not sent (the declaration itself is in the stream): {}", e.toString());
             }
         }
     }
@@ -271,15 +341,15 @@ public final class Forwarder implements AutoCloseable {
     private boolean send(InFlight f) {
         f.attempt++;
         f.sentAtNanos = nanoTime.getAsLong();
-        long seq = f.batch.seq();
+        long seq = f.firstSeq;
         int attempt = f.attempt;
         PublishOptions options = PublishOptions.builder()
-                .messageId(Subjects.msgId(edgeId, seq))
+                .messageId(f.msgId)
                 .expectedStream(Subjects.METRICS_STREAM)
                 .streamTimeout(config.publishTimeout())
                 .build();
         try {
-            CompletableFuture<PublishAck> future = jetStream.publishAsync(subject, f.batch.payload(), options);
+            CompletableFuture<PublishAck> future = jetStream.publishAsync(subject, f.payload, options);
             future.whenComplete((ack, error) -> {
                 completions.offer(new Completion(seq, attempt, ack, error));
             });

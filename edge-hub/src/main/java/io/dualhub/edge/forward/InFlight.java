@@ -1,16 +1,42 @@
 package io.dualhub.edge.forward;
 
+import io.dualhub.common.Subjects;
+import io.dualhub.common.wire.GapCodec;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.edge.buffer.BufferedBatch;
 
-/** One batch in the forwarder's window: sent and awaiting its ack, waiting to be resent, or acked. */
+/**
+ * One entry of the forwarder's window: a batch, or a gap declaration standing for dropped batches. It is sent and
+ * awaiting its ack, waiting to be resent, or acked; once acked (and everything before it), the checkpoint moves to
+ * {@code last} and {@code bytes} of backlog are released.
+ */
 final class InFlight {
-    final BufferedBatch batch;
+    final long firstSeq;
+    final BufferedBatch last;
+    final byte[] payload;
+    final String msgId;
+    final long bytes;
+    final GapDeclaration gap;
     int attempt;
     long sentAtNanos = -1;
     boolean acked;
 
-    InFlight(BufferedBatch batch) {
-        this.batch = batch;
+    private InFlight(long firstSeq, BufferedBatch last, byte[] payload, String msgId, long bytes, GapDeclaration gap) {
+        this.firstSeq = firstSeq;
+        this.last = last;
+        this.payload = payload;
+        this.msgId = msgId;
+        this.bytes = bytes;
+        this.gap = gap;
+    }
+
+    static InFlight batch(String edgeId, BufferedBatch batch) {
+        return new InFlight(batch.seq(), batch, batch.payload(), Subjects.msgId(edgeId, batch.seq()), batch.size(), null);
+    }
+
+    static InFlight gap(GapDeclaration gap, BufferedBatch last, long bytes) {
+        String msgId = gap.edgeId() + "-gap-" + gap.fromSeq() + "-" + gap.toSeq();
+        return new InFlight(gap.fromSeq(), last, GapCodec.encode(gap), msgId, bytes, gap);
     }
 
     boolean awaitingSend() {

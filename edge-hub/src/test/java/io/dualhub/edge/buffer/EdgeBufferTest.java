@@ -20,6 +20,8 @@ class EdgeBufferTest {
     @TempDir
     Path dir;
 
+    private static final BufferSettings SETTINGS = BufferSettings.unbounded(1 << 20);
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
     private static List<Point> points(int n) {
@@ -32,13 +34,13 @@ class EdgeBufferTest {
 
     @Test
     void sequencesContinueAcrossReopenWithoutHoles() {
-        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
-            assertThat(buffer.append(points(3), 1 << 20)).isEqualTo(new EdgeBuffer.SeqRange(1, 1));
-            assertThat(buffer.append(points(3), 1 << 20)).isEqualTo(new EdgeBuffer.SeqRange(2, 2));
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
+            assertThat(buffer.append(points(3))).isEqualTo(new EdgeBuffer.SeqRange(1, 1));
+            assertThat(buffer.append(points(3))).isEqualTo(new EdgeBuffer.SeqRange(2, 2));
         }
-        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             assertThat(buffer.lastSeq()).isEqualTo(2);
-            assertThat(buffer.append(points(1), 1 << 20)).isEqualTo(new EdgeBuffer.SeqRange(3, 3));
+            assertThat(buffer.append(points(1))).isEqualTo(new EdgeBuffer.SeqRange(3, 3));
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
                 for (long seq = 1; seq <= 3; seq++) {
                     BufferedBatch b = reader.next();
@@ -53,17 +55,18 @@ class EdgeBufferTest {
 
     @Test
     void readerResumesAfterTheCheckpointAfterReopen() {
-        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             for (int i = 0; i < 5; i++) {
-                buffer.append(points(2), 1 << 20);
+                buffer.append(points(2));
             }
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
                 reader.next();
-                buffer.checkpoint(reader.next());
+                BufferedBatch second = reader.next();
+                buffer.checkpoint(second, 2 * second.size());
             }
             assertThat(buffer.backlog()).isEqualTo(3);
         }
-        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false);
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS);
              EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
             assertThat(buffer.checkpointSeq()).isEqualTo(2);
             assertThat(reader.next().seq()).isEqualTo(3);
@@ -72,8 +75,8 @@ class EdgeBufferTest {
 
     @Test
     void largeAppendsAreCutIntoConsecutiveBatchesUnderTheLimit() {
-        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
-            EdgeBuffer.SeqRange range = buffer.append(points(1000), 4096);
+        try (EdgeBuffer buffer = new EdgeBuffer(dir.resolve("small"), "e1", clock, BufferSettings.unbounded(4096))) {
+            EdgeBuffer.SeqRange range = buffer.append(points(1000));
             assertThat(range.last() - range.first()).isGreaterThan(5);
             int total = 0;
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
@@ -88,17 +91,18 @@ class EdgeBufferTest {
 
     @Test
     void retentionDeletesOnlyAcknowledgedCyclesOlderThanTheRetention() {
-        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, false)) {
-            buffer.append(points(1), 1 << 20);
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
+            buffer.append(points(1));
             clock.advance(Duration.ofHours(2));
-            buffer.append(points(1), 1 << 20);
+            buffer.append(points(1));
             clock.advance(Duration.ofHours(2));
-            buffer.append(points(1), 1 << 20);
+            buffer.append(points(1));
             RetentionSweeper sweeper = new RetentionSweeper(buffer, Duration.ofHours(1), clock);
             assertThat(sweeper.sweep()).as("nothing acknowledged yet").isZero();
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
                 reader.next();
-                buffer.checkpoint(reader.next());
+                BufferedBatch second = reader.next();
+                buffer.checkpoint(second, 2 * second.size());
             }
             assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep()).as("within retention").isZero();
             assertThat(cycleFiles()).hasSize(3);

@@ -18,7 +18,7 @@ class EdgeConfigTest {
         assertThat(c.id()).matches("[A-Za-z0-9_-]{1,64}");
         assertThat(c.httpPort()).isEqualTo(8471);
         assertThat(c.httpHost()).isEqualTo("127.0.0.1");
-        assertThat(c.retention()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.buffer().retention()).isEqualTo(Duration.ofHours(24));
         assertThat(c.maxBodyBytes()).isEqualTo(16L << 20);
     }
 

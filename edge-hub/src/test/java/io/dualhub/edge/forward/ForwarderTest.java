@@ -8,6 +8,7 @@ import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.common.wire.Point;
+import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
@@ -46,10 +47,10 @@ class ForwarderTest {
             deleteStreamIfPresent(jsm);
             createStream(jsm);
 
-            try (EdgeBuffer buffer = new EdgeBuffer(dir, "fwd", Clock.systemUTC(), false);
+            try (EdgeBuffer buffer = new EdgeBuffer(dir, "fwd", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
                  NatsLink link = NatsLink.open(settings, "test-forwarder");
                  Forwarder forwarder = new Forwarder(buffer, link, "fwd", config, new SimpleMeterRegistry(),
-                         System::nanoTime)) {
+                         Clock.systemUTC(), System::nanoTime)) {
                 forwarder.start();
                 append(buffer, 1000);
                 NATS.node(0).restart();
@@ -72,10 +73,10 @@ class ForwarderTest {
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(100), 50, Duration.ofMillis(500));
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
-             EdgeBuffer buffer = new EdgeBuffer(dir, "nostream", Clock.systemUTC(), false);
+             EdgeBuffer buffer = new EdgeBuffer(dir, "nostream", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
              NatsLink link = NatsLink.open(settings, "test-forwarder");
              Forwarder forwarder = new Forwarder(buffer, link, "nostream", config, new SimpleMeterRegistry(),
-                     System::nanoTime)) {
+                     Clock.systemUTC(), System::nanoTime)) {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
             deleteStreamIfPresent(jsm);
@@ -103,7 +104,7 @@ class ForwarderTest {
 
     private static void append(EdgeBuffer buffer, int batches) {
         for (int i = 0; i < batches; i++) {
-            buffer.append(List.of(Point.of("m", Map.of(), i, i)), 1 << 20);
+            buffer.append(List.of(Point.of("m", Map.of(), i, i)));
         }
     }
 }

@@ -1,0 +1,23 @@
+package io.dualhub.common.wire;
+
+/**
+ * What an edge publishes on {@code dualhub.metrics.<edgeId>}: a {@link Batch} of points, or a
+ * {@link GapDeclaration} for batches it dropped by policy. Either way each sequence is accounted exactly once.
+ */
+public sealed interface EdgeMessage permits Batch, GapDeclaration {
+    String edgeId();
+
+    /** The first sequence this message accounts for. */
+    long firstSeq();
+
+    /** The last sequence this message accounts for (the same as the first for a batch). */
+    long lastSeq();
+
+    /** Decodes either kind, by its magic byte. */
+    static EdgeMessage decode(byte[] data) {
+        if (data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC) {
+            return GapCodec.decode(data);
+        }
+        return BatchCodec.decode(data);
+    }
+}

@@ -1,0 +1,74 @@
+package io.dualhub.common.wire;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The binary wire form of a {@link GapDeclaration}: magic {@code 0xD2}, version byte, edge id (modified UTF-8),
+ * fromSeq, toSeq, declaredAtMs (int64 each), then one int32 point count per sequence.
+ */
+public final class GapCodec {
+    static final int MAGIC = 0xD2;
+    static final int VERSION = 1;
+    /** More batches than one declaration ever covers; bounds what a corrupt range could allocate. */
+    public static final int MAX_BATCHES = 100_000;
+
+    private GapCodec() {
+    }
+
+    public static byte[] encode(GapDeclaration gap) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + gap.pointCounts().length * 4);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(MAGIC);
+            out.writeByte(VERSION);
+            out.writeUTF(gap.edgeId());
+            out.writeLong(gap.fromSeq());
+            out.writeLong(gap.toSeq());
+            out.writeLong(gap.declaredAtMs());
+            for (int count : gap.pointCounts()) {
+                out.writeInt(count);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static GapDeclaration decode(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            if (in.readUnsignedByte() != MAGIC) {
+                throw new WireFormatException("not a gap declaration: magic byte is not 0xd2");
+            }
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new WireFormatException("unsupported gap declaration version " + version);
+            }
+            String edgeId = in.readUTF();
+            long from = in.readLong();
+            long to = in.readLong();
+            long declaredAt = in.readLong();
+            if (to < from || to - from >= MAX_BATCHES) {
+                throw new WireFormatException("gap range " + from + ".." + to + " is invalid or longer than " + MAX_BATCHES);
+            }
+            int[] counts = new int[(int) (to - from + 1)];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = in.readInt();
+            }
+            if (in.available() > 0) {
+                throw new WireFormatException(in.available() + " trailing bytes after the gap declaration");
+            }
+            return new GapDeclaration(edgeId, from, to, counts, declaredAt);
+        } catch (EOFException e) {
+            throw new WireFormatException("gap declaration truncated", e);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid gap declaration: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
