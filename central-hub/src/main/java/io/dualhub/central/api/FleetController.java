@@ -26,7 +26,8 @@ public class FleetController {
     /** One edge: liveness from heartbeats, sequences and counts from the store. */
     @Serdeable
     public record EdgeJson(String edgeId, String state, @Nullable String lastSeen, long lastSeq, long highestSeq,
-                           long backlog, @Nullable String version, long pointsStored, long duplicatesDropped) {
+                           long backlog, @Nullable String version, long pointsStored, long duplicatesDropped,
+                           long pointsDeclaredDropped, List<String> droppedRanges) {
     }
 
     @Get("/edges")
@@ -43,7 +44,8 @@ public class FleetController {
                 seen == null ? null : Instant.ofEpochMilli(seen.receivedAtMs()).toString(),
                 stored == null ? 0 : stored.contiguousSeq(), stored == null ? 0 : stored.highestSeq(),
                 seen == null ? 0 : seen.heartbeat().backlog(), seen == null ? null : seen.heartbeat().version(),
-                stored == null ? 0 : stored.points(), stored == null ? 0 : stored.duplicates());
+                stored == null ? 0 : stored.points(), stored == null ? 0 : stored.duplicates(),
+                stored == null ? 0 : stored.droppedPoints(), stored == null ? List.of() : stored.droppedRanges());
     }
 
     @Get("/stats")

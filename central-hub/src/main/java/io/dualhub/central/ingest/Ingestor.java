@@ -9,7 +9,8 @@ import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
-import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.EdgeMessage;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.WireFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,6 +55,7 @@ public final class Ingestor implements AutoCloseable {
     private final Counter batchesStored;
     private final Counter duplicates;
     private final Counter invalid;
+    private final Counter declared;
     private final Timer e2eLatency;
     private final Timer commitLatency;
     private volatile boolean running = true;
@@ -73,6 +75,7 @@ public final class Ingestor implements AutoCloseable {
         this.pointsStored = Counter.builder("dualhub.central.points.stored").description("Points committed to the store").register(meters);
         this.batchesStored = Counter.builder("dualhub.central.batches.stored").description("Batches committed to the store").register(meters);
         this.duplicates = Counter.builder("dualhub.central.duplicates.dropped").description("Batches received again and acknowledged without storing").register(meters);
+        this.declared = Counter.builder("dualhub.central.points.declared.dropped").description("Points edges declared dropped by their overflow policy").register(meters);
         this.invalid = Counter.builder("dualhub.central.messages.invalid").description("Messages that were not valid batches, terminated").register(meters);
         this.e2eLatency = Timer.builder("dualhub.central.e2e.latency").description("From the edge accepting a batch to its commit here")
                 .publishPercentileHistogram().register(meters);
@@ -139,11 +142,11 @@ public final class Ingestor implements AutoCloseable {
     }
 
     private void ingest(List<Message> messages) {
-        List<Batch> batches = new ArrayList<>(messages.size());
+        List<EdgeMessage> batches = new ArrayList<>(messages.size());
         List<Message> valid = new ArrayList<>(messages.size());
         for (Message m : messages) {
             try {
-                batches.add(BatchCodec.decode(m.getData()));
+                batches.add(EdgeMessage.decode(m.getData()));
                 valid.add(m);
             } catch (WireFormatException e) {
                 invalid.increment();
@@ -166,13 +169,20 @@ public final class Ingestor implements AutoCloseable {
         long now = clock.millis();
         for (int i = 0; i < valid.size(); i++) {
             valid.get(i).ack();
-            Batch b = batches.get(i);
-            if (outcomes.get(i) == CommitOutcome.STORED) {
-                batchesStored.increment();
-                pointsStored.increment(b.points().size());
-                e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
-            } else {
-                duplicates.increment();
+            switch (outcomes.get(i)) {
+                case STORED -> {
+                    Batch b = (Batch) batches.get(i);
+                    batchesStored.increment();
+                    pointsStored.increment(b.points().size());
+                    e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
+                }
+                case DECLARED -> {
+                    GapDeclaration gap = (GapDeclaration) batches.get(i);
+                    declared.increment(gap.points());
+                    LOG.warn("edge {} declared batches {}..{} dropped ({} points) by its overflow policy",
+                            gap.edgeId(), gap.fromSeq(), gap.toSeq(), gap.points());
+                }
+                default -> duplicates.increment();
             }
         }
     }

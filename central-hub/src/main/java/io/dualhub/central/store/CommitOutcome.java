@@ -1,6 +1,6 @@
 package io.dualhub.central.store;
 
-/** What the store did with one batch of a commit. */
+/** What the store did with one message of a commit: stored a batch, recorded a declared gap, or only counted it. */
 public enum CommitOutcome {
-    STORED, DUPLICATE
+    STORED, DECLARED, DUPLICATE
 }

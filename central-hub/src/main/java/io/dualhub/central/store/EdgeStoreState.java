@@ -1,9 +1,13 @@
 package io.dualhub.central.store;
 
+import java.util.List;
+
 /**
  * What the store holds for one edge: highest contiguous sequence stored, highest seen at all, counts of batches,
- * points and dropped duplicates, and when the last batch was committed. An immutable snapshot.
+ * points and dropped duplicates, when the last batch was committed, and the batches and points the edge declared
+ * dropped by its overflow policy, with their sequence ranges. An immutable snapshot.
  */
 public record EdgeStoreState(String edge, long contiguousSeq, long highestSeq, long batches, long points,
-                             long duplicates, long lastStoredMs) {
+                             long duplicates, long lastStoredMs, long droppedBatches, long droppedPoints,
+                             List<String> droppedRanges) {
 }

@@ -3,6 +3,8 @@ package io.dualhub.central.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.EdgeMessage;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Point;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +29,8 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The CentralHub's durable store, on embedded DuckDB under the data directory. Exactly once: a commit stores the
- * points of every batch that is new for its edge's {@link SequenceTracker} and persists the trackers in the same
+ * points of every batch that is new for its edge's {@link SequenceTracker}, records the sequences an edge declared
+ * dropped (each sequence is either stored or declared, never both), and persists the trackers in the same
  * transaction, so after any crash the store and the trackers agree, and a redelivered batch is recognised and
  * only counted. One thread (the Ingestor) commits; any thread may read snapshots and query.
  */
@@ -67,7 +70,8 @@ public final class MetricStore implements AutoCloseable {
                     + " value DOUBLE NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
                     + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
-                    + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL)");
+                    + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
+                    + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL)");
         }
     }
 
@@ -85,48 +89,38 @@ public final class MetricStore implements AutoCloseable {
     private void loadEdges() throws SQLException {
         try (Statement st = writer.createStatement();
              ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                     + " last_stored_ms FROM edges")) {
+                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges FROM edges")) {
             while (rs.next()) {
                 EdgeRecord r = new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
                 r.batches = rs.getLong(4);
                 r.points = rs.getLong(5);
                 r.duplicates = rs.getLong(6);
                 r.lastStoredMs = rs.getLong(7);
+                r.droppedBatches = rs.getLong(8);
+                r.droppedPoints = rs.getLong(9);
+                r.droppedRanges = SeqRanges.fromText(rs.getString(10));
                 edges.put(r.edge, r);
             }
         }
     }
 
     /**
-     * Stores the new batches and counts the duplicates, all in one transaction; returns one outcome per batch.
-     * On failure nothing of the call is stored and the in-memory state is as before.
+     * Stores the new batches, records newly declared gaps and counts the duplicates, all in one transaction; returns
+     * one outcome per message. On failure nothing of the call is stored and the in-memory state is as before.
      */
-    public List<CommitOutcome> commit(List<Batch> batches) {
+    public List<CommitOutcome> commit(List<? extends EdgeMessage> messages) {
         Map<String, EdgeRecord> touched = new LinkedHashMap<>();
         List<SeriesKey> newSeries = new ArrayList<>();
-        List<CommitOutcome> outcomes = new ArrayList<>(batches.size());
+        List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
         long now = clock.millis();
         try {
             writer.setAutoCommit(false);
             try (DuckDBAppender points = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
-                for (Batch b : batches) {
-                    EdgeRecord r = touched.computeIfAbsent(b.edgeId(), id -> working(id));
-                    if (!r.tracker.record(b.seq())) {
-                        r.duplicates++;
-                        outcomes.add(CommitOutcome.DUPLICATE);
-                        continue;
-                    }
-                    for (Point p : b.points()) {
-                        points.beginRow();
-                        points.append(seriesId(b.edgeId(), p, newSeries));
-                        points.append(p.timestampMs());
-                        points.append(p.value());
-                        points.endRow();
-                    }
-                    r.batches++;
-                    r.points += b.points().size();
-                    r.lastStoredMs = now;
-                    outcomes.add(CommitOutcome.STORED);
+                for (EdgeMessage m : messages) {
+                    EdgeRecord r = touched.computeIfAbsent(m.edgeId(), id -> working(id));
+                    CommitOutcome outcome = m instanceof Batch b ? store(points, r, b, newSeries, now)
+                            : declare(r, (GapDeclaration) m);
+                    outcomes.add(outcome);
                 }
             }
             insertSeries(newSeries);
@@ -134,11 +128,47 @@ public final class MetricStore implements AutoCloseable {
             writer.commit();
         } catch (SQLException | RuntimeException e) {
             rollback(newSeries);
-            throw new StoreException("commit of " + batches.size() + " batches failed: " + e.getMessage(), e);
+            throw new StoreException("commit of " + messages.size() + " messages failed: " + e.getMessage(), e);
         }
         edges.putAll(touched);
         publish();
         return outcomes;
+    }
+
+    private CommitOutcome store(DuckDBAppender points, EdgeRecord r, Batch b, List<SeriesKey> newSeries, long now)
+            throws SQLException {
+        if (!r.tracker.record(b.seq())) {
+            r.duplicates++;
+            return CommitOutcome.DUPLICATE;
+        }
+        for (Point p : b.points()) {
+            points.beginRow();
+            points.append(seriesId(b.edgeId(), p, newSeries));
+            points.append(p.timestampMs());
+            points.append(p.value());
+            points.endRow();
+        }
+        r.batches++;
+        r.points += b.points().size();
+        r.lastStoredMs = now;
+        return CommitOutcome.STORED;
+    }
+
+    /** Each sequence of the gap not stored or declared before becomes declared-dropped, with its point count. */
+    private static CommitOutcome declare(EdgeRecord r, GapDeclaration gap) {
+        boolean any = false;
+        for (long seq = gap.fromSeq(); seq <= gap.toSeq(); seq++) {
+            if (r.tracker.record(seq)) {
+                r.droppedBatches++;
+                r.droppedPoints += gap.pointCount(seq);
+                r.droppedRanges.add(seq);
+                any = true;
+            }
+        }
+        if (!any) {
+            r.duplicates++;
+        }
+        return any ? CommitOutcome.DECLARED : CommitOutcome.DUPLICATE;
     }
 
     /** A copy of the edge's record to change inside a transaction; it replaces the original only after commit. */
@@ -176,7 +206,8 @@ public final class MetricStore implements AutoCloseable {
     }
 
     private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (EdgeRecord r : records) {
                 ps.setString(1, r.edge);
                 ps.setLong(2, r.tracker.contiguous());
@@ -185,6 +216,9 @@ public final class MetricStore implements AutoCloseable {
                 ps.setLong(5, r.points);
                 ps.setLong(6, r.duplicates);
                 ps.setLong(7, r.lastStoredMs);
+                ps.setLong(8, r.droppedBatches);
+                ps.setLong(9, r.droppedPoints);
+                ps.setString(10, r.droppedRanges.asText());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -221,12 +255,14 @@ public final class MetricStore implements AutoCloseable {
         long points = 0;
         long batches = 0;
         long duplicates = 0;
+        long dropped = 0;
         for (EdgeStoreState e : s.values()) {
             points += e.points();
             batches += e.batches();
             duplicates += e.duplicates();
+            dropped += e.droppedPoints();
         }
-        return new StoreStats(points, batches, duplicates, s.size());
+        return new StoreStats(points, batches, duplicates, dropped, s.size());
     }
 
     /** Reads the matching series; raw points, or averages per step bucket when a step is given. */
@@ -298,6 +334,9 @@ public final class MetricStore implements AutoCloseable {
         long points;
         long duplicates;
         long lastStoredMs;
+        long droppedBatches;
+        long droppedPoints;
+        SeqRanges droppedRanges = new SeqRanges();
 
         EdgeRecord(String edge, SequenceTracker tracker) {
             this.edge = edge;
@@ -310,12 +349,15 @@ public final class MetricStore implements AutoCloseable {
             c.points = points;
             c.duplicates = duplicates;
             c.lastStoredMs = lastStoredMs;
+            c.droppedBatches = droppedBatches;
+            c.droppedPoints = droppedPoints;
+            c.droppedRanges = droppedRanges.copy();
             return c;
         }
 
         EdgeStoreState state() {
             return new EdgeStoreState(edge, tracker.contiguous(), tracker.highest(), batches, points, duplicates,
-                    lastStoredMs);
+                    lastStoredMs, droppedBatches, droppedPoints, droppedRanges.asList());
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Point;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +36,7 @@ class MetricStoreTest {
                     .containsOnly(CommitOutcome.STORED);
             assertThat(store.commit(List.of(batch("a", 2, 3), batch("a", 3, 5), batch("a", 1, 1, 2))))
                     .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.STORED, CommitOutcome.DUPLICATE);
-            assertThat(store.stats()).isEqualTo(new StoreStats(5, 4, 2, 2));
+            assertThat(store.stats()).isEqualTo(new StoreStats(5, 4, 2, 0, 2));
             assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(3);
         }
     }
@@ -69,6 +70,30 @@ class MetricStoreTest {
                     10_000));
             assertThat(root.get(0).points()).singleElement().satisfies(p -> assertThat(p).containsExactly(0, 20.0));
             assertThat(store.query(all("nope"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeclaredGapAccountsEachSequenceOnceAsStoredOrDropped() {
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            store.commit(List.of(batch("a", 1, 1), batch("a", 3, 3, 3)));
+            // 2..4 declared: 3 was already stored, so only 2 and 4 (1 + 4 points) count as dropped
+            assertThat(store.commit(List.of(new GapDeclaration("a", 2, 4, new int[] {1, 2, 4}, 0))))
+                    .containsExactly(CommitOutcome.DECLARED);
+            assertThat(store.commit(List.of(batch("a", 4, 9), batch("a", 5, 5))))
+                    .as("a declared batch arriving late is not stored")
+                    .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.STORED);
+            EdgeStoreState a = store.edges().get("a");
+            assertThat(a.contiguousSeq()).isEqualTo(5);
+            assertThat(a.points()).isEqualTo(1 + 2 + 1);
+            assertThat(a.droppedPoints()).isEqualTo(1 + 4);
+            assertThat(a.droppedRanges()).containsExactly("2-2", "4-4");
+            assertThat(store.stats().pointsDeclaredDropped()).isEqualTo(5);
+        }
+        try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
+            assertThat(reopened.edges().get("a").droppedRanges()).containsExactly("2-2", "4-4");
+            assertThat(reopened.commit(List.of(new GapDeclaration("a", 2, 2, new int[] {1}, 0))))
+                    .containsExactly(CommitOutcome.DUPLICATE);
         }
     }
 

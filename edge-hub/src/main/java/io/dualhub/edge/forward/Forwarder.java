@@ -151,6 +151,7 @@ public final class Forwarder implements AutoCloseable {
             }
             expireTimedOut();
             advanceCheckpoint();
+            dropOverLimit();
             if (canSend()) {
                 resendFailed();
                 fillWindow();
@@ -281,11 +282,26 @@ public final class Forwarder implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            InFlight f = overLimit() > 0 ? drop(next) : InFlight.batch(edgeId, next);
+            InFlight f = InFlight.batch(edgeId, next);
             window.addLast(f);
             if (!send(f)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Under drop-oldest, turns the oldest batches never sent into gap declarations while the backlog is over its
+     * limit, whether or not anything can be sent now: this is what bounds the buffer during an outage. The batches
+     * already in the window were sent at least once, may be stored, and are never dropped.
+     */
+    private void dropOverLimit() {
+        while (overLimit() > 0) {
+            BufferedBatch next = reader.next();
+            if (next == null) {
+                return;
+            }
+            window.addLast(drop(next));
         }
     }
 

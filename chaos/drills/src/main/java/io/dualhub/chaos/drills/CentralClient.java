@@ -36,8 +36,17 @@ public final class CentralClient {
 
     /** Every stored value of the metric, across its series, in store order (duplicates included, if any). */
     public List<Long> values(String metric) throws IOException, InterruptedException {
+        return valuesAt("/api/v1/query?metric=" + metric);
+    }
+
+    /** Every stored value of the metric from one edge (duplicates included, if any). */
+    public List<Long> values(String metric, String edgeId) throws IOException, InterruptedException {
+        return valuesAt("/api/v1/query?metric=" + metric + "&edge=" + edgeId);
+    }
+
+    private List<Long> valuesAt(String path) throws IOException, InterruptedException {
         List<Long> values = new ArrayList<>();
-        for (JsonNode series : get("/api/v1/query?metric=" + metric).path("series")) {
+        for (JsonNode series : get(path).path("series")) {
             for (JsonNode p : series.path("points")) {
                 values.add(p.get(1).asLong());
             }

@@ -16,6 +16,8 @@ public final class LineWriter {
     private final String metric;
     private long next;
     private long accepted;
+    private int lastStatus;
+    private String lastRetryAfter;
 
     public LineWriter(String measurement) {
         this.metric = measurement;
@@ -33,13 +35,26 @@ public final class LineWriter {
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpResponse<Void> response = http.send(req, HttpResponse.BodyHandlers.discarding());
+        int status = response.statusCode();
+        lastStatus = status;
+        lastRetryAfter = response.headers().firstValue("Retry-After").orElse(null);
         if (status != 204) {
             return false;
         }
         next += count;
         accepted += count;
         return true;
+    }
+
+    /** The HTTP status of the last write. */
+    public int lastStatus() {
+        return lastStatus;
+    }
+
+    /** The Retry-After header of the last write, or null. */
+    public String lastRetryAfter() {
+        return lastRetryAfter;
     }
 
     public long accepted() {

@@ -1,0 +1,118 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.NatsFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bounded buffer through a NATS outage longer than it can hold, under both policies. drop-oldest: every write is
+ * accepted, the oldest unsent batches are declared dropped, and afterwards accepted = stored + declared-dropped with
+ * no duplicates. reject: writes beyond the limit answer 503 with Retry-After, and everything accepted is stored.
+ */
+class OverflowDrillTest {
+    private static final int REQUESTS = 300;
+    private static final int PER_REQUEST = 100;
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    Path dir;
+
+    private HubProcess central;
+    private HubProcess edge;
+
+    @AfterEach
+    void stopAll() {
+        if (edge != null) {
+            edge.stop();
+        }
+        if (central != null) {
+            central.stop();
+        }
+        NATS.node(0).start();
+    }
+
+    private CentralClient start(String edgeId, String overflow) throws Exception {
+        Path home = HubProcess.home();
+        int centralPort = FreePorts.next();
+        int edgePort = FreePorts.next();
+        Path config = dir.resolve("edge.yml");
+        Files.writeString(config, "collect:\n  enabled: false\nbuffer:\n  max-bytes: 64KiB\n  max-batch-bytes: 8KiB\n"
+                + "  overflow: " + overflow + "\nforward:\n  window: 4\n  retry:\n    max-interval: 500ms\n");
+        central = HubProcess.central(home, "central", List.of("--instance", edgeId, "--nats", NATS.urls(),
+                "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
+                dir.resolve("central.log"), centralPort).start();
+        edge = HubProcess.edge(home, "edge", List.of("--config", config.toString(), "--id", edgeId,
+                "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port", Integer.toString(edgePort)),
+                dir.resolve("edge.log"), edgePort).start();
+        return new CentralClient(central.url());
+    }
+
+    @Test
+    void dropOldestDeclaresExactlyWhatItDropped() throws Exception {
+        CentralClient api = start("drop-oldest", "drop-oldest");
+        LineWriter writer = new LineWriter("overflow");
+        assertThat(writer.write(edge.url(), PER_REQUEST)).isTrue();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.edge("drop-oldest").path("pointsStored").asLong() == PER_REQUEST);
+
+        NATS.node(0).stop();
+        for (int i = 1; i < REQUESTS; i++) {
+            assertThat(writer.write(edge.url(), PER_REQUEST)).as("write %d accepted under drop-oldest", i).isTrue();
+        }
+        NATS.node(0).start();
+
+        await("stored + declared-dropped = accepted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    JsonNode e = api.edge("drop-oldest");
+                    return e.path("pointsStored").asLong() + e.path("pointsDeclaredDropped").asLong()
+                            >= writer.accepted();
+                });
+        JsonNode fleet = api.edge("drop-oldest");
+        long stored = fleet.path("pointsStored").asLong();
+        long dropped = fleet.path("pointsDeclaredDropped").asLong();
+        List<Long> values = api.values(writer.metric(), "drop-oldest");
+        System.out.printf("drop-oldest: accepted %d, stored %d, declared dropped %d%n", writer.accepted(), stored, dropped);
+        assertThat(dropped).as("the outage overflowed the buffer").isPositive();
+        assertThat(stored + dropped).isEqualTo(writer.accepted());
+        assertThat(values).hasSize((int) stored);
+        assertThat(new HashSet<>(values)).as("no duplicates").hasSize((int) stored);
+        assertThat(fleet.path("droppedRanges")).isNotEmpty();
+        assertThat(fleet.path("lastSeq").asLong()).as("every sequence accounted").isEqualTo(fleet.path("highestSeq").asLong());
+    }
+
+    @Test
+    void rejectRefusesBeyondTheLimitAndStoresAllItAccepted() throws Exception {
+        CentralClient api = start("reject", "reject");
+        LineWriter writer = new LineWriter("overflow");
+        NATS.node(0).stop();
+        int refused = 0;
+        for (int i = 0; i < REQUESTS; i++) {
+            if (!writer.write(edge.url(), PER_REQUEST)) {
+                refused++;
+            }
+        }
+        assertThat(writer.lastStatus()).isEqualTo(503);
+        assertThat(writer.lastRetryAfter()).isEqualTo("5");
+        NATS.node(0).start();
+        await("everything accepted is stored").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.edge("reject").path("pointsStored").asLong() >= writer.accepted());
+        System.out.printf("reject: accepted %d, refused %d requests%n", writer.accepted(), refused);
+        assertThat(refused).isPositive();
+        assertThat(api.values(writer.metric(), "reject")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.edge("reject").path("pointsDeclaredDropped").asLong()).isZero();
+    }
+}
