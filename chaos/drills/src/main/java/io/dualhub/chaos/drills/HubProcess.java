@@ -78,8 +78,24 @@ public final class HubProcess {
         return this;
     }
 
+    /** True when the process is alive and its {@code /health} answers 200. */
+    public boolean isHealthy() {
+        try {
+            return process.isAlive() && HTTP.send(healthRequest(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private HttpRequest healthRequest() {
+        return HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
+    }
+
     private void awaitHealthy() {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest req = healthRequest();
         await(name + " healthy on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(() -> {

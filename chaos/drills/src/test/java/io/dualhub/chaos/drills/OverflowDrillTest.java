@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,17 +48,22 @@ class OverflowDrillTest {
     }
 
     private CentralClient start(String edgeId, String overflow) throws Exception {
+        return start(edgeId, "  max-bytes: 64KiB\n  max-batch-bytes: 8KiB\n  overflow: " + overflow + "\n",
+                dir.resolve("edge"));
+    }
+
+    private CentralClient start(String edgeId, String bufferYaml, Path edgeData) throws Exception {
         Path home = HubProcess.home();
         int centralPort = FreePorts.next();
         int edgePort = FreePorts.next();
         Path config = dir.resolve("edge.yml");
-        Files.writeString(config, "collect:\n  enabled: false\nbuffer:\n  max-bytes: 64KiB\n  max-batch-bytes: 8KiB\n"
-                + "  overflow: " + overflow + "\nforward:\n  window: 4\n  retry:\n    max-interval: 500ms\n");
+        Files.writeString(config, "collect:\n  enabled: false\nbuffer:\n" + bufferYaml
+                + "forward:\n  window: 4\n  retry:\n    max-interval: 500ms\n");
         central = HubProcess.central(home, "central", List.of("--instance", edgeId, "--nats", NATS.urls(),
                 "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
                 dir.resolve("central.log"), centralPort).start();
         edge = HubProcess.edge(home, "edge", List.of("--config", config.toString(), "--id", edgeId,
-                "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port", Integer.toString(edgePort)),
+                "--nats", NATS.urls(), "--data", edgeData.toString(), "--port", Integer.toString(edgePort)),
                 dir.resolve("edge.log"), edgePort).start();
         return new CentralClient(central.url());
     }
@@ -114,5 +121,43 @@ class OverflowDrillTest {
         assertThat(refused).isPositive();
         assertThat(api.values(writer.metric(), "reject")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
         assertThat(api.edge("reject").path("pointsDeclaredDropped").asLong()).isZero();
+    }
+
+    @Test
+    void aFullDiskRefusesNewPointsWithoutCrashingAndRecoversWhenSpaceReturns() throws Exception {
+        Path disk = dir.resolve("small-disk");
+        Files.createDirectories(disk);
+        Assumptions.assumeTrue(SmallDisk.mount(disk, 64),
+                "skipped: mounting a 64 MiB tmpfs for the disk-full drill needs root (this run is not root)");
+        try {
+            CentralClient api = start("disk-full", "  min-free-disk: 8MiB\n", disk.resolve("edge"));
+            Path filler = SmallDisk.fillLeaving(disk, 14L << 20);
+            LineWriter writer = new LineWriter("diskfull");
+            NATS.node(0).stop();
+            int refused = 0;
+            for (int i = 0; i < 2000 && refused == 0; i++) {
+                if (!writer.write(edge.url(), 1000)) {
+                    refused++;
+                }
+            }
+            assertThat(writer.lastStatus()).as("refused once the disk reserve is reached").isEqualTo(503);
+            assertThat(edge.isHealthy()).as("the edge is still up").isTrue();
+            long acceptedWhileFull = writer.accepted();
+
+            Files.delete(filler);
+            await("accepting again once space returned").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> writer.write(edge.url(), 1000));
+            NATS.node(0).start();
+            await("everything accepted is stored").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> api.edge("disk-full").path("pointsStored").asLong() >= writer.accepted());
+            System.out.printf("disk full: accepted %d before the reserve was reached, %d in all%n", acceptedWhileFull,
+                    writer.accepted());
+            assertThat(api.values(writer.metric(), "disk-full")).hasSize((int) writer.accepted())
+                    .doesNotHaveDuplicates();
+        } finally {
+            edge.stop();
+            edge = null;
+            SmallDisk.unmount(disk);
+        }
     }
 }
