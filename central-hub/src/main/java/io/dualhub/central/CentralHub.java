@@ -3,6 +3,7 @@ package io.dualhub.central;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.ingest.Ingestor;
+import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.nats.NatsLink;
@@ -11,7 +12,10 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The CentralHub without its HTTP layer: the store, the Ingestor feeding it, and the fleet view. */
+/**
+ * The CentralHub without its HTTP layer: the store, the Ingestor feeding it, the fleet view, and the leader lease
+ * that decides which instance may act.
+ */
 public final class CentralHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CentralHub.class);
     private final CentralConfig config;
@@ -19,6 +23,7 @@ public final class CentralHub implements AutoCloseable {
     private final NatsLink nats;
     private final FleetView fleet;
     private final Ingestor ingestor;
+    private final LeaderLease lease;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -27,10 +32,13 @@ public final class CentralHub implements AutoCloseable {
         this.fleet = new FleetView(clock, config.heartbeatInterval(), config.offlineAfterMissed());
         this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
                 config.ingest(), store, fleet::subscribe, meters, clock);
+        this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
+                System::nanoTime);
     }
 
     public void start() {
         ingestor.start();
+        lease.start();
         LOG.info("central {} started: store {} ({} points from {} edges), NATS {}", config.instance(),
                 config.dataDir(), store.stats().pointsStored(), store.stats().edges(), config.nats().servers());
     }
@@ -47,6 +55,10 @@ public final class CentralHub implements AutoCloseable {
         return ingestor;
     }
 
+    public LeaderLease lease() {
+        return lease;
+    }
+
     public NatsLink nats() {
         return nats;
     }
@@ -57,6 +69,7 @@ public final class CentralHub implements AutoCloseable {
 
     @Override
     public void close() {
+        lease.close();
         ingestor.close();
         nats.close();
         store.close();

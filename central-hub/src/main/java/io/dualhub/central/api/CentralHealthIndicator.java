@@ -30,6 +30,7 @@ public class CentralHealthIndicator implements HealthIndicator {
         details.put("instance", hub.config().instance());
         details.put("nats", hub.nats().state());
         details.put("ingest", state.name());
+        details.put("role", hub.lease().holds() ? "leader" : "standby");
         if (!hub.ingestor().problem().isEmpty()) {
             details.put("problem", hub.ingestor().problem());
         }

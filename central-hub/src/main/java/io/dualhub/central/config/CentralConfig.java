@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration heartbeatInterval,
-                            int offlineAfterMissed) {
+                            int offlineAfterMissed, Duration leaderTtl) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -39,7 +39,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
-                new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE")));
+                new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
+                new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this")));
         keys.addAll(NatsSettings.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }
@@ -72,6 +73,14 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
         return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest,
                 s.duration("fleet.heartbeat-interval", Duration.ofMillis(100)),
-                s.intBetween("fleet.offline-after-missed", 1, 1000));
+                s.intBetween("fleet.offline-after-missed", 1, 1000), leaderTtl(s));
+    }
+
+    private static Duration leaderTtl(Settings s) {
+        Duration ttl = s.duration("leader.ttl", Duration.ofMillis(600));
+        if (ttl.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw s.invalid("leader.ttl", s.string("leader.ttl"), "at most 60s (a dead leader is replaced only after it)");
+        }
+        return ttl;
     }
 }

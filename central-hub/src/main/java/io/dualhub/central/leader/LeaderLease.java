@@ -1,0 +1,169 @@
+package io.dualhub.central.leader;
+
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.wire.EventCodec;
+import io.dualhub.common.wire.WireFormatException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leadership among CentralHub instances, as a lease on key {@code leader} of the KV bucket {@code dualhub_leader},
+ * whose TTL expires the key when its holder stops renewing. Every instance tries to create the key; the one that
+ * succeeds renews it with a compare-and-set on its revision every third of the TTL. The holder counts its lease
+ * valid only until {@code ttl - ttl/4} after it <em>sent</em> the last successful renewal, so a paused or partitioned
+ * leader stops acting before the key can expire and another instance take it. Side effects go through
+ * {@link #holds()}.
+ */
+public final class LeaderLease implements AutoCloseable {
+    public static final String BUCKET = "dualhub_leader";
+    static final String KEY = "leader";
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderLease.class);
+
+    private final NatsLink nats;
+    private final String instance;
+    private final Duration ttl;
+    private final int replicas;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final ScheduledExecutorService scheduler;
+    // Written by the scheduler thread only; read by any.
+    private volatile long revision;
+    private volatile long validUntilNanos;
+    private volatile LeaderRecord current;
+    private KeyValue kv;
+
+    public LeaderLease(NatsLink nats, String instance, Duration ttl, int replicas, Clock clock, LongSupplier nanoTime) {
+        this.nats = nats;
+        this.instance = instance;
+        this.ttl = ttl;
+        this.replicas = replicas;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "leader-lease-" + instance);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        long every = Math.max(50, ttl.toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** True while this instance holds a lease it renewed recently enough that no other instance can hold it. */
+    public boolean holds() {
+        return revision > 0 && nanoTime.getAsLong() - validUntilNanos < 0;
+    }
+
+    /** The leader as last seen (this instance or another), or null when none is known. */
+    public LeaderRecord leader() {
+        return current;
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    void tick() {
+        Connection c = nats.connection();
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return;
+        }
+        long sentAt = nanoTime.getAsLong();
+        try {
+            KeyValue bucket = bucket(c);
+            if (revision > 0) {
+                renew(bucket, sentAt);
+            } else {
+                acquireOrObserve(bucket, sentAt);
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            if (revision > 0) {
+                LOG.warn("leader lease: renewal failed ({}); leadership ends when the lease runs out", e.toString());
+            }
+        }
+    }
+
+    private void renew(KeyValue bucket, long sentAt) throws IOException {
+        try {
+            revision = bucket.update(KEY, EventCodec.encode(current), revision);
+            validUntilNanos = sentAt + validity();
+        } catch (JetStreamApiException e) {
+            LOG.warn("leader lease lost: the key changed under {} ({})", instance, e.getMessage());
+            revision = 0;
+        }
+    }
+
+    private void acquireOrObserve(KeyValue bucket, long sentAt) throws IOException, JetStreamApiException {
+        LeaderRecord mine = new LeaderRecord(instance, clock.millis());
+        try {
+            long rev = bucket.create(KEY, EventCodec.encode(mine));
+            validUntilNanos = sentAt + validity();
+            current = mine;
+            revision = rev;
+            LOG.info("leader lease acquired: {} leads", instance);
+        } catch (JetStreamApiException taken) {
+            KeyValueEntry e = bucket.get(KEY);
+            current = e == null || e.getOperation() != KeyValueOperation.PUT ? null : decode(e.getValue());
+        }
+    }
+
+    private long validity() {
+        return ttl.minus(ttl.dividedBy(4)).toNanos();
+    }
+
+    private static LeaderRecord decode(byte[] value) {
+        try {
+            return EventCodec.decode(value, LeaderRecord.class);
+        } catch (WireFormatException e) {
+            return null;
+        }
+    }
+
+    private KeyValue bucket(Connection c) throws IOException, JetStreamApiException {
+        if (kv == null) {
+            if (!c.keyValueManagement().getBucketNames().contains(BUCKET)) {
+                c.keyValueManagement().create(KeyValueConfiguration.builder().name(BUCKET).ttl(ttl)
+                        .maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas).build());
+            }
+            kv = c.keyValue(BUCKET);
+        }
+        return kv;
+    }
+
+    /** Stops renewing; a holder releases the key so a standby takes over at once instead of after the TTL. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long rev = revision;
+        revision = 0;
+        if (rev > 0 && kv != null && nats.isConnected()) {
+            try {
+                kv.delete(KEY, rev);
+                LOG.info("leader lease released by {}", instance);
+            } catch (IOException | JetStreamApiException e) {
+                LOG.info("leader lease not released ({}); it expires by itself", e.getMessage());
+            }
+        }
+    }
+}

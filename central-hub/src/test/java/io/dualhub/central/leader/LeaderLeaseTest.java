@@ -1,0 +1,95 @@
+package io.dualhub.central.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.nats.NatsSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two instances against a real nats-server: exactly one leads; when the leader dies without releasing, the other
+ * takes over after the TTL, and at no sampled instant do both believe they lead.
+ */
+class LeaderLeaseTest {
+    private static final Duration TTL = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    private static NatsLink link(String name) {
+        NatsLink link = NatsLink.open(new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofMillis(100)), name);
+        await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+        return link;
+    }
+
+    @Test
+    void oneLeadsAndTheOtherTakesOverAfterTheLeaderDiesNeverBothAtOnce() throws Exception {
+        NatsLink linkA = link("a");
+        NatsLink linkB = link("b");
+        LeaderLease a = new LeaderLease(linkA, "a", TTL, 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease b = new LeaderLease(linkB, "b", TTL, 1, Clock.systemUTC(), System::nanoTime);
+        AtomicBoolean watching = new AtomicBoolean(true);
+        AtomicInteger overlaps = new AtomicInteger();
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                if (a.holds() && b.holds()) {
+                    overlaps.incrementAndGet();
+                }
+                Thread.onSpinWait();
+            }
+        });
+        watcher.start();
+        try {
+            a.start();
+            await().atMost(Duration.ofSeconds(10)).until(a::holds);
+            b.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.leader() != null);
+            assertThat(b.leader().instance()).isEqualTo("a");
+            assertThat(b.holds()).isFalse();
+
+            long killedAt = System.nanoTime();
+            linkA.close();
+            a.close();
+            await().atMost(Duration.ofSeconds(15)).until(b::holds);
+            System.out.printf("leader takeover after the leader died: %d ms (TTL %d ms)%n",
+                    (System.nanoTime() - killedAt) / 1_000_000, TTL.toMillis());
+            assertThat(a.holds()).isFalse();
+            assertThat(b.leader().instance()).isEqualTo("b");
+        } finally {
+            watching.set(false);
+            watcher.join();
+            b.close();
+            linkB.close();
+        }
+        assertThat(overlaps.get()).as("instants at which both believed they lead").isZero();
+    }
+
+    @Test
+    void aGracefulLeaderReleasesAtOnce() {
+        NatsLink linkA = link("ga");
+        NatsLink linkB = link("gb");
+        LeaderLease a = new LeaderLease(linkA, "ga", Duration.ofSeconds(30), 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease b = new LeaderLease(linkB, "gb", Duration.ofSeconds(30), 1, Clock.systemUTC(), System::nanoTime);
+        try {
+            a.start();
+            await().atMost(Duration.ofSeconds(10)).until(a::holds);
+            b.start();
+            a.close();
+            // with a 30 s TTL, only the release lets b lead within the renewal period
+            await().atMost(Duration.ofSeconds(15)).until(b::holds);
+        } finally {
+            b.close();
+            linkA.close();
+            linkB.close();
+        }
+    }
+}
