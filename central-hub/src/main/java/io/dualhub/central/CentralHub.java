@@ -2,6 +2,7 @@ package io.dualhub.central;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.fleet.FleetView;
+import io.dualhub.central.gaps.GapRepair;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.MetricStore;
@@ -24,6 +25,7 @@ public final class CentralHub implements AutoCloseable {
     private final FleetView fleet;
     private final Ingestor ingestor;
     private final LeaderLease lease;
+    private final GapRepair gapRepair;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -34,11 +36,13 @@ public final class CentralHub implements AutoCloseable {
                 config.ingest(), store, fleet::subscribe, meters, clock);
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
+        this.gapRepair = new GapRepair(nats, store, fleet, lease, config.instance(), config.gapGrace(), clock, meters);
     }
 
     public void start() {
         ingestor.start();
         lease.start();
+        gapRepair.start();
         LOG.info("central {} started: store {} ({} points from {} edges), NATS {}", config.instance(),
                 config.dataDir(), store.stats().pointsStored(), store.stats().edges(), config.nats().servers());
     }
@@ -69,6 +73,7 @@ public final class CentralHub implements AutoCloseable {
 
     @Override
     public void close() {
+        gapRepair.close();
         lease.close();
         ingestor.close();
         nats.close();

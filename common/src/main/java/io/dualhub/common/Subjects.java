@@ -27,6 +27,11 @@ public final class Subjects {
         return EVENTS_PREFIX + EdgeId.require(edgeId) + ".gap";
     }
 
+    /** Request/reply commands to one edge (resend requests). */
+    public static String command(String edgeId) {
+        return "dualhub.cmd." + EdgeId.require(edgeId);
+    }
+
     public static String msgId(String edgeId, long seq) {
         return edgeId + "-" + seq;
     }

@@ -6,6 +6,7 @@ import io.dualhub.edge.buffer.BufferFullException;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.dualhub.edge.buffer.RetentionSweeper;
 import io.dualhub.edge.collect.HostCollector;
+import io.dualhub.edge.command.CommandHandler;
 import io.dualhub.edge.config.EdgeConfig;
 import io.dualhub.edge.forward.Forwarder;
 import io.dualhub.edge.heartbeat.HeartbeatPublisher;
@@ -66,6 +67,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     public void start() {
         forwarder.start();
+        new CommandHandler(config.id(), buffer, nats, clock).start();
         long hb = config.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(guarded("heartbeat", heartbeat::beat), hb, hb, TimeUnit.MILLISECONDS);
         RetentionSweeper sweeper = new RetentionSweeper(buffer, config.buffer().retention(), clock);

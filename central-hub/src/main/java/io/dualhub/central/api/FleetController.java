@@ -5,6 +5,7 @@ import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.StoreStats;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.SerdeImport;
@@ -27,7 +28,8 @@ public class FleetController {
     @Serdeable
     public record EdgeJson(String edgeId, String state, @Nullable String lastSeen, long lastSeq, long highestSeq,
                            long backlog, @Nullable String version, long pointsStored, long duplicatesDropped,
-                           long pointsDeclaredDropped, List<String> droppedRanges) {
+                           long pointsDeclaredDropped, List<String> droppedRanges, long batchesLost,
+                           List<String> lostRanges, List<String> missingRanges) {
     }
 
     @Get("/edges")
@@ -45,7 +47,17 @@ public class FleetController {
                 stored == null ? 0 : stored.contiguousSeq(), stored == null ? 0 : stored.highestSeq(),
                 seen == null ? 0 : seen.heartbeat().backlog(), seen == null ? null : seen.heartbeat().version(),
                 stored == null ? 0 : stored.points(), stored == null ? 0 : stored.duplicates(),
-                stored == null ? 0 : stored.droppedPoints(), stored == null ? List.of() : stored.droppedRanges());
+                stored == null ? 0 : stored.droppedPoints(), stored == null ? List.of() : stored.droppedRanges(),
+                stored == null ? 0 : stored.lostBatches(), stored == null ? List.of() : stored.lostRanges(),
+                stored == null ? List.of() : stored.missing().stream().map(r -> r[0] + "-" + r[1]).toList());
+    }
+
+    @Get("/edges/{id}")
+    public HttpResponse<?> edgeById(String id) {
+        if (hub.store().edges().get(id) == null && hub.fleet().seen(id) == null) {
+            return HttpResponse.notFound(new ApiError("no edge '" + id + "' is known to this CentralHub"));
+        }
+        return HttpResponse.ok(edge(id));
     }
 
     @Get("/stats")

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration heartbeatInterval,
-                            int offlineAfterMissed, Duration leaderTtl) {
+                            int offlineAfterMissed, Duration leaderTtl, Duration gapGrace) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -40,6 +40,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
                 new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
+                new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it"),
                 new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this")));
         keys.addAll(NatsSettings.KEYS);
         KEYS = Collections.unmodifiableList(keys);
@@ -73,7 +74,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
         return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest,
                 s.duration("fleet.heartbeat-interval", Duration.ofMillis(100)),
-                s.intBetween("fleet.offline-after-missed", 1, 1000), leaderTtl(s));
+                s.intBetween("fleet.offline-after-missed", 1, 1000), leaderTtl(s),
+                s.duration("gaps.grace", Duration.ofMillis(100)));
     }
 
     private static Duration leaderTtl(Settings s) {

@@ -71,7 +71,8 @@ public final class MetricStore implements AutoCloseable {
             st.execute("CREATE TABLE IF NOT EXISTS edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
                     + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
                     + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
-                    + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL)");
+                    + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
+                    + " lost_ranges VARCHAR NOT NULL)");
         }
     }
 
@@ -89,7 +90,7 @@ public final class MetricStore implements AutoCloseable {
     private void loadEdges() throws SQLException {
         try (Statement st = writer.createStatement();
              ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges FROM edges")) {
+                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges FROM edges")) {
             while (rs.next()) {
                 EdgeRecord r = new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
                 r.batches = rs.getLong(4);
@@ -99,6 +100,8 @@ public final class MetricStore implements AutoCloseable {
                 r.droppedBatches = rs.getLong(8);
                 r.droppedPoints = rs.getLong(9);
                 r.droppedRanges = SeqRanges.fromText(rs.getString(10));
+                r.lostBatches = rs.getLong(11);
+                r.lostRanges = SeqRanges.fromText(rs.getString(12));
                 edges.put(r.edge, r);
             }
         }
@@ -154,16 +157,25 @@ public final class MetricStore implements AutoCloseable {
         return CommitOutcome.STORED;
     }
 
-    /** Each sequence of the gap not stored or declared before becomes declared-dropped, with its point count. */
+    /**
+     * Each sequence of the gap not stored or declared before becomes declared-dropped (overflow, with its point
+     * count) or lost (expired from the edge before it could be resent).
+     */
     private static CommitOutcome declare(EdgeRecord r, GapDeclaration gap) {
         boolean any = false;
         for (long seq = gap.fromSeq(); seq <= gap.toSeq(); seq++) {
-            if (r.tracker.record(seq)) {
+            if (!r.tracker.record(seq)) {
+                continue;
+            }
+            if (gap.reason() == GapDeclaration.Reason.OVERFLOW) {
                 r.droppedBatches++;
                 r.droppedPoints += gap.pointCount(seq);
                 r.droppedRanges.add(seq);
-                any = true;
+            } else {
+                r.lostBatches++;
+                r.lostRanges.add(seq);
             }
+            any = true;
         }
         if (!any) {
             r.duplicates++;
@@ -207,7 +219,7 @@ public final class MetricStore implements AutoCloseable {
 
     private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
-                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (EdgeRecord r : records) {
                 ps.setString(1, r.edge);
                 ps.setLong(2, r.tracker.contiguous());
@@ -219,6 +231,8 @@ public final class MetricStore implements AutoCloseable {
                 ps.setLong(8, r.droppedBatches);
                 ps.setLong(9, r.droppedPoints);
                 ps.setString(10, r.droppedRanges.asText());
+                ps.setLong(11, r.lostBatches);
+                ps.setString(12, r.lostRanges.asText());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -337,6 +351,8 @@ public final class MetricStore implements AutoCloseable {
         long droppedBatches;
         long droppedPoints;
         SeqRanges droppedRanges = new SeqRanges();
+        long lostBatches;
+        SeqRanges lostRanges = new SeqRanges();
 
         EdgeRecord(String edge, SequenceTracker tracker) {
             this.edge = edge;
@@ -352,12 +368,15 @@ public final class MetricStore implements AutoCloseable {
             c.droppedBatches = droppedBatches;
             c.droppedPoints = droppedPoints;
             c.droppedRanges = droppedRanges.copy();
+            c.lostBatches = lostBatches;
+            c.lostRanges = lostRanges.copy();
             return c;
         }
 
         EdgeStoreState state() {
             return new EdgeStoreState(edge, tracker.contiguous(), tracker.highest(), batches, points, duplicates,
-                    lastStoredMs, droppedBatches, droppedPoints, droppedRanges.asList());
+                    lastStoredMs, droppedBatches, droppedPoints, droppedRanges.asList(), lostBatches,
+                    lostRanges.asList(), tracker.missing());
         }
     }
 }

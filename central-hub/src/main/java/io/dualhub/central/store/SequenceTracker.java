@@ -1,5 +1,7 @@
 package io.dualhub.central.store;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -43,6 +45,19 @@ public final class SequenceTracker {
     /** The highest sequence stored, contiguous or not. */
     public long highest() {
         return above.isEmpty() ? contiguous : above.last();
+    }
+
+    /** The holes between the contiguous prefix and the highest sequence seen, as [from, to] pairs. */
+    public List<long[]> missing() {
+        List<long[]> holes = new ArrayList<>();
+        long expected = contiguous + 1;
+        for (long s : above) {
+            if (s > expected) {
+                holes.add(new long[] {expected, s - 1});
+            }
+            expected = s + 1;
+        }
+        return holes;
     }
 
     /** Sequences stored above the contiguous prefix, comma separated, as persisted. */

@@ -78,7 +78,7 @@ class MetricStoreTest {
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
             store.commit(List.of(batch("a", 1, 1), batch("a", 3, 3, 3)));
             // 2..4 declared: 3 was already stored, so only 2 and 4 (1 + 4 points) count as dropped
-            assertThat(store.commit(List.of(new GapDeclaration("a", 2, 4, new int[] {1, 2, 4}, 0))))
+            assertThat(store.commit(List.of(new GapDeclaration("a", 2, 4, GapDeclaration.Reason.OVERFLOW, new int[] {1, 2, 4}, 0))))
                     .containsExactly(CommitOutcome.DECLARED);
             assertThat(store.commit(List.of(batch("a", 4, 9), batch("a", 5, 5))))
                     .as("a declared batch arriving late is not stored")
@@ -92,7 +92,7 @@ class MetricStoreTest {
         }
         try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
             assertThat(reopened.edges().get("a").droppedRanges()).containsExactly("2-2", "4-4");
-            assertThat(reopened.commit(List.of(new GapDeclaration("a", 2, 2, new int[] {1}, 0))))
+            assertThat(reopened.commit(List.of(new GapDeclaration("a", 2, 2, GapDeclaration.Reason.OVERFLOW, new int[] {1}, 0))))
                     .containsExactly(CommitOutcome.DUPLICATE);
         }
     }

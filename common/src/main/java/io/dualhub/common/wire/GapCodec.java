@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The binary wire form of a {@link GapDeclaration}: magic {@code 0xD2}, version byte, edge id (modified UTF-8),
- * fromSeq, toSeq, declaredAtMs (int64 each), then one int32 point count per sequence.
+ * The binary wire form of a {@link GapDeclaration}: magic {@code 0xD2}, version byte, reason byte (0 overflow,
+ * 1 expired), edge id (modified UTF-8), fromSeq, toSeq, declaredAtMs (int64 each), then one int32 point count per
+ * sequence.
  */
 public final class GapCodec {
     static final int MAGIC = 0xD2;
@@ -26,6 +27,7 @@ public final class GapCodec {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
             out.writeByte(VERSION);
+            out.writeByte(gap.reason().ordinal());
             out.writeUTF(gap.edgeId());
             out.writeLong(gap.fromSeq());
             out.writeLong(gap.toSeq());
@@ -48,6 +50,10 @@ public final class GapCodec {
             if (version != VERSION) {
                 throw new WireFormatException("unsupported gap declaration version " + version);
             }
+            int reason = in.readUnsignedByte();
+            if (reason >= GapDeclaration.Reason.values().length) {
+                throw new WireFormatException("unknown gap reason " + reason);
+            }
             String edgeId = in.readUTF();
             long from = in.readLong();
             long to = in.readLong();
@@ -62,7 +68,7 @@ public final class GapCodec {
             if (in.available() > 0) {
                 throw new WireFormatException(in.available() + " trailing bytes after the gap declaration");
             }
-            return new GapDeclaration(edgeId, from, to, counts, declaredAt);
+            return new GapDeclaration(edgeId, from, to, GapDeclaration.Reason.values()[reason], counts, declaredAt);
         } catch (EOFException e) {
             throw new WireFormatException("gap declaration truncated", e);
         } catch (IllegalArgumentException e) {

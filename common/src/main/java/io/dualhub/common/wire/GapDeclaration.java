@@ -4,12 +4,22 @@ import io.dualhub.common.EdgeId;
 import java.util.Arrays;
 
 /**
- * An edge's declaration that it dropped batches {@code fromSeq..toSeq} by its overflow policy, with the number of
- * points of each, so the CentralHub can count the loss exactly. It travels in sequence order with the batches, is
- * retried like them, and covers only batches that were never published.
+ * An edge's declaration that batches {@code fromSeq..toSeq} will never arrive: dropped by its overflow policy (with the
+ * number of points of each, so the loss is counted exactly), or asked for again by the CentralHub after they had
+ * already expired from the edge's retention (point counts unknown, -1). It travels in the metrics stream like a
+ * batch, so every CentralHub instance accounts it, and is retried like one, so it is never lost.
  */
-public record GapDeclaration(String edgeId, long fromSeq, long toSeq, int[] pointCounts, long declaredAtMs)
-        implements EdgeMessage {
+public record GapDeclaration(String edgeId, long fromSeq, long toSeq, Reason reason, int[] pointCounts,
+                             long declaredAtMs) implements EdgeMessage {
+
+    /** Why the batches will never arrive. */
+    public enum Reason {
+        /** Dropped by the edge's overflow policy before they were ever sent. */
+        OVERFLOW,
+        /** Requested again by the CentralHub, but already deleted from the edge's retention. */
+        EXPIRED
+    }
+
     public GapDeclaration {
         EdgeId.require(edgeId);
         if (fromSeq < 1 || toSeq < fromSeq) {
@@ -36,14 +46,15 @@ public record GapDeclaration(String edgeId, long fromSeq, long toSeq, int[] poin
         return pointCounts[(int) (seq - fromSeq)];
     }
 
+    /** Points of the covered batches, as far as known (expired batches count 0). */
     public long points() {
-        return Arrays.stream(pointCounts).asLongStream().sum();
+        return Arrays.stream(pointCounts).filter(c -> c > 0).asLongStream().sum();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof GapDeclaration g && g.edgeId.equals(edgeId) && g.fromSeq == fromSeq && g.toSeq == toSeq
-                && Arrays.equals(g.pointCounts, pointCounts) && g.declaredAtMs == declaredAtMs;
+                && g.reason == reason && Arrays.equals(g.pointCounts, pointCounts) && g.declaredAtMs == declaredAtMs;
     }
 
     @Override
@@ -53,6 +64,6 @@ public record GapDeclaration(String edgeId, long fromSeq, long toSeq, int[] poin
 
     @Override
     public String toString() {
-        return "GapDeclaration[" + edgeId + " " + fromSeq + ".." + toSeq + ", " + points() + " points]";
+        return "GapDeclaration[" + edgeId + " " + fromSeq + ".." + toSeq + " " + reason + ", " + points() + " points]";
     }
 }

@@ -164,6 +164,27 @@ public final class EdgeBuffer implements AutoCloseable {
         return size;
     }
 
+    /**
+     * Calls {@code action} with every retained batch from {@code fromSeq} to {@code toSeq}, in order; returns the first
+     * sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Scans from
+     * the oldest retained batch: resend requests are rare and retention is bounded.
+     */
+    public long readRange(long fromSeq, long toSeq, java.util.function.Consumer<BufferedBatch> action) {
+        long firstRetained = -1;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            tailer.toStart();
+            for (BufferedBatch b = readAt(tailer); b != null && b.seq() <= toSeq; b = readAt(tailer)) {
+                if (firstRetained < 0) {
+                    firstRetained = b.seq();
+                }
+                if (b.seq() >= fromSeq) {
+                    action.accept(b);
+                }
+            }
+        }
+        return firstRetained < 0 ? lastSeq + 1 : firstRetained;
+    }
+
     /** A reader positioned right after the checkpoint, for the forwarder's own thread. */
     public Reader readerFromCheckpoint() {
         ExcerptTailer tailer = queue.createTailer();

@@ -333,7 +333,7 @@ public final class Forwarder implements AutoCloseable {
             b = reader.next();
         }
         pendingDropBytes += bytes;
-        GapDeclaration gap = new GapDeclaration(edgeId, first.seq(), last.seq(),
+        GapDeclaration gap = new GapDeclaration(edgeId, first.seq(), last.seq(), GapDeclaration.Reason.OVERFLOW,
                 counts.stream().mapToInt(Integer::intValue).toArray(), clock.millis());
         LOG.warn("buffer over its limit (buffer.max-bytes, overflow: drop-oldest): dropping batches {}..{} ({} points)",
                 gap.fromSeq(), gap.toSeq(), gap.points());

@@ -1,0 +1,104 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream loses acknowledged batches before the CentralHub read them (what a silently diverged replica does):
+ * here they are deleted from the stream for real. The CentralHub notices the holes (and the missing tail, from the
+ * edge's heartbeat), asks the edge to resend them from its retained buffer, and ends with every accepted point
+ * stored exactly once.
+ */
+class GapRepairDrillTest {
+    private static final String EDGE = "gap-edge";
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    Path dir;
+
+    private final List<HubProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(HubProcess::stop);
+    }
+
+    @Test
+    void batchesLostFromTheStreamAreResentByTheEdge() throws Exception {
+        Path home = HubProcess.home();
+        Files.writeString(dir.resolve("central.yml"), "gaps:\n  grace: 2s\n");
+        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
+        int centralPort = FreePorts.next();
+        int edgePort = FreePorts.next();
+        HubProcess central = HubProcess.central(home, "central", List.of("--config", dir.resolve("central.yml").toString(),
+                "--nats", NATS.urls(), "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
+                dir.resolve("central.log"), centralPort);
+        processes.add(central.start());
+        HubProcess edge = HubProcess.edge(home, "edge", List.of("--config", dir.resolve("edge.yml").toString(), "--id",
+                EDGE, "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port",
+                Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
+        processes.add(edge.start());
+        CentralClient api = new CentralClient(central.url());
+        LineWriter writer = new LineWriter("gap");
+        for (int i = 0; i < 20; i++) {
+            assertThat(writer.write(edge.url(), 100)).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.edge(EDGE).path("lastSeq").asLong() == 20);
+
+        central.stop();
+        for (int i = 0; i < 20; i++) {
+            assertThat(writer.write(edge.url(), 100)).isTrue();
+        }
+        Set<Long> lost = Set.of(25L, 30L, 31L, 32L, 40L);
+        try (Connection c = Nats.connect(NATS.urls())) {
+            await("all 40 batches in the stream").atMost(Duration.ofSeconds(30))
+                    .until(() -> c.jetStreamManagement().getStreamInfo("DUALHUB_METRICS").getStreamState().getMsgCount() >= 40);
+            deleteBatches(c.jetStreamManagement(), lost);
+        }
+        long repairStart = System.nanoTime();
+        central.start();
+
+        await("holes and tail repaired").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.edge(EDGE).path("pointsStored").asLong() >= writer.accepted());
+        System.out.printf("gap repair: %d lost batches restored in %d ms (grace 2 s)%n", lost.size(),
+                (System.nanoTime() - repairStart) / 1_000_000);
+        assertThat(api.values(writer.metric(), EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.edge(EDGE).path("lastSeq").asLong()).isEqualTo(40);
+        assertThat(api.get("/api/v1/edges/" + EDGE).path("missingRanges")).isEmpty();
+        assertThat(api.get("/api/v1/edges/" + EDGE).path("batchesLost").asLong()).isZero();
+    }
+
+    /** Deletes the stream messages that carry the given batch sequences of this drill's edge. */
+    private static void deleteBatches(JetStreamManagement jsm, Set<Long> seqs) throws Exception {
+        long last = jsm.getStreamInfo("DUALHUB_METRICS").getStreamState().getLastSequence();
+        int deleted = 0;
+        for (long s = 1; s <= last; s++) {
+            MessageInfo m = jsm.getMessage("DUALHUB_METRICS", s);
+            String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Nats-Msg-Id");
+            if (id != null && id.startsWith(EDGE + "-") && seqs.contains(Long.parseLong(id.substring(EDGE.length() + 1)))) {
+                jsm.deleteMessage("DUALHUB_METRICS", s);
+                deleted++;
+            }
+        }
+        assertThat(deleted).isEqualTo(seqs.size());
+    }
+}
