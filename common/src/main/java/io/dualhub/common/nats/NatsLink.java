@@ -84,6 +84,12 @@ public final class NatsLink implements AutoCloseable {
         return c == null ? "CONNECTING" : c.getStatus().name();
     }
 
+    /** The URL of the server currently connected to, or null. */
+    public String connectedUrl() {
+        Connection c = connection;
+        return c == null ? null : c.getConnectedUrl();
+    }
+
     public String name() {
         return name;
     }

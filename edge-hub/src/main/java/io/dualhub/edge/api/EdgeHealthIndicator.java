@@ -30,6 +30,9 @@ public class EdgeHealthIndicator implements HealthIndicator {
         details.put("edgeId", agent.config().id());
         details.put("bufferWritable", writable);
         details.put("nats", agent.nats().state());
+        if (agent.nats().connectedUrl() != null) {
+            details.put("natsServer", agent.nats().connectedUrl());
+        }
         details.put("forwarderRunning", agent.forwarder().isRunning());
         details.put("circuitBreaker", agent.forwarder().circuitState());
         details.put("lastSeq", agent.buffer().lastSeq());
