@@ -6,6 +6,7 @@ import io.dualhub.central.gaps.GapRepair;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.stream.LeaderPlacement;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +27,7 @@ public final class CentralHub implements AutoCloseable {
     private final Ingestor ingestor;
     private final LeaderLease lease;
     private final GapRepair gapRepair;
+    private final LeaderPlacement placement;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -36,6 +38,7 @@ public final class CentralHub implements AutoCloseable {
                 config.ingest(), store, fleet::subscribe, meters, clock);
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
+        this.placement = new LeaderPlacement(nats, lease);
         this.gapRepair = new GapRepair(nats, store, fleet, lease, config.instance(), config.gapGrace(), clock, meters);
     }
 
@@ -43,6 +46,7 @@ public final class CentralHub implements AutoCloseable {
         ingestor.start();
         lease.start();
         gapRepair.start();
+        placement.start();
         LOG.info("central {} started: store {} ({} points from {} edges), NATS {}", config.instance(),
                 config.dataDir(), store.stats().pointsStored(), store.stats().edges(), config.nats().servers());
     }
@@ -73,6 +77,7 @@ public final class CentralHub implements AutoCloseable {
 
     @Override
     public void close() {
+        placement.close();
         gapRepair.close();
         lease.close();
         ingestor.close();

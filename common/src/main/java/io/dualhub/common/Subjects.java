@@ -2,10 +2,10 @@ package io.dualhub.common;
 
 /** Every NATS subject, stream, consumer and header name the two hubs agree on. */
 public final class Subjects {
-    public static final String METRICS_STREAM = "DUALHUB_METRICS";
+    /** The primary metrics stream; see {@link MetricsRoute} for both. */
+    public static final String METRICS_STREAM = MetricsRoute.PRIMARY.stream();
     public static final String EVENTS_STREAM = "DUALHUB_EVENTS";
-    public static final String METRICS_PREFIX = "dualhub.metrics.";
-    public static final String METRICS_WILDCARD = "dualhub.metrics.>";
+    public static final String METRICS_WILDCARD = MetricsRoute.PRIMARY.wildcard();
     public static final String EVENTS_PREFIX = "dualhub.events.";
     public static final String EVENTS_WILDCARD = "dualhub.events.>";
     public static final String HEARTBEAT_WILDCARD = "dualhub.events.*.heartbeat";
@@ -16,7 +16,7 @@ public final class Subjects {
     }
 
     public static String metrics(String edgeId) {
-        return METRICS_PREFIX + EdgeId.require(edgeId);
+        return MetricsRoute.PRIMARY.subject(edgeId);
     }
 
     public static String heartbeat(String edgeId) {

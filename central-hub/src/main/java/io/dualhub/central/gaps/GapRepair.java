@@ -4,6 +4,7 @@ import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
@@ -40,7 +41,6 @@ public final class GapRepair implements AutoCloseable {
     private final MetricStore store;
     private final FleetView fleet;
     private final LeaderLease lease;
-    private final String stream;
     private final String consumer;
     private final Duration grace;
     private final Clock clock;
@@ -55,7 +55,6 @@ public final class GapRepair implements AutoCloseable {
         this.store = store;
         this.fleet = fleet;
         this.lease = lease;
-        this.stream = Subjects.METRICS_STREAM;
         this.consumer = Subjects.centralConsumer(instance);
         this.grace = grace;
         this.clock = clock;
@@ -102,8 +101,13 @@ public final class GapRepair implements AutoCloseable {
 
     private boolean caughtUp(Connection c) {
         try {
-            ConsumerInfo info = c.jetStreamManagement().getConsumerInfo(stream, consumer);
-            return info.getNumPending() == 0 && info.getNumAckPending() == 0;
+            for (MetricsRoute route : MetricsRoute.values()) {
+                ConsumerInfo info = c.jetStreamManagement().getConsumerInfo(route.stream(), consumer);
+                if (info.getNumPending() != 0 || info.getNumAckPending() != 0) {
+                    return false;
+                }
+            }
+            return true;
         } catch (Exception e) {
             return false;
         }

@@ -6,6 +6,7 @@ import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.store.StoreException;
 import io.dualhub.central.stream.StreamConflictException;
 import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
@@ -30,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pulls batches from this hub's durable consumer, commits each fetch to the {@link MetricStore} in one
+ * Pulls batches from this hub's durable consumers on both metrics routes, commits each fetch to the {@link MetricStore} in one
  * transaction, and acknowledges every message only after that commit. Duplicates (redeliveries, edge resends)
  * are acknowledged and counted, never stored. A message that is not a valid batch is terminated and counted, so
  * it cannot block the stream; a failing store stops acknowledging until it recovers.
@@ -61,7 +62,7 @@ public final class Ingestor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile State state = State.WAITING_FOR_NATS;
     private volatile String problem = "";
-    private JetStreamSubscription subscription;
+    private List<JetStreamSubscription> subscriptions;
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
                     MetricStore store, Consumer<Connection> onStreamsReady, MeterRegistry meters, Clock clock) {
@@ -108,7 +109,7 @@ public final class Ingestor implements AutoCloseable {
                 report(State.STORE_FAILING, e.getMessage());
                 pause();
             } catch (Exception e) {
-                subscription = null;
+                subscriptions = null;
                 report(nats.isConnected() ? State.SETUP_FAILING : State.WAITING_FOR_NATS, e.toString());
                 pause();
             }
@@ -122,17 +123,25 @@ public final class Ingestor implements AutoCloseable {
             LockSupport.parkNanos(NATS_POLL.toNanos());
             return;
         }
-        if (subscription == null) {
+        if (subscriptions == null) {
             setup.ensure(c.jetStreamManagement(), instance);
             onStreamsReady.accept(c);
-            subscription = c.jetStream().subscribe(null,
-                    PullSubscribeOptions.bind(Subjects.METRICS_STREAM, Subjects.centralConsumer(instance)));
-            LOG.info("ingesting from {} with durable consumer {}", Subjects.METRICS_STREAM,
-                    Subjects.centralConsumer(instance));
+            List<JetStreamSubscription> subs = new ArrayList<>();
+            for (MetricsRoute route : MetricsRoute.values()) {
+                subs.add(c.jetStream().subscribe(null,
+                        PullSubscribeOptions.bind(route.stream(), Subjects.centralConsumer(instance))));
+            }
+            subscriptions = subs;
+            LOG.info("ingesting from {} and {} with durable consumers {}", MetricsRoute.PRIMARY.stream(),
+                    MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
         }
-        List<Message> messages = subscription.fetch(settings.fetchBatch(), settings.fetchWait());
-        if (!messages.isEmpty()) {
-            ingest(messages);
+        // The wait is shared between the routes so an idle hub still answers within the configured wait.
+        Duration wait = settings.fetchWait().dividedBy(subscriptions.size());
+        for (JetStreamSubscription sub : subscriptions) {
+            List<Message> messages = sub.fetch(settings.fetchBatch(), wait);
+            if (!messages.isEmpty()) {
+                ingest(messages);
+            }
         }
         if (state != State.RUNNING) {
             LOG.info("ingest running");

@@ -1,6 +1,7 @@
 package io.dualhub.central.stream;
 
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -17,7 +18,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Creates the dualhub streams and this hub's durable consumer when missing, idempotently. An existing stream whose
+ * Creates the dualhub streams (both metrics routes and the events stream) and this hub's durable consumers when
+ * missing, idempotently. An existing stream whose
  * settings differ from ours is never changed silently: setup fails with a message that lists the differences.
  */
 public final class StreamSetup {
@@ -31,8 +33,8 @@ public final class StreamSetup {
         this.ingest = ingest;
     }
 
-    public StreamConfiguration metricsStream() {
-        return StreamConfiguration.builder().name(Subjects.METRICS_STREAM).subjects(Subjects.METRICS_WILDCARD)
+    public StreamConfiguration metricsStream(MetricsRoute route) {
+        return StreamConfiguration.builder().name(route.stream()).subjects(route.wildcard())
                 .storageType(StorageType.File).replicas(stream.replicas()).maxAge(stream.maxAge())
                 .duplicateWindow(stream.duplicateWindow()).build();
     }
@@ -43,16 +45,20 @@ public final class StreamSetup {
                 .duplicateWindow(Duration.ofMinutes(2)).build();
     }
 
-    /** Ensures both streams and the durable consumer {@code central-<instance>} exist. */
+    /** Ensures the metrics streams of both routes, the events stream and the durable consumers {@code central-<instance>}. */
     public void ensure(JetStreamManagement jsm, String instance) throws IOException, JetStreamApiException {
-        ensureStream(jsm, metricsStream());
+        for (MetricsRoute route : MetricsRoute.values()) {
+            ensureStream(jsm, metricsStream(route));
+        }
         ensureStream(jsm, eventsStream());
-        jsm.addOrUpdateConsumer(Subjects.METRICS_STREAM, consumer(instance));
+        for (MetricsRoute route : MetricsRoute.values()) {
+            jsm.addOrUpdateConsumer(route.stream(), consumer(route, instance));
+        }
     }
 
-    public ConsumerConfiguration consumer(String instance) {
+    public ConsumerConfiguration consumer(MetricsRoute route, String instance) {
         return ConsumerConfiguration.builder().durable(Subjects.centralConsumer(instance))
-                .filterSubject(Subjects.METRICS_WILDCARD).ackPolicy(AckPolicy.Explicit)
+                .filterSubject(route.wildcard()).ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All).ackWait(ingest.ackWait()).maxAckPending(ingest.maxAckPending())
                 .build();
     }

@@ -19,6 +19,7 @@ public final class NatsLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatsLink.class);
     private final String name;
     private final List<Consumer<Connection>> onConnect = new ArrayList<>();
+    private final List<Runnable> onReconnect = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Connection connection;
 
     private NatsLink(String name) {
@@ -46,7 +47,10 @@ public final class NatsLink implements AutoCloseable {
     private void onEvent(Connection conn, ConnectionListener.Events event) {
         switch (event) {
             case CONNECTED -> connected(conn);
-            case RECONNECTED -> LOG.info("{}: reconnected to {}", name, conn.getConnectedUrl());
+            case RECONNECTED -> {
+                LOG.info("{}: reconnected to {}", name, conn.getConnectedUrl());
+                onReconnect.forEach(Runnable::run);
+            }
             case DISCONNECTED -> LOG.warn("{}: disconnected, reconnecting", name);
             default -> LOG.debug("{}: {}", name, event);
         }
@@ -66,6 +70,32 @@ public final class NatsLink implements AutoCloseable {
         } else {
             onConnect.add(action);
         }
+    }
+
+    /** Runs the listener (on a jnats thread; keep it short) after every reconnect. */
+    public void onReconnect(Runnable listener) {
+        onReconnect.add(listener);
+    }
+
+    /**
+     * Drops the current server and reconnects elsewhere, without waiting for pings to notice a server that is
+     * frozen or cut off but still holds the socket open. Runs in the background; returns at once.
+     */
+    public void forceReconnect() {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                LOG.warn("{}: forcing a reconnect away from {}", name, c.getConnectedUrl());
+                c.forceReconnect();
+            } catch (java.io.IOException e) {
+                LOG.debug("{}: forced reconnect failed: {}", name, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** The connection once the first connect succeeded, else null. */

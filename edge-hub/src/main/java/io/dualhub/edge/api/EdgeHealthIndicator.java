@@ -35,6 +35,7 @@ public class EdgeHealthIndicator implements HealthIndicator {
         }
         details.put("forwarderRunning", agent.forwarder().isRunning());
         details.put("circuitBreaker", agent.forwarder().circuitState());
+        details.put("stream", agent.forwarder().stream());
         details.put("lastSeq", agent.buffer().lastSeq());
         details.put("ackedSeq", agent.buffer().checkpointSeq());
         details.put("backlog", agent.buffer().backlog());

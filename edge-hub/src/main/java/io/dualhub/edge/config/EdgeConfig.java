@@ -42,7 +42,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("buffer.overflow", "drop-oldest", "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
                 new ConfigKey("buffer.min-free-disk", "256MiB", "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
                 new ConfigKey("forward.window", "64", "batches published and awaiting their JetStream ack at once"),
-                new ConfigKey("forward.publish-timeout", "2s", "a publish not acknowledged within this is retried"),
+                new ConfigKey("forward.publish-timeout", "1s", "a publish not acknowledged within this is retried on the other metrics stream"),
                 new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
                 new ConfigKey("forward.retry.multiplier", "2", "backoff growth per consecutive failure"),
                 new ConfigKey("forward.retry.randomization", "0.5", "jitter: each backoff is randomized by this factor (0 to 1)"),

@@ -2,7 +2,8 @@ package io.dualhub.edge.forward;
 
 import io.nats.client.api.PublishAck;
 
-/** The answer to one publish attempt, handed from jnats' threads to the forwarder thread. */
+/** The answer to one publish attempt (or a wake-up or reconnect signal), handed to the forwarder thread. */
 record Completion(long seq, int attempt, PublishAck ack, Throwable error) {
     static final Completion WAKE = new Completion(-1, -1, null, null);
+    static final Completion RECONNECTED = new Completion(-2, -1, null, null);
 }

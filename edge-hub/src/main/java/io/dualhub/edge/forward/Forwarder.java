@@ -1,5 +1,6 @@
 package io.dualhub.edge.forward;
 
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.BatchCodec;
@@ -30,6 +31,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves batches from the {@link EdgeBuffer} to JetStream. One thread owns the in-flight window: it reads batches
  * after the checkpoint, publishes them asynchronously with {@code Nats-Msg-Id: <edgeId>-<seq>}, and advances the
- * checkpoint only over contiguously acknowledged sequences. A failed or unanswered publish pauses sending for an
- * exponential backoff with jitter and is resent; JetStream's duplicate window and the CentralHub's sequence
+ * checkpoint only over contiguously acknowledged sequences. A failed or unanswered publish switches to the other
+ * {@link MetricsRoute} (so a dying stream leader costs one publish timeout, not an election), pauses sending for an
+ * exponential backoff with jitter, and is resent; JetStream's duplicate window and the CentralHub's sequence
  * tracking absorb the resends. Under drop-oldest, when the backlog exceeds its limit, the oldest batches never sent
  * are not published but declared: a {@link GapDeclaration} takes their place in the window, in sequence order, and
  * the checkpoint passes them only once the stream has it. jnats' threads only hand answers back through a queue.
@@ -55,7 +58,6 @@ public final class Forwarder implements AutoCloseable {
     private final EdgeBuffer buffer;
     private final NatsLink nats;
     private final String edgeId;
-    private final String subject;
     private final ForwarderConfig config;
     private final LongSupplier nanoTime;
     private final Clock clock;
@@ -76,8 +78,10 @@ public final class Forwarder implements AutoCloseable {
     private EdgeBuffer.Reader reader;
     private JetStream jetStream;
     private int consecutiveFailures;
+    private int consecutiveTimeouts;
     private long pausedUntilNanos;
     private long pendingDropBytes;
+    private volatile MetricsRoute route = MetricsRoute.PRIMARY;
 
     public Forwarder(EdgeBuffer buffer, NatsLink nats, String edgeId, ForwarderConfig config, MeterRegistry meters,
                      Clock clock, LongSupplier nanoTime) {
@@ -85,7 +89,6 @@ public final class Forwarder implements AutoCloseable {
         this.buffer = buffer;
         this.nats = nats;
         this.edgeId = edgeId;
-        this.subject = Subjects.metrics(edgeId);
         this.config = config;
         this.nanoTime = nanoTime;
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryInitial(), config.retryMultiplier(),
@@ -112,6 +115,7 @@ public final class Forwarder implements AutoCloseable {
         this.thread = new Thread(this::run, "forwarder-" + edgeId);
         this.thread.setDaemon(true);
         buffer.onAppend(this::wake);
+        nats.onReconnect(() -> completions.offer(Completion.RECONNECTED));
     }
 
     public void start() {
@@ -163,6 +167,12 @@ public final class Forwarder implements AutoCloseable {
         if (c == Completion.WAKE) {
             return;
         }
+        if (c == Completion.RECONNECTED) {
+            // A new server: what failed on the old one is worth resending now, not after the backoff.
+            pausedUntilNanos = nanoTime.getAsLong();
+            consecutiveTimeouts = 0;
+            return;
+        }
         InFlight f = find(c.seq());
         if (f == null || f.acked) {
             return;
@@ -178,6 +188,7 @@ public final class Forwarder implements AutoCloseable {
                 gapAcknowledged(f);
             }
             consecutiveFailures = 0;
+            consecutiveTimeouts = 0;
             breaker.onSuccess(0, TimeUnit.NANOSECONDS);
         } else if (c.attempt() == f.attempt) {
             fail(f, c.error());
@@ -193,16 +204,30 @@ public final class Forwarder implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Marks the entry for resending. A failure on the route in use also switches to the other route (its stream
+     * leader lives elsewhere), feeds the breaker and pauses sending for a backoff; failures of entries still sent on
+     * the route already left only queue them for resending, so one outage is one switch, not a storm.
+     */
     private void fail(InFlight f, Throwable error) {
         f.sentAtNanos = -1;
-        breaker.onError(0, TimeUnit.NANOSECONDS, error);
         failures.increment();
+        if (f.sentOn != route) {
+            return;
+        }
+        breaker.onError(0, TimeUnit.NANOSECONDS, error);
         consecutiveFailures++;
         long delayMs = backoff.apply(consecutiveFailures);
         pausedUntilNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        route = route.other();
+        consecutiveTimeouts = error instanceof TimeoutException ? consecutiveTimeouts + 1 : 0;
+        if (consecutiveTimeouts == 2) {
+            // Both routes timed out through this server: it is frozen or cut off; do not wait for the pings.
+            nats.forceReconnect();
+        }
         if (consecutiveFailures == 1 || consecutiveFailures % 50 == 0) {
-            LOG.warn("publish of {} failed ({}); retrying in {} ms (failure {} in a row)", f.msgId,
-                    describe(error), delayMs, consecutiveFailures);
+            LOG.warn("publish of {} failed ({}); switching to stream {}, retrying in {} ms (failure {} in a row)",
+                    f.msgId, describe(error), route.stream(), delayMs, consecutiveFailures);
         }
     }
 
@@ -217,7 +242,7 @@ public final class Forwarder implements AutoCloseable {
         long timeout = config.publishTimeout().toNanos();
         for (InFlight f : window) {
             if (f.awaitingAck() && now - f.sentAtNanos > timeout) {
-                fail(f, new java.util.concurrent.TimeoutException("no ack within " + config.publishTimeout().toMillis() + " ms"));
+                fail(f, new TimeoutException("no ack within " + config.publishTimeout().toMillis() + " ms"));
             }
         }
     }
@@ -261,6 +286,11 @@ public final class Forwarder implements AutoCloseable {
             case HALF_OPEN -> 2;
             default -> 3;
         };
+    }
+
+    /** The stream batches are being published to now (written by the forwarder thread only). */
+    public String stream() {
+        return route.stream();
     }
 
     /** CLOSED, OPEN or HALF_OPEN: for /health and heartbeats. */
@@ -359,13 +389,14 @@ public final class Forwarder implements AutoCloseable {
         f.sentAtNanos = nanoTime.getAsLong();
         long seq = f.firstSeq;
         int attempt = f.attempt;
+        f.sentOn = route;
         PublishOptions options = PublishOptions.builder()
                 .messageId(f.msgId)
-                .expectedStream(Subjects.METRICS_STREAM)
+                .expectedStream(route.stream())
                 .streamTimeout(config.publishTimeout())
                 .build();
         try {
-            CompletableFuture<PublishAck> future = jetStream.publishAsync(subject, f.payload, options);
+            CompletableFuture<PublishAck> future = jetStream.publishAsync(route.subject(edgeId), f.payload, options);
             future.whenComplete((ack, error) -> {
                 completions.offer(new Completion(seq, attempt, ack, error));
             });

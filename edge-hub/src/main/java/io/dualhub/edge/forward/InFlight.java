@@ -1,5 +1,6 @@
 package io.dualhub.edge.forward;
 
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.wire.GapCodec;
 import io.dualhub.common.wire.GapDeclaration;
@@ -18,6 +19,7 @@ final class InFlight {
     final long bytes;
     final GapDeclaration gap;
     int attempt;
+    MetricsRoute sentOn;
     long sentAtNanos = -1;
     boolean acked;
 

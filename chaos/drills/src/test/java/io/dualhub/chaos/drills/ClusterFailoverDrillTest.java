@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +72,7 @@ class ClusterFailoverDrillTest {
                 Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
         processes.add(edge.start());
         CentralClient api = new CentralClient(central.url());
-        await().atMost(Duration.ofSeconds(30)).until(() -> streamInfo() != null);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
 
         LineWriter writer = new LineWriter("cluster");
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -89,10 +90,9 @@ class ClusterFailoverDrillTest {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> ackedSeq(edge) > 10);
             fault(edge, "kill -9 of the edge's node", n -> n.clientPort() == connectedPort(edge), true);
-            fault(edge, "kill -9 of the stream leader", n -> n.name().equals(streamInfo().getClusterInfo().getLeader()), true);
+            fault(edge, "kill -9 of the stream leader", n -> n.name().equals(leaderOfStreamInUse(edge)), true);
             fault(edge, "kill -9 of the meta leader", n -> n.name().equals(metaLeader()), true);
-            fault(edge, "SIGSTOP of the stream leader for 15 s",
-                    n -> n.name().equals(streamInfo().getClusterInfo().getLeader()), false);
+            fault(edge, "SIGSTOP of the stream leader for 15 s", n -> n.name().equals(leaderOfStreamInUse(edge)), false);
         } finally {
             writing.set(false);
             load.join();
@@ -108,18 +108,22 @@ class ClusterFailoverDrillTest {
     /** Injects one fault on the node the selector picks, measures the failover, then heals the node. */
     private void fault(HubProcess edge, String name, Selector selector, boolean kill) throws Exception {
         NatsServerNode node = NATS.nodes().stream().filter(selector::safeTest).findFirst().orElseThrow();
-        long appendedBefore = health(edge).path("lastSeq").asLong();
+        String streamBefore = health(edge).path("stream").asText();
+        String leaderBefore = streamInfo(streamBefore).getClusterInfo().getLeader();
         long start = System.nanoTime();
         if (kill) {
             node.kill();
         } else {
             node.pause();
         }
+        // Only a batch appended once the fault is in place proves a path that survived it.
+        long appendedAtFault = health(edge).path("lastSeq").asLong();
         await(name + ": a batch appended after the fault acknowledged").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(10)).ignoreExceptions()
-                .until(() -> ackedSeq(edge) > appendedBefore);
+                .until(() -> ackedSeq(edge) > appendedAtFault);
         long failoverMs = (System.nanoTime() - start) / 1_000_000;
-        report.add(String.format("%-40s node %s: failover %5d ms", name, node.name(), failoverMs));
+        report.add(String.format("%-40s node %s: failover %5d ms (edge on %s led by %s, then on %s)", name,
+                node.name(), failoverMs, streamBefore, leaderBefore, health(edge).path("stream").asText()));
         if (kill) {
             node.start();
         } else {
@@ -127,7 +131,7 @@ class ClusterFailoverDrillTest {
             LockSupport.parkNanos(Duration.ofSeconds(15).toNanos());
             node.resume();
         }
-        await(name + ": all replicas current again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await(name + ": replicas current and stream leaders apart again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
     }
 
@@ -144,18 +148,36 @@ class ClusterFailoverDrillTest {
         }
     }
 
-    private static StreamInfo streamInfo() throws Exception {
+    private static StreamInfo streamInfo(String stream) throws Exception {
         Options o = Options.builder().servers(NATS.urls().split(",")).connectionTimeout(Duration.ofSeconds(2)).build();
         try (Connection c = Nats.connect(o)) {
-            return c.jetStreamManagement().getStreamInfo("DUALHUB_METRICS");
+            return c.jetStreamManagement().getStreamInfo(stream);
         }
     }
 
+    /** The node leading the stream the edge publishes to right now: the leader whose death matters to it. */
+    private static String leaderOfStreamInUse(HubProcess edge) throws Exception {
+        return streamInfo(health(edge).path("stream").asText()).getClusterInfo().getLeader();
+    }
+
+    /**
+     * The steady state the CentralHub keeps: every replica of both metrics streams current, and the two streams led
+     * from different nodes (its leader placement moves them apart after a failure).
+     */
     private static boolean replicasCurrent() throws Exception {
-        StreamInfo info = streamInfo();
-        List<Replica> replicas = info.getClusterInfo().getReplicas();
-        return info.getClusterInfo().getLeader() != null && replicas != null && replicas.size() == 2
-                && replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline());
+        if (Objects.equals(streamInfo("DUALHUB_METRICS").getClusterInfo().getLeader(),
+                streamInfo("DUALHUB_METRICS_B").getClusterInfo().getLeader())) {
+            return false;
+        }
+        for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
+            StreamInfo info = streamInfo(stream);
+            List<Replica> replicas = info.getClusterInfo().getReplicas();
+            if (info.getClusterInfo().getLeader() == null || replicas == null || replicas.size() != 2
+                    || !replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String metaLeader() throws Exception {

@@ -1,0 +1,38 @@
+package io.dualhub.common;
+
+/**
+ * The two streams an edge can publish its batches to. Both are replicated the same way, with their Raft leaders
+ * kept on different nodes, so when one stream's leader dies the edge sends to the other at once instead of waiting
+ * for a leader election (4–9 s in nats-server 2.9). Each batch keeps its sequence wherever it lands; the CentralHub
+ * consumes both and stores each sequence once.
+ */
+public enum MetricsRoute {
+    PRIMARY("DUALHUB_METRICS", "dualhub.metrics."),
+    SECONDARY("DUALHUB_METRICS_B", "dualhub.metrics-b.");
+
+    private final String stream;
+    private final String prefix;
+
+    MetricsRoute(String stream, String prefix) {
+        this.stream = stream;
+        this.prefix = prefix;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    /** The subject an edge publishes to on this route. */
+    public String subject(String edgeId) {
+        return prefix + EdgeId.require(edgeId);
+    }
+
+    /** All edges' subjects of this route: the stream's subject filter. */
+    public String wildcard() {
+        return prefix + ">";
+    }
+
+    public MetricsRoute other() {
+        return this == PRIMARY ? SECONDARY : PRIMARY;
+    }
+}
