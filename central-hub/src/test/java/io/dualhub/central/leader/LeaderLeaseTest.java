@@ -26,7 +26,7 @@ class LeaderLeaseTest {
 
     private static NatsLink link(String name) {
         NatsLink link = NatsLink.open(new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofMillis(100)), name);
+                Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofMillis(100), true), name);
         await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
         return link;
     }

@@ -17,7 +17,7 @@ import java.util.List;
  * disconnected, because the data path's buffer is the edge's disk.
  */
 public record NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
-                           Duration reconnectWait, Duration reconnectJitter) {
+                           Duration reconnectWait, Duration reconnectJitter, boolean discoverServers) {
 
     /** The keys every hub reads for its NATS connection, with their defaults. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -26,7 +26,8 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
             new ConfigKey("nats.ping-interval", "1s", "client ping interval; a server that misses max-pings-out pings is treated as dead"),
             new ConfigKey("nats.max-pings-out", "2", "unanswered pings before the connection is dropped and another server is tried"),
             new ConfigKey("nats.reconnect-wait", "250ms", "pause before trying the same server again"),
-            new ConfigKey("nats.reconnect-jitter", "250ms", "random extra pause added to reconnect-wait, so a fleet does not reconnect in lockstep"));
+            new ConfigKey("nats.reconnect-jitter", "250ms", "random extra pause added to reconnect-wait, so a fleet does not reconnect in lockstep"),
+            new ConfigKey("nats.discover-servers", "true", "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"));
 
     public NatsSettings {
         servers = List.copyOf(servers);
@@ -56,7 +57,8 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 s.duration("nats.ping-interval", Duration.ofMillis(100)),
                 s.intBetween("nats.max-pings-out", 1, 100),
                 s.duration("nats.reconnect-wait", Duration.ZERO),
-                s.duration("nats.reconnect-jitter", Duration.ZERO));
+                s.duration("nats.reconnect-jitter", Duration.ZERO),
+                s.bool("nats.discover-servers"));
     }
 
     /** jnats options for one named connection; the listeners report state changes to the owner's health. */
@@ -72,6 +74,9 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 .maxReconnects(-1)
                 .reconnectBufferSize(0)
                 .connectionListener(connectionListener);
+        if (!discoverServers) {
+            b.ignoreDiscoveredServers();
+        }
         if (errorListener != null) {
             b.errorListener(errorListener);
         }

@@ -38,7 +38,7 @@ class ForwarderTest {
     @Test
     void everyBatchReachesTheStreamOnceThroughANatsCrash() throws Exception {
         NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100));
+                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
         ForwarderConfig config = new ForwarderConfig(32, Duration.ofSeconds(1), Duration.ofMillis(50), 2, 0.5,
                 Duration.ofMillis(500), 50, Duration.ofSeconds(1));
         try (NatsLink admin = NatsLink.open(settings, "test-admin")) {
@@ -69,7 +69,7 @@ class ForwarderTest {
     @Test
     void breakerOpensWhileTheStreamIsMissingAndTheBacklogDrainsOnceItExists() throws Exception {
         NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100));
+                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(100), 50, Duration.ofMillis(500));
         try (NatsLink admin = NatsLink.open(settings, "test-admin");

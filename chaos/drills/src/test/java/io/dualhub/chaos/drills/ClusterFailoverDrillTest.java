@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.NatsServerNode;
@@ -31,10 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data path on a 3-node NATS cluster with the streams at R3, under steady writes, through: kill -9 of the node
- * the edge is connected to, of the metrics stream's leader, of the JetStream meta leader, and SIGSTOP of the stream
- * leader for 15 s. Each failover time (fault to the first acknowledged batch appended after it) is printed, never
- * asserted; loss and duplicates are asserted to be zero.
+ * The data path on a 3-node NATS cluster with the streams at R3, under steady writes, the edge reaching each node
+ * through a fault proxy, through: kill -9 of the node the edge is connected to, of the stream leader the edge
+ * publishes to, of the JetStream meta leader; SIGSTOP of that stream leader for 15 s; a blackholed link between
+ * the edge and its node (open, silent); and the whole cluster down for 60 s. Each failover time (fault to the first
+ * acknowledged batch appended after it) is printed, never asserted; loss and duplicates are asserted to be zero.
  */
 class ClusterFailoverDrillTest {
     private static final String EDGE = "cluster-edge";
@@ -49,10 +51,12 @@ class ClusterFailoverDrillTest {
 
     private final List<HubProcess> processes = new ArrayList<>();
     private final List<String> report = new ArrayList<>();
+    private final List<FaultProxy> proxies = new ArrayList<>();
 
     @AfterEach
     void stopAll() {
         processes.forEach(HubProcess::stop);
+        proxies.forEach(FaultProxy::close);
         report.forEach(System.out::println);
     }
 
@@ -60,7 +64,11 @@ class ClusterFailoverDrillTest {
     void nothingIsLostOrDuplicatedThroughNodeFaults() throws Exception {
         Path home = HubProcess.home();
         Files.writeString(dir.resolve("central.yml"), "stream:\n  replicas: 3\n");
-        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\nforward:\n  publish-timeout: 1s\n");
+        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\nnats:\n  discover-servers: false\n");
+        for (NatsServerNode n : NATS.nodes()) {
+            proxies.add(new FaultProxy(n.clientPort()));
+        }
+        String proxied = String.join(",", proxies.stream().map(FaultProxy::url).toList());
         int centralPort = FreePorts.next();
         int edgePort = FreePorts.next();
         HubProcess central = HubProcess.central(home, "central", List.of("--config", dir.resolve("central.yml").toString(),
@@ -68,7 +76,7 @@ class ClusterFailoverDrillTest {
                 dir.resolve("central.log"), centralPort);
         processes.add(central.start());
         HubProcess edge = HubProcess.edge(home, "edge", List.of("--config", dir.resolve("edge.yml").toString(), "--id",
-                EDGE, "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port",
+                EDGE, "--nats", proxied, "--data", dir.resolve("edge").toString(), "--port",
                 Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
         processes.add(edge.start());
         CentralClient api = new CentralClient(central.url());
@@ -89,10 +97,12 @@ class ClusterFailoverDrillTest {
         load.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> ackedSeq(edge) > 10);
-            fault(edge, "kill -9 of the edge's node", n -> n.clientPort() == connectedPort(edge), true);
+            fault(edge, "kill -9 of the edge's node", n -> n == nodeOf(edge), true);
             fault(edge, "kill -9 of the stream leader", n -> n.name().equals(leaderOfStreamInUse(edge)), true);
             fault(edge, "kill -9 of the meta leader", n -> n.name().equals(metaLeader()), true);
             fault(edge, "SIGSTOP of the stream leader for 15 s", n -> n.name().equals(leaderOfStreamInUse(edge)), false);
+            blackhole(edge);
+            wholeClusterDown(edge);
         } finally {
             writing.set(false);
             load.join();
@@ -133,6 +143,48 @@ class ClusterFailoverDrillTest {
         }
         await(name + ": replicas current and stream leaders apart again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
+    }
+
+    /** Silences the link between the edge and its node (both directions, connection left open) for 15 s. */
+    private void blackhole(HubProcess edge) throws Exception {
+        FaultProxy link = proxyOf(edge);
+        long start = System.nanoTime();
+        link.blackhole();
+        long appendedAtFault = health(edge).path("lastSeq").asLong();
+        await("blackhole: a batch appended after it acknowledged").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() -> ackedSeq(edge) > appendedAtFault);
+        report.add(String.format("%-40s link %d: failover %5d ms (edge now on %s)", "blackholed edge link",
+                link.port(), (System.nanoTime() - start) / 1_000_000, health(edge).path("natsServer").asText()));
+        LockSupport.parkNanos(Duration.ofSeconds(15).toNanos());
+        link.heal();
+    }
+
+    /** Stops every node for 60 s while the edge keeps accepting; then measures how soon new batches are acked. */
+    private void wholeClusterDown(HubProcess edge) throws Exception {
+        NATS.nodes().forEach(NatsServerNode::kill);
+        // the outage lasts 60 s by definition of the scenario
+        LockSupport.parkNanos(Duration.ofSeconds(60).toNanos());
+        long backlog = health(edge).path("backlog").asLong();
+        long start = System.nanoTime();
+        NATS.nodes().parallelStream().forEach(NatsServerNode::start);
+        long appendedAtRestart = health(edge).path("lastSeq").asLong();
+        await("cluster back: the backlog acknowledged").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> ackedSeq(edge) > appendedAtRestart);
+        report.add(String.format("%-40s backlog %d batches acknowledged %5d ms after the cluster restarted",
+                "whole cluster down for 60 s", backlog, (System.nanoTime() - start) / 1_000_000));
+        await("replicas current and stream leaders apart again").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
+    }
+
+    /** The proxy the edge is connected through. */
+    private FaultProxy proxyOf(HubProcess edge) throws Exception {
+        int port = connectedPort(edge);
+        return proxies.stream().filter(p -> p.port() == port).findFirst().orElseThrow();
+    }
+
+    /** The node behind the proxy the edge is connected through. */
+    private NatsServerNode nodeOf(HubProcess edge) throws Exception {
+        return NATS.nodes().get(proxies.indexOf(proxyOf(edge)));
     }
 
     /** Picks a node; may consult the cluster. */
