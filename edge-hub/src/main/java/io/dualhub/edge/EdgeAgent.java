@@ -1,5 +1,6 @@
 package io.dualhub.edge;
 
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.buffer.BufferFullException;
@@ -15,7 +16,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -58,11 +58,7 @@ public final class EdgeAgent implements AutoCloseable {
                 .description("Bytes of batches appended and not yet acknowledged").register(meters);
         Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
                 .description("Batches appended and not yet acknowledged by JetStream").register(meters);
-        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "edge-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = DaemonThreads.scheduler("edge-scheduler");
     }
 
     public void start() {

@@ -1,5 +1,6 @@
 package io.dualhub.central.gaps;
 
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.EdgeStoreState;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,11 +60,7 @@ public final class GapRepair implements AutoCloseable {
         this.clock = clock;
         this.requests = Counter.builder("dualhub.central.resend.requests")
                 .description("Resend requests sent to edges for batches missing from the store").register(meters);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gap-repair");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = DaemonThreads.scheduler("gap-repair");
     }
 
     public void start() {

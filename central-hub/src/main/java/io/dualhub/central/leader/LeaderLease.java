@@ -1,5 +1,6 @@
 package io.dualhub.central.leader;
 
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.WireFormatException;
@@ -13,7 +14,6 @@ import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -53,11 +53,7 @@ public final class LeaderLease implements AutoCloseable {
         this.replicas = replicas;
         this.clock = clock;
         this.nanoTime = nanoTime;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "leader-lease-" + instance);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = DaemonThreads.scheduler("leader-lease-" + instance);
     }
 
     public void start() {

@@ -1,5 +1,6 @@
 package io.dualhub.central.stream;
 
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.nats.NatsLink;
@@ -7,7 +8,6 @@ import io.nats.client.Connection;
 import io.nats.client.api.ClusterInfo;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,11 +28,7 @@ public final class LeaderPlacement implements AutoCloseable {
     public LeaderPlacement(NatsLink nats, LeaderLease lease) {
         this.nats = nats;
         this.lease = lease;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "leader-placement");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = DaemonThreads.scheduler("leader-placement");
     }
 
     public void start() {

@@ -2,7 +2,6 @@ package io.dualhub.chaos.drills;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,23 +42,11 @@ public final class RateProbe {
         Path dir = Files.createTempDirectory("dualhub-rate-");
         NatsFixture nats = NatsFixture.single();
         nats.start();
-        Path home = HubProcess.home();
-        int centralPort = FreePorts.next();
-        int edgePort = FreePorts.next();
-        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\n");
-        HubProcess central = HubProcess.central(home, "central", List.of("--nats", nats.urls(), "--data",
-                dir.resolve("central").toString(), "--port", Integer.toString(centralPort)), dir.resolve("central.log"),
-                centralPort);
-        HubProcess edge = HubProcess.edge(home, "edge", List.of("--config", dir.resolve("edge.yml").toString(),
-                "--id", "rate", "--nats", nats.urls(), "--data", dir.resolve("edge").toString(),
-                "--port", Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
-        try {
-            central.start();
-            edge.start();
+        try (Hubs hubs = new Hubs(dir, nats.urls())) {
+            HubProcess central = hubs.central("main", "");
+            HubProcess edge = hubs.edge("rate", "collect:\n  enabled: false\n");
             run(edge.url(), new CentralClient(central.url()), points, connections, perRequest);
         } finally {
-            edge.stop();
-            central.stop();
             nats.close();
         }
     }

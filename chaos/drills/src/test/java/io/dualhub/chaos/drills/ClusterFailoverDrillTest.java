@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.chaos.harness.FaultProxy;
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.NatsServerNode;
 import io.nats.client.Connection;
@@ -18,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,36 +47,27 @@ class ClusterFailoverDrillTest {
     @TempDir
     Path dir;
 
-    private final List<HubProcess> processes = new ArrayList<>();
+    private Hubs hubs;
     private final List<String> report = new ArrayList<>();
     private final List<FaultProxy> proxies = new ArrayList<>();
 
     @AfterEach
     void stopAll() {
-        processes.forEach(HubProcess::stop);
+        hubs.close();
         proxies.forEach(FaultProxy::close);
         report.forEach(System.out::println);
     }
 
     @Test
     void nothingIsLostOrDuplicatedThroughNodeFaults() throws Exception {
-        Path home = HubProcess.home();
-        Files.writeString(dir.resolve("central.yml"), "stream:\n  replicas: 3\n");
-        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\nnats:\n  discover-servers: false\n");
         for (NatsServerNode n : NATS.nodes()) {
             proxies.add(new FaultProxy(n.clientPort()));
         }
         String proxied = String.join(",", proxies.stream().map(FaultProxy::url).toList());
-        int centralPort = FreePorts.next();
-        int edgePort = FreePorts.next();
-        HubProcess central = HubProcess.central(home, "central", List.of("--config", dir.resolve("central.yml").toString(),
-                "--nats", NATS.urls(), "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
-                dir.resolve("central.log"), centralPort);
-        processes.add(central.start());
-        HubProcess edge = HubProcess.edge(home, "edge", List.of("--config", dir.resolve("edge.yml").toString(), "--id",
-                EDGE, "--nats", proxied, "--data", dir.resolve("edge").toString(), "--port",
-                Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
-        processes.add(edge.start());
+        hubs = new Hubs(dir, NATS.urls());
+        HubProcess central = hubs.central("main", "stream:\n  replicas: 3\n");
+        HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nnats:\n  discover-servers: false\n", proxied,
+                dir.resolve(EDGE));
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
 

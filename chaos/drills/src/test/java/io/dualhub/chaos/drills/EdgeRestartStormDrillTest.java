@@ -3,13 +3,9 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,28 +26,19 @@ class EdgeRestartStormDrillTest {
     @TempDir
     Path dir;
 
-    private final List<HubProcess> processes = new ArrayList<>();
+    private Hubs hubs;
 
     @AfterEach
     void stopAll() {
-        processes.forEach(HubProcess::stop);
+        hubs.close();
         NATS.node(0).start();
     }
 
     @Test
     void killsDuringBacklogStoreNothingTwice() throws Exception {
-        Path home = HubProcess.home();
-        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\n");
-        int centralPort = FreePorts.next();
-        int edgePort = FreePorts.next();
-        HubProcess central = HubProcess.central(home, "central", List.of("--nats", NATS.urls(), "--data",
-                dir.resolve("central").toString(), "--port", Integer.toString(centralPort)), dir.resolve("central.log"),
-                centralPort);
-        processes.add(central.start());
-        HubProcess edge = HubProcess.edge(home, "edge", List.of("--config", dir.resolve("edge.yml").toString(), "--id",
-                EDGE, "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port",
-                Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
-        processes.add(edge.start());
+        hubs = new Hubs(dir, NATS.urls());
+        HubProcess central = hubs.central("main", "");
+        HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
         LineWriter writer = new LineWriter("storm");
         int requests = 0;

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,32 +32,18 @@ class ExactlyOnceDrillTest {
     @TempDir
     Path dir;
 
-    private HubProcess central;
-    private HubProcess edge;
+    private Hubs hubs;
 
     @AfterEach
     void stopAll() {
-        if (edge != null) {
-            edge.stop();
-        }
-        if (central != null) {
-            central.stop();
-        }
+        hubs.close();
     }
 
     @Test
     void everyAcceptedPointIsStoredExactlyOnceThroughCrashesOfEveryPart() throws Exception {
-        Path home = HubProcess.home();
-        int centralPort = FreePorts.next();
-        int edgePort = FreePorts.next();
-        Path edgeConfig = dir.resolve("edge.yml");
-        Files.writeString(edgeConfig, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
-        central = HubProcess.central(home, "central", List.of("--instance", "drill", "--nats", NATS.urls(),
-                "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
-                dir.resolve("central.log"), centralPort).start();
-        edge = HubProcess.edge(home, "edge", List.of("--config", edgeConfig.toString(), "--id", "drill-edge",
-                "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port", Integer.toString(edgePort)),
-                dir.resolve("edge.log"), edgePort).start();
+        hubs = new Hubs(dir, NATS.urls());
+        HubProcess central = hubs.central("drill", "");
+        HubProcess edge = hubs.edge("drill-edge", "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         LineWriter writer = new LineWriter("drill");
 
         for (int request = 1; request <= REQUESTS; request++) {

@@ -3,16 +3,13 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -35,28 +32,18 @@ class GapRepairDrillTest {
     @TempDir
     Path dir;
 
-    private final List<HubProcess> processes = new ArrayList<>();
+    private Hubs hubs;
 
     @AfterEach
     void stopAll() {
-        processes.forEach(HubProcess::stop);
+        hubs.close();
     }
 
     @Test
     void batchesLostFromTheStreamAreResentByTheEdge() throws Exception {
-        Path home = HubProcess.home();
-        Files.writeString(dir.resolve("central.yml"), "gaps:\n  grace: 2s\n");
-        Files.writeString(dir.resolve("edge.yml"), "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
-        int centralPort = FreePorts.next();
-        int edgePort = FreePorts.next();
-        HubProcess central = HubProcess.central(home, "central", List.of("--config", dir.resolve("central.yml").toString(),
-                "--nats", NATS.urls(), "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
-                dir.resolve("central.log"), centralPort);
-        processes.add(central.start());
-        HubProcess edge = HubProcess.edge(home, "edge", List.of("--config", dir.resolve("edge.yml").toString(), "--id",
-                EDGE, "--nats", NATS.urls(), "--data", dir.resolve("edge").toString(), "--port",
-                Integer.toString(edgePort)), dir.resolve("edge.log"), edgePort);
-        processes.add(edge.start());
+        hubs = new Hubs(dir, NATS.urls());
+        HubProcess central = hubs.central("main", "gaps:\n  grace: 2s\n");
+        HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         CentralClient api = new CentralClient(central.url());
         LineWriter writer = new LineWriter("gap");
         for (int i = 0; i < 20; i++) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.SmallDisk;
 import java.nio.file.Files;
@@ -33,17 +32,12 @@ class OverflowDrillTest {
     @TempDir
     Path dir;
 
-    private HubProcess central;
+    private Hubs hubs;
     private HubProcess edge;
 
     @AfterEach
     void stopAll() {
-        if (edge != null) {
-            edge.stop();
-        }
-        if (central != null) {
-            central.stop();
-        }
+        hubs.close();
         NATS.node(0).start();
     }
 
@@ -52,19 +46,11 @@ class OverflowDrillTest {
                 dir.resolve("edge"));
     }
 
-    private CentralClient start(String edgeId, String bufferYaml, Path edgeData) throws Exception {
-        Path home = HubProcess.home();
-        int centralPort = FreePorts.next();
-        int edgePort = FreePorts.next();
-        Path config = dir.resolve("edge.yml");
-        Files.writeString(config, "collect:\n  enabled: false\nbuffer:\n" + bufferYaml
-                + "forward:\n  window: 4\n  retry:\n    max-interval: 500ms\n");
-        central = HubProcess.central(home, "central", List.of("--instance", edgeId, "--nats", NATS.urls(),
-                "--data", dir.resolve("central").toString(), "--port", Integer.toString(centralPort)),
-                dir.resolve("central.log"), centralPort).start();
-        edge = HubProcess.edge(home, "edge", List.of("--config", config.toString(), "--id", edgeId,
-                "--nats", NATS.urls(), "--data", edgeData.toString(), "--port", Integer.toString(edgePort)),
-                dir.resolve("edge.log"), edgePort).start();
+    private CentralClient start(String edgeId, String bufferYaml, Path edgeData) {
+        hubs = new Hubs(dir, NATS.urls());
+        HubProcess central = hubs.central("central-" + edgeId, "");
+        edge = hubs.edge(edgeId, "collect:\n  enabled: false\nbuffer:\n" + bufferYaml
+                + "forward:\n  window: 4\n  retry:\n    max-interval: 500ms\n", NATS.urls(), edgeData);
         return new CentralClient(central.url());
     }
 
@@ -156,7 +142,6 @@ class OverflowDrillTest {
                     .doesNotHaveDuplicates();
         } finally {
             edge.stop();
-            edge = null;
             SmallDisk.unmount(disk);
         }
     }
