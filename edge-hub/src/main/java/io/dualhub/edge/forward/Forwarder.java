@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -221,7 +222,7 @@ public final class Forwarder implements AutoCloseable {
         pausedUntilNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
         route = route.other();
         consecutiveTimeouts = error instanceof TimeoutException ? consecutiveTimeouts + 1 : 0;
-        if (consecutiveTimeouts == 2) {
+        if (consecutiveTimeouts >= 2 && consecutiveTimeouts % 2 == 0) {
             // Both routes timed out through this server: it is frozen or cut off; do not wait for the pings.
             nats.forceReconnect();
         }
@@ -232,7 +233,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private static String describe(Throwable error) {
-        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable t = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
