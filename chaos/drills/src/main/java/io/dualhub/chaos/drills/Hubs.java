@@ -1,26 +1,61 @@
 package io.dualhub.chaos.drills;
 
 import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.NatsFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The hubs of one drill: CentralHubs and edge agents started from the built jars against the given NATS servers,
  * each with its config file, data directory and log under the drill's directory and a free port; closing stops them
- * all.
+ * all. As a JUnit extension ({@code @RegisterExtension final Hubs hubs = Hubs.on(NATS);}) it gives each test a fresh
+ * directory (deleted after it passes, kept with the hubs' logs when it fails) and stops the test's hubs after it.
  */
-public final class Hubs implements AutoCloseable {
-    private final Path dir;
-    private final String natsUrls;
+public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+    private final NatsFixture nats;
     private final List<HubProcess> started = new ArrayList<>();
+    private Path dir;
+    private String natsUrls;
 
     public Hubs(Path dir, String natsUrls) {
+        this.nats = null;
         this.dir = dir;
         this.natsUrls = natsUrls;
+    }
+
+    private Hubs(NatsFixture nats) {
+        this.nats = nats;
+    }
+
+    /** Hubs for each test of a class, against the class's NATS fixture. */
+    public static Hubs on(NatsFixture nats) {
+        return new Hubs(nats);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("dualhub-drill-");
+        natsUrls = nats.urls();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+        if (context.getExecutionException().isEmpty()) {
+            NatsFixture.deleteTree(dir);
+        }
+    }
+
+    /** This drill's directory: configs, data and logs of its hubs. */
+    public Path dir() {
+        return dir;
     }
 
     /** Starts CentralHub {@code instance} with the given YAML config (may be empty); data in {@code <dir>/<instance>}. */
@@ -68,5 +103,6 @@ public final class Hubs implements AutoCloseable {
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).stop();
         }
+        started.clear();
     }
 }

@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data path on a 3-node NATS cluster with the streams at R3, under steady writes, the edge reaching each node
@@ -44,16 +42,14 @@ class ClusterFailoverDrillTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.cluster();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
 
-    private Hubs hubs;
     private final List<String> report = new ArrayList<>();
     private final List<FaultProxy> proxies = new ArrayList<>();
 
     @AfterEach
-    void stopAll() {
-        hubs.close();
+    void closeProxiesAndReport() {
         proxies.forEach(FaultProxy::close);
         report.forEach(System.out::println);
     }
@@ -64,10 +60,9 @@ class ClusterFailoverDrillTest {
             proxies.add(new FaultProxy(n.clientPort()));
         }
         String proxied = String.join(",", proxies.stream().map(FaultProxy::url).toList());
-        hubs = new Hubs(dir, NATS.urls());
         HubProcess central = hubs.central("main", "stream:\n  replicas: 3\n");
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nnats:\n  discover-servers: false\n", proxied,
-                dir.resolve(EDGE));
+                hubs.dir().resolve(EDGE));
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
 

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.chaos.harness.NatsFixture;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An edge restart storm: five kill -9 and restarts in a row while the edge holds a backlog (NATS down for the first
@@ -23,20 +21,16 @@ class EdgeRestartStormDrillTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    @TempDir
-    Path dir;
-
-    private Hubs hubs;
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
 
     @AfterEach
-    void stopAll() {
-        hubs.close();
+    void restartNats() {
         NATS.node(0).start();
     }
 
     @Test
     void killsDuringBacklogStoreNothingTwice() throws Exception {
-        hubs = new Hubs(dir, NATS.urls());
         HubProcess central = hubs.central("main", "");
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.harness.NatsFixture;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data path's guarantee under crashes: 100k points written through the edge's HTTP API while the CentralHub
@@ -29,19 +26,12 @@ class ExactlyOnceDrillTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
 
-    private Hubs hubs;
-
-    @AfterEach
-    void stopAll() {
-        hubs.close();
-    }
 
     @Test
     void everyAcceptedPointIsStoredExactlyOnceThroughCrashesOfEveryPart() throws Exception {
-        hubs = new Hubs(dir, NATS.urls());
         HubProcess central = hubs.central("drill", "");
         HubProcess edge = hubs.edge("drill-edge", "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         LineWriter writer = new LineWriter("drill");

@@ -8,14 +8,11 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stream loses acknowledged batches before the CentralHub read them (what a silently diverged replica does):
@@ -29,19 +26,12 @@ class GapRepairDrillTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
 
-    private Hubs hubs;
-
-    @AfterEach
-    void stopAll() {
-        hubs.close();
-    }
 
     @Test
     void batchesLostFromTheStreamAreResentByTheEdge() throws Exception {
-        hubs = new Hubs(dir, NATS.urls());
         HubProcess central = hubs.central("main", "gaps:\n  grace: 2s\n");
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         CentralClient api = new CentralClient(central.url());

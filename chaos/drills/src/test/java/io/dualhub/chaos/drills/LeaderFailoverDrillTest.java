@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.chaos.harness.NatsFixture;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CentralHub pair under load: kill -9 of the leader; the standby takes the lease (the time is printed, not
@@ -19,19 +16,12 @@ class LeaderFailoverDrillTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
 
-    private Hubs hubs;
-
-    @AfterEach
-    void stopAll() {
-        hubs.close();
-    }
 
     @Test
     void theStandbyTakesOverAndHoldsEverything() throws Exception {
-        hubs = new Hubs(dir, NATS.urls());
         HubProcess c1 = hubs.central("c1", "");
         await("c1 leads").atMost(Duration.ofSeconds(20)).until(() -> isLeader(c1));
         HubProcess c2 = hubs.central("c2", "");

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bounded buffer through a NATS outage longer than it can hold, under both policies. drop-oldest: every write is
@@ -29,25 +28,22 @@ class OverflowDrillTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
 
-    private Hubs hubs;
     private HubProcess edge;
 
     @AfterEach
-    void stopAll() {
-        hubs.close();
+    void restartNats() {
         NATS.node(0).start();
     }
 
     private CentralClient start(String edgeId, String overflow) throws Exception {
         return start(edgeId, "  max-bytes: 64KiB\n  max-batch-bytes: 8KiB\n  overflow: " + overflow + "\n",
-                dir.resolve("edge"));
+                hubs.dir().resolve("edge"));
     }
 
     private CentralClient start(String edgeId, String bufferYaml, Path edgeData) {
-        hubs = new Hubs(dir, NATS.urls());
         HubProcess central = hubs.central("central-" + edgeId, "");
         edge = hubs.edge(edgeId, "collect:\n  enabled: false\nbuffer:\n" + bufferYaml
                 + "forward:\n  window: 4\n  retry:\n    max-interval: 500ms\n", NATS.urls(), edgeData);
@@ -111,7 +107,7 @@ class OverflowDrillTest {
 
     @Test
     void aFullDiskRefusesNewPointsWithoutCrashingAndRecoversWhenSpaceReturns() throws Exception {
-        Path disk = dir.resolve("small-disk");
+        Path disk = hubs.dir().resolve("small-disk");
         Files.createDirectories(disk);
         Assumptions.assumeTrue(SmallDisk.mount(disk, 64),
                 "skipped: mounting a 64 MiB tmpfs for the disk-full drill needs root (this run is not root)");

@@ -81,7 +81,8 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
         return String.join(",", nodes.stream().map(NatsServerNode::url).toList());
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and everything in it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
