@@ -32,8 +32,9 @@ public final class Subjects {
         return "dualhub.cmd." + EdgeId.require(edgeId);
     }
 
-    public static String msgId(String edgeId, long seq) {
-        return edgeId + "-" + seq;
+    /** {@code <edgeId>-<incarnation>-<seq>}: unique across a buffer's lives, so a rebuilt edge is not deduplicated away. */
+    public static String msgId(String edgeId, String incarnation, long seq) {
+        return incarnation.isEmpty() ? edgeId + "-" + seq : edgeId + "-" + incarnation + "-" + seq;
     }
 
     public static String centralConsumer(String instance) {

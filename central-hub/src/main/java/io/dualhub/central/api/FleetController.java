@@ -29,7 +29,7 @@ public class FleetController {
     public record EdgeJson(String edgeId, String state, @Nullable String lastSeen, long lastSeq, long highestSeq,
                            long backlog, @Nullable String version, long pointsStored, long duplicatesDropped,
                            long pointsDeclaredDropped, List<String> droppedRanges, long batchesLost,
-                           List<String> lostRanges, List<String> missingRanges) {
+                           List<String> lostRanges, List<String> missingRanges, @Nullable String incarnation) {
     }
 
     @Get("/edges")
@@ -49,7 +49,8 @@ public class FleetController {
                 stored == null ? 0 : stored.points(), stored == null ? 0 : stored.duplicates(),
                 stored == null ? 0 : stored.droppedPoints(), stored == null ? List.of() : stored.droppedRanges(),
                 stored == null ? 0 : stored.lostBatches(), stored == null ? List.of() : stored.lostRanges(),
-                stored == null ? List.of() : stored.missing().stream().map(r -> r[0] + "-" + r[1]).toList());
+                stored == null ? List.of() : stored.missing().stream().map(r -> r[0] + "-" + r[1]).toList(),
+                stored == null ? null : stored.incarnation());
     }
 
     @Get("/edges/{id}")

@@ -79,12 +79,12 @@ public final class GapRepair implements AutoCloseable {
             Map<String, long[]> still = new HashMap<>();
             for (EdgeStoreState e : store.edges().values()) {
                 for (long[] range : missing(e)) {
-                    String key = e.edge() + ":" + range[0];
+                    String key = e.edge() + ":" + e.incarnation() + ":" + range[0];
                     long[] times = seen.getOrDefault(key, new long[] {now, 0});
                     still.put(key, times);
                     if (now - times[0] >= grace.toMillis() && now - times[1] >= grace.toMillis()) {
                         times[1] = now;
-                        request(c, e.edge(), range[0], range[1]);
+                        request(c, e.edge(), e.incarnation(), range[0], range[1]);
                     }
                 }
             }
@@ -112,15 +112,16 @@ public final class GapRepair implements AutoCloseable {
     private List<long[]> missing(EdgeStoreState e) {
         List<long[]> ranges = new ArrayList<>(e.missing());
         FleetView.Seen hb = fleet.seen(e.edge());
-        if (hb != null && hb.heartbeat().lastAckedSeq() > e.highestSeq()) {
+        if (hb != null && e.incarnation().equals(hb.heartbeat().incarnation())
+                && hb.heartbeat().lastAckedSeq() > e.highestSeq()) {
             ranges.add(new long[] {e.highestSeq() + 1, hb.heartbeat().lastAckedSeq()});
         }
         return ranges;
     }
 
-    private void request(Connection c, String edge, long from, long to) {
+    private void request(Connection c, String edge, String incarnation, long from, long to) {
         requests.increment();
-        ResendRequest r = ResendRequest.of(from, to, UUID.randomUUID().toString().substring(0, 8));
+        ResendRequest r = ResendRequest.of(incarnation, from, to, UUID.randomUUID().toString().substring(0, 8));
         LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored here; asking for a resend ({})",
                 edge, from, to, r.requestId());
         try {

@@ -26,6 +26,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CentralHub's durable store, on embedded DuckDB under the data directory. Exactly once: a commit stores the
@@ -35,6 +37,7 @@ import org.duckdb.DuckDBConnection;
  * only counted. One thread (the Ingestor) commits; any thread may read snapshots and query.
  */
 public final class MetricStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> TAGS = new TypeReference<>() { };
 
@@ -72,7 +75,7 @@ public final class MetricStore implements AutoCloseable {
                     + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
                     + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
                     + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
-                    + " lost_ranges VARCHAR NOT NULL)");
+                    + " lost_ranges VARCHAR NOT NULL, incarnation VARCHAR NOT NULL, retired_trackers VARCHAR NOT NULL)");
         }
     }
 
@@ -90,7 +93,8 @@ public final class MetricStore implements AutoCloseable {
     private void loadEdges() throws SQLException {
         try (Statement st = writer.createStatement();
              ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges FROM edges")) {
+                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges, incarnation,"
+                     + " retired_trackers FROM edges")) {
             while (rs.next()) {
                 EdgeRecord r = new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
                 r.batches = rs.getLong(4);
@@ -102,6 +106,8 @@ public final class MetricStore implements AutoCloseable {
                 r.droppedRanges = SeqRanges.fromText(rs.getString(10));
                 r.lostBatches = rs.getLong(11);
                 r.lostRanges = SeqRanges.fromText(rs.getString(12));
+                r.incarnation = rs.getString(13);
+                r.retired.putAll(EdgeRecord.retiredFromText(rs.getString(14)));
                 edges.put(r.edge, r);
             }
         }
@@ -140,7 +146,7 @@ public final class MetricStore implements AutoCloseable {
 
     private CommitOutcome store(DuckDBAppender points, EdgeRecord r, Batch b, List<SeriesKey> newSeries, long now)
             throws SQLException {
-        if (!r.tracker.record(b.seq())) {
+        if (!r.trackerFor(b.incarnation()).record(b.seq())) {
             r.duplicates++;
             return CommitOutcome.DUPLICATE;
         }
@@ -163,8 +169,9 @@ public final class MetricStore implements AutoCloseable {
      */
     private static CommitOutcome declare(EdgeRecord r, GapDeclaration gap) {
         boolean any = false;
+        SequenceTracker tracker = r.trackerFor(gap.incarnation());
         for (long seq = gap.fromSeq(); seq <= gap.toSeq(); seq++) {
-            if (!r.tracker.record(seq)) {
+            if (!tracker.record(seq)) {
                 continue;
             }
             if (gap.reason() == GapDeclaration.Reason.OVERFLOW) {
@@ -219,7 +226,7 @@ public final class MetricStore implements AutoCloseable {
 
     private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
-                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (EdgeRecord r : records) {
                 ps.setString(1, r.edge);
                 ps.setLong(2, r.tracker.contiguous());
@@ -233,6 +240,8 @@ public final class MetricStore implements AutoCloseable {
                 ps.setString(10, r.droppedRanges.asText());
                 ps.setLong(11, r.lostBatches);
                 ps.setString(12, r.lostRanges.asText());
+                ps.setString(13, r.incarnation);
+                ps.setString(14, r.retiredAsText());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -340,10 +349,16 @@ public final class MetricStore implements AutoCloseable {
         }
     }
 
-    /** One edge's mutable bookkeeping, changed only by the committing thread. */
+    /**
+     * One edge's mutable bookkeeping, changed only by the committing thread. Sequences are tracked per buffer
+     * incarnation: the current one, and the retired ones (a replaced data directory), kept so their late
+     * redeliveries are still recognised.
+     */
     private static final class EdgeRecord {
         final String edge;
-        final SequenceTracker tracker;
+        SequenceTracker tracker;
+        String incarnation = "";
+        final Map<String, SequenceTracker> retired = new LinkedHashMap<>();
         long batches;
         long points;
         long duplicates;
@@ -359,8 +374,52 @@ public final class MetricStore implements AutoCloseable {
             this.tracker = tracker;
         }
 
+        /**
+         * The tracker of the given incarnation. A new incarnation becomes the current one and the previous one is
+         * retired; the empty incarnation (data from before incarnations) is simply renamed, since the same buffer
+         * continues its numbering under its new id.
+         */
+        SequenceTracker trackerFor(String inc) {
+            if (inc.equals(incarnation)) {
+                return tracker;
+            }
+            SequenceTracker old = retired.get(inc);
+            if (old != null) {
+                return old;
+            }
+            if (!incarnation.isEmpty()) {
+                retired.put(incarnation, tracker);
+                tracker = new SequenceTracker(0, List.of());
+                LOG.warn("edge {} started buffer incarnation {} (its data directory was recreated); its numbering"
+                        + " starts again at 1, the previous incarnation {} ended at {}", edge, inc, incarnation,
+                        retired.get(incarnation).contiguous());
+            }
+            incarnation = inc;
+            return tracker;
+        }
+
+        String retiredAsText() {
+            StringBuilder sb = new StringBuilder();
+            retired.forEach((inc, t) -> sb.append(sb.length() == 0 ? "" : ";").append(inc).append(':')
+                    .append(t.contiguous()).append(':').append(t.aboveAsText().replace(',', '|')));
+            return sb.toString();
+        }
+
+        static Map<String, SequenceTracker> retiredFromText(String text) {
+            Map<String, SequenceTracker> map = new LinkedHashMap<>();
+            if (text != null && !text.isBlank()) {
+                for (String part : text.split(";")) {
+                    String[] f = part.split(":", -1);
+                    map.put(f[0], SequenceTracker.fromText(Long.parseLong(f[1]), f[2].replace('|', ',')));
+                }
+            }
+            return map;
+        }
+
         EdgeRecord copy() {
             EdgeRecord c = new EdgeRecord(edge, SequenceTracker.fromText(tracker.contiguous(), tracker.aboveAsText()));
+            c.incarnation = incarnation;
+            c.retired.putAll(retiredFromText(retiredAsText()));
             c.batches = batches;
             c.points = points;
             c.duplicates = duplicates;
@@ -376,7 +435,7 @@ public final class MetricStore implements AutoCloseable {
         EdgeStoreState state() {
             return new EdgeStoreState(edge, tracker.contiguous(), tracker.highest(), batches, points, duplicates,
                     lastStoredMs, droppedBatches, droppedPoints, droppedRanges.asList(), lostBatches,
-                    lostRanges.asList(), tracker.missing());
+                    lostRanges.asList(), tracker.missing(), incarnation);
         }
     }
 }

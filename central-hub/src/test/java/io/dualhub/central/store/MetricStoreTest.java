@@ -18,11 +18,15 @@ class MetricStoreTest {
     Path dir;
 
     private static Batch batch(String edge, long seq, double... values) {
+        return batch(edge, "a1", seq, values);
+    }
+
+    private static Batch batch(String edge, String incarnation, long seq, double... values) {
         List<Point> points = new java.util.ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             points.add(Point.of("disk_used", Map.of("mount", i % 2 == 0 ? "/" : "/var"), seq * 1000 + i, values[i]));
         }
-        return new Batch(edge, seq, 0, points);
+        return new Batch(edge, incarnation, seq, 0, points);
     }
 
     private static SeriesQuery all(String metric) {
@@ -78,7 +82,7 @@ class MetricStoreTest {
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
             store.commit(List.of(batch("a", 1, 1), batch("a", 3, 3, 3)));
             // 2..4 declared: 3 was already stored, so only 2 and 4 (1 + 4 points) count as dropped
-            assertThat(store.commit(List.of(new GapDeclaration("a", 2, 4, GapDeclaration.Reason.OVERFLOW, new int[] {1, 2, 4}, 0))))
+            assertThat(store.commit(List.of(new GapDeclaration("a", "a1", 2, 4, GapDeclaration.Reason.OVERFLOW, new int[] {1, 2, 4}, 0))))
                     .containsExactly(CommitOutcome.DECLARED);
             assertThat(store.commit(List.of(batch("a", 4, 9), batch("a", 5, 5))))
                     .as("a declared batch arriving late is not stored")
@@ -92,8 +96,28 @@ class MetricStoreTest {
         }
         try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
             assertThat(reopened.edges().get("a").droppedRanges()).containsExactly("2-2", "4-4");
-            assertThat(reopened.commit(List.of(new GapDeclaration("a", 2, 2, GapDeclaration.Reason.OVERFLOW, new int[] {1}, 0))))
+            assertThat(reopened.commit(List.of(new GapDeclaration("a", "a1", 2, 2, GapDeclaration.Reason.OVERFLOW, new int[] {1}, 0))))
                     .containsExactly(CommitOutcome.DUPLICATE);
+        }
+    }
+
+    @Test
+    void aNewBufferIncarnationNumbersFromOneWithoutLosingOrDuplicating() {
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            store.commit(List.of(batch("a", "a1", 1, 1), batch("a", "a1", 2, 2), batch("a", "a1", 3, 3)));
+            // the edge's data directory is wiped: a new incarnation numbers from 1 again
+            assertThat(store.commit(List.of(batch("a", "b2", 1, 10), batch("a", "b2", 2, 20))))
+                    .containsOnly(CommitOutcome.STORED);
+            assertThat(store.commit(List.of(batch("a", "a1", 3, 3), batch("a", "a1", 4, 4))))
+                    .as("the old incarnation's redelivery is a duplicate; its late batch is still stored")
+                    .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.STORED);
+            assertThat(store.edges().get("a").incarnation()).isEqualTo("b2");
+            assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(2);
+            assertThat(store.stats().pointsStored()).isEqualTo(6);
+        }
+        try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
+            assertThat(reopened.commit(List.of(batch("a", "a1", 2, 2), batch("a", "b2", 2, 20), batch("a", "b2", 3, 30))))
+                    .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.DUPLICATE, CommitOutcome.STORED);
         }
     }
 

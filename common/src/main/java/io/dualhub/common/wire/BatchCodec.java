@@ -15,14 +15,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The binary wire form of a {@link Batch}. Layout (version 1): magic {@code 0xD1}, version byte, edge id (modified
- * UTF-8), seq (int64), createdAtMs (int64), point count (varint), then per point: metric, tag count (varint), tag
+ * The binary wire form of a {@link Batch}. Layout (version 2): magic {@code 0xD1}, version byte, edge id (modified
+ * UTF-8), incarnation (modified UTF-8; absent in version 1, which is still read), seq (int64), createdAtMs (int64), point count (varint), then per point: metric, tag count (varint), tag
  * key/value pairs, timestampMs (int64), value (float64). Strings repeat a lot inside a batch (metric names, tag
  * keys), so each is written once and later referenced: varint 0 + UTF-8 literal, or varint n = the n-th literal.
  */
 public final class BatchCodec {
     static final int MAGIC = 0xD1;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** Far above any batch the edge builds; bounds what a corrupt count could make the decoder allocate. */
     static final int MAX_POINTS = 1 << 20;
 
@@ -35,6 +35,7 @@ public final class BatchCodec {
             out.writeByte(MAGIC);
             out.writeByte(VERSION);
             out.writeUTF(batch.edgeId());
+            out.writeUTF(batch.incarnation());
             out.writeLong(batch.seq());
             out.writeLong(batch.createdAtMs());
             writeVarint(out, batch.points().size());
@@ -58,8 +59,12 @@ public final class BatchCodec {
     /** The number of points of an encoded batch, read from its header without decoding the points. */
     public static int pointCount(byte[] data) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-            in.skipBytes(2);
+            in.skipBytes(1);
+            int version = in.readUnsignedByte();
             in.readUTF();
+            if (version >= 2) {
+                in.readUTF();
+            }
             in.skipBytes(16);
             return readVarint(in, "point count");
         } catch (IOException e) {
@@ -75,10 +80,11 @@ public final class BatchCodec {
                         + ", expected 0xd1");
             }
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new WireFormatException("unsupported batch version " + version + ", this build reads " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw new WireFormatException("unsupported batch version " + version + ", this build reads 1 to " + VERSION);
             }
             String edgeId = in.readUTF();
+            String incarnation = version >= 2 ? in.readUTF() : "";
             long seq = in.readLong();
             long createdAtMs = in.readLong();
             int count = readVarint(in, "point count");
@@ -93,7 +99,7 @@ public final class BatchCodec {
             if (in.available() > 0) {
                 throw new WireFormatException(in.available() + " trailing bytes after " + count + " points");
             }
-            return new Batch(edgeId, seq, createdAtMs, points);
+            return new Batch(edgeId, incarnation, seq, createdAtMs, points);
         } catch (EOFException e) {
             throw new WireFormatException("batch truncated", e);
         } catch (IllegalArgumentException e) {

@@ -7,6 +7,12 @@ package io.dualhub.common.wire;
 public sealed interface EdgeMessage permits Batch, GapDeclaration {
     String edgeId();
 
+    /**
+     * Which life of the edge's buffer numbered this message: a new buffer (a wiped or replaced data directory) starts
+     * a new incarnation and numbers from 1 again. Empty for messages from before incarnations existed.
+     */
+    String incarnation();
+
     /** The first sequence this message accounts for. */
     long firstSeq();
 

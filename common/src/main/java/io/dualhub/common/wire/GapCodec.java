@@ -10,12 +10,12 @@ import java.io.UncheckedIOException;
 
 /**
  * The binary wire form of a {@link GapDeclaration}: magic {@code 0xD2}, version byte, reason byte (0 overflow,
- * 1 expired), edge id (modified UTF-8), fromSeq, toSeq, declaredAtMs (int64 each), then one int32 point count per
+ * 1 expired), edge id and incarnation (modified UTF-8; no incarnation in version 1, still read), fromSeq, toSeq, declaredAtMs (int64 each), then one int32 point count per
  * sequence.
  */
 public final class GapCodec {
     static final int MAGIC = 0xD2;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** More batches than one declaration ever covers; bounds what a corrupt range could allocate. */
     public static final int MAX_BATCHES = 100_000;
 
@@ -29,6 +29,7 @@ public final class GapCodec {
             out.writeByte(VERSION);
             out.writeByte(gap.reason().ordinal());
             out.writeUTF(gap.edgeId());
+            out.writeUTF(gap.incarnation());
             out.writeLong(gap.fromSeq());
             out.writeLong(gap.toSeq());
             out.writeLong(gap.declaredAtMs());
@@ -47,7 +48,7 @@ public final class GapCodec {
                 throw new WireFormatException("not a gap declaration: magic byte is not 0xd2");
             }
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new WireFormatException("unsupported gap declaration version " + version);
             }
             int reason = in.readUnsignedByte();
@@ -55,6 +56,7 @@ public final class GapCodec {
                 throw new WireFormatException("unknown gap reason " + reason);
             }
             String edgeId = in.readUTF();
+            String incarnation = version >= 2 ? in.readUTF() : "";
             long from = in.readLong();
             long to = in.readLong();
             long declaredAt = in.readLong();
@@ -68,7 +70,8 @@ public final class GapCodec {
             if (in.available() > 0) {
                 throw new WireFormatException(in.available() + " trailing bytes after the gap declaration");
             }
-            return new GapDeclaration(edgeId, from, to, GapDeclaration.Reason.values()[reason], counts, declaredAt);
+            return new GapDeclaration(edgeId, incarnation, from, to, GapDeclaration.Reason.values()[reason], counts,
+                    declaredAt);
         } catch (EOFException e) {
             throw new WireFormatException("gap declaration truncated", e);
         } catch (IllegalArgumentException e) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BatchCodecTest {
-    private static final Batch BATCH = new Batch("web-3", 42, 1_700_000_000_123L, List.of(
+    private static final Batch BATCH = new Batch("web-3", "a1b2c3d4e5f6", 42, 1_700_000_000_123L, List.of(
             Point.of("host_load1", Map.of(), 1_700_000_000_000L, 0.25),
             Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/var"), 1_700_000_000_000L, 1.5e9),
             Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/"), 1_700_000_000_000L, -0.0),
@@ -22,11 +22,28 @@ class BatchCodecTest {
 
     @Test
     void repeatedStringsAreWrittenOnce() {
-        byte[] once = BatchCodec.encode(new Batch("e", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1))));
-        byte[] twice = BatchCodec.encode(new Batch("e", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1),
+        byte[] once = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1))));
+        byte[] twice = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1),
                 Point.of("a_long_metric_name", Map.of(), 0, 1))));
         // the second point costs a 1-byte reference, its tag count, timestamp and value: not the name again
         assertThat(twice.length - once.length).isEqualTo(1 + 1 + 8 + 8);
+    }
+
+    @Test
+    void readsVersionOneBatchesWithoutAnIncarnation() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(0xD1);
+            out.writeByte(1);
+            out.writeUTF("old-edge");
+            out.writeLong(7);
+            out.writeLong(99);
+            out.writeByte(0);
+        }
+        Batch b = BatchCodec.decode(bytes.toByteArray());
+        assertThat(b).isEqualTo(new Batch("old-edge", "", 7, 99, List.of()));
+        assertThat(BatchCodec.pointCount(bytes.toByteArray())).isZero();
+        assertThat(BatchCodec.pointCount(BatchCodec.encode(BATCH))).isEqualTo(4);
     }
 
     @Test
@@ -45,11 +62,11 @@ class BatchCodecTest {
 
     @Test
     void refusesAnInvalidEdgeIdOrMetricName() {
-        byte[] badEdge = BatchCodec.encode(new Batch("edge-1", 1, 0, List.of()));
+        byte[] badEdge = BatchCodec.encode(new Batch("edge-1", "", 1, 0, List.of()));
         badEdge[4 + 4] = '.';
         assertThatThrownBy(() -> BatchCodec.decode(badEdge)).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("edge id");
-        byte[] badMetric = BatchCodec.encode(new Batch("e", 1, 0, List.of(Point.of("1bad", Map.of(), 0, 1))));
+        byte[] badMetric = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("1bad", Map.of(), 0, 1))));
         assertThatThrownBy(() -> BatchCodec.decode(badMetric)).hasMessageContaining("invalid metric name '1bad'");
     }
 }

@@ -2,6 +2,7 @@ package io.dualhub.edge.buffer;
 
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,7 @@ public final class EdgeBuffer implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final Checkpoint checkpoint;
+    private final String incarnation;
     private final Object appendLock = new Object();
     private volatile Runnable appendListener = () -> { };
     private volatile long lastSeq;
@@ -51,6 +53,7 @@ public final class EdgeBuffer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create buffer directory " + dir, e);
         }
+        this.incarnation = incarnation(dir);
         this.queue = SingleChronicleQueueBuilder.binary(dir.resolve("queue"))
                 .rollCycle(RollCycles.FAST_HOURLY)
                 .timeProvider(clock::millis)
@@ -61,6 +64,30 @@ public final class EdgeBuffer implements AutoCloseable {
         this.lastSeq = seqAt(queue.lastIndex());
         this.checkpointSeq = seqAt(checkpoint.index());
         this.unackedBytes = bytesAfterCheckpoint();
+    }
+
+    /**
+     * This buffer's incarnation, created with the buffer: a wiped or replaced data directory gets a new one, so its
+     * numbering from 1 is never mistaken for the old buffer's batches.
+     */
+    private static String incarnation(Path dir) {
+        Path file = dir.resolve("incarnation");
+        try {
+            if (Files.exists(file)) {
+                return Incarnations.require(Files.readString(file).trim());
+            }
+            String id = Incarnations.newId();
+            Path tmp = dir.resolve("incarnation.tmp");
+            Files.writeString(tmp, id);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    public String incarnation() {
+        return incarnation;
     }
 
     private long bytesAfterCheckpoint() {
@@ -87,7 +114,7 @@ public final class EdgeBuffer implements AutoCloseable {
             List<byte[]> payloads = new ArrayList<>(chunks.size());
             long bytes = 0;
             for (List<Point> chunk : chunks) {
-                byte[] payload = BatchCodec.encode(new Batch(edgeId, lastSeq + 1 + payloads.size(), now, chunk));
+                byte[] payload = BatchCodec.encode(new Batch(edgeId, incarnation, lastSeq + 1 + payloads.size(), now, chunk));
                 payloads.add(payload);
                 bytes += BufferedBatch.size(payload);
             }

@@ -69,6 +69,10 @@ public final class CommandHandler {
     }
 
     ResendResult resend(Connection c, ResendRequest r) throws IOException {
+        if (r.incarnation() != null && !r.incarnation().equals(buffer.incarnation())) {
+            return ResendResult.failed("request for incarnation '" + r.incarnation() + "', this buffer is '"
+                    + buffer.incarnation() + "' (its data directory was recreated)");
+        }
         long to = Math.min(Math.min(r.toSeq(), buffer.checkpointSeq()), r.fromSeq() + MAX_RESEND - 1);
         if (r.fromSeq() < 1 || to < r.fromSeq()) {
             return ResendResult.failed("nothing to resend in " + r.fromSeq() + ".." + r.toSeq()
@@ -78,7 +82,8 @@ public final class CommandHandler {
         String subject = Subjects.metrics(edgeId);
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
         long firstRetained = buffer.readRange(r.fromSeq(), to, b -> acks.add(js.publishAsync(subject, b.payload(),
-                PublishOptions.builder().messageId(edgeId + "-" + b.seq() + "-resend-" + r.requestId()).build())));
+                PublishOptions.builder().messageId(Subjects.msgId(edgeId, buffer.incarnation(), b.seq()) + "-resend-"
+                        + r.requestId()).build())));
         long expiredTo = Math.min(to, firstRetained - 1);
         if (expiredTo >= r.fromSeq()) {
             declareLost(js, subject, r.fromSeq(), expiredTo);
@@ -98,11 +103,13 @@ public final class CommandHandler {
     private void declareLost(JetStream js, String subject, long from, long to) throws IOException {
         int[] unknown = new int[(int) (to - from + 1)];
         Arrays.fill(unknown, -1);
-        GapDeclaration lost = new GapDeclaration(edgeId, from, to, GapDeclaration.Reason.EXPIRED, unknown, clock.millis());
+        GapDeclaration lost = new GapDeclaration(edgeId, buffer.incarnation(), from, to, GapDeclaration.Reason.EXPIRED,
+                unknown, clock.millis());
         LOG.error("batches {}..{} were requested again but expired from this edge's retention: declared lost", from, to);
         try {
             js.publish(subject, GapCodec.encode(lost),
-                    PublishOptions.builder().messageId(edgeId + "-lost-" + from + "-" + to).build());
+                    PublishOptions.builder().messageId(Subjects.msgId(edgeId, buffer.incarnation(), from) + "-lost-" + to)
+                            .build());
         } catch (io.nats.client.JetStreamApiException e) {
             throw new IOException(e);
         }

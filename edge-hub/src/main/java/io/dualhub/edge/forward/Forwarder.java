@@ -313,7 +313,7 @@ public final class Forwarder implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            InFlight f = InFlight.batch(edgeId, next);
+            InFlight f = InFlight.batch(edgeId, buffer.incarnation(), next);
             window.addLast(f);
             if (!send(f)) {
                 return;
@@ -364,7 +364,8 @@ public final class Forwarder implements AutoCloseable {
             b = reader.next();
         }
         pendingDropBytes += bytes;
-        GapDeclaration gap = new GapDeclaration(edgeId, first.seq(), last.seq(), GapDeclaration.Reason.OVERFLOW,
+        GapDeclaration gap = new GapDeclaration(edgeId, buffer.incarnation(), first.seq(), last.seq(),
+                GapDeclaration.Reason.OVERFLOW,
                 counts.stream().mapToInt(Integer::intValue).toArray(), clock.millis());
         LOG.warn("buffer over its limit (buffer.max-bytes, overflow: drop-oldest): dropping batches {}..{} ({} points)",
                 gap.fromSeq(), gap.toSeq(), gap.points());

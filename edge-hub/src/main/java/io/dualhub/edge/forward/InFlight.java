@@ -32,12 +32,13 @@ final class InFlight {
         this.gap = gap;
     }
 
-    static InFlight batch(String edgeId, BufferedBatch batch) {
-        return new InFlight(batch.seq(), batch, batch.payload(), Subjects.msgId(edgeId, batch.seq()), batch.size(), null);
+    static InFlight batch(String edgeId, String incarnation, BufferedBatch batch) {
+        return new InFlight(batch.seq(), batch, batch.payload(), Subjects.msgId(edgeId, incarnation, batch.seq()),
+                batch.size(), null);
     }
 
     static InFlight gap(GapDeclaration gap, BufferedBatch last, long bytes) {
-        String msgId = gap.edgeId() + "-gap-" + gap.fromSeq() + "-" + gap.toSeq();
+        String msgId = Subjects.msgId(gap.edgeId(), gap.incarnation(), gap.fromSeq()) + "-gap-" + gap.toSeq();
         return new InFlight(gap.fromSeq(), last, GapCodec.encode(gap), msgId, bytes, gap);
     }
 

@@ -34,7 +34,7 @@ public final class HeartbeatPublisher {
 
     public Heartbeat current() {
         return new Heartbeat(edgeId, version, clock.millis(), buffer.backlog(), buffer.lastSeq(),
-                buffer.checkpointSeq(), host);
+                buffer.checkpointSeq(), host, buffer.incarnation());
     }
 
     /** Sends one heartbeat if connected; returns whether it was handed to the connection. */

@@ -55,4 +55,30 @@ class EdgeRestartStormDrillTest {
         assertThat(api.edge(EDGE).path("lastSeq").asLong()).as("numbering without holes").isEqualTo(requests);
         assertThat(api.edge(EDGE).path("highestSeq").asLong()).isEqualTo(requests);
     }
+
+    @Test
+    void aWipedDataDirectoryStartsANewIncarnationAndLosesNothing() throws Exception {
+        HubProcess central = hubs.central("main", "");
+        HubProcess edge = hubs.edge("rebuilt-edge", "collect:\n  enabled: false\n");
+        CentralClient api = new CentralClient(central.url());
+        LineWriter writer = new LineWriter("rebuilt");
+        for (int i = 0; i < 10; i++) {
+            assertThat(writer.write(edge.url(), PER_REQUEST)).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.edge("rebuilt-edge").path("pointsStored").asLong() == writer.accepted());
+        String first = api.edge("rebuilt-edge").path("incarnation").asText();
+
+        edge.stop();
+        NatsFixture.deleteTree(hubs.dir().resolve("rebuilt-edge"));
+        edge.start();
+        for (int i = 0; i < 10; i++) {
+            assertThat(writer.write(edge.url(), PER_REQUEST)).isTrue();
+        }
+        await("the rebuilt edge's batches, numbered from 1 again, are stored").atMost(Duration.ofSeconds(60))
+                .until(() -> api.edge("rebuilt-edge").path("pointsStored").asLong() >= writer.accepted());
+        assertThat(api.values(writer.metric(), "rebuilt-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.edge("rebuilt-edge").path("incarnation").asText()).isNotEqualTo(first);
+        assertThat(api.edge("rebuilt-edge").path("lastSeq").asLong()).isEqualTo(10);
+    }
 }
