@@ -11,6 +11,8 @@ import io.nats.client.api.MessageInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -66,12 +68,15 @@ class GapRepairDrillTest {
 
     /** Deletes the stream messages that carry the given batch sequences of this drill's edge. */
     private static void deleteBatches(JetStreamManagement jsm, Set<Long> seqs) throws Exception {
+        // Nats-Msg-Id of a batch: <edgeId>-<incarnation>-<seq>
+        Pattern batchId = Pattern.compile(Pattern.quote(EDGE) + "-[0-9a-f]+-(\\d+)");
         long last = jsm.getStreamInfo("DUALHUB_METRICS").getStreamState().getLastSequence();
         int deleted = 0;
         for (long s = 1; s <= last; s++) {
             MessageInfo m = jsm.getMessage("DUALHUB_METRICS", s);
             String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Nats-Msg-Id");
-            if (id != null && id.startsWith(EDGE + "-") && seqs.contains(Long.parseLong(id.substring(EDGE.length() + 1)))) {
+            Matcher match = id == null ? null : batchId.matcher(id);
+            if (match != null && match.matches() && seqs.contains(Long.parseLong(match.group(1)))) {
                 jsm.deleteMessage("DUALHUB_METRICS", s);
                 deleted++;
             }
