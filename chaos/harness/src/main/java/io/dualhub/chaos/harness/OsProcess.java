@@ -42,6 +42,11 @@ public final class OsProcess {
         return log;
     }
 
+    /** The exit status; only meaningful once the process has exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
