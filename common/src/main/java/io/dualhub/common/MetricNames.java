@@ -2,10 +2,9 @@ package io.dualhub.common;
 
 import java.util.regex.Pattern;
 
-/** Prometheus-compatible naming rules for metric names and tag keys, checked wherever points enter the system. */
+/** Prometheus-compatible naming rules for metric names and tags, checked wherever points enter the system. */
 public final class MetricNames {
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]{0,199}");
-    private static final Pattern TAG_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,99}");
     public static final int MAX_TAG_VALUE_LENGTH = 1024;
     public static final int MAX_TAGS = 32;
 
@@ -14,10 +13,6 @@ public final class MetricNames {
 
     public static boolean isValidMetric(String name) {
         return name != null && METRIC.matcher(name).matches();
-    }
-
-    public static boolean isValidTagKey(String key) {
-        return key != null && TAG_KEY.matcher(key).matches() && !key.startsWith("__");
     }
 
     /** Replaces characters a metric name may not carry (a line-protocol measurement may hold '.', '-', ...). */

@@ -120,10 +120,6 @@ public final class NatsLink implements AutoCloseable {
         return c == null ? null : c.getConnectedUrl();
     }
 
-    public String name() {
-        return name;
-    }
-
     @Override
     public void close() {
         Connection c = connection;

@@ -18,14 +18,4 @@ public record Batch(String edgeId, String incarnation, long seq, long createdAtM
         }
         points = List.copyOf(points);
     }
-
-    @Override
-    public long firstSeq() {
-        return seq;
-    }
-
-    @Override
-    public long lastSeq() {
-        return seq;
-    }
 }

@@ -13,12 +13,6 @@ public sealed interface EdgeMessage permits Batch, GapDeclaration {
      */
     String incarnation();
 
-    /** The first sequence this message accounts for. */
-    long firstSeq();
-
-    /** The last sequence this message accounts for (the same as the first for a batch). */
-    long lastSeq();
-
     /** Decodes either kind, by its magic byte. */
     static EdgeMessage decode(byte[] data) {
         if (data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC) {

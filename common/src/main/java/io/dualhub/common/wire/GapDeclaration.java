@@ -33,16 +33,6 @@ public record GapDeclaration(String edgeId, String incarnation, long fromSeq, lo
         pointCounts = pointCounts.clone();
     }
 
-    @Override
-    public long firstSeq() {
-        return fromSeq;
-    }
-
-    @Override
-    public long lastSeq() {
-        return toSeq;
-    }
-
     public int pointCount(long seq) {
         return pointCounts[(int) (seq - fromSeq)];
     }

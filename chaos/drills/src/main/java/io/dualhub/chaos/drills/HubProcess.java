@@ -120,7 +120,4 @@ public final class HubProcess {
         return "http://127.0.0.1:" + port;
     }
 
-    public Path log() {
-        return log;
-    }
 }
