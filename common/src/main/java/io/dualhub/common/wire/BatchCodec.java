@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +55,21 @@ public final class BatchCodec {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Writes {@code seq} into a batch this codec encoded, in place: lets the edge encode outside its append lock and
+     * number the batch inside it.
+     */
+    public static void setSeq(byte[] encoded, long seq) {
+        if (seq < 1) {
+            throw new IllegalArgumentException("batch seq must be >= 1, was " + seq);
+        }
+        ByteBuffer b = ByteBuffer.wrap(encoded);
+        int offset = 2;
+        offset += 2 + Short.toUnsignedInt(b.getShort(offset));
+        offset += 2 + Short.toUnsignedInt(b.getShort(offset));
+        b.putLong(offset, seq);
     }
 
     /** The number of points of an encoded batch, read from its header without decoding the points. */

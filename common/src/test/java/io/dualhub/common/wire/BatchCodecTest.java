@@ -21,6 +21,13 @@ class BatchCodecTest {
     }
 
     @Test
+    void theSequenceCanBeSetInPlaceAfterEncoding() {
+        byte[] encoded = BatchCodec.encode(new Batch("web-3", "a1b2c3d4e5f6", 1, 1_700_000_000_123L, BATCH.points()));
+        BatchCodec.setSeq(encoded, 42);
+        assertThat(BatchCodec.decode(encoded)).isEqualTo(BATCH);
+    }
+
+    @Test
     void repeatedStringsAreWrittenOnce() {
         byte[] once = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1))));
         byte[] twice = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1),

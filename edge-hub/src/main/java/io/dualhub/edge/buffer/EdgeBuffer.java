@@ -107,21 +107,22 @@ public final class EdgeBuffer implements AutoCloseable {
      * @throws BufferFullException when the disk is nearly full, or the backlog is full under the reject policy
      */
     public SeqRange append(List<Point> points) {
-        List<List<Point>> chunks = split(points, settings.maxBatchBytes());
+        // Encoding is the expensive part; it happens outside the lock, and only the numbering inside it.
+        long now = clock.millis();
+        List<byte[]> payloads = new ArrayList<>();
+        long bytes = 0;
+        for (List<Point> chunk : split(points, settings.maxBatchBytes())) {
+            byte[] payload = BatchCodec.encode(new Batch(edgeId, incarnation, 1, now, chunk));
+            payloads.add(payload);
+            bytes += BufferedBatch.size(payload);
+        }
         SeqRange range;
         synchronized (appendLock) {
-            long now = clock.millis();
-            List<byte[]> payloads = new ArrayList<>(chunks.size());
-            long bytes = 0;
-            for (List<Point> chunk : chunks) {
-                byte[] payload = BatchCodec.encode(new Batch(edgeId, incarnation, lastSeq + 1 + payloads.size(), now, chunk));
-                payloads.add(payload);
-                bytes += BufferedBatch.size(payload);
-            }
             requireRoom(bytes);
             long first = lastSeq + 1;
             for (byte[] payload : payloads) {
                 long seq = lastSeq + 1;
+                BatchCodec.setSeq(payload, seq);
                 try (DocumentContext dc = appender.writingDocument()) {
                     dc.wire().bytes().writeLong(seq).write(payload);
                 }

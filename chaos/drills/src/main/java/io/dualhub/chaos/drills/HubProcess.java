@@ -119,5 +119,4 @@ public final class HubProcess {
     public String url() {
         return "http://127.0.0.1:" + port;
     }
-
 }
