@@ -417,9 +417,9 @@ public final class MetricStore implements AutoCloseable {
         }
 
         EdgeRecord copy() {
-            EdgeRecord c = new EdgeRecord(edge, SequenceTracker.fromText(tracker.contiguous(), tracker.aboveAsText()));
+            EdgeRecord c = new EdgeRecord(edge, tracker.copy());
             c.incarnation = incarnation;
-            c.retired.putAll(retiredFromText(retiredAsText()));
+            retired.forEach((inc, t) -> c.retired.put(inc, t.copy()));
             c.batches = batches;
             c.points = points;
             c.duplicates = duplicates;

@@ -50,6 +50,8 @@ public final class SeqRanges {
     }
 
     public SeqRanges copy() {
-        return fromText(asText());
+        SeqRanges c = new SeqRanges();
+        ranges.forEach(r -> c.ranges.add(r.clone()));
+        return c;
     }
 }

@@ -69,6 +69,11 @@ public final class SequenceTracker {
         return sb.toString();
     }
 
+    /** An independent copy, for changes that only count once their transaction commits. */
+    public SequenceTracker copy() {
+        return new SequenceTracker(contiguous, above);
+    }
+
     public static SequenceTracker fromText(long contiguous, String above) {
         TreeSet<Long> set = new TreeSet<>();
         if (above != null && !above.isBlank()) {
