@@ -2,14 +2,13 @@ package io.dualhub.edge.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
 import java.io.File;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,33 +115,5 @@ class EdgeBufferTest {
 
     private File[] cycleFiles() {
         return dir.resolve("queue").toFile().listFiles((d, n) -> n.endsWith(".cq4"));
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
