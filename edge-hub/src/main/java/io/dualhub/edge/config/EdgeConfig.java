@@ -37,7 +37,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),
                 new ConfigKey("buffer.retention", "24h", "how long acknowledged batches are kept for resend requests"),
                 new ConfigKey("buffer.max-batch-bytes", "512KiB", "largest batch the buffer cuts (must stay under the NATS max_payload, 1MiB by default)"),
-                new ConfigKey("buffer.sync", "false", "force every append to disk before answering (survives power loss; slower)"),
+                new ConfigKey("buffer.sync", "false", "force every append to disk before answering, for power loss (not tested against one here); slower"),
                 new ConfigKey("buffer.max-bytes", "1GiB", "most bytes of batches not yet acknowledged; beyond it the overflow policy applies"),
                 new ConfigKey("buffer.overflow", "drop-oldest", "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
                 new ConfigKey("buffer.min-free-disk", "256MiB", "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
