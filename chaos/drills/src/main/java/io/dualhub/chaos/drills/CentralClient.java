@@ -30,6 +30,18 @@ public final class CentralClient {
         return JSON.readTree(resp.body());
     }
 
+    /** The {@code /health} details (instance, ingest state, problem, role), whatever the status code. */
+    public JsonNode health() throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(5)).build();
+        JsonNode body = JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+        return body.path("details").path("central").path("details");
+    }
+
+    /** Whether this CentralHub holds the leader lease now. */
+    public boolean isLeader() throws IOException, InterruptedException {
+        return get("/api/v1/leader").path("isLeader").asBoolean();
+    }
+
     public long pointsStored() throws IOException, InterruptedException {
         return get("/api/v1/stats").path("pointsStored").asLong();
     }

@@ -2,6 +2,8 @@ package io.dualhub.chaos.drills;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.chaos.harness.OsProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.util.List;
  * kill -9 it and start it again on the same data directory. Healthy means its {@code /health} answers 200.
  */
 public final class HubProcess {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final String name;
     private final Path jar;
@@ -65,7 +68,11 @@ public final class HubProcess {
         }
     }
 
+    /** Starts the process; nothing when it is already running. */
     public synchronized HubProcess start() {
+        if (isAlive()) {
+            return this;
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx256m");
@@ -76,6 +83,16 @@ public final class HubProcess {
         process = OsProcess.start(name, cmd, log);
         awaitHealthy();
         return this;
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** An edge agent's own view from {@code /health}: lastSeq, ackedSeq, backlog, natsServer, stream, ... */
+    public JsonNode edgeStatus() throws IOException, InterruptedException {
+        HttpResponse<String> resp = HTTP.send(healthRequest(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(resp.body()).path("details").path("edge").path("details");
     }
 
     /** True when the process is alive and its {@code /health} answers 200. */
@@ -108,6 +125,18 @@ public final class HubProcess {
 
     public synchronized void kill9() {
         process.kill9();
+    }
+
+    public synchronized void pause() {
+        process.pause();
+    }
+
+    public synchronized void resume() {
+        process.resume();
+    }
+
+    public String name() {
+        return name;
     }
 
     public synchronized void stop() {

@@ -60,9 +60,14 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
 
     /** Starts CentralHub {@code instance} with the given YAML config (may be empty); data in {@code <dir>/<instance>}. */
     public HubProcess central(String instance, String yaml) {
+        return central(instance, yaml, dir.resolve(instance));
+    }
+
+    /** Starts CentralHub {@code instance} with its store in the given directory. */
+    public HubProcess central(String instance, String yaml, Path data) {
         int port = FreePorts.next();
-        return start(HubProcess.central(HubProcess.home(), instance, args("--instance", instance, yaml,
-                dir.resolve(instance), port), dir.resolve(instance + ".log"), port));
+        return start(HubProcess.central(HubProcess.home(), instance, args("--instance", instance, yaml, data, port),
+                dir.resolve(instance + ".log"), port));
     }
 
     /** Starts edge {@code id} with the given YAML config (may be empty); data in {@code <dir>/<id>}. */

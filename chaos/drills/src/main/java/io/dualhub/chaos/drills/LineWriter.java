@@ -6,14 +6,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A load generator that writes sequenced points through an edge's HTTP API: point {@code n} carries the value n,
- * so the store can be checked for every one exactly once. Counts what the edge accepted (204).
+ * so the store can be checked for every one exactly once. Counts what the edge accepted (204). A request that got
+ * no answer (the edge died, the connection broke) may or may not have been appended: its values are never written
+ * again and are kept as uncertain, so the store may hold them at most once.
  */
 public final class LineWriter {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String metric;
+    private final List<long[]> uncertain = new ArrayList<>();
     private long next;
     private long accepted;
     private int lastStatus;
@@ -35,7 +40,14 @@ public final class LineWriter {
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        HttpResponse<Void> response = http.send(req, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response;
+        try {
+            response = http.send(req, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            uncertain.add(new long[] {next, next + count});
+            next += count;
+            throw e;
+        }
         int status = response.statusCode();
         lastStatus = status;
         lastRetryAfter = response.headers().firstValue("Retry-After").orElse(null);
@@ -55,6 +67,16 @@ public final class LineWriter {
     /** The Retry-After header of the last write, or null. */
     public String lastRetryAfter() {
         return lastRetryAfter;
+    }
+
+    /** Whether value n was sent in a request that got no answer. */
+    public boolean isUncertain(long n) {
+        return uncertain.stream().anyMatch(r -> n >= r[0] && n < r[1]);
+    }
+
+    /** One past the highest value written so far: every value below it is accepted or uncertain. */
+    public long written() {
+        return next;
     }
 
     public long accepted() {

@@ -1,0 +1,268 @@
+package io.dualhub.chaos.run;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.chaos.drills.CentralClient;
+import io.dualhub.chaos.drills.ClusterProbe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * One scenario run against the topology under steady load: the fault, its failover (fault to the next batch the
+ * target edge appends and gets acknowledged), its recovery (fault cleared to every backlog forwarded and every
+ * accepted point stored at both CentralHubs), then the count of every point at each CentralHub and each NATS
+ * node's view of the metrics streams.
+ */
+final class Drill {
+    private static final Duration LONG = Duration.ofMinutes(3);
+    private final Scenario scenario;
+    private final Topology topology;
+    private final Phases phases;
+    private final int rate;
+    private final Consumer<String> progress;
+    private final List<String> notes = new ArrayList<>();
+    private final AtomicLong maxBacklog = new AtomicLong();
+    private EdgeLoad load;
+    private long faultAt;
+    private long healedAt;
+    private long failoverMs = -1;
+
+    Drill(Scenario scenario, Topology topology, Phases phases, int rate, Consumer<String> progress) {
+        this.scenario = scenario;
+        this.topology = topology;
+        this.phases = phases;
+        this.rate = rate;
+        this.progress = progress;
+    }
+
+    // ---- for scenarios ----
+
+    Topology topology() {
+        return topology;
+    }
+
+    Phases phases() {
+        return phases;
+    }
+
+    /** The edge whose links and process the scenarios break: the first. */
+    ChaosEdge target() {
+        return topology.edges().get(0);
+    }
+
+    EdgeLoad load() {
+        return load;
+    }
+
+    /** Marks the moment the fault is injected; failover and the fault's duration count from here. */
+    void faultStarting(String what) {
+        faultAt = System.nanoTime();
+        phase("fault: " + what);
+    }
+
+    /** Waits for the next batch the target appends from now on to be acknowledged: the data path works again. */
+    void awaitFailover() {
+        AtomicLong appended = new AtomicLong(-1);
+        await(scenario.name() + ": a batch appended after the fault acknowledged").atMost(LONG)
+                .pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() -> {
+                    if (appended.get() < 0) {
+                        appended.set(target().lastSeq());
+                    }
+                    return target().ackedSeq() > appended.get();
+                });
+        failoverNow();
+    }
+
+    /** Records the failover as complete now (for faults whose failover is not an edge's acknowledgement). */
+    void failoverNow() {
+        failoverMs = millisSince(faultAt);
+        phase("failover after " + failoverMs + " ms");
+    }
+
+    /** Lets the fault last until {@code duration} after it started: the fault's length, not a wait for a condition. */
+    void holdFault(Duration duration) {
+        long until = faultAt + duration.toNanos();
+        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    void healed(String what) {
+        healedAt = System.nanoTime();
+        phase("cleared: " + what);
+    }
+
+    void note(String note) {
+        notes.add(note);
+        phase(note);
+    }
+
+    void phase(String line) {
+        progress.accept(String.format("[%s] %s", scenario.name(), line));
+    }
+
+    static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    // ---- the run ----
+
+    ScenarioResult run() throws Exception {
+        String measurement = "chaos_" + scenario.name().replace('-', '_');
+        List<CentralClient> centrals = topology.clients();
+        List<Map<String, JsonNode>> before = fleets(centrals);
+        load = new EdgeLoad(measurement, topology.edges(), rate);
+        Thread sampler = startBacklogSampler();
+        String error = null;
+        long recoveryMs = -1;
+        try {
+            phase("load " + rate + " points/s over " + topology.edges().size() + " edges");
+            holdSteady();
+            scenario.fault().inject(this);
+            if (healedAt == 0) {
+                healedAt = System.nanoTime();
+            }
+            recoveryMs = awaitRecovery(centrals, before);
+            holdSteady();
+        } catch (Scenario.Skipped e) {
+            throw e;
+        } catch (Exception | AssertionError e) {
+            error = e.getMessage();
+            note("error: " + error);
+            topology.restore();
+        } finally {
+            load.close();
+            sampler.interrupt();
+        }
+        awaitStored(centrals, before, load.accepted());
+        List<Tally> tallies = tally(centrals, before, measurement + "_n");
+        checkReplicas();
+        Tally worst = Tally.worst(tallies);
+        boolean passed = error == null && recoveryMs >= 0 && tallies.stream().allMatch(Tally::whole);
+        return new ScenarioResult(scenario.name(), passed, worst.accepted(), worst.stored(), worst.declaredDropped(),
+                worst.lost(), worst.duplicates(), failoverMs, recoveryMs, maxBacklog.get(), List.copyOf(notes));
+    }
+
+    private void holdSteady() {
+        LockSupport.parkNanos(phases.lead().toNanos());
+    }
+
+    /** Waits for every edge's backlog to be forwarded and every point accepted until now stored at every CentralHub. */
+    private long awaitRecovery(List<CentralClient> centrals, List<Map<String, JsonNode>> before) {
+        long accepted = load.accepted();
+        await(scenario.name() + ": backlog drained and stored").atMost(LONG).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> backlog() == 0 && caughtUp(centrals, before, accepted));
+        long ms = millisSince(healedAt);
+        phase("recovered " + ms + " ms after the fault was cleared");
+        return ms;
+    }
+
+    private void awaitStored(List<CentralClient> centrals, List<Map<String, JsonNode>> before, long accepted) {
+        try {
+            await().atMost(LONG).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> caughtUp(centrals, before, accepted));
+        } catch (RuntimeException e) {
+            note("not every accepted point reached both CentralHubs within " + LONG.toMinutes() + " min");
+        }
+    }
+
+    private boolean caughtUp(List<CentralClient> centrals, List<Map<String, JsonNode>> before, long accepted)
+            throws Exception {
+        List<Map<String, JsonNode>> now = fleets(centrals);
+        for (int c = 0; c < centrals.size(); c++) {
+            long delta = 0;
+            for (String edge : load.writers().keySet()) {
+                delta += accounted(now.get(c).get(edge)) - accounted(before.get(c).get(edge));
+            }
+            if (delta < accepted) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per CentralHub, each edge's entry in its fleet API (points stored, declared dropped, ...), by edge id. */
+    private static List<Map<String, JsonNode>> fleets(List<CentralClient> centrals) throws Exception {
+        List<Map<String, JsonNode>> all = new ArrayList<>();
+        for (CentralClient c : centrals) {
+            Map<String, JsonNode> m = new HashMap<>();
+            for (JsonNode e : c.get("/api/v1/edges")) {
+                m.put(e.path("edgeId").asText(), e);
+            }
+            all.add(m);
+        }
+        return all;
+    }
+
+    /** Points stored plus points declared dropped: every accepted point ends up as one of them. */
+    private static long accounted(JsonNode edge) {
+        return edge == null ? 0 : edge.path("pointsStored").asLong() + declared(edge);
+    }
+
+    private static long declared(JsonNode edge) {
+        return edge == null ? 0 : edge.path("pointsDeclaredDropped").asLong();
+    }
+
+    private List<Tally> tally(List<CentralClient> centrals, List<Map<String, JsonNode>> before, String metric)
+            throws Exception {
+        List<Tally> tallies = new ArrayList<>();
+        for (int c = 0; c < centrals.size(); c++) {
+            Map<String, Long> dropped = new HashMap<>();
+            for (String edge : load.writers().keySet()) {
+                dropped.put(edge, declared(centrals.get(c).edge(edge)) - declared(before.get(c).get(edge)));
+            }
+            Tally t = Tally.of(topology.centrals().get(c).name(), centrals.get(c), metric, load.writers(), dropped);
+            tallies.add(t);
+            phase(String.format("%s: accepted %d, stored %d, declared dropped %d, lost %d, duplicates %d%s",
+                    t.central(), t.accepted(), t.stored(), t.declaredDropped(), t.lost(), t.duplicates(),
+                    t.uncertainStored() > 0 ? ", stored of unanswered writes " + t.uncertainStored() : ""));
+        }
+        return tallies;
+    }
+
+    /** Each node's replica of each metrics stream must agree once the load has stopped; a divergence is reported. */
+    private void checkReplicas() {
+        ClusterProbe probe = topology.probe();
+        for (String stream : ClusterProbe.METRICS_STREAMS) {
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> ClusterProbe.agree(probe.replicaStates(stream)));
+            } catch (RuntimeException e) {
+                note("replicas of " + stream + " diverge: " + probe.replicaStates(stream).values());
+            }
+        }
+    }
+
+    private long backlog() throws Exception {
+        long total = 0;
+        for (ChaosEdge e : topology.edges()) {
+            total += e.backlog();
+        }
+        return total;
+    }
+
+    private Thread startBacklogSampler() {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ChaosEdge e : topology.edges()) {
+                    try {
+                        maxBacklog.accumulateAndGet(e.backlog(), Math::max);
+                    } catch (Exception ignored) {
+                        // an edge that is down has no backlog to read
+                    }
+                }
+                LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+            }
+        }, "backlog-sampler");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,260 @@
+package io.dualhub.chaos.run;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.chaos.drills.CentralClient;
+import io.dualhub.chaos.drills.HubProcess;
+import io.dualhub.chaos.drills.LineWriter;
+import io.dualhub.chaos.harness.FaultProxy;
+import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.chaos.harness.SmallDisk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/** The catalogue of chaos scenarios, in the order a full run takes them. */
+final class Scenarios {
+    private static final Duration SETTLE = Duration.ofMinutes(2);
+
+    private Scenarios() {
+    }
+
+    static List<Scenario> all() {
+        return List.of(
+                new Scenario("link-blackhole", "the link between edge-1 and its NATS node goes silent (open, no bytes)",
+                        Scenarios::linkBlackhole),
+                new Scenario("link-flapping", "every link of edge-1 is reset every 2 s", Scenarios::linkFlapping),
+                new Scenario("kill-edge-node", "kill -9 of the NATS node edge-1 is connected to, restarted later",
+                        d -> killNode(d, nodeOfTarget(d))),
+                new Scenario("kill-stream-leader", "kill -9 of the leader of the metrics stream edge-1 publishes to",
+                        d -> killNode(d, leaderOfTargetStream(d))),
+                new Scenario("pause-node", "SIGSTOP of the NATS node edge-1 is connected to, then SIGCONT",
+                        d -> pauseNode(d, nodeOfTarget(d), d.phases().pause())),
+                new Scenario("cluster-down", "every NATS node killed; the cluster is down, then restarted",
+                        Scenarios::clusterDown),
+                new Scenario("rolling-restart", "each NATS node in turn stopped and restarted under load",
+                        Scenarios::rollingRestart),
+                new Scenario("kill-leader-central", "kill -9 of the leading CentralHub; failover = the standby leads",
+                        Scenarios::killLeaderCentral),
+                new Scenario("centrals-down", "both CentralHubs killed, restarted after the outage",
+                        Scenarios::centralsDown),
+                new Scenario("kill-edge", "kill -9 of edge-1 mid-load, restarted on its data", Scenarios::killEdge),
+                new Scenario("edge-restart-storm", "edge-1 killed 5 times while cut off from NATS, with a backlog",
+                        Scenarios::edgeRestartStorm),
+                new Scenario("edge-disk-full", "the last edge's buffer disk (tmpfs) filled, then freed",
+                        Scenarios::edgeDiskFull),
+                new Scenario("slow-link", "200 ms latency and a 1 Mbit/s cap on every link of edge-1",
+                        Scenarios::slowLink),
+                new Scenario("store-failing", "central-2's store disk (tmpfs) filled so commits fail, then freed",
+                        Scenarios::storeFailing),
+                new Scenario("paused-old-leader", "the stream leader paused past an election, then returned",
+                        d -> pauseNode(d, leaderOfTargetStream(d), d.phases().fault())));
+    }
+
+    private static void linkBlackhole(Drill d) {
+        ChaosEdge edge = d.target();
+        FaultProxy link = edge.links().get(await().ignoreExceptions().until(edge::nodeIndex, i -> i >= 0));
+        d.faultStarting("blackholed edge-1's link on port " + link.port());
+        link.blackhole();
+        d.awaitFailover();
+        d.holdFault(d.phases().fault());
+        link.heal();
+        d.healed("link healed");
+    }
+
+    private static void linkFlapping(Drill d) throws InterruptedException {
+        List<FaultProxy> links = d.target().links();
+        Thread flapper = new Thread(() -> {
+            long end = System.nanoTime() + d.phases().fault().toNanos();
+            while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                links.forEach(FaultProxy::reset);
+                // the flapping period is the fault itself
+                LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
+            }
+        }, "flapper");
+        d.faultStarting("resetting every link of edge-1 every 2 s");
+        flapper.start();
+        try {
+            d.awaitFailover();
+            flapper.join();
+        } finally {
+            flapper.interrupt();
+        }
+        d.healed("flapping stopped");
+    }
+
+    private static void killNode(Drill d, NatsServerNode node) {
+        d.faultStarting("kill -9 of " + node.name());
+        node.kill();
+        d.awaitFailover();
+        d.holdFault(d.phases().pause());
+        node.start();
+        d.healed(node.name() + " restarted");
+    }
+
+    private static void pauseNode(Drill d, NatsServerNode node, Duration length) {
+        d.faultStarting("SIGSTOP of " + node.name() + " for " + length.toSeconds() + " s");
+        node.pause();
+        try {
+            d.awaitFailover();
+            d.holdFault(length);
+        } finally {
+            node.resume();
+        }
+        d.healed("SIGCONT of " + node.name());
+    }
+
+    private static void clusterDown(Drill d) {
+        List<NatsServerNode> nodes = d.topology().nats().nodes();
+        d.faultStarting("kill -9 of all " + nodes.size() + " NATS nodes for " + d.phases().outage().toSeconds() + " s");
+        nodes.forEach(NatsServerNode::kill);
+        d.holdFault(d.phases().outage());
+        long restart = System.nanoTime();
+        nodes.parallelStream().forEach(NatsServerNode::start);
+        d.healed("cluster restarted");
+        d.awaitFailover();
+        d.note("first batch acknowledged " + Drill.millisSince(restart) + " ms after the restart began");
+    }
+
+    private static void rollingRestart(Drill d) {
+        boolean first = true;
+        for (NatsServerNode node : d.topology().nats().nodes()) {
+            if (first) {
+                d.faultStarting("rolling restart, first " + node.name());
+            } else {
+                d.phase("restarting " + node.name());
+            }
+            node.stop();
+            if (first) {
+                d.awaitFailover();
+                first = false;
+            }
+            node.start();
+            await(node.name() + " back: replicas current").atMost(SETTLE).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(d.topology().probe()::replicasCurrent);
+        }
+        d.healed("every node restarted");
+    }
+
+    private static void killLeaderCentral(Drill d) throws Exception {
+        List<HubProcess> centrals = d.topology().centrals();
+        List<CentralClient> clients = d.topology().clients();
+        int leader = await("a leading CentralHub").atMost(SETTLE).ignoreExceptions()
+                .until(() -> clients.get(0).isLeader() ? 0 : clients.get(1).isLeader() ? 1 : -1, i -> i >= 0);
+        d.faultStarting("kill -9 of the leader " + centrals.get(leader).name());
+        centrals.get(leader).kill9();
+        CentralClient standby = clients.get(1 - leader);
+        await("the standby leads").atMost(SETTLE).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(standby::isLeader);
+        d.failoverNow();
+        d.holdFault(d.phases().pause());
+        centrals.get(leader).start();
+        d.healed(centrals.get(leader).name() + " restarted");
+    }
+
+    private static void centralsDown(Drill d) {
+        List<HubProcess> centrals = d.topology().centrals();
+        d.faultStarting("kill -9 of both CentralHubs for " + d.phases().centrals().toSeconds() + " s");
+        centrals.forEach(HubProcess::kill9);
+        d.awaitFailover();
+        d.holdFault(d.phases().centrals());
+        centrals.parallelStream().forEach(HubProcess::start);
+        d.healed("both CentralHubs restarted");
+    }
+
+    private static void killEdge(Drill d) {
+        HubProcess edge = d.target().process();
+        d.faultStarting("kill -9 of edge-1");
+        edge.kill9();
+        edge.start();
+        d.awaitFailover();
+        d.healed("edge-1 restarted");
+    }
+
+    private static void edgeRestartStorm(Drill d) {
+        ChaosEdge edge = d.target();
+        d.faultStarting("edge-1 cut off from NATS and killed 5 times in " + d.phases().storm().toSeconds() + " s");
+        edge.links().forEach(FaultProxy::blackhole);
+        for (int kill = 1; kill <= 5; kill++) {
+            d.holdFault(d.phases().storm().multipliedBy(kill).dividedBy(5));
+            edge.process().kill9();
+            edge.process().start();
+            d.phase("kill " + kill + " of 5: backlog " + backlogOf(edge) + " batches");
+        }
+        edge.healLinks();
+        d.healed("links healed");
+        d.awaitFailover();
+    }
+
+    private static void edgeDiskFull(Drill d) throws Exception {
+        Path disk = d.topology().edgeDisk();
+        if (disk == null) {
+            throw new Scenario.Skipped("needs root to mount a tmpfs under the edge's buffer");
+        }
+        ChaosEdge edge = d.topology().edges().get(d.topology().edges().size() - 1);
+        LineWriter writer = d.load().writers().get(edge.id());
+        d.faultStarting("filling " + edge.id() + "'s buffer disk to below its 8 MiB reserve");
+        long start = System.nanoTime();
+        Path filler = SmallDisk.fillLeaving(disk, 4L << 20);
+        await(edge.id() + " refuses writes").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
+                .until(() -> writer.lastStatus() == 503);
+        d.note(edge.id() + " answered 503 " + Drill.millisSince(start) + " ms after the disk filled; accepted so far "
+                + writer.accepted());
+        d.holdFault(d.phases().fault());
+        Files.delete(filler);
+        await(edge.id() + " accepts writes again").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
+                .until(() -> writer.lastStatus() == 204);
+        d.healed("disk space freed; " + edge.id() + " accepts again");
+    }
+
+    private static void slowLink(Drill d) {
+        List<FaultProxy> links = d.target().links();
+        d.faultStarting("200 ms one-way latency and 1 Mbit/s on every link of edge-1");
+        links.forEach(l -> {
+            l.latency(Duration.ofMillis(200));
+            l.bandwidth(1_000_000);
+        });
+        d.awaitFailover();
+        d.holdFault(d.phases().fault());
+        d.target().healLinks();
+        d.healed("latency and cap lifted");
+    }
+
+    private static void storeFailing(Drill d) throws Exception {
+        Path disk = d.topology().storeDisk();
+        if (disk == null) {
+            throw new Scenario.Skipped("needs root to mount a tmpfs under the CentralHub's store");
+        }
+        CentralClient central2 = d.topology().clients().get(1);
+        d.faultStarting("filling central-2's store disk");
+        Path filler = SmallDisk.fillLeaving(disk, 64L << 10);
+        d.awaitFailover();
+        await("central-2 reports its store failing").atMost(SETTLE).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> central2.health().path("ingest").asText().equals("STORE_FAILING"));
+        d.note("central-2 ingest: STORE_FAILING (" + central2.health().path("problem").asText() + ")");
+        d.holdFault(d.phases().fault());
+        Files.delete(filler);
+        d.healed("store disk space freed");
+    }
+
+    private static NatsServerNode nodeOfTarget(Drill d) {
+        int index = await().atMost(SETTLE).ignoreExceptions().until(d.target()::nodeIndex, i -> i >= 0);
+        return d.topology().nats().node(index);
+    }
+
+    private static NatsServerNode leaderOfTargetStream(Drill d) {
+        String leader = await().atMost(SETTLE).ignoreExceptions()
+                .until(() -> d.topology().probe().leaderOf(d.target().stream()), l -> l != null);
+        return d.topology().nats().nodes().stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+    }
+
+    private static String backlogOf(ChaosEdge edge) {
+        try {
+            return Long.toString(edge.backlog());
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.dualhub.chaos.run;
+
+import io.dualhub.chaos.drills.CentralClient;
+import io.dualhub.chaos.drills.LineWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CentralHub's account of a scenario's points, summed over edges: every value an edge accepted (204) must be
+ * stored once or declared dropped by the edge; a value stored twice is a duplicate; a value neither stored nor
+ * declared is lost. Values of requests that got no answer may be stored at most once and are counted apart.
+ */
+record Tally(String central, long accepted, long stored, long declaredDropped, long lost, long duplicates,
+             long uncertainStored) {
+
+    /** Counts from the central's query API and the given declared-dropped delta per edge. */
+    static Tally of(String name, CentralClient central, String metric, Map<String, LineWriter> writers,
+                    Map<String, Long> declaredDropped) throws Exception {
+        long accepted = 0, stored = 0, dropped = 0, duplicates = 0, uncertain = 0;
+        for (Map.Entry<String, LineWriter> e : writers.entrySet()) {
+            LineWriter w = e.getValue();
+            Map<Long, Integer> seen = new HashMap<>();
+            for (long v : central.values(metric, e.getKey())) {
+                seen.merge(v, 1, Integer::sum);
+            }
+            for (Map.Entry<Long, Integer> v : seen.entrySet()) {
+                duplicates += v.getValue() - 1;
+                if (w.isUncertain(v.getKey())) {
+                    uncertain++;
+                } else if (v.getKey() < w.written()) {
+                    stored++;
+                }
+            }
+            accepted += w.accepted();
+            dropped += declaredDropped.getOrDefault(e.getKey(), 0L);
+        }
+        return new Tally(name, accepted, stored, dropped, accepted - stored - dropped, duplicates, uncertain);
+    }
+
+    boolean whole() {
+        return lost == 0 && duplicates == 0 && accepted == stored + declaredDropped;
+    }
+
+    /** The tally that breaks the invariants worst: the one a report must show. */
+    static Tally worst(List<Tally> tallies) {
+        return tallies.stream().max((a, b) -> Long.compare(Math.abs(a.lost) + a.duplicates,
+                Math.abs(b.lost) + b.duplicates)).orElseThrow();
+    }
+}

@@ -1,0 +1,160 @@
+package io.dualhub.chaos.run;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.chaos.drills.CentralClient;
+import io.dualhub.chaos.drills.ClusterProbe;
+import io.dualhub.chaos.drills.HubProcess;
+import io.dualhub.chaos.drills.Hubs;
+import io.dualhub.chaos.harness.FaultProxy;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.chaos.harness.SmallDisk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The drill topology, all real processes: a 3-node NATS cluster with the streams at R3, two CentralHubs and N edge
+ * agents, each edge reaching every node through its own fault proxy. As root, the last edge's buffer and the second
+ * CentralHub's store live on small tmpfs mounts so disk-full scenarios can fill them for real.
+ */
+final class Topology implements AutoCloseable {
+    private static final String EDGE_YAML = "collect:\n  enabled: false\nnats:\n  discover-servers: false\n";
+    private static final String CENTRAL_YAML = "stream:\n  replicas: 3\n";
+    private static final Duration SETTLE = Duration.ofMinutes(2);
+    private final Path dir;
+    private final NatsFixture nats = NatsFixture.cluster();
+    private final ClusterProbe probe = new ClusterProbe(nats);
+    private final List<HubProcess> centrals = new ArrayList<>();
+    private final List<ChaosEdge> edges = new ArrayList<>();
+    private final List<Path> mounts = new ArrayList<>();
+    private Hubs hubs;
+    private Path edgeDisk;
+    private Path storeDisk;
+
+    private Topology(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Starts the cluster, the CentralHubs and the edges, and waits for the steady state. */
+    static Topology start(Path dir, int edgeCount, Consumer<String> progress) {
+        Topology t = new Topology(dir);
+        try {
+            t.startAll(edgeCount, progress);
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    private void startAll(int edgeCount, Consumer<String> progress) {
+        nats.start();
+        hubs = new Hubs(dir, nats.urls());
+        progress.accept("NATS cluster up: " + nats.urls());
+        storeDisk = smallDisk("store-disk", 1024);
+        edgeDisk = smallDisk("edge-disk", 64);
+        centrals.add(hubs.central("central-1", CENTRAL_YAML));
+        centrals.add(hubs.central("central-2", CENTRAL_YAML,
+                storeDisk == null ? dir.resolve("central-2") : storeDisk.resolve("central-2")));
+        progress.accept("CentralHubs up: " + String.join(", ", centrals.stream().map(HubProcess::url).toList()));
+        for (int i = 1; i <= edgeCount; i++) {
+            boolean onSmallDisk = i == edgeCount && edgeDisk != null;
+            edges.add(startEdge("edge-" + i, onSmallDisk));
+        }
+        progress.accept(edgeCount + " edges up" + (edgeDisk == null ? "" : ", edge-" + edgeCount
+                + "'s buffer on a 64 MiB tmpfs"));
+        restore();
+    }
+
+    private ChaosEdge startEdge(String id, boolean onSmallDisk) {
+        List<FaultProxy> links = nats.nodes().stream().map(n -> new FaultProxy(n.clientPort())).toList();
+        String servers = String.join(",", links.stream().map(FaultProxy::url).toList());
+        String yaml = onSmallDisk ? EDGE_YAML + "buffer:\n  min-free-disk: 8MiB\n" : EDGE_YAML;
+        Path data = onSmallDisk ? edgeDisk.resolve(id) : dir.resolve(id);
+        return new ChaosEdge(id, hubs.edge(id, yaml, servers, data), links);
+    }
+
+    /** Mounts a tmpfs of the given size; null when this process may not mount (not root). */
+    private Path smallDisk(String name, int mib) {
+        Path mount = dir.resolve(name);
+        try {
+            Files.createDirectories(mount);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!SmallDisk.mount(mount, mib)) {
+            return null;
+        }
+        mounts.add(mount);
+        return mount;
+    }
+
+    /**
+     * Brings every part back to the steady state whatever a scenario left: nodes running, links healed, hubs
+     * running, every replica current with the stream leaders apart, every edge's backlog forwarded.
+     */
+    void restore() {
+        nats.nodes().forEach(NatsServerNode::start);
+        edges.forEach(ChaosEdge::healLinks);
+        centrals.forEach(HubProcess::start);
+        edges.forEach(e -> e.process().start());
+        await("every replica current, stream leaders apart").atMost(SETTLE).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().until(probe::replicasCurrent);
+        await("every edge's backlog forwarded").atMost(SETTLE).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().until(() -> {
+                    for (ChaosEdge e : edges) {
+                        if (e.backlog() > 0) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
+    NatsFixture nats() {
+        return nats;
+    }
+
+    ClusterProbe probe() {
+        return probe;
+    }
+
+    List<HubProcess> centrals() {
+        return centrals;
+    }
+
+    List<ChaosEdge> edges() {
+        return edges;
+    }
+
+    List<CentralClient> clients() {
+        return centrals.stream().map(c -> new CentralClient(c.url())).toList();
+    }
+
+    /** The tmpfs under the last edge's buffer, or null when not root. */
+    Path edgeDisk() {
+        return edgeDisk;
+    }
+
+    /** The tmpfs under central-2's store, or null when not root. */
+    Path storeDisk() {
+        return storeDisk;
+    }
+
+    @Override
+    public void close() {
+        if (hubs != null) {
+            hubs.close();
+        }
+        edges.forEach(e -> e.links().forEach(FaultProxy::close));
+        nats.close();
+        mounts.forEach(SmallDisk::unmount);
+    }
+}
