@@ -37,6 +37,18 @@ public final class CentralClient {
         return body.path("details").path("central").path("details");
     }
 
+    /** The sum of a counter or gauge over its label sets on {@code /prometheus}; 0 when absent. */
+    public double meter(String prometheusName) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/prometheus")).timeout(Duration.ofSeconds(5)).build();
+        double sum = 0;
+        for (String line : http.send(req, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+            if (line.startsWith(prometheusName + " ") || line.startsWith(prometheusName + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** Whether this CentralHub holds the leader lease now. */
     public boolean isLeader() throws IOException, InterruptedException {
         return get("/api/v1/leader").path("isLeader").asBoolean();

@@ -198,12 +198,15 @@ final class Scenarios {
         d.faultStarting("filling " + edge.id() + "'s buffer disk to below its 8 MiB reserve");
         long start = System.nanoTime();
         Path filler = SmallDisk.fillLeaving(disk, 4L << 20);
-        await(edge.id() + " refuses writes").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
-                .until(() -> writer.lastStatus() == 503);
-        d.note(edge.id() + " answered 503 " + Drill.millisSince(start) + " ms after the disk filled; accepted so far "
-                + writer.accepted());
-        d.holdFault(d.phases().fault());
-        Files.delete(filler);
+        try {
+            await(edge.id() + " refuses writes").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
+                    .until(() -> writer.lastStatus() == 503);
+            d.note(edge.id() + " answered 503 " + Drill.millisSince(start) + " ms after the disk filled; accepted"
+                    + " so far " + writer.accepted());
+            d.holdFault(d.phases().fault());
+        } finally {
+            Files.delete(filler);
+        }
         await(edge.id() + " accepts writes again").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
                 .until(() -> writer.lastStatus() == 204);
         d.healed("disk space freed; " + edge.id() + " accepts again");
@@ -228,14 +231,17 @@ final class Scenarios {
             throw new Scenario.Skipped("needs root to mount a tmpfs under the CentralHub's store");
         }
         CentralClient central2 = d.topology().clients().get(1);
-        d.faultStarting("filling central-2's store disk");
         Path filler = SmallDisk.fillLeaving(disk, 64L << 10);
-        d.awaitFailover();
-        await("central-2 reports its store failing").atMost(SETTLE).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> central2.health().path("ingest").asText().equals("STORE_FAILING"));
-        d.note("central-2 ingest: STORE_FAILING (" + central2.health().path("problem").asText() + ")");
-        d.holdFault(d.phases().fault());
-        Files.delete(filler);
+        try {
+            d.faultStarting("central-2's store disk filled");
+            d.awaitFailover();
+            await("central-2 reports its store failing").atMost(SETTLE).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions().until(() -> central2.health().path("ingest").asText().equals("STORE_FAILING"));
+            d.note("central-2 ingest: STORE_FAILING (" + central2.health().path("problem").asText() + ")");
+            d.holdFault(d.phases().fault());
+        } finally {
+            Files.delete(filler);
+        }
         d.healed("store disk space freed");
     }
 

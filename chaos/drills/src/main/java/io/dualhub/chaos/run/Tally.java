@@ -1,6 +1,5 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.drills.CentralClient;
 import io.dualhub.chaos.drills.LineWriter;
 import java.util.HashMap;
 import java.util.List;
@@ -14,14 +13,17 @@ import java.util.Map;
 record Tally(String central, long accepted, long stored, long declaredDropped, long lost, long duplicates,
              long uncertainStored) {
 
-    /** Counts from the central's query API and the given declared-dropped delta per edge. */
-    static Tally of(String name, CentralClient central, String metric, Map<String, LineWriter> writers,
-                    Map<String, Long> declaredDropped) throws Exception {
+    /**
+     * Counts one central's stored values of the scenario's metric (by edge id) against what each edge's writer sent,
+     * with the points each edge declared dropped during the scenario.
+     */
+    static Tally of(String central, Map<String, List<Long>> storedValues, Map<String, LineWriter> writers,
+                    Map<String, Long> declaredDropped) {
         long accepted = 0, stored = 0, dropped = 0, duplicates = 0, uncertain = 0;
         for (Map.Entry<String, LineWriter> e : writers.entrySet()) {
             LineWriter w = e.getValue();
             Map<Long, Integer> seen = new HashMap<>();
-            for (long v : central.values(metric, e.getKey())) {
+            for (long v : storedValues.getOrDefault(e.getKey(), List.of())) {
                 seen.merge(v, 1, Integer::sum);
             }
             for (Map.Entry<Long, Integer> v : seen.entrySet()) {
@@ -35,7 +37,7 @@ record Tally(String central, long accepted, long stored, long declaredDropped, l
             accepted += w.accepted();
             dropped += declaredDropped.getOrDefault(e.getKey(), 0L);
         }
-        return new Tally(name, accepted, stored, dropped, accepted - stored - dropped, duplicates, uncertain);
+        return new Tally(central, accepted, stored, dropped, accepted - stored - dropped, duplicates, uncertain);
     }
 
     boolean whole() {

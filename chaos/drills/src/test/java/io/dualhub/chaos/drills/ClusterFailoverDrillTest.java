@@ -4,23 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.NatsServerNode;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
-import io.nats.client.api.Replica;
-import io.nats.client.api.StreamInfo;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -36,8 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterFailoverDrillTest {
     private static final String EDGE = "cluster-edge";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.cluster();
@@ -45,6 +33,7 @@ class ClusterFailoverDrillTest {
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
 
+    private final ClusterProbe probe = new ClusterProbe(NATS);
     private final List<String> report = new ArrayList<>();
     private final List<FaultProxy> proxies = new ArrayList<>();
 
@@ -64,7 +53,7 @@ class ClusterFailoverDrillTest {
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nnats:\n  discover-servers: false\n", proxied,
                 hubs.dir().resolve(EDGE));
         CentralClient api = new CentralClient(central.url());
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(probe::replicasCurrent);
 
         LineWriter writer = new LineWriter("cluster");
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -83,7 +72,7 @@ class ClusterFailoverDrillTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> ackedSeq(edge) > 10);
             fault(edge, "kill -9 of the edge's node", n -> n == nodeOf(edge), true);
             fault(edge, "kill -9 of the stream leader", n -> n.name().equals(leaderOfStreamInUse(edge)), true);
-            fault(edge, "kill -9 of the meta leader", n -> n.name().equals(metaLeader()), true);
+            fault(edge, "kill -9 of the meta leader", n -> n.name().equals(probe.metaLeader()), true);
             fault(edge, "SIGSTOP of the stream leader for 15 s", n -> n.name().equals(leaderOfStreamInUse(edge)), false);
             blackhole(edge);
             wholeClusterDown(edge);
@@ -103,7 +92,7 @@ class ClusterFailoverDrillTest {
     private void fault(HubProcess edge, String name, Selector selector, boolean kill) throws Exception {
         NatsServerNode node = NATS.nodes().stream().filter(selector::safeTest).findFirst().orElseThrow();
         String streamBefore = health(edge).path("stream").asText();
-        String leaderBefore = streamInfo(streamBefore).getClusterInfo().getLeader();
+        String leaderBefore = probe.leaderOf(streamBefore);
         long start = System.nanoTime();
         if (kill) {
             node.kill();
@@ -126,7 +115,7 @@ class ClusterFailoverDrillTest {
             node.resume();
         }
         await(name + ": replicas current and stream leaders apart again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
+                .ignoreExceptions().until(probe::replicasCurrent);
     }
 
     /** Silences the link between the edge and its node (both directions, connection left open) for 15 s. */
@@ -157,7 +146,7 @@ class ClusterFailoverDrillTest {
         report.add(String.format("%-40s backlog %d batches acknowledged %5d ms after the cluster restarted",
                 "whole cluster down for 60 s", backlog, (System.nanoTime() - start) / 1_000_000));
         await("replicas current and stream leaders apart again").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(ClusterFailoverDrillTest::replicasCurrent);
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(probe::replicasCurrent);
     }
 
     /** The proxy the edge is connected through. */
@@ -184,51 +173,13 @@ class ClusterFailoverDrillTest {
         }
     }
 
-    private static StreamInfo streamInfo(String stream) throws Exception {
-        Options o = Options.builder().servers(NATS.urls().split(",")).connectionTimeout(Duration.ofSeconds(2)).build();
-        try (Connection c = Nats.connect(o)) {
-            return c.jetStreamManagement().getStreamInfo(stream);
-        }
-    }
-
     /** The node leading the stream the edge publishes to right now: the leader whose death matters to it. */
-    private static String leaderOfStreamInUse(HubProcess edge) throws Exception {
-        return streamInfo(health(edge).path("stream").asText()).getClusterInfo().getLeader();
-    }
-
-    /**
-     * The steady state the CentralHub keeps: every replica of both metrics streams current, and the two streams led
-     * from different nodes (its leader placement moves them apart after a failure).
-     */
-    private static boolean replicasCurrent() throws Exception {
-        if (Objects.equals(streamInfo("DUALHUB_METRICS").getClusterInfo().getLeader(),
-                streamInfo("DUALHUB_METRICS_B").getClusterInfo().getLeader())) {
-            return false;
-        }
-        for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
-            StreamInfo info = streamInfo(stream);
-            List<Replica> replicas = info.getClusterInfo().getReplicas();
-            if (info.getClusterInfo().getLeader() == null || replicas == null || replicas.size() != 2
-                    || !replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String metaLeader() throws Exception {
-        for (NatsServerNode n : NATS.nodes()) {
-            JsonNode jsz = get("http://127.0.0.1:" + n.monitorPort() + "/jsz");
-            String leader = jsz.path("meta_cluster").path("leader").asText("");
-            if (!leader.isEmpty()) {
-                return leader;
-            }
-        }
-        throw new IllegalStateException("no meta leader");
+    private String leaderOfStreamInUse(HubProcess edge) throws Exception {
+        return probe.leaderOf(health(edge).path("stream").asText());
     }
 
     private static JsonNode health(HubProcess edge) throws Exception {
-        return get(edge.url() + "/health").path("details").path("edge").path("details");
+        return edge.edgeStatus();
     }
 
     private static long ackedSeq(HubProcess edge) throws Exception {
@@ -237,10 +188,5 @@ class ClusterFailoverDrillTest {
 
     private static int connectedPort(HubProcess edge) throws Exception {
         return URI.create(health(edge).path("natsServer").asText()).getPort();
-    }
-
-    private static JsonNode get(String url) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
-        return JSON.readTree(HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body());
     }
 }

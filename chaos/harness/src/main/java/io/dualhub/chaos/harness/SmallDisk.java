@@ -24,21 +24,37 @@ public final class SmallDisk {
         run("umount", "-l", dir.toString());
     }
 
-    /** Writes a filler file so that about {@code leaveFree} bytes stay free on the file system of {@code dir}. */
+    /**
+     * Writes a filler file so that about {@code leaveFree} bytes stay free on the file system of {@code dir}. A
+     * process writing to the same disk meanwhile may fill it first: running out of space is then the goal reached.
+     */
     public static Path fillLeaving(Path dir, long leaveFree) {
         Path filler = dir.resolve("filler");
+        FileStore store;
         try {
-            FileStore store = Files.getFileStore(dir);
-            long toWrite = store.getUsableSpace() - leaveFree;
-            byte[] block = new byte[1 << 20];
-            try (OutputStream out = Files.newOutputStream(filler)) {
-                for (long written = 0; written < toWrite; written += block.length) {
-                    out.write(block, 0, (int) Math.min(block.length, toWrite - written));
-                }
-            }
-            return filler;
+            store = Files.getFileStore(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fill " + dir, e);
+        }
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            long toWrite = store.getUsableSpace() - leaveFree;
+            byte[] block = new byte[1 << 20];
+            for (long written = 0; written < toWrite; written += block.length) {
+                out.write(block, 0, (int) Math.min(block.length, toWrite - written));
+            }
+        } catch (IOException e) {
+            if (usable(store) > leaveFree + (1 << 20)) {
+                throw new UncheckedIOException("cannot fill " + dir, e);
+            }
+        }
+        return filler;
+    }
+
+    private static long usable(FileStore store) {
+        try {
+            return store.getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
         }
     }
 
