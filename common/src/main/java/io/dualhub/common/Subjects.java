@@ -37,6 +37,9 @@ public final class Subjects {
         return incarnation.isEmpty() ? edgeId + "-" + seq : edgeId + "-" + incarnation + "-" + seq;
     }
 
+    /** Where a standby CentralHub tells the leader which batches its own store lacks, for the leader to request. */
+    public static final String MISSING_RANGES = "dualhub.central.missing";
+
     public static String centralConsumer(String instance) {
         return "central-" + instance;
     }

@@ -40,7 +40,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
                 new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
-                new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it"),
+                new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
                 new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this")));
         keys.addAll(NatsSettings.KEYS);
         KEYS = Collections.unmodifiableList(keys);

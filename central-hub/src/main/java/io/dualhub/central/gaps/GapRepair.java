@@ -23,17 +23,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds batches the stream acknowledged but this hub never stored, and asks their edge to send them again. Missing
+ * Finds batches the stream acknowledged but this hub never stored, and has their edge send them again. Missing
  * means: a hole below the highest sequence stored, or sequences up to the edge's heartbeat {@code lastAckedSeq}
- * beyond it. Looked at only while this hub's consumer has nothing pending (so ordinary lag is not a gap), and acted
- * on only by the leader, after {@code grace}, and again every {@code grace} while still missing. This is what heals
- * a stream replica that silently lost acknowledged messages.
+ * beyond it. Looked at only while this hub's consumer has nothing pending (so ordinary lag is not a gap), after
+ * {@code grace}, and again every {@code grace} while still missing. Every hub has its own store, so every hub looks
+ * at its own; only the leader asks edges, for its own ranges and for those the standbys send it on
+ * {@link Subjects#MISSING_RANGES}. The resent batches reach every hub; one that has them already only counts them.
+ * This is what heals a stream replica that silently lost acknowledged messages, or a hub that had not read them
+ * yet when a whole cluster lost its unsynced tail.
  */
 public final class GapRepair implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GapRepair.class);
@@ -41,13 +45,19 @@ public final class GapRepair implements AutoCloseable {
     private final MetricStore store;
     private final FleetView fleet;
     private final LeaderLease lease;
+    private final String instance;
     private final String consumer;
     private final Duration grace;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Counter requests;
-    // Owned by the scheduler thread: when each missing range (edge, first seq) was first seen, and last requested.
+    // Owned by the scheduler thread: when each missing range (edge, first seq) was first seen, and last acted on.
     private final Map<String, long[]> seen = new HashMap<>();
+    // Handed over from the NATS dispatcher: the standbys' latest ranges, with when they arrived.
+    private final Map<String, Reported> reported = new ConcurrentHashMap<>();
+
+    private record Reported(MissingRange range, long receivedAtMs) {
+    }
 
     public GapRepair(NatsLink nats, MetricStore store, FleetView fleet, LeaderLease lease, String instance,
                      Duration grace, Clock clock, MeterRegistry meters) {
@@ -55,6 +65,7 @@ public final class GapRepair implements AutoCloseable {
         this.store = store;
         this.fleet = fleet;
         this.lease = lease;
+        this.instance = instance;
         this.consumer = Subjects.centralConsumer(instance);
         this.grace = grace;
         this.clock = clock;
@@ -64,6 +75,7 @@ public final class GapRepair implements AutoCloseable {
     }
 
     public void start() {
+        nats.whenConnected(c -> c.createDispatcher(this::onReported).subscribe(Subjects.MISSING_RANGES));
         long every = Math.max(100, grace.toMillis() / 4);
         scheduler.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
@@ -71,20 +83,23 @@ public final class GapRepair implements AutoCloseable {
     void tick() {
         try {
             Connection c = nats.connection();
-            if (!lease.holds() || c == null || !caughtUp(c)) {
-                seen.clear();
+            if (c == null) {
                 return;
             }
             long now = clock.millis();
             Map<String, long[]> still = new HashMap<>();
-            for (EdgeStoreState e : store.edges().values()) {
-                for (long[] range : missing(e)) {
-                    String key = e.edge() + ":" + e.incarnation() + ":" + range[0];
-                    long[] times = seen.getOrDefault(key, new long[] {now, 0});
-                    still.put(key, times);
-                    if (now - times[0] >= grace.toMillis() && now - times[1] >= grace.toMillis()) {
-                        times[1] = now;
-                        request(c, e.edge(), e.incarnation(), range[0], range[1]);
+            if (caughtUp(c)) {
+                for (MissingRange m : ownMissing()) {
+                    if (due(still, m, now, now)) {
+                        act(c, m);
+                    }
+                }
+            }
+            if (lease.holds()) {
+                for (MissingRange m : freshReports(now)) {
+                    // the standby waited out its grace before it sent the range: due at once
+                    if (due(still, m, now - grace.toMillis(), now)) {
+                        request(c, m);
                     }
                 }
             }
@@ -93,6 +108,53 @@ public final class GapRepair implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("gap check failed: {}", e.toString());
         }
+    }
+
+    /** Records the range as still missing; true when it is past its grace and was not acted on within one. */
+    private boolean due(Map<String, long[]> still, MissingRange m, long firstSeen, long now) {
+        long[] times = still.computeIfAbsent(m.key(), k -> seen.getOrDefault(k, new long[] {firstSeen, 0}));
+        if (now - times[0] >= grace.toMillis() && now - times[1] >= grace.toMillis()) {
+            times[1] = now;
+            return true;
+        }
+        return false;
+    }
+
+    private void act(Connection c, MissingRange m) {
+        if (lease.holds()) {
+            request(c, m);
+        } else {
+            LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored here; telling the leader",
+                    m.edge(), m.from(), m.to());
+            c.publish(Subjects.MISSING_RANGES, EventCodec.encode(m));
+        }
+    }
+
+    private void onReported(Message msg) {
+        try {
+            MissingRange m = EventCodec.decode(msg.getData(), MissingRange.class);
+            if (!m.instance().equals(instance)) {
+                reported.put(m.instance() + "/" + m.key(), new Reported(m, clock.millis()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("ignoring a malformed missing-range report on {}: {}", msg.getSubject(), e.toString());
+        }
+    }
+
+    /** The standbys' ranges sent within the last two graces (they resend each grace while still missing). */
+    private List<MissingRange> freshReports(long now) {
+        reported.values().removeIf(r -> now - r.receivedAtMs() > 2 * grace.toMillis());
+        return reported.values().stream().map(Reported::range).toList();
+    }
+
+    private List<MissingRange> ownMissing() {
+        List<MissingRange> all = new ArrayList<>();
+        for (EdgeStoreState e : store.edges().values()) {
+            for (long[] range : missing(e)) {
+                all.add(new MissingRange(instance, e.edge(), e.incarnation(), range[0], range[1]));
+            }
+        }
+        return all;
     }
 
     private boolean caughtUp(Connection c) {
@@ -119,11 +181,12 @@ public final class GapRepair implements AutoCloseable {
         return ranges;
     }
 
-    private void request(Connection c, String edge, String incarnation, long from, long to) {
+    private void request(Connection c, MissingRange m) {
         requests.increment();
-        ResendRequest r = ResendRequest.of(incarnation, from, to, UUID.randomUUID().toString().substring(0, 8));
-        LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored here; asking for a resend ({})",
-                edge, from, to, r.requestId());
+        String edge = m.edge();
+        ResendRequest r = ResendRequest.of(m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));
+        LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored {}; asking for a resend ({})",
+                edge, m.from(), m.to(), m.instance().equals(instance) ? "here" : "by " + m.instance(), r.requestId());
         try {
             Message reply = c.request(Subjects.command(edge), EventCodec.encode(r), Duration.ofSeconds(40));
             ResendResult result = reply == null ? null : EventCodec.decode(reply.getData(), ResendResult.class);

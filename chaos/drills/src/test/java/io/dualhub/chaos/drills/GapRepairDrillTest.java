@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualhub.chaos.harness.NatsFixture;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GapRepairDrillTest {
     private static final String EDGE = "gap-edge";
+    private static final String STANDBY_EDGE = "standby-gap-edge";
 
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
@@ -51,7 +53,7 @@ class GapRepairDrillTest {
         try (Connection c = Nats.connect(NATS.urls())) {
             await("all 40 batches in the stream").atMost(Duration.ofSeconds(30))
                     .until(() -> c.jetStreamManagement().getStreamInfo("DUALHUB_METRICS").getStreamState().getMsgCount() >= 40);
-            deleteBatches(c.jetStreamManagement(), lost);
+            deleteBatches(c.jetStreamManagement(), EDGE, lost);
         }
         long repairStart = System.nanoTime();
         central.start();
@@ -66,14 +68,53 @@ class GapRepairDrillTest {
         assertThat(api.get("/api/v1/edges/" + EDGE).path("batchesLost").asLong()).isZero();
     }
 
+    @Test
+    void batchesOnlyTheStandbyLacksAreResentThroughTheLeader() throws Exception {
+        HubProcess leader = hubs.central("leader", "gaps:\n  grace: 2s\n");
+        CentralClient leaderApi = new CentralClient(leader.url());
+        await("the first hub leads").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(leaderApi::isLeader);
+        HubProcess standby = hubs.central("standby", "gaps:\n  grace: 2s\n");
+        CentralClient standbyApi = new CentralClient(standby.url());
+        HubProcess edge = hubs.edge(STANDBY_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
+        LineWriter writer = new LineWriter("standbygap");
+        for (int i = 0; i < 10; i++) {
+            assertThat(writer.write(edge.url(), 100)).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> standbyApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 10);
+
+        standby.stop();
+        for (int i = 0; i < 10; i++) {
+            assertThat(writer.write(edge.url(), 100)).isTrue();
+        }
+        await("the leader stored all 20").atMost(Duration.ofSeconds(30))
+                .until(() -> leaderApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 20);
+        try (Connection c = Nats.connect(NATS.urls())) {
+            deleteBatches(c.jetStreamManagement(), STANDBY_EDGE, Set.of(13L, 14L, 20L));
+        }
+        standby.start();
+
+        await("the standby's holes and tail repaired").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> standbyApi.edge(STANDBY_EDGE).path("pointsStored").asLong() >= writer.accepted());
+        assertThat(standbyApi.values(writer.metric(), STANDBY_EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(standbyApi.get("/api/v1/edges/" + STANDBY_EDGE).path("missingRanges")).isEmpty();
+        assertThat(leaderApi.values(writer.metric(), STANDBY_EDGE)).as("the leader only counts the resent batches")
+                .hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(leaderApi.isLeader()).as("the standby did not take over to repair").isTrue();
+    }
+
     /** Deletes the stream messages that carry the given batch sequences of this drill's edge. */
-    private static void deleteBatches(JetStreamManagement jsm, Set<Long> seqs) throws Exception {
+    private static void deleteBatches(JetStreamManagement jsm, String edge, Set<Long> seqs) throws Exception {
         // Nats-Msg-Id of a batch: <edgeId>-<incarnation>-<seq>
-        Pattern batchId = Pattern.compile(Pattern.quote(EDGE) + "-[0-9a-f]+-(\\d+)");
+        Pattern batchId = Pattern.compile(Pattern.quote(edge) + "-[0-9a-f]+-(\\d+)");
         long last = jsm.getStreamInfo("DUALHUB_METRICS").getStreamState().getLastSequence();
         int deleted = 0;
         for (long s = 1; s <= last; s++) {
-            MessageInfo m = jsm.getMessage("DUALHUB_METRICS", s);
+            MessageInfo m;
+            try {
+                m = jsm.getMessage("DUALHUB_METRICS", s);
+            } catch (JetStreamApiException deletedBefore) {
+                continue;
+            }
             String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Nats-Msg-Id");
             Matcher match = id == null ? null : batchId.matcher(id);
             if (match != null && match.matches() && seqs.contains(Long.parseLong(match.group(1)))) {
