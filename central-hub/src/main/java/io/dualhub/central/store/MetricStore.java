@@ -123,7 +123,7 @@ public final class MetricStore implements AutoCloseable {
         List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
         long now = clock.millis();
         try {
-            writer.setAutoCommit(false);
+            begin();
             try (DuckDBAppender points = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
                 for (EdgeMessage m : messages) {
                     EdgeRecord r = touched.computeIfAbsent(m.edgeId(), id -> working(id));
@@ -136,7 +136,8 @@ public final class MetricStore implements AutoCloseable {
             saveEdges(touched.values());
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            rollback(newSeries);
+            rollback();
+            forget(newSeries);
             throw new StoreException("commit of " + messages.size() + " messages failed: " + e.getMessage(), e);
         }
         edges.putAll(touched);
@@ -248,17 +249,41 @@ public final class MetricStore implements AutoCloseable {
         }
     }
 
-    private void rollback(List<SeriesKey> newSeries) {
+    private void forget(List<SeriesKey> newSeries) {
         for (SeriesKey k : newSeries) {
             Integer id = seriesIds.remove(k);
             if (id != null) {
                 seriesById.remove(id);
             }
         }
+    }
+
+    /**
+     * Opens the transaction before anything is appended: DuckDB's JDBC driver begins one only when a statement runs,
+     * and its appender runs none, so rows appended first would commit on their own, apart from the trackers.
+     */
+    private void begin() throws SQLException {
+        writer.setAutoCommit(false);
+        try (Statement st = writer.createStatement()) {
+            st.execute("SELECT 1");
+        }
+    }
+
+    /**
+     * Ends the failed transaction whatever state it is in. After a COMMIT that failed (disk full) DuckDB has ended
+     * the transaction but the driver still counts one as running and would begin no new one: a transaction is then
+     * opened by hand so that a rollback ends it and resets the driver.
+     */
+    private void rollback() {
         try {
             writer.rollback();
-        } catch (SQLException ignored) {
-            // the transaction is gone either way; the next commit starts a new one
+        } catch (SQLException noTransaction) {
+            try (Statement st = writer.createStatement()) {
+                st.execute("BEGIN TRANSACTION");
+                writer.rollback();
+            } catch (SQLException e) {
+                LOG.warn("could not reset the store's transaction state: {}", e.getMessage());
+            }
         }
     }
 

@@ -112,7 +112,7 @@ final class Scenarios {
         nodes.forEach(NatsServerNode::kill);
         d.holdFault(d.phases().outage());
         long restart = System.nanoTime();
-        nodes.parallelStream().forEach(NatsServerNode::start);
+        d.topology().nats().startAll();
         d.healed("cluster restarted");
         d.awaitFailover();
         d.note("first batch acknowledged " + Drill.millisSince(restart) + " ms after the restart began");

@@ -8,7 +8,6 @@ import io.dualhub.chaos.drills.HubProcess;
 import io.dualhub.chaos.drills.Hubs;
 import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.NatsServerNode;
 import io.dualhub.chaos.harness.SmallDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,7 +100,7 @@ final class Topology implements AutoCloseable {
      * running, every replica current with the stream leaders apart, every edge's backlog forwarded.
      */
     void restore() {
-        nats.nodes().forEach(NatsServerNode::start);
+        nats.startAll();
         edges.forEach(ChaosEdge::healLinks);
         centrals.forEach(HubProcess::start);
         edges.forEach(e -> e.process().start());

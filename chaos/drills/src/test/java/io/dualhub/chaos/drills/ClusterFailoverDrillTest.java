@@ -139,7 +139,7 @@ class ClusterFailoverDrillTest {
         LockSupport.parkNanos(Duration.ofSeconds(60).toNanos());
         long backlog = health(edge).path("backlog").asLong();
         long start = System.nanoTime();
-        NATS.nodes().parallelStream().forEach(NatsServerNode::start);
+        NATS.startAll();
         long appendedAtRestart = health(edge).path("lastSeq").asLong();
         await("cluster back: the backlog acknowledged").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions().until(() -> ackedSeq(edge) > appendedAtRestart);

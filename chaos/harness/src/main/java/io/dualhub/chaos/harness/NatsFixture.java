@@ -59,7 +59,13 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
             List<Integer> routes = clusterPorts.stream().filter(p -> p != own).toList();
             nodes.add(new NatsServerNode("n" + (i + 1), root.resolve("n" + (i + 1)), own, routes));
         }
-        nodes.parallelStream().forEach(NatsServerNode::start);
+        startAll();
+    }
+
+    /** Starts every node that is not running, all at once, and waits until each is ready. */
+    public void startAll() {
+        nodes.forEach(NatsServerNode::launch);
+        nodes.forEach(NatsServerNode::awaitReady);
     }
 
     public void close() {

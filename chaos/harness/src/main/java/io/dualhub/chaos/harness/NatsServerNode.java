@@ -56,7 +56,17 @@ public final class NatsServerNode {
                 + " or set NATS_SERVER to its path");
     }
 
+    /** Starts the process and waits until it is ready; nothing when it is running. */
     public synchronized void start() {
+        launch();
+        awaitReady();
+    }
+
+    /**
+     * Starts the process without waiting for it to be ready: after a whole cluster went down a node reports ready
+     * only once enough peers are back for JetStream, so the nodes are launched together and awaited after.
+     */
+    synchronized void launch() {
         if (process != null && process.isAlive()) {
             return;
         }
@@ -66,7 +76,6 @@ public final class NatsServerNode {
             throw new UncheckedIOException(e);
         }
         process = OsProcess.start("nats-server " + name, command(), workDir.resolve("nats-server.log"));
-        awaitReady();
     }
 
     private List<String> command() {
@@ -84,7 +93,7 @@ public final class NatsServerNode {
         return String.join(",", routePorts.stream().map(p -> "nats://127.0.0.1:" + p).toList());
     }
 
-    private void awaitReady() {
+    synchronized void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/healthz"))
                 .timeout(Duration.ofSeconds(1)).build();
