@@ -37,8 +37,9 @@ public final class ClusterProbe {
 
     /** One node's replica of a stream as that node reports it. */
     public record ReplicaState(String node, long messages, long firstSeq, long lastSeq) {
+        /** Same content; an empty replica's first sequence means nothing (nodes report 0 or last + 1). */
         boolean sameAs(ReplicaState o) {
-            return messages == o.messages && firstSeq == o.firstSeq && lastSeq == o.lastSeq;
+            return messages == o.messages && lastSeq == o.lastSeq && (messages == 0 || firstSeq == o.firstSeq);
         }
     }
 
@@ -112,7 +113,7 @@ public final class ClusterProbe {
     }
 
     private static JsonNode jsz(NatsServerNode n, String query) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.monitorPort() + "/jsz" + query))
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + n.host() + ":" + n.monitorPort() + "/jsz" + query))
                 .timeout(Duration.ofSeconds(2)).build();
         return JSON.readTree(HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body());
     }

@@ -37,7 +37,12 @@ public final class ChaosMain {
                 }
                 List<Scenario> chosen = options.scenarios().isEmpty() ? List.copyOf(catalogue.values())
                         : options.scenarios().stream().map(catalogue::get).toList();
-                System.exit(run(options, chosen) ? 0 : 1);
+                try {
+                    System.exit(run(options, chosen) ? 0 : 1);
+                } catch (IllegalStateException e) {
+                    System.err.println("dualhub chaos: " + e.getMessage());
+                    System.exit(1);
+                }
             }
             default -> {
                 System.err.println("usage: ./dualhub chaos list | run [SCENARIO...] [--quick] [--report DIR]"

@@ -7,7 +7,9 @@ import io.dualhub.chaos.drills.HubProcess;
 import io.dualhub.chaos.drills.LineWriter;
 import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.chaos.harness.NetworkLab;
 import io.dualhub.chaos.harness.SmallDisk;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +52,9 @@ final class Scenarios {
                 new Scenario("store-failing", "central-2's store disk (tmpfs) filled so commits fail, then freed",
                         Scenarios::storeFailing),
                 new Scenario("paused-old-leader", "the stream leader paused past an election, then returned",
-                        d -> pauseNode(d, leaderOfTargetStream(d), d.phases().fault())));
+                        d -> pauseNode(d, leaderOfTargetStream(d), d.phases().fault())),
+                new Scenario("partition-leader", "the stream leader's network cut (namespace link down), then restored",
+                        Scenarios::partitionLeader));
     }
 
     private static void linkBlackhole(Drill d) {
@@ -243,6 +247,24 @@ final class Scenarios {
             Files.delete(filler);
         }
         d.healed("store disk space freed");
+    }
+
+    private static void partitionLeader(Drill d) throws IOException {
+        NetworkLab lab = d.topology().nats().lab();
+        if (lab == null) {
+            throw new Scenario.Skipped("needs root to run the NATS nodes in network namespaces");
+        }
+        NatsServerNode node = leaderOfTargetStream(d);
+        int index = d.topology().nats().nodes().indexOf(node);
+        d.faultStarting("network of " + node.name() + " cut for " + d.phases().fault().toSeconds() + " s");
+        lab.cut(index);
+        try {
+            d.awaitFailover();
+            d.holdFault(d.phases().fault());
+        } finally {
+            lab.restore(index);
+        }
+        d.healed(node.name() + "'s network restored");
     }
 
     private static NatsServerNode nodeOfTarget(Drill d) {

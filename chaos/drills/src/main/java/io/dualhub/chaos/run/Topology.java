@@ -8,6 +8,7 @@ import io.dualhub.chaos.drills.HubProcess;
 import io.dualhub.chaos.drills.Hubs;
 import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.NetworkLab;
 import io.dualhub.chaos.harness.SmallDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,15 +21,17 @@ import java.util.function.Consumer;
 
 /**
  * The drill topology, all real processes: a 3-node NATS cluster with the streams at R3, two CentralHubs and N edge
- * agents, each edge reaching every node through its own fault proxy. As root, the last edge's buffer and the second
- * CentralHub's store live on small tmpfs mounts so disk-full scenarios can fill them for real.
+ * agents, each edge reaching every node through its own fault proxy. As root, each node runs in its own network
+ * namespace (so its network can be cut), and the last edge's buffer and the second CentralHub's store live on small
+ * tmpfs mounts so disk-full scenarios can fill them for real.
  */
 final class Topology implements AutoCloseable {
     private static final String EDGE_YAML = "collect:\n  enabled: false\nnats:\n  discover-servers: false\n";
     private static final String CENTRAL_YAML = "stream:\n  replicas: 3\n";
     private static final Duration SETTLE = Duration.ofMinutes(2);
     private final Path dir;
-    private final NatsFixture nats = NatsFixture.cluster();
+    private final NetworkLab lab = NetworkLab.create(3);
+    private final NatsFixture nats = lab == null ? NatsFixture.cluster() : NatsFixture.cluster(lab);
     private final ClusterProbe probe = new ClusterProbe(nats);
     private final List<HubProcess> centrals = new ArrayList<>();
     private final List<ChaosEdge> edges = new ArrayList<>();
@@ -56,7 +59,8 @@ final class Topology implements AutoCloseable {
     private void startAll(int edgeCount, Consumer<String> progress) {
         nats.start();
         hubs = new Hubs(dir, nats.urls());
-        progress.accept("NATS cluster up: " + nats.urls());
+        progress.accept("NATS cluster up: " + nats.urls() + (lab == null
+                ? " (on loopback: network namespaces need root)" : " (each node in its own network namespace)"));
         storeDisk = smallDisk("store-disk", 1024);
         edgeDisk = smallDisk("edge-disk", 64);
         centrals.add(hubs.central("central-1", CENTRAL_YAML));
@@ -73,7 +77,7 @@ final class Topology implements AutoCloseable {
     }
 
     private ChaosEdge startEdge(String id, boolean onSmallDisk) {
-        List<FaultProxy> links = nats.nodes().stream().map(n -> new FaultProxy(n.clientPort())).toList();
+        List<FaultProxy> links = nats.nodes().stream().map(n -> new FaultProxy(n.host(), n.clientPort())).toList();
         String servers = String.join(",", links.stream().map(FaultProxy::url).toList());
         String yaml = onSmallDisk ? EDGE_YAML + "buffer:\n  min-free-disk: 8MiB\n" : EDGE_YAML;
         Path data = onSmallDisk ? edgeDisk.resolve(id) : dir.resolve(id);
@@ -154,6 +158,9 @@ final class Topology implements AutoCloseable {
         }
         edges.forEach(e -> e.links().forEach(FaultProxy::close));
         nats.close();
+        if (lab != null) {
+            lab.close();
+        }
         mounts.forEach(SmallDisk::unmount);
     }
 }

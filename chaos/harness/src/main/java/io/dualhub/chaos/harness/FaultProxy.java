@@ -34,7 +34,12 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long bytesPerSecond;
 
     public FaultProxy(int targetPort) {
-        this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
+        this(InetAddress.getLoopbackAddress().getHostAddress(), targetPort);
+    }
+
+    /** A proxy on loopback to a server at another address (a node in a network namespace). */
+    public FaultProxy(String targetHost, int targetPort) {
+        this.target = new InetSocketAddress(targetHost, targetPort);
         try {
             this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {

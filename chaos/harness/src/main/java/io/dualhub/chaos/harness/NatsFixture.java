@@ -19,19 +19,31 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
     private final int size;
+    private final NetworkLab lab;
     private final List<NatsServerNode> nodes = new ArrayList<>();
     private Path root;
 
-    private NatsFixture(int size) {
+    private NatsFixture(int size, NetworkLab lab) {
         this.size = size;
+        this.lab = lab;
     }
 
     public static NatsFixture single() {
-        return new NatsFixture(1);
+        return new NatsFixture(1, null);
     }
 
     public static NatsFixture cluster() {
-        return new NatsFixture(3);
+        return new NatsFixture(3, null);
+    }
+
+    /** A 3-node cluster whose nodes run in the lab's network namespaces, so their network can be cut. */
+    public static NatsFixture cluster(NetworkLab lab) {
+        return new NatsFixture(3, lab);
+    }
+
+    /** The network namespaces the nodes run in, or null when they run on loopback. */
+    public NetworkLab lab() {
+        return lab;
     }
 
     @Override
@@ -55,9 +67,14 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
             clusterPorts.add(FreePorts.next());
         }
         for (int i = 0; i < size; i++) {
-            int own = size > 1 ? clusterPorts.get(i) : 0;
-            List<Integer> routes = clusterPorts.stream().filter(p -> p != own).toList();
-            nodes.add(new NatsServerNode("n" + (i + 1), root.resolve("n" + (i + 1)), own, routes));
+            List<String> routes = new ArrayList<>();
+            for (int j = 0; j < clusterPorts.size(); j++) {
+                if (j != i) {
+                    routes.add("nats://" + host(j) + ":" + clusterPorts.get(j));
+                }
+            }
+            nodes.add(new NatsServerNode("n" + (i + 1), root.resolve("n" + (i + 1)), host(i),
+                    lab == null ? List.of() : lab.exec(i), size > 1 ? clusterPorts.get(i) : 0, routes));
         }
         startAll();
     }
@@ -66,6 +83,10 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
     public void startAll() {
         nodes.forEach(NatsServerNode::launch);
         nodes.forEach(NatsServerNode::awaitReady);
+    }
+
+    private String host(int i) {
+        return lab == null ? "127.0.0.1" : lab.host(i);
     }
 
     public void close() {

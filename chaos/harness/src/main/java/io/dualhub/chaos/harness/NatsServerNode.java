@@ -20,22 +20,30 @@ import java.util.List;
  */
 public final class NatsServerNode {
     private final String name;
+    private final String host;
+    private final List<String> prefix;
     private final int clientPort;
     private final int monitorPort;
     private final int clusterPort;
-    private final List<Integer> routePorts;
+    private final List<String> routes;
     private final Path storeDir;
     private final Path workDir;
     private OsProcess process;
 
-    NatsServerNode(String name, Path workDir, int clusterPort, List<Integer> routePorts) {
+    /**
+     * A node listening on {@code host}, started through {@code prefix} (empty, or a network namespace's exec), with
+     * a cluster port (0: no cluster) and the route URLs of its peers.
+     */
+    NatsServerNode(String name, Path workDir, String host, List<String> prefix, int clusterPort, List<String> routes) {
         this.name = name;
+        this.host = host;
+        this.prefix = List.copyOf(prefix);
         this.workDir = workDir;
         this.storeDir = workDir.resolve("store");
         this.clientPort = FreePorts.next();
         this.monitorPort = FreePorts.next();
         this.clusterPort = clusterPort;
-        this.routePorts = List.copyOf(routePorts);
+        this.routes = List.copyOf(routes);
     }
 
     /** The nats-server binary: {@code $NATS_SERVER}, else the one on the PATH, else Debian's. */
@@ -79,23 +87,19 @@ public final class NatsServerNode {
     }
 
     private List<String> command() {
-        List<String> cmd = new ArrayList<>(List.of(binary(), "-js", "-sd", storeDir.toString(),
-                "-a", "127.0.0.1", "-p", Integer.toString(clientPort), "-m", Integer.toString(monitorPort),
-                "-n", name));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(binary(), "-js", "-sd", storeDir.toString(),
+                "-a", host, "-p", Integer.toString(clientPort), "-m", Integer.toString(monitorPort), "-n", name));
         if (clusterPort > 0) {
-            cmd.addAll(List.of("--cluster_name", "dualhub-test", "--cluster",
-                    "nats://127.0.0.1:" + clusterPort, "--routes", routes()));
+            cmd.addAll(List.of("--cluster_name", "dualhub-test", "--cluster", "nats://" + host + ":" + clusterPort,
+                    "--routes", String.join(",", routes)));
         }
         return cmd;
     }
 
-    private String routes() {
-        return String.join(",", routePorts.stream().map(p -> "nats://127.0.0.1:" + p).toList());
-    }
-
     synchronized void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/healthz"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
                 .timeout(Duration.ofSeconds(1)).build();
         await("nats-server " + name + " ready on port " + clientPort)
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
@@ -135,7 +139,12 @@ public final class NatsServerNode {
     }
 
     public String url() {
-        return "nats://127.0.0.1:" + clientPort;
+        return "nats://" + host + ":" + clientPort;
+    }
+
+    /** The address the node listens on: loopback, or its network namespace's. */
+    public String host() {
+        return host;
     }
 
     public int clientPort() {
