@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,12 @@ class UpSmokeTest {
         assertThat(api.values("host_uptime_seconds")).isNotEmpty();
         assertThat(Files.readString(dir.resolve("up.log"))).contains("dualhub is up", "http://127.0.0.1:" + central);
 
+        String status = run(home, dir.resolve("status.log"), "status", "--central", "http://127.0.0.1:" + central);
+        assertThat(status).contains("CentralHub http://127.0.0.1:" + central, "leader", "EDGE", "STATE", "ONLINE");
+        String edgeStatus = run(home, dir.resolve("edge-status.log"), "edge-status", "--edge",
+                "http://127.0.0.1:" + edge);
+        assertThat(edgeStatus).contains(": UP", "writable", "CONNECTED", "circuit breaker CLOSED");
+
         OsProcess second = OsProcess.start("second up", List.of(home.resolve("dualhub").toString(), "up",
                 "--nats-port", Integer.toString(FreePorts.next()), "--central-port", Integer.toString(central),
                 "--edge-port", Integer.toString(FreePorts.next()), "--data", dir.resolve("var2").toString()),
@@ -71,6 +78,16 @@ class UpSmokeTest {
         for (int port : List.of(nats, central, edge)) {
             assertThat(listening(port)).as("port %d released", port).isFalse();
         }
+    }
+
+    /** Runs a launcher command to its end and returns what it printed. */
+    private static String run(Path home, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("dualhub").toString()));
+        cmd.addAll(List.of(args));
+        OsProcess p = OsProcess.start(String.join(" ", args), cmd, log);
+        assertThat(p.awaitExit(Duration.ofSeconds(60))).as("%s ends", args[0]).isTrue();
+        assertThat(p.exitValue()).as("%s exit status (output in %s)", args[0], log).isZero();
+        return Files.readString(log);
     }
 
     private static boolean listening(int port) {

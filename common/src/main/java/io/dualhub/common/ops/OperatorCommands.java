@@ -1,0 +1,124 @@
+package io.dualhub.common.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code ./dualhub status} (the fleet as a CentralHub sees it) and {@code ./dualhub edge-status} (one agent's own
+ * view), read from their HTTP APIs and printed for a terminal. Exit status 1 when the hub cannot be reached, 2 on
+ * bad usage.
+ */
+public final class OperatorCommands {
+    static final String DEFAULT_CENTRAL = "http://127.0.0.1:8470";
+    static final String DEFAULT_EDGE = "http://127.0.0.1:8471";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final PrintStream out;
+
+    OperatorCommands(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        try {
+            new OperatorCommands(System.out).run(List.of(args));
+        } catch (UsageException e) {
+            System.err.println("dualhub: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException e) {
+            System.err.println("dualhub: " + e.getMessage());
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.exit(1);
+        }
+    }
+
+    void run(List<String> args) throws IOException, InterruptedException {
+        String command = args.isEmpty() ? "" : args.get(0);
+        switch (command) {
+            case "status" -> fleet(url(args, "--central", DEFAULT_CENTRAL));
+            case "edge-status" -> edge(url(args, "--edge", DEFAULT_EDGE));
+            default -> throw new UsageException("usage: status [--central URL] | edge-status [--edge URL]");
+        }
+    }
+
+    private static String url(List<String> args, String flag, String fallback) {
+        String url = fallback;
+        for (int i = 1; i < args.size(); i++) {
+            if (!args.get(i).equals(flag) || i + 1 >= args.size()) {
+                throw new UsageException("unknown or incomplete flag '" + args.get(i) + "' (valid: " + flag + " URL)");
+            }
+            url = args.get(++i);
+        }
+        if (!url.matches("https?://[^\\s/]+(/.*)?")) {
+            throw new UsageException(flag + " '" + url + "' is not an http:// or https:// URL");
+        }
+        return url.replaceAll("/+$", "");
+    }
+
+    private void fleet(String central) throws IOException, InterruptedException {
+        JsonNode health = get(central, "/health", "the CentralHub", "--central").path("details").path("central")
+                .path("details");
+        JsonNode stats = get(central, "/api/v1/stats", "the CentralHub", "--central");
+        out.printf("CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n", central,
+                health.path("instance").asText("?"), health.path("role").asText("?"), health.path("ingest").asText("?"),
+                stats.path("pointsStored").asLong());
+        TextTable table = new TextTable("EDGE", "STATE", "LAST SEEN", "BACKLOG", "STORED", "DROPPED", "MISSING", "LOST",
+                "VERSION");
+        for (JsonNode e : get(central, "/api/v1/edges", "the CentralHub", "--central")) {
+            table.row(e.path("edgeId").asText(), e.path("state").asText(), e.path("lastSeen").asText("never"),
+                    e.path("backlog").asText(), e.path("pointsStored").asText(), e.path("pointsDeclaredDropped").asText(),
+                    Integer.toString(e.path("missingRanges").size()), e.path("batchesLost").asText(),
+                    e.path("version").asText("-"));
+        }
+        out.print(table.render());
+    }
+
+    private void edge(String edge) throws IOException, InterruptedException {
+        JsonNode health = get(edge, "/health", "the edge agent", "--edge");
+        JsonNode d = health.path("details").path("edge").path("details");
+        out.printf("edge %s at %s: %s%n", d.path("edgeId").asText("?"), edge, health.path("status").asText("?"));
+        out.printf("  buffer     %s; last appended batch %d, acknowledged up to %d, backlog %d batches%n",
+                d.path("bufferWritable").asBoolean() ? "writable" : "NOT WRITABLE", d.path("lastSeq").asLong(),
+                d.path("ackedSeq").asLong(), d.path("backlog").asLong());
+        out.printf("  NATS       %s%s, publishing to %s%n", d.path("nats").asText("?"),
+                d.hasNonNull("natsServer") ? " to " + d.path("natsServer").asText() : "", d.path("stream").asText("?"));
+        out.printf("  forwarder  %s, circuit breaker %s%n", d.path("forwarderRunning").asBoolean() ? "running" : "STOPPED",
+                d.path("circuitBreaker").asText("?"));
+    }
+
+    /** A JSON document from the hub; the body is read whatever the status (health answers 503 when DOWN). */
+    private JsonNode get(String base, String path, String what, String flag) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("cannot reach " + what + " at " + base + " (connection refused): is it running?"
+                    + " Point " + flag + " at it.", e);
+        }
+        try {
+            return JSON.readTree(resp.body());
+        } catch (IOException e) {
+            throw new IOException(base + path + " answered " + resp.statusCode() + " with something that is not JSON;"
+                    + " is " + base + " " + what + "?", e);
+        }
+    }
+
+    /** Bad arguments: the message says what would be valid. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
