@@ -127,14 +127,6 @@ public final class HubProcess {
         process.kill9();
     }
 
-    public synchronized void pause() {
-        process.pause();
-    }
-
-    public synchronized void resume() {
-        process.resume();
-    }
-
     public String name() {
         return name;
     }
