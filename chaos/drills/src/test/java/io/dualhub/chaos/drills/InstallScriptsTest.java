@@ -1,0 +1,103 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.OsProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code deploy/install-edge.sh} and {@code deploy/install-central.sh} with {@code --root DIR}: the staged tree, the
+ * hardened unit (checked by {@code systemd-analyze verify} where it exists), a config the hub really starts with, an
+ * upgrade that keeps the config, and an uninstall that keeps configuration and data unless purged.
+ */
+class InstallScriptsTest {
+    @TempDir
+    Path dir;
+
+    private int run(String role, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(HubProcess.home().resolve("deploy/install-" + role + ".sh").toString()));
+        cmd.addAll(List.of(args));
+        OsProcess p = OsProcess.start("install-" + role, cmd, dir.resolve("install.log"));
+        assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();
+        return p.exitValue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"edge, --id, web-3, id: web-3, MemoryMax=256M, -Xmx64m",
+                "central, --instance, hub-a, instance: hub-a, MemoryMax=2G, -Xmx512m"})
+    void stagesUpgradesAndUninstalls(String role, String nameFlag, String name, String nameLine, String memoryMax,
+                                     String heap) throws Exception {
+        Path root = dir.resolve("root");
+        String jar = HubProcess.home().resolve(role + "-hub/target/dualhub-" + role + ".jar").toString();
+        assertThat(run(role, "--root", root.toString(), nameFlag, name, "--nats", "nats://a:4222,nats://b:4222",
+                "--jar", jar)).isZero();
+
+        Path unit = root.resolve("etc/systemd/system/dualhub-" + role + ".service");
+        Path config = root.resolve("etc/dualhub/" + role + ".yml");
+        Path data = root.resolve("var/lib/dualhub/" + role);
+        assertThat(root.resolve("opt/dualhub/dualhub-" + role + ".jar")).isRegularFile();
+        assertThat(data).isDirectory();
+        assertThat(Files.readString(unit)).contains("User=dualhub", "Restart=always", "NoNewPrivileges=yes",
+                "ProtectSystem=strict", "ReadWritePaths=/var/lib/dualhub/" + role, memoryMax,
+                "@/opt/dualhub/" + role + ".jvm.options");
+        assertThat(Files.readString(root.resolve("opt/dualhub/" + role + ".jvm.options")))
+                .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true", heap);
+        assertThat(Files.readString(config)).contains(nameLine, "- nats://a:4222", "- nats://b:4222");
+        verifyUnit(unit);
+        startsOn(role, config);
+
+        Files.writeString(config, Files.readString(config) + "# edited by the operator\n");
+        assertThat(run(role, "--root", root.toString(), "--nats", "nats://c:4222", "--jar", jar)).isZero();
+        assertThat(Files.readString(config)).as("an upgrade keeps the configuration")
+                .contains("# edited by the operator").doesNotContain("nats://c:4222");
+
+        assertThat(run(role, "--root", dir.resolve("other").toString(), nameFlag, "web.3", "--nats", "nats://a:4222",
+                "--jar", jar)).as("an invalid name is refused").isNotZero();
+        assertThat(Files.readString(dir.resolve("install.log"))).contains(nameFlag + " 'web.3' is not a valid name");
+
+        Files.writeString(data.resolve("marker"), "data");
+        assertThat(run(role, "--root", root.toString(), "--uninstall")).isZero();
+        assertThat(unit).doesNotExist();
+        assertThat(root.resolve("opt/dualhub/dualhub-" + role + ".jar")).doesNotExist();
+        assertThat(config).as("configuration kept").exists();
+        assertThat(data.resolve("marker")).as("data kept").exists();
+
+        assertThat(run(role, "--root", root.toString(), "--uninstall", "--purge")).isZero();
+        assertThat(config).doesNotExist();
+        assertThat(data).doesNotExist();
+    }
+
+    private void verifyUnit(Path unit) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
+            return;
+        }
+        OsProcess verify = OsProcess.start("systemd-analyze", List.of("/usr/bin/systemd-analyze", "verify",
+                unit.toString()), dir.resolve("verify.log"));
+        assertThat(verify.awaitExit(Duration.ofSeconds(30))).isTrue();
+        assertThat(verify.exitValue()).as("systemd-analyze verify: %s", Files.readString(dir.resolve("verify.log")))
+                .isZero();
+    }
+
+    /** The hub starts (answers /health) on the staged config, with data and port moved into this test's reach. */
+    private void startsOn(String role, Path config) {
+        int port = FreePorts.next();
+        List<String> args = List.of("--config", config.toString(), "--data", dir.resolve("data").toString(),
+                "--port", Integer.toString(port), "--nats", "nats://127.0.0.1:1");
+        HubProcess hub = role.equals("edge")
+                ? HubProcess.edge(HubProcess.home(), "staged-edge", args, dir.resolve(role + ".log"), port)
+                : HubProcess.central(HubProcess.home(), "staged-central", args, dir.resolve(role + ".log"), port);
+        try {
+            hub.start();
+        } finally {
+            hub.stop();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Installs, upgrades or removes the dualhub central as a systemd service: see deploy/install-hub.sh (--help).
+exec "$(dirname "${BASH_SOURCE[0]}")/install-hub.sh" central "$@"
