@@ -180,6 +180,12 @@ public final class Settings {
         throw invalid(key, v, "a size of at least " + min + " bytes written like 65536, 512KiB, 16MiB or 1GiB");
     }
 
+    /** The secret the key refers to (env:NAME or file:/path), or null when the key is empty. */
+    public Secret secret(String key) {
+        String ref = string(key);
+        return ref.isEmpty() ? null : Secret.resolve(key, ref, System::getenv);
+    }
+
     public ConfigException invalid(String key, String value, String valid) {
         return new ConfigException("invalid configuration: " + key + "='" + value + "' (from " + origins.getOrDefault(key, "defaults")
                 + "): must be " + valid);

@@ -21,9 +21,11 @@ public final class NatsLink implements AutoCloseable {
     private final List<Consumer<Connection>> onConnect = new ArrayList<>();
     private final List<Runnable> onReconnect = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Connection connection;
+    private final RepeatedErrors errors;
 
     private NatsLink(String name) {
         this.name = name;
+        this.errors = new RepeatedErrors(name, LOG::warn, System::nanoTime);
     }
 
     /** Starts connecting; returns at once. */
@@ -32,7 +34,7 @@ public final class NatsLink implements AutoCloseable {
         ErrorListener quiet = new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
-                LOG.warn("{}: NATS error: {}", connectionName, error);
+                link.errors.report(error);
             }
         };
         try {

@@ -2,6 +2,7 @@ package io.dualhub.common.nats;
 
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
+import io.dualhub.common.config.Secret;
 import io.dualhub.common.config.Settings;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -17,7 +18,8 @@ import java.util.List;
  * disconnected, because the data path's buffer is the edge's disk.
  */
 public record NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
-                           Duration reconnectWait, Duration reconnectJitter, boolean discoverServers) {
+                           Duration reconnectWait, Duration reconnectJitter, boolean discoverServers, String user,
+                           Secret password, Secret token) {
 
     /** The keys every hub reads for its NATS connection, with their defaults. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -27,7 +29,10 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
             new ConfigKey("nats.max-pings-out", "2", "unanswered pings before the connection is dropped and another server is tried"),
             new ConfigKey("nats.reconnect-wait", "250ms", "pause before trying the same server again"),
             new ConfigKey("nats.reconnect-jitter", "250ms", "random extra pause added to reconnect-wait, so a fleet does not reconnect in lockstep"),
-            new ConfigKey("nats.discover-servers", "true", "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"));
+            new ConfigKey("nats.discover-servers", "true", "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"),
+            new ConfigKey("nats.user", "", "user name for NATS user/password authentication; empty: none"),
+            new ConfigKey("nats.password", "", "the user's password as env:VARIABLE or file:/path (never inline)"),
+            new ConfigKey("nats.token", "", "token for NATS token authentication, as env:VARIABLE or file:/path (never inline); not with nats.user"));
 
     public NatsSettings {
         servers = List.copyOf(servers);
@@ -37,6 +42,22 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
         for (String s : servers) {
             requireUrl(s);
         }
+        user = user == null ? "" : user;
+        if (user.isEmpty() != (password == null)) {
+            throw new ConfigException("invalid configuration: nats.user and nats.password go together: give both or"
+                    + " neither");
+        }
+        if (token != null && !user.isEmpty()) {
+            throw new ConfigException("invalid configuration: nats.token and nats.user are two ways to authenticate:"
+                    + " give one");
+        }
+    }
+
+    /** Settings without authentication. */
+    public NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
+                        Duration reconnectWait, Duration reconnectJitter, boolean discoverServers) {
+        this(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter, discoverServers, "",
+                null, null);
     }
 
     private static void requireUrl(String s) {
@@ -58,7 +79,10 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 s.intBetween("nats.max-pings-out", 1, 100),
                 s.duration("nats.reconnect-wait", Duration.ZERO),
                 s.duration("nats.reconnect-jitter", Duration.ZERO),
-                s.bool("nats.discover-servers"));
+                s.bool("nats.discover-servers"),
+                s.string("nats.user"),
+                s.secret("nats.password"),
+                s.secret("nats.token"));
     }
 
     /** jnats options for one named connection; the listeners report state changes to the owner's health. */
@@ -74,6 +98,12 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 .maxReconnects(-1)
                 .reconnectBufferSize(0)
                 .connectionListener(connectionListener);
+        if (!user.isEmpty()) {
+            b.userInfo(user, password.value());
+        }
+        if (token != null) {
+            b.token(token.value().toCharArray());
+        }
         if (!discoverServers) {
             b.ignoreDiscoveredServers();
         }

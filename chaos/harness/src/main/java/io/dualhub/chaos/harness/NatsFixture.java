@@ -20,25 +20,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
     private final int size;
     private final NetworkLab lab;
+    private final List<String> serverArgs;
     private final List<NatsServerNode> nodes = new ArrayList<>();
     private Path root;
 
-    private NatsFixture(int size, NetworkLab lab) {
+    private NatsFixture(int size, NetworkLab lab, List<String> serverArgs) {
         this.size = size;
         this.lab = lab;
+        this.serverArgs = List.copyOf(serverArgs);
     }
 
     public static NatsFixture single() {
-        return new NatsFixture(1, null);
+        return new NatsFixture(1, null, List.of());
+    }
+
+    /** One node started with further nats-server flags, such as {@code --user u --pass p} or {@code --auth t}. */
+    public static NatsFixture single(String... serverArgs) {
+        return new NatsFixture(1, null, List.of(serverArgs));
     }
 
     public static NatsFixture cluster() {
-        return new NatsFixture(3, null);
+        return new NatsFixture(3, null, List.of());
     }
 
     /** A 3-node cluster whose nodes run in the lab's network namespaces, so their network can be cut. */
     public static NatsFixture cluster(NetworkLab lab) {
-        return new NatsFixture(3, lab);
+        return new NatsFixture(3, lab, List.of());
     }
 
     /** The network namespaces the nodes run in, or null when they run on loopback. */
@@ -74,7 +81,7 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
                 }
             }
             nodes.add(new NatsServerNode("n" + (i + 1), root.resolve("n" + (i + 1)), host(i),
-                    lab == null ? List.of() : lab.exec(i), size > 1 ? clusterPorts.get(i) : 0, routes));
+                    lab == null ? List.of() : lab.exec(i), size > 1 ? clusterPorts.get(i) : 0, routes, serverArgs));
         }
         startAll();
     }

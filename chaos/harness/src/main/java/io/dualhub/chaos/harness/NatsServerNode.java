@@ -26,15 +26,17 @@ public final class NatsServerNode {
     private final int monitorPort;
     private final int clusterPort;
     private final List<String> routes;
+    private final List<String> extraArgs;
     private final Path storeDir;
     private final Path workDir;
     private OsProcess process;
 
     /**
      * A node listening on {@code host}, started through {@code prefix} (empty, or a network namespace's exec), with
-     * a cluster port (0: no cluster) and the route URLs of its peers.
+     * a cluster port (0: no cluster), the route URLs of its peers, and further nats-server flags (auth, ...).
      */
-    NatsServerNode(String name, Path workDir, String host, List<String> prefix, int clusterPort, List<String> routes) {
+    NatsServerNode(String name, Path workDir, String host, List<String> prefix, int clusterPort, List<String> routes,
+                   List<String> extraArgs) {
         this.name = name;
         this.host = host;
         this.prefix = List.copyOf(prefix);
@@ -44,6 +46,7 @@ public final class NatsServerNode {
         this.monitorPort = FreePorts.next();
         this.clusterPort = clusterPort;
         this.routes = List.copyOf(routes);
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** The nats-server binary: {@code $NATS_SERVER}, else the one on the PATH, else Debian's. */
@@ -94,6 +97,7 @@ public final class NatsServerNode {
             cmd.addAll(List.of("--cluster_name", "dualhub-test", "--cluster", "nats://" + host + ":" + clusterPort,
                     "--routes", String.join(",", routes)));
         }
+        cmd.addAll(extraArgs);
         return cmd;
     }
 

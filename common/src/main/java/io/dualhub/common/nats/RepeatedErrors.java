@@ -1,0 +1,45 @@
+package io.dualhub.common.nats;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Reports a NATS error the first time it occurs and then at most once a minute with how often it repeated, so a
+ * reconnect loop against a server that refuses our credentials is one clear line, not a storm.
+ */
+final class RepeatedErrors {
+    private static final long QUIET_NANOS = 60_000_000_000L;
+    private final String connection;
+    private final Consumer<String> sink;
+    private final LongSupplier nanoTicker;
+    private final Map<String, long[]> seen = new HashMap<>();
+
+    RepeatedErrors(String connection, Consumer<String> sink, LongSupplier nanoTicker) {
+        this.connection = connection;
+        this.sink = sink;
+        this.nanoTicker = nanoTicker;
+    }
+
+    synchronized void report(String error) {
+        long now = nanoTicker.getAsLong();
+        long[] s = seen.get(error);
+        if (s == null) {
+            seen.put(error, new long[] {now, 0});
+            sink.accept(connection + ": NATS error: " + error + hint(error));
+        } else if (now - s[0] >= QUIET_NANOS) {
+            sink.accept(connection + ": NATS error: " + error + " (again " + (s[1] + 1)
+                    + " times in the last minute; still retrying)");
+            s[0] = now;
+            s[1] = 0;
+        } else {
+            s[1]++;
+        }
+    }
+
+    private static String hint(String error) {
+        return error.toLowerCase().contains("authorization")
+                ? " - check nats.user and nats.password, or nats.token; retrying every nats.reconnect-wait" : "";
+    }
+}
