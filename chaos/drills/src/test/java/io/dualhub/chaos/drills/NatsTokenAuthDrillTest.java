@@ -1,0 +1,38 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.chaos.harness.NatsFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Both hubs against a nats-server that demands a token, read from a file: the data path works, no log shows it. */
+class NatsTokenAuthDrillTest {
+    private static final String TOKEN = "tok-" + UUID.randomUUID();
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single("--auth", TOKEN);
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void theDataPathWorksWithATokenFromAFile() throws Exception {
+        Path file = Files.writeString(hubs.dir().resolve("nats-token"), TOKEN + "\n");
+        String yaml = "nats:\n  token: file:" + file + "\n";
+        HubProcess central = hubs.central("main", yaml);
+        HubProcess edge = hubs.edge("token-edge", "collect:\n  enabled: false\n" + yaml);
+        assertThat(new LineWriter("token").write(edge.url(), 100)).isTrue();
+        CentralClient api = new CentralClient(central.url());
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> api.edge("token-edge").path("pointsStored").asLong() == 100);
+        for (String log : new String[] {"main.log", "token-edge.log"}) {
+            assertThat(Files.readString(hubs.dir().resolve(log))).doesNotContain(TOKEN);
+        }
+    }
+}
