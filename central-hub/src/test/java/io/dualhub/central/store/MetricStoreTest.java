@@ -7,6 +7,9 @@ import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Point;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +134,23 @@ class MetricStoreTest {
         try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
             assertThat(reopened.stats().pointsStored()).isEqualTo(1);
             assertThat(reopened.commit(List.of(batch("a", 2, 2)))).containsExactly(CommitOutcome.STORED);
+        }
+    }
+
+    @Test
+    void aCommitThatFailsAfterItsPointsWereAppendedStoresNoneOfThem() throws Exception {
+        // A series table with a hole in its ids (1 and 3): the next new series gets id 3 and its insert fails,
+        // which happens after the batch's points went through the appender.
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
+             Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE series (id INTEGER PRIMARY KEY, edge VARCHAR NOT NULL, metric VARCHAR NOT NULL,"
+                    + " tags VARCHAR NOT NULL)");
+            st.execute("INSERT INTO series VALUES (1, 'a', 'disk_used', '{\"mount\":\"/\"}'), (3, 'a', 'other', '{}')");
+        }
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            assertThatThrownBy(() -> store.commit(List.of(batch("a", 1, 10, 20)))).isInstanceOf(StoreException.class);
+            assertThat(store.query(all("disk_used"))).allSatisfy(s -> assertThat(s.points()).isEmpty());
+            assertThat(store.edges()).isEmpty();
         }
     }
 }

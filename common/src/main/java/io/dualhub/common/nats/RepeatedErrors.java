@@ -29,8 +29,8 @@ final class RepeatedErrors {
             seen.put(error, new long[] {now, 0});
             sink.accept(connection + ": NATS error: " + error + hint(error));
         } else if (now - s[0] >= QUIET_NANOS) {
-            sink.accept(connection + ": NATS error: " + error + " (again " + (s[1] + 1)
-                    + " times in the last minute; still retrying)");
+            sink.accept(connection + ": NATS error: " + error + " (" + (s[1] + 1)
+                    + " times since it was last logged; still retrying)");
             s[0] = now;
             s[1] = 0;
         } else {

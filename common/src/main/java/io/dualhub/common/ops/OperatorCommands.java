@@ -46,8 +46,8 @@ public final class OperatorCommands {
     void run(List<String> args) throws IOException, InterruptedException {
         String command = args.isEmpty() ? "" : args.get(0);
         switch (command) {
-            case "status" -> fleet(url(args, "--central", DEFAULT_CENTRAL));
-            case "edge-status" -> edge(url(args, "--edge", DEFAULT_EDGE));
+            case "status" -> fleet(new Hub(url(args, "--central", DEFAULT_CENTRAL), "the CentralHub", "--central"));
+            case "edge-status" -> edge(new Hub(url(args, "--edge", DEFAULT_EDGE), "the edge agent", "--edge"));
             default -> throw new UsageException("usage: status [--central URL] | edge-status [--edge URL]");
         }
     }
@@ -66,16 +66,19 @@ public final class OperatorCommands {
         return url.replaceAll("/+$", "");
     }
 
-    private void fleet(String central) throws IOException, InterruptedException {
-        JsonNode health = get(central, "/health", "the CentralHub", "--central").path("details").path("central")
-                .path("details");
-        JsonNode stats = get(central, "/api/v1/stats", "the CentralHub", "--central");
-        out.printf("CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n", central,
+    /** A hub to read: its base URL, what it is, and the flag that points at it (for error messages). */
+    private record Hub(String url, String what, String flag) {
+    }
+
+    private void fleet(Hub central) throws IOException, InterruptedException {
+        JsonNode health = get(central, "/health").path("details").path("central").path("details");
+        JsonNode stats = get(central, "/api/v1/stats");
+        out.printf("CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n", central.url(),
                 health.path("instance").asText("?"), health.path("role").asText("?"), health.path("ingest").asText("?"),
                 stats.path("pointsStored").asLong());
         TextTable table = new TextTable("EDGE", "STATE", "LAST SEEN", "BACKLOG", "STORED", "DROPPED", "MISSING", "LOST",
                 "VERSION");
-        for (JsonNode e : get(central, "/api/v1/edges", "the CentralHub", "--central")) {
+        for (JsonNode e : get(central, "/api/v1/edges")) {
             table.row(e.path("edgeId").asText(), e.path("state").asText(), e.path("lastSeen").asText("never"),
                     e.path("backlog").asText(), e.path("pointsStored").asText(), e.path("pointsDeclaredDropped").asText(),
                     Integer.toString(e.path("missingRanges").size()), e.path("batchesLost").asText(),
@@ -84,10 +87,10 @@ public final class OperatorCommands {
         out.print(table.render());
     }
 
-    private void edge(String edge) throws IOException, InterruptedException {
-        JsonNode health = get(edge, "/health", "the edge agent", "--edge");
+    private void edge(Hub edge) throws IOException, InterruptedException {
+        JsonNode health = get(edge, "/health");
         JsonNode d = health.path("details").path("edge").path("details");
-        out.printf("edge %s at %s: %s%n", d.path("edgeId").asText("?"), edge, health.path("status").asText("?"));
+        out.printf("edge %s at %s: %s%n", d.path("edgeId").asText("?"), edge.url(), health.path("status").asText("?"));
         out.printf("  buffer     %s; last appended batch %d, acknowledged up to %d, backlog %d batches%n",
                 d.path("bufferWritable").asBoolean() ? "writable" : "NOT WRITABLE", d.path("lastSeq").asLong(),
                 d.path("ackedSeq").asLong(), d.path("backlog").asLong());
@@ -98,20 +101,20 @@ public final class OperatorCommands {
     }
 
     /** A JSON document from the hub; the body is read whatever the status (health answers 503 when DOWN). */
-    private JsonNode get(String base, String path, String what, String flag) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build();
+    private JsonNode get(Hub hub, String path) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(hub.url() + path)).timeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> resp;
         try {
             resp = http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new IOException("cannot reach " + what + " at " + base + " (connection refused): is it running?"
-                    + " Point " + flag + " at it.", e);
+            throw new IOException("cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
+                    + " running? Point " + hub.flag() + " at it.", e);
         }
         try {
             return JSON.readTree(resp.body());
         } catch (IOException e) {
-            throw new IOException(base + path + " answered " + resp.statusCode() + " with something that is not JSON;"
-                    + " is " + base + " " + what + "?", e);
+            throw new IOException(hub.url() + path + " answered " + resp.statusCode() + " with something that is not"
+                    + " JSON; is " + hub.url() + " " + hub.what() + "?", e);
         }
     }
 

@@ -21,7 +21,7 @@ class RepeatedErrorsTest {
         assertThat(lines.get(0)).contains("Authorization Violation", "check nats.user");
         errors.report("Authorization Violation");
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(1)).contains("again 240 times in the last minute");
+        assertThat(lines.get(1)).contains("240 times since it was last logged");
         errors.report("Stale Connection");
         assertThat(lines).hasSize(3);
     }

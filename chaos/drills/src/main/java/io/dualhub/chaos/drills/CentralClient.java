@@ -22,26 +22,27 @@ public final class CentralClient {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = send(path);
         if (resp.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + resp.statusCode() + ": " + resp.body());
         }
         return JSON.readTree(resp.body());
     }
 
+    private HttpResponse<String> send(String path) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The {@code /health} details (instance, ingest state, problem, role), whatever the status code. */
     public JsonNode health() throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(5)).build();
-        JsonNode body = JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
-        return body.path("details").path("central").path("details");
+        return JSON.readTree(send("/health").body()).path("details").path("central").path("details");
     }
 
     /** The sum of a counter or gauge over its label sets on {@code /prometheus}; 0 when absent. */
     public double meter(String prometheusName) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/prometheus")).timeout(Duration.ofSeconds(5)).build();
         double sum = 0;
-        for (String line : http.send(req, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+        for (String line : send("/prometheus").body().split("\n")) {
             if (line.startsWith(prometheusName + " ") || line.startsWith(prometheusName + "{")) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,14 @@ public final class ClusterProbe {
     }
 
     public StreamInfo streamInfo(String stream) throws Exception {
-        Options o = Options.builder().servers(nats.urls().split(",")).connectionTimeout(Duration.ofSeconds(2)).build();
-        try (Connection c = Nats.connect(o)) {
+        try (Connection c = connect()) {
             return c.jetStreamManagement().getStreamInfo(stream);
         }
+    }
+
+    private Connection connect() throws Exception {
+        return Nats.connect(Options.builder().servers(nats.urls().split(",")).connectionTimeout(Duration.ofSeconds(2))
+                .build());
     }
 
     /** The node leading the stream, or null while it has none. */
@@ -57,14 +62,19 @@ public final class ClusterProbe {
 
     /**
      * The steady state a CentralHub keeps: every replica of both metrics streams current, and the two streams led
-     * from different nodes (its leader placement moves them apart after a failure).
+     * from different nodes (its leader placement moves them apart after a failure). One connection per check.
      */
     public boolean replicasCurrent() throws Exception {
-        if (Objects.equals(leaderOf(METRICS_STREAMS.get(0)), leaderOf(METRICS_STREAMS.get(1)))) {
+        List<StreamInfo> infos = new ArrayList<>();
+        try (Connection c = connect()) {
+            for (String stream : METRICS_STREAMS) {
+                infos.add(c.jetStreamManagement().getStreamInfo(stream));
+            }
+        }
+        if (Objects.equals(infos.get(0).getClusterInfo().getLeader(), infos.get(1).getClusterInfo().getLeader())) {
             return false;
         }
-        for (String stream : METRICS_STREAMS) {
-            StreamInfo info = streamInfo(stream);
+        for (StreamInfo info : infos) {
             List<Replica> replicas = info.getClusterInfo().getReplicas();
             if (info.getClusterInfo().getLeader() == null || replicas == null || replicas.size() != 2
                     || !replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {

@@ -8,17 +8,41 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The results of a chaos run: a table for the terminal, and {@code report.json} ({@code {"scenarios":[...]}} with
  * one object per scenario, fields as in {@link ScenarioResult} without the notes) and {@code report.md} (the table,
- * then each scenario's notes, then what was skipped and why).
+ * then each scenario's notes, then what was skipped and why). All three take their columns from one list.
  */
 final class ChaosReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String HEADER = String.format("%-20s %-6s %9s %9s %8s %5s %5s %11s %11s %10s",
-            "scenario", "passed", "accepted", "stored", "dropped", "lost", "dups", "failoverMs", "recoveryMs",
-            "maxBacklog");
+
+    /** A field of the report: its JSON name, its terminal heading and width (negative: left-aligned), its value. */
+    private record Column(String name, String heading, int width, Function<ScenarioResult, Object> value) {
+        /** The value as text; a duration that does not apply (-1) shows as "-". */
+        String text(ScenarioResult r) {
+            Object v = value.apply(r);
+            if (v instanceof Boolean passed) {
+                return passed ? "yes" : "NO";
+            }
+            return name.endsWith("Ms") && (Long) v < 0 ? "-" : String.valueOf(v);
+        }
+    }
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("name", "scenario", -20, ScenarioResult::name),
+            new Column("passed", "passed", -6, ScenarioResult::passed),
+            new Column("accepted", "accepted", 9, ScenarioResult::accepted),
+            new Column("stored", "stored", 9, ScenarioResult::stored),
+            new Column("declaredDropped", "dropped", 8, ScenarioResult::declaredDropped),
+            new Column("lost", "lost", 5, ScenarioResult::lost),
+            new Column("duplicates", "dups", 5, ScenarioResult::duplicates),
+            new Column("failoverMs", "failoverMs", 11, ScenarioResult::failoverMs),
+            new Column("recoveryMs", "recoveryMs", 11, ScenarioResult::recoveryMs),
+            new Column("maxBacklog", "maxBacklog", 10, ScenarioResult::maxBacklog));
+
     private final List<ScenarioResult> results;
     private final List<String> skipped;
 
@@ -32,36 +56,35 @@ final class ChaosReport {
     }
 
     String table() {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        StringBuilder sb = new StringBuilder(terminalRow(Column::heading)).append('\n');
         for (ScenarioResult r : results) {
-            sb.append(String.format("%-20s %-6s %9d %9d %8d %5d %5d %11s %11s %10d%n", r.name(), r.passed() ? "yes" : "NO",
-                    r.accepted(), r.stored(), r.declaredDropped(), r.lost(), r.duplicates(), ms(r.failoverMs()),
-                    ms(r.recoveryMs()), r.maxBacklog()));
+            sb.append(terminalRow(c -> c.text(r))).append('\n');
         }
         skipped.forEach(s -> sb.append("skipped ").append(s).append('\n'));
         return sb.toString();
+    }
+
+    private static String terminalRow(Function<Column, String> cell) {
+        return COLUMNS.stream().map(c -> String.format("%" + c.width() + "s", cell.apply(c)))
+                .collect(Collectors.joining(" "));
     }
 
     String json() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode list = root.putArray("scenarios");
         for (ScenarioResult r : results) {
-            list.addObject().put("name", r.name()).put("passed", r.passed()).put("accepted", r.accepted())
-                    .put("stored", r.stored()).put("declaredDropped", r.declaredDropped()).put("lost", r.lost())
-                    .put("duplicates", r.duplicates()).put("failoverMs", r.failoverMs())
-                    .put("recoveryMs", r.recoveryMs()).put("maxBacklog", r.maxBacklog());
+            ObjectNode o = list.addObject();
+            COLUMNS.forEach(c -> o.set(c.name(), JSON.valueToTree(c.value().apply(r))));
         }
         return JSON.writeValueAsString(root);
     }
 
     String markdown(String topology) {
         StringBuilder sb = new StringBuilder("# dualhub chaos run\n\n").append(topology).append("\n\n")
-                .append("| scenario | passed | accepted | stored | declaredDropped | lost | duplicates | failoverMs"
-                        + " | recoveryMs | maxBacklog |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                .append(markdownRow(c -> c.name().equals("name") ? "scenario" : c.name())).append('\n')
+                .append(markdownRow(c -> "---")).append('\n');
         for (ScenarioResult r : results) {
-            sb.append(String.format("| %s | %s | %d | %d | %d | %d | %d | %s | %s | %d |%n", r.name(),
-                    r.passed() ? "yes" : "**no**", r.accepted(), r.stored(), r.declaredDropped(), r.lost(),
-                    r.duplicates(), ms(r.failoverMs()), ms(r.recoveryMs()), r.maxBacklog()));
+            sb.append(markdownRow(c -> c.name().equals("passed") && !r.passed() ? "**no**" : c.text(r))).append('\n');
         }
         sb.append("\nfailoverMs: fault to the next batch edge-1 appended and got acknowledged (kill-leader-central:"
                 + " to the standby holding the lease); recoveryMs: fault cleared to every backlog forwarded and every"
@@ -80,13 +103,13 @@ final class ChaosReport {
         return sb.toString();
     }
 
+    private static String markdownRow(Function<Column, String> cell) {
+        return COLUMNS.stream().map(cell).collect(Collectors.joining(" | ", "| ", " |"));
+    }
+
     void write(Path dir, String topology) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.json"), json());
         Files.writeString(dir.resolve("report.md"), markdown(topology));
-    }
-
-    private static String ms(long ms) {
-        return ms < 0 ? "-" : Long.toString(ms);
     }
 }

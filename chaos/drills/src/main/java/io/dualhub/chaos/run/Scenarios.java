@@ -9,7 +9,6 @@ import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.NatsServerNode;
 import io.dualhub.chaos.harness.NetworkLab;
 import io.dualhub.chaos.harness.SmallDisk;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,15 +56,33 @@ final class Scenarios {
                         Scenarios::partitionLeader));
     }
 
-    private static void linkBlackhole(Drill d) {
-        ChaosEdge edge = d.target();
-        FaultProxy link = edge.links().get(await().ignoreExceptions().until(edge::nodeIndex, i -> i >= 0));
-        d.faultStarting("blackholed edge-1's link on port " + link.port());
-        link.blackhole();
-        d.awaitFailover();
-        d.holdFault(d.phases().fault());
-        link.heal();
-        d.healed("link healed");
+    /** Something a fault does or undoes. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * The shape most faults share: inject, measure the failover, let the fault last {@code length}, and undo it even
+     * when the failover never came, so a failed scenario leaves no fault behind.
+     */
+    private static void reversible(Drill d, String what, Action inject, Duration length, Action undo, String cleared)
+            throws Exception {
+        d.faultStarting(what);
+        inject.run();
+        try {
+            d.awaitFailover();
+            d.holdFault(length);
+        } finally {
+            undo.run();
+        }
+        d.healed(cleared);
+    }
+
+    private static void linkBlackhole(Drill d) throws Exception {
+        FaultProxy link = d.target().links().get(nodeIndexOfTarget(d));
+        reversible(d, "blackholed edge-1's link on port " + link.port(), link::blackhole, d.phases().fault(),
+                link::heal, "link healed");
     }
 
     private static void linkFlapping(Drill d) throws InterruptedException {
@@ -89,25 +106,14 @@ final class Scenarios {
         d.healed("flapping stopped");
     }
 
-    private static void killNode(Drill d, NatsServerNode node) {
-        d.faultStarting("kill -9 of " + node.name());
-        node.kill();
-        d.awaitFailover();
-        d.holdFault(d.phases().pause());
-        node.start();
-        d.healed(node.name() + " restarted");
+    private static void killNode(Drill d, NatsServerNode node) throws Exception {
+        reversible(d, "kill -9 of " + node.name(), node::kill, d.phases().pause(), node::start,
+                node.name() + " restarted");
     }
 
-    private static void pauseNode(Drill d, NatsServerNode node, Duration length) {
-        d.faultStarting("SIGSTOP of " + node.name() + " for " + length.toSeconds() + " s");
-        node.pause();
-        try {
-            d.awaitFailover();
-            d.holdFault(length);
-        } finally {
-            node.resume();
-        }
-        d.healed("SIGCONT of " + node.name());
+    private static void pauseNode(Drill d, NatsServerNode node, Duration length) throws Exception {
+        reversible(d, "SIGSTOP of " + node.name() + " for " + length.toSeconds() + " s", node::pause, length,
+                node::resume, "SIGCONT of " + node.name());
     }
 
     private static void clusterDown(Drill d) {
@@ -216,17 +222,12 @@ final class Scenarios {
         d.healed("disk space freed; " + edge.id() + " accepts again");
     }
 
-    private static void slowLink(Drill d) {
-        List<FaultProxy> links = d.target().links();
-        d.faultStarting("200 ms one-way latency and 1 Mbit/s on every link of edge-1");
-        links.forEach(l -> {
+    private static void slowLink(Drill d) throws Exception {
+        ChaosEdge edge = d.target();
+        reversible(d, "200 ms one-way latency and 1 Mbit/s on every link of edge-1", () -> edge.links().forEach(l -> {
             l.latency(Duration.ofMillis(200));
             l.bandwidth(1_000_000);
-        });
-        d.awaitFailover();
-        d.holdFault(d.phases().fault());
-        d.target().healLinks();
-        d.healed("latency and cap lifted");
+        }), d.phases().fault(), edge::healLinks, "latency and cap lifted");
     }
 
     private static void storeFailing(Drill d) throws Exception {
@@ -249,27 +250,24 @@ final class Scenarios {
         d.healed("store disk space freed");
     }
 
-    private static void partitionLeader(Drill d) throws IOException {
+    private static void partitionLeader(Drill d) throws Exception {
         NetworkLab lab = d.topology().nats().lab();
         if (lab == null) {
             throw new Scenario.Skipped("needs root to run the NATS nodes in network namespaces");
         }
         NatsServerNode node = leaderOfTargetStream(d);
         int index = d.topology().nats().nodes().indexOf(node);
-        d.faultStarting("network of " + node.name() + " cut for " + d.phases().fault().toSeconds() + " s");
-        lab.cut(index);
-        try {
-            d.awaitFailover();
-            d.holdFault(d.phases().fault());
-        } finally {
-            lab.restore(index);
-        }
-        d.healed(node.name() + "'s network restored");
+        reversible(d, "network of " + node.name() + " cut for " + d.phases().fault().toSeconds() + " s",
+                () -> lab.cut(index), d.phases().fault(), () -> lab.restore(index), node.name() + "'s network restored");
+    }
+
+    /** The index of the node (and of the link) edge-1 is connected through, once it is connected. */
+    private static int nodeIndexOfTarget(Drill d) {
+        return await().atMost(SETTLE).ignoreExceptions().until(d.target()::nodeIndex, i -> i >= 0);
     }
 
     private static NatsServerNode nodeOfTarget(Drill d) {
-        int index = await().atMost(SETTLE).ignoreExceptions().until(d.target()::nodeIndex, i -> i >= 0);
-        return d.topology().nats().node(index);
+        return d.topology().nats().node(nodeIndexOfTarget(d));
     }
 
     private static NatsServerNode leaderOfTargetStream(Drill d) {

@@ -34,6 +34,7 @@ final class Topology implements AutoCloseable {
     private final NatsFixture nats = lab == null ? NatsFixture.cluster() : NatsFixture.cluster(lab);
     private final ClusterProbe probe = new ClusterProbe(nats);
     private final List<HubProcess> centrals = new ArrayList<>();
+    private final List<CentralClient> clients = new ArrayList<>();
     private final List<ChaosEdge> edges = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
     private Hubs hubs;
@@ -66,6 +67,7 @@ final class Topology implements AutoCloseable {
         centrals.add(hubs.central("central-1", CENTRAL_YAML));
         centrals.add(hubs.central("central-2", CENTRAL_YAML,
                 storeDisk == null ? dir.resolve("central-2") : storeDisk.resolve("central-2")));
+        centrals.forEach(c -> clients.add(new CentralClient(c.url())));
         progress.accept("CentralHubs up: " + String.join(", ", centrals.stream().map(HubProcess::url).toList()));
         for (int i = 1; i <= edgeCount; i++) {
             boolean onSmallDisk = i == edgeCount && edgeDisk != null;
@@ -137,8 +139,9 @@ final class Topology implements AutoCloseable {
         return edges;
     }
 
+    /** API clients of the CentralHubs, in the order of {@link #centrals()}; a restarted hub keeps its port. */
     List<CentralClient> clients() {
-        return centrals.stream().map(c -> new CentralClient(c.url())).toList();
+        return clients;
     }
 
     /** The tmpfs under the last edge's buffer, or null when not root. */

@@ -32,6 +32,12 @@ class GapRepairDrillTest {
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
 
+    /** Writes this many requests of 100 points, each one batch at the edge, each accepted. */
+    private static void writeBatches(LineWriter writer, HubProcess edge, int batches) throws Exception {
+        for (int i = 0; i < batches; i++) {
+            assertThat(writer.write(edge.url(), 100)).isTrue();
+        }
+    }
 
     @Test
     void batchesLostFromTheStreamAreResentByTheEdge() throws Exception {
@@ -39,15 +45,11 @@ class GapRepairDrillTest {
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         CentralClient api = new CentralClient(central.url());
         LineWriter writer = new LineWriter("gap");
-        for (int i = 0; i < 20; i++) {
-            assertThat(writer.write(edge.url(), 100)).isTrue();
-        }
+        writeBatches(writer, edge, 20);
         await().atMost(Duration.ofSeconds(30)).until(() -> api.edge(EDGE).path("lastSeq").asLong() == 20);
 
         central.stop();
-        for (int i = 0; i < 20; i++) {
-            assertThat(writer.write(edge.url(), 100)).isTrue();
-        }
+        writeBatches(writer, edge, 20);
         Set<Long> lost = Set.of(25L, 30L, 31L, 32L, 40L);
         try (Connection c = Nats.connect(NATS.urls())) {
             await("all 40 batches in the stream").atMost(Duration.ofSeconds(30))
@@ -76,15 +78,11 @@ class GapRepairDrillTest {
         CentralClient standbyApi = new CentralClient(standby.url());
         HubProcess edge = hubs.edge(STANDBY_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         LineWriter writer = new LineWriter("standbygap");
-        for (int i = 0; i < 10; i++) {
-            assertThat(writer.write(edge.url(), 100)).isTrue();
-        }
+        writeBatches(writer, edge, 10);
         await().atMost(Duration.ofSeconds(30)).until(() -> standbyApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 10);
 
         standby.stop();
-        for (int i = 0; i < 10; i++) {
-            assertThat(writer.write(edge.url(), 100)).isTrue();
-        }
+        writeBatches(writer, edge, 10);
         await("the leader stored all 20").atMost(Duration.ofSeconds(30))
                 .until(() -> leaderApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 20);
         try (Connection c = Nats.connect(NATS.urls())) {
