@@ -1,84 +1,59 @@
 package io.dualhub.central.analysis;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
- * One series' online anomaly model: every point gets a score in [0, 1] from its own past only, with constant work
- * per point. Two surprises are combined — how far the value is from the recent level (spikes, level shifts) and
- * whether the recent shape of the series, quantised, has been seen before (pattern changes) — and then judged
- * against this series' own history of surprises, so that a noisy series does not alert on its usual noise.
+ * One series' online anomaly model: every point gets a score in [0, 1] from the series' own past only, with
+ * constant work and memory per point. Three deviations are measured — the point against the long-run level, the
+ * last few points against it (a level shift) and the point against what this time of day usually looks like — and
+ * each is judged by how rare such a deviation has been in this series ({@link TailRecord}); the rarest decides.
+ * Once a score reaches the alert level the next points are damped, so one incident is one alert.
  */
 public final class AnomalyModel {
     private final AnomalySettings settings;
-    private final Map<Long, Integer> seenShapes = new HashMap<>();
+    private final LevelBaseline level;
+    private final DailyProfile daily;
+    private final TailRecord pointTail = new TailRecord();
+    private final TailRecord shiftTail = new TailRecord();
+    private final TailRecord dailyTail = new TailRecord();
     private long points;
-    private double warmMin = Double.POSITIVE_INFINITY;
-    private double warmMax = Double.NEGATIVE_INFINITY;
-    private double binWidth;
-    private long previousBin = Long.MIN_VALUE;
-    private long olderBin = Long.MIN_VALUE;
-    private double levelMean;
-    private double levelVar;
-    private final RunningSurprise surprise;
+    private int quiet;
 
     public AnomalyModel(AnomalySettings settings) {
         this.settings = settings;
-        this.surprise = new RunningSurprise(settings);
+        this.level = new LevelBaseline(settings.levelAlpha(), settings.warmupPoints(), settings.shiftPoints());
+        this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha());
     }
 
-    /** Scores the next point of the series; points must come in time order. */
-    public double score(double value) {
+    /** Scores the next point of the series ({@code epochSeconds} in time order) and learns from it. */
+    public double score(long epochSeconds, double value) {
+        boolean warm = points >= settings.warmupPoints();
+        double pointZ = level.pointDeviation(value);
+        level.addRecent(value);
+        double shiftZ = level.recentDeviation() * settings.shiftGain();
+        boolean dailyKnown = daily.knows(epochSeconds);
+        double dailyZ = dailyKnown ? daily.deviation(epochSeconds, value) : 0;
+        double surprise = Math.max(dailyTail.surprise(dailyZ),
+                Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)));
+        if (warm) {
+            pointTail.learn(pointZ);
+            shiftTail.learn(shiftZ);
+        }
+        if (dailyKnown) {
+            dailyTail.learn(dailyZ);
+        }
+        level.learn(value);
+        daily.learn(epochSeconds, value);
         points++;
-        double spike = spike(value);
-        double novelty = novelty(value);
-        if (points <= settings.warmupPoints()) {
-            surprise.observe(Math.max(spike, novelty));
-            return 0;
+        return warm ? damped(Math.min(1, surprise / settings.scaleDecades())) : 0;
+    }
+
+    private double damped(double score) {
+        if (quiet > 0) {
+            quiet--;
+            return score * settings.quietFactor();
         }
-        return surprise.likelihood(settings.spikeWeight() * spike + (1 - settings.spikeWeight()) * novelty);
-    }
-
-    /** 1 - the two-sided tail probability of the value under the recent level's mean and deviation. */
-    private double spike(double value) {
-        double alpha = points == 1 ? 1 : settings.levelAlpha();
-        double deviation = Math.sqrt(levelVar);
-        double z = deviation > 0 ? Math.abs(value - levelMean) / deviation : 0;
-        double diff = value - levelMean;
-        levelMean += alpha * diff;
-        levelVar = (1 - alpha) * (levelVar + alpha * diff * diff);
-        return points < 3 ? 0 : 1 - Gaussian.tail(z);
-    }
-
-    /** How new the quantised value and its last two predecessors are, as a fraction of the three shapes. */
-    private double novelty(double value) {
-        if (points <= settings.warmupPoints()) {
-            warmMin = Math.min(warmMin, value);
-            warmMax = Math.max(warmMax, value);
-            if (points < settings.warmupPoints()) {
-                return 0;
-            }
-            binWidth = warmMax > warmMin ? (warmMax - warmMin) / settings.bins() : Math.max(Math.abs(warmMax), 1) * 1e-3;
+        if (score >= settings.alertLevel()) {
+            quiet = settings.quietPoints();
         }
-        long bin = (long) Math.floor((value - warmMin) / binWidth);
-        double unseen = 0;
-        unseen += learn(shape(1, bin, 0, 0)) ? 0.5 : 0;
-        unseen += learn(shape(2, bin, previousBin, 0)) ? 0.3 : 0;
-        unseen += learn(shape(3, bin, previousBin, olderBin)) ? 0.2 : 0;
-        olderBin = previousBin;
-        previousBin = bin;
-        return unseen;
-    }
-
-    private boolean learn(long shape) {
-        return seenShapes.merge(shape, 1, Integer::sum) == 1;
-    }
-
-    private static long shape(int order, long bin, long previous, long older) {
-        long h = order;
-        h = h * 1_000_003L + bin;
-        h = h * 1_000_003L + previous;
-        h = h * 1_000_003L + older;
-        return h;
+        return score;
     }
 }

@@ -3,37 +3,48 @@ package io.dualhub.central.analysis;
 /**
  * The anomaly model's tuning, validated here; {@link #DEFAULTS} are the values the NAB evaluation was run with.
  *
- * @param warmupPoints points a series must have before it is scored (its quantisation range is learned from them)
- * @param bins         quantisation steps across the warm-up range
- * @param levelAlpha   smoothing of the recent level against which spikes are measured
- * @param spikeWeight  share of the spike surprise in the raw score (the rest is shape novelty)
- * @param shortWindow  points averaged into the recent surprise
- * @param historyAlpha smoothing of the long-run surprise statistics
- * @param minDeviation floor for the long-run surprise deviation, so a perfectly regular series is not hair-trigger
+ * @param warmupPoints  points a series must have before it is scored
+ * @param levelAlpha    smoothing of the long-run level and spread that spikes and shifts are measured against
+ * @param shiftPoints   points averaged into the recent level (a level shift moves it)
+ * @param shiftGain     weight of the recent level's deviation relative to a single point's
+ * @param profileBucket seconds of the day that share one slot of the daily profile
+ * @param profileAlpha  how fast a daily-profile slot follows new days
+ * @param scaleDecades  decades of improbability that map to score 1 (score = -log10(p) / scaleDecades)
+ * @param alertLevel    score at which an incident starts; the default alert threshold
+ * @param quietPoints   points after an incident starts during which scores are damped, so one incident is one alert
+ * @param quietFactor   the damping factor for those points
  */
-public record AnomalySettings(int warmupPoints, int bins, double levelAlpha, double spikeWeight, int shortWindow,
-                              double historyAlpha, double minDeviation) {
-    public static final AnomalySettings DEFAULTS = new AnomalySettings(150, 32, 0.05, 0.5, 10, 1e-3, 0.05);
+public record AnomalySettings(int warmupPoints, double levelAlpha, int shiftPoints, double shiftGain,
+                              int profileBucket, double profileAlpha, double scaleDecades, double alertLevel,
+                              int quietPoints, double quietFactor) {
+    public static final AnomalySettings DEFAULTS =
+            new AnomalySettings(150, 0.002, 10, 3, 1800, 0.2, 5, 0.6, 100, 0.5);
 
     public AnomalySettings {
-        if (warmupPoints < 10) {
-            throw new IllegalArgumentException("warmupPoints must be at least 10, got " + warmupPoints);
+        atLeast("warmupPoints", warmupPoints, 10);
+        atLeast("shiftPoints", shiftPoints, 1);
+        atLeast("profileBucket", profileBucket, 1);
+        atLeast("quietPoints", quietPoints, 0);
+        if (86_400 % profileBucket != 0) {
+            throw new IllegalArgumentException("profileBucket must divide a day (86400 s), got " + profileBucket);
         }
-        if (bins < 2) {
-            throw new IllegalArgumentException("bins must be at least 2, got " + bins);
-        }
-        requireFraction("levelAlpha", levelAlpha);
-        requireFraction("spikeWeight", spikeWeight);
-        requireFraction("historyAlpha", historyAlpha);
-        if (shortWindow < 1) {
-            throw new IllegalArgumentException("shortWindow must be at least 1, got " + shortWindow);
-        }
-        if (minDeviation <= 0) {
-            throw new IllegalArgumentException("minDeviation must be positive, got " + minDeviation);
+        fraction("levelAlpha", levelAlpha);
+        fraction("profileAlpha", profileAlpha);
+        fraction("alertLevel", alertLevel);
+        fraction("quietFactor", quietFactor);
+        if (!(shiftGain > 0) || !(scaleDecades > 0)) {
+            throw new IllegalArgumentException("shiftGain and scaleDecades must be positive, got " + shiftGain
+                    + " and " + scaleDecades);
         }
     }
 
-    private static void requireFraction(String name, double value) {
+    private static void atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    private static void fraction(String name, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException(name + " must be in [0, 1], got " + value);
         }

@@ -1,18 +1,14 @@
 package io.dualhub.central.analysis;
 
-/** Normal-distribution tail probabilities (Abramowitz–Stegun erfc, error below 1.2e-7). */
+/** Normal-distribution tails (Abramowitz–Stegun erfc, relative error below 1.2e-7) on a log scale. */
 final class Gaussian {
     private Gaussian() {
     }
 
-    /** P(|X| >= z) for a standard normal X. */
-    static double tail(double z) {
-        return erfc(Math.abs(z) / Math.sqrt(2));
-    }
-
-    /** P(X >= z) for a standard normal X. */
-    static double upperTail(double z) {
-        return 0.5 * erfc(z / Math.sqrt(2));
+    /** -log10 P(|X| >= z) for a standard normal X; the asymptotic form where the probability underflows. */
+    static double surprise(double z) {
+        double x = Math.abs(z);
+        return x < 30 ? -Math.log10(Math.max(erfc(x / Math.sqrt(2)), Double.MIN_NORMAL)) : x * x / 2 / Math.log(10);
     }
 
     static double erfc(double x) {

@@ -20,7 +20,7 @@ final class NabRun {
             AnomalyModel model = new AnomalyModel(settings);
             double[] out = new double[series.rows()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = model.score(series.values()[i]);
+                out[i] = model.score(series.epochSeconds()[i], series.values()[i]);
             }
             scores.put(series.name(), out);
         }
