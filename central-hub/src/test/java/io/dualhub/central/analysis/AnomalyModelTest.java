@@ -1,0 +1,104 @@
+package io.dualhub.central.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The anomaly model on series whose anomalies are known: noise with a spike, a level shift, a broken daily cycle. */
+class AnomalyModelTest {
+    private static final long START = 1_600_000_000L - 1_600_000_000L % 86_400;
+    private static final int STEP = 300;
+    private static final double ALERT = AnomalySettings.DEFAULTS.alertLevel();
+
+    @Test
+    void aSpikeInNoiseIsTheOneAlert() {
+        double[] series = noise(3000, 50, 1, 1);
+        series[2000] += 15;
+        double[] scores = run(series);
+        assertThat(scores[2000]).isGreaterThanOrEqualTo(ALERT).isEqualTo(max(scores, 0, scores.length));
+    }
+
+    @Test
+    void aLevelShiftAlertsOnceNotOncePerShiftedPoint() {
+        double[] series = noise(3000, 50, 1, 2);
+        for (int i = 2000; i < 3000; i++) {
+            series[i] += 4;
+        }
+        double[] scores = run(series);
+        int first = firstAlertFrom(scores, 2000);
+        assertThat(first).isBetween(2000, 2010);
+        assertThat(max(scores, first + 1, first + AnomalySettings.DEFAULTS.quietPoints())).isLessThan(ALERT);
+    }
+
+    @Test
+    void aDailyCycleThatBreaksIsFoundAtANormalLevel() {
+        int perDay = 86_400 / STEP;
+        double[] series = noise(perDay * 14, 0, 0.5, 3);
+        for (int i = 0; i < series.length; i++) {
+            series[i] += 50 + 20 * Math.sin(2 * Math.PI * i / perDay);
+        }
+        int broken = perDay * 12 + perDay / 4;  // the daily peak: flat at the mean instead
+        for (int i = broken; i < broken + 24; i++) {
+            series[i] = 50 + new Random(i).nextGaussian() * 0.5;
+        }
+        double[] scores = run(series);
+        assertThat(firstAlertFrom(scores, perDay * 11)).isBetween(broken, broken + 24);
+        double atBreak = max(scores, broken, broken + 24);
+        assertThat(atBreak).isGreaterThan(max(scores, broken + 24 + AnomalySettings.DEFAULTS.quietPoints(),
+                series.length));
+    }
+
+    @Test
+    void pureNoiseRarelyAlerts() {
+        double[] scores = run(noise(20_000, 50, 1, 5));
+        long alerts = java.util.Arrays.stream(scores).filter(s -> s >= ALERT).count();
+        assertThat(alerts).isLessThan(40);  // the default alert level is a tail probability of 1e-3 per deviation
+    }
+
+    @Test
+    void nothingIsScoredDuringWarmUp() {
+        double[] series = noise(200, 50, 1, 4);
+        series[100] += 100;
+        double[] scores = run(series);
+        for (int i = 0; i < AnomalySettings.DEFAULTS.warmupPoints(); i++) {
+            assertThat(scores[i]).isZero();
+        }
+    }
+
+    @Test
+    void settingsNameTheInvalidValue() {
+        assertThatThrownBy(() -> new AnomalySettings(150, 2, 10, 3, 1800, 0.2, 5, 0.6, 100, 0.5))
+                .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
+        assertThatThrownBy(() -> new AnomalySettings(150, 0.002, 10, 3, 7, 0.2, 5, 0.6, 100, 0.5))
+                .hasMessageContaining("profileBucket must divide a day");
+    }
+
+    private static double[] noise(int n, double mean, double sd, long seed) {
+        Random random = new Random(seed);
+        double[] series = new double[n];
+        for (int i = 0; i < n; i++) {
+            series[i] = mean + sd * random.nextGaussian();
+        }
+        return series;
+    }
+
+    private static double[] run(double[] series) {
+        AnomalyModel model = new AnomalyModel(AnomalySettings.DEFAULTS);
+        double[] scores = new double[series.length];
+        for (int i = 0; i < series.length; i++) {
+            scores[i] = model.score(START + (long) i * STEP, series[i]);
+        }
+        return scores;
+    }
+
+    private static int firstAlertFrom(double[] scores, int from) {
+        return java.util.stream.IntStream.range(from, scores.length).filter(i -> scores[i] >= ALERT).findFirst()
+                .orElse(-1);
+    }
+
+    private static double max(double[] scores, int from, int to) {
+        return java.util.Arrays.stream(scores, from, Math.min(to, scores.length)).max().orElse(0);
+    }
+}
