@@ -1,5 +1,7 @@
 package io.dualhub.central;
 
+import io.dualhub.central.analysis.AlertBoard;
+import io.dualhub.central.analysis.PredictiveAnalyzer;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.gaps.GapRepair;
@@ -28,21 +30,24 @@ public final class CentralHub implements AutoCloseable {
     private final LeaderLease lease;
     private final GapRepair gapRepair;
     private final LeaderPlacement placement;
+    private final PredictiveAnalyzer analyzer;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.store = new MetricStore(config.dataDir(), clock);
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
         this.fleet = new FleetView(clock, config.heartbeatInterval(), config.offlineAfterMissed());
-        this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
-                config.ingest(), store, fleet::subscribe, meters, clock);
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
+        this.analyzer = new PredictiveAnalyzer(config.analysis(), new AlertBoard(lease::holds, this::publish), meters);
+        this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
+                config.ingest(), store, fleet::subscribe, analyzer::offer, meters, clock);
         this.placement = new LeaderPlacement(nats, lease);
         this.gapRepair = new GapRepair(nats, store, fleet, lease, config.instance(), config.gapGrace(), clock, meters);
     }
 
     public void start() {
+        analyzer.start();
         ingestor.start();
         lease.start();
         gapRepair.start();
@@ -67,6 +72,18 @@ public final class CentralHub implements AutoCloseable {
         return lease;
     }
 
+    public PredictiveAnalyzer analyzer() {
+        return analyzer;
+    }
+
+    /** Core-NATS publish, dropped while disconnected (alerts are also readable at /api/v1/alerts). */
+    private void publish(String subject, byte[] payload) {
+        var connection = nats.connection();
+        if (connection != null && connection.getStatus() == io.nats.client.Connection.Status.CONNECTED) {
+            connection.publish(subject, payload);
+        }
+    }
+
     public NatsLink nats() {
         return nats;
     }
@@ -81,6 +98,7 @@ public final class CentralHub implements AutoCloseable {
         gapRepair.close();
         lease.close();
         ingestor.close();
+        analyzer.close();
         nats.close();
         store.close();
         LOG.info("central {} stopped", config.instance());

@@ -16,6 +16,7 @@ public final class AnomalyModel {
     private final TailRecord dailyTail = new TailRecord();
     private long points;
     private int quiet;
+    private double incidentPeak;
 
     public AnomalyModel(AnomalySettings settings) {
         this.settings = settings;
@@ -46,13 +47,15 @@ public final class AnomalyModel {
         return warm ? damped(Math.min(1, surprise / settings.scaleDecades())) : 0;
     }
 
+    /** Damps scores after an incident starts, unless one is worse than the incident so far: that is news. */
     private double damped(double score) {
-        if (quiet > 0) {
+        if (quiet > 0 && score <= incidentPeak) {
             quiet--;
             return score * settings.quietFactor();
         }
         if (score >= settings.alertLevel()) {
             quiet = settings.quietPoints();
+            incidentPeak = score;
         }
         return score;
     }

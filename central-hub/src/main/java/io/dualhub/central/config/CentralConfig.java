@@ -1,5 +1,7 @@
 package io.dualhub.central.config;
 
+import io.dualhub.central.analysis.AnalysisSettings;
+import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration heartbeatInterval,
-                            int offlineAfterMissed, Duration leaderTtl, Duration gapGrace) {
+                            int offlineAfterMissed, Duration leaderTtl, Duration gapGrace, AnalysisSettings analysis) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -41,7 +44,15 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
                 new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
                 new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
-                new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this")));
+                new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
+                new ConfigKey("analysis.enabled", "true", "score stored points for anomalies and forecast capacity series"),
+                new ConfigKey("analysis.alert-threshold", "0.9", "anomaly score (0..1) at which an incident opens and an alert is raised; 0.6 is NAB's best trade-off, 0.9 alerts far less often"),
+                new ConfigKey("analysis.skip-metrics", "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes", "metrics never scored for anomalies (metrics ending _total are scored on their rate)"),
+                new ConfigKey("analysis.capacity", "host_filesystem_used_bytes/host_filesystem_size_bytes,host_memory_used_bytes/host_memory_total_bytes", "capacity series to forecast, each used/size of the same edge and tags"),
+                new ConfigKey("analysis.capacity-limit", "0.95", "the fraction of size a capacity forecast predicts reaching"),
+                new ConfigKey("analysis.horizon", "24h", "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
+                new ConfigKey("analysis.trend-half-life", "6h", "how fast old points lose their say in a capacity trend"),
+                new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 6 KB each); further series are stored, not analysed")));
         keys.addAll(NatsSettings.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }
@@ -75,7 +86,23 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest,
                 s.duration("fleet.heartbeat-interval", Duration.ofMillis(100)),
                 s.intBetween("fleet.offline-after-missed", 1, 1000), leaderTtl(s),
-                s.duration("gaps.grace", Duration.ofMillis(100)));
+                s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s));
+    }
+
+    private static AnalysisSettings analysis(Settings s) {
+        List<AnalysisSettings.CapacityRule> capacity = new ArrayList<>();
+        for (String entry : s.list("analysis.capacity")) {
+            AnalysisSettings.CapacityRule rule = AnalysisSettings.CapacityRule.parse(entry);
+            if (rule == null) {
+                throw s.invalid("analysis.capacity", entry, "entries of the form used_metric/size_metric");
+            }
+            capacity.add(rule);
+        }
+        return new AnalysisSettings(s.bool("analysis.enabled"), s.doubleBetween("analysis.alert-threshold", 0.01, 1),
+                Set.copyOf(s.list("analysis.skip-metrics")), capacity,
+                s.doubleBetween("analysis.capacity-limit", 0.01, 1), s.duration("analysis.horizon", Duration.ofMinutes(1)),
+                s.duration("analysis.trend-half-life", Duration.ofMinutes(1)),
+                s.intBetween("analysis.max-series", 0, 10_000_000), AnomalySettings.DEFAULTS);
     }
 
     private static Duration leaderTtl(Settings s) {

@@ -50,6 +50,7 @@ public final class Ingestor implements AutoCloseable {
     private final CentralConfig.IngestSettings settings;
     private final MetricStore store;
     private final Consumer<Connection> onStreamsReady;
+    private final Consumer<Batch> onStored;
     private final Clock clock;
     private final Thread thread;
     private final Counter pointsStored;
@@ -65,8 +66,10 @@ public final class Ingestor implements AutoCloseable {
     private List<JetStreamSubscription> subscriptions;
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
-                    MetricStore store, Consumer<Connection> onStreamsReady, MeterRegistry meters, Clock clock) {
+                    MetricStore store, Consumer<Connection> onStreamsReady, Consumer<Batch> onStored,
+                    MeterRegistry meters, Clock clock) {
         this.onStreamsReady = onStreamsReady;
+        this.onStored = onStored;
         this.nats = nats;
         this.setup = setup;
         this.instance = instance;
@@ -184,6 +187,7 @@ public final class Ingestor implements AutoCloseable {
                     batchesStored.increment();
                     pointsStored.increment(b.points().size());
                     e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
+                    onStored.accept(b);
                 }
                 case DECLARED -> {
                     GapDeclaration gap = (GapDeclaration) batches.get(i);

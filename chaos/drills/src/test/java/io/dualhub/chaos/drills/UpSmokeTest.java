@@ -56,6 +56,11 @@ class UpSmokeTest {
                             && !api.values("host_memory_total_bytes").isEmpty();
                 });
         assertThat(api.values("host_uptime_seconds")).isNotEmpty();
+        await("capacity forecasts for this host").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> api.get("/api/v1/predictions").size() > 0);
+        assertThat(api.get("/api/v1/predictions").get(0).path("summary").asText()).contains("on edge ");
+        assertThat(api.get("/api/v1/alerts").isArray()).isTrue();
+        assertThat(api.get("/api/v1/anomalies").isArray()).isTrue();
         assertThat(Files.readString(dir.resolve("up.log"))).contains("dualhub is up", "http://127.0.0.1:" + central);
 
         String status = run(home, dir.resolve("status.log"), "status", "--central", "http://127.0.0.1:" + central);

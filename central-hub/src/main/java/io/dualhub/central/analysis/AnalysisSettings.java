@@ -1,0 +1,38 @@
+package io.dualhub.central.analysis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the PredictiveAnalyzer watches and when it alerts.
+ *
+ * @param enabled          false turns analysis off (nothing is scored or forecast)
+ * @param alertThreshold   anomaly score at which an incident opens and an alert is raised
+ * @param skipMetrics      metrics never scored (sizes, uptimes: they move only when something was changed on purpose)
+ * @param capacity         ratio series to forecast, each {@code used/size}
+ * @param capacityLimit    the fraction of size a capacity forecast predicts reaching
+ * @param horizon          a capacity series predicted to reach its limit within this raises an alert
+ * @param trendHalfLife    how fast old points lose their say in a capacity trend
+ * @param maxSeries        series analysed at most (memory bound); further series are stored but not analysed
+ * @param model            the anomaly model's tuning
+ */
+public record AnalysisSettings(boolean enabled, double alertThreshold, Set<String> skipMetrics,
+                               List<CapacityRule> capacity, double capacityLimit, Duration horizon,
+                               Duration trendHalfLife, int maxSeries, AnomalySettings model) {
+
+    /** A capacity series: {@code used} over {@code size}, matched by edge and tags. */
+    public record CapacityRule(String used, String size) {
+        /** Parses {@code used/size}; null when the text has another form. */
+        public static CapacityRule parse(String text) {
+            String[] parts = text.trim().split("/");
+            return parts.length == 2 && !parts[0].isBlank() && !parts[1].isBlank()
+                    ? new CapacityRule(parts[0].trim(), parts[1].trim()) : null;
+        }
+    }
+
+    public AnalysisSettings {
+        skipMetrics = Set.copyOf(skipMetrics);
+        capacity = List.copyOf(capacity);
+    }
+}

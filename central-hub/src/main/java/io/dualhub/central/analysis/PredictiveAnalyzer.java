@@ -1,0 +1,192 @@
+package io.dualhub.central.analysis;
+
+import io.dualhub.central.store.SeriesKey;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Point;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores every stored point of every watched series for anomalies and forecasts capacity series, on its own thread
+ * (which alone owns the models): the Ingestor hands it batches after they are committed and never waits for it. If
+ * analysis falls a full queue behind, batches are skipped for analysis only (counted), never for storage.
+ */
+public final class PredictiveAnalyzer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictiveAnalyzer.class);
+    private static final int QUEUE = 1024;
+    private static final int RECENT_ANOMALIES = 1000;
+
+    private final AnalysisSettings settings;
+    private final AlertBoard alerts;
+    private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Map<SeriesKey, SeriesWatch> watches = new HashMap<>();
+    private final CapacityForecaster capacity;
+    private final Deque<Anomaly> recent = new ArrayDeque<>();
+    private final Map<SeriesKey, Prediction> predictions = new ConcurrentHashMap<>();
+    private final Counter scored;
+    private final Counter skipped;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean warnedFull;
+
+    public PredictiveAnalyzer(AnalysisSettings settings, AlertBoard alerts, MeterRegistry meters) {
+        this.settings = settings;
+        this.alerts = alerts;
+        this.capacity = new CapacityForecaster(settings);
+        this.scored = Counter.builder("dualhub.central.analysis.points").description("Points scored for anomalies")
+                .register(meters);
+        this.skipped = Counter.builder("dualhub.central.analysis.skipped")
+                .description("Stored points not analysed because analysis was a full queue behind").register(meters);
+        this.thread = new Thread(this::run, "predictive-analyzer");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        if (settings.enabled()) {
+            thread.start();
+        }
+    }
+
+    /** Hands over a committed batch; never blocks. */
+    public void offer(Batch batch) {
+        if (settings.enabled() && !queue.offer(batch)) {
+            skipped.increment(batch.points().size());
+        }
+    }
+
+    /** Open incidents and the most recent closed ones, newest first; {@code edge} null for all edges. */
+    public synchronized List<Anomaly> anomalies(String edge) {
+        List<Anomaly> result = new ArrayList<>();
+        recent.descendingIterator().forEachRemaining(a -> {
+            if (edge == null || a.edge().equals(edge)) {
+                result.add(a);
+            }
+        });
+        return result;
+    }
+
+    /** The latest forecast of every capacity series, soonest to reach its limit first. */
+    public List<Prediction> predictions(String edge) {
+        return predictions.values().stream()
+                .filter(p -> edge == null || p.edge().equals(edge))
+                .sorted(java.util.Comparator.comparingLong(
+                        (Prediction p) -> p.etaSeconds() < 0 ? Long.MAX_VALUE : p.etaSeconds()))
+                .toList();
+    }
+
+    public AlertBoard alerts() {
+        return alerts;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Batch batch = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (batch != null) {
+                    analyse(batch);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("analysis of a batch failed; continuing with the next", e);
+            }
+        }
+    }
+
+    private void analyse(Batch batch) {
+        for (Point point : batch.points()) {
+            Prediction prediction = capacity.observe(batch.edgeId(), point);
+            if (prediction != null) {
+                predicted(new SeriesKey(batch.edgeId(), point.metric(), point.tags()), prediction);
+            }
+            if (!settings.skipMetrics().contains(point.metric())) {
+                SeriesWatch watch = watch(new SeriesKey(batch.edgeId(), point.metric(), point.tags()));
+                if (watch != null) {
+                    scored.increment();
+                    changed(watch, watch.observe(point));
+                }
+            }
+        }
+    }
+
+    private SeriesWatch watch(SeriesKey key) {
+        SeriesWatch watch = watches.get(key);
+        if (watch == null && watches.size() < settings.maxSeries()) {
+            watch = new SeriesWatch(key, settings);
+            watches.put(key, watch);
+        } else if (watch == null && !warnedFull) {
+            warnedFull = true;
+            LOG.warn("analysis.max-series={} reached: further series are stored but not analysed",
+                    settings.maxSeries());
+        }
+        return watch;
+    }
+
+    private void changed(SeriesWatch watch, SeriesWatch.Change change) {
+        if (change == SeriesWatch.Change.NONE) {
+            return;
+        }
+        Anomaly incident = watch.incident();
+        String key = "anomaly:" + incident.edge() + ":" + seriesName(incident.metric(), incident.tags());
+        synchronized (this) {
+            recent.removeIf(a -> a.edge().equals(incident.edge()) && a.metric().equals(incident.metric())
+                    && a.tags().equals(incident.tags()) && a.startedMs() == incident.startedMs());
+            recent.addLast(incident);
+            while (recent.size() > RECENT_ANOMALIES) {
+                recent.removeFirst();
+            }
+        }
+        if (change == SeriesWatch.Change.OPENED) {
+            alerts.raise(new Alert(key, "warning", "anomaly", incident.edge(), String.format(java.util.Locale.ROOT,
+                    "%s on edge %s is anomalous (score %.2f, value %s)", seriesName(incident.metric(),
+                            incident.tags()), incident.edge(), incident.score(), incident.value()),
+                    incident.startedMs()));
+        } else {
+            watch.forget();
+            alerts.resolve(key);
+        }
+    }
+
+    private void predicted(SeriesKey key, Prediction prediction) {
+        predictions.put(key, prediction);
+        String alertKey = "capacity:" + key.edge() + ":" + seriesName(key.metric(), key.tags());
+        long horizon = settings.horizon().toSeconds();
+        if (prediction.etaSeconds() >= 0 && prediction.etaSeconds() <= horizon) {
+            String severity = prediction.etaSeconds() <= horizon / 24 ? "critical" : "warning";
+            alerts.raise(new Alert(alertKey, severity, "capacity", key.edge(), prediction.summary(), prediction.atMs()));
+        } else if (prediction.etaSeconds() < 0 || prediction.etaSeconds() > horizon * 5 / 4) {
+            alerts.resolve(alertKey);  // a quarter of the horizon as hysteresis, so a wavering trend does not flap
+        }
+    }
+
+    /** {@code metric{k=v,...}}, the way series are named in alerts. */
+    static String seriesName(String metric, SortedMap<String, String> tags) {
+        return tags.isEmpty() ? metric : metric + tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.dualhub.central.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Point;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The analyzer fed stored batches directly: incidents, forecasts, alerts, and publishing by the leader only. */
+class PredictiveAnalyzerTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicBoolean leader = new AtomicBoolean(true);
+    private final List<String> published = new CopyOnWriteArrayList<>();
+    private final PredictiveAnalyzer analyzer = new PredictiveAnalyzer(settings(),
+            new AlertBoard(leader::get, (subject, body) -> published.add(subject + " "
+                    + new String(body, StandardCharsets.UTF_8))), meters);
+    private long seq;
+
+    @AfterEach
+    void close() {
+        analyzer.close();
+    }
+
+    @Test
+    void aSpikeIsOneIncidentOneAlertAndItsResolution() {
+        analyzer.start();
+        Random random = new Random(1);
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            points.add(Point.of("queue_depth", Map.of("queue", "orders"), T0 + i * 10_000L,
+                    100 + random.nextGaussian() + (i == 600 ? 40 : 0)));
+        }
+        send("web-3", points);
+        await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 2);
+        List<Anomaly> anomalies = analyzer.anomalies("web-3");
+        assertThat(anomalies).hasSize(1);
+        assertThat(anomalies.get(0).startedMs()).isEqualTo(T0 + 600 * 10_000L);
+        assertThat(anomalies.get(0).endedMs()).isPositive();
+        assertThat(published.get(0)).startsWith("dualhub.alerts.warning ").contains("\"state\":\"firing\"",
+                "queue_depth{queue=orders} on edge web-3 is anomalous");
+        assertThat(published.get(1)).contains("\"state\":\"resolved\"");
+        assertThat(analyzer.alerts().active()).isEmpty();
+        assertThat(analyzer.anomalies("other")).isEmpty();
+    }
+
+    @Test
+    void aFillingFilesystemIsForecastAndAlertedWithItsEta() {
+        analyzer.start();
+        List<Point> points = new ArrayList<>();
+        double size = 100e9;
+        for (int i = 0; i < 120; i++) {  // 2 hours of minutes, filling 1 % of the disk an hour from 80 %
+            long t = T0 + i * 60_000L;
+            points.add(Point.of("host_filesystem_size_bytes", Map.of("mountpoint", "/var"), t, size));
+            points.add(Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/var"), t,
+                    size * (0.80 + 0.01 * i / 60.0)));
+        }
+        send("web-3", points);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !analyzer.predictions("web-3").isEmpty()
+                && analyzer.predictions("web-3").get(0).atMs() == T0 + 119 * 60_000L);
+        Prediction p = analyzer.predictions("web-3").get(0);
+        // at 81.98 % and 1 %/h, 95 % is 13.02 h away
+        assertThat(p.etaSeconds()).isCloseTo((long) (13.0167 * 3600), within(60L));
+        assertThat(p.trendPerHour()).isCloseTo(0.01, within(1e-6));
+        assertThat(p.summary()).startsWith("host_filesystem_used_bytes{mountpoint=/var} on edge web-3 reaches 95 % "
+                + "in 13 h 1 m (13 h ");
+        assertThat(analyzer.alerts().active()).singleElement()
+                .satisfies(a -> assertThat(a.severity()).isEqualTo("warning"));
+    }
+
+    @Test
+    void aStandbyKeepsTheSameAlertsButPublishesNothing() {
+        leader.set(false);
+        analyzer.start();
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            points.add(Point.of("latency_ms", Map.of(), T0 + i * 1000L, i == 300 ? 500 : 20 + (i % 3)));
+        }
+        send("api-1", points);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !analyzer.anomalies(null).isEmpty());
+        assertThat(analyzer.alerts().active()).isNotEmpty();
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void countersAreScoredOnTheirRateAndSkippedMetricsNotAtAll() {
+        analyzer.start();
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {  // a steadily growing counter and an uptime: neither is an anomaly
+            points.add(Point.of("requests_total", Map.of(), T0 + i * 1000L, 5.0 * i));
+            points.add(Point.of("host_uptime_seconds", Map.of(), T0 + i * 1000L, 1e6 + i));
+            points.add(Point.of("marker", Map.of(), T0 + i * 1000L, 1));
+        }
+        send("api-1", points);
+        await().atMost(Duration.ofSeconds(10)).until(() -> meterCount() == 800);  // counters and markers, no uptime  // 399 rates + 400 markers
+        assertThat(analyzer.anomalies(null)).isEmpty();
+    }
+
+    private double meterCount() {
+        return meters.get("dualhub.central.analysis.points").counter().count();
+    }
+
+    private void send(String edge, List<Point> points) {
+        for (int from = 0; from < points.size(); from += 100) {
+            analyzer.offer(new Batch(edge, "", ++seq, T0, points.subList(from, Math.min(points.size(), from + 100))));
+        }
+    }
+
+    private static AnalysisSettings settings() {
+        return new AnalysisSettings(true, 0.9, Set.of("host_uptime_seconds", "host_filesystem_size_bytes"),
+                List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
+                0.95, Duration.ofHours(24), Duration.ofHours(6), 100, AnomalySettings.DEFAULTS);
+    }
+}

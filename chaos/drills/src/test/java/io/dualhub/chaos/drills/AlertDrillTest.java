@@ -1,0 +1,88 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An anomaly through the real path: an edge's series with a spike is stored by a CentralHub pair, both find the
+ * incident and show the alert, and exactly one alert message reaches {@code dualhub.alerts.warning} — the leader's.
+ */
+class AlertDrillTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void bothHubsSeeTheIncidentAndOnlyTheLeaderPublishesIt() throws Exception {
+        HubProcess c1 = hubs.central("c1", "");
+        await("c1 leads").atMost(Duration.ofSeconds(20))
+                .until(() -> new CentralClient(c1.url()).get("/api/v1/leader").path("isLeader").asBoolean());
+        HubProcess c2 = hubs.central("c2", "");
+        HubProcess edge = hubs.edge("api-edge", "collect:\n  enabled: false\n");
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        try (Connection nats = Nats.connect(NATS.urls())) {
+            Dispatcher listener = nats.createDispatcher(m -> alerts.add(m.getSubject() + " "
+                    + new String(m.getData(), StandardCharsets.UTF_8)));
+            listener.subscribe("dualhub.alerts.>");
+            nats.flush(Duration.ofSeconds(5));
+
+            write(edge.url(), latencies());
+
+            for (HubProcess central : List.of(c1, c2)) {
+                CentralClient api = new CentralClient(central.url());
+                await(central.name() + " finds the incident").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .until(() -> api.get("/api/v1/anomalies?edge=api-edge").size() == 1);
+                JsonNode anomaly = api.get("/api/v1/anomalies?edge=api-edge").get(0);
+                assertThat(anomaly.path("metric").asText()).isEqualTo("latency_ms");
+                assertThat(anomaly.path("startedMs").asLong()).isEqualTo(T0 + SPIKE * 1000L);
+                assertThat(api.get("/api/v1/alerts").get(0).path("summary").asText())
+                        .contains("latency_ms{svc=api} on edge api-edge is anomalous");
+            }
+            await("the leader's alert").atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
+            await("no second message").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> alerts.size() == 1);
+            assertThat(alerts.get(0)).startsWith("dualhub.alerts.warning ").contains("\"state\":\"firing\"");
+        }
+    }
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final int SPIKE = 300;
+
+    /** 400 seconds of latency around 20 ms with one 500 ms spike. */
+    private static String latencies() {
+        Random random = new Random(3);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            double value = i == SPIKE ? 500 : 20 + random.nextGaussian();
+            body.append("latency_ms,svc=api value=").append(value).append(' ').append(T0 + i * 1000L).append('\n');
+        }
+        return body.toString();
+    }
+
+    private static void write(String edgeUrl, String body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+}
