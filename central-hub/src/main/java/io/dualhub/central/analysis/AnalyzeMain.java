@@ -1,6 +1,10 @@
 package io.dualhub.central.analysis;
 
 import io.dualhub.central.analysis.nab.NabCommand;
+import io.dualhub.central.analysis.nab.NabCorpus;
+import io.dualhub.central.analysis.nab.NabSeries;
+import java.nio.file.Path;
+import java.util.Locale;
 import io.dualhub.central.analysis.nab.NabFormatException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,29 +12,53 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code dualhub analyze nab --nab DIR [--detector-results DIR]}: evaluates the anomaly model (or scores a published
- * detector) on the Numenta Anomaly Benchmark. Bad usage prints one line naming the flag and exits 2.
+ * {@code dualhub analyze nab --nab DIR [--detector-results DIR]} evaluates the anomaly model (or scores a published
+ * detector) on the Numenta Anomaly Benchmark; {@code dualhub analyze forecast [--nab DIR]} evaluates the capacity
+ * forecasts. Bad usage prints one line naming the flag and exits 2.
  */
 public final class AnalyzeMain {
-    private static final String USAGE = "usage: analyze nab --nab DIR [--detector-results DIR]";
+    private static final String USAGE = "usage: analyze nab --nab DIR [--detector-results DIR] | analyze forecast "
+            + "[--nab DIR]";
+    /** NAB's machine-metric series, for the forecast evaluation. */
+    private static final List<String> MACHINE_SERIES = List.of("realAWSCloudwatch/",
+            "realKnownCause/cpu_utilization_asg_misconfiguration", "realKnownCause/ec2_request_latency_system_failure",
+            "realKnownCause/machine_temperature_system_failure");
 
     private AnalyzeMain() {
     }
 
     public static void main(String[] args) {
         try {
-            if (args.length == 0 || !args[0].equals("nab")) {
-                throw new IllegalArgumentException(USAGE);
+            String command = args.length == 0 ? "" : args[0];
+            List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
+            switch (command) {
+                case "nab" -> {
+                    Map<String, String> flags = flags(rest, Set.of("nab", "detector-results"));
+                    if (!flags.containsKey("nab")) {
+                        throw new IllegalArgumentException("--nab DIR is required: the NAB folder (data/, labels/, "
+                                + "config/)");
+                    }
+                    NabCommand.run(flags, System.out);
+                }
+                case "forecast" -> forecast(flags(rest, Set.of("nab")));
+                default -> throw new IllegalArgumentException(USAGE);
             }
-            Map<String, String> flags = flags(List.of(args).subList(1, args.length), Set.of("nab", "detector-results"));
-            if (!flags.containsKey("nab")) {
-                throw new IllegalArgumentException("--nab DIR is required: the NAB folder (data/, labels/, config/)");
-            }
-            NabCommand.run(flags, System.out);
         } catch (IllegalArgumentException | NabFormatException e) {
             System.err.println("dualhub analyze: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    private static void forecast(Map<String, String> flags) {
+        double synthetic = ForecastEvaluation.synthetic(System.out);
+        String summary = String.format(Locale.ROOT, "synthetic_eta_median_error=%.1f%%", synthetic * 100);
+        if (flags.containsKey("nab")) {
+            List<NabSeries> machines = NabCorpus.load(Path.of(flags.get("nab"))).series().stream()
+                    .filter(s -> MACHINE_SERIES.stream().anyMatch(s.name()::startsWith)).toList();
+            summary += String.format(Locale.ROOT, " nab_machine_mase_1h=%.3f",
+                    ForecastEvaluation.machineSeries(machines, System.out));
+        }
+        System.out.println(summary);
     }
 
     static Map<String, String> flags(List<String> args, Set<String> valid) {

@@ -43,6 +43,20 @@ class TrendFitTest {
     }
 
     @Test
+    void aDailyCycleIsSeparatedFromTheTrendOnceADayWasSeen() {
+        TrendFit fit = new TrendFit(24 * 3600);
+        for (int i = 0; i < 3 * 24 * 60; i++) {
+            double t = 1_700_006_400.0 + i * 60;  // midnight UTC, then a point a minute for three days
+            fit.add(t, 0.5 + 1e-6 * i * 60 + 0.05 * Math.sin(2 * Math.PI * (t % 86_400) / 86_400));
+        }
+        TrendFit.Trend trend = fit.trend();
+        assertThat(trend.slope()).isCloseTo(1e-6, within(1e-9));
+        assertThat(trend.daySin()).isCloseTo(0.05, within(1e-6));
+        assertThat(trend.at(trend.atSeconds() + 6 * 3600)).isCloseTo(0.5 + 1e-6 * (3 * 86_400 - 60 + 6 * 3600)
+                + 0.05 * Math.sin(2 * Math.PI * ((trend.atSeconds() + 6 * 3600) % 86_400) / 86_400), within(1e-6));
+    }
+
+    @Test
     void tooFewPointsGiveNoTrend() {
         TrendFit fit = new TrendFit(3600);
         fit.add(0, 1);
