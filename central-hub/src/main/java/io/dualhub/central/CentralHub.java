@@ -5,7 +5,11 @@ import io.dualhub.central.analysis.PredictiveAnalyzer;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.gaps.GapRepair;
+import io.dualhub.central.ingest.IngestListener;
 import io.dualhub.central.ingest.Ingestor;
+import io.dualhub.central.lifecycle.AgentLifecycleManager;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.LeaderPlacement;
@@ -31,17 +35,31 @@ public final class CentralHub implements AutoCloseable {
     private final GapRepair gapRepair;
     private final LeaderPlacement placement;
     private final PredictiveAnalyzer analyzer;
+    private final AgentLifecycleManager lifecycle;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.store = new MetricStore(config.dataDir(), clock);
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
-        this.fleet = new FleetView(clock, config.heartbeatInterval(), config.offlineAfterMissed());
+        this.fleet = new FleetView(clock);
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
-        this.analyzer = new PredictiveAnalyzer(config.analysis(), new AlertBoard(lease::holds, this::publish), meters);
+        AlertBoard alerts = new AlertBoard(lease::holds, this::publish);
+        this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
+        this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
+                fleet, nats, lease::holds, alerts, clock);
         this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
-                config.ingest(), store, fleet::subscribe, analyzer::offer, meters, clock);
+                config.ingest(), store, fleet::subscribe, new IngestListener() {
+                    @Override
+                    public void stored(Batch batch) {
+                        analyzer.offer(batch);
+                    }
+
+                    @Override
+                    public void declared(GapDeclaration gap) {
+                        lifecycle.gapDeclared(gap.edgeId());
+                    }
+                }, meters, clock);
         this.placement = new LeaderPlacement(nats, lease);
         this.gapRepair = new GapRepair(nats, store, fleet, lease, config.instance(), config.gapGrace(), clock, meters);
     }
@@ -49,6 +67,7 @@ public final class CentralHub implements AutoCloseable {
     public void start() {
         analyzer.start();
         ingestor.start();
+        lifecycle.start();
         lease.start();
         gapRepair.start();
         placement.start();
@@ -70,6 +89,10 @@ public final class CentralHub implements AutoCloseable {
 
     public LeaderLease lease() {
         return lease;
+    }
+
+    public AgentLifecycleManager lifecycle() {
+        return lifecycle;
     }
 
     public PredictiveAnalyzer analyzer() {
@@ -94,6 +117,7 @@ public final class CentralHub implements AutoCloseable {
 
     @Override
     public void close() {
+        lifecycle.close();
         placement.close();
         gapRepair.close();
         lease.close();

@@ -47,7 +47,8 @@ public final class EdgeAgent implements AutoCloseable {
         this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer());
         this.nats = NatsLink.open(config.nats(), "dualhub-edge-" + config.id());
         this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
-        this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats, clock);
+        this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats,
+                forwarder::circuitState, clock);
         this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
                 .description("Points durably appended to the edge buffer").register(meters);
         this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")

@@ -28,7 +28,7 @@ public final class AlertBoard {
     }
 
     /** Raises an alert, or updates it in place (keeping its start) when its key is already active. */
-    void raise(Alert alert) {
+    public void raise(Alert alert) {
         Alert previous = active.putIfAbsent(alert.key(), alert);
         if (previous == null) {
             publish(alert, "firing");
@@ -40,7 +40,7 @@ public final class AlertBoard {
         }
     }
 
-    void resolve(String key) {
+    public void resolve(String key) {
         Alert gone = active.remove(key);
         if (gone != null) {
             publish(gone, "resolved");

@@ -2,6 +2,7 @@ package io.dualhub.central.config;
 
 import io.dualhub.central.analysis.AnalysisSettings;
 import io.dualhub.central.analysis.AnomalySettings;
+import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
@@ -20,8 +21,8 @@ import java.util.regex.Pattern;
  * the README's configuration reference is checked against it by a test.
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
-                            StreamSettings stream, IngestSettings ingest, Duration heartbeatInterval,
-                            int offlineAfterMissed, Duration leaderTtl, Duration gapGrace, AnalysisSettings analysis) {
+                            StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
+                            AnalysisSettings analysis, LifecycleRules lifecycle) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -43,6 +44,9 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
                 new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
+                new ConfigKey("fleet.degraded-backlog", "500", "an edge holding more unforwarded batches than this is DEGRADED"),
+                new ConfigKey("fleet.degraded-lag", "30s", "an edge whose backlog has gone this long without progress is DEGRADED"),
+                new ConfigKey("fleet.degraded-after-gap", "10m", "an edge that declared a gap stays DEGRADED this long"),
                 new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
                 new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
                 new ConfigKey("analysis.enabled", "true", "score stored points for anomalies and forecast capacity series"),
@@ -83,10 +87,16 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.duration("ingest.fetch-wait", Duration.ofMillis(10)), s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
                 s.intBetween("ingest.max-ack-pending", 1, 1_000_000));
         return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
-                s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest,
-                s.duration("fleet.heartbeat-interval", Duration.ofMillis(100)),
-                s.intBetween("fleet.offline-after-missed", 1, 1000), leaderTtl(s),
-                s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s));
+                s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest, leaderTtl(s),
+                s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s));
+    }
+
+    private static LifecycleRules lifecycle(Settings s) {
+        Duration offlineAfter = s.duration("fleet.heartbeat-interval", Duration.ofMillis(100))
+                .multipliedBy(s.intBetween("fleet.offline-after-missed", 1, 1000));
+        return new LifecycleRules(offlineAfter, s.intBetween("fleet.degraded-backlog", 1, Integer.MAX_VALUE),
+                s.duration("fleet.degraded-lag", Duration.ofSeconds(1)),
+                s.duration("fleet.degraded-after-gap", Duration.ZERO));
     }
 
     private static AnalysisSettings analysis(Settings s) {

@@ -13,7 +13,6 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -21,14 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The latest heartbeat of every edge, read through an ordered consumer on the events stream that starts with the
- * last heartbeat per edge, so a restarted or standby hub knows the fleet at once. An edge is ONLINE while its
- * heartbeats arrive and OFFLINE once {@code offlineAfterMissed} intervals pass without one.
+ * last heartbeat per edge, so a restarted or standby hub knows the fleet at once. What the heartbeats mean for an
+ * edge's state is the lifecycle manager's business.
  */
 public final class FleetView {
     private static final Logger LOG = LoggerFactory.getLogger(FleetView.class);
-
-    /** An edge's liveness. */
-    public enum State { ONLINE, OFFLINE }
 
     /** The last heartbeat of an edge and when this hub received it. */
     public record Seen(Heartbeat heartbeat, long receivedAtMs) {
@@ -36,12 +32,10 @@ public final class FleetView {
 
     private final Map<String, Seen> latest = new ConcurrentHashMap<>();
     private final Clock clock;
-    private final Duration offlineAfter;
     private volatile Dispatcher dispatcher;
 
-    public FleetView(Clock clock, Duration heartbeatInterval, int offlineAfterMissed) {
+    public FleetView(Clock clock) {
         this.clock = clock;
-        this.offlineAfter = heartbeatInterval.multipliedBy(offlineAfterMissed);
     }
 
     /**
@@ -85,13 +79,4 @@ public final class FleetView {
         return Map.copyOf(latest);
     }
 
-    /** ONLINE while heartbeats arrive in time; OFFLINE otherwise, and for an edge never heard from. */
-    public State state(String edgeId) {
-        Seen s = latest.get(edgeId);
-        if (s == null) {
-            return State.OFFLINE;
-        }
-        long age = clock.millis() - Math.max(s.receivedAtMs(), 0);
-        return age <= offlineAfter.toMillis() ? State.ONLINE : State.OFFLINE;
-    }
 }

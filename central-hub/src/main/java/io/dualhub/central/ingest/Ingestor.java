@@ -50,7 +50,7 @@ public final class Ingestor implements AutoCloseable {
     private final CentralConfig.IngestSettings settings;
     private final MetricStore store;
     private final Consumer<Connection> onStreamsReady;
-    private final Consumer<Batch> onStored;
+    private final IngestListener listener;
     private final Clock clock;
     private final Thread thread;
     private final Counter pointsStored;
@@ -66,10 +66,10 @@ public final class Ingestor implements AutoCloseable {
     private List<JetStreamSubscription> subscriptions;
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
-                    MetricStore store, Consumer<Connection> onStreamsReady, Consumer<Batch> onStored,
+                    MetricStore store, Consumer<Connection> onStreamsReady, IngestListener listener,
                     MeterRegistry meters, Clock clock) {
         this.onStreamsReady = onStreamsReady;
-        this.onStored = onStored;
+        this.listener = listener;
         this.nats = nats;
         this.setup = setup;
         this.instance = instance;
@@ -187,11 +187,12 @@ public final class Ingestor implements AutoCloseable {
                     batchesStored.increment();
                     pointsStored.increment(b.points().size());
                     e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
-                    onStored.accept(b);
+                    listener.stored(b);
                 }
                 case DECLARED -> {
                     GapDeclaration gap = (GapDeclaration) batches.get(i);
                     declared.increment(gap.points());
+                    listener.declared(gap);
                     LOG.warn("edge {} declared batches {}..{} dropped ({} points) by its overflow policy",
                             gap.edgeId(), gap.fromSeq(), gap.toSeq(), gap.points());
                 }

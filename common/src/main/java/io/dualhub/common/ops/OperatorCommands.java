@@ -76,15 +76,25 @@ public final class OperatorCommands {
         out.printf("CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n", central.url(),
                 health.path("instance").asText("?"), health.path("role").asText("?"), health.path("ingest").asText("?"),
                 stats.path("pointsStored").asLong());
+        JsonNode alerts = get(central, "/api/v1/alerts");
         TextTable table = new TextTable("EDGE", "STATE", "LAST SEEN", "BACKLOG", "STORED", "DROPPED", "MISSING", "LOST",
-                "VERSION");
+                "ALERTS", "VERSION");
         for (JsonNode e : get(central, "/api/v1/edges")) {
-            table.row(e.path("edgeId").asText(), e.path("state").asText(), e.path("lastSeen").asText("never"),
+            String id = e.path("edgeId").asText();
+            long edgeAlerts = 0;
+            for (JsonNode a : alerts) {
+                edgeAlerts += a.path("edge").asText().equals(id) ? 1 : 0;
+            }
+            table.row(id, e.path("state").asText(), e.path("lastSeen").asText("never"),
                     e.path("backlog").asText(), e.path("pointsStored").asText(), e.path("pointsDeclaredDropped").asText(),
                     Integer.toString(e.path("missingRanges").size()), e.path("batchesLost").asText(),
-                    e.path("version").asText("-"));
+                    Long.toString(edgeAlerts), e.path("version").asText("-"));
         }
         out.print(table.render());
+        for (JsonNode a : alerts) {
+            out.printf("%s  %s%n", a.path("severity").asText().toUpperCase(java.util.Locale.ROOT),
+                    a.path("summary").asText());
+        }
     }
 
     private void edge(Hub edge) throws IOException, InterruptedException {

@@ -3,12 +3,14 @@ package io.dualhub.common.wire;
 import io.dualhub.common.EdgeId;
 
 /**
- * What an edge says about itself every few seconds on {@code dualhub.events.<edgeId>.heartbeat}: its version,
- * the batches it holds that the stream has not acknowledged, and the last sequence it has appended and had acked
- * in its current buffer incarnation.
+ * What an edge says about itself every few seconds on {@code dualhub.events.<edgeId>.heartbeat}: its version and
+ * host, the batches it holds that the stream has not acknowledged, the last sequence it has appended and had acked
+ * in its current buffer incarnation, its forwarder's circuit breaker ({@code CLOSED}, {@code OPEN},
+ * {@code HALF_OPEN}; null from edges older than this field) and how long its backlog has gone without progress.
  */
 public record Heartbeat(String edgeId, String version, long sentAtMs, long backlog, long lastAppendedSeq,
-                        long lastAckedSeq, String host, String incarnation) {
+                        long lastAckedSeq, String host, String incarnation, String breaker, long forwardLagMs,
+                        String os) {
     public Heartbeat {
         EdgeId.require(edgeId);
     }

@@ -42,6 +42,7 @@ public final class EdgeBuffer implements AutoCloseable {
     private volatile long lastSeq;
     private volatile long checkpointSeq;
     private volatile long unackedBytes;
+    private volatile long progressAtMs;
 
     public EdgeBuffer(Path dir, String edgeId, Clock clock, BufferSettings settings) {
         this.edgeId = edgeId;
@@ -119,6 +120,9 @@ public final class EdgeBuffer implements AutoCloseable {
         SeqRange range;
         synchronized (appendLock) {
             requireRoom(bytes);
+            if (lastSeq == checkpointSeq) {
+                progressAtMs = now;  // the backlog starts now
+            }
             long first = lastSeq + 1;
             for (byte[] payload : payloads) {
                 long seq = lastSeq + 1;
@@ -235,6 +239,7 @@ public final class EdgeBuffer implements AutoCloseable {
     public void checkpoint(BufferedBatch batch, long bytes) {
         checkpoint.store(batch.index());
         checkpointSeq = batch.seq();
+        progressAtMs = clock.millis();
         synchronized (appendLock) {
             unackedBytes -= bytes;
         }
@@ -260,6 +265,14 @@ public final class EdgeBuffer implements AutoCloseable {
     /** Batches appended but not yet acknowledged. */
     public long backlog() {
         return lastSeq - checkpointSeq;
+    }
+
+    /**
+     * How long the backlog has gone without a batch being accounted for at the stream: 0 when it is empty, the
+     * outage so far when forwarding is stuck, a few milliseconds when it merely keeps up.
+     */
+    public long forwardLagMs() {
+        return backlog() > 0 ? Math.max(0, clock.millis() - progressAtMs) : 0;
     }
 
     public Path directory() {

@@ -7,6 +7,7 @@ import io.dualhub.common.wire.Heartbeat;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.nats.client.Connection;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +17,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeartbeatPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatPublisher.class);
+    /** This host's operating system, architecture, cores and memory as the JVM sees them. */
+    private static final String OS = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+            + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores";
     private final String edgeId;
     private final String version;
     private final String host;
     private final EdgeBuffer buffer;
     private final NatsLink nats;
     private final Clock clock;
+    private final Supplier<String> breaker;
 
-    public HeartbeatPublisher(String edgeId, String version, String host, EdgeBuffer buffer, NatsLink nats, Clock clock) {
+    public HeartbeatPublisher(String edgeId, String version, String host, EdgeBuffer buffer, NatsLink nats,
+                              Supplier<String> breaker, Clock clock) {
+        this.breaker = breaker;
         this.edgeId = edgeId;
         this.version = version;
         this.host = host;
@@ -34,7 +41,7 @@ public final class HeartbeatPublisher {
 
     public Heartbeat current() {
         return new Heartbeat(edgeId, version, clock.millis(), buffer.backlog(), buffer.lastSeq(),
-                buffer.checkpointSeq(), host, buffer.incarnation());
+                buffer.checkpointSeq(), host, buffer.incarnation(), breaker.get(), buffer.forwardLagMs(), OS);
     }
 
     /** Sends one heartbeat if connected; returns whether it was handed to the connection. */

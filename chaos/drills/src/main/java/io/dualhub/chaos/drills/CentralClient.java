@@ -29,6 +29,12 @@ public final class CentralClient {
         return JSON.readTree(resp.body());
     }
 
+    /** POSTs an empty body; returns the status code and the answer. */
+    public HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> send(String path) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());

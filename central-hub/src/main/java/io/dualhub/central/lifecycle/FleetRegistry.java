@@ -1,0 +1,115 @@
+package io.dualhub.central.lifecycle;
+
+import io.dualhub.common.wire.EventCodec;
+import io.dualhub.common.wire.WireFormatException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet registry in JetStream KV bucket {@code dualhub_fleet} (key = edge id, value = {@link EdgeRecord} as
+ * JSON), shared by every CentralHub: a watch keeps a local copy current, and writes are compare-and-set on the
+ * revision last seen, so two hubs can never overwrite each other's transition unseen.
+ */
+public final class FleetRegistry {
+    public static final String BUCKET = "dualhub_fleet";
+    private static final Logger LOG = LoggerFactory.getLogger(FleetRegistry.class);
+
+    /** A record with the KV revision it was read at. */
+    public record Versioned(EdgeRecord record, long revision) {
+    }
+
+    private final int replicas;
+    private final Consumer<EdgeRecord> onChange;
+    private final Map<String, Versioned> records = new ConcurrentHashMap<>();
+    private volatile KeyValue kv;
+
+    /** {@code onChange} sees every record as the watch delivers it, on the watch's thread. */
+    public FleetRegistry(int replicas, Consumer<EdgeRecord> onChange) {
+        this.replicas = replicas;
+        this.onChange = onChange;
+    }
+
+    /** Creates the bucket when missing and starts the watch; once per connection's lifetime. */
+    public synchronized void open(Connection c) throws IOException, JetStreamApiException, InterruptedException {
+        if (kv != null) {
+            return;
+        }
+        if (!c.keyValueManagement().getBucketNames().contains(BUCKET)) {
+            c.keyValueManagement().create(KeyValueConfiguration.builder().name(BUCKET).maxHistoryPerKey(1)
+                    .storageType(StorageType.File).replicas(replicas).build());
+        }
+        KeyValue bucket = c.keyValue(BUCKET);
+        bucket.watchAll(new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry entry) {
+                seen(entry);
+            }
+
+            @Override
+            public void endOfData() {
+                LOG.info("fleet registry {}: {} edges", BUCKET, records.size());
+            }
+        });
+        kv = bucket;
+    }
+
+    public boolean isOpen() {
+        return kv != null;
+    }
+
+    public Versioned get(String edgeId) {
+        return records.get(edgeId);
+    }
+
+    public Map<String, Versioned> all() {
+        return Map.copyOf(records);
+    }
+
+    /**
+     * Writes {@code record} if the key is still at {@code revision} (0: must not exist yet); returns the new
+     * revision, or -1 when another hub wrote first (the watch will bring its version).
+     */
+    public long write(EdgeRecord record, long revision) throws IOException {
+        KeyValue bucket = kv;
+        if (bucket == null) {
+            throw new IOException("fleet registry not open yet (no NATS connection)");
+        }
+        try {
+            byte[] value = EventCodec.encode(record);
+            long written = revision == 0 ? bucket.create(record.edgeId(), value)
+                    : bucket.update(record.edgeId(), value, revision);
+            records.merge(record.edgeId(), new Versioned(record, written),
+                    (old, now) -> now.revision() >= old.revision() ? now : old);
+            return written;
+        } catch (JetStreamApiException e) {
+            return -1;
+        }
+    }
+
+    private void seen(KeyValueEntry entry) {
+        if (entry.getOperation() != KeyValueOperation.PUT) {
+            records.remove(entry.getKey());
+            return;
+        }
+        try {
+            EdgeRecord record = EventCodec.decode(entry.getValue(), EdgeRecord.class);
+            records.merge(entry.getKey(), new Versioned(record, entry.getRevision()),
+                    (old, now) -> now.revision() >= old.revision() ? now : old);
+            onChange.accept(record);
+        } catch (WireFormatException e) {
+            LOG.warn("ignoring unreadable fleet record {}: {}", entry.getKey(), e.getMessage());
+        }
+    }
+}
