@@ -8,6 +8,7 @@ import io.dualhub.central.gaps.GapRepair;
 import io.dualhub.central.ingest.IngestListener;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.lifecycle.AgentLifecycleManager;
+import io.dualhub.central.performance.PerformanceLogger;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.central.leader.LeaderLease;
@@ -17,6 +18,7 @@ import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class CentralHub implements AutoCloseable {
     private final LeaderPlacement placement;
     private final PredictiveAnalyzer analyzer;
     private final AgentLifecycleManager lifecycle;
+    private final PerformanceLogger performance;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -52,6 +55,7 @@ public final class CentralHub implements AutoCloseable {
                 config.ingest(), store, fleet::subscribe, new IngestListener() {
                     @Override
                     public void stored(Batch batch) {
+                        performance.stored(batch);
                         analyzer.offer(batch);
                     }
 
@@ -60,6 +64,7 @@ public final class CentralHub implements AutoCloseable {
                         lifecycle.gapDeclared(gap.edgeId());
                     }
                 }, meters, clock);
+        this.performance = new PerformanceLogger(meters, fleet, ingestor::commitLatency, clock, Duration.ofMinutes(1));
         this.placement = new LeaderPlacement(nats, lease);
         this.gapRepair = new GapRepair(nats, store, fleet, lease, config.instance(), config.gapGrace(), clock, meters);
     }
@@ -68,6 +73,7 @@ public final class CentralHub implements AutoCloseable {
         analyzer.start();
         ingestor.start();
         lifecycle.start();
+        performance.start();
         lease.start();
         gapRepair.start();
         placement.start();
@@ -89,6 +95,10 @@ public final class CentralHub implements AutoCloseable {
 
     public LeaderLease lease() {
         return lease;
+    }
+
+    public PerformanceLogger performance() {
+        return performance;
     }
 
     public AgentLifecycleManager lifecycle() {
@@ -117,6 +127,7 @@ public final class CentralHub implements AutoCloseable {
 
     @Override
     public void close() {
+        performance.close();
         lifecycle.close();
         placement.close();
         gapRepair.close();

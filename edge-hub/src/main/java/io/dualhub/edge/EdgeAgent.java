@@ -48,7 +48,7 @@ public final class EdgeAgent implements AutoCloseable {
         this.nats = NatsLink.open(config.nats(), "dualhub-edge-" + config.id());
         this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
         this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats,
-                forwarder::circuitState, clock);
+                forwarder, clock);
         this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
                 .description("Points durably appended to the edge buffer").register(meters);
         this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")

@@ -12,6 +12,7 @@ import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
+import io.dualhub.common.wire.Latency;
 import io.dualhub.common.wire.WireFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,7 +85,7 @@ public final class Ingestor implements AutoCloseable {
         this.e2eLatency = Timer.builder("dualhub.central.e2e.latency").description("From the edge accepting a batch to its commit here")
                 .publishPercentileHistogram().register(meters);
         this.commitLatency = Timer.builder("dualhub.central.store.commit").description("Duration of one store transaction")
-                .publishPercentileHistogram().register(meters);
+                .publishPercentileHistogram().publishPercentiles(Latency.PERCENTILES).register(meters);
         this.thread = new Thread(this::run, "ingestor-" + instance);
         this.thread.setDaemon(true);
     }
@@ -99,6 +100,11 @@ public final class Ingestor implements AutoCloseable {
 
     public String problem() {
         return problem;
+    }
+
+    /** Store commit latency over the last few minutes. */
+    public Latency commitLatency() {
+        return Latency.of(commitLatency);
     }
 
     private void run() {

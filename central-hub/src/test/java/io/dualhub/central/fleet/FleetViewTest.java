@@ -15,7 +15,7 @@ class FleetViewTest {
     private final FleetView fleet = new FleetView(clock);
 
     private void beat(String edge, long sentAtMs) {
-        Heartbeat hb = new Heartbeat(edge, "dev", sentAtMs, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux");
+        Heartbeat hb = new Heartbeat(edge, "dev", sentAtMs, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
         fleet.onHeartbeat(NatsMessage.builder().subject("dualhub.events." + edge + ".heartbeat")
                 .data(EventCodec.encode(hb)).build());
     }

@@ -15,7 +15,7 @@ class LifecycleRulesTest {
 
     private static FleetView.Seen seen(long receivedAtMs, long backlog, String breaker, long lagMs) {
         return new FleetView.Seen(new Heartbeat("web-3", "1.0", receivedAtMs, backlog, 10, 10, "web-3", "a1",
-                breaker, lagMs, "Linux"), receivedAtMs);
+                breaker, lagMs, "Linux", null), receivedAtMs);
     }
 
     private LifecycleRules.Verdict judge(FleetView.Seen seen, long lastGap, long decommissioned) {

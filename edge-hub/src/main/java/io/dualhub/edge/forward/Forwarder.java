@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.dualhub.common.wire.Latency;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
@@ -104,7 +105,7 @@ public final class Forwarder implements AutoCloseable {
                 .description("Forwarder circuit breaker: 0 closed, 1 open, 2 half-open").register(meters);
         this.publishAck = Timer.builder("dualhub.edge.publish.ack")
                 .description("Time from publishing a batch to its JetStream acknowledgement")
-                .publishPercentileHistogram().register(meters);
+                .publishPercentileHistogram().publishPercentiles(Latency.PERCENTILES).register(meters);
         this.acked = Counter.builder("dualhub.edge.batches.acked")
                 .description("Batches acknowledged by JetStream").register(meters);
         this.failures = Counter.builder("dualhub.edge.publish.failures")
@@ -292,6 +293,11 @@ public final class Forwarder implements AutoCloseable {
     /** The stream batches are being published to now (written by the forwarder thread only). */
     public String stream() {
         return route.stream();
+    }
+
+    /** Publish-to-acknowledgement latency over the last few minutes, for heartbeats. */
+    public Latency publishAckLatency() {
+        return Latency.of(publishAck);
     }
 
     /** CLOSED, OPEN or HALF_OPEN: for /health and heartbeats. */

@@ -5,9 +5,9 @@ import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
 import io.dualhub.edge.buffer.EdgeBuffer;
+import io.dualhub.edge.forward.Forwarder;
 import io.nats.client.Connection;
 import java.time.Clock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +26,11 @@ public final class HeartbeatPublisher {
     private final EdgeBuffer buffer;
     private final NatsLink nats;
     private final Clock clock;
-    private final Supplier<String> breaker;
+    private final Forwarder forwarder;
 
     public HeartbeatPublisher(String edgeId, String version, String host, EdgeBuffer buffer, NatsLink nats,
-                              Supplier<String> breaker, Clock clock) {
-        this.breaker = breaker;
+                              Forwarder forwarder, Clock clock) {
+        this.forwarder = forwarder;
         this.edgeId = edgeId;
         this.version = version;
         this.host = host;
@@ -41,7 +41,8 @@ public final class HeartbeatPublisher {
 
     public Heartbeat current() {
         return new Heartbeat(edgeId, version, clock.millis(), buffer.backlog(), buffer.lastSeq(),
-                buffer.checkpointSeq(), host, buffer.incarnation(), breaker.get(), buffer.forwardLagMs(), OS);
+                buffer.checkpointSeq(), host, buffer.incarnation(), forwarder.circuitState(), buffer.forwardLagMs(), OS,
+                forwarder.publishAckLatency());
     }
 
     /** Sends one heartbeat if connected; returns whether it was handed to the connection. */

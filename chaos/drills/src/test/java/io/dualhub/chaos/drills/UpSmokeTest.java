@@ -60,6 +60,13 @@ class UpSmokeTest {
                 .ignoreExceptions().until(() -> api.get("/api/v1/predictions").size() > 0);
         assertThat(api.get("/api/v1/predictions").get(0).path("summary").asText()).contains("on edge ");
         assertThat(api.get("/api/v1/alerts").isArray()).isTrue();
+        await("performance numbers for this host's edge").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> {
+                    JsonNode perf = api.get("/api/v1/performance").path("edges").get(0);
+                    return perf.path("collectToStored").path("p99Ms").asDouble() > 0
+                            && perf.path("publishAck").path("p99Ms").asDouble() > 0
+                            && perf.path("pointsPerSecond").asDouble() > 0;
+                });
         assertThat(api.get("/api/v1/anomalies").isArray()).isTrue();
         assertThat(Files.readString(dir.resolve("up.log"))).contains("dualhub is up", "http://127.0.0.1:" + central);
 

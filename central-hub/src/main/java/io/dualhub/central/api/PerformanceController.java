@@ -1,0 +1,26 @@
+package io.dualhub.central.api;
+
+import io.dualhub.central.CentralHub;
+import io.dualhub.central.performance.PerformanceLogger;
+import io.dualhub.common.wire.Latency;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.serde.annotation.SerdeImport;
+
+/** {@code GET /api/v1/performance}: per edge the stored rate and latency percentiles, and the store's commit latency. */
+@Controller("/api/v1")
+@SerdeImport(PerformanceLogger.Report.class)
+@SerdeImport(PerformanceLogger.EdgePerformance.class)
+@SerdeImport(Latency.class)
+public class PerformanceController {
+    private final CentralHub hub;
+
+    public PerformanceController(CentralHub hub) {
+        this.hub = hub;
+    }
+
+    @Get("/performance")
+    public PerformanceLogger.Report performance() {
+        return hub.performance().report();
+    }
+}

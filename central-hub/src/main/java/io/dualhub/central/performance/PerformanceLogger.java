@@ -1,0 +1,147 @@
+package io.dualhub.central.performance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.central.fleet.FleetView;
+import io.dualhub.common.DaemonThreads;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Latency;
+import io.dualhub.common.wire.Point;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's own numbers: per edge, the points stored per second, the latency from collection (the oldest
+ * point's timestamp in a batch) to its commit here, and the edge's publish-to-ack latency from its heartbeats; for
+ * the hub, the store's commit latency. Micrometer histograms with percentiles (on {@code /prometheus}), one JSON
+ * line a minute on logger {@code dualhub.performance}, and the same document at {@code GET /api/v1/performance}.
+ */
+public final class PerformanceLogger implements AutoCloseable {
+    private static final Logger PERF = LoggerFactory.getLogger("dualhub.performance");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SAMPLE = Duration.ofSeconds(10);
+    private static final int RATE_SAMPLES = 7;  // a minute of 10-second samples, both ends included
+
+    private final MeterRegistry meters;
+    private final FleetView fleet;
+    private final Supplier<Latency> commit;
+    private final Clock clock;
+    private final Duration logEvery;
+    private final Map<String, EdgeMeters> edges = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("performance");
+
+    /** Per-edge meters and the recent counts the rate is taken from (guarded by itself). */
+    private record EdgeMeters(Counter points, Timer collectToStored, Deque<long[]> counts) {
+    }
+
+    /** One edge's numbers: points stored per second over the last minute, and two latencies. */
+    public record EdgePerformance(String edgeId, double pointsPerSecond, Latency collectToStored,
+                                  Latency publishAck) {
+    }
+
+    /** The whole report. */
+    public record Report(long atMs, Latency storeCommit, List<EdgePerformance> edges) {
+    }
+
+    public PerformanceLogger(MeterRegistry meters, FleetView fleet, Supplier<Latency> commit, Clock clock,
+                             Duration logEvery) {
+        this.meters = meters;
+        this.fleet = fleet;
+        this.commit = commit;
+        this.clock = clock;
+        this.logEvery = logEvery;
+    }
+
+    public void start() {
+        scheduler.scheduleAtFixedRate(this::sample, 0, SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(this::log, logEvery.toMillis(), logEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Records a committed batch (on the ingest thread; constant work per batch). */
+    public void stored(Batch batch) {
+        EdgeMeters m = edges.computeIfAbsent(batch.edgeId(), this::register);
+        m.points().increment(batch.points().size());
+        long oldest = Long.MAX_VALUE;
+        for (Point p : batch.points()) {
+            oldest = Math.min(oldest, p.timestampMs());
+        }
+        if (oldest != Long.MAX_VALUE) {
+            m.collectToStored().record(Math.max(0, clock.millis() - oldest), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public Report report() {
+        TreeSet<String> ids = new TreeSet<>(edges.keySet());
+        ids.addAll(fleet.all().keySet());
+        List<EdgePerformance> list = ids.stream().map(this::edge).toList();
+        return new Report(clock.millis(), commit.get(), list);
+    }
+
+    private EdgePerformance edge(String id) {
+        EdgeMeters m = edges.get(id);
+        FleetView.Seen seen = fleet.seen(id);
+        Latency ack = seen == null || seen.heartbeat().publishAck() == null ? null : seen.heartbeat().publishAck();
+        return new EdgePerformance(id, m == null ? 0 : rate(m), m == null ? null : Latency.of(m.collectToStored()),
+                ack);
+    }
+
+    private EdgeMeters register(String edgeId) {
+        Counter points = Counter.builder("dualhub.central.edge.points").tag("edge", edgeId)
+                .description("Points stored from this edge").register(meters);
+        Timer latency = Timer.builder("dualhub.central.collect.stored").tag("edge", edgeId)
+                .description("From collection (oldest point of a batch) to its commit here")
+                .publishPercentiles(Latency.PERCENTILES).publishPercentileHistogram().register(meters);
+        return new EdgeMeters(points, latency, new ArrayDeque<>());
+    }
+
+    /** Points per second between the oldest and newest sample (up to a minute apart). */
+    private static double rate(EdgeMeters m) {
+        synchronized (m.counts()) {
+            if (m.counts().size() < 2) {
+                return 0;
+            }
+            long[] first = m.counts().peekFirst();
+            long[] last = m.counts().peekLast();
+            return last[1] == first[1] ? 0 : (last[1] - first[1]) * 1000.0 / Math.max(1, last[0] - first[0]);
+        }
+    }
+
+    void sample() {
+        long now = clock.millis();
+        for (EdgeMeters m : edges.values()) {
+            synchronized (m.counts()) {
+                m.counts().addLast(new long[] {now, (long) m.points().count()});
+                while (m.counts().size() > RATE_SAMPLES) {
+                    m.counts().removeFirst();
+                }
+            }
+        }
+    }
+
+    private void log() {
+        try {
+            PERF.info(JSON.writeValueAsString(report()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            PERF.warn("performance report failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,56 @@
+package io.dualhub.central.performance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.dualhub.central.fleet.FleetView;
+import io.dualhub.chaos.harness.MutableClock;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Latency;
+import io.dualhub.common.wire.Point;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Rates and latencies from batches stored at times a test clock chooses. */
+class PerformanceLoggerTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    private final PerformanceLogger perf = new PerformanceLogger(new SimpleMeterRegistry(), new FleetView(clock),
+            () -> new Latency(1, 2, 3), clock, Duration.ofMinutes(1));
+
+    @Test
+    void ratePerEdgeIsPointsOverTheLastMinute() {
+        perf.sample();
+        for (int s = 0; s < 6; s++) {
+            perf.stored(batch("web-3", 1000, clock.millis()));
+            clock.advance(Duration.ofSeconds(10));
+            perf.sample();
+        }
+        PerformanceLogger.EdgePerformance web3 = perf.report().edges().get(0);
+        assertThat(web3.edgeId()).isEqualTo("web-3");
+        assertThat(web3.pointsPerSecond()).isCloseTo(100.0, within(1e-9));  // 6000 points in 60 s
+        assertThat(perf.report().storeCommit()).isEqualTo(new Latency(1, 2, 3));
+    }
+
+    @Test
+    void collectionToStoredIsMeasuredFromTheOldestPointOfEachBatch() {
+        for (int i = 0; i < 100; i++) {
+            perf.stored(batch("web-3", 10, clock.millis() - 250));  // collected 250 ms before it is stored
+        }
+        Latency latency = perf.report().edges().get(0).collectToStored();
+        assertThat(latency.p50Ms()).isCloseTo(250, within(15.0));
+        assertThat(latency.p99Ms()).isCloseTo(250, within(15.0));
+    }
+
+    private static Batch batch(String edge, int points, long oldestMs) {
+        List<Point> list = new ArrayList<>();
+        for (int i = 0; i < points; i++) {
+            list.add(Point.of("m", Map.of(), oldestMs + i % 5, i));
+        }
+        return new Batch(edge, "", 1, oldestMs, list);
+    }
+}
