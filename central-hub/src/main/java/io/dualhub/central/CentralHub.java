@@ -9,6 +9,8 @@ import io.dualhub.central.ingest.IngestListener;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.lifecycle.AgentLifecycleManager;
 import io.dualhub.central.performance.PerformanceLogger;
+import io.dualhub.central.recovery.RecoveryLog;
+import io.dualhub.central.recovery.RecoveryManager;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.central.leader.LeaderLease;
@@ -19,6 +21,7 @@ import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,8 @@ public final class CentralHub implements AutoCloseable {
     private final PredictiveAnalyzer analyzer;
     private final AgentLifecycleManager lifecycle;
     private final PerformanceLogger performance;
+    private final RecoveryLog audit;
+    private final RecoveryManager recovery;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -48,6 +53,7 @@ public final class CentralHub implements AutoCloseable {
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
         AlertBoard alerts = new AlertBoard(lease::holds, this::publish);
+        this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
         this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
                 fleet, nats, lease::holds, alerts, clock);
@@ -63,10 +69,18 @@ public final class CentralHub implements AutoCloseable {
                     public void declared(GapDeclaration gap) {
                         lifecycle.gapDeclared(gap.edgeId());
                     }
+
+                    @Override
+                    public void streamsCreated(List<String> streams) {
+                        recovery.streamsCreated(streams, store.stats().edges() > 0);
+                    }
                 }, meters, clock);
+        this.recovery = new RecoveryManager(config.instance(), audit, fleet, lifecycle, ingestor::state,
+                ingestor::problem, nats, lease::holds, config.recovery().drainStall(), clock);
         this.performance = new PerformanceLogger(meters, fleet, ingestor::commitLatency, clock, Duration.ofMinutes(1));
         this.placement = new LeaderPlacement(nats, lease);
-        this.gapRepair = new GapRepair(nats, store, fleet, lease, config.instance(), config.gapGrace(), clock, meters);
+        this.gapRepair = new GapRepair(nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock,
+                meters);
     }
 
     public void start() {
@@ -74,6 +88,7 @@ public final class CentralHub implements AutoCloseable {
         ingestor.start();
         lifecycle.start();
         performance.start();
+        recovery.start();
         lease.start();
         gapRepair.start();
         placement.start();
@@ -95,6 +110,10 @@ public final class CentralHub implements AutoCloseable {
 
     public LeaderLease lease() {
         return lease;
+    }
+
+    public RecoveryLog recoveryLog() {
+        return audit;
     }
 
     public PerformanceLogger performance() {
@@ -127,6 +146,7 @@ public final class CentralHub implements AutoCloseable {
 
     @Override
     public void close() {
+        recovery.close();
         performance.close();
         lifecycle.close();
         placement.close();

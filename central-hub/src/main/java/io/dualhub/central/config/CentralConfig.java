@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
-                            AnalysisSettings analysis, LifecycleRules lifecycle) {
+                            AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -49,6 +49,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("fleet.degraded-after-gap", "10m", "an edge that declared a gap stays DEGRADED this long"),
                 new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
                 new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
+                new ConfigKey("recovery.drain-stall", "30s", "a returning edge whose backlog has not shrunk for this long is asked to reconnect (at most 3 times)"),
+                new ConfigKey("recovery.audit-max-age", "30d", "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
                 new ConfigKey("analysis.enabled", "true", "score stored points for anomalies and forecast capacity series"),
                 new ConfigKey("analysis.alert-threshold", "0.9", "anomaly score (0..1) at which an incident opens and an alert is raised; 0.6 is NAB's best trade-off, 0.9 alerts far less often"),
                 new ConfigKey("analysis.skip-metrics", "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes", "metrics never scored for anomalies (metrics ending _total are scored on their rate)"),
@@ -63,6 +65,10 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
 
     /** How this hub creates the dualhub streams. */
     public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {
+    }
+
+    /** How the recovery playbooks act and how long their audit is kept. */
+    public record RecoverySettings(Duration drainStall, Duration auditMaxAge) {
     }
 
     /** How the Ingestor pulls and commits. */
@@ -88,7 +94,9 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.intBetween("ingest.max-ack-pending", 1, 1_000_000));
         return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest, leaderTtl(s),
-                s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s));
+                s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s),
+                new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
+                        s.duration("recovery.audit-max-age", Duration.ofMinutes(1))));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

@@ -3,6 +3,9 @@ package io.dualhub.central.gaps;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.leader.LeaderLease;
+import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.central.recovery.RecoveryLog;
+import io.dualhub.central.recovery.RecoveryManager;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.common.MetricsRoute;
@@ -45,6 +48,7 @@ public final class GapRepair implements AutoCloseable {
     private final MetricStore store;
     private final FleetView fleet;
     private final LeaderLease lease;
+    private final RecoveryLog audit;
     private final String instance;
     private final String consumer;
     private final Duration grace;
@@ -59,8 +63,9 @@ public final class GapRepair implements AutoCloseable {
     private record Reported(MissingRange range, long receivedAtMs) {
     }
 
-    public GapRepair(NatsLink nats, MetricStore store, FleetView fleet, LeaderLease lease, String instance,
-                     Duration grace, Clock clock, MeterRegistry meters) {
+    public GapRepair(NatsLink nats, MetricStore store, FleetView fleet, LeaderLease lease, RecoveryLog audit,
+                     String instance, Duration grace, Clock clock, MeterRegistry meters) {
+        this.audit = audit;
         this.nats = nats;
         this.store = store;
         this.fleet = fleet;
@@ -185,25 +190,35 @@ public final class GapRepair implements AutoCloseable {
         requests.increment();
         String edge = m.edge();
         ResendRequest r = ResendRequest.of(m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));
+        String where = m.instance().equals(instance) ? "here" : "by " + m.instance();
         LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored {}; asking for a resend ({})",
-                edge, m.from(), m.to(), m.instance().equals(instance) ? "here" : "by " + m.instance(), r.requestId());
+                edge, m.from(), m.to(), where, r.requestId());
+        RecoveryAction action = RecoveryAction.begin(RecoveryManager.GAP_RESEND, edge, "asked the edge to resend "
+                + "batches " + m.from() + ".." + m.to() + " (request " + r.requestId() + ")", "acknowledged by the "
+                + "stream but not stored " + where + " for over " + grace.toSeconds() + " s", clock.millis(), instance);
+        audit.record(action);
+        String outcome;
+        boolean done = false;
         try {
             Message reply = c.request(Subjects.command(edge), EventCodec.encode(r), Duration.ofSeconds(40));
             ResendResult result = reply == null ? null : EventCodec.decode(reply.getData(), ResendResult.class);
             if (result == null) {
-                LOG.warn("edge {}: no answer to resend request {}", edge, r.requestId());
+                outcome = "no answer from the edge";
             } else if (result.error() != null) {
-                LOG.warn("edge {}: resend request {} failed: {}", edge, r.requestId(), result.error());
+                outcome = "the edge refused: " + result.error();
             } else {
-                LOG.info("edge {}: resent {} batches for request {}{}", edge, result.resent(), r.requestId(),
-                        result.expiredTo() > 0 ? "; LOST (expired from its retention): " + result.expiredFrom() + ".."
-                                + result.expiredTo() : "");
+                done = true;
+                outcome = "resent " + result.resent() + " batches" + (result.expiredTo() > 0 ? "; LOST (expired from "
+                        + "its retention): " + result.expiredFrom() + ".." + result.expiredTo() : "");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            outcome = "interrupted";
         } catch (RuntimeException e) {
-            LOG.warn("edge {}: resend request {} not answered: {}", edge, r.requestId(), e.toString());
+            outcome = "not answered: " + e;
         }
+        LOG.warn("edge {}: resend request {}: {}", edge, r.requestId(), outcome);
+        audit.record(action.then(done ? RecoveryAction.DONE : RecoveryAction.FAILED, outcome, clock.millis(), instance));
     }
 
     @Override

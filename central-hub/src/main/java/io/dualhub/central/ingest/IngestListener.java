@@ -2,10 +2,16 @@ package io.dualhub.central.ingest;
 
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
+import java.util.List;
 
-/** Told, on the ingest thread and after the commit, what was stored and which gaps edges declared; must not block. */
+/**
+ * Told, on the ingest thread, what was stored and which gaps edges declared (after the commit), and which streams
+ * its setup had to create; must not block.
+ */
 public interface IngestListener {
     void stored(Batch batch);
 
     void declared(GapDeclaration gap);
+
+    void streamsCreated(List<String> streams);
 }

@@ -41,6 +41,7 @@ public final class Ingestor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration NATS_POLL = Duration.ofMillis(100);
+    private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(30);
 
     /** What the ingest loop is doing, for /health. */
     public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
@@ -65,6 +66,7 @@ public final class Ingestor implements AutoCloseable {
     private volatile State state = State.WAITING_FOR_NATS;
     private volatile String problem = "";
     private List<JetStreamSubscription> subscriptions;
+    private int storeFailures;  // consecutive, owned by the ingest thread
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
                     MetricStore store, Consumer<Connection> onStreamsReady, IngestListener listener,
@@ -116,7 +118,10 @@ public final class Ingestor implements AutoCloseable {
                 pause();
             } catch (StoreException e) {
                 report(State.STORE_FAILING, e.getMessage());
-                pause();
+                storeFailures++;
+                // back off while the store fails (a full disk is not freed in a second), up to STORE_BACKOFF_MAX
+                LockSupport.parkNanos(Math.min(STORE_BACKOFF_MAX.toNanos(),
+                        RETRY_PAUSE.toNanos() << Math.min(storeFailures - 1, 5)));
             } catch (Exception e) {
                 subscriptions = null;
                 report(nats.isConnected() ? State.SETUP_FAILING : State.WAITING_FOR_NATS, e.toString());
@@ -133,8 +138,9 @@ public final class Ingestor implements AutoCloseable {
             return;
         }
         if (subscriptions == null) {
-            setup.ensure(c.jetStreamManagement(), instance);
+            List<String> created = setup.ensure(c.jetStreamManagement(), instance);
             onStreamsReady.accept(c);
+            listener.streamsCreated(created);
             List<JetStreamSubscription> subs = new ArrayList<>();
             for (MetricsRoute route : MetricsRoute.values()) {
                 subs.add(c.jetStream().subscribe(null,
@@ -157,6 +163,7 @@ public final class Ingestor implements AutoCloseable {
         }
         state = State.RUNNING;
         problem = "";
+        storeFailures = 0;
     }
 
     private void ingest(List<Message> messages) {

@@ -45,15 +45,20 @@ public final class StreamSetup {
                 .duplicateWindow(Duration.ofMinutes(2)).build();
     }
 
-    /** Ensures the metrics streams of both routes, the events stream and the durable consumers {@code central-<instance>}. */
-    public void ensure(JetStreamManagement jsm, String instance) throws IOException, JetStreamApiException {
+    /**
+     * Ensures the metrics streams of both routes, the events stream and the durable consumers
+     * {@code central-<instance>}; returns the names of the streams it had to create.
+     */
+    public List<String> ensure(JetStreamManagement jsm, String instance) throws IOException, JetStreamApiException {
+        List<String> created = new ArrayList<>();
         for (MetricsRoute route : MetricsRoute.values()) {
-            ensureStream(jsm, metricsStream(route));
+            ensureStream(jsm, metricsStream(route), created);
         }
-        ensureStream(jsm, eventsStream());
+        ensureStream(jsm, eventsStream(), created);
         for (MetricsRoute route : MetricsRoute.values()) {
             jsm.addOrUpdateConsumer(route.stream(), consumer(route, instance));
         }
+        return created;
     }
 
     public ConsumerConfiguration consumer(MetricsRoute route, String instance) {
@@ -63,7 +68,7 @@ public final class StreamSetup {
                 .build();
     }
 
-    private static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted)
+    private static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted, List<String> created)
             throws IOException, JetStreamApiException {
         StreamInfo info;
         try {
@@ -73,6 +78,7 @@ public final class StreamSetup {
                 throw e;
             }
             jsm.addStream(wanted);
+            created.add(wanted.getName());
             return;
         }
         List<String> diffs = differences(info.getConfiguration(), wanted);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the CentralHub's requests on {@code dualhub.cmd.<edgeId>}. A resend request republishes acknowledged
  * batches from the retained buffer under new message ids; a part of the range that already expired from retention
- * is declared lost in the metrics stream, so every CentralHub counts it. Runs on its own dispatcher thread.
+ * is declared lost in the metrics stream, so every CentralHub counts it. A reconnect request is answered, then the
+ * NATS connection is dropped and re-established. Runs on its own dispatcher thread.
  */
 public final class CommandHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
@@ -55,16 +56,31 @@ public final class CommandHandler {
         ResendResult result;
         try {
             ResendRequest request = EventCodec.decode(m.getData(), ResendRequest.class);
+            if (ResendRequest.RECONNECT.equals(request.type())) {
+                reply(m, new ResendResult(0, 0, 0, null));
+                LOG.warn("reconnecting to NATS at the CentralHub's request {} (its drain stalled)", request.requestId());
+                nats.forceReconnect();
+                return;
+            }
             result = ResendRequest.TYPE.equals(request.type()) ? resend(m.getConnection(), request)
-                    : ResendResult.failed("unknown command type '" + request.type() + "'; known: resend");
+                    : ResendResult.failed("unknown command type '" + request.type() + "'; known: resend, reconnect");
         } catch (WireFormatException e) {
             result = ResendResult.failed(e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.warn("resend failed: {}", e.toString());
             result = ResendResult.failed(e.toString());
         }
+        reply(m, result);
+    }
+
+    private static void reply(Message m, ResendResult result) {
         if (m.getReplyTo() != null) {
             m.getConnection().publish(m.getReplyTo(), EventCodec.encode(result));
+            try {
+                m.getConnection().flushBuffer();  // the answer leaves before a reconnect drops the connection
+            } catch (IOException e) {
+                LOG.debug("reply not flushed: {}", e.toString());
+            }
         }
     }
 

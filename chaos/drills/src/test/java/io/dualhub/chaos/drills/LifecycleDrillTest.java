@@ -9,8 +9,6 @@ import io.dualhub.chaos.harness.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
-import io.nats.client.api.DiscardPolicy;
-import io.nats.client.api.StreamConfiguration;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +54,7 @@ class LifecycleDrillTest {
             assertThat(writer.write(edge.url(), 100)).isTrue();
             await("the first batch forwarded").atMost(Duration.ofSeconds(20))
                     .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
-            limitStreams(jsm, true);
+            MetricsStreams.refuseNew(jsm);
             for (int i = 0; i < 3; i++) {  // more batches than an empty stream's one-message room
                 assertThat(writer.write(edge.url(), 100)).isTrue();
             }
@@ -64,7 +62,7 @@ class LifecycleDrillTest {
             assertThat(leader.get("/api/v1/edges/life-1").path("stateReason").asText())
                     .containsAnyOf("forwarding stalled", "circuit breaker OPEN");
 
-            limitStreams(jsm, false);
+            MetricsStreams.acceptAgain(jsm);
             awaitState("ONLINE", leader, standby);
 
             edge.kill9();
@@ -106,16 +104,6 @@ class LifecycleDrillTest {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> a.get("/api/v1/edges/" + edge).path("state").asText().equals(state)
                         && b.get("/api/v1/edges/" + edge).path("state").asText().equals(state));
-    }
-
-    /** Both metrics streams refuse new messages (full at their current count, at least 1), or take them again. */
-    private static void limitStreams(JetStreamManagement jsm, boolean full) throws Exception {
-        for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
-            StreamConfiguration now = jsm.getStreamInfo(stream).getConfiguration();
-            long count = jsm.getStreamInfo(stream).getStreamState().getMsgCount();
-            jsm.updateStream(StreamConfiguration.builder(now).maxMessages(full ? Math.max(count, 1) : -1)
-                    .discardPolicy(full ? DiscardPolicy.New : now.getDiscardPolicy()).build());
-        }
     }
 
     private static JsonNode read(byte[] data) {

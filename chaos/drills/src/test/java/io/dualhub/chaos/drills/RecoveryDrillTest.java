@@ -1,0 +1,159 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.chaos.harness.FaultProxy;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.SmallDisk;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The recovery playbooks, each condition caused for real and each action read back from the audit at
+ * {@code /api/v1/recovery}: NATS loses the metrics streams while the hub is down (recreated; what the store lacks is
+ * resent by the edge from its retention, exactly once); an edge goes OFFLINE and returns with a backlog that cannot
+ * drain (alert, drain watch, reconnect), the leader dies and the standby adopts the watch, which completes once the
+ * streams take messages again; the store's disk fills up (stops acknowledging, not ready, audited) and is freed
+ * (recovers by itself with backoff, audited), every point stored once.
+ */
+class RecoveryDrillTest {
+    private static final String FAST = "fleet:\n  heartbeat-interval: 1s\n  degraded-lag: 2s\ngaps:\n  grace: 2s\n"
+            + "recovery:\n  drain-stall: 3s\n";
+    private static final String EDGE = "heartbeat:\n  interval: 1s\ncollect:\n  enabled: false\n";
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void streamsLostWhileTheHubIsDownAreRecreatedAndRefilledFromTheEdge() throws Exception {
+        HubProcess central = hubs.central("c1", FAST);
+        CentralClient api = new CentralClient(central.url());
+        HubProcess edge = hubs.edge("rb-1", EDGE);
+        LineWriter writer = new LineWriter("rebuilt");
+        writeBatches(writer, edge, 5);
+        await("first half stored").atMost(Duration.ofSeconds(30))
+                .until(() -> api.values(writer.metric(), "rb-1").size() == writer.accepted());
+
+        central.kill9();
+        writeBatches(writer, edge, 5);
+        await("second half acknowledged by the stream").atMost(Duration.ofSeconds(30))
+                .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
+        try (Connection nats = Nats.connect(NATS.urls())) {
+            for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
+                nats.jetStreamManagement().deleteStream(stream);
+            }
+        }
+        central.start();
+
+        await("everything stored again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.values(writer.metric(), "rb-1").size() >= writer.accepted());
+        assertThat(api.values(writer.metric(), "rb-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        await("both actions audited").atMost(Duration.ofSeconds(20)).until(() ->
+                action(api, "stream-rebuilt", a -> a.path("status").asText().equals("DONE")) != null
+                        && action(api, "gap-resend", a -> a.path("status").asText().equals("DONE")) != null);
+        assertThat(action(api, "gap-resend", a -> true).path("outcome").asText()).startsWith("resent 5 batches");
+    }
+
+    @Test
+    void aStalledDrainIsReconnectedAdoptedByTheNewLeaderAndFinished() throws Exception {
+        HubProcess c1 = hubs.central("c1", FAST);
+        CentralClient first = new CentralClient(c1.url());
+        await("c1 leads").atMost(Duration.ofSeconds(20)).until(first::isLeader);
+        CentralClient second = new CentralClient(hubs.central("c2", FAST).url());
+        try (FaultProxy link = new FaultProxy(NATS.node(0).clientPort());
+             Connection nats = Nats.connect(NATS.urls())) {
+            HubProcess edge = hubs.edge("dr-1", EDGE, link.url(), hubs.dir().resolve("dr-1"));
+            LineWriter writer = new LineWriter("drain");
+            writeBatches(writer, edge, 2);
+            await("dr-1 ONLINE").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> first.get("/api/v1/edges/dr-1").path("state").asText().equals("ONLINE"));
+
+            link.blackhole();
+            writeBatches(writer, edge, 5);
+            await("OFFLINE, alerted and audited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                    action(first, "edge-offline", a -> a.path("status").asText().equals("DONE")) != null);
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            MetricsStreams.refuseNew(jsm);
+            link.heal();
+
+            await("the stalled drain gets a reconnect").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    action(first, "edge-drain", a -> a.path("outcome").asText().contains("reconnect 1")) != null);
+            c1.kill9();
+            await("c2 adopts the watch").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                    action(second, "edge-drain", a -> a.path("outcome").asText().contains("adopted by c2 from c1"))
+                            != null);
+            MetricsStreams.acceptAgain(jsm);
+            await("the drain finishes under c2").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    action(second, "edge-drain", a -> a.path("status").asText().equals("DONE")
+                            && a.path("by").asText().equals("c2")) != null);
+            await("every point stored once").atMost(Duration.ofSeconds(30))
+                    .until(() -> second.values(writer.metric(), "dr-1").size() >= writer.accepted());
+            assertThat(second.values(writer.metric(), "dr-1")).hasSize((int) writer.accepted())
+                    .doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aFullStoreDiskIsAuditedFromFailureToRecovery() throws Exception {
+        Path disk = Files.createDirectories(hubs.dir().resolve("store-disk"));
+        Assumptions.assumeTrue(SmallDisk.mount(disk, 64), "skipped: a full store disk (tmpfs) needs root");
+        HubProcess central = null;
+        try {
+            central = hubs.central("c1", FAST, disk.resolve("store"));
+            CentralClient api = new CentralClient(central.url());
+            HubProcess edge = hubs.edge("sf-1", EDGE);
+            LineWriter writer = new LineWriter("storefull");
+            writeBatches(writer, edge, 2);
+            await("first batches stored").atMost(Duration.ofSeconds(30))
+                    .until(() -> api.values(writer.metric(), "sf-1").size() == writer.accepted());
+            Path filler = SmallDisk.fillLeaving(disk, 64 << 10);
+            await("the store fails, audited").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                writeBatches(writer, edge, 1);
+                return action(api, "store-failing", a -> a.path("status").asText().equals("PENDING")) != null;
+            });
+            assertThat(api.health().path("ingest").asText()).isEqualTo("STORE_FAILING");
+            Files.delete(filler);
+            await("recovered by itself, audited").atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
+                    action(api, "store-failing", a -> a.path("status").asText().equals("DONE")) != null);
+            await("every point stored once").atMost(Duration.ofSeconds(30))
+                    .until(() -> api.values(writer.metric(), "sf-1").size() >= writer.accepted());
+            assertThat(api.values(writer.metric(), "sf-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        } finally {
+            if (central != null) {
+                central.stop();
+            }
+            SmallDisk.unmount(disk);
+        }
+    }
+
+    private static void writeBatches(LineWriter writer, HubProcess edge, int batches) throws Exception {
+        for (int i = 0; i < batches; i++) {
+            assertThat(writer.write(edge.url(), 200)).isTrue();
+        }
+    }
+
+    /** The newest audited action of the playbook matching {@code test}, or null. */
+    private static JsonNode action(CentralClient api, String playbook, Predicate<JsonNode> test) throws Exception {
+        for (JsonNode a : api.get("/api/v1/recovery")) {
+            if (a.path("playbook").asText().equals(playbook) && test.test(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+}
