@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Finds batches the stream acknowledged but this hub never stored, and has their edge send them again. Missing
  * means: a hole below the highest sequence stored, or sequences up to the edge's heartbeat {@code lastAckedSeq}
  * beyond it. Looked at only while this hub's consumer has nothing pending (so ordinary lag is not a gap), after
- * {@code grace}, and again every {@code grace} while still missing. Every hub has its own store, so every hub looks
+ * {@code grace}, and again every {@code grace} while still missing (doubling after each request the edge did not answer, up to 64 graces). Every hub has its own store, so every hub looks
  * at its own; only the leader asks edges, for its own ranges and for those the standbys send it on
  * {@link Subjects#MISSING_RANGES}. The resent batches reach every hub; one that has them already only counts them.
  * This is what heals a stream replica that silently lost acknowledged messages, or a hub that had not read them
@@ -95,16 +95,18 @@ public final class GapRepair implements AutoCloseable {
             Map<String, long[]> still = new HashMap<>();
             if (caughtUp(c)) {
                 for (MissingRange m : ownMissing()) {
-                    if (due(still, m, now, now)) {
-                        act(c, m);
+                    long[] times = due(still, m, now, now);
+                    if (times != null) {
+                        times[2] = act(c, m) ? 0 : times[2] + 1;
                     }
                 }
             }
             if (lease.holds()) {
                 for (MissingRange m : freshReports(now)) {
                     // the standby waited out its grace before it sent the range: due at once
-                    if (due(still, m, now - grace.toMillis(), now)) {
-                        request(c, m);
+                    long[] times = due(still, m, now - grace.toMillis(), now);
+                    if (times != null) {
+                        times[2] = request(c, m) ? 0 : times[2] + 1;
                     }
                 }
             }
@@ -115,23 +117,30 @@ public final class GapRepair implements AutoCloseable {
         }
     }
 
-    /** Records the range as still missing; true when it is past its grace and was not acted on within one. */
-    private boolean due(Map<String, long[]> still, MissingRange m, long firstSeen, long now) {
-        long[] times = still.computeIfAbsent(m.key(), k -> seen.getOrDefault(k, new long[] {firstSeen, 0}));
-        if (now - times[0] >= grace.toMillis() && now - times[1] >= grace.toMillis()) {
+    /**
+     * Records the range as still missing ({first seen, last acted on, failed requests in a row}); returns that record
+     * when the range is past its grace and due again: one grace after the last request, doubling with each failed one
+     * (an edge that is gone is not asked every grace forever), at most 64 graces.
+     */
+    private long[] due(Map<String, long[]> still, MissingRange m, long firstSeen, long now) {
+        long[] times = still.computeIfAbsent(m.key(), k -> seen.getOrDefault(k, new long[] {firstSeen, 0, 0}));
+        long wait = grace.toMillis() << Math.min(times[2], 6);
+        if (now - times[0] >= grace.toMillis() && now - times[1] >= wait) {
             times[1] = now;
-            return true;
+            return times;
         }
-        return false;
+        return null;
     }
 
-    private void act(Connection c, MissingRange m) {
+    /** Asks the edge (leader) or tells the leader (standby); false when a request to the edge failed. */
+    private boolean act(Connection c, MissingRange m) {
         if (lease.holds()) {
-            request(c, m);
+            return request(c, m);
         } else {
             LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored here; telling the leader",
                     m.edge(), m.from(), m.to());
             c.publish(Subjects.MISSING_RANGES, EventCodec.encode(m));
+            return true;
         }
     }
 
@@ -186,7 +195,8 @@ public final class GapRepair implements AutoCloseable {
         return ranges;
     }
 
-    private void request(Connection c, MissingRange m) {
+    /** Asks the edge to resend the range, audited; true when it answered that it did. */
+    private boolean request(Connection c, MissingRange m) {
         requests.increment();
         String edge = m.edge();
         ResendRequest r = ResendRequest.of(m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));
@@ -219,6 +229,7 @@ public final class GapRepair implements AutoCloseable {
         }
         LOG.warn("edge {}: resend request {}: {}", edge, r.requestId(), outcome);
         audit.record(action.then(done ? RecoveryAction.DONE : RecoveryAction.FAILED, outcome, clock.millis(), instance));
+        return done;
     }
 
     @Override

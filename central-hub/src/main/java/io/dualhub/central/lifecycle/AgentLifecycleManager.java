@@ -76,6 +76,11 @@ public final class AgentLifecycleManager implements AutoCloseable {
         return r != null ? r.state() : judge(edgeId, null).state();
     }
 
+    /** True once this hub has read the whole registry: before that, states are its own first guesses. */
+    public boolean ready() {
+        return registry.isLoaded();
+    }
+
     /** Every edge this hub knows of: from heartbeats or the registry. */
     public Set<String> edges() {
         Set<String> ids = new TreeSet<>(fleet.all().keySet());

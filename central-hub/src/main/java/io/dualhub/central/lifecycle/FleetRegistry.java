@@ -34,6 +34,7 @@ public final class FleetRegistry {
     private final Consumer<EdgeRecord> onChange;
     private final Map<String, Versioned> records = new ConcurrentHashMap<>();
     private volatile KeyValue kv;
+    private volatile boolean loaded;
 
     /** {@code onChange} sees every record as the watch delivers it, on the watch's thread. */
     public FleetRegistry(int replicas, Consumer<EdgeRecord> onChange) {
@@ -59,14 +60,16 @@ public final class FleetRegistry {
 
             @Override
             public void endOfData() {
+                loaded = true;
                 LOG.info("fleet registry {}: {} edges", BUCKET, records.size());
             }
         });
         kv = bucket;
     }
 
-    public boolean isOpen() {
-        return kv != null;
+    /** True once the watch has delivered every record the bucket held when it started. */
+    public boolean isLoaded() {
+        return loaded;
     }
 
     public Versioned get(String edgeId) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +128,7 @@ public final class RecoveryManager implements AutoCloseable {
             adoptPending();
         }
         wasLeader = leads;
-        for (String edge : lifecycle.edges()) {
+        for (String edge : lifecycle.ready() ? lifecycle.edges() : Set.<String>of()) {
             LifecycleState now = lifecycle.state(edge);
             LifecycleState before = lastStates.put(edge, now);
             if (leads && before != null && before != now) {
@@ -160,9 +161,11 @@ public final class RecoveryManager implements AutoCloseable {
         } else if (before == LifecycleState.OFFLINE && now != LifecycleState.DECOMMISSIONED) {
             FleetView.Seen seen = fleet.seen(edge);
             long backlog = seen == null ? 0 : seen.heartbeat().backlog();
-            RecoveryAction a = start(EDGE_DRAIN, edge, "watching its backlog of " + backlog + " batches drain",
-                    "edge " + edge + " returned after being OFFLINE");
-            drains.put(edge, new Drain(a, backlog, clock.millis()));
+            if (backlog > 0) {
+                RecoveryAction a = start(EDGE_DRAIN, edge, "watching its backlog of " + backlog + " batches drain",
+                        "edge " + edge + " returned after being OFFLINE");
+                drains.put(edge, new Drain(a, backlog, clock.millis()));
+            }
         }
     }
 

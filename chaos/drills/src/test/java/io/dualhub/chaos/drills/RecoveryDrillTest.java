@@ -38,6 +38,8 @@ class RecoveryDrillTest {
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
 
+    private final long testStartMs = System.currentTimeMillis();
+
     @Test
     void streamsLostWhileTheHubIsDownAreRecreatedAndRefilledFromTheEdge() throws Exception {
         HubProcess central = hubs.central("c1", FAST);
@@ -64,8 +66,10 @@ class RecoveryDrillTest {
         assertThat(api.values(writer.metric(), "rb-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
         await("both actions audited").atMost(Duration.ofSeconds(20)).until(() ->
                 action(api, "stream-rebuilt", a -> a.path("status").asText().equals("DONE")) != null
-                        && action(api, "gap-resend", a -> a.path("status").asText().equals("DONE")) != null);
-        assertThat(action(api, "gap-resend", a -> true).path("outcome").asText()).startsWith("resent 5 batches");
+                        && action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1")
+                        && a.path("status").asText().equals("DONE")) != null);
+        assertThat(action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1")).path("outcome").asText())
+                .startsWith("resent 5 batches");
     }
 
     @Test
@@ -85,26 +89,35 @@ class RecoveryDrillTest {
             link.blackhole();
             writeBatches(writer, edge, 5);
             await("OFFLINE, alerted and audited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    action(first, "edge-offline", a -> a.path("status").asText().equals("DONE")) != null);
+                    action(first, "edge-offline", a -> a.path("edge").asText().equals("dr-1")
+                            && a.path("status").asText().equals("DONE")) != null);
             JetStreamManagement jsm = nats.jetStreamManagement();
             MetricsStreams.refuseNew(jsm);
-            link.heal();
-
-            await("the stalled drain gets a reconnect").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                    action(first, "edge-drain", a -> a.path("outcome").asText().contains("reconnect 1")) != null);
-            c1.kill9();
-            await("c2 adopts the watch").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    action(second, "edge-drain", a -> a.path("outcome").asText().contains("adopted by c2 from c1"))
-                            != null);
-            MetricsStreams.acceptAgain(jsm);
-            await("the drain finishes under c2").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                    action(second, "edge-drain", a -> a.path("status").asText().equals("DONE")
-                            && a.path("by").asText().equals("c2")) != null);
-            await("every point stored once").atMost(Duration.ofSeconds(30))
-                    .until(() -> second.values(writer.metric(), "dr-1").size() >= writer.accepted());
-            assertThat(second.values(writer.metric(), "dr-1")).hasSize((int) writer.accepted())
-                    .doesNotHaveDuplicates();
+            try {
+                link.heal();
+                stalledDrainAdoptedAndFinished(first, second, c1, jsm, writer);
+            } finally {
+                MetricsStreams.acceptAgain(jsm);
+            }
         }
+    }
+
+    /** With the streams refusing messages: a reconnect, the leader killed, the watch adopted, then finished. */
+    private void stalledDrainAdoptedAndFinished(CentralClient first, CentralClient second, HubProcess c1,
+                                                JetStreamManagement jsm, LineWriter writer) throws Exception {
+        await("the stalled drain gets a reconnect").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                action(first, "edge-drain", a -> a.path("outcome").asText().contains("reconnect 1")) != null);
+        c1.kill9();
+        await("c2 adopts the watch").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                action(second, "edge-drain", a -> a.path("outcome").asText().contains("adopted by c2 from c1"))
+                        != null);
+        MetricsStreams.acceptAgain(jsm);
+        await("the drain finishes under c2").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                action(second, "edge-drain", a -> a.path("status").asText().equals("DONE")
+                        && a.path("by").asText().equals("c2")) != null);
+        await("every point stored once").atMost(Duration.ofSeconds(30))
+                .until(() -> second.values(writer.metric(), "dr-1").size() >= writer.accepted());
+        assertThat(second.values(writer.metric(), "dr-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
     }
 
     @Test
@@ -146,10 +159,14 @@ class RecoveryDrillTest {
         }
     }
 
-    /** The newest audited action of the playbook matching {@code test}, or null. */
-    private static JsonNode action(CentralClient api, String playbook, Predicate<JsonNode> test) throws Exception {
+    /**
+     * The newest audited action of the playbook, started during this test, matching {@code test}, or null (the
+     * class's NATS server, and so its audit stream, outlives each test).
+     */
+    private JsonNode action(CentralClient api, String playbook, Predicate<JsonNode> test) throws Exception {
         for (JsonNode a : api.get("/api/v1/recovery")) {
-            if (a.path("playbook").asText().equals(playbook) && test.test(a)) {
+            if (a.path("playbook").asText().equals(playbook) && a.path("startedAtMs").asLong() >= testStartMs
+                    && test.test(a)) {
                 return a;
             }
         }
