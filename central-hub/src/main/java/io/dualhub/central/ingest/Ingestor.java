@@ -18,9 +18,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ public final class Ingestor implements AutoCloseable {
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration NATS_POLL = Duration.ofMillis(100);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(30);
+    private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
 
     /** What the ingest loop is doing, for /health. */
     public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
@@ -67,6 +70,7 @@ public final class Ingestor implements AutoCloseable {
     private volatile String problem = "";
     private List<JetStreamSubscription> subscriptions;
     private int storeFailures;  // consecutive, owned by the ingest thread
+    private long lastConsumerCheck = System.nanoTime();
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
                     MetricStore store, Consumer<Connection> onStreamsReady, IngestListener listener,
@@ -152,11 +156,16 @@ public final class Ingestor implements AutoCloseable {
         }
         // The wait is shared between the routes so an idle hub still answers within the configured wait.
         Duration wait = settings.fetchWait().dividedBy(subscriptions.size());
+        boolean idle = true;
         for (JetStreamSubscription sub : subscriptions) {
             List<Message> messages = sub.fetch(settings.fetchBatch(), wait);
             if (!messages.isEmpty()) {
+                idle = false;
                 ingest(messages);
             }
+        }
+        if (idle) {
+            checkConsumers(c);
         }
         if (state != State.RUNNING) {
             LOG.info("ingest running");
@@ -164,6 +173,26 @@ public final class Ingestor implements AutoCloseable {
         state = State.RUNNING;
         problem = "";
         storeFailures = 0;
+    }
+
+    /**
+     * A pull subscription whose durable consumer was deleted (by hand, or NATS restored without it) just fetches
+     * nothing; so while idle, every few seconds, check the consumers still exist, and set up again when one is gone.
+     */
+    private void checkConsumers(Connection c) throws IOException, JetStreamApiException {
+        long now = System.nanoTime();
+        if (now - lastConsumerCheck < CONSUMER_CHECK.toNanos()) {
+            return;
+        }
+        lastConsumerCheck = now;
+        for (MetricsRoute route : MetricsRoute.values()) {
+            if (!c.jetStreamManagement().getConsumerNames(route.stream()).contains(Subjects.centralConsumer(instance))) {
+                LOG.warn("durable consumer {} is gone from {}; setting up again", Subjects.centralConsumer(instance),
+                        route.stream());
+                subscriptions = null;
+                return;
+            }
+        }
     }
 
     private void ingest(List<Message> messages) {

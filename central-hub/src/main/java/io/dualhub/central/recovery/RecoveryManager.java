@@ -94,12 +94,14 @@ public final class RecoveryManager implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::guardedTick, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** The Ingestor created these streams; with data already stored, NATS had lost them. */
+    /**
+     * The Ingestor created these streams or consumers; with data already stored, NATS had lost them (a recreated
+     * consumer starts from the stream's first message: what is stored already is counted as duplicate).
+     */
     public void streamsCreated(List<String> streams, boolean storeHasData) {
         if (storeHasData && !streams.isEmpty()) {
-            RecoveryAction a = start(STREAM_REBUILT, null, "recreated " + String.join(", ", streams)
-                    + " with this hub's consumers", "missing from NATS while the store holds data (NATS was rebuilt "
-                    + "or the streams deleted)");
+            RecoveryAction a = start(STREAM_REBUILT, null, "recreated " + String.join(", ", streams),
+                    "missing from NATS while the store holds data (NATS rebuilt, or deleted by hand)");
             log.record(a.then(RecoveryAction.DONE, "recreated; batches the store lacks are requested from the edges "
                     + "by gap repair (gap-resend actions)", clock.millis(), instance));
         }

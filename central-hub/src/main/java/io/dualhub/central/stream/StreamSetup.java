@@ -47,7 +47,8 @@ public final class StreamSetup {
 
     /**
      * Ensures the metrics streams of both routes, the events stream and the durable consumers
-     * {@code central-<instance>}; returns the names of the streams it had to create.
+     * {@code central-<instance>}; returns what it had to create: stream names, and {@code consumer <name> on <stream>}
+     * for a consumer missing from a stream that existed.
      */
     public List<String> ensure(JetStreamManagement jsm, String instance) throws IOException, JetStreamApiException {
         List<String> created = new ArrayList<>();
@@ -56,6 +57,10 @@ public final class StreamSetup {
         }
         ensureStream(jsm, eventsStream(), created);
         for (MetricsRoute route : MetricsRoute.values()) {
+            if (!created.contains(route.stream())
+                    && !jsm.getConsumerNames(route.stream()).contains(Subjects.centralConsumer(instance))) {
+                created.add("consumer " + Subjects.centralConsumer(instance) + " on " + route.stream());
+            }
             jsm.addOrUpdateConsumer(route.stream(), consumer(route, instance));
         }
         return created;

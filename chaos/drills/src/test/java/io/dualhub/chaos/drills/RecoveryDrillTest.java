@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code /api/v1/recovery}: NATS loses the metrics streams while the hub is down (recreated; what the store lacks is
  * resent by the edge from its retention, exactly once); an edge goes OFFLINE and returns with a backlog that cannot
  * drain (alert, drain watch, reconnect), the leader dies and the standby adopts the watch, which completes once the
- * streams take messages again; the store's disk fills up (stops acknowledging, not ready, audited) and is freed
+ * streams take messages again; a hub's durable consumer is deleted under it (recreated, audited, nothing stored
+ * twice); the store's disk fills up (stops acknowledging, not ready, audited) and is freed
  * (recovers by itself with backoff, audited), every point stored once.
  */
 class RecoveryDrillTest {
@@ -70,6 +71,27 @@ class RecoveryDrillTest {
                         && a.path("status").asText().equals("DONE")) != null);
         assertThat(action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1")).path("outcome").asText())
                 .startsWith("resent 5 batches");
+    }
+
+    @Test
+    void aConsumerDeletedUnderARunningHubIsRecreatedAndNothingIsStoredTwice() throws Exception {
+        HubProcess central = hubs.central("c9", FAST);
+        CentralClient api = new CentralClient(central.url());
+        HubProcess edge = hubs.edge("cd-1", EDGE);
+        LineWriter writer = new LineWriter("consumer");
+        writeBatches(writer, edge, 3);
+        await("stored").atMost(Duration.ofSeconds(30))
+                .until(() -> api.values(writer.metric(), "cd-1").size() == writer.accepted());
+        try (Connection nats = Nats.connect(NATS.urls())) {
+            nats.jetStreamManagement().deleteConsumer("DUALHUB_METRICS", "central-c9");
+        }
+        writeBatches(writer, edge, 3);
+        await("recreated, audited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                action(api, "stream-rebuilt", a -> a.path("what").asText()
+                        .equals("recreated consumer central-c9 on DUALHUB_METRICS")) != null);
+        await("everything stored").atMost(Duration.ofSeconds(30))
+                .until(() -> api.values(writer.metric(), "cd-1").size() >= writer.accepted());
+        assertThat(api.values(writer.metric(), "cd-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
     }
 
     @Test
