@@ -48,8 +48,7 @@ class RecoveryDrillTest {
         HubProcess edge = hubs.edge("rb-1", EDGE);
         LineWriter writer = new LineWriter("rebuilt");
         writeBatches(writer, edge, 5);
-        await("first half stored").atMost(Duration.ofSeconds(30))
-                .until(() -> api.values(writer.metric(), "rb-1").size() == writer.accepted());
+        awaitAllStoredOnce(api, writer, "rb-1");
 
         central.kill9();
         writeBatches(writer, edge, 5);
@@ -62,9 +61,7 @@ class RecoveryDrillTest {
         }
         central.start();
 
-        await("everything stored again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> api.values(writer.metric(), "rb-1").size() >= writer.accepted());
-        assertThat(api.values(writer.metric(), "rb-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        awaitAllStoredOnce(api, writer, "rb-1");
         await("both actions audited").atMost(Duration.ofSeconds(20)).until(() ->
                 action(api, "stream-rebuilt", a -> a.path("status").asText().equals("DONE")) != null
                         && action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1")
@@ -80,8 +77,7 @@ class RecoveryDrillTest {
         HubProcess edge = hubs.edge("cd-1", EDGE);
         LineWriter writer = new LineWriter("consumer");
         writeBatches(writer, edge, 3);
-        await("stored").atMost(Duration.ofSeconds(30))
-                .until(() -> api.values(writer.metric(), "cd-1").size() == writer.accepted());
+        awaitAllStoredOnce(api, writer, "cd-1");
         try (Connection nats = Nats.connect(NATS.urls())) {
             nats.jetStreamManagement().deleteConsumer("DUALHUB_METRICS", "central-c9");
         }
@@ -89,9 +85,7 @@ class RecoveryDrillTest {
         await("recreated, audited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                 action(api, "stream-rebuilt", a -> a.path("what").asText()
                         .equals("recreated consumer central-c9 on DUALHUB_METRICS")) != null);
-        await("everything stored").atMost(Duration.ofSeconds(30))
-                .until(() -> api.values(writer.metric(), "cd-1").size() >= writer.accepted());
-        assertThat(api.values(writer.metric(), "cd-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        awaitAllStoredOnce(api, writer, "cd-1");
     }
 
     @Test
@@ -137,9 +131,7 @@ class RecoveryDrillTest {
         await("the drain finishes under c2").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                 action(second, "edge-drain", a -> a.path("status").asText().equals("DONE")
                         && a.path("by").asText().equals("c2")) != null);
-        await("every point stored once").atMost(Duration.ofSeconds(30))
-                .until(() -> second.values(writer.metric(), "dr-1").size() >= writer.accepted());
-        assertThat(second.values(writer.metric(), "dr-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        awaitAllStoredOnce(second, writer, "dr-1");
     }
 
     @Test
@@ -153,8 +145,7 @@ class RecoveryDrillTest {
             HubProcess edge = hubs.edge("sf-1", EDGE);
             LineWriter writer = new LineWriter("storefull");
             writeBatches(writer, edge, 2);
-            await("first batches stored").atMost(Duration.ofSeconds(30))
-                    .until(() -> api.values(writer.metric(), "sf-1").size() == writer.accepted());
+            awaitAllStoredOnce(api, writer, "sf-1");
             Path filler = SmallDisk.fillLeaving(disk, 64 << 10);
             await("the store fails, audited").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 writeBatches(writer, edge, 1);
@@ -164,15 +155,21 @@ class RecoveryDrillTest {
             Files.delete(filler);
             await("recovered by itself, audited").atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
                     action(api, "store-failing", a -> a.path("status").asText().equals("DONE")) != null);
-            await("every point stored once").atMost(Duration.ofSeconds(30))
-                    .until(() -> api.values(writer.metric(), "sf-1").size() >= writer.accepted());
-            assertThat(api.values(writer.metric(), "sf-1")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+            awaitAllStoredOnce(api, writer, "sf-1");
         } finally {
             if (central != null) {
                 central.stop();
             }
             SmallDisk.unmount(disk);
         }
+    }
+
+    /** Waits until every point the writer got accepted is stored at the hub, then checks each is stored once. */
+    private static void awaitAllStoredOnce(CentralClient api, LineWriter writer, String edge) throws Exception {
+        await(edge + ": every accepted point stored").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                .until(() -> api.values(writer.metric(), edge).size() >= writer.accepted());
+        assertThat(api.values(writer.metric(), edge)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
     }
 
     private static void writeBatches(LineWriter writer, HubProcess edge, int batches) throws Exception {
