@@ -1,6 +1,7 @@
 package io.dualhub.central.config;
 
 import io.dualhub.central.analysis.AnalysisSettings;
+import io.dualhub.central.api.ApiAccess;
 import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.common.config.ConfigException;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
-                            AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery) {
+                            AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery,
+                            ApiAccess api) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -34,6 +36,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("data.dir", "var/central", "directory of the metric store (DuckDB)"),
                 new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
                 new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
+                new ConfigKey("api.viewer-token", "", "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
+                new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission); /health and /prometheus stay open"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
@@ -96,7 +100,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest, leaderTtl(s),
                 s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s),
                 new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
-                        s.duration("recovery.audit-max-age", Duration.ofMinutes(1))));
+                        s.duration("recovery.audit-max-age", Duration.ofMinutes(1))),
+                new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token")));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

@@ -10,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ./dualhub status} (the fleet as a CentralHub sees it) and {@code ./dualhub edge-status} (one agent's own
@@ -44,30 +46,50 @@ public final class OperatorCommands {
     }
 
     void run(List<String> args) throws IOException, InterruptedException {
+        run(args, System.getenv("DUALHUB_TOKEN"));
+    }
+
+    /** Runs a command; {@code envToken} is the token used when no {@code --token} is given (may be null). */
+    void run(List<String> args, String envToken) throws IOException, InterruptedException {
         String command = args.isEmpty() ? "" : args.get(0);
         switch (command) {
-            case "status" -> fleet(new Hub(url(args, "--central", DEFAULT_CENTRAL), "the CentralHub", "--central"));
-            case "edge-status" -> edge(new Hub(url(args, "--edge", DEFAULT_EDGE), "the edge agent", "--edge"));
-            default -> throw new UsageException("usage: status [--central URL] | edge-status [--edge URL]");
+            case "status" -> {
+                Map<String, String> flags = flags(args, "--central URL [--token T]", "--central", "--token");
+                fleet(new Hub(url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"), "the CentralHub",
+                        "--central", flags.getOrDefault("--token", envToken)));
+            }
+            case "edge-status" -> {
+                Map<String, String> flags = flags(args, "--edge URL", "--edge");
+                edge(new Hub(url(flags.getOrDefault("--edge", DEFAULT_EDGE), "--edge"), "the edge agent", "--edge",
+                        null));
+            }
+            default -> throw new UsageException("usage: status [--central URL] [--token T] | edge-status [--edge URL]");
         }
     }
 
-    private static String url(List<String> args, String flag, String fallback) {
-        String url = fallback;
+    private static Map<String, String> flags(List<String> args, String valid, String... known) {
+        Map<String, String> flags = new HashMap<>();
         for (int i = 1; i < args.size(); i++) {
-            if (!args.get(i).equals(flag) || i + 1 >= args.size()) {
-                throw new UsageException("unknown or incomplete flag '" + args.get(i) + "' (valid: " + flag + " URL)");
+            if (!List.of(known).contains(args.get(i)) || i + 1 >= args.size()) {
+                throw new UsageException("unknown or incomplete flag '" + args.get(i) + "' (valid: " + valid + ")");
             }
-            url = args.get(++i);
+            flags.put(args.get(i), args.get(++i));
         }
+        return flags;
+    }
+
+    private static String url(String url, String flag) {
         if (!url.matches("https?://[^\\s/]+(/.*)?")) {
             throw new UsageException(flag + " '" + url + "' is not an http:// or https:// URL");
         }
         return url.replaceAll("/+$", "");
     }
 
-    /** A hub to read: its base URL, what it is, and the flag that points at it (for error messages). */
-    private record Hub(String url, String what, String flag) {
+    /**
+     * A hub to read: its base URL, what it is, the flag that points at it (for error messages), and the bearer token
+     * to send (null for none).
+     */
+    private record Hub(String url, String what, String flag, String token) {
     }
 
     private void fleet(Hub central) throws IOException, InterruptedException {
@@ -112,13 +134,22 @@ public final class OperatorCommands {
 
     /** A JSON document from the hub; the body is read whatever the status (health answers 503 when DOWN). */
     private JsonNode get(Hub hub, String path) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(hub.url() + path)).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(hub.url() + path)).timeout(Duration.ofSeconds(10));
+        if (hub.token() != null && !hub.token().isEmpty()) {
+            builder.header("Authorization", "Bearer " + hub.token());
+        }
+        HttpRequest req = builder.build();
         HttpResponse<String> resp;
         try {
             resp = http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new IOException("cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
                     + " running? Point " + hub.flag() + " at it.", e);
+        }
+        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+            throw new IOException(hub.what() + " at " + hub.url() + " refused " + path + " (" + resp.statusCode() + "): "
+                    + JSON.readTree(resp.body()).path("error").asText("no reason given")
+                    + "; pass a viewer token with --token or DUALHUB_TOKEN");
         }
         try {
             return JSON.readTree(resp.body());

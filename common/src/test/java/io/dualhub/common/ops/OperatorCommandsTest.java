@@ -19,7 +19,9 @@ class OperatorCommandsTest {
     void badArgumentsSayWhatIsValid() {
         assertThatThrownBy(() -> commands.run(List.of("statuz"))).hasMessageContaining("usage: status");
         assertThatThrownBy(() -> commands.run(List.of("status", "--edge", "http://x")))
-                .hasMessageContaining("'--edge'").hasMessageContaining("--central URL");
+                .hasMessageContaining("'--edge'").hasMessageContaining("--central URL [--token T]");
+        assertThatThrownBy(() -> commands.run(List.of("edge-status", "--token", "x")))
+                .hasMessageContaining("'--token'").hasMessageContaining("valid: --edge URL");
         assertThatThrownBy(() -> commands.run(List.of("status", "--central", "localhost:8470")))
                 .hasMessageContaining("not an http:// or https:// URL");
     }

@@ -1,0 +1,78 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.OsProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A CentralHub with API tokens from files: /api/** refuses a request without a token (401) and a viewer's POST
+ * (403), lets the viewer read and the operator act; /health stays open for probes; {@code ./dualhub status} works
+ * with {@code --token} and says what to pass without it; neither token appears in the hub's log.
+ */
+class ApiTokensDrillTest {
+    private static final String VIEWER = "viewer-7f3a9c";
+    private static final String OPERATOR = "operator-51d0e2";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void viewersReadOperatorsActOthersAreRefused() throws Exception {
+        Path viewer = Files.writeString(hubs.dir().resolve("viewer.token"), VIEWER + "\n");
+        Path operator = Files.writeString(hubs.dir().resolve("operator.token"), OPERATOR + "\n");
+        HubProcess central = hubs.central("secured", "api:\n  viewer-token: file:" + viewer + "\n"
+                + "  operator-token: file:" + operator + "\n");
+
+        HttpResponse<String> anonymous = send(central, "GET", "/api/v1/edges", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(anonymous.body()).contains("Authorization: Bearer");
+        assertThat(send(central, "GET", "/api/v1/edges", "wrong").statusCode()).isEqualTo(401);
+        assertThat(send(central, "GET", "/api/v1/edges", VIEWER).statusCode()).isEqualTo(200);
+        HttpResponse<String> viewerActs = send(central, "POST", "/api/v1/edges/web-3/decommission", VIEWER);
+        assertThat(viewerActs.statusCode()).isEqualTo(403);
+        assertThat(viewerActs.body()).contains("needs the operator token");
+        assertThat(send(central, "POST", "/api/v1/edges/web-3/decommission", OPERATOR).statusCode())
+                .as("authorised, and the edge is unknown").isEqualTo(404);
+        assertThat(send(central, "GET", "/health", null).statusCode()).isEqualTo(200);
+
+        assertThat(status(central, "--token", VIEWER).exitValue()).isZero();
+        assertThat(Files.readString(hubs.dir().resolve("status.log"))).contains("EDGE", "STATE");
+        assertThat(status(central).exitValue()).isEqualTo(1);
+        assertThat(Files.readString(hubs.dir().resolve("status.log"))).contains("refused", "--token");
+        assertThat(Files.readString(hubs.dir().resolve("secured.log"))).doesNotContain(VIEWER, OPERATOR);
+    }
+
+    private HttpResponse<String> send(HubProcess hub, String method, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.url() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private OsProcess status(HubProcess central, String... extra) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString(),
+                "status", "--central", central.url()));
+        cmd.addAll(List.of(extra));
+        OsProcess p = OsProcess.start("status", cmd, hubs.dir().resolve("status.log"));
+        assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();
+        return p;
+    }
+}
