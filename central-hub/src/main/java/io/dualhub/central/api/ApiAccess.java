@@ -1,8 +1,6 @@
 package io.dualhub.central.api;
 
 import io.dualhub.common.config.Secret;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Who may use the API: with no tokens configured anyone may (the default, for a hub on loopback); with a viewer or an
@@ -24,22 +22,17 @@ public record ApiAccess(Secret viewerToken, Secret operatorToken) {
         if (open()) {
             return Verdict.ALLOWED;
         }
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
+        String token = Secret.presented(authorization);
+        if (token == null) {
             return new Verdict(401, "this API needs a token: send 'Authorization: Bearer <token>' (a viewer token "
                     + "reads, an operator token also acts)");
         }
-        String token = authorization.substring("Bearer ".length()).trim();
-        boolean operator = matches(operatorToken, token);
-        if (!operator && !matches(viewerToken, token)) {
+        boolean operator = operatorToken != null && operatorToken.matches(token);
+        if (!operator && !(viewerToken != null && viewerToken.matches(token))) {
             return new Verdict(401, "the token is not valid here");
         }
         boolean reads = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
         return reads || operator ? Verdict.ALLOWED
                 : new Verdict(403, "a viewer token may only read; " + method + " needs the operator token");
-    }
-
-    private static boolean matches(Secret secret, String token) {
-        return secret != null && MessageDigest.isEqual(secret.value().getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
     }
 }

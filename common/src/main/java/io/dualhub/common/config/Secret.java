@@ -51,6 +51,29 @@ public final class Secret {
         return value;
     }
 
+    /** Whether {@code candidate} is this secret, compared in constant time (no timing hint of how much matched). */
+    public boolean matches(String candidate) {
+        return candidate != null && java.security.MessageDigest.isEqual(
+                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The token an {@code Authorization} header presents: after {@code Bearer } or {@code Token } (the scheme
+     * InfluxDB v2 clients such as Telegraf use); null when the header is absent or of another scheme.
+     */
+    public static String presented(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        for (String scheme : new String[] {"Bearer ", "Token "}) {
+            if (authorization.regionMatches(true, 0, scheme, 0, scheme.length())) {
+                return authorization.substring(scheme.length()).trim();
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return source + " (hidden)";

@@ -1,5 +1,6 @@
 package io.dualhub.edge.api;
 
+import io.dualhub.common.config.Secret;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.buffer.BufferFullException;
@@ -28,6 +29,7 @@ import java.util.List;
  * {@code POST /api/v1/write}: InfluxDB line protocol in, 204 once every point of the request is durably in the
  * edge buffer. A request is all or nothing: the first bad line answers 400 naming it, and nothing is stored; a
  * full buffer (reject policy, or the disk's reserve reached) answers 503 with Retry-After, and nothing is stored.
+ * With {@code http.ingest-token} set, a request without it answers 401 and nothing is stored.
  */
 @Controller("/api/v1")
 public class WriteController {
@@ -47,7 +49,14 @@ public class WriteController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> write(@Body @Nullable byte[] body,
                                  @Header("Content-Encoding") @Nullable String encoding,
+                                 @Header("Authorization") @Nullable String authorization,
                                  @QueryValue @Nullable String precision) {
+        Secret token = agent.config().ingestToken();
+        if (token != null && !token.matches(Secret.presented(authorization))) {
+            return HttpResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .body(WriteError.of("this edge needs its ingest token: send 'Authorization: Bearer <token>' (or "
+                            + "'Token <token>', as InfluxDB v2 clients do); nothing was stored", null));
+        }
         Precision unit;
         try {
             unit = Precision.parse(precision);

@@ -3,6 +3,7 @@ package io.dualhub.edge.config;
 import io.dualhub.common.EdgeId;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
+import io.dualhub.common.config.Secret;
 import io.dualhub.common.config.Settings;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.edge.buffer.BufferSettings;
@@ -19,7 +20,8 @@ import java.util.Map;
  * The edge agent's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
  * the README's configuration reference is checked against it by a test.
  */
-public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, long maxBodyBytes,
+public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
+                         long maxBodyBytes,
                          boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
                          BufferSettings buffer, ForwarderConfig forward) {
 
@@ -31,6 +33,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("data.dir", "var/edge", "directory of the buffer (Chronicle Queue) and its checkpoint"),
                 new ConfigKey("http.host", "127.0.0.1", "address the ingest API and /health listen on"),
                 new ConfigKey("http.port", "8471", "port of the ingest API, /health and /prometheus"),
+                new ConfigKey("http.ingest-token", "", "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
                 new ConfigKey("http.max-body", "16MiB", "largest accepted request body, after gzip decompression; larger gets 413"),
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
                 new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
@@ -66,7 +69,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                     + "': an edge id must match [A-Za-z0-9_-]{1,64} (letters, digits, '_' and '-'; no dots)");
         }
         return new EdgeConfig(id, NatsSettings.from(s), Path.of(s.string("data.dir")), s.string("http.host"),
-                s.intBetween("http.port", 0, 65535), s.bytes("http.max-body", 1024),
+                s.intBetween("http.port", 0, 65535), s.secret("http.ingest-token"), s.bytes("http.max-body", 1024),
                 s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
                 buffer(s), forwarder(s));

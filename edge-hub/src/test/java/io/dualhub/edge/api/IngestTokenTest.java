@@ -1,0 +1,59 @@
+package io.dualhub.edge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.edge.EdgeAgent;
+import io.dualhub.edge.EdgeMain;
+import io.dualhub.edge.config.EdgeConfig;
+import io.micronaut.context.ApplicationContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An edge with {@code http.ingest-token}: writes without it are refused (401) and store nothing. */
+class IngestTokenTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyWritesPresentingTheTokenAreStored() throws Exception {
+        Path token = Files.writeString(dir.resolve("ingest.token"), "s3cret-ingest\n");
+        int port = FreePorts.next();
+        EdgeConfig config = EdgeConfig.load(null, Map.of("id", "token-test", "nats.servers", NATS.urls(),
+                "data.dir", dir.resolve("data").toString(), "http.port", Integer.toString(port),
+                "collect.enabled", "false", "http.ingest-token", "file:" + token));
+        try (ApplicationContext context = EdgeMain.start(config)) {
+            EdgeAgent agent = context.getBean(EdgeAgent.class);
+            String url = "http://127.0.0.1:" + port + "/api/v1/write";
+            HttpResponse<String> none = post(url, null);
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.body()).contains("Authorization: Bearer <token>", "nothing was stored");
+            assertThat(post(url, "Bearer wrong").statusCode()).isEqualTo(401);
+            assertThat(agent.buffer().lastSeq()).isZero();
+            assertThat(post(url, "Bearer s3cret-ingest").statusCode()).isEqualTo(204);
+            assertThat(post(url, "Token s3cret-ingest").statusCode()).as("InfluxDB v2 clients' scheme").isEqualTo(204);
+            assertThat(agent.buffer().lastSeq()).isEqualTo(2);
+        }
+    }
+
+    private static HttpResponse<String> post(String url, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString("cpu usage=1"));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
