@@ -2,17 +2,21 @@ package io.dualhub.central.analysis;
 
 /**
  * One series' online anomaly model: every point gets a score in [0, 1] from the series' own past only, with
- * constant work and memory per point. Three deviations are measured — the point against the long-run level, the
- * last few points against it (a level shift) and the point against what this time of day usually looks like — and
- * each is judged by how rare such a deviation has been in this series ({@link TailRecord}); the rarest decides.
+ * constant work and memory per point. Four deviations are measured — the point against the long-run level, the mean
+ * of the last few points and of a longer recent stretch against it (level shifts, sudden and gradual) and the point
+ * against what this time of day usually looks like — and each is judged by how rare such a deviation has been in
+ * this series ({@link TailRecord}); the rarest decides.
  * Once a score reaches the alert level the next points are damped, so one incident is one alert.
  */
 public final class AnomalyModel {
     private final AnomalySettings settings;
     private final LevelBaseline level;
+    private final RecentMean recent;
+    private final RecentMean stretch;
     private final DailyProfile daily;
     private final TailRecord pointTail = new TailRecord();
     private final TailRecord shiftTail = new TailRecord();
+    private final TailRecord slowShiftTail = new TailRecord();
     private final TailRecord dailyTail = new TailRecord();
     private long points;
     private int quiet;
@@ -20,23 +24,28 @@ public final class AnomalyModel {
 
     public AnomalyModel(AnomalySettings settings) {
         this.settings = settings;
-        this.level = new LevelBaseline(settings.levelAlpha(), settings.warmupPoints(), settings.shiftPoints());
+        this.level = new LevelBaseline(settings.levelAlpha(), settings.warmupPoints());
+        this.recent = new RecentMean(settings.shiftPoints());
+        this.stretch = new RecentMean(settings.slowShiftPoints());
         this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha());
     }
 
     /** Scores the next point of the series ({@code epochSeconds} in time order) and learns from it. */
     public double score(long epochSeconds, double value) {
         boolean warm = points >= settings.warmupPoints();
-        double pointZ = level.pointDeviation(value);
-        level.addRecent(value);
-        double shiftZ = level.recentDeviation() * settings.shiftGain();
+        double pointZ = level.deviation(value);
+        recent.add(value);
+        stretch.add(value);
+        double shiftZ = recent.full() ? level.deviation(recent.mean()) * settings.shiftGain() : 0;
+        double slowShiftZ = stretch.full() ? level.deviation(stretch.mean()) * settings.slowShiftGain() : 0;
         boolean dailyKnown = daily.knows(epochSeconds);
         double dailyZ = dailyKnown ? daily.deviation(epochSeconds, value) : 0;
-        double surprise = Math.max(dailyTail.surprise(dailyZ),
+        double surprise = Math.max(Math.max(dailyTail.surprise(dailyZ), slowShiftTail.surprise(slowShiftZ)),
                 Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)));
         if (warm) {
             pointTail.learn(pointZ);
             shiftTail.learn(shiftZ);
+            slowShiftTail.learn(slowShiftZ);
         }
         if (dailyKnown) {
             dailyTail.learn(dailyZ);

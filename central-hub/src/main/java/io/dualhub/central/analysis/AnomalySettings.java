@@ -7,6 +7,8 @@ package io.dualhub.central.analysis;
  * @param levelAlpha    smoothing of the long-run level and spread that spikes and shifts are measured against
  * @param shiftPoints   points averaged into the recent level (a level shift moves it)
  * @param shiftGain     weight of the recent level's deviation relative to a single point's
+ * @param slowShiftPoints points averaged into a longer recent stretch (a gradual shift moves it)
+ * @param slowShiftGain weight of that stretch's deviation
  * @param profileBucket seconds of the day that share one slot of the daily profile
  * @param profileAlpha  how fast a daily-profile slot follows new days
  * @param scaleDecades  decades of improbability that map to score 1 (score = -log10(p) / scaleDecades)
@@ -15,14 +17,15 @@ package io.dualhub.central.analysis;
  * @param quietFactor   the damping factor for those points
  */
 public record AnomalySettings(int warmupPoints, double levelAlpha, int shiftPoints, double shiftGain,
-                              int profileBucket, double profileAlpha, double scaleDecades, double alertLevel,
+                              int slowShiftPoints, double slowShiftGain, int profileBucket, double profileAlpha, double scaleDecades, double alertLevel,
                               int quietPoints, double quietFactor) {
     public static final AnomalySettings DEFAULTS =
-            new AnomalySettings(150, 0.002, 10, 3, 1800, 0.2, 5, 0.6, 100, 0.5);
+            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 1800, 0.2, 5, 0.6, 100, 0.5);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
         atLeast("shiftPoints", shiftPoints, 1);
+        atLeast("slowShiftPoints", slowShiftPoints, 1);
         atLeast("profileBucket", profileBucket, 1);
         atLeast("quietPoints", quietPoints, 0);
         if (86_400 % profileBucket != 0) {
@@ -32,9 +35,9 @@ public record AnomalySettings(int warmupPoints, double levelAlpha, int shiftPoin
         fraction("profileAlpha", profileAlpha);
         fraction("alertLevel", alertLevel);
         fraction("quietFactor", quietFactor);
-        if (!(shiftGain > 0) || !(scaleDecades > 0)) {
-            throw new IllegalArgumentException("shiftGain and scaleDecades must be positive, got " + shiftGain
-                    + " and " + scaleDecades);
+        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(scaleDecades > 0)) {
+            throw new IllegalArgumentException("shiftGain, slowShiftGain and scaleDecades must be positive, got "
+                    + shiftGain + ", " + slowShiftGain + " and " + scaleDecades);
         }
     }
 

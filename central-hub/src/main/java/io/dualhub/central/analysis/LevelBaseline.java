@@ -1,40 +1,25 @@
 package io.dualhub.central.analysis;
 
 /**
- * A series' long-run level and spread (exponentially weighted; a plain average during warm-up) and the mean of its
- * last few points: how far a point, and the recent stretch, sit from where the series usually is.
+ * A series' long-run level and spread (exponentially weighted; a plain average during warm-up): how far a value —
+ * a point, or the mean of a recent stretch — sits from where the series usually is, in long-run deviations.
  */
 final class LevelBaseline {
     private final double alpha;
     private final int warmup;
-    private final double[] recent;
-    private double recentSum;
     private long seen;
     private double mean;
     private double variance;
 
-    LevelBaseline(double alpha, int warmup, int shiftPoints) {
+    LevelBaseline(double alpha, int warmup) {
         this.alpha = alpha;
         this.warmup = warmup;
-        this.recent = new double[shiftPoints];
     }
 
-    /** Deviation of {@code value} in long-run standard deviations, against the level before it. */
-    double pointDeviation(double value) {
+    /** Deviation of {@code value} against the level learned so far; 0 while there is no spread yet. */
+    double deviation(double value) {
         double deviation = Math.sqrt(variance);
         return deviation > 0 ? (value - mean) / deviation : 0;
-    }
-
-    /** Deviation of the recent mean (including the point just observed), 0 until enough points were seen. */
-    double recentDeviation() {
-        double deviation = Math.sqrt(variance);
-        return seen >= recent.length && deviation > 0 ? (recentSum / recent.length - mean) / deviation : 0;
-    }
-
-    void addRecent(double value) {
-        int slot = (int) (seen % recent.length);
-        recentSum += value - recent[slot];
-        recent[slot] = value;
     }
 
     void learn(double value) {

@@ -69,9 +69,9 @@ class AnomalyModelTest {
 
     @Test
     void settingsNameTheInvalidValue() {
-        assertThatThrownBy(() -> new AnomalySettings(150, 2, 10, 3, 1800, 0.2, 5, 0.6, 100, 0.5))
+        assertThatThrownBy(() -> new AnomalySettings(150, 2, 10, 3, 50, 5, 1800, 0.2, 5, 0.6, 100, 0.5))
                 .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
-        assertThatThrownBy(() -> new AnomalySettings(150, 0.002, 10, 3, 7, 0.2, 5, 0.6, 100, 0.5))
+        assertThatThrownBy(() -> new AnomalySettings(150, 0.002, 10, 3, 50, 5, 7, 0.2, 5, 0.6, 100, 0.5))
                 .hasMessageContaining("profileBucket must divide a day");
     }
 
