@@ -2,10 +2,11 @@ package io.dualhub.central.analysis;
 
 /**
  * One series' online anomaly model: every point gets a score in [0, 1] from the series' own past only, with
- * constant work and memory per point. Four deviations are measured — the point against the long-run level, the mean
- * of the last few points and of a longer recent stretch against it (level shifts, sudden and gradual) and the point
- * against what this time of day usually looks like — and each is judged by how rare such a deviation has been in
- * this series ({@link TailRecord}); the rarest decides.
+ * constant work and memory per point. Five deviations are measured — the point against the long-run level, the mean
+ * of the last few points and of a longer recent stretch against it (level shifts, sudden and gradual), the recent
+ * spread against the usual one (a series turning noisy or flat) and the point against what this time of day usually
+ * looks like — and each is judged by how rare such a deviation has been in this series ({@link TailRecord}); the
+ * rarest decides.
  * Once a score reaches the alert level the next points are damped, so one incident is one alert.
  */
 public final class AnomalyModel {
@@ -13,7 +14,9 @@ public final class AnomalyModel {
     private final LevelBaseline level;
     private final RecentMean recent;
     private final RecentMean stretch;
+    private final SpreadChange spread;
     private final DailyProfile daily;
+    private final TailRecord spreadTail = new TailRecord();
     private final TailRecord pointTail = new TailRecord();
     private final TailRecord shiftTail = new TailRecord();
     private final TailRecord slowShiftTail = new TailRecord();
@@ -27,6 +30,7 @@ public final class AnomalyModel {
         this.level = new LevelBaseline(settings.levelAlpha(), settings.warmupPoints());
         this.recent = new RecentMean(settings.shiftPoints());
         this.stretch = new RecentMean(settings.slowShiftPoints());
+        this.spread = new SpreadChange(settings.spreadPoints(), settings.spreadAlpha());
         this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha());
     }
 
@@ -40,12 +44,15 @@ public final class AnomalyModel {
         double slowShiftZ = stretch.full() ? level.deviation(stretch.mean()) * settings.slowShiftGain() : 0;
         boolean dailyKnown = daily.knows(epochSeconds);
         double dailyZ = dailyKnown ? daily.deviation(epochSeconds, value) : 0;
+        double spreadZ = spread.add(value) * settings.spreadGain();
         double surprise = Math.max(Math.max(dailyTail.surprise(dailyZ), slowShiftTail.surprise(slowShiftZ)),
-                Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)));
+                Math.max(Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)),
+                        spreadTail.surprise(spreadZ)));
         if (warm) {
             pointTail.learn(pointZ);
             shiftTail.learn(shiftZ);
             slowShiftTail.learn(slowShiftZ);
+            spreadTail.learn(spreadZ);
         }
         if (dailyKnown) {
             dailyTail.learn(dailyZ);
@@ -56,9 +63,12 @@ public final class AnomalyModel {
         return warm ? damped(Math.min(1, surprise / settings.scaleDecades())) : 0;
     }
 
-    /** Damps scores after an incident starts, unless one is worse than the incident so far: that is news. */
+    /**
+     * Damps scores after an incident starts, unless one is clearly worse than the incident so far (by the
+     * break-through margin): that is news, not the same incident going on.
+     */
     private double damped(double score) {
-        if (quiet > 0 && score <= incidentPeak) {
+        if (quiet > 0 && score <= incidentPeak + settings.breakThrough()) {
             quiet--;
             return score * settings.quietFactor();
         }

@@ -9,35 +9,43 @@ package io.dualhub.central.analysis;
  * @param shiftGain     weight of the recent level's deviation relative to a single point's
  * @param slowShiftPoints points averaged into a longer recent stretch (a gradual shift moves it)
  * @param slowShiftGain weight of that stretch's deviation
+ * @param spreadPoints  points whose spread is compared with the usual spread
+ * @param spreadGain    weight of the log spread ratio
+ * @param spreadAlpha   smoothing of the usual spread
  * @param profileBucket seconds of the day that share one slot of the daily profile
  * @param profileAlpha  how fast a daily-profile slot follows new days
  * @param scaleDecades  decades of improbability that map to score 1 (score = -log10(p) / scaleDecades)
  * @param alertLevel    score at which an incident starts; the default alert threshold
  * @param quietPoints   points after an incident starts during which scores are damped, so one incident is one alert
  * @param quietFactor   the damping factor for those points
+ * @param breakThrough  how much worse than the incident's peak a score must be to pass undamped
  */
 public record AnomalySettings(int warmupPoints, double levelAlpha, int shiftPoints, double shiftGain,
-                              int slowShiftPoints, double slowShiftGain, int profileBucket, double profileAlpha, double scaleDecades, double alertLevel,
-                              int quietPoints, double quietFactor) {
+                              int slowShiftPoints, double slowShiftGain, int spreadPoints, double spreadGain,
+                              double spreadAlpha, int profileBucket, double profileAlpha, double scaleDecades,
+                              double alertLevel, int quietPoints, double quietFactor, double breakThrough) {
     public static final AnomalySettings DEFAULTS =
-            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 1800, 0.2, 5, 0.6, 100, 0.5);
+            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
         atLeast("shiftPoints", shiftPoints, 1);
         atLeast("slowShiftPoints", slowShiftPoints, 1);
+        atLeast("spreadPoints", spreadPoints, 2);
         atLeast("profileBucket", profileBucket, 1);
         atLeast("quietPoints", quietPoints, 0);
         if (86_400 % profileBucket != 0) {
             throw new IllegalArgumentException("profileBucket must divide a day (86400 s), got " + profileBucket);
         }
         fraction("levelAlpha", levelAlpha);
+        fraction("spreadAlpha", spreadAlpha);
         fraction("profileAlpha", profileAlpha);
         fraction("alertLevel", alertLevel);
         fraction("quietFactor", quietFactor);
-        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(scaleDecades > 0)) {
-            throw new IllegalArgumentException("shiftGain, slowShiftGain and scaleDecades must be positive, got "
-                    + shiftGain + ", " + slowShiftGain + " and " + scaleDecades);
+        fraction("breakThrough", breakThrough);
+        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(spreadGain > 0) || !(scaleDecades > 0)) {
+            throw new IllegalArgumentException("shiftGain, slowShiftGain, spreadGain and scaleDecades must be "
+                    + "positive, got " + shiftGain + ", " + slowShiftGain + ", " + spreadGain + " and " + scaleDecades);
         }
     }
 

@@ -56,13 +56,13 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("recovery.drain-stall", "30s", "a returning edge whose backlog has not shrunk for this long is asked to reconnect (at most 3 times)"),
                 new ConfigKey("recovery.audit-max-age", "30d", "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
                 new ConfigKey("analysis.enabled", "true", "score stored points for anomalies and forecast capacity series"),
-                new ConfigKey("analysis.alert-threshold", "0.9", "anomaly score (0..1) at which an incident opens and an alert is raised; 0.7 is NAB's best trade-off, 0.9 alerts far less often"),
+                new ConfigKey("analysis.alert-threshold", "0.9", "anomaly score (0..1) at which an incident opens and an alert is raised; 0.6 is NAB's best trade-off, 0.9 alerts far less often"),
                 new ConfigKey("analysis.skip-metrics", "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes", "metrics never scored for anomalies (metrics ending _total are scored on their rate)"),
                 new ConfigKey("analysis.capacity", "host_filesystem_used_bytes/host_filesystem_size_bytes,host_memory_used_bytes/host_memory_total_bytes", "capacity series to forecast, each used/size of the same edge and tags"),
                 new ConfigKey("analysis.capacity-limit", "0.95", "the fraction of size a capacity forecast predicts reaching"),
                 new ConfigKey("analysis.horizon", "24h", "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
                 new ConfigKey("analysis.trend-half-life", "6h", "how fast old points lose their say in a capacity trend"),
-                new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 6 KB each); further series are stored, not analysed")));
+                new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 10 KB each); further series are stored, not analysed")));
         keys.addAll(NatsSettings.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }

@@ -33,6 +33,16 @@ class AnomalyModelTest {
     }
 
     @Test
+    void aSeriesThatTurnsFlatIsFoundAtTheSameLevel() {
+        double[] series = noise(3000, 50, 2, 6);
+        for (int i = 2000; i < 3000; i++) {
+            series[i] = 50 + 0.01 * (i % 3);  // a sensor stuck near its mean: no point is unusual on its own
+        }
+        double[] scores = run(series);
+        assertThat(firstAlertFrom(scores, 1500)).isBetween(2000, 2060);
+    }
+
+    @Test
     void aDailyCycleThatBreaksIsFoundAtANormalLevel() {
         int perDay = 86_400 / STEP;
         double[] series = noise(perDay * 14, 0, 0.5, 3);
@@ -69,9 +79,9 @@ class AnomalyModelTest {
 
     @Test
     void settingsNameTheInvalidValue() {
-        assertThatThrownBy(() -> new AnomalySettings(150, 2, 10, 3, 50, 5, 1800, 0.2, 5, 0.6, 100, 0.5))
+        assertThatThrownBy(() -> new AnomalySettings(150, 2, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2))
                 .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
-        assertThatThrownBy(() -> new AnomalySettings(150, 0.002, 10, 3, 50, 5, 7, 0.2, 5, 0.6, 100, 0.5))
+        assertThatThrownBy(() -> new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 7, 0.2, 5, 0.6, 100, 0.5, 0.2))
                 .hasMessageContaining("profileBucket must divide a day");
     }
 
