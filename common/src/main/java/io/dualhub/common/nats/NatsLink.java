@@ -36,6 +36,11 @@ public final class NatsLink implements AutoCloseable {
             public void errorOccurred(Connection conn, String error) {
                 link.errors.report(error);
             }
+
+            @Override
+            public void exceptionOccurred(Connection conn, Exception exp) {
+                link.errors.report(RepeatedErrors.describe(exp));
+            }
         };
         try {
             Nats.connectAsynchronously(settings.toOptions(connectionName, link::onEvent, quiet), true);
@@ -53,7 +58,7 @@ public final class NatsLink implements AutoCloseable {
                 LOG.info("{}: reconnected to {}", name, conn.getConnectedUrl());
                 onReconnect.forEach(Runnable::run);
             }
-            case DISCONNECTED -> LOG.warn("{}: disconnected, reconnecting", name);
+            case DISCONNECTED -> errors.report("disconnected, reconnecting");
             default -> LOG.debug("{}: {}", name, event);
         }
     }

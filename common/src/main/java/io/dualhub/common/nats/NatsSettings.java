@@ -8,6 +8,7 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Options;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,7 +20,7 @@ import java.util.List;
  */
 public record NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
                            Duration reconnectWait, Duration reconnectJitter, boolean discoverServers, String user,
-                           Secret password, Secret token) {
+                           Secret password, Secret token, NatsTls tls) {
 
     /** The keys every hub reads for its NATS connection, with their defaults. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -32,7 +33,10 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
             new ConfigKey("nats.discover-servers", "true", "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"),
             new ConfigKey("nats.user", "", "user name for NATS user/password authentication; empty: none"),
             new ConfigKey("nats.password", "", "the user's password as env:VARIABLE or file:/path (never inline)"),
-            new ConfigKey("nats.token", "", "token for NATS token authentication, as env:VARIABLE or file:/path (never inline); not with nats.user"));
+            new ConfigKey("nats.token", "", "token for NATS token authentication, as env:VARIABLE or file:/path (never inline); not with nats.user"),
+            new ConfigKey("nats.tls.ca", "", "PEM file of the CA that signed the NATS servers' certificates; set: connections use TLS and verify the server"),
+            new ConfigKey("nats.tls.cert", "", "PEM client certificate, for servers that verify clients (with nats.tls.key)"),
+            new ConfigKey("nats.tls.key", "", "the client certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"));
 
     public NatsSettings {
         servers = List.copyOf(servers);
@@ -57,7 +61,7 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
     public NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
                         Duration reconnectWait, Duration reconnectJitter, boolean discoverServers) {
         this(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter, discoverServers, "",
-                null, null);
+                null, null, null);
     }
 
     private static void requireUrl(String s) {
@@ -82,7 +86,22 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 s.bool("nats.discover-servers"),
                 s.string("nats.user"),
                 s.secret("nats.password"),
-                s.secret("nats.token"));
+                s.secret("nats.token"),
+                tls(s));
+    }
+
+    /** TLS settings, or null when no nats.tls.* key is set. */
+    private static NatsTls tls(Settings s) {
+        String ca = s.string("nats.tls.ca");
+        String cert = s.string("nats.tls.cert");
+        String key = s.string("nats.tls.key");
+        if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
+            return null;
+        }
+        NatsTls tls = new NatsTls(ca.isEmpty() ? null : Path.of(ca), cert.isEmpty() ? null : Path.of(cert),
+                key.isEmpty() ? null : Path.of(key));
+        tls.context();  // unreadable or malformed files stop start-up here, naming the key
+        return tls;
     }
 
     /** jnats options for one named connection; the listeners report state changes to the owner's health. */
@@ -106,6 +125,9 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
         }
         if (!discoverServers) {
             b.ignoreDiscoveredServers();
+        }
+        if (tls != null) {
+            b.sslContext(tls.context());
         }
         if (errorListener != null) {
             b.errorListener(errorListener);

@@ -39,7 +39,28 @@ final class RepeatedErrors {
     }
 
     private static String hint(String error) {
-        return error.toLowerCase().contains("authorization")
-                ? " - check nats.user and nats.password, or nats.token; retrying every nats.reconnect-wait" : "";
+        String e = error.toLowerCase();
+        if (e.contains("authorization")) {
+            return " - check nats.user and nats.password, or nats.token; retrying every nats.reconnect-wait";
+        }
+        if (e.contains("certificate") || e.contains("handshake") || e.contains("ssl") || e.contains("tls")) {
+            return " - check nats.tls.ca (the CA of the servers' certificates) and, where servers verify clients, "
+                    + "nats.tls.cert and nats.tls.key; retrying every nats.reconnect-wait";
+        }
+        if (e.contains("timeout")) {
+            return " - the server did not complete the connection within nats.connect-timeout: check nats.servers "
+                    + "and the network, and with TLS the certificates (a server that verifies clients drops one "
+                    + "without nats.tls.cert and nats.tls.key); retrying every nats.reconnect-wait";
+        }
+        return "";
+    }
+
+    /** An exception as one line: its innermost cause's type and message (what actually went wrong). */
+    static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -1,0 +1,31 @@
+package io.dualhub.common.nats;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualhub.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad TLS files stop start-up with one line naming the key and saying what would do (the good path is a drill). */
+class NatsTlsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCertificateNeedsItsKeyAndTheCa() {
+        assertThatThrownBy(() -> new NatsTls(dir, dir, null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nats.tls.cert and nats.tls.key go together");
+        assertThatThrownBy(() -> new NatsTls(null, dir, dir)).hasMessageContaining("needs nats.tls.ca");
+    }
+
+    @Test
+    void unreadableOrMalformedFilesAreNamed() throws Exception {
+        assertThatThrownBy(() -> new NatsTls(dir.resolve("missing.pem"), null, null).context())
+                .hasMessageContaining("nats.tls.ca names").hasMessageContaining("cannot be read");
+        Path notPem = Files.writeString(dir.resolve("ca.pem"), "hello");
+        assertThatThrownBy(() -> new NatsTls(notPem, null, null).context())
+                .hasMessageContaining("holds no PEM certificate");
+    }
+}
