@@ -7,17 +7,17 @@ import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.gaps.GapRepair;
 import io.dualhub.central.ingest.IngestListener;
 import io.dualhub.central.ingest.Ingestor;
+import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.lifecycle.AgentLifecycleManager;
 import io.dualhub.central.performance.PerformanceLogger;
 import io.dualhub.central.recovery.RecoveryLog;
 import io.dualhub.central.recovery.RecoveryManager;
-import io.dualhub.common.wire.Batch;
-import io.dualhub.common.wire.GapDeclaration;
-import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.LeaderPlacement;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.GapDeclaration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CentralHub without its HTTP layer: the store, the Ingestor feeding it, the fleet view, and the leader lease
- * that decides which instance may act.
+ * The CentralHub without its HTTP layer: the store and the Ingestor feeding it, gap repair, the leader lease that
+ * decides which instance may act, and the four capabilities fed by them — lifecycle, predictive analysis,
+ * performance and recovery.
  */
 public final class CentralHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CentralHub.class);
