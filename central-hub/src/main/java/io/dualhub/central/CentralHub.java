@@ -53,7 +53,7 @@ public final class CentralHub implements AutoCloseable {
         this.fleet = new FleetView(clock);
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
-        AlertBoard alerts = new AlertBoard(lease::holds, this::publish);
+        AlertBoard alerts = new AlertBoard(lease::holds, nats::publish);
         this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
         this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
@@ -127,14 +127,6 @@ public final class CentralHub implements AutoCloseable {
 
     public PredictiveAnalyzer analyzer() {
         return analyzer;
-    }
-
-    /** Core-NATS publish, dropped while disconnected (alerts are also readable at /api/v1/alerts). */
-    private void publish(String subject, byte[] payload) {
-        var connection = nats.connection();
-        if (connection != null && connection.getStatus() == io.nats.client.Connection.Status.CONNECTED) {
-            connection.publish(subject, payload);
-        }
     }
 
     public NatsLink nats() {

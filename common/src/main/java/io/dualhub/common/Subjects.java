@@ -40,6 +40,24 @@ public final class Subjects {
     /** Where a standby CentralHub tells the leader which batches its own store lacks, for the leader to request. */
     public static final String MISSING_RANGES = "dualhub.central.missing";
 
+    /** Where the leader publishes each change of an edge's lifecycle state. */
+    public static String lifecycle(String edgeId) {
+        return EVENTS_PREFIX + "lifecycle." + EdgeId.require(edgeId);
+    }
+
+    /** Where the leader publishes alerts, by severity ({@code warning}, {@code critical}). */
+    public static String alerts(String severity) {
+        return "dualhub.alerts." + severity;
+    }
+
+    /** The audit stream of recovery actions, and the subject of each playbook's records in it. */
+    public static final String RECOVERY_STREAM = "DUALHUB_RECOVERY";
+    public static final String RECOVERY_WILDCARD = "dualhub.recovery.>";
+
+    public static String recovery(String playbook) {
+        return "dualhub.recovery." + playbook;
+    }
+
     public static String centralConsumer(String instance) {
         return "central-" + instance;
     }

@@ -2,6 +2,7 @@ package io.dualhub.central.analysis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.common.Subjects;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class AlertBoard {
         body.put("summary", alert.summary());
         body.put("sinceMs", alert.sinceMs());
         try {
-            publisher.accept("dualhub.alerts." + alert.severity(), JSON.writeValueAsBytes(body));
+            publisher.accept(Subjects.alerts(alert.severity()), JSON.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("alert not serialisable", e);
         }

@@ -109,12 +109,13 @@ public final class PredictiveAnalyzer implements AutoCloseable {
 
     private void analyse(Batch batch) {
         for (Point point : batch.points()) {
+            SeriesKey key = new SeriesKey(batch.edgeId(), point.metric(), point.tags());
             Prediction prediction = capacity.observe(batch.edgeId(), point);
             if (prediction != null) {
-                predicted(new SeriesKey(batch.edgeId(), point.metric(), point.tags()), prediction);
+                predicted(key, prediction);
             }
             if (!settings.skipMetrics().contains(point.metric())) {
-                SeriesWatch watch = watch(new SeriesKey(batch.edgeId(), point.metric(), point.tags()));
+                SeriesWatch watch = watch(key);
                 if (watch != null) {
                     scored.increment();
                     changed(watch, watch.observe(point));

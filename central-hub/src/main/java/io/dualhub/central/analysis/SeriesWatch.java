@@ -51,12 +51,10 @@ final class SeriesWatch {
                 return Change.OPENED;
             }
             if (score > open.peakScore()) {
-                open = new Anomaly(open.edge(), open.metric(), open.tags(), open.startedMs(), open.value(),
-                        open.score(), score, 0);
+                open = open.withPeak(score);
             }
         } else if (open != null && ++calm >= closeAfter) {
-            open = new Anomaly(open.edge(), open.metric(), open.tags(), open.startedMs(), open.value(), open.score(),
-                    open.peakScore(), point.timestampMs());
+            open = open.endedAt(point.timestampMs());
             return Change.CLOSED;
         }
         return Change.NONE;
@@ -69,9 +67,5 @@ final class SeriesWatch {
 
     void forget() {
         open = null;
-    }
-
-    SeriesKey key() {
-        return key;
     }
 }

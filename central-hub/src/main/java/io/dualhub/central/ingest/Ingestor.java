@@ -185,13 +185,10 @@ public final class Ingestor implements AutoCloseable {
             return;
         }
         lastConsumerCheck = now;
-        for (MetricsRoute route : MetricsRoute.values()) {
-            if (!c.jetStreamManagement().getConsumerNames(route.stream()).contains(Subjects.centralConsumer(instance))) {
-                LOG.warn("durable consumer {} is gone from {}; setting up again", Subjects.centralConsumer(instance),
-                        route.stream());
-                subscriptions = null;
-                return;
-            }
+        List<String> gone = setup.missingConsumers(c.jetStreamManagement(), instance);
+        if (!gone.isEmpty()) {
+            LOG.warn("durable consumer {} is gone from {}; setting up again", Subjects.centralConsumer(instance), gone);
+            subscriptions = null;
         }
     }
 

@@ -76,8 +76,8 @@ public final class LeaderLease implements AutoCloseable {
     }
 
     void tick() {
-        Connection c = nats.connection();
-        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+        Connection c = nats.live();
+        if (c == null) {
             return;
         }
         long sentAt = nanoTime.getAsLong();

@@ -4,6 +4,7 @@ import io.dualhub.central.analysis.Alert;
 import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.common.DaemonThreads;
+import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
@@ -115,19 +116,18 @@ public final class AgentLifecycleManager implements AutoCloseable {
         throw new IOException("the registry record of " + edgeId + " kept changing; try again");
     }
 
+    /** A tick that fails (NATS flapping under it) is simply tried again a second later. */
     private void guardedTick() {
         try {
             tick();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("lifecycle tick: {}", e.toString());
         } catch (Exception e) {
-            LOG.warn("lifecycle tick failed: {}", e.toString());
+            LOG.debug("lifecycle tick: {}", e.toString());
         }
     }
 
     void tick() throws Exception {
-        Connection c = nats.connection();
-        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+        Connection c = nats.live();
+        if (c == null) {
             return;
         }
         registry.open(c);
@@ -180,10 +180,7 @@ public final class AgentLifecycleManager implements AutoCloseable {
     }
 
     private void publish(Transition t) {
-        Connection c = nats.connection();
-        if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
-            c.publish("dualhub.events.lifecycle." + t.edgeId(), EventCodec.encode(t));
-        }
+        nats.publish(Subjects.lifecycle(t.edgeId()), EventCodec.encode(t));
     }
 
     /** Runs on every hub as the registry changes, so a standby's alert board matches the leader's. */

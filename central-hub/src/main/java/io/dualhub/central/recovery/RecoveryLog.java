@@ -1,5 +1,6 @@
 package io.dualhub.central.recovery;
 
+import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.WireFormatException;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * shows the same history on each and a new leader sees what its predecessor left pending.
  */
 public final class RecoveryLog {
-    public static final String STREAM = "DUALHUB_RECOVERY";
+    public static final String STREAM = Subjects.RECOVERY_STREAM;
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryLog.class);
     private static final int KEEP = 1000;
 
@@ -44,18 +45,22 @@ public final class RecoveryLog {
         this.maxAge = maxAge;
     }
 
-    /** Creates the stream when missing and starts reading it from the beginning; once. */
-    public synchronized void open(Connection c) throws IOException, JetStreamApiException {
-        if (open) {
+    /**
+     * Once connected: creates the stream when missing and starts reading it from the beginning. Called until it
+     * has happened; does nothing afterwards, or while NATS is away.
+     */
+    public synchronized void open() throws IOException, JetStreamApiException {
+        Connection c = nats.live();
+        if (open || c == null) {
             return;
         }
         JetStreamManagement jsm = c.jetStreamManagement();
         if (!jsm.getStreamNames().contains(STREAM)) {
-            jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects("dualhub.recovery.>")
+            jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects(Subjects.RECOVERY_WILDCARD)
                     .storageType(StorageType.File).retentionPolicy(RetentionPolicy.Limits).maxAge(maxAge)
                     .replicas(replicas).build());
         }
-        c.jetStream().subscribe("dualhub.recovery.>", c.createDispatcher(), this::onRecord, true,
+        c.jetStream().subscribe(Subjects.RECOVERY_WILDCARD, c.createDispatcher(), this::onRecord, true,
                 PushSubscribeOptions.builder().ordered(true).build());
         open = true;
     }
@@ -63,13 +68,13 @@ public final class RecoveryLog {
     /** Records an action (a new one, or a new state of one); it is in this hub's view at once. */
     public void record(RecoveryAction action) {
         remember(action);
-        Connection c = nats.connection();
-        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+        Connection c = nats.live();
+        if (c == null) {
             LOG.warn("recovery action {} not written to {} (NATS unavailable): {}", action.id(), STREAM, action);
             return;
         }
         try {
-            c.jetStream().publish("dualhub.recovery." + action.playbook(), EventCodec.encode(action));
+            c.jetStream().publish(Subjects.recovery(action.playbook()), EventCodec.encode(action));
         } catch (IOException | JetStreamApiException e) {
             LOG.warn("recovery action {} not written to {}: {}", action.id(), STREAM, e.toString());
         }

@@ -116,13 +116,10 @@ public final class RecoveryManager implements AutoCloseable {
     }
 
     void tick() {
-        Connection c = nats.connection();
-        if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
-            try {
-                log.open(c);
-            } catch (Exception e) {
-                LOG.debug("recovery log not open yet: {}", e.toString());
-            }
+        try {
+            log.open();
+        } catch (Exception e) {
+            LOG.debug("recovery log not open yet: {}", e.toString());
         }
         watchStore();
         boolean leads = leader.getAsBoolean();
@@ -206,7 +203,7 @@ public final class RecoveryManager implements AutoCloseable {
 
     /** Asks the edge to drop and re-establish its NATS connection; returns what it answered. */
     private String reconnect(String edge) {
-        Connection c = nats.connection();
+        Connection c = nats.live();
         if (c == null) {
             return "not sent (no NATS connection)";
         }

@@ -56,14 +56,27 @@ public final class StreamSetup {
             ensureStream(jsm, metricsStream(route), created);
         }
         ensureStream(jsm, eventsStream(), created);
-        for (MetricsRoute route : MetricsRoute.values()) {
-            if (!created.contains(route.stream())
-                    && !jsm.getConsumerNames(route.stream()).contains(Subjects.centralConsumer(instance))) {
-                created.add("consumer " + Subjects.centralConsumer(instance) + " on " + route.stream());
+        for (String stream : missingConsumers(jsm, instance)) {
+            if (!created.contains(stream)) {
+                created.add("consumer " + Subjects.centralConsumer(instance) + " on " + stream);
             }
+        }
+        for (MetricsRoute route : MetricsRoute.values()) {
             jsm.addOrUpdateConsumer(route.stream(), consumer(route, instance));
         }
         return created;
+    }
+
+    /** The metrics streams that lack this hub's durable consumer {@code central-<instance>}. */
+    public List<String> missingConsumers(JetStreamManagement jsm, String instance)
+            throws IOException, JetStreamApiException {
+        List<String> missing = new ArrayList<>();
+        for (MetricsRoute route : MetricsRoute.values()) {
+            if (!jsm.getConsumerNames(route.stream()).contains(Subjects.centralConsumer(instance))) {
+                missing.add(route.stream());
+            }
+        }
+        return missing;
     }
 
     public ConsumerConfiguration consumer(MetricsRoute route, String instance) {

@@ -1,8 +1,10 @@
 package io.dualhub.common.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.function.UnaryOperator;
 
 /**
@@ -53,9 +55,8 @@ public final class Secret {
 
     /** Whether {@code candidate} is this secret, compared in constant time (no timing hint of how much matched). */
     public boolean matches(String candidate) {
-        return candidate != null && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return candidate != null && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
+                candidate.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -111,8 +111,26 @@ public final class NatsLink implements AutoCloseable {
     }
 
     public boolean isConnected() {
+        return live() != null;
+    }
+
+    /** The connection while it is connected, else null (never connected yet, or reconnecting). */
+    public Connection live() {
         Connection c = connection;
-        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED ? c : null;
+    }
+
+    /**
+     * A core-NATS publish while connected; false (nothing sent) otherwise. For facts that are also kept elsewhere
+     * (alerts, lifecycle events), never for data, whose durability is the edge buffer's and JetStream's.
+     */
+    public boolean publish(String subject, byte[] payload) {
+        Connection c = live();
+        if (c == null) {
+            return false;
+        }
+        c.publish(subject, payload);
+        return true;
     }
 
     /** {@code CONNECTED}, {@code RECONNECTING}, ... or {@code CONNECTING} before the first connect. */

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * How both hubs connect to NATS. Tuned for fast failure detection, unlike jnats' defaults (2 min pings, 60
@@ -20,7 +21,7 @@ import java.util.List;
  */
 public record NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
                            Duration reconnectWait, Duration reconnectJitter, boolean discoverServers, String user,
-                           Secret password, Secret token, NatsTls tls) {
+                           Secret password, Secret token, SSLContext tls) {
 
     /** The keys every hub reads for its NATS connection, with their defaults. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -90,18 +91,16 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 tls(s));
     }
 
-    /** TLS settings, or null when no nats.tls.* key is set. */
-    private static NatsTls tls(Settings s) {
+    /** The TLS context from the nats.tls.* files, or null when none is set (plain connections). */
+    private static SSLContext tls(Settings s) {
         String ca = s.string("nats.tls.ca");
         String cert = s.string("nats.tls.cert");
         String key = s.string("nats.tls.key");
         if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
             return null;
         }
-        NatsTls tls = new NatsTls(ca.isEmpty() ? null : Path.of(ca), cert.isEmpty() ? null : Path.of(cert),
+        return NatsTls.context(ca.isEmpty() ? null : Path.of(ca), cert.isEmpty() ? null : Path.of(cert),
                 key.isEmpty() ? null : Path.of(key));
-        tls.context();  // unreadable or malformed files stop start-up here, naming the key
-        return tls;
     }
 
     /** jnats options for one named connection; the listeners report state changes to the owner's health. */
@@ -127,7 +126,7 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
             b.ignoreDiscoveredServers();
         }
         if (tls != null) {
-            b.sslContext(tls.context());
+            b.sslContext(tls);
         }
         if (errorListener != null) {
             b.errorListener(errorListener);

@@ -24,9 +24,15 @@ import javax.net.ssl.TrustManagerFactory;
  * ({@code nats.tls.ca}) and, for servers that verify clients, this hub's certificate and PKCS#8 key
  * ({@code nats.tls.cert}, {@code nats.tls.key}). Problems name the key and the file and say what would do.
  */
-public record NatsTls(Path ca, Path cert, Path key) {
+public final class NatsTls {
+    private NatsTls() {
+    }
 
-    public NatsTls {
+    /**
+     * An SSL context trusting the CA and, when given, presenting the client certificate; built once, at start-up,
+     * so a bad file stops the hub there with one line naming the key.
+     */
+    public static SSLContext context(Path ca, Path cert, Path key) {
         if ((cert == null) != (key == null)) {
             throw new ConfigException("invalid configuration: nats.tls.cert and nats.tls.key go together: give both "
                     + "or neither");
@@ -35,10 +41,6 @@ public record NatsTls(Path ca, Path cert, Path key) {
             throw new ConfigException("invalid configuration: nats.tls.cert needs nats.tls.ca (the CA that signed "
                     + "the servers' certificates)");
         }
-    }
-
-    /** An SSL context trusting the CA and, when given, presenting the client certificate. */
-    public SSLContext context() {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);

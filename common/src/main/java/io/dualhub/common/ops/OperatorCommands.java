@@ -99,18 +99,18 @@ public final class OperatorCommands {
                 health.path("instance").asText("?"), health.path("role").asText("?"), health.path("ingest").asText("?"),
                 stats.path("pointsStored").asLong());
         JsonNode alerts = get(central, "/api/v1/alerts");
+        Map<String, Long> alertsPerEdge = new HashMap<>();
+        for (JsonNode a : alerts) {
+            alertsPerEdge.merge(a.path("edge").asText(), 1L, Long::sum);
+        }
         TextTable table = new TextTable("EDGE", "STATE", "LAST SEEN", "BACKLOG", "STORED", "DROPPED", "MISSING", "LOST",
                 "ALERTS", "VERSION");
         for (JsonNode e : get(central, "/api/v1/edges")) {
             String id = e.path("edgeId").asText();
-            long edgeAlerts = 0;
-            for (JsonNode a : alerts) {
-                edgeAlerts += a.path("edge").asText().equals(id) ? 1 : 0;
-            }
             table.row(id, e.path("state").asText(), e.path("lastSeen").asText("never"),
                     e.path("backlog").asText(), e.path("pointsStored").asText(), e.path("pointsDeclaredDropped").asText(),
                     Integer.toString(e.path("missingRanges").size()), e.path("batchesLost").asText(),
-                    Long.toString(edgeAlerts), e.path("version").asText("-"));
+                    Long.toString(alertsPerEdge.getOrDefault(id, 0L)), e.path("version").asText("-"));
         }
         out.print(table.render());
         for (JsonNode a : alerts) {

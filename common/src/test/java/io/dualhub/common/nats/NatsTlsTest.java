@@ -15,17 +15,17 @@ class NatsTlsTest {
 
     @Test
     void aCertificateNeedsItsKeyAndTheCa() {
-        assertThatThrownBy(() -> new NatsTls(dir, dir, null)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> NatsTls.context(dir, dir, null)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nats.tls.cert and nats.tls.key go together");
-        assertThatThrownBy(() -> new NatsTls(null, dir, dir)).hasMessageContaining("needs nats.tls.ca");
+        assertThatThrownBy(() -> NatsTls.context(null, dir, dir)).hasMessageContaining("needs nats.tls.ca");
     }
 
     @Test
     void unreadableOrMalformedFilesAreNamed() throws Exception {
-        assertThatThrownBy(() -> new NatsTls(dir.resolve("missing.pem"), null, null).context())
+        assertThatThrownBy(() -> NatsTls.context(dir.resolve("missing.pem"), null, null))
                 .hasMessageContaining("nats.tls.ca names").hasMessageContaining("cannot be read");
         Path notPem = Files.writeString(dir.resolve("ca.pem"), "hello");
-        assertThatThrownBy(() -> new NatsTls(notPem, null, null).context())
+        assertThatThrownBy(() -> NatsTls.context(notPem, null, null))
                 .hasMessageContaining("holds no PEM certificate");
     }
 }

@@ -1,11 +1,14 @@
 package io.dualhub.chaos.drills;
 
+import static org.awaitility.Awaitility.await;
+
 import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -68,6 +71,17 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
         int port = FreePorts.next();
         return start(HubProcess.central(HubProcess.home(), instance, args("--instance", instance, yaml, data, port),
                 dir.resolve(instance + ".log"), port));
+    }
+
+    /**
+     * CentralHubs {@code c1} and {@code c2} with the same config: c1 is started and awaited as leader before c2
+     * starts, so c2 is the standby. Returned in that order.
+     */
+    public List<HubProcess> leaderAndStandby(String yaml) {
+        HubProcess leader = central("c1", yaml);
+        CentralClient api = new CentralClient(leader.url());
+        await("c1 leads").atMost(Duration.ofSeconds(20)).ignoreExceptions().until(api::isLeader);
+        return List.of(leader, central("c2", yaml));
     }
 
     /** Starts edge {@code id} with the given YAML config (may be empty); data in {@code <dir>/<id>}. */

@@ -35,10 +35,9 @@ class LifecycleDrillTest {
 
     @Test
     void eachTransitionIsCausedSeenByBothHubsAndPublishedOnce() throws Exception {
-        HubProcess c1 = hubs.central("c1", FAST);
-        CentralClient leader = new CentralClient(c1.url());
-        await("c1 leads").atMost(Duration.ofSeconds(20)).until(leader::isLeader);
-        CentralClient standby = new CentralClient(hubs.central("c2", FAST).url());
+        List<HubProcess> pair = hubs.leaderAndStandby(FAST);
+        CentralClient leader = new CentralClient(pair.get(0).url());
+        CentralClient standby = new CentralClient(pair.get(1).url());
         List<JsonNode> events = new CopyOnWriteArrayList<>();
         try (Connection nats = Nats.connect(NATS.urls())) {
             nats.createDispatcher(m -> events.add(read(m.getData()))).subscribe("dualhub.events.lifecycle.>");

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.harness.FaultProxy;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.SmallDisk;
+import io.dualhub.common.wire.EventCodec;
+import io.dualhub.common.wire.Heartbeat;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -43,12 +46,11 @@ class RecoveryDrillTest {
 
     @Test
     void streamsLostWhileTheHubIsDownAreRecreatedAndRefilledFromTheEdge() throws Exception {
-        HubProcess central = hubs.central("c1", FAST);
-        CentralClient api = new CentralClient(central.url());
-        HubProcess edge = hubs.edge("rb-1", EDGE);
-        LineWriter writer = new LineWriter("rebuilt");
-        writeBatches(writer, edge, 5);
-        awaitAllStoredOnce(api, writer, "rb-1");
+        Stored s = storedThrough("c1", FAST, "rb-1", 5);
+        HubProcess central = s.central();
+        CentralClient api = s.api();
+        HubProcess edge = s.edge();
+        LineWriter writer = s.writer();
 
         central.kill9();
         writeBatches(writer, edge, 5);
@@ -71,13 +73,53 @@ class RecoveryDrillTest {
     }
 
     @Test
+    void anEdgeThatIsGoneIsAskedLessAndLessOften() throws Exception {
+        Stored s = storedThrough("c5", "gaps:\n  grace: 1s\n", "gone-1", 3);
+        HubProcess central = s.central();
+        CentralClient api = s.api();
+        HubProcess edge = s.edge();
+        LineWriter writer = s.writer();
+        central.kill9();
+        try (Connection nats = Nats.connect(NATS.urls())) {
+            List<Long> acked = new CopyOnWriteArrayList<>();
+            nats.createDispatcher(m -> acked.add(EventCodec.decode(m.getData(), Heartbeat.class).lastAckedSeq()))
+                    .subscribe("dualhub.events.gone-1.heartbeat");
+            writeBatches(writer, edge, 3);
+            await("a heartbeat saying all 6 batches are acknowledged").atMost(Duration.ofSeconds(30))
+                    .until(() -> acked.contains(6L));
+            edge.kill9();
+            for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
+                nats.jetStreamManagement().deleteStream(stream);
+            }
+        }
+        central.start();  // it lacks batches 4..6, and the only copy is on an edge that is gone
+
+        await("the first request fails").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> resends(api) > 0);
+        // with a 1 s grace, asking every grace would be about 15 requests in 15 s; doubling waits make it 4 or so
+        await("asked at doubling intervals").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20))
+                .ignoreExceptions().until(() -> resends(api) <= 5);
+        assertThat(resends(api)).as("still asking").isGreaterThanOrEqualTo(3);
+    }
+
+    /** Resend requests audited for the gone edge, all of which must have failed. */
+    private long resends(CentralClient api) throws Exception {
+        long failed = 0;
+        for (JsonNode a : api.get("/api/v1/recovery?edge=gone-1")) {
+            if (a.path("playbook").asText().equals("gap-resend") && a.path("startedAtMs").asLong() >= testStartMs) {
+                assertThat(a.path("status").asText()).isIn("PENDING", "FAILED");
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    @Test
     void aConsumerDeletedUnderARunningHubIsRecreatedAndNothingIsStoredTwice() throws Exception {
-        HubProcess central = hubs.central("c9", FAST);
-        CentralClient api = new CentralClient(central.url());
-        HubProcess edge = hubs.edge("cd-1", EDGE);
-        LineWriter writer = new LineWriter("consumer");
-        writeBatches(writer, edge, 3);
-        awaitAllStoredOnce(api, writer, "cd-1");
+        Stored s = storedThrough("c9", FAST, "cd-1", 3);
+        CentralClient api = s.api();
+        HubProcess edge = s.edge();
+        LineWriter writer = s.writer();
         try (Connection nats = Nats.connect(NATS.urls())) {
             nats.jetStreamManagement().deleteConsumer("DUALHUB_METRICS", "central-c9");
         }
@@ -90,10 +132,10 @@ class RecoveryDrillTest {
 
     @Test
     void aStalledDrainIsReconnectedAdoptedByTheNewLeaderAndFinished() throws Exception {
-        HubProcess c1 = hubs.central("c1", FAST);
+        List<HubProcess> pair = hubs.leaderAndStandby(FAST);
+        HubProcess c1 = pair.get(0);
         CentralClient first = new CentralClient(c1.url());
-        await("c1 leads").atMost(Duration.ofSeconds(20)).until(first::isLeader);
-        CentralClient second = new CentralClient(hubs.central("c2", FAST).url());
+        CentralClient second = new CentralClient(pair.get(1).url());
         try (FaultProxy link = new FaultProxy(NATS.node(0).clientPort());
              Connection nats = Nats.connect(NATS.urls())) {
             HubProcess edge = hubs.edge("dr-1", EDGE, link.url(), hubs.dir().resolve("dr-1"));
@@ -162,6 +204,21 @@ class RecoveryDrillTest {
             }
             SmallDisk.unmount(disk);
         }
+    }
+
+    /** A CentralHub and an edge, with the edge's first batches stored. */
+    private record Stored(HubProcess central, CentralClient api, HubProcess edge, LineWriter writer) {
+    }
+
+    /** Starts a CentralHub and an edge writing a metric named after the edge, and waits for its batches stored. */
+    private Stored storedThrough(String instance, String yaml, String edgeId, int batches) throws Exception {
+        HubProcess central = hubs.central(instance, yaml);
+        CentralClient api = new CentralClient(central.url());
+        HubProcess edge = hubs.edge(edgeId, EDGE);
+        LineWriter writer = new LineWriter(edgeId.replace("-", "_"));
+        writeBatches(writer, edge, batches);
+        awaitAllStoredOnce(api, writer, edgeId);
+        return new Stored(central, api, edge, writer);
     }
 
     /** Waits until every point the writer got accepted is stored at the hub, then checks each is stored once. */
