@@ -3,6 +3,7 @@
 # deploy/install-central.sh call it with the role.
 #   install-edge.sh    --nats URL[,URL...] [--id ID] [--jar FILE] [--root DIR] [--no-start]
 #   install-central.sh --nats URL[,URL...] [--instance NAME] [--replicas 1|3] [--jar FILE] [--root DIR] [--no-start]
+#   either, NATS auth and TLS: [--nkey SEED_FILE | --creds FILE] [--tls-ca CA_PEM]  (copied to /etc/dualhub)
 #   either             --uninstall [--purge] [--root DIR]
 # Layout: /opt/dualhub (jar, JVM options), /etc/dualhub/<role>.yml (kept on upgrade), /var/lib/dualhub/<role> (data,
 # kept on uninstall unless --purge), /etc/systemd/system/dualhub-<role>.service, system user "dualhub".
@@ -19,7 +20,7 @@ case "$role" in
         description="dualhub CentralHub (stores every batch once, tracks the fleet)" ;;
   *) echo "install-hub: unknown role '$role' (edge or central)" >&2; exit 1 ;;
 esac
-nats="" replicas="" jar="$here/../$role-hub/target/dualhub-$role.jar" root="" start=1 uninstall=0 purge=0
+nkey="" creds="" tls_ca="" nats="" replicas="" jar="$here/../$role-hub/target/dualhub-$role.jar" root="" start=1 uninstall=0 purge=0
 
 die() { echo "install-$role: $*" >&2; exit 1; }
 
@@ -33,9 +34,11 @@ while [ $# -gt 0 ]; do
     --no-start) start=0; shift ;;
     --uninstall) uninstall=1; shift ;;
     --purge) purge=1; shift ;;
-    --creds|--tls-ca) die "$1 is not supported yet: NATS credentials and TLS come with the security work (README, Security)" ;;
-    -h|--help) sed -n '4,9p' "$here/install-hub.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$1' (valid: $name_flag, --nats,$([ "$role" = central ] && echo ' --replicas,') --jar, --root, --no-start, --uninstall, --purge)" ;;
+    --nkey) nkey=${2:?--nkey needs a value}; shift 2 ;;
+    --creds) creds=${2:?--creds needs a value}; shift 2 ;;
+    --tls-ca) tls_ca=${2:?--tls-ca needs a value}; shift 2 ;;
+    -h|--help) sed -n '4,10p' "$here/install-hub.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (valid: $name_flag, --nats,$([ "$role" = central ] && echo ' --replicas,') --jar, --nkey, --creds, --tls-ca, --root, --no-start, --uninstall, --purge)" ;;
   esac
 done
 
@@ -67,12 +70,29 @@ if [ -z "$name" ]; then name=$(hostname | tr -c 'A-Za-z0-9_\n-' '-' | cut -c1-64
 [[ "$name" =~ ^[A-Za-z0-9_-]{1,64}$ ]] || die "$name_flag '$name' is not a valid name: [A-Za-z0-9_-]{1,64}"
 [ -z "$replicas" ] || [[ "$replicas" =~ ^[13]$ ]] || die "--replicas '$replicas' must be 1 (one server) or 3 (a 3-node cluster)"
 if [ ! -f "$config" ] && [ -z "$nats" ]; then die "--nats URL[,URL...] is needed for a first install"; fi
+[ -z "$nkey" ] || [ -z "$creds" ] || die "--nkey and --creds are two ways to authenticate: give one"
+for f in "$nkey" "$creds" "$tls_ca"; do [ -z "$f" ] || [ -r "$f" ] || die "$f cannot be read"; done
 
 mkdir -p "$opt" "$etc" "$data" "$(dirname "$unit")"
 install -m 0644 "$jar" "$opt/dualhub-$role.jar"
 # The flags every dualhub process needs (Chronicle Queue), plus the role's heap.
 { grep -Ev '^\s*(#|$)' "$here/jvm.options"; echo "-Xmx$heap"; echo "-XX:MaxMetaspaceSize=$metaspace"; echo "-Xss512k"; } \
   > "$opt/$role.jvm.options"
+
+# Credentials and the CA go next to the config, readable by root and the service's group only; a second run with
+# them replaces the files (rotation) and keeps the config.
+nats_auth=""
+copy_secret() {  # source, name under /etc/dualhub, config line
+  install -m 0640 "$1" "$etc/$2"
+  nats_auth+="$3"$'\n'
+  if [ -f "$config" ] && ! grep -q "/etc/dualhub/$2" "$config"; then
+    echo "install-$role: copied $2, but the existing $config does not use it: add to its nats: section:"
+    echo "$3"
+  fi
+}
+[ -z "$nkey" ] || copy_secret "$nkey" nats.nk "  nkey: file:/etc/dualhub/nats.nk"
+[ -z "$creds" ] || copy_secret "$creds" nats.creds "  creds: /etc/dualhub/nats.creds"
+[ -z "$tls_ca" ] || copy_secret "$tls_ca" nats-ca.pem "  tls:"$'\n'"    ca: /etc/dualhub/nats-ca.pem"
 
 if [ -f "$config" ]; then
   echo "install-$role: keeping the existing $config"
@@ -81,7 +101,7 @@ else
   {
     echo "# dualhub $role; every key and its default: README, \"$([ "$role" = edge ] && echo Edge || echo CentralHub) configuration\"."
     if [ "$role" = edge ]; then echo "id: $name"; else echo "instance: $name"; fi
-    printf 'nats:\n  servers:\n%s\n' "$servers"
+    printf 'nats:\n  servers:\n%s\n%s' "$servers" "$nats_auth"
     printf 'data:\n  dir: /var/lib/dualhub/%s\nhttp:\n  host: 127.0.0.1\n  port: %s\n' "$role" "$port"
     if [ -n "$replicas" ]; then printf 'stream:\n  replicas: %s\n' "$replicas"; fi
   } > "$config"
@@ -117,7 +137,7 @@ UNIT
 if [ "$live" = 1 ]; then
   id dualhub >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/lib/dualhub --shell /usr/sbin/nologin dualhub
   chown -R dualhub:dualhub "$data"
-  chgrp dualhub "$config"
+  chgrp dualhub "$config" "$etc"/nats.nk "$etc"/nats.creds "$etc"/nats-ca.pem 2>/dev/null || true
   systemctl daemon-reload
   if [ "$start" = 1 ]; then
     systemctl enable "dualhub-$role.service"

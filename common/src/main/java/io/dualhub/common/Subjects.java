@@ -32,6 +32,14 @@ public final class Subjects {
         return "dualhub.cmd." + EdgeId.require(edgeId);
     }
 
+    /**
+     * The prefix of an edge's reply subjects (JetStream acks): its own, so a server can let each edge receive its
+     * replies and nothing else.
+     */
+    public static String edgeInbox(String edgeId) {
+        return "_INBOX." + EdgeId.require(edgeId);
+    }
+
     /** {@code <edgeId>-<incarnation>-<seq>}: unique across a buffer's lives, so a rebuilt edge is not deduplicated away. */
     public static String msgId(String edgeId, String incarnation, long seq) {
         return incarnation.isEmpty() ? edgeId + "-" + seq : edgeId + "-" + incarnation + "-" + seq;

@@ -1,6 +1,7 @@
 package io.dualhub.edge;
 
 import io.dualhub.common.DaemonThreads;
+import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.buffer.BufferFullException;
@@ -45,7 +46,8 @@ public final class EdgeAgent implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer());
-        this.nats = NatsLink.open(config.nats(), "dualhub-edge-" + config.id());
+        this.nats = NatsLink.open(config.nats().withInboxPrefix(Subjects.edgeInbox(config.id())),
+                "dualhub-edge-" + config.id());
         this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
         this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats,
                 forwarder, clock);

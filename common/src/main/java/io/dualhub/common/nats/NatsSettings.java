@@ -2,7 +2,6 @@ package io.dualhub.common.nats;
 
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
-import io.dualhub.common.config.Secret;
 import io.dualhub.common.config.Settings;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -20,8 +19,8 @@ import javax.net.ssl.SSLContext;
  * disconnected, because the data path's buffer is the edge's disk.
  */
 public record NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
-                           Duration reconnectWait, Duration reconnectJitter, boolean discoverServers, String user,
-                           Secret password, Secret token, SSLContext tls) {
+                           Duration reconnectWait, Duration reconnectJitter, boolean discoverServers, NatsAuth auth,
+                           SSLContext tls, String inboxPrefix) {
 
     /** The keys every hub reads for its NATS connection, with their defaults. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -34,7 +33,9 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
             new ConfigKey("nats.discover-servers", "true", "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"),
             new ConfigKey("nats.user", "", "user name for NATS user/password authentication; empty: none"),
             new ConfigKey("nats.password", "", "the user's password as env:VARIABLE or file:/path (never inline)"),
-            new ConfigKey("nats.token", "", "token for NATS token authentication, as env:VARIABLE or file:/path (never inline); not with nats.user"),
+            new ConfigKey("nats.token", "", "token for NATS token authentication, as env:VARIABLE or file:/path (never inline)"),
+            new ConfigKey("nats.nkey", "", "user NKey seed (SU...) for NKey authentication, as env:VARIABLE or file:/path; `dualhub nats-user` makes one"),
+            new ConfigKey("nats.creds", "", "path of a .creds file (user JWT and seed) for servers in operator/JWT mode"),
             new ConfigKey("nats.tls.ca", "", "PEM file of the CA that signed the NATS servers' certificates; set: connections use TLS and verify the server"),
             new ConfigKey("nats.tls.cert", "", "PEM client certificate, for servers that verify clients (with nats.tls.key)"),
             new ConfigKey("nats.tls.key", "", "the client certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"));
@@ -47,22 +48,24 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
         for (String s : servers) {
             requireUrl(s);
         }
-        user = user == null ? "" : user;
-        if (user.isEmpty() != (password == null)) {
-            throw new ConfigException("invalid configuration: nats.user and nats.password go together: give both or"
-                    + " neither");
-        }
-        if (token != null && !user.isEmpty()) {
-            throw new ConfigException("invalid configuration: nats.token and nats.user are two ways to authenticate:"
-                    + " give one");
-        }
+        auth = auth == null ? NatsAuth.NONE : auth;
+        inboxPrefix = inboxPrefix == null || inboxPrefix.isEmpty() ? "_INBOX" : inboxPrefix;
     }
 
     /** Settings without authentication. */
     public NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
                         Duration reconnectWait, Duration reconnectJitter, boolean discoverServers) {
-        this(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter, discoverServers, "",
-                null, null, null);
+        this(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter, discoverServers,
+                NatsAuth.NONE, null, null);
+    }
+
+    /**
+     * These settings with replies delivered under {@code prefix.} instead of {@code _INBOX.}: an edge takes its own,
+     * so the server can let it subscribe to its replies only ({@code _INBOX.<edge>.>}), not to every client's.
+     */
+    public NatsSettings withInboxPrefix(String prefix) {
+        return new NatsSettings(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter,
+                discoverServers, auth, tls, prefix);
     }
 
     private static void requireUrl(String s) {
@@ -85,10 +88,9 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 s.duration("nats.reconnect-wait", Duration.ZERO),
                 s.duration("nats.reconnect-jitter", Duration.ZERO),
                 s.bool("nats.discover-servers"),
-                s.string("nats.user"),
-                s.secret("nats.password"),
-                s.secret("nats.token"),
-                tls(s));
+                new NatsAuth(s.string("nats.user"), s.secret("nats.password"), s.secret("nats.token"),
+                        s.secret("nats.nkey"), s.string("nats.creds").isEmpty() ? null : Path.of(s.string("nats.creds"))),
+                tls(s), null);
     }
 
     /** The TLS context from the nats.tls.* files, or null when none is set (plain connections). */
@@ -115,13 +117,9 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 .reconnectJitter(reconnectJitter)
                 .maxReconnects(-1)
                 .reconnectBufferSize(0)
+                .inboxPrefix(inboxPrefix)
                 .connectionListener(connectionListener);
-        if (!user.isEmpty()) {
-            b.userInfo(user, password.value());
-        }
-        if (token != null) {
-            b.token(token.value().toCharArray());
-        }
+        auth.applyTo(b);
         if (!discoverServers) {
             b.ignoreDiscoveredServers();
         }

@@ -41,7 +41,12 @@ final class RepeatedErrors {
     private static String hint(String error) {
         String e = error.toLowerCase();
         if (e.contains("authorization")) {
-            return " - check nats.user and nats.password, or nats.token; retrying every nats.reconnect-wait";
+            return " - check nats.user and nats.password, nats.token, nats.nkey or nats.creds; retrying every"
+                    + " nats.reconnect-wait";
+        }
+        if (e.contains("permissions violation")) {
+            return " - the server does not let this user do that: check its permissions in the server's"
+                    + " configuration (deploy/nats/, `dualhub nats-user`)";
         }
         if (e.contains("certificate") || e.contains("handshake") || e.contains("ssl") || e.contains("tls")) {
             return " - check nats.tls.ca (the CA of the servers' certificates) and, where servers verify clients, "

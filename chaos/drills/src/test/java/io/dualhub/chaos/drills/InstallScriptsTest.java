@@ -6,9 +6,11 @@ import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.OsProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -73,6 +75,36 @@ class InstallScriptsTest {
         assertThat(run(role, "--root", root.toString(), "--uninstall", "--purge")).isZero();
         assertThat(config).doesNotExist();
         assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void copiesNatsCredentialsBesideTheConfigForTheServiceOnly() throws Exception {
+        Path root = dir.resolve("root");
+        String jar = HubProcess.home().resolve("edge-hub/target/dualhub-edge.jar").toString();
+        Path seed = Files.writeString(dir.resolve("web-3.nk"), "SUexample-seed\n");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        assertThat(run("edge", "--root", root.toString(), "--id", "web-3", "--nats", "tls://a:4222", "--jar", jar,
+                "--nkey", seed.toString(), "--tls-ca", ca.toString())).isZero();
+        Path etc = root.resolve("etc/dualhub");
+        assertThat(Files.readString(etc.resolve("edge.yml")))
+                .contains("  nkey: file:/etc/dualhub/nats.nk\n", "  tls:\n    ca: /etc/dualhub/nats-ca.pem\n");
+        for (String file : List.of("nats.nk", "nats-ca.pem")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(etc.resolve(file))))
+                    .as(file).isEqualTo("rw-r-----");
+        }
+        assertThat(Files.readString(etc.resolve("nats.nk"))).isEqualTo("SUexample-seed\n");
+        assertThat(Files.readString(dir.resolve("install.log"))).doesNotContain("SUexample-seed");
+
+        Path creds = Files.writeString(dir.resolve("hub.creds"), "creds");
+        assertThat(run("edge", "--root", root.toString(), "--jar", jar, "--creds", creds.toString())).isZero();
+        assertThat(Files.readString(dir.resolve("install.log"))).as("an existing config is kept and the key named")
+                .contains("does not use it", "  creds: /etc/dualhub/nats.creds");
+        assertThat(run("edge", "--root", root.toString(), "--jar", jar, "--creds", creds.toString(), "--nkey",
+                seed.toString())).isNotZero();
+        assertThat(Files.readString(dir.resolve("install.log"))).contains("two ways to authenticate: give one");
+        assertThat(run("edge", "--root", root.toString(), "--jar", jar, "--creds", dir.resolve("none").toString()))
+                .isNotZero();
+        assertThat(Files.readString(dir.resolve("install.log"))).contains("none cannot be read");
     }
 
     private void verifyUnit(Path unit) throws Exception {

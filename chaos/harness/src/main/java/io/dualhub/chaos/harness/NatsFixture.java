@@ -43,6 +43,11 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
         return new NatsFixture(3, null, List.of());
     }
 
+    /** A 3-node cluster on loopback started with further nats-server flags, such as {@code -c file.conf}. */
+    public static NatsFixture cluster(String... serverArgs) {
+        return new NatsFixture(3, null, List.of(serverArgs));
+    }
+
     /** A 3-node cluster whose nodes run in the lab's network namespaces, so their network can be cut. */
     public static NatsFixture cluster(NetworkLab lab) {
         return new NatsFixture(3, lab, List.of());

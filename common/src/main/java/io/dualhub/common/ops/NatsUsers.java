@@ -1,0 +1,166 @@
+package io.dualhub.common.ops;
+
+import io.dualhub.common.EdgeId;
+import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Subjects;
+import io.nats.client.NKey;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./dualhub nats-user}: makes an NKey user for an edge or a CentralHub and rewrites the NATS servers'
+ * {@code accounts.conf} from the public keys kept in {@code dualhub-users/}. The servers hold public keys only; the
+ * seed is written once, for the hub's {@code nats.nkey}. An edge's user may publish only its own metrics and events
+ * and receive only its own commands and replies; a CentralHub's user is unrestricted in the account.
+ */
+public final class NatsUsers {
+    static final String ACCOUNT = "DUALHUB";
+    static final String KEYS_DIR = "dualhub-users";
+    static final String ACCOUNTS_FILE = "accounts.conf";
+    private static final List<String> ROLES = List.of("edge", "central");
+    private final Path dir;
+
+    NatsUsers(Path dir) {
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(List.of(args), System.out));
+        } catch (IllegalArgumentException e) {
+            System.err.println("dualhub nats-user: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException | GeneralSecurityException e) {
+            System.err.println("dualhub nats-user: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Runs the command on {@code args} (as given after {@code nats-user}); returns the exit status. */
+    public static int run(List<String> args, PrintStream out) throws IOException, GeneralSecurityException {
+        List<String> positional = new ArrayList<>();
+        Path dir = Path.of("/etc/nats");
+        Path seed = null;
+        boolean remove = false;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--dir" -> dir = Path.of(value(args, ++i, "--dir"));
+                case "--seed" -> seed = Path.of(value(args, ++i, "--seed"));
+                case "--remove" -> remove = true;
+                default -> positional.add(args.get(i));
+            }
+        }
+        if (positional.size() != 2 || !ROLES.contains(positional.get(0)) || !EdgeId.isValid(positional.get(1))) {
+            System.err.println("usage: ./dualhub nats-user edge|central NAME [--dir /etc/nats] [--seed FILE]"
+                    + " [--remove]\n  NAME: [A-Za-z0-9_-]{1,64}, the edge's id or the CentralHub's instance");
+            return 2;
+        }
+        String role = positional.get(0);
+        String name = positional.get(1);
+        NatsUsers users = new NatsUsers(dir);
+        if (remove) {
+            users.remove(role, name);
+            out.println("removed " + role + " " + name + "; rewrote " + dir.resolve(ACCOUNTS_FILE)
+                    + "; apply with: nats-server --signal reload");
+            return 0;
+        }
+        Path seedFile = seed != null ? seed : Path.of(role + "-" + name + ".nk");
+        String publicKey = users.add(role, name, seedFile);
+        out.println("made " + role + " user " + name + " (" + publicKey + ")\n  seed: " + seedFile.toAbsolutePath()
+                + " (mode 600): copy it to the " + (role.equals("edge") ? "edge" : "CentralHub") + " as /etc/dualhub/nats.nk and set nats.nkey:"
+                + " file:/etc/dualhub/nats.nk\n  servers: copy " + dir.resolve(ACCOUNTS_FILE)
+                + " to every NATS node and run nats-server --signal reload");
+        return 0;
+    }
+
+    private static String value(List<String> args, int i, String flag) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    /** Makes the user's key pair, writes the seed to {@code seedFile} (mode 600) and rewrites accounts.conf. */
+    String add(String role, String name, Path seedFile) throws IOException, GeneralSecurityException {
+        Path pub = keyFile(role, name);
+        if (Files.exists(pub)) {
+            throw new IOException(role + " " + name + " exists (" + pub + "): --remove it first to make a new key");
+        }
+        if (Files.exists(seedFile)) {
+            throw new IOException(seedFile + " exists: give another --seed, a seed is never overwritten");
+        }
+        NKey key = NKey.createUser(new SecureRandom());
+        Files.createDirectories(pub.getParent());
+        Files.createFile(seedFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(seedFile, new String(key.getSeed()) + "\n");
+        String publicKey = new String(key.getPublicKey());
+        Files.writeString(pub, publicKey + "\n");
+        writeAccounts();
+        return publicKey;
+    }
+
+    void remove(String role, String name) throws IOException {
+        if (!Files.deleteIfExists(keyFile(role, name))) {
+            throw new IOException("no " + role + " " + name + " in " + dir.resolve(KEYS_DIR));
+        }
+        writeAccounts();
+    }
+
+    private Path keyFile(String role, String name) {
+        return dir.resolve(KEYS_DIR).resolve(role + "-" + name + ".pub");
+    }
+
+    /** accounts.conf from every key in dualhub-users/, CentralHubs first, each sorted by name. */
+    void writeAccounts() throws IOException {
+        StringBuilder users = new StringBuilder();
+        for (String role : List.of("central", "edge")) {
+            try (Stream<Path> keys = Files.list(dir.resolve(KEYS_DIR))) {
+                for (Path key : keys.sorted().toList()) {
+                    String file = key.getFileName().toString();
+                    if (file.startsWith(role + "-") && file.endsWith(".pub")) {
+                        String name = file.substring(role.length() + 1, file.length() - 4);
+                        users.append(user(role, name, Files.readString(key).strip()));
+                    }
+                }
+            }
+        }
+        String conf = "# Written by `./dualhub nats-user` from the public keys in " + KEYS_DIR + "/: run it again"
+                + " rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n    jetstream: enabled\n"
+                + "    users: [\n" + users + "    ]\n  }\n}\n";
+        Files.writeString(dir.resolve(ACCOUNTS_FILE), conf);
+    }
+
+    private static String user(String role, String name, String publicKey) {
+        if (role.equals("central")) {
+            return "      # CentralHub " + name + "\n      { nkey: " + publicKey + " }\n";
+        }
+        return "      # edge " + name + ": publishes its own metrics and events, receives its own commands and"
+                + " replies\n      { nkey: " + publicKey + ", permissions: {\n"
+                + "          publish: { allow: " + quoted(edgePublishes(name)) + " }\n"
+                + "          subscribe: { allow: " + quoted(edgeReceives(name)) + " }\n"
+                + "          allow_responses: true\n      } }\n";
+    }
+
+    /** Every subject an edge publishes to: both metrics routes and its events. */
+    static List<String> edgePublishes(String edgeId) {
+        return List.of(MetricsRoute.PRIMARY.subject(edgeId), MetricsRoute.SECONDARY.subject(edgeId),
+                Subjects.EVENTS_PREFIX + edgeId + ".>");
+    }
+
+    /** Every subject an edge subscribes to: its commands and its replies (JetStream acks). */
+    static List<String> edgeReceives(String edgeId) {
+        return List.of(Subjects.command(edgeId), Subjects.edgeInbox(edgeId) + ".>");
+    }
+
+    private static String quoted(List<String> subjects) {
+        return subjects.stream().map(s -> "\"" + s + "\"").toList().toString();
+    }
+}

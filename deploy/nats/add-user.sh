@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Makes a NATS user for a new edge (or CentralHub) and rewrites accounts.conf: see `./dualhub nats-user`.
+#   deploy/nats/add-user.sh edge web-3 --dir /etc/nats --seed /root/web-3.nk
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jar=""
+for candidate in /opt/dualhub/dualhub-central.jar "$here/../../central-hub/target/dualhub-central.jar"; do
+  if [[ -f $candidate ]]; then jar=$candidate; break; fi
+done
+if [[ -z $jar ]]; then
+  echo "add-user.sh: no CentralHub jar: run ./dualhub build in the checkout, or install the CentralHub first" >&2
+  exit 1
+fi
+exec java -cp "$jar" io.dualhub.common.ops.NatsUsers "$@"
