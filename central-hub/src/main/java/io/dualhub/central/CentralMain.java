@@ -35,6 +35,7 @@ public final class CentralMain {
                         "micronaut.application.name", "dualhub-central",
                         "micronaut.server.host", config.httpHost(),
                         "micronaut.server.port", config.httpPort()))
+                .properties(config.httpTls().serverProperties(config.httpPort()))
                 .start();
     }
 }

@@ -2,6 +2,7 @@ package io.dualhub.central.config;
 
 import io.dualhub.central.analysis.AnalysisSettings;
 import io.dualhub.central.api.ApiAccess;
+import io.dualhub.central.api.HttpTls;
 import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.common.config.ConfigException;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
                             AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery,
-                            ApiAccess api) {
+                            ApiAccess api, HttpTls httpTls) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -36,6 +37,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("data.dir", "var/central", "directory of the metric store (DuckDB)"),
                 new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
                 new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
+                new ConfigKey("http.tls.cert", "", "PEM certificate (chain) of this hub; with http.tls.key the API is served over HTTPS only, on http.port"),
+                new ConfigKey("http.tls.key", "", "the certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"),
                 new ConfigKey("api.viewer-token", "", "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
                 new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission); /health and /prometheus stay open"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
@@ -101,7 +104,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s),
                 new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
                         s.duration("recovery.audit-max-age", Duration.ofMinutes(1))),
-                new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token")));
+                new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token")),
+                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

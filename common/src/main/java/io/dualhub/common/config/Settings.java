@@ -180,6 +180,12 @@ public final class Settings {
         throw invalid(key, v, "a size of at least " + min + " bytes written like 65536, 512KiB, 16MiB or 1GiB");
     }
 
+    /** The file the key names, or null when it is empty. */
+    public Path path(String key) {
+        String value = string(key);
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
     /** The secret the key refers to (env:NAME or file:/path), or null when the key is empty. */
     public Secret secret(String key) {
         String ref = string(key);

@@ -89,20 +89,16 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
                 s.duration("nats.reconnect-jitter", Duration.ZERO),
                 s.bool("nats.discover-servers"),
                 new NatsAuth(s.string("nats.user"), s.secret("nats.password"), s.secret("nats.token"),
-                        s.secret("nats.nkey"), s.string("nats.creds").isEmpty() ? null : Path.of(s.string("nats.creds"))),
+                        s.secret("nats.nkey"), s.path("nats.creds")),
                 tls(s), null);
     }
 
     /** The TLS context from the nats.tls.* files, or null when none is set (plain connections). */
     private static SSLContext tls(Settings s) {
-        String ca = s.string("nats.tls.ca");
-        String cert = s.string("nats.tls.cert");
-        String key = s.string("nats.tls.key");
-        if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
-            return null;
-        }
-        return NatsTls.context(ca.isEmpty() ? null : Path.of(ca), cert.isEmpty() ? null : Path.of(cert),
-                key.isEmpty() ? null : Path.of(key));
+        Path ca = s.path("nats.tls.ca");
+        Path cert = s.path("nats.tls.cert");
+        Path key = s.path("nats.tls.key");
+        return ca == null && cert == null && key == null ? null : NatsTls.context(ca, cert, key);
     }
 
     /** jnats options for one named connection; the listeners report state changes to the owner's health. */

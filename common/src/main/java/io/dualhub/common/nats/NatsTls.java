@@ -1,20 +1,12 @@
 package io.dualhub.common.nats;
 
 import io.dualhub.common.config.ConfigException;
-import java.io.ByteArrayInputStream;
+import io.dualhub.common.tls.PemFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -42,21 +34,14 @@ public final class NatsTls {
                     + "the servers' certificates)");
         }
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            List<Certificate> cas = certificates(ca, "nats.tls.ca");
-            for (int i = 0; i < cas.size(); i++) {
-                trust.setCertificateEntry("ca-" + i, cas.get(i));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            TrustManagerFactory tmf = PemFiles.trusting(ca, "nats.tls.ca");
             KeyManagerFactory kmf = null;
             if (cert != null) {
                 KeyStore identity = KeyStore.getInstance("PKCS12");
                 identity.load(null, null);
                 char[] none = new char[0];
-                identity.setKeyEntry("client", privateKey(key), none,
-                        certificates(cert, "nats.tls.cert").toArray(Certificate[]::new));
+                identity.setKeyEntry("client", PemFiles.privateKey(key, "nats.tls.key"), none,
+                        PemFiles.certificates(cert, "nats.tls.cert").toArray(Certificate[]::new));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(identity, none);
             }
@@ -66,49 +51,5 @@ public final class NatsTls {
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigException("invalid configuration: cannot set up TLS from nats.tls.*: " + e.getMessage());
         }
-    }
-
-    private static List<Certificate> certificates(Path file, String configKey) {
-        try {
-            List<Certificate> certs = new ArrayList<>(CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file))));
-            if (certs.isEmpty()) {
-                throw new GeneralSecurityException("no certificate");
-            }
-            return certs;
-        } catch (IOException e) {
-            throw new ConfigException("invalid configuration: " + configKey + " names " + file
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException("invalid configuration: " + configKey + " names " + file
-                    + ", which holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-        }
-    }
-
-    private static PrivateKey privateKey(Path file) {
-        String pem;
-        try {
-            pem = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException("invalid configuration: nats.tls.key names " + file
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
-        }
-        int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-        int end = pem.indexOf("-----END PRIVATE KEY-----");
-        if (begin < 0 || end < begin) {
-            throw new ConfigException("invalid configuration: nats.tls.key names " + file + ", which is not an "
-                    + "unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----); convert one with: openssl pkcs8 -topk8 "
-                    + "-nocrypt -in KEY -out KEY.pk8");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
-        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (GeneralSecurityException ignored) {
-                // try the next algorithm
-            }
-        }
-        throw new ConfigException("invalid configuration: nats.tls.key names " + file
-                + ", whose key is neither RSA, EC nor Ed25519");
     }
 }

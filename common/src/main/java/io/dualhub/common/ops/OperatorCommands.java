@@ -2,6 +2,8 @@ package io.dualhub.common.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.common.config.ConfigException;
+import io.dualhub.common.tls.PemFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -9,10 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * {@code ./dualhub status} (the fleet as a CentralHub sees it) and {@code ./dualhub edge-status} (one agent's own
@@ -23,7 +28,6 @@ public final class OperatorCommands {
     static final String DEFAULT_CENTRAL = "http://127.0.0.1:8470";
     static final String DEFAULT_EDGE = "http://127.0.0.1:8471";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final PrintStream out;
 
     OperatorCommands(PrintStream out) {
@@ -46,25 +50,44 @@ public final class OperatorCommands {
     }
 
     void run(List<String> args) throws IOException, InterruptedException {
-        run(args, System.getenv("DUALHUB_TOKEN"));
+        run(args, System::getenv);
     }
 
-    /** Runs a command; {@code envToken} is the token used when no {@code --token} is given (may be null). */
-    void run(List<String> args, String envToken) throws IOException, InterruptedException {
+    /**
+     * Runs a command; {@code env} gives DUALHUB_TOKEN and DUALHUB_CA, used when {@code --token} or {@code --ca} is
+     * not given.
+     */
+    void run(List<String> args, UnaryOperator<String> env) throws IOException, InterruptedException {
         String command = args.isEmpty() ? "" : args.get(0);
         switch (command) {
             case "status" -> {
-                Map<String, String> flags = flags(args, "--central URL [--token T]", "--central", "--token");
+                Map<String, String> flags = flags(args, "--central URL [--token T] [--ca FILE]", "--central", "--token",
+                        "--ca");
+                String ca = flags.getOrDefault("--ca", env.apply("DUALHUB_CA"));
                 fleet(new Hub(url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"), "the CentralHub",
-                        "--central", flags.getOrDefault("--token", envToken)));
+                        "--central", flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")), client(ca)));
             }
             case "edge-status" -> {
                 Map<String, String> flags = flags(args, "--edge URL", "--edge");
                 edge(new Hub(url(flags.getOrDefault("--edge", DEFAULT_EDGE), "--edge"), "the edge agent", "--edge",
-                        null));
+                        null, client(null)));
             }
-            default -> throw new UsageException("usage: status [--central URL] [--token T] | edge-status [--edge URL]");
+            default -> throw new UsageException("usage: status [--central URL] [--token T] [--ca FILE] | edge-status"
+                    + " [--edge URL]");
         }
+    }
+
+    /** An HTTP client; for https, trusting the CA in {@code ca} when given, else the JVM's default CAs. */
+    private static HttpClient client(String ca) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (ca != null && !ca.isEmpty()) {
+            try {
+                b.sslContext(PemFiles.clientTrusting(Path.of(ca), "--ca"));
+            } catch (ConfigException e) {
+                throw new UsageException(e.getMessage().replace("invalid configuration: ", ""));
+            }
+        }
+        return b.build();
     }
 
     private static Map<String, String> flags(List<String> args, String valid, String... known) {
@@ -86,10 +109,10 @@ public final class OperatorCommands {
     }
 
     /**
-     * A hub to read: its base URL, what it is, the flag that points at it (for error messages), and the bearer token
-     * to send (null for none).
+     * A hub to read: its base URL, what it is, the flag that points at it (for error messages), the bearer token to
+     * send (null for none) and the client to read it with.
      */
-    private record Hub(String url, String what, String flag, String token) {
+    private record Hub(String url, String what, String flag, String token, HttpClient http) {
     }
 
     private void fleet(Hub central) throws IOException, InterruptedException {
@@ -141,10 +164,13 @@ public final class OperatorCommands {
         HttpRequest req = builder.build();
         HttpResponse<String> resp;
         try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            resp = hub.http().send(req, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new IOException("cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
                     + " running? Point " + hub.flag() + " at it.", e);
+        } catch (SSLHandshakeException e) {
+            throw new IOException("cannot verify the TLS certificate of " + hub.what() + " at " + hub.url()
+                    + ": pass the CA that signed it with --ca FILE or DUALHUB_CA (" + e.getMessage() + ")", e);
         }
         if (resp.statusCode() == 401 || resp.statusCode() == 403) {
             throw new IOException(hub.what() + " at " + hub.url() + " refused " + path + " (" + resp.statusCode() + "): "

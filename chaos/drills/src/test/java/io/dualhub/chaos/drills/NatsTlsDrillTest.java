@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.chaos.harness.NatsFixture;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.dualhub.chaos.harness.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +20,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * check, not one per reconnect attempt.
  */
 class NatsTlsDrillTest {
-    private static final Path CERTS = certificates();
+    private static final TestCertificates CERTS = TestCertificates.make();
     private static final String PASSWORD = "tls-drill-pass";
 
     @RegisterExtension
-    static final NatsFixture NATS = NatsFixture.single("--tls", "--tlscert", CERTS.resolve("server.pem").toString(),
-            "--tlskey", CERTS.resolve("server.key").toString(), "--tlscacert", CERTS.resolve("ca.pem").toString(),
+    static final NatsFixture NATS = NatsFixture.single("--tls", "--tlscert", CERTS.file("server.pem").toString(),
+            "--tlskey", CERTS.file("server.key").toString(), "--tlscacert", CERTS.file("ca.pem").toString(),
             "--tlsverify", "--user", "hub", "--pass", PASSWORD);
 
     @RegisterExtension
@@ -36,17 +33,17 @@ class NatsTlsDrillTest {
 
     @BeforeAll
     static void openssl() {
-        Assumptions.assumeTrue(Files.exists(CERTS.resolve("client.key")), "skipped: openssl is needed to make the "
+        Assumptions.assumeTrue(CERTS.available(), "skipped: openssl is needed to make the "
                 + "test certificates");
     }
 
     @Test
     void bothHubsStoreExactlyOnceOverMutualTlsWithAPassword() throws Exception {
         Path password = Files.writeString(hubs.dir().resolve("nats-password"), PASSWORD);
-        String nats = "nats:\n  user: hub\n  password: file:" + password + "\n  tls:\n    ca: " + CERTS.resolve("ca.pem")
+        String nats = "nats:\n  user: hub\n  password: file:" + password + "\n  tls:\n    ca: " + CERTS.file("ca.pem")
                 + "\n";
-        String withCert = nats + "    cert: " + CERTS.resolve("client.pem") + "\n    key: "
-                + CERTS.resolve("client.key") + "\n";
+        String withCert = nats + "    cert: " + CERTS.file("client.pem") + "\n    key: "
+                + CERTS.file("client.key") + "\n";
         HubProcess central = hubs.central("tls-central", withCert);
         HubProcess edge = hubs.edge("tls-edge", withCert + "collect:\n  enabled: false\n");
         LineWriter writer = new LineWriter("tls");
@@ -68,40 +65,5 @@ class NatsTlsDrillTest {
         assertThat(Files.readAllLines(noCertLog).stream().filter(l -> l.contains("NATS error")).count())
                 .as("one line per distinct error, not one per attempt").isLessThanOrEqualTo(3);
         assertThat(Files.readString(hubs.dir().resolve("tls-central.log"))).doesNotContain(PASSWORD);
-    }
-
-    /** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl in a temp folder. */
-    private static Path certificates() {
-        try {
-            Path dir = Files.createTempDirectory("dualhub-tls-");
-            String ext = "subjectAltName=IP:127.0.0.1,DNS:localhost";
-            run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                    "-days", "2", "-subj", "/CN=dualhub-test-ca");
-            for (String who : List.of("server", "client")) {
-                run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out",
-                        who + ".csr", "-subj", "/CN=" + who);
-                Files.writeString(dir.resolve(who + ".ext"), ext + "\nextendedKeyUsage="
-                        + (who.equals("server") ? "serverAuth" : "clientAuth") + "\n");
-                run(dir, "openssl", "x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                        "-CAcreateserial", "-out", who + ".pem", "-days", "2", "-extfile", who + ".ext");
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void run(Path dir, String... command) throws IOException {
-        try {
-            Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed; see " + dir.resolve("openssl.log"));
-            }
-        } catch (IOException e) {
-            // openssl missing: the certificates stay absent and the test is skipped
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
