@@ -27,6 +27,7 @@ public final class CentralMain {
 
     /** Starts the hub and its HTTP server; the returned context stops both when closed. */
     public static ApplicationContext start(CentralConfig config) {
+        config.logFormat().apply(Map.of("instance", config.instance()));
         return Micronaut.build(new String[0])
                 .mainClass(CentralMain.class)
                 .banner(false)

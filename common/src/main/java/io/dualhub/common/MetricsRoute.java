@@ -32,6 +32,16 @@ public enum MetricsRoute {
         return prefix + ">";
     }
 
+    /** The edge a metrics subject of either route belongs to, or null when it is not one. */
+    public static String edgeOf(String subject) {
+        for (MetricsRoute route : values()) {
+            if (subject.startsWith(route.prefix) && EdgeId.isValid(subject.substring(route.prefix.length()))) {
+                return subject.substring(route.prefix.length());
+            }
+        }
+        return null;
+    }
+
     public MetricsRoute other() {
         return this == PRIMARY ? SECONDARY : PRIMARY;
     }

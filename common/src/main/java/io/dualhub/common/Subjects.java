@@ -27,6 +27,12 @@ public final class Subjects {
         return EVENTS_PREFIX + EdgeId.require(edgeId) + ".gap";
     }
 
+    /** The edge an event subject ({@code dualhub.events.<edge>.<kind>}) comes from, or null when it is not one. */
+    public static String edgeOfEvent(String subject) {
+        String[] tokens = subject.split("\\.");
+        return tokens.length == 4 && subject.startsWith(EVENTS_PREFIX) && EdgeId.isValid(tokens[2]) ? tokens[2] : null;
+    }
+
     /** Request/reply commands to one edge (resend requests). */
     public static String command(String edgeId) {
         return "dualhub.cmd." + EdgeId.require(edgeId);

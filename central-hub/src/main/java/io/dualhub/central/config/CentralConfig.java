@@ -8,6 +8,7 @@ import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
+import io.dualhub.common.logging.LogFormat;
 import io.dualhub.common.nats.NatsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
                             AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery,
-                            ApiAccess api, HttpTls httpTls) {
+                            ApiAccess api, HttpTls httpTls, LogFormat logFormat) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -67,6 +68,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("analysis.trend-half-life", "6h", "how fast old points lose their say in a capacity trend"),
                 new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed")));
         keys.addAll(NatsSettings.KEYS);
+        keys.addAll(LogFormat.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }
 
@@ -105,7 +107,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
                         s.duration("recovery.audit-max-age", Duration.ofMinutes(1))),
                 new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token")),
-                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")));
+                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

@@ -1,6 +1,7 @@
 package io.dualhub.central.fleet;
 
 import io.dualhub.common.Subjects;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
 import io.dualhub.common.wire.WireFormatException;
@@ -67,7 +68,9 @@ public final class FleetView {
             latest.merge(hb.edgeId(), new Seen(hb, receivedAt),
                     (old, now) -> now.heartbeat().sentAtMs() >= old.heartbeat().sentAtMs() ? now : old);
         } catch (WireFormatException | IllegalArgumentException e) {
-            LOG.warn("ignoring invalid heartbeat on {}: {}", m.getSubject(), e.getMessage());
+            try (AboutEdge about = AboutEdge.of(Subjects.edgeOfEvent(m.getSubject()))) {
+                LOG.warn("ignoring invalid heartbeat on {}: {}", m.getSubject(), e.getMessage());
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.ResendRequest;
@@ -136,12 +137,13 @@ public final class GapRepair implements AutoCloseable {
     private boolean act(Connection c, MissingRange m) {
         if (lease.holds()) {
             return request(c, m);
-        } else {
+        }
+        try (AboutEdge about = AboutEdge.of(m.edge())) {
             LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored here; telling the leader",
                     m.edge(), m.from(), m.to());
-            c.publish(Subjects.MISSING_RANGES, EventCodec.encode(m));
-            return true;
         }
+        c.publish(Subjects.MISSING_RANGES, EventCodec.encode(m));
+        return true;
     }
 
     private void onReported(Message msg) {
@@ -197,6 +199,12 @@ public final class GapRepair implements AutoCloseable {
 
     /** Asks the edge to resend the range, audited; true when it answered that it did. */
     private boolean request(Connection c, MissingRange m) {
+        try (AboutEdge about = AboutEdge.of(m.edge())) {
+            return requestResend(c, m);
+        }
+    }
+
+    private boolean requestResend(Connection c, MissingRange m) {
         requests.increment();
         String edge = m.edge();
         ResendRequest r = ResendRequest.of(m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));

@@ -8,6 +8,7 @@ import io.dualhub.central.stream.StreamConflictException;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
@@ -201,7 +202,9 @@ public final class Ingestor implements AutoCloseable {
                 valid.add(m);
             } catch (WireFormatException e) {
                 invalid.increment();
-                LOG.warn("terminating message on {} that is not a valid batch: {}", m.getSubject(), e.getMessage());
+                try (AboutEdge about = AboutEdge.of(MetricsRoute.edgeOf(m.getSubject()))) {
+                    LOG.warn("terminating message on {} that is not a valid batch: {}", m.getSubject(), e.getMessage());
+                }
                 m.term();
             }
         }
@@ -232,8 +235,10 @@ public final class Ingestor implements AutoCloseable {
                     GapDeclaration gap = (GapDeclaration) batches.get(i);
                     declared.increment(gap.points());
                     listener.declared(gap);
-                    LOG.warn("edge {} declared batches {}..{} dropped ({} points) by its overflow policy",
-                            gap.edgeId(), gap.fromSeq(), gap.toSeq(), gap.points());
+                    try (AboutEdge about = AboutEdge.of(gap.edgeId())) {
+                        LOG.warn("edge {} declared batches {}..{} dropped ({} points) by its overflow policy",
+                                gap.edgeId(), gap.fromSeq(), gap.toSeq(), gap.points());
+                    }
                 }
                 default -> duplicates.increment();
             }

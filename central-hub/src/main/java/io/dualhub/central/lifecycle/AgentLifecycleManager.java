@@ -5,6 +5,7 @@ import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
@@ -161,7 +162,9 @@ public final class AgentLifecycleManager implements AutoCloseable {
         }
         if (next != base && leader.getAsBoolean()
                 && registry.write(next, current == null ? 0 : current.revision()) > 0 && t != null) {
-            LOG.info("edge {}: {} -> {} ({})", edgeId, t.from(), t.to(), t.reason());
+            try (AboutEdge about = AboutEdge.of(edgeId)) {
+                LOG.info("edge {}: {} -> {} ({})", edgeId, t.from(), t.to(), t.reason());
+            }
             publish(t);
         }
     }

@@ -1,6 +1,7 @@
 package io.dualhub.central.recovery;
 
 import io.dualhub.common.Subjects;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.WireFormatException;
@@ -67,6 +68,12 @@ public final class RecoveryLog {
 
     /** Records an action (a new one, or a new state of one); it is in this hub's view at once. */
     public void record(RecoveryAction action) {
+        try (AboutEdge about = AboutEdge.of(action.edge())) {
+            write(action);
+        }
+    }
+
+    private void write(RecoveryAction action) {
         remember(action);
         Connection c = nats.live();
         if (c == null) {

@@ -6,6 +6,7 @@ import io.dualhub.central.lifecycle.AgentLifecycleManager;
 import io.dualhub.central.lifecycle.LifecycleState;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.ResendRequest;
@@ -247,7 +248,9 @@ public final class RecoveryManager implements AutoCloseable {
     private RecoveryAction start(String playbook, String edge, String what, String why) {
         RecoveryAction a = RecoveryAction.begin(playbook, edge, what, why, clock.millis(), instance);
         log.record(a);
-        LOG.info("recovery {}: {} ({})", playbook, what, why);
+        try (AboutEdge about = AboutEdge.of(edge)) {
+            LOG.info("recovery {}: {} ({})", playbook, what, why);
+        }
         return a;
     }
 

@@ -2,6 +2,7 @@ package io.dualhub.central.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
@@ -415,9 +416,11 @@ public final class MetricStore implements AutoCloseable {
             if (!incarnation.isEmpty()) {
                 retired.put(incarnation, tracker);
                 tracker = new SequenceTracker(0, List.of());
-                LOG.warn("edge {} started buffer incarnation {} (its data directory was recreated); its numbering"
-                        + " starts again at 1, the previous incarnation {} ended at {}", edge, inc, incarnation,
-                        retired.get(incarnation).contiguous());
+                try (AboutEdge about = AboutEdge.of(edge)) {
+                    LOG.warn("edge {} started buffer incarnation {} (its data directory was recreated); its"
+                            + " numbering starts again at 1, the previous incarnation {} ended at {}", edge, inc,
+                            incarnation, retired.get(incarnation).contiguous());
+                }
             }
             incarnation = inc;
             return tracker;

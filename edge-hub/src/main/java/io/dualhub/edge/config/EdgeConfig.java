@@ -5,6 +5,7 @@ import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Secret;
 import io.dualhub.common.config.Settings;
+import io.dualhub.common.logging.LogFormat;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.forward.ForwarderConfig;
@@ -23,7 +24,7 @@ import java.util.Map;
 public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
                          long maxBodyBytes,
                          boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
-                         BufferSettings buffer, ForwarderConfig forward) {
+                         BufferSettings buffer, ForwarderConfig forward, LogFormat logFormat) {
 
     public static final List<ConfigKey> KEYS;
 
@@ -53,6 +54,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("forward.breaker.failure-rate", "50", "percent of the last 20 publishes failing that opens the circuit breaker"),
                 new ConfigKey("forward.breaker.open-duration", "5s", "how long an open breaker stops sending before it probes again")));
         keys.addAll(NatsSettings.KEYS);
+        keys.addAll(LogFormat.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }
 
@@ -72,7 +74,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 s.intBetween("http.port", 0, 65535), s.secret("http.ingest-token"), s.bytes("http.max-body", 1024),
                 s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
-                buffer(s), forwarder(s));
+                buffer(s), forwarder(s), LogFormat.from(s));
     }
 
     private static BufferSettings buffer(Settings s) {

@@ -1,0 +1,76 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.chaos.harness.NatsFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code log.format: json} on both hubs through an edge's life (first seen, writes stored, kill -9, OFFLINE with
+ * its recovery playbook): every line either hub writes is one JSON object with ts, level, logger and msg; every
+ * edge line carries its edgeId, and every CentralHub line that names the edge carries its edgeId too.
+ */
+class JsonLogsDrillTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void everyLineIsJsonAndEveryLineAboutAnEdgeCarriesItsId() throws Exception {
+        String json = "log:\n  format: json\n";
+        HubProcess central = hubs.central("main", json + "fleet:\n  heartbeat-interval: 1s\n");
+        HubProcess edge = hubs.edge("json-edge", json + "heartbeat:\n  interval: 1s\ncollect:\n  enabled: false\n");
+        LineWriter writer = new LineWriter("json");
+        assertThat(writer.write(edge.url(), 100)).isTrue();
+        CentralClient api = new CentralClient(central.url());
+        await("stored").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> api.edge("json-edge").path("pointsStored").asLong() == 100);
+        edge.kill9();
+        await("OFFLINE and its recovery logged").atMost(Duration.ofSeconds(30))
+                .until(() -> lines(hubs.dir().resolve("main.log")).stream()
+                        .anyMatch(l -> l.path("msg").asText().contains("recovery edge-offline")));
+
+        List<JsonNode> edgeLines = lines(hubs.dir().resolve("json-edge.log"));
+        assertThat(edgeLines).isNotEmpty().allSatisfy(l -> assertThat(l.path("edgeId").asText()).isEqualTo("json-edge"));
+        List<JsonNode> centralLines = lines(hubs.dir().resolve("main.log"));
+        assertThat(centralLines).allSatisfy(l -> assertThat(l.path("instance").asText()).isEqualTo("main"));
+        List<JsonNode> aboutTheEdge = centralLines.stream()
+                .filter(l -> l.path("msg").asText().contains("json-edge")).toList();
+        assertThat(aboutTheEdge).as("transitions and the recovery action").hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(l -> assertThat(l.path("edgeId").asText()).as(l.toString()).isEqualTo("json-edge"));
+    }
+
+    /** Every line of the log as JSON; a line that is not JSON fails the test, naming it. */
+    private static List<JsonNode> lines(Path log) throws IOException {
+        List<JsonNode> parsed = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException e) {
+                throw new AssertionError("not a JSON line in " + log.getFileName() + ": " + line);
+            }
+            assertThat(node.has("ts") && node.has("level") && node.has("logger") && node.has("msg"))
+                    .as("ts, level, logger, msg in %s", line).isTrue();
+            parsed.add(node);
+        }
+        return parsed;
+    }
+}
