@@ -1,5 +1,6 @@
 package io.dualhub.common.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.common.EdgeId;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
@@ -13,6 +14,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +28,8 @@ public final class NatsUsers {
     static final String ACCOUNT = "DUALHUB";
     static final String KEYS_DIR = "dualhub-users";
     static final String ACCOUNTS_FILE = "accounts.conf";
+    static final String HELM_VALUES_FILE = "accounts-values.yaml";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ROLES = List.of("edge", "central");
     private final Path dir;
 
@@ -118,35 +123,52 @@ public final class NatsUsers {
         return dir.resolve(KEYS_DIR).resolve(role + "-" + name + ".pub");
     }
 
-    /** accounts.conf from every key in dualhub-users/, CentralHubs first, each sorted by name. */
+    /**
+     * accounts.conf from every key in dualhub-users/, CentralHubs first, each sorted by name; and the same account
+     * as values for the official NATS Helm chart (accounts-values.yaml, {@code config.merge.accounts}).
+     */
     void writeAccounts() throws IOException {
-        StringBuilder users = new StringBuilder();
+        StringBuilder conf = new StringBuilder();
+        List<Map<String, Object>> helmUsers = new ArrayList<>();
         for (String role : List.of("central", "edge")) {
             try (Stream<Path> keys = Files.list(dir.resolve(KEYS_DIR))) {
                 for (Path key : keys.sorted().toList()) {
                     String file = key.getFileName().toString();
                     if (file.startsWith(role + "-") && file.endsWith(".pub")) {
                         String name = file.substring(role.length() + 1, file.length() - 4);
-                        users.append(user(role, name, Files.readString(key).strip()));
+                        String publicKey = Files.readString(key).strip();
+                        conf.append(confUser(role, name, publicKey));
+                        helmUsers.add(user(role, name, publicKey));
                     }
                 }
             }
         }
-        String conf = "# Written by `./dualhub nats-user` from the public keys in " + KEYS_DIR + "/: run it again"
-                + " rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n    jetstream: enabled\n"
-                + "    users: [\n" + users + "    ]\n  }\n}\n";
-        Files.writeString(dir.resolve(ACCOUNTS_FILE), conf);
+        Files.writeString(dir.resolve(ACCOUNTS_FILE), "# Written by `./dualhub nats-user` from the public keys in "
+                + KEYS_DIR + "/: run it again rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n"
+                + "    jetstream: enabled\n    users: [\n" + conf + "    ]\n  }\n}\n");
+        Map<String, Object> account = Map.of("jetstream", "enabled", "users", helmUsers);
+        Files.writeString(dir.resolve(HELM_VALUES_FILE), "# Written by `./dualhub nats-user` (the account of "
+                + ACCOUNTS_FILE + ", for the NATS Helm chart: helm ... -f " + HELM_VALUES_FILE + ")\n"
+                + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        Map.of("config", Map.of("merge", Map.of("accounts", Map.of(ACCOUNT, account))))) + "\n");
     }
 
-    private static String user(String role, String name, String publicKey) {
+    /** One user as data: its public key and, for an edge, its permissions. */
+    private static Map<String, Object> user(String role, String name, String publicKey) {
         if (role.equals("central")) {
-            return "      # CentralHub " + name + "\n      { nkey: " + publicKey + " }\n";
+            return Map.of("nkey", publicKey);
         }
-        return "      # edge " + name + ": publishes its own metrics and events, receives its own commands and"
-                + " replies\n      { nkey: " + publicKey + ", permissions: {\n"
-                + "          publish: { allow: " + quoted(edgePublishes(name)) + " }\n"
-                + "          subscribe: { allow: " + quoted(edgeReceives(name)) + " }\n"
-                + "          allow_responses: true\n      } }\n";
+        return Map.of("nkey", publicKey, "permissions", new TreeMap<>(Map.of(
+                "publish", Map.of("allow", edgePublishes(name)),
+                "subscribe", Map.of("allow", edgeReceives(name)),
+                "allow_responses", true)));
+    }
+
+    /** One user in accounts.conf: a comment saying who it is, then the user as JSON (nats-server reads JSON). */
+    private static String confUser(String role, String name, String publicKey) throws IOException {
+        String who = role.equals("central") ? "CentralHub " + name : "edge " + name + ": publishes its own metrics"
+                + " and events, receives its own commands and replies";
+        return "      # " + who + "\n      " + JSON.writeValueAsString(user(role, name, publicKey)) + "\n";
     }
 
     /** Every subject an edge publishes to: both metrics routes and its events. */
@@ -160,7 +182,4 @@ public final class NatsUsers {
         return List.of(Subjects.command(edgeId), Subjects.edgeInbox(edgeId) + ".>");
     }
 
-    private static String quoted(List<String> subjects) {
-        return subjects.stream().map(s -> "\"" + s + "\"").toList().toString();
-    }
 }
