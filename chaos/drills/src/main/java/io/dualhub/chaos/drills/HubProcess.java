@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.OsProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,25 @@ public final class HubProcess {
     /** A CentralHub: {@code args} are its command-line flags (--instance, --nats, --data, --port, --config). */
     public static HubProcess central(Path home, String name, List<String> args, Path log, int port) {
         return new HubProcess(name, home, "central-hub/target/dualhub-central.jar", args, log, port);
+    }
+
+    /**
+     * Starts the hub of {@code role} ("edge" or "central") on {@code config} as shipped, with only its NATS servers,
+     * data directory and port moved into a test's reach, waits until it answers /health, and stops it: proof that a
+     * shipped configuration is one the hub accepts. Fails with the hub's log when it does not start.
+     */
+    public static void startsOn(String role, Path config, Path workDir) {
+        int port = FreePorts.next();
+        List<String> args = List.of("--config", config.toString(), "--data", workDir.resolve(role + "-data").toString(),
+                "--port", Integer.toString(port), "--nats", "nats://127.0.0.1:1");
+        Path log = workDir.resolve(role + "-" + config.getFileName() + ".log");
+        HubProcess hub = role.equals("edge") ? edge(home(), "staged-edge", args, log, port)
+                : central(home(), "staged-central", args, log, port);
+        try {
+            hub.start();
+        } finally {
+            hub.stop();
+        }
     }
 
     /** The repository root: {@code -Ddualhub.home}, else the working directory. */

@@ -2,7 +2,6 @@ package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.OsProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ class InstallScriptsTest {
                 .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true", heap);
         assertThat(Files.readString(config)).contains(nameLine, "- nats://a:4222", "- nats://b:4222");
         verifyUnit(unit);
-        startsOn(role, config);
+        HubProcess.startsOn(role, config, dir);
 
         Files.writeString(config, Files.readString(config) + "# edited by the operator\n");
         assertThat(run(role, "--root", root.toString(), "--nats", "nats://c:4222", "--jar", jar)).isZero();
@@ -116,20 +115,5 @@ class InstallScriptsTest {
         assertThat(verify.awaitExit(Duration.ofSeconds(30))).isTrue();
         assertThat(verify.exitValue()).as("systemd-analyze verify: %s", Files.readString(dir.resolve("verify.log")))
                 .isZero();
-    }
-
-    /** The hub starts (answers /health) on the staged config, with data and port moved into this test's reach. */
-    private void startsOn(String role, Path config) {
-        int port = FreePorts.next();
-        List<String> args = List.of("--config", config.toString(), "--data", dir.resolve("data").toString(),
-                "--port", Integer.toString(port), "--nats", "nats://127.0.0.1:1");
-        HubProcess hub = role.equals("edge")
-                ? HubProcess.edge(HubProcess.home(), "staged-edge", args, dir.resolve(role + ".log"), port)
-                : HubProcess.central(HubProcess.home(), "staged-central", args, dir.resolve(role + ".log"), port);
-        try {
-            hub.start();
-        } finally {
-            hub.stop();
-        }
     }
 }
