@@ -28,8 +28,10 @@ class NatsUsersTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seed))).isEqualTo("rw-------");
         String accounts = Files.readString(dir.resolve("accounts.conf"));
         String publicKey = Files.readString(dir.resolve("dualhub-users/edge-web-3.pub")).strip();
-        assertThat(accounts).contains("nkey: " + publicKey).contains("\"dualhub.metrics.web-3\"")
+        assertThat(accounts).contains("\"nkey\":\"" + publicKey + "\"").contains("\"dualhub.metrics.web-3\"")
                 .contains("\"_INBOX.web-3.>\"").doesNotContain(Files.readString(seed).strip());
+        assertThat(Files.readString(dir.resolve("accounts-values.yaml"))).as("the same account for the Helm chart")
+                .contains(publicKey, "\"dualhub.events.web-3.>\"").doesNotContain(Files.readString(seed).strip());
         assertThatThrownBy(() -> run("edge", "web-3", "--dir", dir.toString(), "--seed", dir.resolve("b").toString()))
                 .hasMessageContaining("edge web-3 exists");
         assertThat(run("edge", "web-3", "--dir", dir.toString(), "--remove")).isZero();
