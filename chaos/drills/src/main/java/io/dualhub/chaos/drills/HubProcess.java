@@ -31,6 +31,7 @@ public final class HubProcess {
     private final Path log;
     private final int port;
     private final List<String> jvmOptions;
+    private List<String> heap = List.of("-Xmx256m");
     private OsProcess process;
 
     private HubProcess(String name, Path home, String jarName, List<String> args, Path log, int port) {
@@ -79,13 +80,25 @@ public final class HubProcess {
         return Path.of(System.getProperty("dualhub.home", ".")).toAbsolutePath().normalize();
     }
 
-    static List<String> jvmOptions(Path file) {
+    /** The JVM flags in a jvm.options file (comments and blank lines left out). */
+    public static List<String> jvmOptions(Path file) {
         try {
             return Files.readAllLines(file).stream().map(String::trim)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** The heap flags for the next start (256 MiB by default), e.g. the ones the service installers use. */
+    public synchronized HubProcess heap(List<String> flags) {
+        heap = List.copyOf(flags);
+        return this;
+    }
+
+    /** The OS process id of the running hub. */
+    public synchronized long pid() {
+        return process.pid();
     }
 
     /** Starts the process; nothing when it is already running. */
@@ -95,7 +108,7 @@ public final class HubProcess {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx256m");
+        cmd.addAll(heap);
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());

@@ -89,6 +89,13 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
         return edge(id, yaml, natsUrls, dir.resolve(id));
     }
 
+    /** Starts edge {@code id} with the given YAML config and heap flags instead of the drills' default heap. */
+    public HubProcess edge(String id, String yaml, List<String> heap) {
+        int port = FreePorts.next();
+        return start(HubProcess.edge(HubProcess.home(), id, args("--id", id, yaml, dir.resolve(id), port),
+                dir.resolve(id + ".log"), port).heap(heap));
+    }
+
     /** Starts edge {@code id} with its own server list and data directory. */
     public HubProcess edge(String id, String yaml, String servers, Path data) {
         int port = FreePorts.next();

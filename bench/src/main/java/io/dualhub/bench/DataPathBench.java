@@ -1,0 +1,113 @@
+package io.dualhub.bench;
+
+import io.dualhub.chaos.drills.CentralClient;
+import io.dualhub.chaos.drills.HubProcess;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The throughput of each stage of the data path, in the order data takes it, on one topology: ingest (HTTP line
+ * protocol into the edge's disk buffer, NATS down so nothing else runs), forward (that backlog to JetStream once
+ * NATS is back, the CentralHub stopped), store (the CentralHub consuming and committing it), drain (the backlog of a
+ * 10-minute outage at 10,000 points/s, forwarded and stored). Each beside plain jnats (or plain HTTP) doing the
+ * same transfer on the same machine in the same run.
+ */
+final class DataPathBench {
+    static final long POINTS = 3_000_000;
+    static final int LINES_PER_REQUEST = 5_000;
+    static final int CONNECTIONS = 4;
+    static final int FORWARD_WINDOW = 64;    // the edge's forward.window default
+    static final int FETCH_BATCH = 500;      // the CentralHub's ingest.fetch-batch default
+    static final int OUTAGE_RATE = 10_000;
+    static final long OUTAGE_POINTS = OUTAGE_RATE * 600L;
+    private static final List<String> METRICS_STREAMS = List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B");
+
+    List<Result> run(Set<String> stages) throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (Topology topo = new Topology()) {
+            HubProcess central = topo.central("bench");
+            CentralClient api = new CentralClient(central.url());
+            topo.streamsReady("bench");
+            central.stop();   // streams and its consumer exist; it consumes nothing until the store stage
+            HubProcess edge = topo.edge("bench-edge", Topology.EDGE_YAML);
+            topo.node().stop();
+
+            double ingest = POINTS / new LineLoad(edge.url(), "bench").burst(POINTS, CONNECTIONS, LINES_PER_REQUEST);
+            if (stages.contains("ingest")) {
+                results.add(Result.of("ingest: HTTP line protocol -> edge disk buffer", ingest, "points/s",
+                        nullSinkRate(), Goal.atLeast(1_000_000, "points/s")));
+            }
+
+            topo.node().start();
+            Topology.connected(edge);
+            long start = System.nanoTime();
+            Topology.drained(edge);
+            double forwardSeconds = (System.nanoTime() - start) / 1e9;
+            RawJetStream raw = new RawJetStream(topo.nats());
+            if (stages.contains("forward")) {
+                results.addAll(forward(topo, raw, forwardSeconds));
+            }
+
+            if (stages.contains("store")) {
+                double rawSeconds = 0;
+                for (String stream : METRICS_STREAMS) {
+                    rawSeconds += raw.consume(stream, state(topo, stream).getMsgCount(), FETCH_BATCH);
+                }
+                central.start();
+                results.add(Result.of("store: CentralHub consume -> commit", Topology.storeRate(api, POINTS),
+                        "points/s", POINTS / rawSeconds, Goal.atLeast(1_000_000, "points/s")));
+            } else {
+                central.start();
+                Topology.stored(api, POINTS);
+            }
+
+            if (stages.contains("drain")) {
+                results.add(drain(topo, edge, api));
+            }
+            raw.drop();
+        }
+        return results;
+    }
+
+    /** Forward rate in points/s and MB/s, each beside plain async publishing of the very same payloads. */
+    private List<Result> forward(Topology topo, RawJetStream raw, double seconds) throws Exception {
+        long bytes = 0;
+        List<byte[]> payloads = new ArrayList<>();
+        for (String stream : METRICS_STREAMS) {
+            bytes += state(topo, stream).getByteCount();
+            payloads.addAll(raw.payloads(stream));
+        }
+        double rawSeconds = raw.publish(payloads, FORWARD_WINDOW, "forward");
+        return List.of(
+                Result.of("forward: edge buffer -> JetStream", POINTS / seconds, "points/s", POINTS / rawSeconds,
+                        Goal.ratioAtLeast(0.8)),
+                Result.of("forward: bytes", bytes / seconds / 1e6, "MB/s", bytes / rawSeconds / 1e6, null));
+    }
+
+    /** The backlog of a 10-minute outage at 10,000 points/s, forwarded and stored, from NATS coming back. */
+    private Result drain(Topology topo, HubProcess edge, CentralClient api) throws Exception {
+        long before = api.pointsStored();
+        topo.node().stop();
+        new LineLoad(edge.url(), "outage").burst(OUTAGE_POINTS, CONNECTIONS, LINES_PER_REQUEST);
+        long start = System.nanoTime();
+        topo.node().start();
+        Topology.stored(api, before + OUTAGE_POINTS);
+        double rate = OUTAGE_POINTS / ((System.nanoTime() - start) / 1e9);
+        return Result.of("drain: 10-min outage backlog (6,000,000 points) forwarded + stored", rate, "points/s",
+                (double) OUTAGE_RATE, Goal.ratioAtLeast(20));
+    }
+
+    private static double nullSinkRate() throws Exception {
+        try (NullSink sink = new NullSink()) {
+            return POINTS / new LineLoad(sink.url(), "bench").burst(POINTS, CONNECTIONS, LINES_PER_REQUEST);
+        }
+    }
+
+    private static StreamState state(Topology topo, String stream) throws Exception {
+        JetStreamManagement jsm = topo.nats().jetStreamManagement();
+        return jsm.getStreamInfo(stream).getStreamState();
+    }
+}
