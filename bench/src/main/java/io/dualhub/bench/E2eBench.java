@@ -3,6 +3,7 @@ package io.dualhub.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.drills.CentralClient;
 import io.dualhub.chaos.drills.HubProcess;
+import io.dualhub.chaos.drills.LineLoad;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +40,7 @@ final class E2eBench {
             RawJetStream raw = new RawJetStream(topo.nats());
             double[] reference = raw.latencies(BATCHES_PER_SECOND, batchBytes(topo), Math.min(seconds, 30));
             raw.drop();
+            topo.done();
             List<Result> results = new ArrayList<>();
             for (String p : List.of("p50", "p95", "p99")) {
                 double ref = RawJetStream.percentile(reference, Double.parseDouble(p.substring(1)));

@@ -1,6 +1,7 @@
 package io.dualhub.bench;
 
 import io.dualhub.chaos.drills.HubProcess;
+import io.dualhub.chaos.drills.LineLoad;
 import io.dualhub.chaos.harness.OsProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ final class FootprintBench {
             loaded.sampleFor(seconds);
             load.join();
             ProcStats bare = bareJvm(topo);
+            topo.done();
             List<Result> results = new ArrayList<>();
             results.add(Result.of("footprint: edge RSS, default load", idle.maxRssMb(), "MB", bare.maxRssMb(),
                     Goal.atMost(96, "MB")));

@@ -8,8 +8,10 @@ import io.dualhub.chaos.drills.Hubs;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.NatsServerNode;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ final class Topology implements AutoCloseable {
     private final NatsFixture nats = NatsFixture.single();
     private final Hubs hubs;
     private Connection connection;
+    private boolean done;
 
     Topology() throws Exception {
         dir = Files.createTempDirectory("dualhub-bench-");
@@ -43,8 +46,8 @@ final class Topology implements AutoCloseable {
     /** A plain connection for the references and stream statistics (reconnects after the node restarts). */
     Connection nats() throws Exception {
         if (connection == null) {
-            connection = Nats.connect(new io.nats.client.Options.Builder().server(nats.urls()).maxReconnects(-1)
-                    .build());
+            connection = Nats.connect(new Options.Builder().server(nats.urls()).maxReconnects(-1)
+                    .errorListener(new ErrorListener() { }).build());  // the stages stop the server on purpose
         }
         return connection;
     }
@@ -101,10 +104,21 @@ final class Topology implements AutoCloseable {
                 .ignoreExceptions().until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
     }
 
+    /** Waits until the edge's backlog has shrunk below {@code backlog}: forwarding has begun. */
+    static void progressing(HubProcess edge, long backlog) {
+        await(edge.name() + " forwarding").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5))
+                .ignoreExceptions().until(() -> edge.edgeStatus().path("backlog").asLong() < backlog);
+    }
+
     /** Waits until the edge reports its NATS connection up. */
     static void connected(HubProcess edge) {
         await(edge.name() + " connected").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10))
                 .ignoreExceptions().until(() -> edge.edgeStatus().path("nats").asText().equals("CONNECTED"));
+    }
+
+    /** Marks the stage finished: closing then removes the folder; after a failure it is kept for its logs. */
+    void done() {
+        done = true;
     }
 
     @Override
@@ -114,6 +128,10 @@ final class Topology implements AutoCloseable {
         }
         hubs.close();
         nats.close();
-        NatsFixture.deleteTree(dir);
+        if (done) {
+            NatsFixture.deleteTree(dir);
+        } else {
+            System.err.println("dualhub bench: logs kept in " + dir);
+        }
     }
 }

@@ -46,6 +46,8 @@ public final class Ingestor implements AutoCloseable {
     private static final Duration NATS_POLL = Duration.ofMillis(100);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(30);
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
+    /** Points decoded and committed in one transaction at most (see CommitGroups); about 20-40 MB of heap. */
+    static final int MAX_POINTS_PER_COMMIT = 100_000;
 
     /** What the ingest loop is doing, for /health. */
     public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
@@ -162,7 +164,9 @@ public final class Ingestor implements AutoCloseable {
             List<Message> messages = sub.fetch(settings.fetchBatch(), wait);
             if (!messages.isEmpty()) {
                 idle = false;
-                ingest(messages);
+                for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
+                    ingest(group);
+                }
             }
         }
         if (idle) {
@@ -190,6 +194,15 @@ public final class Ingestor implements AutoCloseable {
         if (!gone.isEmpty()) {
             LOG.warn("durable consumer {} is gone from {}; setting up again", Subjects.centralConsumer(instance), gone);
             subscriptions = null;
+        }
+    }
+
+    /** A message's point count from its header (0 for a gap declaration or a malformed message, judged later). */
+    private static int points(Message m) {
+        try {
+            return EdgeMessage.pointCount(m.getData());
+        } catch (WireFormatException e) {
+            return 0;
         }
     }
 

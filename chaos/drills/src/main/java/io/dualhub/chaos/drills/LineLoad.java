@@ -1,4 +1,4 @@
-package io.dualhub.bench;
+package io.dualhub.chaos.drills;
 
 import java.io.IOException;
 import java.net.URI;
