@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A CentralHub that was down while an edge forwarded a large backlog in large batches (1,500,000 points in
+ * A CentralHub that was down while an edge forwarded a large backlog in large batches (3,000,000 points in
  * 5,000-point writes) catches up on a small heap (256 MiB): everything stored once, the hub never out of memory.
  * Before commits were bounded by points, one fetch decoded every point of 500 such batches at once and the hub
  * died of OutOfMemoryError (found by ./dualhub bench).
  */
 class BacklogCatchUpDrillTest {
-    private static final int WRITES = 300;
+    private static final int WRITES = 600;
     private static final int POINTS_PER_WRITE = 5_000;
 
     @RegisterExtension
@@ -29,10 +29,7 @@ class BacklogCatchUpDrillTest {
         HubProcess central = hubs.central("main", "");
         central.stop();
         HubProcess edge = hubs.edge("backlog-edge", "collect:\n  enabled: false\n");
-        LineWriter writer = new LineWriter("backlog");
-        for (int i = 0; i < WRITES; i++) {
-            assertThat(writer.write(edge.url(), POINTS_PER_WRITE)).isTrue();
-        }
+        new LineLoad(edge.url(), "backlog").burst((long) WRITES * POINTS_PER_WRITE, 2, POINTS_PER_WRITE);
         await("forwarded to JetStream").atMost(Duration.ofMinutes(2)).ignoreExceptions()
                 .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
         central.start();
