@@ -86,11 +86,13 @@ final class PeerBench {
             Thread.sleep(OUTAGE_SECONDS * 1000L);  // the outage itself: both receivers down this long
             long outageTo = System.currentTimeMillis();
             vm = OsProcess.start("victoria-metrics", vmCommand, dir.resolve("vm-after.log"));
-            topo.node().start();
+            topo.node().start();  // both receivers back within the same second
             CentralClient api = new CentralClient(central.url());
             long expected = (outageTo - outageFrom) / 1000 / INTERVAL_SECONDS;
-            double[] peerCatchUp = catchUp(() -> vmSamples(vmPort, outageFrom, outageTo));
-            double[] oursCatchUp = catchUp(() -> storedSamples(api, outageFrom, outageTo));
+            double[][] caughtUp = catchUp(List.of(() -> storedSamples(api, outageFrom, outageTo),
+                    () -> vmSamples(vmPort, outageFrom, outageTo)));
+            double[] oursCatchUp = caughtUp[0];
+            double[] peerCatchUp = caughtUp[1];
             return List.of(
                     Result.of("peer: agent RSS (dualhub edge vs Prometheus agent + node-exporter)", ours.maxRssMb(),
                             "MB", promStats.maxRssMb() + exporterStats.maxRssMb(), null),
@@ -114,27 +116,41 @@ final class PeerBench {
     }
 
     /**
-     * Polls the count every second until it has not grown for 30 s (or the limit); returns the final count and the
-     * seconds from the receiver coming back to its last growth.
+     * Polls every side's count each second, all from the same start (the receivers back), until none has grown for
+     * 30 s (or the limit); returns per side the final count and the seconds from the start to its last growth.
      */
-    private static double[] catchUp(SampleCount count) throws Exception {
+    private static double[][] catchUp(List<SampleCount> counts) throws Exception {
         long start = System.nanoTime();
-        long last = -1;
-        long lastGrowth = start;
-        while ((System.nanoTime() - lastGrowth) / 1e9 < 30 && (System.nanoTime() - start) / 1e9 < CATCH_UP_LIMIT_SECONDS) {
-            long n;
-            try {
-                n = count.get();
-            } catch (Exception e) {
-                n = last;  // the receiver may still be starting
+        long[] last = new long[counts.size()];
+        long[] lastGrowth = new long[counts.size()];
+        java.util.Arrays.fill(last, -1);
+        java.util.Arrays.fill(lastGrowth, start);
+        long quietSince = start;
+        while ((System.nanoTime() - quietSince) / 1e9 < 30 && (System.nanoTime() - start) / 1e9 < CATCH_UP_LIMIT_SECONDS) {
+            for (int i = 0; i < counts.size(); i++) {
+                long n = countOrLast(counts.get(i), last[i]);
+                if (n > last[i]) {
+                    last[i] = n;
+                    lastGrowth[i] = System.nanoTime();
+                    quietSince = lastGrowth[i];
+                }
             }
-            if (n > last) {
-                last = n;
-                lastGrowth = System.nanoTime();
-            }
-            Thread.sleep(1000);  // polling a count that is not a condition to await: its last change is measured
+            Thread.sleep(1000);  // polling counts whose last change is measured, not awaiting a condition
         }
-        return new double[] {Math.max(0, last), (lastGrowth - start) / 1e9};
+        double[][] out = new double[counts.size()][];
+        for (int i = 0; i < counts.size(); i++) {
+            out[i] = new double[] {Math.max(0, last[i]), (lastGrowth[i] - start) / 1e9};
+        }
+        return out;
+    }
+
+    /** The count, or the last one while the receiver is still starting. */
+    private static long countOrLast(SampleCount count, long last) {
+        try {
+            return count.get();
+        } catch (Exception e) {
+            return last;
+        }
     }
 
     private long vmSamples(int port, long fromMs, long toMs) throws Exception {
