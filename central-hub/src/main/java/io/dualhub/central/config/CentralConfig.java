@@ -46,7 +46,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
                 new ConfigKey("stream.events-max-age", "1d", "how long DUALHUB_EVENTS keeps heartbeats and events"),
-                new ConfigKey("ingest.fetch-batch", "500", "messages fetched and committed to the store in one transaction"),
+                new ConfigKey("ingest.fetch-batch", "500", "messages fetched at once; committed in transactions of at most 100,000 points"),
                 new ConfigKey("ingest.fetch-wait", "1s", "how long an idle hub waits for the next batch before checking its consumers; a batch is taken as soon as it arrives (at least 1s, jnats' shortest)"),
                 new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
