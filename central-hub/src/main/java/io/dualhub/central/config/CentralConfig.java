@@ -47,7 +47,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
                 new ConfigKey("stream.events-max-age", "1d", "how long DUALHUB_EVENTS keeps heartbeats and events"),
                 new ConfigKey("ingest.fetch-batch", "500", "messages fetched at once; committed in transactions of at most 100,000 points"),
-                new ConfigKey("ingest.fetch-wait", "1s", "how long an idle hub waits for the next batch before checking its consumers; a batch is taken as soon as it arrives (at least 1s, jnats' shortest)"),
+                new ConfigKey("ingest.fetch-wait", "250ms", "longest wait for a fetch to fill"),
                 new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
@@ -99,7 +99,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.duration("stream.duplicate-window", Duration.ofSeconds(1)),
                 s.duration("stream.events-max-age", Duration.ofMinutes(1)));
         IngestSettings ingest = new IngestSettings(s.intBetween("ingest.fetch-batch", 1, 10_000),
-                s.duration("ingest.fetch-wait", Duration.ofSeconds(1)), s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
+                s.duration("ingest.fetch-wait", Duration.ofMillis(10)), s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
                 s.intBetween("ingest.max-ack-pending", 1, 1_000_000));
         return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest, leaderTtl(s),

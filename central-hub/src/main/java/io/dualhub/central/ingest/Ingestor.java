@@ -19,11 +19,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
-import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,8 +71,7 @@ public final class Ingestor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile State state = State.WAITING_FOR_NATS;
     private volatile String problem = "";
-    private List<ConsumerContext> subscriptions;
-    private int preferred;      // the route that delivered last: the one that waits for the next batch
+    private List<JetStreamSubscription> subscriptions;
     private int storeFailures;  // consecutive, owned by the ingest thread
     private long lastConsumerCheck = System.nanoTime();
 
@@ -150,20 +148,22 @@ public final class Ingestor implements AutoCloseable {
             List<String> created = setup.ensure(c.jetStreamManagement(), instance);
             onStreamsReady.accept(c);
             listener.streamsCreated(created);
-            List<ConsumerContext> subs = new ArrayList<>();
+            List<JetStreamSubscription> subs = new ArrayList<>();
             for (MetricsRoute route : MetricsRoute.values()) {
-                subs.add(c.getStreamContext(route.stream()).getConsumerContext(Subjects.centralConsumer(instance)));
+                subs.add(c.jetStream().subscribe(null,
+                        PullSubscribeOptions.bind(route.stream(), Subjects.centralConsumer(instance))));
             }
             subscriptions = subs;
             LOG.info("ingesting from {} and {} with durable consumers {}", MetricsRoute.PRIMARY.stream(),
                     MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
         }
+        // The wait is shared between the routes so an idle hub still answers within the configured wait.
+        Duration wait = settings.fetchWait().dividedBy(subscriptions.size());
         boolean idle = true;
-        for (int route = 0; route < subscriptions.size(); route++) {
-            List<Message> messages = fetch(subscriptions.get(route), route == preferred);
+        for (JetStreamSubscription sub : subscriptions) {
+            List<Message> messages = sub.fetch(settings.fetchBatch(), wait);
             if (!messages.isEmpty()) {
                 idle = false;
-                preferred = route;
                 for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
                     ingest(group);
                 }
@@ -195,24 +195,6 @@ public final class Ingestor implements AutoCloseable {
             LOG.warn("durable consumer {} is gone from {}; setting up again", Subjects.centralConsumer(instance), gone);
             subscriptions = null;
         }
-    }
-
-    /**
-     * The messages there now, up to fetch-batch. The route that delivered last waits up to fetch-wait for its next
-     * message and the server answers as soon as one arrives (no-wait with expiry), so a batch is committed
-     * milliseconds after it is stored, not after a fetch fills or times out; the other route only takes what is
-     * already there. Waiting on both in turn held a batch up to half the wait: p99 268 ms at 10,000 points/s.
-     */
-    private List<Message> fetch(ConsumerContext consumer, boolean wait) throws Exception {
-        FetchConsumeOptions.Builder options = FetchConsumeOptions.builder().maxMessages(settings.fetchBatch());
-        List<Message> messages = new ArrayList<>();
-        try (FetchConsumer fetch = consumer.fetch(wait ? options.noWaitExpiresIn(settings.fetchWait().toMillis())
-                .build() : options.noWait().build())) {
-            for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
-                messages.add(m);
-            }
-        }
-        return messages;
     }
 
     /** A message's point count from its header (0 for a gap declaration or a malformed message, judged later). */
