@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,7 +83,7 @@ final class PeerBench {
                 Thread.sleep(1000);  // the sampling interval
             }
             long outageFrom = System.currentTimeMillis();
-            vm.stop(java.time.Duration.ofSeconds(10));
+            vm.stop(Duration.ofSeconds(10));
             topo.node().stop();
             Thread.sleep(OUTAGE_SECONDS * 1000L);  // the outage itself: both receivers down this long
             long outageTo = System.currentTimeMillis();
@@ -104,9 +106,9 @@ final class PeerBench {
                             null),
                     Result.of("peer: catch-up after the receiver is back", oursCatchUp[1], "s", peerCatchUp[1], null));
         } finally {
-            prometheus.stop(java.time.Duration.ofSeconds(10));
-            exporter.stop(java.time.Duration.ofSeconds(10));
-            vm.stop(java.time.Duration.ofSeconds(10));
+            prometheus.stop(Duration.ofSeconds(10));
+            exporter.stop(Duration.ofSeconds(10));
+            vm.stop(Duration.ofSeconds(10));
         }
     }
 
@@ -123,8 +125,8 @@ final class PeerBench {
         long start = System.nanoTime();
         long[] last = new long[counts.size()];
         long[] lastGrowth = new long[counts.size()];
-        java.util.Arrays.fill(last, -1);
-        java.util.Arrays.fill(lastGrowth, start);
+        Arrays.fill(last, -1);
+        Arrays.fill(lastGrowth, start);
         long quietSince = start;
         while ((System.nanoTime() - quietSince) / 1e9 < 30 && (System.nanoTime() - start) / 1e9 < CATCH_UP_LIMIT_SECONDS) {
             for (int i = 0; i < counts.size(); i++) {

@@ -17,6 +17,7 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class RawJetStream {
         String subject = SUBJECT + ".latency";
         nats.jetStream().subscribe(subject, d, m -> {
             int i = (int) received.getCount();
-            long sent = java.nio.ByteBuffer.wrap(m.getData()).getLong();
+            long sent = ByteBuffer.wrap(m.getData()).getLong();
             latencies[total - i] = (System.nanoTime() - sent) / 1e6;
             received.countDown();
         }, true, PushSubscribeOptions.builder().stream(STREAM).build());
@@ -132,7 +133,7 @@ public final class RawJetStream {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));  // pacing, not awaiting a condition
             }
             byte[] payload = new byte[size];
-            java.nio.ByteBuffer.wrap(payload).putLong(System.nanoTime());
+            ByteBuffer.wrap(payload).putLong(System.nanoTime());
             js.publishAsync(subject, payload);
         }
         received.await(30, TimeUnit.SECONDS);

@@ -1,8 +1,11 @@
 package io.dualhub.chaos.drills;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,6 +86,23 @@ public final class CentralClient {
             }
         }
         return values;
+    }
+
+    /**
+     * Waits (up to a minute) until as many values of the writer's metric are stored for the edge as the edge accepted,
+     * and returns them: a test then asserts there are exactly that many, none twice.
+     */
+    public List<Long> awaitStored(LineWriter writer, String edgeId) {
+        await(edgeId + " stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> values(writer.metric(), edgeId).size() >= writer.accepted());
+        try {
+            return values(writer.metric(), edgeId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The fleet entry of one edge, or a missing node. */

@@ -1,7 +1,6 @@
 package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.dualhub.chaos.harness.NatsFixture;
 import io.nats.client.NKey;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,9 +39,7 @@ class NatsCredsDrillTest {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
         CentralClient api = new CentralClient(central.url());
-        await("stored with a .creds file").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> api.values(writer.metric(), "creds-edge").size() >= writer.accepted());
-        assertThat(api.values(writer.metric(), "creds-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.awaitStored(writer, "creds-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
         String seed = Files.readString(DIR.resolve("user.seed"));
         for (String log : new String[] {"creds-central.log", "creds-edge.log"}) {
             assertThat(Files.readString(hubs.dir().resolve(log))).doesNotContain(seed);

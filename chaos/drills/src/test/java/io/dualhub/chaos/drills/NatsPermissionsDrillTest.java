@@ -52,8 +52,7 @@ class NatsPermissionsDrillTest {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
         CentralClient api = new CentralClient(central.url());
-        await("stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> api.values(writer.metric(), "perm-edge").size() >= writer.accepted());
+        assertThat(api.awaitStored(writer, "perm-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
         await("heartbeats arrive").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> !api.edge("perm-edge").path("lastSeen").asText().isEmpty());
 

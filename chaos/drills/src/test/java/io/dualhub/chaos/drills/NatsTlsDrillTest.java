@@ -51,9 +51,7 @@ class NatsTlsDrillTest {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
         CentralClient api = new CentralClient(central.url());
-        await("stored over TLS").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> api.values(writer.metric(), "tls-edge").size() >= writer.accepted());
-        assertThat(api.values(writer.metric(), "tls-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.awaitStored(writer, "tls-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
 
         HubProcess noCert = hubs.edge("tls-nocert", nats + "collect:\n  enabled: false\n");
         assertThat(new LineWriter("nocert").write(noCert.url(), 10)).as("the buffer still accepts").isTrue();
