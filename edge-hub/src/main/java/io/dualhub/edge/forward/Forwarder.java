@@ -103,6 +103,13 @@ public final class Forwarder implements AutoCloseable {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true).build());
         Gauge.builder("dualhub.edge.circuit.state", breaker, b -> stateCode(b.getState()))
                 .description("Forwarder circuit breaker: 0 closed, 1 open, 2 half-open").register(meters);
+        Counter opened = Counter.builder("dualhub.edge.circuit.opened")
+                .description("Times the forwarder's circuit breaker opened").register(meters);
+        breaker.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                opened.increment();
+            }
+        });
         this.publishAck = Timer.builder("dualhub.edge.publish.ack")
                 .description("Time from publishing a batch to its JetStream acknowledgement")
                 .publishPercentileHistogram().publishPercentiles(Latency.PERCENTILES).register(meters);
@@ -170,9 +177,13 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         if (c == Completion.RECONNECTED) {
-            // A new server: what failed on the old one is worth resending now, not after the backoff.
+            // A new server: what failed on the old one is worth resending now, not after the backoff or the rest of
+            // an open breaker's wait; the half-open breaker's probes decide whether sending goes on.
             pausedUntilNanos = nanoTime.getAsLong();
             consecutiveTimeouts = 0;
+            if (breaker.getState() == CircuitBreaker.State.OPEN) {
+                breaker.transitionToHalfOpenState();
+            }
             return;
         }
         InFlight f = find(c.seq());
@@ -189,12 +200,25 @@ public final class Forwarder implements AutoCloseable {
             } else {
                 gapAcknowledged(f);
             }
-            consecutiveFailures = 0;
-            consecutiveTimeouts = 0;
-            breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+            succeeded();
         } else if (c.attempt() == f.attempt) {
             fail(f, c.error());
         }
+    }
+
+    /**
+     * Records an acknowledgement. The first one after a run of failures ends that run: while the breaker is closed
+     * its window starts afresh, because the failures of an outage that is over would otherwise make the first few
+     * acks after it trip the breaker (7 failures and 3 acks are 70 %) and stall a recovering edge for the whole
+     * open duration. The breaker so opens only while publishes keep failing.
+     */
+    private void succeeded() {
+        if (consecutiveFailures > 0 && breaker.getState() == CircuitBreaker.State.CLOSED) {
+            breaker.reset();
+        }
+        consecutiveFailures = 0;
+        consecutiveTimeouts = 0;
+        breaker.onSuccess(0, TimeUnit.NANOSECONDS);
     }
 
     private InFlight find(long firstSeq) {

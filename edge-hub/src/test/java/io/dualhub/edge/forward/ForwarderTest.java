@@ -37,8 +37,7 @@ class ForwarderTest {
 
     @Test
     void everyBatchReachesTheStreamOnceThroughANatsCrash() throws Exception {
-        NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+        NatsSettings settings = settings();
         ForwarderConfig config = new ForwarderConfig(32, Duration.ofSeconds(1), Duration.ofMillis(50), 2, 0.5,
                 Duration.ofMillis(500), 50, Duration.ofSeconds(1));
         try (NatsLink admin = NatsLink.open(settings, "test-admin")) {
@@ -68,8 +67,7 @@ class ForwarderTest {
 
     @Test
     void breakerOpensWhileTheStreamIsMissingAndTheBacklogDrainsOnceItExists() throws Exception {
-        NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+        NatsSettings settings = settings();
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(100), 50, Duration.ofMillis(500));
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
@@ -89,6 +87,75 @@ class ForwarderTest {
             await("backlog drained").atMost(Duration.ofSeconds(30)).until(() -> buffer.checkpointSeq() == 50);
             await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.circuitState().equals("CLOSED"));
         }
+    }
+
+    /**
+     * A few failed publishes during a short outage, then the acks after it: without the failure run ending at the
+     * first ack, 6 failures and 4 acks are 60 % of the breaker's window and it would open just as the stream is back.
+     */
+    @Test
+    void theAcksAfterAShortOutageDoNotOpenTheBreaker() throws Exception {
+        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
+                Duration.ofMillis(100), 50, Duration.ofSeconds(60));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (NatsLink admin = NatsLink.open(settings(), "test-admin");
+             EdgeBuffer buffer = new EdgeBuffer(dir, "short", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
+             NatsLink link = NatsLink.open(settings(), "test-forwarder");
+             Forwarder forwarder = new Forwarder(buffer, link, "short", config, meters, Clock.systemUTC(),
+                     System::nanoTime)) {
+            recreateStream(admin);
+            forwarder.start();
+            append(buffer, 1);
+            await("first batch acked").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 1);
+
+            NATS.node(0).stop();
+            append(buffer, 1);
+            await("6 failed publishes").atMost(Duration.ofSeconds(30))
+                    .until(() -> meters.counter("dualhub.edge.publish.failures").count() >= 6);
+            assertThat(forwarder.circuitState()).as("fewer than 10 outcomes: not judged yet").isEqualTo("CLOSED");
+            NATS.node(0).start();
+            await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+            append(buffer, 20);
+
+            await("backlog drained").atMost(Duration.ofSeconds(30)).until(() -> buffer.checkpointSeq() == 22);
+            assertThat(meters.counter("dualhub.edge.circuit.opened").count()).as("times the breaker opened").isZero();
+            assertThat(forwarder.circuitState()).isEqualTo("CLOSED");
+        }
+    }
+
+    /** After an outage long enough to open the breaker, the reconnect starts the probes: no waiting out the 60 s. */
+    @Test
+    void aReconnectEndsAnOpenBreakersWait() throws Exception {
+        ForwarderConfig config = new ForwarderConfig(8, Duration.ofMillis(200), Duration.ofMillis(10), 1.5, 0.5,
+                Duration.ofMillis(50), 50, Duration.ofSeconds(60));
+        try (NatsLink admin = NatsLink.open(settings(), "test-admin");
+             EdgeBuffer buffer = new EdgeBuffer(dir, "long", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
+             NatsLink link = NatsLink.open(settings(), "test-forwarder");
+             Forwarder forwarder = new Forwarder(buffer, link, "long", config, new SimpleMeterRegistry(),
+                     Clock.systemUTC(), System::nanoTime)) {
+            recreateStream(admin);
+            forwarder.start();
+            NATS.node(0).stop();
+            append(buffer, 10);
+            await("breaker open: every publish fails").atMost(Duration.ofSeconds(30))
+                    .until(() -> forwarder.circuitState().equals("OPEN"));
+            NATS.node(0).start();
+            await("backlog drained well before the breaker's 60 s are up").atMost(Duration.ofSeconds(30))
+                    .until(() -> buffer.checkpointSeq() == 10);
+            assertThat(forwarder.circuitState()).isEqualTo("CLOSED");
+        }
+    }
+
+    private static NatsSettings settings() {
+        return new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500), 2,
+                Duration.ofMillis(100), Duration.ofMillis(100), true);
+    }
+
+    private static void recreateStream(NatsLink admin) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
+        JetStreamManagement jsm = admin.connection().jetStreamManagement();
+        deleteStreamIfPresent(jsm);
+        createStream(jsm);
     }
 
     private static void createStream(JetStreamManagement jsm) throws Exception {
