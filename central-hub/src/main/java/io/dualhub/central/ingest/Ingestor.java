@@ -18,11 +18,12 @@ import io.dualhub.common.wire.WireFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PullSubscribeOptions;
+import io.nats.client.MessageConsumer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pulls batches from this hub's durable consumers on both metrics routes, commits each fetch to the {@link MetricStore} in one
- * transaction, and acknowledges every message only after that commit. Duplicates (redeliveries, edge resends)
+ * Consumes batches from this hub's durable consumers on both metrics routes as they arrive (a standing pull on
+ * each, so a batch is committed as soon as it is there, whichever route it took), commits what has arrived to the
+ * {@link MetricStore} in one transaction, and acknowledges every message only after that commit. Duplicates (redeliveries, edge resends)
  * are acknowledged and counted, never stored. A message that is not a valid batch is terminated and counted, so
  * it cannot block the stream; a failing store stops acknowledging until it recovers.
  */
@@ -48,6 +50,8 @@ public final class Ingestor implements AutoCloseable {
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
     /** Points decoded and committed in one transaction at most (see CommitGroups); about 20-40 MB of heap. */
     static final int MAX_POINTS_PER_COMMIT = 100_000;
+    /** Payload bytes arrived and not yet taken by the ingest thread, at most; each route also pulls at most this. */
+    static final int ARRIVAL_BUDGET_BYTES = 16 << 20;
 
     /** What the ingest loop is doing, for /health. */
     public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
@@ -71,7 +75,9 @@ public final class Ingestor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile State state = State.WAITING_FOR_NATS;
     private volatile String problem = "";
-    private List<JetStreamSubscription> subscriptions;
+    private final Arrivals arrivals = new Arrivals(ARRIVAL_BUDGET_BYTES);
+    private Dispatcher dispatcher;
+    private List<MessageConsumer> consumers;  // null until set up, owned by the ingest thread
     private int storeFailures;  // consecutive, owned by the ingest thread
     private long lastConsumerCheck = System.nanoTime();
 
@@ -130,11 +136,12 @@ public final class Ingestor implements AutoCloseable {
                 LockSupport.parkNanos(Math.min(STORE_BACKOFF_MAX.toNanos(),
                         RETRY_PAUSE.toNanos() << Math.min(storeFailures - 1, 5)));
             } catch (Exception e) {
-                subscriptions = null;
+                stopConsuming();
                 report(nats.isConnected() ? State.SETUP_FAILING : State.WAITING_FOR_NATS, e.toString());
                 pause();
             }
         }
+        stopConsuming();
     }
 
     private void step() throws Exception {
@@ -144,33 +151,18 @@ public final class Ingestor implements AutoCloseable {
             LockSupport.parkNanos(NATS_POLL.toNanos());
             return;
         }
-        if (subscriptions == null) {
+        if (consumers == null) {
             List<String> created = setup.ensure(c.jetStreamManagement(), instance);
             onStreamsReady.accept(c);
             listener.streamsCreated(created);
-            List<JetStreamSubscription> subs = new ArrayList<>();
-            for (MetricsRoute route : MetricsRoute.values()) {
-                subs.add(c.jetStream().subscribe(null,
-                        PullSubscribeOptions.bind(route.stream(), Subjects.centralConsumer(instance))));
-            }
-            subscriptions = subs;
-            LOG.info("ingesting from {} and {} with durable consumers {}", MetricsRoute.PRIMARY.stream(),
-                    MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
+            consume(c);
         }
-        // The wait is shared between the routes so an idle hub still answers within the configured wait.
-        Duration wait = settings.fetchWait().dividedBy(subscriptions.size());
-        boolean idle = true;
-        for (JetStreamSubscription sub : subscriptions) {
-            List<Message> messages = sub.fetch(settings.fetchBatch(), wait);
-            if (!messages.isEmpty()) {
-                idle = false;
-                for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
-                    ingest(group);
-                }
-            }
-        }
-        if (idle) {
+        List<Message> messages = arrivals.take(settings.fetchWait(), settings.fetchBatch());
+        if (messages.isEmpty()) {
             checkConsumers(c);
+        }
+        for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
+            ingest(group);
         }
         if (state != State.RUNNING) {
             LOG.info("ingest running");
@@ -180,8 +172,47 @@ public final class Ingestor implements AutoCloseable {
         storeFailures = 0;
     }
 
+    /** Starts the standing pulls on both routes, delivering into {@link #arrivals} on one dispatcher thread. */
+    private void consume(Connection c) throws IOException, JetStreamApiException {
+        ConsumeOptions options = ConsumeOptions.builder().batchSize(settings.fetchBatch())
+                .batchBytes(ARRIVAL_BUDGET_BYTES).build();
+        dispatcher = c.createDispatcher();
+        List<MessageConsumer> started = new ArrayList<>();
+        consumers = started;
+        for (MetricsRoute route : MetricsRoute.values()) {
+            started.add(c.getConsumerContext(route.stream(), Subjects.centralConsumer(instance))
+                    .consume(options, dispatcher, m -> arrivals.put(m, () -> running)));
+        }
+        LOG.info("ingesting from {} and {} with durable consumers {}", MetricsRoute.PRIMARY.stream(),
+                MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
+    }
+
+    /** Ends the standing pulls; messages arrived and not committed are not acknowledged and come again. */
+    private void stopConsuming() {
+        if (consumers == null) {
+            return;
+        }
+        for (MessageConsumer consumer : consumers) {
+            try {
+                consumer.close();
+            } catch (Exception e) {
+                LOG.debug("closing a consumer of {}: {}", Subjects.centralConsumer(instance), e.toString());
+            }
+        }
+        consumers = null;
+        Connection c = nats.connection();
+        if (c != null && dispatcher != null) {
+            try {
+                c.closeDispatcher(dispatcher);
+            } catch (RuntimeException e) {
+                LOG.debug("closing the ingest dispatcher: {}", e.toString());
+            }
+        }
+        dispatcher = null;
+    }
+
     /**
-     * A pull subscription whose durable consumer was deleted (by hand, or NATS restored without it) just fetches
+     * A standing pull whose durable consumer was deleted (by hand, or NATS restored without it) just delivers
      * nothing; so while idle, every few seconds, check the consumers still exist, and set up again when one is gone.
      */
     private void checkConsumers(Connection c) throws IOException, JetStreamApiException {
@@ -193,7 +224,7 @@ public final class Ingestor implements AutoCloseable {
         List<String> gone = setup.missingConsumers(c.jetStreamManagement(), instance);
         if (!gone.isEmpty()) {
             LOG.warn("durable consumer {} is gone from {}; setting up again", Subjects.centralConsumer(instance), gone);
-            subscriptions = null;
+            stopConsuming();
         }
     }
 
