@@ -35,7 +35,9 @@ final class E2eBench {
             Topology.connected(edge);
             points += new LineLoad(edge.url(), "e2e").steady(RATE, seconds);
             Topology.stored(api, points);
-            JsonNode latency = measured(api.get("/api/v1/performance"), "e2e-edge");
+            JsonNode performance = api.get("/api/v1/performance");
+            JsonNode edgePerformance = measured(performance, "e2e-edge");
+            JsonNode latency = edgePerformance.path("collectToStored");
 
             RawJetStream raw = new RawJetStream(topo.nats());
             double[] reference = raw.latencies(BATCHES_PER_SECOND, batchBytes(topo), Math.min(seconds, 30));
@@ -48,14 +50,20 @@ final class E2eBench {
                         latency.path(p + "Ms").asDouble(), "ms", ref,
                         p.equals("p99") ? Goal.atMost(25, "ms") : null));
             }
+            // Where the time goes, from the same run: two of the steps on the way, as the hubs measure them.
+            results.add(Result.of("e2e part: edge publish -> JetStream ack p99", edgePerformance.path("publishAck")
+                    .path("p99Ms").asDouble(), "ms", null, null));
+            results.add(Result.of("e2e part: CentralHub store commit p99", performance.path("storeCommit")
+                    .path("p99Ms").asDouble(), "ms", null, null));
             return results;
         }
     }
 
+    /** One edge's entry in {@code /api/v1/performance}. */
     private static JsonNode measured(JsonNode performance, String edgeId) {
         for (JsonNode e : performance.path("edges")) {
             if (e.path("edgeId").asText().equals(edgeId)) {
-                return e.path("collectToStored");
+                return e;
             }
         }
         throw new IllegalStateException("no latency for " + edgeId + " in " + performance);

@@ -52,6 +52,12 @@ public final class Ingestor implements AutoCloseable {
     static final int MAX_POINTS_PER_COMMIT = 100_000;
     /** Payload bytes arrived and not yet taken by the ingest thread, at most; each route also pulls at most this. */
     static final int ARRIVAL_BUDGET_BYTES = 16 << 20;
+    /**
+     * How long one standing pull lasts before it is renewed. A pull lost with its server (a restart, a consumer leader
+     * moving) is noticed by jnats through missed idle heartbeats (half this, alarm after three): short enough that a
+     * lost pull costs seconds, long enough that an idle route costs the server one request in this time.
+     */
+    static final Duration PULL_EXPIRY = Duration.ofSeconds(2);
 
     /** What the ingest loop is doing, for /health. */
     public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
@@ -78,6 +84,7 @@ public final class Ingestor implements AutoCloseable {
     private final Arrivals arrivals = new Arrivals(ARRIVAL_BUDGET_BYTES);
     private Dispatcher dispatcher;
     private List<MessageConsumer> consumers;  // null until set up, owned by the ingest thread
+    private volatile boolean reconnected;
     private int storeFailures;  // consecutive, owned by the ingest thread
     private long lastConsumerCheck = System.nanoTime();
 
@@ -103,6 +110,8 @@ public final class Ingestor implements AutoCloseable {
                 .publishPercentileHistogram().publishPercentiles(Latency.PERCENTILES).register(meters);
         this.thread = new Thread(this::run, "ingestor-" + instance);
         this.thread.setDaemon(true);
+        // A reconnect loses the standing pulls with the old server: renew them at once, not after missed heartbeats.
+        nats.onReconnect(() -> reconnected = true);
     }
 
     public void start() {
@@ -151,6 +160,10 @@ public final class Ingestor implements AutoCloseable {
             LockSupport.parkNanos(NATS_POLL.toNanos());
             return;
         }
+        if (reconnected) {
+            reconnected = false;
+            stopConsuming();
+        }
         if (consumers == null) {
             List<String> created = setup.ensure(c.jetStreamManagement(), instance);
             onStreamsReady.accept(c);
@@ -175,7 +188,7 @@ public final class Ingestor implements AutoCloseable {
     /** Starts the standing pulls on both routes, delivering into {@link #arrivals} on one dispatcher thread. */
     private void consume(Connection c) throws IOException, JetStreamApiException {
         ConsumeOptions options = ConsumeOptions.builder().batchSize(settings.fetchBatch())
-                .batchBytes(ARRIVAL_BUDGET_BYTES).build();
+                .batchBytes(ARRIVAL_BUDGET_BYTES).expiresIn(PULL_EXPIRY.toMillis()).build();
         dispatcher = c.createDispatcher();
         List<MessageConsumer> started = new ArrayList<>();
         consumers = started;
