@@ -15,11 +15,13 @@ import java.util.Set;
  * @param horizon          a capacity series predicted to reach its limit within this raises an alert
  * @param trendHalfLife    how fast old points lose their say in a capacity trend
  * @param maxSeries        series analysed at most (memory bound); further series are stored but not analysed
+ * @param cpuShare         the share of one core analysis may take (0 < share <= 1): beyond it batches are skipped for
+ *                         analysis, so on a small machine a backlog being stored is not slowed by scoring it
  * @param model            the anomaly model's tuning
  */
 public record AnalysisSettings(boolean enabled, double alertThreshold, Set<String> skipMetrics,
                                List<CapacityRule> capacity, double capacityLimit, Duration horizon,
-                               Duration trendHalfLife, int maxSeries, AnomalySettings model) {
+                               Duration trendHalfLife, int maxSeries, double cpuShare, AnomalySettings model) {
 
     /** A capacity series: {@code used} over {@code size}, matched by edge and tags. */
     public record CapacityRule(String used, String size) {
@@ -34,5 +36,16 @@ public record AnalysisSettings(boolean enabled, double alertThreshold, Set<Strin
     public AnalysisSettings {
         skipMetrics = Set.copyOf(skipMetrics);
         capacity = List.copyOf(capacity);
+        if (!(cpuShare > 0 && cpuShare <= 1)) {
+            throw new IllegalArgumentException("cpu share must be > 0 and <= 1, got " + cpuShare);
+        }
+    }
+
+    /**
+     * How long analysis rests after working {@code busyNanos} so that it stays within {@link #cpuShare} of a core:
+     * busy / (busy + rest) = share.
+     */
+    public long restAfter(long busyNanos) {
+        return (long) (busyNanos * (1 - cpuShare) / cpuShare);
     }
 }

@@ -66,7 +66,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("analysis.capacity-limit", "0.95", "the fraction of size a capacity forecast predicts reaching"),
                 new ConfigKey("analysis.horizon", "24h", "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
                 new ConfigKey("analysis.trend-half-life", "6h", "how fast old points lose their say in a capacity trend"),
-                new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed")));
+                new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed"),
+                new ConfigKey("analysis.cpu-share", "0.25", "share of one core analysis may take (above 0, at most 1); beyond it batches are skipped for analysis (dualhub_central_analysis_skipped_total), never for storage")));
         keys.addAll(NatsSettings.KEYS);
         keys.addAll(LogFormat.KEYS);
         KEYS = Collections.unmodifiableList(keys);
@@ -131,7 +132,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 Set.copyOf(s.list("analysis.skip-metrics")), capacity,
                 s.doubleBetween("analysis.capacity-limit", 0.01, 1), s.duration("analysis.horizon", Duration.ofMinutes(1)),
                 s.duration("analysis.trend-half-life", Duration.ofMinutes(1)),
-                s.intBetween("analysis.max-series", 0, 10_000_000), AnomalySettings.DEFAULTS);
+                s.intBetween("analysis.max-series", 0, 10_000_000), s.doubleBetween("analysis.cpu-share", 0.01, 1),
+                AnomalySettings.DEFAULTS);
     }
 
     private static Duration leaderTtl(Settings s) {

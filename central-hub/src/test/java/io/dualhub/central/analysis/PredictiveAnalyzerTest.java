@@ -35,6 +35,20 @@ class PredictiveAnalyzerTest {
         analyzer.close();
     }
 
+    /** Not started, so nothing is taken out: the queue holds 100,000 points, then skips (a lone batch always fits). */
+    @Test
+    void theQueueIsBoundedInPointsAndSkipsBeyondIt() {
+        List<Point> half = new ArrayList<>();
+        for (int i = 0; i < PredictiveAnalyzer.MAX_QUEUED_POINTS / 2; i++) {
+            half.add(Point.of("m", Map.of(), T0 + i, i));
+        }
+        analyzer.offer(new Batch("e", "", ++seq, T0, half));
+        analyzer.offer(new Batch("e", "", ++seq, T0, half));
+        assertThat(meters.counter("dualhub.central.analysis.skipped").count()).isZero();
+        analyzer.offer(new Batch("e", "", ++seq, T0, half.subList(0, 1)));
+        assertThat(meters.counter("dualhub.central.analysis.skipped").count()).isEqualTo(1);
+    }
+
     @Test
     void aSpikeIsOneIncidentOneAlertAndItsResolution() {
         analyzer.start();
@@ -122,6 +136,6 @@ class PredictiveAnalyzerTest {
     private static AnalysisSettings settings() {
         return new AnalysisSettings(true, 0.9, Set.of("host_uptime_seconds", "host_filesystem_size_bytes"),
                 List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
-                0.95, Duration.ofHours(24), Duration.ofHours(6), 100, AnomalySettings.DEFAULTS);
+                0.95, Duration.ofHours(24), Duration.ofHours(6), 100, 1.0, AnomalySettings.DEFAULTS);
     }
 }

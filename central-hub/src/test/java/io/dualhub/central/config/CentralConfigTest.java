@@ -26,6 +26,17 @@ class CentralConfigTest {
                 .hasMessageContaining("stream.replicas='7'").hasMessageContaining("1 to 5");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("ingest.fetch-wait", "soon")))
                 .hasMessageContaining("ingest.fetch-wait='soon'");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))
+                .hasMessageContaining("analysis.cpu-share='0'");
+    }
+
+    @Test
+    void analysisRestsSoItsWorkIsItsShareOfACore() {
+        CentralConfig c = CentralConfig.load(null, Map.of());
+        assertThat(c.analysis().cpuShare()).isEqualTo(0.25);
+        assertThat(c.analysis().restAfter(1_000_000)).as("1 ms of work, then 3 ms of rest: 25 %").isEqualTo(3_000_000);
+        CentralConfig whole = CentralConfig.load(null, Map.of("analysis.cpu-share", "1"));
+        assertThat(whole.analysis().restAfter(1_000_000)).isZero();
     }
 
     @Test
