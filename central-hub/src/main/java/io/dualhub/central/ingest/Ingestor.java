@@ -200,7 +200,7 @@ public final class Ingestor implements AutoCloseable {
                 MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
     }
 
-    /** Ends the standing pulls; messages arrived and not committed are not acknowledged and come again. */
+    /** Ends the standing pulls; what has already arrived stays in {@link #arrivals} for the next commits. */
     private void stopConsuming() {
         if (consumers == null) {
             return;
