@@ -36,7 +36,7 @@ final class E2eBench {
             points += new LineLoad(edge.url(), "e2e").steady(RATE, seconds);
             Topology.stored(api, points);
             JsonNode performance = api.get("/api/v1/performance");
-            JsonNode edgePerformance = measured(performance, "e2e-edge");
+            JsonNode edgePerformance = edgeEntry(performance, "e2e-edge");
             JsonNode latency = edgePerformance.path("collectToStored");
 
             RawJetStream raw = new RawJetStream(topo.nats());
@@ -60,13 +60,13 @@ final class E2eBench {
     }
 
     /** One edge's entry in {@code /api/v1/performance}. */
-    private static JsonNode measured(JsonNode performance, String edgeId) {
+    private static JsonNode edgeEntry(JsonNode performance, String edgeId) {
         for (JsonNode e : performance.path("edges")) {
             if (e.path("edgeId").asText().equals(edgeId)) {
                 return e;
             }
         }
-        throw new IllegalStateException("no latency for " + edgeId + " in " + performance);
+        throw new IllegalStateException("no entry for " + edgeId + " in " + performance);
     }
 
     /** The mean size of the batches the edge published: the reference sends messages of that size. */
