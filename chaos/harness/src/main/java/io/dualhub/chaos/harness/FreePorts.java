@@ -1,21 +1,62 @@
 package io.dualhub.chaos.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Finds loopback ports nothing listens on, so parallel test runs and a developer's own services never collide. */
+/**
+ * Hands out ports nothing listens on for the test processes, taken below the kernel's ephemeral range: a port the
+ * kernel may pick as the source of any outgoing connection (a port-0 bind's answer) can be taken between being handed
+ * out and the process binding it, which made a cluster node exit with "address already in use" in CI.
+ */
 public final class FreePorts {
+    /** The lowest port handed out: above the well-known and most registered service ports. */
+    static final int LOWEST = 10_000;
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final int LINUX_DEFAULT_EPHEMERAL_LOW = 32_768;
+    private static int next = -1;
+
     private FreePorts() {
     }
 
-    public static int next() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /** A port that nothing was bound to a moment ago and that the kernel does not hand to outgoing connections. */
+    public static synchronized int next() {
+        int span = ephemeralLow() - LOWEST;
+        if (next < 0) {
+            next = ThreadLocalRandom.current().nextInt(span);
+        }
+        for (int tried = 0; tried < span; tried++) {
+            int port = LOWEST + next;
+            next = (next + 1) % span;
+            if (isFree(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port between " + LOWEST + " and the ephemeral range");
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
+    static int ephemeralLow() {
+        try {
+            String[] range = Files.readString(EPHEMERAL_RANGE).trim().split("\\s+");
+            int low = Integer.parseInt(range[0]);
+            return low > LOWEST + 1_000 ? low : LINUX_DEFAULT_EPHEMERAL_LOW;
+        } catch (IOException | RuntimeException e) {
+            return LINUX_DEFAULT_EPHEMERAL_LOW;
+        }
+    }
+
+    private static boolean isFree(int port) {
+        // The wildcard address: taken if anything listens on the port on any address, loopback included.
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port), 1);
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
+            return false;
         }
     }
 }
