@@ -107,10 +107,11 @@ public final class NatsServerNode {
                 .timeout(Duration.ofSeconds(1)).build();
         await("nats-server " + name + " ready on port " + clientPort)
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions()
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("nats-server " + name + " exited; see " + process.log());
+                        throw new IllegalStateException("nats-server " + name + " exited; " + process.log() + " ends:\n"
+                                + process.logTail(5));
                     }
                     return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
                 });

@@ -2,6 +2,7 @@ package io.dualhub.chaos.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,16 @@ public final class OsProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** The last lines of the log, for an error message that says why the process stopped; empty if unreadable. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
     }
 
     /** The exit status; only meaningful once the process has exited. */
