@@ -156,8 +156,11 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private void forward() throws InterruptedException {
+        boolean caughtUp = false;
         while (running) {
-            Completion c = completions.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+            // Caught up with nothing in flight, only an append, a reconnect or close() can bring work, and each puts
+            // a completion in the queue: an idle agent's forwarder sleeps instead of turning every IDLE_WAIT_MS.
+            Completion c = caughtUp ? completions.take() : completions.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
             wakePending.set(false);
             for (; c != null; c = completions.poll()) {
                 handle(c);
@@ -165,10 +168,12 @@ public final class Forwarder implements AutoCloseable {
             expireTimedOut();
             advanceCheckpoint();
             dropOverLimit();
-            if (canSend()) {
+            boolean sendable = canSend();
+            if (sendable) {
                 resendFailed();
                 fillWindow();
             }
+            caughtUp = sendable && window.isEmpty();
         }
     }
 
@@ -447,7 +452,7 @@ public final class Forwarder implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        wake();
+        completions.offer(Completion.WAKE);
         LockSupport.unpark(thread);
         try {
             thread.join(Duration.ofSeconds(5).toMillis());

@@ -146,6 +146,29 @@ class ForwarderTest {
         }
     }
 
+    /** Caught up, the forwarder thread waits without a timeout (no CPU on an idle agent) and an append wakes it. */
+    @Test
+    void aCaughtUpForwarderSleepsUntilAnAppendWakesIt() throws Exception {
+        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
+                Duration.ofMillis(100), 50, Duration.ofSeconds(1));
+        try (NatsLink admin = NatsLink.open(settings(), "test-admin");
+             EdgeBuffer buffer = new EdgeBuffer(dir, "idle", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
+             NatsLink link = NatsLink.open(settings(), "test-forwarder");
+             Forwarder forwarder = new Forwarder(buffer, link, "idle", config, new SimpleMeterRegistry(),
+                     Clock.systemUTC(), System::nanoTime)) {
+            recreateStream(admin);
+            forwarder.start();
+            append(buffer, 5);
+            await("first batches acked").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 5);
+            Thread thread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("forwarder-idle")).findFirst().orElseThrow();
+            await("forwarder waiting without a timeout").atMost(Duration.ofSeconds(10))
+                    .until(() -> thread.getState() == Thread.State.WAITING);
+            append(buffer, 5);
+            await("woken by the append").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 10);
+        }
+    }
+
     private static NatsSettings settings() {
         return new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500), 2,
                 Duration.ofMillis(100), Duration.ofMillis(100), true);
