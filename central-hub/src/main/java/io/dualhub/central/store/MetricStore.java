@@ -158,9 +158,13 @@ public final class MetricStore implements AutoCloseable {
             r.duplicates++;
             return CommitOutcome.DUPLICATE;
         }
+        // A decoded batch shares its metric strings and tag maps between points of one series (BatchCodec), so
+        // within it a series is found by identity after its first point, not by hashing and comparing its tags.
+        Map<SameSeries, Integer> batchSeries = new HashMap<>();
         for (Point p : b.points()) {
             points.beginRow();
-            points.append(seriesId(b.edgeId(), p, newSeries));
+            points.append(batchSeries.computeIfAbsent(new SameSeries(p.metric(), p.tags()),
+                    s -> seriesId(b.edgeId(), p, newSeries)));
             points.append(p.timestampMs());
             points.append(p.value());
             points.endRow();
@@ -214,6 +218,19 @@ public final class MetricStore implements AutoCloseable {
             newSeries.add(key);
         }
         return id;
+    }
+
+    /** A point's metric and tags compared by identity: equal only for the very same string and map. */
+    private record SameSeries(String metric, Map<String, String> tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SameSeries other && metric == other.metric && tags == other.tags;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(metric) + System.identityHashCode(tags);
+        }
     }
 
     private void insertSeries(List<SeriesKey> newSeries) throws SQLException {

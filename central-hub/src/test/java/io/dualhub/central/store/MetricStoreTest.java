@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Point;
 import java.nio.file.Path;
@@ -45,6 +46,21 @@ class MetricStoreTest {
                     .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.STORED, CommitOutcome.DUPLICATE);
             assertThat(store.stats()).isEqualTo(new StoreStats(5, 4, 2, 0, 2));
             assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(3);
+        }
+    }
+
+    /** Decoded batches share one tag map per series (BatchCodec); series must still be kept apart, also by edge. */
+    @Test
+    void decodedBatchesOfTwoEdgesKeepEverySeriesApart() {
+        Batch a = BatchCodec.decode(BatchCodec.encode(batch("a", 1, 1, 2, 3, 4, 5, 6)));
+        Batch b = BatchCodec.decode(BatchCodec.encode(batch("b", 1, 7, 8, 9, 10, 11, 12)));
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            store.commit(List.of(a, b));
+            List<StoredSeries> series = store.query(all("disk_used"));
+            assertThat(series).hasSize(4).allSatisfy(s -> assertThat(s.points()).hasSize(3));
+            assertThat(series).filteredOn(s -> s.edge().equals("b") && s.tags().get("mount").equals("/var"))
+                    .singleElement().satisfies(s -> assertThat(s.points()).extracting(p -> p[1])
+                            .containsExactly(8.0, 10.0, 12.0));
         }
     }
 

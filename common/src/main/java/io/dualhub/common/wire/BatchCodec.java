@@ -10,9 +10,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -107,10 +111,10 @@ public final class BatchCodec {
             if (count > MAX_POINTS) {
                 throw new WireFormatException("point count " + count + " exceeds " + MAX_POINTS);
             }
-            List<String> table = new ArrayList<>();
+            PointReader reader = new PointReader(in);
             List<Point> points = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                points.add(readPoint(in, table, i));
+                points.add(reader.read(i));
             }
             if (in.available() > 0) {
                 throw new WireFormatException(in.available() + " trailing bytes after " + count + " points");
@@ -125,22 +129,6 @@ public final class BatchCodec {
         }
     }
 
-    private static Point readPoint(DataInputStream in, List<String> table, int index) throws IOException {
-        String metric = readString(in, table);
-        if (!MetricNames.isValidMetric(metric)) {
-            throw new WireFormatException("point " + index + ": invalid metric name '" + metric + "'");
-        }
-        int tagCount = readVarint(in, "tag count");
-        if (tagCount > MetricNames.MAX_TAGS) {
-            throw new WireFormatException("point " + index + ": " + tagCount + " tags, at most " + MetricNames.MAX_TAGS);
-        }
-        TreeMap<String, String> tags = new TreeMap<>();
-        for (int t = 0; t < tagCount; t++) {
-            tags.put(readString(in, table), readString(in, table));
-        }
-        return new Point(metric, tags, in.readLong(), in.readDouble());
-    }
-
     private static void writeString(DataOutputStream out, Map<String, Integer> table, String s) throws IOException {
         Integer ref = table.get(s);
         if (ref != null) {
@@ -152,23 +140,6 @@ public final class BatchCodec {
         writeVarint(out, utf8.length);
         out.write(utf8);
         table.put(s, table.size() + 1);
-    }
-
-    private static String readString(DataInputStream in, List<String> table) throws IOException {
-        int ref = readVarint(in, "string reference");
-        if (ref > 0) {
-            if (ref > table.size()) {
-                throw new WireFormatException("string reference " + ref + " beyond the " + table.size() + " defined");
-            }
-            return table.get(ref - 1);
-        }
-        int length = readVarint(in, "string length");
-        if (length > in.available()) {
-            throw new WireFormatException("string length " + length + " exceeds the remaining bytes");
-        }
-        String s = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        table.add(s);
-        return s;
     }
 
     private static void writeVarint(DataOutputStream out, int value) throws IOException {
@@ -193,5 +164,83 @@ public final class BatchCodec {
             }
         }
         throw new WireFormatException(field + ": varint longer than 5 bytes");
+    }
+
+    /**
+     * Reads one batch's points. A batch repeats its series, so what depends only on the strings is done once per
+     * batch: a metric name is checked once, and points with the same tag strings share one immutable tag map (which
+     * also lets the CentralHub look their series up by identity).
+     */
+    private static final class PointReader {
+        private final DataInputStream in;
+        private final List<String> table = new ArrayList<>();
+        private final BitSet validMetrics = new BitSet();
+        private final Map<TagRefs, SortedMap<String, String>> tagSets = new HashMap<>();
+
+        PointReader(DataInputStream in) {
+            this.in = in;
+        }
+
+        Point read(int index) throws IOException {
+            int metricRef = readRef();
+            String metric = table.get(metricRef);
+            if (!validMetrics.get(metricRef)) {
+                if (!MetricNames.isValidMetric(metric)) {
+                    throw new WireFormatException("point " + index + ": invalid metric name '" + metric + "'");
+                }
+                validMetrics.set(metricRef);
+            }
+            int tagCount = readVarint(in, "tag count");
+            if (tagCount > MetricNames.MAX_TAGS) {
+                throw new WireFormatException("point " + index + ": " + tagCount + " tags, at most "
+                        + MetricNames.MAX_TAGS);
+            }
+            int[] refs = new int[tagCount * 2];
+            for (int r = 0; r < refs.length; r++) {
+                refs[r] = readRef();
+            }
+            SortedMap<String, String> tags = tagCount == 0 ? null
+                    : tagSets.computeIfAbsent(new TagRefs(refs), this::tagMap);
+            return new Point(metric, tags, in.readLong(), in.readDouble());
+        }
+
+        private SortedMap<String, String> tagMap(TagRefs refs) {
+            TreeMap<String, String> tags = new TreeMap<>();
+            for (int r = 0; r < refs.refs.length; r += 2) {
+                tags.put(table.get(refs.refs[r]), table.get(refs.refs[r + 1]));
+            }
+            return Collections.unmodifiableSortedMap(tags);
+        }
+
+        /** The string's index in the table: a reference to an earlier literal, or a new literal read now. */
+        private int readRef() throws IOException {
+            int ref = readVarint(in, "string reference");
+            if (ref > 0) {
+                if (ref > table.size()) {
+                    throw new WireFormatException("string reference " + ref + " beyond the " + table.size()
+                            + " defined");
+                }
+                return ref - 1;
+            }
+            int length = readVarint(in, "string length");
+            if (length > in.available()) {
+                throw new WireFormatException("string length " + length + " exceeds the remaining bytes");
+            }
+            table.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+            return table.size() - 1;
+        }
+    }
+
+    /** The string-table indexes of one point's tag keys and values, in wire order. */
+    private record TagRefs(int[] refs) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TagRefs other && Arrays.equals(refs, other.refs);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(refs);
+        }
     }
 }

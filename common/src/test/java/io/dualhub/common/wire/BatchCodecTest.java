@@ -76,4 +76,26 @@ class BatchCodecTest {
         byte[] badMetric = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("1bad", Map.of(), 0, 1))));
         assertThatThrownBy(() -> BatchCodec.decode(badMetric)).hasMessageContaining("invalid metric name '1bad'");
     }
+
+    @Test
+    void pointsWithTheSameTagsShareOneImmutableTagMapAndKeepTheirOwn() {
+        Batch batch = new Batch("e", "", 1, 0, List.of(
+                Point.of("cpu", Map.of("core", "0", "host", "a"), 1, 1),
+                Point.of("cpu", Map.of("core", "1", "host", "a"), 1, 2),
+                Point.of("mem", Map.of("core", "0", "host", "a"), 2, 3),
+                Point.of("cpu", Map.of("core", "1", "host", "a"), 3, 4)));
+        List<Point> decoded = BatchCodec.decode(BatchCodec.encode(batch)).points();
+        assertThat(decoded).isEqualTo(batch.points());
+        assertThat(decoded.get(2).tags()).isSameAs(decoded.get(0).tags());
+        assertThat(decoded.get(3).tags()).isSameAs(decoded.get(1).tags()).isNotSameAs(decoded.get(0).tags());
+        assertThatThrownBy(() -> decoded.get(0).tags().put("host", "b"))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aMetricNameIsCheckedWhereverItFirstAppears() {
+        byte[] later = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("ok", Map.of(), 0, 1),
+                Point.of("ok", Map.of(), 0, 2), Point.of("bad-name", Map.of(), 0, 3))));
+        assertThatThrownBy(() -> BatchCodec.decode(later)).hasMessageContaining("point 2: invalid metric name");
+    }
 }
