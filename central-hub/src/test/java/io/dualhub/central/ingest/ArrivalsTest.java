@@ -16,9 +16,13 @@ class ArrivalsTest {
         return new NatsMessage("dualhub.metrics.e", null, new byte[bytes]);
     }
 
+    private static Arrivals<Message> arrivals(int budget) {
+        return new Arrivals<>(budget, m -> m.getData().length);
+    }
+
     @Test
     void aPutBeyondTheBudgetWaitsForATake() throws Exception {
-        Arrivals arrivals = new Arrivals(100);
+        Arrivals<Message> arrivals = arrivals(100);
         assertThat(arrivals.put(message(60), () -> true)).isTrue();
         CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> {
             try {
@@ -36,7 +40,7 @@ class ArrivalsTest {
 
     @Test
     void aPutGivesUpOnceClosingAndAMessageOverTheBudgetStillFits() throws Exception {
-        Arrivals arrivals = new Arrivals(100);
+        Arrivals<Message> arrivals = arrivals(100);
         assertThat(arrivals.put(message(500), () -> true)).as("larger than the budget: takes all of it").isTrue();
         assertThat(arrivals.put(message(1), () -> false)).isFalse();
         List<Message> taken = arrivals.take(Duration.ofSeconds(1), 10);
@@ -46,7 +50,7 @@ class ArrivalsTest {
 
     @Test
     void takeStopsAtItsMaximumInOrder() throws Exception {
-        Arrivals arrivals = new Arrivals(1000);
+        Arrivals<Message> arrivals = arrivals(1000);
         for (int i = 1; i <= 5; i++) {
             arrivals.put(message(i), () -> true);
         }

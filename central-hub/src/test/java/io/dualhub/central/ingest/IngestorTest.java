@@ -17,6 +17,7 @@ import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.PublishOptions;
+import io.nats.client.api.ConsumerInfo;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,10 +47,8 @@ class IngestorTest {
     @Test
     void batchesOnBothRoutesAreStoredSoonAfterTheServerRestarts() throws Exception {
         CentralConfig config = CentralConfig.load(null, Map.of());
-        NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
-             NatsLink link = NatsLink.open(settings, "test-ingestor");
+             NatsLink link = NatsLink.open(settings(), "test-ingestor");
              Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), "t",
                      config.ingest(), store, c -> { }, listener(), new SimpleMeterRegistry(), Clock.systemUTC())) {
             ingestor.start();
@@ -67,12 +66,42 @@ class IngestorTest {
         }
     }
 
+    /** Bad input on the wire: terminated and counted, never redelivered, and the batches after it are stored. */
+    @Test
+    void aMessageThatIsNotABatchIsTerminatedAndTheNextBatchIsStored() throws Exception {
+        CentralConfig config = CentralConfig.load(null, Map.of());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
+             NatsLink link = NatsLink.open(settings(), "test-ingestor");
+             Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), "bad",
+                     config.ingest(), store, c -> { }, listener(), meters, Clock.systemUTC())) {
+            ingestor.start();
+            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+            publish(link, MetricsRoute.PRIMARY, "garbage", new byte[] {(byte) 0xD1, 9, 1, 2, 3});
+            publish(link, MetricsRoute.PRIMARY, 1);
+            await("the batch after it stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
+            assertThat(meters.counter("dualhub.central.messages.invalid").count()).isEqualTo(1);
+            ConsumerInfo consumer = link.connection().jetStreamManagement()
+                    .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-bad");
+            assertThat(consumer.getNumAckPending()).as("nothing left unacknowledged to come again").isZero();
+            assertThat(consumer.getRedelivered()).isZero();
+        }
+    }
+
+    private static NatsSettings settings() {
+        return new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
+                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+    }
+
     /** Publishes batch {@code seq} and waits for the stream's ack (retrying while the restarted server settles). */
     private void publish(NatsLink link, MetricsRoute route, long seq) {
-        byte[] payload = BatchCodec.encode(new Batch("e1", incarnation, seq, System.currentTimeMillis(),
-                List.of(Point.of("m", Map.of(), 1_700_000_000_000L + seq, seq))));
-        PublishOptions options = PublishOptions.builder().messageId("e1-" + seq).expectedStream(route.stream()).build();
-        await("batch " + seq + " acknowledged by " + route.stream()).atMost(Duration.ofSeconds(30))
+        publish(link, route, "e1-" + seq, BatchCodec.encode(new Batch("e1", incarnation, seq,
+                System.currentTimeMillis(), List.of(Point.of("m", Map.of(), 1_700_000_000_000L + seq, seq)))));
+    }
+
+    private static void publish(NatsLink link, MetricsRoute route, String messageId, byte[] payload) {
+        PublishOptions options = PublishOptions.builder().messageId(messageId).expectedStream(route.stream()).build();
+        await(messageId + " acknowledged by " + route.stream()).atMost(Duration.ofSeconds(30))
                 .ignoreExceptions().until(() -> link.connection().jetStream()
                         .publish(route.subject("e1"), payload, options).getSeqno() > 0);
     }
