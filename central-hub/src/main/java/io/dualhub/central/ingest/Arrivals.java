@@ -1,5 +1,6 @@
 package io.dualhub.central.ingest;
 
+import io.nats.client.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,34 +8,31 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.ToIntFunction;
 
 /**
  * Messages handed from jnats' dispatcher thread to the ingest thread as they arrive, bounded in payload bytes: while
  * the budget is spent the dispatcher waits, so a backlog pulled from both routes cannot fill the heap. What is
  * handed over is not yet acknowledged; anything lost here is redelivered by JetStream.
  */
-final class Arrivals<T> {
+final class Arrivals {
     private static final long OFFER_SLICE_MS = 100;
-    private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final Semaphore bytes;
     private final int budget;
-    private final ToIntFunction<T> payloadBytes;
 
-    Arrivals(int budgetBytes, ToIntFunction<T> payloadBytes) {
+    Arrivals(int budgetBytes) {
         if (budgetBytes < 1) {
             throw new IllegalArgumentException("budget must be >= 1 byte");
         }
         this.budget = budgetBytes;
         this.bytes = new Semaphore(budgetBytes);
-        this.payloadBytes = payloadBytes;
     }
 
     /**
      * Hands a message over, waiting while the budget is spent; gives up (false) once {@code open} turns false, and
      * the message, never acknowledged, comes again.
      */
-    boolean put(T m, BooleanSupplier open) throws InterruptedException {
+    boolean put(Message m, BooleanSupplier open) throws InterruptedException {
         int cost = cost(m);
         while (!bytes.tryAcquire(cost, OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
             if (!open.getAsBoolean()) {
@@ -49,12 +47,12 @@ final class Arrivals<T> {
      * Waits up to {@code wait} for the first message, then takes what else is there, {@code max} messages in all;
      * empty when none came.
      */
-    List<T> take(Duration wait, int max) throws InterruptedException {
-        T first = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    List<Message> take(Duration wait, int max) throws InterruptedException {
+        Message first = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
             return List.of();
         }
-        List<T> taken = new ArrayList<>();
+        List<Message> taken = new ArrayList<>();
         taken.add(first);
         queue.drainTo(taken, max - 1);
         bytes.release(taken.stream().mapToInt(this::cost).sum());
@@ -62,7 +60,8 @@ final class Arrivals<T> {
     }
 
     /** A message's share of the budget: its payload, at least 1 byte, at most the whole budget (so it always fits). */
-    private int cost(T m) {
-        return Math.max(1, Math.min(budget, payloadBytes.applyAsInt(m)));
+    private int cost(Message m) {
+        byte[] data = m.getData();
+        return Math.max(1, Math.min(budget, data == null ? 0 : data.length));
     }
 }

@@ -14,6 +14,7 @@ import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Latency;
+import io.dualhub.common.wire.WireFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,11 +50,8 @@ public final class Ingestor implements AutoCloseable {
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
     /** Points decoded and committed in one transaction at most (see CommitGroups); about 20-40 MB of heap. */
     static final int MAX_POINTS_PER_COMMIT = 100_000;
-    /**
-     * Payload bytes arrived (decoded: about 2.5 times that in heap) and not yet taken by the ingest thread, at most;
-     * each route also pulls at most this.
-     */
-    static final int ARRIVAL_BUDGET_BYTES = 8 << 20;
+    /** Payload bytes arrived and not yet taken by the ingest thread, at most; each route also pulls at most this. */
+    static final int ARRIVAL_BUDGET_BYTES = 16 << 20;
     /**
      * How long one standing pull lasts before it is renewed. A pull lost with its server (a restart, a consumer leader
      * moving) is noticed by jnats through missed idle heartbeats (half this, alarm after three): short enough that a
@@ -83,7 +81,7 @@ public final class Ingestor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile State state = State.WAITING_FOR_NATS;
     private volatile String problem = "";
-    private final Arrivals<Arrival> arrivals = new Arrivals<>(ARRIVAL_BUDGET_BYTES, Arrival::payloadBytes);
+    private final Arrivals arrivals = new Arrivals(ARRIVAL_BUDGET_BYTES);
     private Dispatcher dispatcher;
     private List<MessageConsumer> consumers;  // null until set up, owned by the ingest thread
     private volatile boolean reconnected;
@@ -172,11 +170,11 @@ public final class Ingestor implements AutoCloseable {
             listener.streamsCreated(created);
             consume(c);
         }
-        List<Arrival> messages = arrivals.take(settings.fetchWait(), settings.fetchBatch());
+        List<Message> messages = arrivals.take(settings.fetchWait(), settings.fetchBatch());
         if (messages.isEmpty()) {
             checkConsumers(c);
         }
-        for (List<Arrival> group : CommitGroups.split(messages, Arrival::points, MAX_POINTS_PER_COMMIT)) {
+        for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
             ingest(group);
         }
         if (state != State.RUNNING) {
@@ -196,7 +194,7 @@ public final class Ingestor implements AutoCloseable {
         consumers = started;
         for (MetricsRoute route : MetricsRoute.values()) {
             started.add(c.getConsumerContext(route.stream(), Subjects.centralConsumer(instance))
-                    .consume(options, dispatcher, m -> arrivals.put(Arrival.of(m), () -> running)));
+                    .consume(options, dispatcher, m -> arrivals.put(m, () -> running)));
         }
         LOG.info("ingesting from {} and {} with durable consumers {}", MetricsRoute.PRIMARY.stream(),
                 MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
@@ -243,19 +241,26 @@ public final class Ingestor implements AutoCloseable {
         }
     }
 
-    private void ingest(List<Arrival> arrived) {
-        List<EdgeMessage> batches = new ArrayList<>(arrived.size());
-        List<Message> valid = new ArrayList<>(arrived.size());
-        for (Arrival a : arrived) {
-            Message m = a.message();
-            if (a.invalid() == null) {
-                batches.add(a.decoded());
+    /** A message's point count from its header (0 for a gap declaration or a malformed message, judged later). */
+    private static int points(Message m) {
+        try {
+            return EdgeMessage.pointCount(m.getData());
+        } catch (WireFormatException e) {
+            return 0;
+        }
+    }
+
+    private void ingest(List<Message> messages) {
+        List<EdgeMessage> batches = new ArrayList<>(messages.size());
+        List<Message> valid = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            try {
+                batches.add(EdgeMessage.decode(m.getData()));
                 valid.add(m);
-            } else {
+            } catch (WireFormatException e) {
                 invalid.increment();
                 try (AboutEdge about = AboutEdge.of(MetricsRoute.edgeOf(m.getSubject()))) {
-                    LOG.warn("terminating message on {} that is not a valid batch: {}", m.getSubject(),
-                            a.invalid().getMessage());
+                    LOG.warn("terminating message on {} that is not a valid batch: {}", m.getSubject(), e.getMessage());
                 }
                 m.term();
             }

@@ -16,13 +16,9 @@ class ArrivalsTest {
         return new NatsMessage("dualhub.metrics.e", null, new byte[bytes]);
     }
 
-    private static Arrivals<Message> arrivals(int budget) {
-        return new Arrivals<>(budget, m -> m.getData().length);
-    }
-
     @Test
     void aPutBeyondTheBudgetWaitsForATake() throws Exception {
-        Arrivals<Message> arrivals = arrivals(100);
+        Arrivals arrivals = new Arrivals(100);
         assertThat(arrivals.put(message(60), () -> true)).isTrue();
         CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> {
             try {
@@ -40,7 +36,7 @@ class ArrivalsTest {
 
     @Test
     void aPutGivesUpOnceClosingAndAMessageOverTheBudgetStillFits() throws Exception {
-        Arrivals<Message> arrivals = arrivals(100);
+        Arrivals arrivals = new Arrivals(100);
         assertThat(arrivals.put(message(500), () -> true)).as("larger than the budget: takes all of it").isTrue();
         assertThat(arrivals.put(message(1), () -> false)).isFalse();
         List<Message> taken = arrivals.take(Duration.ofSeconds(1), 10);
@@ -50,7 +46,7 @@ class ArrivalsTest {
 
     @Test
     void takeStopsAtItsMaximumInOrder() throws Exception {
-        Arrivals<Message> arrivals = arrivals(1000);
+        Arrivals arrivals = new Arrivals(1000);
         for (int i = 1; i <= 5; i++) {
             arrivals.put(message(i), () -> true);
         }
