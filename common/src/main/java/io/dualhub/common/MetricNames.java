@@ -30,6 +30,9 @@ public final class MetricNames {
 
     /** Replaces characters a metric name may not carry (a line-protocol measurement may hold '.', '-', ...). */
     public static String sanitize(String raw) {
+        if (isValidMetric(raw)) {
+            return raw;  // the usual case, and it runs for every line written to an edge
+        }
         StringBuilder sb = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);

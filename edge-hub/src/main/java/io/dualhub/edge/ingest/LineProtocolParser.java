@@ -31,38 +31,51 @@ public final class LineProtocolParser {
                 end = body.length();
             }
             lineNo++;
-            String line = body.substring(start, end);
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
+            // The line without its surrounding whitespace (a CR of CRLF included), scanned where it lies in the body.
+            int from = start;
+            int to = end;
+            while (from < to && Character.isWhitespace(body.charAt(from))) {
+                from++;
             }
-            String trimmed = line.strip();
-            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                new Line(trimmed, lineNo).parseInto(points);
+            while (to > from && Character.isWhitespace(body.charAt(to - 1))) {
+                to--;
+            }
+            if (from < to && body.charAt(from) != '#') {
+                new Line(body, from, to, lineNo).parseInto(points);
             }
             start = end + 1;
         }
         return points;
     }
 
-    /** The scanner for one line. */
+    private static final char[] MEASUREMENT_STOPS = {',', ' '};
+    private static final char[] KEY_STOPS = {'=', ',', ' '};
+    private static final char[] VALUE_STOPS = {',', ' '};
+
+    /** The scanner for one line: the characters from {@code start} to {@code end} of the body. */
     private final class Line {
         private final String s;
+        private final int start;
+        private final int end;
         private final int lineNo;
         private int pos;
 
-        Line(String s, int lineNo) {
-            this.s = s;
+        Line(String body, int start, int end, int lineNo) {
+            this.s = body;
+            this.start = start;
+            this.end = end;
             this.lineNo = lineNo;
+            this.pos = start;
         }
 
         void parseInto(List<Point> out) {
-            String measurement = token(new char[] {',', ' '}, "measurement");
+            String measurement = token(MEASUREMENT_STOPS, "measurement");
             TreeMap<String, String> tags = new TreeMap<>();
             while (peek() == ',') {
                 pos++;
-                String key = token(new char[] {'=', ',', ' '}, "tag key");
+                String key = token(KEY_STOPS, "tag key");
                 expect('=', "'=' after tag key '" + key + "'");
-                String value = token(new char[] {',', ' '}, "value of tag '" + key + "'");
+                String value = token(VALUE_STOPS, "value of tag '" + key + "'");
                 addTag(tags, key, value);
             }
             skipSpaces("fields after the measurement and tags");
@@ -71,7 +84,7 @@ public final class LineProtocolParser {
                 if (!fields.isEmpty()) {
                     pos++;
                 }
-                String key = token(new char[] {'=', ',', ' '}, "field key");
+                String key = token(KEY_STOPS, "field key");
                 expect('=', "'=' after field key '" + key + "'");
                 fields.add(new String[] {key, fieldValue(key)});
             } while (peek() == ',');
@@ -103,7 +116,7 @@ public final class LineProtocolParser {
             if (peek() == '"') {
                 throw error("field '" + key + "' is a string; only integers, floats and booleans are values");
             }
-            return token(new char[] {',', ' '}, "value of field '" + key + "'");
+            return token(VALUE_STOPS, "value of field '" + key + "'");
         }
 
         private double number(String key, String raw) {
@@ -127,7 +140,7 @@ public final class LineProtocolParser {
                     }
                     return v;
                 }
-                if (raw.chars().anyMatch(Character::isLetter) && !raw.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")) {
+                if (hasLetter(raw) && !raw.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")) {
                     throw new NumberFormatException();
                 }
                 double d = Double.parseDouble(raw);
@@ -141,26 +154,55 @@ public final class LineProtocolParser {
                     + " an unsigned (3u) or a boolean (true/false)");
         }
 
+        private boolean hasLetter(String raw) {
+            for (int i = 0; i < raw.length(); i++) {
+                if (Character.isLetter(raw.charAt(i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private long timestamp() {
-            if (pos >= s.length()) {
+            if (pos >= end) {
                 return nowMs;
             }
             skipSpaces("timestamp");
-            String raw = s.substring(pos).strip();
             try {
-                return precision.toMillis(Long.parseLong(raw));
+                return precision.toMillis(Long.parseLong(s, pos, end, 10));
             } catch (NumberFormatException | ArithmeticException e) {
-                throw error("timestamp '" + raw + "' is not an integer in " + precision.name().toLowerCase()
-                        + "; expected e.g. 1700000000000000000 for ns");
+                throw error("timestamp '" + s.substring(pos, end) + "' is not an integer in "
+                        + precision.name().toLowerCase() + "; expected e.g. 1700000000000000000 for ns");
             }
         }
 
-        /** Reads up to an unescaped stop character; backslash escapes the next character. */
+        /**
+         * Reads up to an unescaped stop character; backslash escapes the next character. Most tokens have no escape
+         * and are cut straight out of the body; only one with a backslash is copied character by character.
+         */
         private String token(char[] stops, String what) {
-            StringBuilder sb = new StringBuilder();
-            while (pos < s.length()) {
+            int from = pos;
+            while (pos < end) {
                 char c = s.charAt(pos);
-                if (c == '\\' && pos + 1 < s.length()) {
+                if (c == '\\' && pos + 1 < end) {
+                    return escapedToken(from, stops, what);
+                }
+                if (isStop(c, stops)) {
+                    break;
+                }
+                pos++;
+            }
+            if (pos == from) {
+                throw error("missing " + what + " at column " + column());
+            }
+            return s.substring(from, pos);
+        }
+
+        private String escapedToken(int from, char[] stops, String what) {
+            StringBuilder sb = new StringBuilder(s.substring(from, pos));
+            while (pos < end) {
+                char c = s.charAt(pos);
+                if (c == '\\' && pos + 1 < end) {
                     sb.append(s.charAt(pos + 1));
                     pos += 2;
                     continue;
@@ -172,9 +214,14 @@ public final class LineProtocolParser {
                 pos++;
             }
             if (sb.length() == 0) {
-                throw error("missing " + what + " at column " + (pos + 1));
+                throw error("missing " + what + " at column " + column());
             }
             return sb.toString();
+        }
+
+        /** The column of the scan position in the line as written (after its leading whitespace), from 1. */
+        private int column() {
+            return pos - start + 1;
         }
 
         private boolean isStop(char c, char[] stops) {
@@ -188,25 +235,25 @@ public final class LineProtocolParser {
 
         private void skipSpaces(String what) {
             if (peek() != ' ') {
-                throw error("expected a space before the " + what + " at column " + (pos + 1));
+                throw error("expected a space before the " + what + " at column " + column());
             }
             while (peek() == ' ') {
                 pos++;
             }
-            if (pos >= s.length()) {
+            if (pos >= end) {
                 throw error("missing " + what);
             }
         }
 
         private void expect(char c, String what) {
             if (peek() != c) {
-                throw error("expected " + what + " at column " + (pos + 1));
+                throw error("expected " + what + " at column " + column());
             }
             pos++;
         }
 
         private char peek() {
-            return pos < s.length() ? s.charAt(pos) : '\0';
+            return pos < end ? s.charAt(pos) : '\0';
         }
 
         private LineProtocolException error(String message) {

@@ -81,6 +81,12 @@ class LineProtocolParserTest {
     }
 
     @Test
+    void aColumnIsCountedInTheLineAsWrittenAfterItsIndent() {
+        assertThatThrownBy(() -> parse("ok v=1\n  \tm =1")).hasMessageContaining("missing field key at column 3");
+        assertThatThrownBy(() -> parse("m,a\\ b=1,=2 v=1")).hasMessageContaining("missing tag key at column 10");
+    }
+
+    @Test
     void tooManyTagsOrTooLongAValue() {
         StringBuilder tags = new StringBuilder("m");
         for (int i = 0; i < 33; i++) {
