@@ -1,7 +1,6 @@
 package io.dualhub.common.wire;
 
 import io.dualhub.common.MetricNames;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -35,7 +34,7 @@ public final class BatchCodec {
     }
 
     public static byte[] encode(Batch batch) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + batch.points().size() * 24);
+        ByteSink bytes = new ByteSink(64 + batch.points().size() * 24);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
             out.writeByte(VERSION);

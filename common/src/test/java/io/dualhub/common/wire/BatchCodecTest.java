@@ -98,4 +98,14 @@ class BatchCodecTest {
                 Point.of("ok", Map.of(), 0, 2), Point.of("bad-name", Map.of(), 0, 3))));
         assertThatThrownBy(() -> BatchCodec.decode(later)).hasMessageContaining("point 2: invalid metric name");
     }
+
+    @Test
+    void aBatchLargerThanItsFirstGuessRoundTrips() {
+        List<Point> points = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            points.add(Point.of("m", Map.of("long", "v".repeat(1000) + i), i, i));
+        }
+        Batch batch = new Batch("e", "", 1, 0, points);
+        assertThat(BatchCodec.decode(BatchCodec.encode(batch))).isEqualTo(batch);
+    }
 }

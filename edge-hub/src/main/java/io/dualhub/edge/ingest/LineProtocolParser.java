@@ -15,6 +15,7 @@ import java.util.TreeMap;
 public final class LineProtocolParser {
     private final Precision precision;
     private final long nowMs;
+    private final TokenPool tokens = new TokenPool();
 
     public LineProtocolParser(Precision precision, long nowMs) {
         this.precision = precision;
@@ -48,10 +49,6 @@ public final class LineProtocolParser {
         return points;
     }
 
-    private static final char[] MEASUREMENT_STOPS = {',', ' '};
-    private static final char[] KEY_STOPS = {'=', ',', ' '};
-    private static final char[] VALUE_STOPS = {',', ' '};
-
     /** The scanner for one line: the characters from {@code start} to {@code end} of the body. */
     private final class Line {
         private final String s;
@@ -69,13 +66,13 @@ public final class LineProtocolParser {
         }
 
         void parseInto(List<Point> out) {
-            String measurement = token(MEASUREMENT_STOPS, "measurement");
+            String measurement = token(false, "measurement", null);
             TreeMap<String, String> tags = new TreeMap<>();
             while (peek() == ',') {
                 pos++;
-                String key = token(KEY_STOPS, "tag key");
-                expect('=', "'=' after tag key '" + key + "'");
-                String value = token(VALUE_STOPS, "value of tag '" + key + "'");
+                String key = token(true, "tag key", null);
+                expect('=', "'=' after tag key", key);
+                String value = token(false, "value of tag", key);
                 addTag(tags, key, value);
             }
             skipSpaces("fields after the measurement and tags");
@@ -84,14 +81,15 @@ public final class LineProtocolParser {
                 if (!fields.isEmpty()) {
                     pos++;
                 }
-                String key = token(KEY_STOPS, "field key");
-                expect('=', "'=' after field key '" + key + "'");
+                String key = token(true, "field key", null);
+                expect('=', "'=' after field key", key);
                 fields.add(new String[] {key, fieldValue(key)});
             } while (peek() == ',');
             long timestampMs = timestamp();
             String base = MetricNames.sanitize(measurement);
             for (String[] field : fields) {
-                String metric = field[0].equals("value") ? base : base + "_" + MetricNames.sanitize(field[0]);
+                String metric = field[0].equals("value") ? base
+                        : tokens.get(base + "_" + MetricNames.sanitize(field[0]));
                 out.add(new Point(metric, tags, timestampMs, number(field[0], field[1])));
             }
         }
@@ -116,7 +114,7 @@ public final class LineProtocolParser {
             if (peek() == '"') {
                 throw error("field '" + key + "' is a string; only integers, floats and booleans are values");
             }
-            return token(VALUE_STOPS, "value of field '" + key + "'");
+            return token(false, "value of field", key);
         }
 
         private double number(String key, String raw) {
@@ -177,28 +175,30 @@ public final class LineProtocolParser {
         }
 
         /**
-         * Reads up to an unescaped stop character; backslash escapes the next character. Most tokens have no escape
-         * and are cut straight out of the body; only one with a backslash is copied character by character.
+         * Reads up to an unescaped stop character (',' or ' ', and '=' for a key); backslash escapes the next
+         * character. Most tokens have no escape and are taken straight from the body (through the request's
+         * {@link TokenPool}); only one with a backslash is copied character by character. The error names
+         * {@code what}, and the tag or field it belongs to when there is one: built only when it is thrown.
          */
-        private String token(char[] stops, String what) {
+        private String token(boolean key, String what, String of) {
             int from = pos;
             while (pos < end) {
                 char c = s.charAt(pos);
                 if (c == '\\' && pos + 1 < end) {
-                    return escapedToken(from, stops, what);
+                    return escapedToken(from, key, what, of);
                 }
-                if (isStop(c, stops)) {
+                if (isStop(c, key)) {
                     break;
                 }
                 pos++;
             }
             if (pos == from) {
-                throw error("missing " + what + " at column " + column());
+                throw missing(what, of);
             }
-            return s.substring(from, pos);
+            return tokens.get(s, from, pos);
         }
 
-        private String escapedToken(int from, char[] stops, String what) {
+        private String escapedToken(int from, boolean key, String what, String of) {
             StringBuilder sb = new StringBuilder(s.substring(from, pos));
             while (pos < end) {
                 char c = s.charAt(pos);
@@ -207,16 +207,24 @@ public final class LineProtocolParser {
                     pos += 2;
                     continue;
                 }
-                if (isStop(c, stops)) {
+                if (isStop(c, key)) {
                     break;
                 }
                 sb.append(c);
                 pos++;
             }
             if (sb.length() == 0) {
-                throw error("missing " + what + " at column " + column());
+                throw missing(what, of);
             }
             return sb.toString();
+        }
+
+        private LineProtocolException missing(String what, String of) {
+            return error("missing " + named(what, of) + " at column " + column());
+        }
+
+        private static String named(String what, String of) {
+            return of == null ? what : what + " '" + of + "'";
         }
 
         /** The column of the scan position in the line as written (after its leading whitespace), from 1. */
@@ -224,13 +232,8 @@ public final class LineProtocolParser {
             return pos - start + 1;
         }
 
-        private boolean isStop(char c, char[] stops) {
-            for (char stop : stops) {
-                if (c == stop) {
-                    return true;
-                }
-            }
-            return false;
+        private static boolean isStop(char c, boolean key) {
+            return c == ',' || c == ' ' || (key && c == '=');
         }
 
         private void skipSpaces(String what) {
@@ -245,9 +248,9 @@ public final class LineProtocolParser {
             }
         }
 
-        private void expect(char c, String what) {
+        private void expect(char c, String what, String of) {
             if (peek() != c) {
-                throw error("expected " + what + " at column " + column());
+                throw error("expected " + named(what, of) + " at column " + column());
             }
             pos++;
         }
