@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -79,6 +80,18 @@ class WriteApiTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"line\":3").contains("field 'v' is a string");
         assertThat(agent.buffer().lastSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8Is400AndALegitimateReplacementCharacterIsKept() throws Exception {
+        long before = agent.buffer().lastSeq();
+        byte[] bad = "a,t=x v=1\nb v=2".getBytes(StandardCharsets.UTF_8);
+        bad[4] = (byte) 0xC3;  // a lead byte without its continuation
+        HttpResponse<String> r = post("", bad, null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("not valid UTF-8");
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before);
+        assertThat(post("", "a,t=\uFFFD v=1".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
     }
 
     @Test
