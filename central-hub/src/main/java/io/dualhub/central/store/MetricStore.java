@@ -387,10 +387,9 @@ public final class MetricStore implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            opener.close();
-            saveEdge.close();
-            writer.close();
+        // The statements, then the connection, each closed even when one before it fails.
+        try (writer; opener; saveEdge) {
+            // closing them is all there is to do
         } catch (SQLException e) {
             throw new StoreException("closing the store failed: " + e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.EdgeBuffer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -98,13 +99,8 @@ class ForwarderTest {
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(100), 50, Duration.ofSeconds(60));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (NatsLink admin = NatsLink.open(settings(), "test-admin");
-             EdgeBuffer buffer = new EdgeBuffer(dir, "short", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
-             NatsLink link = NatsLink.open(settings(), "test-forwarder");
-             Forwarder forwarder = new Forwarder(buffer, link, "short", config, meters, Clock.systemUTC(),
-                     System::nanoTime)) {
-            recreateStream(admin);
-            forwarder.start();
+        try (Rig rig = startedRig("short", config, meters)) {
+            EdgeBuffer buffer = rig.buffer();
             append(buffer, 1);
             await("first batch acked").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 1);
 
@@ -112,14 +108,14 @@ class ForwarderTest {
             append(buffer, 1);
             await("6 failed publishes").atMost(Duration.ofSeconds(30))
                     .until(() -> meters.counter("dualhub.edge.publish.failures").count() >= 6);
-            assertThat(forwarder.circuitState()).as("fewer than 10 outcomes: not judged yet").isEqualTo("CLOSED");
+            assertThat(rig.forwarder().circuitState()).as("fewer than 10 outcomes: not judged yet").isEqualTo("CLOSED");
             NATS.node(0).start();
-            await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+            await().atMost(Duration.ofSeconds(10)).until(rig.link()::isConnected);
             append(buffer, 20);
 
             await("backlog drained").atMost(Duration.ofSeconds(30)).until(() -> buffer.checkpointSeq() == 22);
             assertThat(meters.counter("dualhub.edge.circuit.opened").count()).as("times the breaker opened").isZero();
-            assertThat(forwarder.circuitState()).isEqualTo("CLOSED");
+            assertThat(rig.forwarder().circuitState()).isEqualTo("CLOSED");
         }
     }
 
@@ -128,36 +124,26 @@ class ForwarderTest {
     void aReconnectEndsAnOpenBreakersWait() throws Exception {
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofMillis(200), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(50), 50, Duration.ofSeconds(60));
-        try (NatsLink admin = NatsLink.open(settings(), "test-admin");
-             EdgeBuffer buffer = new EdgeBuffer(dir, "long", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
-             NatsLink link = NatsLink.open(settings(), "test-forwarder");
-             Forwarder forwarder = new Forwarder(buffer, link, "long", config, new SimpleMeterRegistry(),
-                     Clock.systemUTC(), System::nanoTime)) {
-            recreateStream(admin);
-            forwarder.start();
+        try (Rig rig = startedRig("long", config, new SimpleMeterRegistry())) {
+            Forwarder forwarder = rig.forwarder();
             NATS.node(0).stop();
-            append(buffer, 10);
+            append(rig.buffer(), 10);
             await("breaker open: every publish fails").atMost(Duration.ofSeconds(30))
                     .until(() -> forwarder.circuitState().equals("OPEN"));
             NATS.node(0).start();
             await("backlog drained well before the breaker's 60 s are up").atMost(Duration.ofSeconds(30))
-                    .until(() -> buffer.checkpointSeq() == 10);
+                    .until(() -> rig.buffer().checkpointSeq() == 10);
             assertThat(forwarder.circuitState()).isEqualTo("CLOSED");
         }
     }
 
-    /** Caught up, the forwarder thread waits without a timeout (no CPU on an idle agent) and an append wakes it. */
+    /** Caught up, the forwarder thread waits without a timeout (no CPU on an idle agent); an append or close wakes it. */
     @Test
-    void aCaughtUpForwarderSleepsUntilAnAppendWakesIt() throws Exception {
+    void aCaughtUpForwarderSleepsUntilAnAppendOrCloseWakesIt() throws Exception {
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(100), 50, Duration.ofSeconds(1));
-        try (NatsLink admin = NatsLink.open(settings(), "test-admin");
-             EdgeBuffer buffer = new EdgeBuffer(dir, "idle", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
-             NatsLink link = NatsLink.open(settings(), "test-forwarder");
-             Forwarder forwarder = new Forwarder(buffer, link, "idle", config, new SimpleMeterRegistry(),
-                     Clock.systemUTC(), System::nanoTime)) {
-            recreateStream(admin);
-            forwarder.start();
+        try (Rig rig = startedRig("idle", config, new SimpleMeterRegistry())) {
+            EdgeBuffer buffer = rig.buffer();
             append(buffer, 5);
             await("first batches acked").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 5);
             Thread thread = Thread.getAllStackTraces().keySet().stream()
@@ -166,7 +152,35 @@ class ForwarderTest {
                     .until(() -> thread.getState() == Thread.State.WAITING);
             append(buffer, 5);
             await("woken by the append").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 10);
+            await("caught up again").atMost(Duration.ofSeconds(10))
+                    .until(() -> thread.getState() == Thread.State.WAITING);
+            rig.forwarder().close();
+            assertThat(rig.forwarder().isRunning()).as("close() woke the waiting thread and it ended").isFalse();
         }
+    }
+
+    /** An edge buffer and its forwarder on the shared server, with the admin connection that made their stream. */
+    private record Rig(NatsLink admin, EdgeBuffer buffer, NatsLink link, Forwarder forwarder) implements AutoCloseable {
+        @Override
+        public void close() {
+            forwarder.close();
+            link.close();
+            buffer.close();
+            admin.close();
+        }
+    }
+
+    /** A rig for edge {@code edgeId}: its metrics stream created afresh, its forwarder connected and started. */
+    private Rig startedRig(String edgeId, ForwarderConfig config, MeterRegistry meters) throws Exception {
+        NatsLink admin = NatsLink.open(settings(), "test-admin");
+        recreateStream(admin);
+        EdgeBuffer buffer = new EdgeBuffer(dir, edgeId, Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
+        NatsLink link = NatsLink.open(settings(), "test-forwarder");
+        // Connected before the test breaks anything: a forwarder that never had a connection sends nothing to fail.
+        await("forwarder's connection").atMost(Duration.ofSeconds(10)).until(link::isConnected);
+        Forwarder forwarder = new Forwarder(buffer, link, edgeId, config, meters, Clock.systemUTC(), System::nanoTime);
+        forwarder.start();
+        return new Rig(admin, buffer, link, forwarder);
     }
 
     private static NatsSettings settings() {

@@ -17,6 +17,8 @@ public final class FreePorts {
     static final int LOWEST = 10_000;
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int LINUX_DEFAULT_EPHEMERAL_LOW = 32_768;
+    /** How many ports lie between {@link #LOWEST} and the ephemeral range: read from the kernel once. */
+    private static final int SPAN = ephemeralLow() - LOWEST;
     private static int next = -1;
 
     private FreePorts() {
@@ -24,13 +26,12 @@ public final class FreePorts {
 
     /** A port that nothing was bound to a moment ago and that the kernel does not hand to outgoing connections. */
     public static synchronized int next() {
-        int span = ephemeralLow() - LOWEST;
         if (next < 0) {
-            next = ThreadLocalRandom.current().nextInt(span);
+            next = ThreadLocalRandom.current().nextInt(SPAN);
         }
-        for (int tried = 0; tried < span; tried++) {
+        for (int tried = 0; tried < SPAN; tried++) {
             int port = LOWEST + next;
-            next = (next + 1) % span;
+            next = (next + 1) % SPAN;
             if (isFree(port)) {
                 return port;
             }
