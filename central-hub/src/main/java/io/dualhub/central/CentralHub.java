@@ -12,6 +12,7 @@ import io.dualhub.central.lifecycle.AgentLifecycleManager;
 import io.dualhub.central.performance.PerformanceLogger;
 import io.dualhub.central.recovery.RecoveryLog;
 import io.dualhub.central.recovery.RecoveryManager;
+import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.LeaderPlacement;
 import io.dualhub.central.stream.StreamSetup;
@@ -44,17 +45,19 @@ public final class CentralHub implements AutoCloseable {
     private final AgentLifecycleManager lifecycle;
     private final PerformanceLogger performance;
     private final RecoveryLog audit;
+    private final Rejections rejections;
     private final RecoveryManager recovery;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.store = new MetricStore(config.dataDir(), clock);
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
-        this.fleet = new FleetView(clock);
+        this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
+        this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
+        this.fleet = new FleetView(rejections, clock);
         this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
                 System::nanoTime);
         AlertBoard alerts = new AlertBoard(lease::holds, nats::publish);
-        this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
         this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
                 fleet, nats, lease::holds, alerts, clock);
@@ -75,7 +78,7 @@ public final class CentralHub implements AutoCloseable {
                     public void streamsCreated(List<String> streams) {
                         recovery.streamsCreated(streams, store.stats().edges() > 0);
                     }
-                }, meters, clock);
+                }, rejections, meters, clock);
         this.recovery = new RecoveryManager(config.instance(), audit, fleet, lifecycle, ingestor::state,
                 ingestor::problem, nats, lease::holds, config.recovery().drainStall(), clock);
         this.performance = new PerformanceLogger(meters, fleet, ingestor::commitLatency, clock, Duration.ofMinutes(1));
@@ -111,6 +114,10 @@ public final class CentralHub implements AutoCloseable {
 
     public LeaderLease lease() {
         return lease;
+    }
+
+    public Rejections rejections() {
+        return rejections;
     }
 
     public RecoveryLog recoveryLog() {

@@ -1,6 +1,7 @@
 package io.dualhub.central.ingest;
 
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.CommitOutcome;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.store.StoreException;
@@ -14,7 +15,6 @@ import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Latency;
-import io.dualhub.common.wire.WireFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * Consumes batches from this hub's durable consumers on both metrics routes as they arrive (a standing pull on
  * each, so a batch is committed as soon as it is there, whichever route it took), commits what has arrived to the
  * {@link MetricStore} in one transaction, and acknowledges every message only after that commit. Duplicates (redeliveries, edge resends)
- * are acknowledged and counted, never stored. A message that is not a valid batch is terminated and counted, so
- * it cannot block the stream; a failing store stops acknowledging until it recovers.
+ * are acknowledged and counted, never stored. A message is judged by the subject it came on: one that is not a valid
+ * batch, or that names another edge than its subject, is terminated alone and accounted in {@link Rejections}, so it
+ * can neither block the stream nor write as another edge; a failing store stops acknowledging until it recovers.
  */
 public final class Ingestor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
@@ -69,12 +70,12 @@ public final class Ingestor implements AutoCloseable {
     private final MetricStore store;
     private final Consumer<Connection> onStreamsReady;
     private final IngestListener listener;
+    private final Rejections rejections;
     private final Clock clock;
     private final Thread thread;
     private final Counter pointsStored;
     private final Counter batchesStored;
     private final Counter duplicates;
-    private final Counter invalid;
     private final Counter declared;
     private final Timer e2eLatency;
     private final Timer commitLatency;
@@ -90,7 +91,8 @@ public final class Ingestor implements AutoCloseable {
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
                     MetricStore store, Consumer<Connection> onStreamsReady, IngestListener listener,
-                    MeterRegistry meters, Clock clock) {
+                    Rejections rejections, MeterRegistry meters, Clock clock) {
+        this.rejections = rejections;
         this.onStreamsReady = onStreamsReady;
         this.listener = listener;
         this.nats = nats;
@@ -103,7 +105,6 @@ public final class Ingestor implements AutoCloseable {
         this.batchesStored = Counter.builder("dualhub.central.batches.stored").description("Batches committed to the store").register(meters);
         this.duplicates = Counter.builder("dualhub.central.duplicates.dropped").description("Batches received again and acknowledged without storing").register(meters);
         this.declared = Counter.builder("dualhub.central.points.declared.dropped").description("Points edges declared dropped by their overflow policy").register(meters);
-        this.invalid = Counter.builder("dualhub.central.messages.invalid").description("Messages that were not valid batches, terminated").register(meters);
         this.e2eLatency = Timer.builder("dualhub.central.e2e.latency").description("From the edge accepting a batch to its commit here")
                 .publishPercentileHistogram().register(meters);
         this.commitLatency = Timer.builder("dualhub.central.store.commit").description("Duration of one store transaction")
@@ -245,24 +246,51 @@ public final class Ingestor implements AutoCloseable {
     private static int points(Message m) {
         try {
             return EdgeMessage.pointCount(m.getData());
-        } catch (WireFormatException e) {
+        } catch (RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * The message decoded, or null when it is refused and terminated: not of the wire schema, or naming another edge
+     * than the subject it came on (the subject is what NATS permissions bind; the payload is whatever its sender
+     * wrote). Whatever goes wrong here concerns this one message only.
+     */
+    private EdgeMessage judge(Message m) {
+        String edge = MetricsRoute.edgeOf(m.getSubject());
+        EdgeMessage decoded;
+        try {
+            decoded = EdgeMessage.decode(m.getData());
+        } catch (RuntimeException e) {  // WireFormatException, or whatever a decoder bug would let out
+            refuse(m, edge, Rejections.Reason.MALFORMED, "a message on " + m.getSubject(), e.getMessage());
+            return null;
+        }
+        if (!decoded.edgeId().equals(edge)) {
+            refuse(m, edge, Rejections.Reason.EDGE_MISMATCH, describe(decoded) + " on " + m.getSubject(),
+                    "it names edge '" + decoded.edgeId() + "', its subject edge '" + edge + "'");
+            return null;
+        }
+        return decoded;
+    }
+
+    private void refuse(Message m, String edge, Rejections.Reason reason, String what, String why) {
+        m.term();
+        rejections.reject(edge, reason, what, why);
+    }
+
+    private static String describe(EdgeMessage message) {
+        return message instanceof GapDeclaration gap ? "gap declaration " + gap.fromSeq() + ".." + gap.toSeq()
+                : "batch " + ((Batch) message).seq();
     }
 
     private void ingest(List<Message> messages) {
         List<EdgeMessage> batches = new ArrayList<>(messages.size());
         List<Message> valid = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            try {
-                batches.add(EdgeMessage.decode(m.getData()));
+            EdgeMessage decoded = judge(m);
+            if (decoded != null) {
+                batches.add(decoded);
                 valid.add(m);
-            } catch (WireFormatException e) {
-                invalid.increment();
-                try (AboutEdge about = AboutEdge.of(MetricsRoute.edgeOf(m.getSubject()))) {
-                    LOG.warn("terminating message on {} that is not a valid batch: {}", m.getSubject(), e.getMessage());
-                }
-                m.term();
             }
         }
         if (batches.isEmpty()) {

@@ -2,34 +2,82 @@ package io.dualhub.central.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.central.rejection.Rejections;
 import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.impl.NatsMessage;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The heartbeat cache: newest heartbeat wins, invalid ones are ignored. */
+/**
+ * The heartbeat cache: the server's order decides which heartbeat is an edge's latest, a heartbeat counts only for
+ * the edge of its subject, invalid ones are refused.
+ */
 class FleetViewTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
-    private final FleetView fleet = new FleetView(clock);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<RecoveryAction> audit = new ArrayList<>();
+    private final FleetView fleet = new FleetView(new Rejections("t", meters, audit::add, clock, System::nanoTime),
+            clock);
 
-    private void beat(String edge, long sentAtMs) {
-        Heartbeat hb = new Heartbeat(edge, "dev", sentAtMs, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
-        fleet.onHeartbeat(NatsMessage.builder().subject("dualhub.events." + edge + ".heartbeat")
+    private void beat(String subjectEdge, String claimedEdge, long sentAtMs) {
+        Heartbeat hb = new Heartbeat(claimedEdge, "dev", sentAtMs, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
+        fleet.onHeartbeat(NatsMessage.builder().subject("dualhub.events." + subjectEdge + ".heartbeat")
                 .data(EventCodec.encode(hb)).build());
     }
 
-    @Test
-    void anOlderHeartbeatArrivingLateDoesNotReplaceANewerOne() {
-        beat("web-3", 2_000);
-        beat("web-3", 1_000);
-        assertThat(fleet.seen("web-3").heartbeat().sentAtMs()).isEqualTo(2_000);
+    private double rejected(String reason) {
+        return meters.counter("dualhub.central.messages.rejected", "reason", reason).count();
     }
 
     @Test
-    void anInvalidHeartbeatIsIgnored() {
+    void anEdgeWhoseClockStepsBackAnHourIsStillSeen() {
+        long t = clock.millis();
+        beat("web-3", "web-3", t);
+        clock.advance(Duration.ofSeconds(5));
+        beat("web-3", "web-3", t + 5_000 - 3_600_000);
+        assertThat(fleet.seen("web-3").receivedAtMs()).as("the later heartbeat counts").isEqualTo(t + 5_000);
+    }
+
+    @Test
+    void aHeartbeatFromTheFarFutureDoesNotPinTheEdge() {
+        beat("web-3", "web-3", Long.MAX_VALUE);
+        clock.advance(Duration.ofSeconds(5));
+        beat("web-3", "web-3", clock.millis());
+        assertThat(fleet.seen("web-3").heartbeat().sentAtMs()).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void aHeartbeatEarlierInTheStreamDoesNotReplaceALaterOne() {
+        Heartbeat hb = new Heartbeat("web-3", "dev", 0, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
+        FleetView.Seen first = new FleetView.Seen(hb, 2_000, 7);
+        FleetView.Seen second = new FleetView.Seen(hb, 1_000, 8);  // another server's clock, later in the stream
+        assertThat(FleetView.later(first, second)).isSameAs(second);
+        assertThat(FleetView.later(second, first)).isSameAs(second);
+    }
+
+    @Test
+    void aHeartbeatNamingAnotherEdgeThanItsSubjectIsRefused() {
+        beat("web-3", "web-3", 1_000);
+        beat("intruder", "web-3", Long.MAX_VALUE);
+        beat("intruder", "ghost", 1_000);
+        assertThat(fleet.all()).containsOnlyKeys("web-3");
+        assertThat(fleet.seen("web-3").heartbeat().sentAtMs()).isEqualTo(1_000);
+        assertThat(rejected("edge-mismatch")).isEqualTo(2);
+        assertThat(audit).as("audited, the first of an edge and reason at once").singleElement()
+                .satisfies(a -> assertThat(a.edge()).isEqualTo("intruder"));
+    }
+
+    @Test
+    void anInvalidHeartbeatIsRefused() {
         fleet.onHeartbeat(NatsMessage.builder().subject("dualhub.events.x.heartbeat").data("{not json".getBytes()).build());
         assertThat(fleet.all()).isEmpty();
+        assertThat(rejected("malformed")).isEqualTo(1);
     }
 }

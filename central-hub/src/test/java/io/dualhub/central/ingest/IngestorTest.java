@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.chaos.harness.NatsFixture;
@@ -12,10 +14,14 @@ import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.GapCodec;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.ConsumerInfo;
 import java.nio.file.Path;
@@ -25,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,15 +50,25 @@ class IngestorTest {
     Path dir;
 
     private final Set<Long> stored = ConcurrentHashMap.newKeySet();
+    private final List<RecoveryAction> audit = new CopyOnWriteArrayList<>();
     private final String incarnation = Incarnations.newId();
+
+    /** Each test starts from empty streams: a message another test left would be read by this one's consumer. */
+    @BeforeEach
+    void deleteStreams() throws Exception {
+        try (Connection c = Nats.connect(NATS.urls())) {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            for (String stream : jsm.getStreamNames()) {
+                jsm.deleteStream(stream);
+            }
+        }
+    }
 
     @Test
     void batchesOnBothRoutesAreStoredSoonAfterTheServerRestarts() throws Exception {
-        CentralConfig config = CentralConfig.load(null, Map.of());
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
              NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), "t",
-                     config.ingest(), store, c -> { }, listener(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+             Ingestor ingestor = ingestor(link, store, "t", new SimpleMeterRegistry())) {
             ingestor.start();
             await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
             publish(link, MetricsRoute.PRIMARY, 1);
@@ -69,23 +87,66 @@ class IngestorTest {
     /** Bad input on the wire: terminated and counted, never redelivered, and the batches after it are stored. */
     @Test
     void aMessageThatIsNotABatchIsTerminatedAndTheNextBatchIsStored() throws Exception {
-        CentralConfig config = CentralConfig.load(null, Map.of());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
              NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), "bad",
-                     config.ingest(), store, c -> { }, listener(), meters, Clock.systemUTC())) {
+             Ingestor ingestor = ingestor(link, store, "bad", meters)) {
             ingestor.start();
             await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
             publish(link, MetricsRoute.PRIMARY, "garbage", new byte[] {(byte) 0xD1, 9, 1, 2, 3});
             publish(link, MetricsRoute.PRIMARY, 1);
             await("the batch after it stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
-            assertThat(meters.counter("dualhub.central.messages.invalid").count()).isEqualTo(1);
+            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed").count()).isEqualTo(1);
+            assertThat(audit).singleElement().satisfies(a -> assertThat(a.edge()).isEqualTo("e1"));
             ConsumerInfo consumer = link.connection().jetStreamManagement()
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-bad");
             assertThat(consumer.getNumAckPending()).as("nothing left unacknowledged to come again").isZero();
             assertThat(consumer.getRedelivered()).isZero();
         }
+    }
+
+    /**
+     * Identity is the subject: edge e1's user, on its own subject, publishes a batch and a gap declaration that
+     * claim to be e2. Neither is stored or believed (e2 gets no points, no sequence, no incarnation), both are
+     * terminated, and e1's next batch is stored.
+     */
+    @Test
+    void aMessageClaimingAnotherEdgeThanItsSubjectIsRefused() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
+             NatsLink link = NatsLink.open(settings(), "test-ingestor");
+             Ingestor ingestor = ingestor(link, store, "id", meters)) {
+            ingestor.start();
+            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+            String forged = Incarnations.newId();
+            publish(link, MetricsRoute.PRIMARY, "e2-forged-5", BatchCodec.encode(new Batch("e2", forged, 5,
+                    System.currentTimeMillis(), List.of(Point.of("m", Map.of(), 1_700_000_000_000L, 1)))));
+            publish(link, MetricsRoute.SECONDARY, "e2-forged-gap", GapCodec.encode(new GapDeclaration("e2", forged, 1,
+                    4, GapDeclaration.Reason.OVERFLOW, new int[4], System.currentTimeMillis())));
+            publish(link, MetricsRoute.PRIMARY, 1);
+            await("e1's batch stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
+            await("both refused").atMost(Duration.ofSeconds(10)).until(() -> meters.counter(
+                    "dualhub.central.messages.rejected", "reason", "edge-mismatch").count() == 2);
+            assertThat(store.edges()).as("nothing stored or believed for e2").containsOnlyKeys("e1");
+            assertThat(stored).containsExactly(1L);
+            assertThat(audit).as("audited once a minute per edge and reason: the first of the two")
+                    .singleElement().satisfies(a -> {
+                        assertThat(a.edge()).as("the subject's edge, the one that sent it").isEqualTo("e1");
+                        assertThat(a.why()).contains("names edge 'e2'");
+                    });
+            for (MetricsRoute route : MetricsRoute.values()) {
+                ConsumerInfo consumer = link.connection().jetStreamManagement()
+                        .getConsumerInfo(route.stream(), "central-id");
+                assertThat(consumer.getNumAckPending()).as("terminated, not left to come again").isZero();
+            }
+        }
+    }
+
+    private Ingestor ingestor(NatsLink link, MetricStore store, String instance, SimpleMeterRegistry meters) {
+        CentralConfig config = CentralConfig.load(null, Map.of());
+        Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
+        return new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), instance, config.ingest(), store,
+                c -> { }, listener(), rejections, meters, Clock.systemUTC());
     }
 
     private static NatsSettings settings() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.dualhub.central.fleet.FleetView;
+import io.dualhub.central.rejection.Rejections;
 import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Latency;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Rates and latencies from batches stored at times a test clock chooses. */
 class PerformanceLoggerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
-    private final PerformanceLogger perf = new PerformanceLogger(new SimpleMeterRegistry(), new FleetView(clock),
+    private final PerformanceLogger perf = new PerformanceLogger(new SimpleMeterRegistry(), new FleetView(new Rejections("t", new SimpleMeterRegistry(), a -> { }, clock, System::nanoTime), clock),
             () -> new Latency(1, 2, 3), clock, Duration.ofMinutes(1));
 
     @Test

@@ -1,7 +1,7 @@
 package io.dualhub.common.nats;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.dualhub.common.logging.LogThrottle;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -10,32 +10,23 @@ import java.util.function.LongSupplier;
  * reconnect loop against a server that refuses our credentials is one clear line, not a storm.
  */
 final class RepeatedErrors {
-    private static final long QUIET_NANOS = 60_000_000_000L;
     private final String connection;
     private final Consumer<String> sink;
-    private final LongSupplier nanoTicker;
-    private final Map<String, long[]> seen = new HashMap<>();
+    private final LogThrottle throttle;
 
     RepeatedErrors(String connection, Consumer<String> sink, LongSupplier nanoTicker) {
         this.connection = connection;
         this.sink = sink;
-        this.nanoTicker = nanoTicker;
+        this.throttle = new LogThrottle(Duration.ofMinutes(1), 1000, nanoTicker);
     }
 
-    synchronized void report(String error) {
-        long now = nanoTicker.getAsLong();
-        long[] s = seen.get(error);
-        if (s == null) {
-            seen.put(error, new long[] {now, 0});
-            sink.accept(connection + ": NATS error: " + error + hint(error));
-        } else if (now - s[0] >= QUIET_NANOS) {
-            sink.accept(connection + ": NATS error: " + error + " (" + (s[1] + 1)
-                    + " times since it was last logged; still retrying)");
-            s[0] = now;
-            s[1] = 0;
-        } else {
-            s[1]++;
+    void report(String error) {
+        LogThrottle.Verdict v = throttle.occurred(error);
+        if (!v.say()) {
+            return;
         }
+        sink.accept(connection + ": NATS error: " + error + (v.first() ? hint(error)
+                : " (" + (v.repeats() + 1) + " times since it was last logged; still retrying)"));
     }
 
     private static String hint(String error) {

@@ -86,8 +86,10 @@ public final class BatchCodec {
             }
             in.skipBytes(16);
             return readVarint(in, "point count");
-        } catch (IOException e) {
+        } catch (EOFException e) {
             throw new WireFormatException("batch truncated", e);
+        } catch (IOException e) {
+            throw unreadable("batch", e);
         }
     }
 
@@ -124,8 +126,16 @@ public final class BatchCodec {
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid batch: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw unreadable("batch", e);
         }
+    }
+
+    /**
+     * A read from a byte array fails only on what the bytes say (a string that is not modified UTF-8): a wire format
+     * error like any other, never an {@link UncheckedIOException} that a caller catching wire errors would miss.
+     */
+    static WireFormatException unreadable(String what, IOException e) {
+        return new WireFormatException(what + " unreadable: " + e, e);
     }
 
     private static void writeString(DataOutputStream out, Map<String, Integer> table, String s) throws IOException {

@@ -22,7 +22,11 @@ public final class EventCodec {
 
     public static <T> T decode(byte[] data, Class<T> type) {
         try {
-            return JSON.readValue(data, type);
+            T event = JSON.readValue(data, type);
+            if (event == null) {
+                throw new WireFormatException("invalid " + type.getSimpleName() + ": null");
+            }
+            return event;
         } catch (IOException | IllegalArgumentException e) {
             throw new WireFormatException("invalid " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

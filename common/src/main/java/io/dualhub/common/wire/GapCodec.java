@@ -77,7 +77,7 @@ public final class GapCodec {
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid gap declaration: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw BatchCodec.unreadable("gap declaration", e);
         }
     }
 }
