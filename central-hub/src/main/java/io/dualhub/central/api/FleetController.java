@@ -19,14 +19,15 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
  * {@code GET /api/v1/edges} (the fleet as this hub sees it), {@code GET /api/v1/edges/{id}} (one edge with its host
- * and lifecycle history), {@code POST /api/v1/edges/{id}/decommission} and {@code GET /api/v1/stats} (store totals).
+ * and lifecycle history), {@code POST /api/v1/edges/{id}/decommission} and {@code GET /api/v1/stats} (store totals, refused
+ * messages).
  */
 @Controller("/api/v1")
-@SerdeImport(StoreStats.class)
 @SerdeImport(Transition.class)
 public class FleetController {
     private final CentralHub hub;
@@ -117,8 +118,16 @@ public class FleetController {
         return HttpResponse.notFound(new ApiError("no edge '" + id + "' is known to this CentralHub"));
     }
 
+    /** The store's totals and the messages this hub refused, by reason. */
+    @Serdeable
+    public record HubStats(long pointsStored, long batchesStored, long duplicatesDropped, long pointsDeclaredDropped,
+                           int edges, Map<String, Long> rejected) {
+    }
+
     @Get("/stats")
-    public StoreStats stats() {
-        return hub.store().stats();
+    public HubStats stats() {
+        StoreStats s = hub.store().stats();
+        return new HubStats(s.pointsStored(), s.batchesStored(), s.duplicatesDropped(), s.pointsDeclaredDropped(),
+                s.edges(), hub.rejections().counts());
     }
 }

@@ -50,6 +50,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("ingest.fetch-wait", "250ms", "how long the ingest loop waits for a message before its idle checks (its durable consumers still exist)"),
                 new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
+                new ConfigKey("ingest.max-deliver", "200", "deliveries of one message without it being stored, at most (2 to 100000); past them JetStream parks it: refused as max-deliveries, logged, audited, and gap repair asks its edge to send it again (a failing store's retries back off to 30 s, so 200 hold out about 1.5 h)"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
                 new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
                 new ConfigKey("fleet.degraded-backlog", "500", "an edge holding more unforwarded batches than this is DEGRADED"),
@@ -82,7 +83,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
     }
 
     /** How the Ingestor pulls and commits. */
-    public record IngestSettings(int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending) {
+    public record IngestSettings(int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending,
+                                 int maxDeliver) {
     }
 
     public CentralConfig {
@@ -101,7 +103,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.duration("stream.events-max-age", Duration.ofMinutes(1)));
         IngestSettings ingest = new IngestSettings(s.intBetween("ingest.fetch-batch", 1, 10_000),
                 s.duration("ingest.fetch-wait", Duration.ofMillis(10)), s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
-                s.intBetween("ingest.max-ack-pending", 1, 1_000_000));
+                s.intBetween("ingest.max-ack-pending", 1, 1_000_000), s.intBetween("ingest.max-deliver", 2, 100_000));
         return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
                 s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest, leaderTtl(s),
                 s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s),

@@ -71,6 +71,7 @@ public final class Ingestor implements AutoCloseable {
     private final Consumer<Connection> onStreamsReady;
     private final IngestListener listener;
     private final Rejections rejections;
+    private final ParkedMessages parked;
     private final Clock clock;
     private final Thread thread;
     private final Counter pointsStored;
@@ -93,6 +94,7 @@ public final class Ingestor implements AutoCloseable {
                     MetricStore store, Consumer<Connection> onStreamsReady, IngestListener listener,
                     Rejections rejections, MeterRegistry meters, Clock clock) {
         this.rejections = rejections;
+        this.parked = new ParkedMessages(nats, Subjects.centralConsumer(instance), rejections);
         this.onStreamsReady = onStreamsReady;
         this.listener = listener;
         this.nats = nats;
@@ -116,6 +118,7 @@ public final class Ingestor implements AutoCloseable {
     }
 
     public void start() {
+        parked.start();
         thread.start();
     }
 
@@ -142,9 +145,7 @@ public final class Ingestor implements AutoCloseable {
             } catch (StoreException e) {
                 report(State.STORE_FAILING, e.getMessage());
                 storeFailures++;
-                // back off while the store fails (a full disk is not freed in a second), up to STORE_BACKOFF_MAX
-                LockSupport.parkNanos(Math.min(STORE_BACKOFF_MAX.toNanos(),
-                        RETRY_PAUSE.toNanos() << Math.min(storeFailures - 1, 5)));
+                LockSupport.parkNanos(storeBackoff(storeFailures).toNanos());
             } catch (Exception e) {
                 stopConsuming();
                 report(nats.isConnected() ? State.SETUP_FAILING : State.WAITING_FOR_NATS, e.toString());
@@ -266,7 +267,7 @@ public final class Ingestor implements AutoCloseable {
             return null;
         }
         if (!decoded.edgeId().equals(edge)) {
-            refuse(m, edge, Rejections.Reason.EDGE_MISMATCH, describe(decoded) + " on " + m.getSubject(),
+            refuse(m, edge, Rejections.Reason.EDGE_MISMATCH, decoded.describe() + " on " + m.getSubject(),
                     "it names edge '" + decoded.edgeId() + "', its subject edge '" + edge + "'");
             return null;
         }
@@ -278,10 +279,6 @@ public final class Ingestor implements AutoCloseable {
         rejections.reject(edge, reason, what, why);
     }
 
-    private static String describe(EdgeMessage message) {
-        return message instanceof GapDeclaration gap ? "gap declaration " + gap.fromSeq() + ".." + gap.toSeq()
-                : "batch " + ((Batch) message).seq();
-    }
 
     private void ingest(List<Message> messages) {
         List<EdgeMessage> batches = new ArrayList<>(messages.size());
@@ -301,7 +298,9 @@ public final class Ingestor implements AutoCloseable {
         try {
             outcomes = store.commit(batches);
         } catch (StoreException e) {
-            valid.forEach(m -> m.nakWithDelay(RETRY_PAUSE));
+            // redelivered when the retry is due, not before: each retry costs one delivery of ingest.max-deliver
+            Duration retry = storeBackoff(storeFailures + 1);
+            valid.forEach(m -> m.nakWithDelay(retry));
             throw e;
         }
         commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -328,6 +327,14 @@ public final class Ingestor implements AutoCloseable {
                 default -> duplicates.increment();
             }
         }
+    }
+
+    /**
+     * The pause after the n-th commit failure in a row: a failing store (a full disk is not freed in a second) is
+     * retried after 1, 2, 4 ... s, at most STORE_BACKOFF_MAX.
+     */
+    static Duration storeBackoff(int failures) {
+        return Duration.ofNanos(Math.min(STORE_BACKOFF_MAX.toNanos(), RETRY_PAUSE.toNanos() << Math.min(failures - 1, 5)));
     }
 
     private void report(State s, String message) {

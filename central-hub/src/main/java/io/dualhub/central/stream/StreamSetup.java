@@ -83,7 +83,7 @@ public final class StreamSetup {
         return ConsumerConfiguration.builder().durable(Subjects.centralConsumer(instance))
                 .filterSubject(route.wildcard()).ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All).ackWait(ingest.ackWait()).maxAckPending(ingest.maxAckPending())
-                .build();
+                .maxDeliver(ingest.maxDeliver()).build();
     }
 
     private static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted, List<String> created)

@@ -19,9 +19,6 @@ import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.ConsumerInfo;
 import java.nio.file.Path;
@@ -55,13 +52,8 @@ class IngestorTest {
 
     /** Each test starts from empty streams: a message another test left would be read by this one's consumer. */
     @BeforeEach
-    void deleteStreams() throws Exception {
-        try (Connection c = Nats.connect(NATS.urls())) {
-            JetStreamManagement jsm = c.jetStreamManagement();
-            for (String stream : jsm.getStreamNames()) {
-                jsm.deleteStream(stream);
-            }
-        }
+    void deleteStreams() {
+        NATS.deleteStreams();
     }
 
     @Test
@@ -142,8 +134,43 @@ class IngestorTest {
         }
     }
 
+    /**
+     * A message that keeps failing for a reason other than its content (here: a store that cannot commit) is
+     * delivered ingest.max-deliver times, then parked by JetStream and reported: refused as max-deliveries with its
+     * edge and sequence, audited, and no longer pending, so gap repair (which waits for nothing pending) can run.
+     */
+    @Test
+    void aMessageDeliveredMaxDeliverTimesWithoutBeingStoredIsParkedAndReported() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
+             NatsLink link = NatsLink.open(settings(), "test-ingestor");
+             Ingestor ingestor = ingestor(link, store, "parks", meters, Map.of("ingest.max-deliver", "2"))) {
+            store.close();  // every commit fails from now on
+            ingestor.start();
+            await("streams set up").atMost(Duration.ofSeconds(30))
+                    .until(() -> link.connection().jetStreamManagement().getStreamNames().size() >= 2);
+            publish(link, MetricsRoute.PRIMARY, 1);
+            await("parked after 2 deliveries (retries after 1 s, 2 s)").atMost(Duration.ofSeconds(20)).until(() ->
+                    meters.counter("dualhub.central.messages.rejected", "reason", "max-deliveries").count() == 1);
+            assertThat(audit).singleElement().satisfies(a -> {
+                assertThat(a.edge()).isEqualTo("e1");
+                assertThat(a.what()).contains("batch 1 on dualhub.metrics.e1", "sequence 1");
+                assertThat(a.why()).contains("delivered 2 times");
+            });
+            ConsumerInfo consumer = link.connection().jetStreamManagement()
+                    .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-parks");
+            assertThat(consumer.getNumAckPending()).as("no longer pending").isZero();
+            assertThat(stored).isEmpty();
+        }
+    }
+
     private Ingestor ingestor(NatsLink link, MetricStore store, String instance, SimpleMeterRegistry meters) {
-        CentralConfig config = CentralConfig.load(null, Map.of());
+        return ingestor(link, store, instance, meters, Map.of());
+    }
+
+    private Ingestor ingestor(NatsLink link, MetricStore store, String instance, SimpleMeterRegistry meters,
+                              Map<String, String> settings) {
+        CentralConfig config = CentralConfig.load(null, settings);
         Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
         return new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), instance, config.ingest(), store,
                 c -> { }, listener(), rejections, meters, Clock.systemUTC());

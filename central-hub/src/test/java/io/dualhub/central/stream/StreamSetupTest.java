@@ -5,19 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StreamSetupTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
+
+    @BeforeEach
+    void deleteStreams() {
+        NATS.deleteStreams();
+    }
 
     @Test
     void createsStreamsAndConsumerIdempotentlyAndRefusesToChangeAConflictingStream() throws Exception {
@@ -41,6 +49,28 @@ class StreamSetupTest {
                     .hasMessageContaining("max age is PT168H, dualhub wants PT24H");
             assertThat(jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration().getMaxAge())
                     .as("unchanged").isEqualTo(Duration.ofDays(7));
+        }
+    }
+
+    /** A hub upgraded to one with ingest.max-deliver finds its consumer made without it and sets it in place. */
+    @Test
+    void aConsumerMadeBeforeMaxDeliverExistedIsUpdatedInPlace() throws Exception {
+        CentralConfig config = CentralConfig.load(null, Map.of());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        try (Connection c = Nats.connect(NATS.urls())) {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            setup.ensure(jsm, "old");
+            for (MetricsRoute route : MetricsRoute.values()) {
+                jsm.addOrUpdateConsumer(route.stream(), ConsumerConfiguration.builder(setup.consumer(route, "old"))
+                        .maxDeliver(-1).build());
+                assertThat(jsm.getConsumerInfo(route.stream(), "central-old").getConsumerConfiguration()
+                        .getMaxDeliver()).isEqualTo(-1);
+            }
+            setup.ensure(jsm, "old");
+            for (MetricsRoute route : MetricsRoute.values()) {
+                assertThat(jsm.getConsumerInfo(route.stream(), "central-old").getConsumerConfiguration()
+                        .getMaxDeliver()).isEqualTo(200);
+            }
         }
     }
 }

@@ -13,6 +13,12 @@ public sealed interface EdgeMessage permits Batch, GapDeclaration {
      */
     String incarnation();
 
+    /** What it is, in words for a log line: {@code batch 17}, {@code gap declaration 3..9}. */
+    default String describe() {
+        return this instanceof GapDeclaration gap ? "gap declaration " + gap.fromSeq() + ".." + gap.toSeq()
+                : "batch " + ((Batch) this).seq();
+    }
+
     /** The points an encoded message carries, from its header: a batch's count, 0 for a gap declaration. */
     static int pointCount(byte[] data) {
         if (data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC) {

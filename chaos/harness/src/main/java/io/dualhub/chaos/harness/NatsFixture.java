@@ -1,5 +1,9 @@
 package io.dualhub.chaos.harness;
 
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -118,6 +122,24 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
     /** Every node's client URL, comma separated, as the hubs' {@code nats.servers} takes it. */
     public String urls() {
         return String.join(",", nodes.stream().map(NatsServerNode::url).toList());
+    }
+
+    /**
+     * Deletes every stream (and so every consumer) on the servers: for the tests of a class that share the servers
+     * but must each start from empty streams, since a message one test left would be read by the next one's consumer.
+     */
+    public void deleteStreams() {
+        try (Connection c = Nats.connect(urls())) {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            for (String stream : jsm.getStreamNames()) {
+                jsm.deleteStream(stream);
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("cannot delete the streams on " + urls() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted deleting the streams", e);
+        }
     }
 
     /** Deletes a directory and everything in it; nothing when it does not exist. */
