@@ -1,6 +1,13 @@
 package io.dualhub.common;
 
-/** Every NATS subject, stream, consumer and header name the two hubs agree on. */
+/**
+ * Every NATS subject, stream, consumer and header name the two hubs agree on. Two namespaces that never overlap:
+ * an edge publishes only under its own id, on {@code dualhub.metrics.<id>}, {@code dualhub.metrics-b.<id>} and
+ * {@code dualhub.events.<id>.>}; everything a CentralHub publishes (lifecycle, alerts, recovery audit, missing ranges,
+ * commands) has another second token. An edge id is one token (no dot, no wildcard), so no id can produce a hub
+ * subject and no id needs to be reserved; {@code SubjectsTest} checks every hub subject against every edge's
+ * permissions.
+ */
 public final class Subjects {
     /** The primary metrics stream; see {@link MetricsRoute} for both. */
     public static final String METRICS_STREAM = MetricsRoute.PRIMARY.stream();
@@ -54,10 +61,12 @@ public final class Subjects {
     /** Where a standby CentralHub tells the leader which batches its own store lacks, for the leader to request. */
     public static final String MISSING_RANGES = "dualhub.central.missing";
 
-    /** Where the leader publishes each change of an edge's lifecycle state. */
+    /** Where the leader publishes each change of an edge's lifecycle state (kept in the events stream). */
     public static String lifecycle(String edgeId) {
-        return EVENTS_PREFIX + "lifecycle." + EdgeId.require(edgeId);
+        return "dualhub.lifecycle." + EdgeId.require(edgeId);
     }
+
+    public static final String LIFECYCLE_WILDCARD = "dualhub.lifecycle.>";
 
     /** Where the leader publishes alerts, by severity ({@code warning}, {@code critical}). */
     public static String alerts(String severity) {

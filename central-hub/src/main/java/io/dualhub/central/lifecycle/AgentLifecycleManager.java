@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps every edge's lifecycle state. Every second the leader judges each edge ({@link LifecycleRules}) from its
  * heartbeats and declared gaps and writes each change to the {@link FleetRegistry} (compare-and-set), then publishes
- * it on {@code dualhub.events.lifecycle.<edgeId>} with its reason. Every hub reads the registry, so a standby
+ * it on {@code dualhub.lifecycle.<edgeId>} with its reason. Every hub reads the registry, so a standby
  * shows the same fleet and, when it takes over, carries on from the same records. An OFFLINE edge is an alert.
  */
 public final class AgentLifecycleManager implements AutoCloseable {

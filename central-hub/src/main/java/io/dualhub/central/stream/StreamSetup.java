@@ -16,13 +16,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the dualhub streams (both metrics routes and the events stream) and this hub's durable consumers when
  * missing, idempotently. An existing stream whose
- * settings differ from ours is never changed silently: setup fails with a message that lists the differences.
+ * settings differ from ours is never changed silently: setup fails with a message that lists the differences. The
+ * one change made in place is a forward migration: a stream an older hub made without a subject this one adds.
  */
 public final class StreamSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSetup.class);
     /** JetStream's API error code for "stream not found". */
     private static final int STREAM_NOT_FOUND = 10059;
     private final CentralConfig.StreamSettings stream;
@@ -40,7 +44,8 @@ public final class StreamSetup {
     }
 
     public StreamConfiguration eventsStream() {
-        return StreamConfiguration.builder().name(Subjects.EVENTS_STREAM).subjects(Subjects.EVENTS_WILDCARD)
+        return StreamConfiguration.builder().name(Subjects.EVENTS_STREAM)
+                .subjects(Subjects.EVENTS_WILDCARD, Subjects.LIFECYCLE_WILDCARD)
                 .storageType(StorageType.File).replicas(stream.replicas()).maxAge(stream.eventsMaxAge())
                 .duplicateWindow(Duration.ofMinutes(2)).build();
     }
@@ -99,12 +104,27 @@ public final class StreamSetup {
             created.add(wanted.getName());
             return;
         }
+        if (lacksOnlySubjects(info.getConfiguration(), wanted)) {
+            // a stream made by an older hub: adding a subject is a forward migration that loses nothing
+            jsm.updateStream(StreamConfiguration.builder(info.getConfiguration()).subjects(wanted.getSubjects()).build());
+            LOG.info("stream {}: added subjects, now {}", wanted.getName(), wanted.getSubjects());
+            return;
+        }
         List<String> diffs = differences(info.getConfiguration(), wanted);
         if (!diffs.isEmpty()) {
             throw new StreamConflictException("stream " + wanted.getName() + " exists with a different configuration ("
                     + String.join("; ", diffs) + "); dualhub will not change it: update it with `nats stream edit`,"
                     + " or set stream.* in the CentralHub config to match");
         }
+    }
+
+    /** True when {@code have} differs from {@code want} only by lacking some of its subjects. */
+    static boolean lacksOnlySubjects(StreamConfiguration have, StreamConfiguration want) {
+        if (!want.getSubjects().containsAll(have.getSubjects()) || have.getSubjects().containsAll(want.getSubjects())) {
+            return false;
+        }
+        List<String> others = differences(StreamConfiguration.builder(have).subjects(want.getSubjects()).build(), want);
+        return others.isEmpty();
     }
 
     static List<String> differences(StreamConfiguration have, StreamConfiguration want) {

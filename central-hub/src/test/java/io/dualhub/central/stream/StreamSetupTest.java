@@ -12,6 +12,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,23 @@ class StreamSetupTest {
                 assertThat(jsm.getConsumerInfo(route.stream(), "central-old").getConsumerConfiguration()
                         .getMaxDeliver()).isEqualTo(200);
             }
+        }
+    }
+
+    /** An events stream an older hub made (edges' subjects only) gets the lifecycle subject added, nothing else. */
+    @Test
+    void anEventsStreamWithoutTheLifecycleSubjectIsMigratedInPlace() throws Exception {
+        CentralConfig config = CentralConfig.load(null, Map.of());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        try (Connection c = Nats.connect(NATS.urls())) {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder(setup.eventsStream()).subjects(Subjects.EVENTS_WILDCARD).build());
+            c.jetStream().publish("dualhub.events.e1.heartbeat", "{}".getBytes());
+            setup.ensure(jsm, "m");
+            StreamInfo events = jsm.getStreamInfo(Subjects.EVENTS_STREAM);
+            assertThat(events.getConfiguration().getSubjects())
+                    .containsExactlyInAnyOrder(Subjects.EVENTS_WILDCARD, Subjects.LIFECYCLE_WILDCARD);
+            assertThat(events.getStreamState().getMsgCount()).as("what it held is kept").isEqualTo(1);
         }
     }
 }

@@ -172,13 +172,13 @@ public final class NatsUsers {
     }
 
     /** Every subject an edge publishes to: both metrics routes and its events. */
-    static List<String> edgePublishes(String edgeId) {
+    public static List<String> edgePublishes(String edgeId) {
         return List.of(MetricsRoute.PRIMARY.subject(edgeId), MetricsRoute.SECONDARY.subject(edgeId),
                 Subjects.EVENTS_PREFIX + edgeId + ".>");
     }
 
     /** Every subject an edge subscribes to: its commands and its replies (JetStream acks). */
-    static List<String> edgeReceives(String edgeId) {
+    public static List<String> edgeReceives(String edgeId) {
         return List.of(Subjects.command(edgeId), Subjects.edgeInbox(edgeId) + ".>");
     }
 

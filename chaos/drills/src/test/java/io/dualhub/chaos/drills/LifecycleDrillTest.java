@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.common.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * An edge's life as a CentralHub pair sees it, each transition caused for real: it starts (ONLINE); both metrics
  * streams stop taking messages (DEGRADED: its forwarding stalls while its heartbeats still arrive); they take them
  * again (ONLINE); the edge is killed (OFFLINE, an alert); it is decommissioned (DECOMMISSIONED, alert resolved).
- * Every transition is one event on {@code dualhub.events.lifecycle.<edge>}, and the standby, reading the registry
+ * Every transition is one event on {@code dualhub.lifecycle.<edge>}, and the standby, reading the registry
  * in KV {@code dualhub_fleet}, shows the same state at every step.
  */
 class LifecycleDrillTest {
@@ -40,7 +41,7 @@ class LifecycleDrillTest {
         CentralClient standby = new CentralClient(pair.get(1).url());
         List<JsonNode> events = new CopyOnWriteArrayList<>();
         try (Connection nats = Nats.connect(NATS.urls())) {
-            nats.createDispatcher(m -> events.add(read(m.getData()))).subscribe("dualhub.events.lifecycle.>");
+            nats.createDispatcher(m -> events.add(read(m.getData()))).subscribe(Subjects.LIFECYCLE_WILDCARD);
             nats.flush(Duration.ofSeconds(5));
             HubProcess edge = hubs.edge("life-1", "heartbeat:\n  interval: 1s\ncollect:\n  enabled: false\n");
             awaitState("ONLINE", leader, standby);
