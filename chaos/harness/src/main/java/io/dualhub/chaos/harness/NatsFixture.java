@@ -130,15 +130,24 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
      */
     public void deleteStreams() {
         try (Connection c = Nats.connect(urls())) {
-            JetStreamManagement jsm = c.jetStreamManagement();
-            for (String stream : jsm.getStreamNames()) {
-                jsm.deleteStream(stream);
-            }
-        } catch (IOException | JetStreamApiException e) {
+            deleteStreams(c);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot delete the streams on " + urls() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted deleting the streams", e);
+        }
+    }
+
+    /** Deletes every stream the connection's account has (for servers that need a user). */
+    public static void deleteStreams(Connection c) throws IOException {
+        try {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            for (String stream : jsm.getStreamNames()) {
+                jsm.deleteStream(stream);
+            }
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot delete the streams: " + e.getMessage(), e);
         }
     }
 
