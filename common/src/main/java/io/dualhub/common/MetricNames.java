@@ -4,6 +4,7 @@ package io.dualhub.common;
 public final class MetricNames {
     /** A metric name's length at most, as Prometheus' {@code [a-zA-Z_:][a-zA-Z0-9_:]*} with a bound. */
     public static final int MAX_METRIC_LENGTH = 200;
+    public static final int MAX_TAG_KEY_LENGTH = 200;
     public static final int MAX_TAG_VALUE_LENGTH = 1024;
     public static final int MAX_TAGS = 32;
 

@@ -46,7 +46,8 @@ public class FleetController {
                            long backlog, @Nullable String version, long pointsStored, long duplicatesDropped,
                            long pointsDeclaredDropped, List<String> droppedRanges, long batchesLost,
                            List<String> lostRanges, List<String> missingRanges, @Nullable String incarnation,
-                           @Nullable String breaker, long forwardLagMs, @Nullable String host, @Nullable String os,
+                           @Nullable String breaker, long forwardLagMs, long batchesInvalid,
+                           List<String> invalidRanges, @Nullable String host, @Nullable String os,
                            @Nullable List<Transition> transitions) {
     }
 
@@ -72,7 +73,8 @@ public class FleetController {
                 stored == null ? 0 : stored.lostBatches(), stored == null ? List.of() : stored.lostRanges(),
                 stored == null ? List.of() : stored.missing().stream().map(r -> r[0] + "-" + r[1]).toList(),
                 stored == null ? null : stored.incarnation(), hb == null ? null : hb.breaker(),
-                hb == null ? 0 : hb.forwardLagMs(), detail ? describe(hb, record, EdgeRecord::host, Heartbeat::host)
+                hb == null ? 0 : hb.forwardLagMs(), stored == null ? 0 : stored.invalidBatches(),
+                stored == null ? List.of() : stored.invalidRanges(), detail ? describe(hb, record, EdgeRecord::host, Heartbeat::host)
                 : null, detail ? describe(hb, record, EdgeRecord::os, Heartbeat::os) : null,
                 detail ? (record == null ? List.of() : record.transitions()) : null);
     }

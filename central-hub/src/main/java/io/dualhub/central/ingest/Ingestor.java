@@ -12,9 +12,11 @@ import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Latency;
+import io.dualhub.common.wire.PointLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -253,9 +255,12 @@ public final class Ingestor implements AutoCloseable {
     }
 
     /**
-     * The message decoded, or null when it is refused and terminated: not of the wire schema, or naming another edge
-     * than the subject it came on (the subject is what NATS permissions bind; the payload is whatever its sender
-     * wrote). Whatever goes wrong here concerns this one message only.
+     * The message as it is to be committed, or null when it is refused and terminated: not of the wire schema, or
+     * naming another edge than the subject it came on (the subject is what NATS permissions bind; the payload is
+     * whatever its sender wrote). A batch of this edge that arrived unusable — its points break the
+     * {@link PointLimits}, or only its header can be read — is refused too, but its sequence is accounted: it is
+     * committed as the hub's own {@link GapDeclaration.Reason#INVALID} declaration, so it leaves no hole that gap
+     * repair would ask for again and again. Whatever goes wrong here concerns this one message only.
      */
     private EdgeMessage judge(Message m) {
         String edge = MetricsRoute.edgeOf(m.getSubject());
@@ -263,15 +268,40 @@ public final class Ingestor implements AutoCloseable {
         try {
             decoded = EdgeMessage.decode(m.getData());
         } catch (RuntimeException e) {  // WireFormatException, or whatever a decoder bug would let out
-            refuse(m, edge, Rejections.Reason.MALFORMED, "a message on " + m.getSubject(), e.getMessage());
-            return null;
+            return undecodable(m, edge, e);
         }
         if (!decoded.edgeId().equals(edge)) {
             refuse(m, edge, Rejections.Reason.EDGE_MISMATCH, decoded.describe() + " on " + m.getSubject(),
                     "it names edge '" + decoded.edgeId() + "', its subject edge '" + edge + "'");
             return null;
         }
+        String violation = decoded instanceof Batch b ? PointLimits.violation(b.points()) : null;
+        if (violation != null) {
+            Batch b = (Batch) decoded;
+            rejections.reject(edge, Rejections.Reason.INVALID, decoded.describe() + " on " + m.getSubject(),
+                    violation + "; accounted as invalid, not stored");
+            return GapDeclaration.invalid(edge, b.incarnation(), b.seq(), b.points().size(), clock.millis());
+        }
         return decoded;
+    }
+
+    /** A message that does not decode: accounted as an invalid batch when its header names its edge, else terminated. */
+    private EdgeMessage undecodable(Message m, String edge, RuntimeException error) {
+        BatchCodec.Header header;
+        try {
+            header = BatchCodec.header(m.getData());
+            GapDeclaration invalid = GapDeclaration.invalid(header.edgeId(), header.incarnation(), header.seq(),
+                    header.pointCount(), clock.millis());
+            if (invalid.edgeId().equals(edge)) {
+                rejections.reject(edge, Rejections.Reason.MALFORMED, "batch " + header.seq() + " on "
+                        + m.getSubject(), error.getMessage() + "; accounted as invalid, not stored");
+                return invalid;
+            }
+        } catch (RuntimeException unreadable) {
+            // not even a header: nothing to account it under
+        }
+        refuse(m, edge, Rejections.Reason.MALFORMED, "a message on " + m.getSubject(), error.getMessage());
+        return null;
     }
 
     private void refuse(Message m, String edge, Rejections.Reason reason, String what, String why) {
@@ -315,15 +345,7 @@ public final class Ingestor implements AutoCloseable {
                     e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
                     listener.stored(b);
                 }
-                case DECLARED -> {
-                    GapDeclaration gap = (GapDeclaration) batches.get(i);
-                    declared.increment(gap.points());
-                    listener.declared(gap);
-                    try (AboutEdge about = AboutEdge.of(gap.edgeId())) {
-                        LOG.warn("edge {} declared batches {}..{} dropped ({} points) by its overflow policy",
-                                gap.edgeId(), gap.fromSeq(), gap.toSeq(), gap.points());
-                    }
-                }
+                case DECLARED -> declared((GapDeclaration) batches.get(i));
                 default -> duplicates.increment();
             }
         }
@@ -335,6 +357,19 @@ public final class Ingestor implements AutoCloseable {
      */
     static Duration storeBackoff(int failures) {
         return Duration.ofNanos(Math.min(STORE_BACKOFF_MAX.toNanos(), RETRY_PAUSE.toNanos() << Math.min(failures - 1, 5)));
+    }
+
+    private void declared(GapDeclaration gap) {
+        listener.declared(gap);
+        if (gap.reason() == GapDeclaration.Reason.INVALID) {
+            return;  // said by Rejections when it was judged
+        }
+        declared.increment(gap.points());
+        try (AboutEdge about = AboutEdge.of(gap.edgeId())) {
+            LOG.warn("edge {} declared batches {}..{} {} ({} points)", gap.edgeId(), gap.fromSeq(), gap.toSeq(),
+                    gap.reason() == GapDeclaration.Reason.OVERFLOW ? "dropped by its overflow policy"
+                            : "lost (expired before they could be resent)", gap.points());
+        }
     }
 
     private void report(State s, String message) {

@@ -33,8 +33,10 @@ public final class Rejections {
     public enum Reason {
         /** The payload names another edge than the subject it came on. */
         EDGE_MISMATCH("edge-mismatch"),
-        /** Not a message of the wire schema (cannot be decoded, or a field out of its domain). */
+        /** Not a message of the wire schema: cannot be decoded. */
         MALFORMED("malformed"),
+        /** A batch whose points break the {@link io.dualhub.common.wire.PointLimits}. */
+        INVALID("invalid"),
         /** Delivered {@code ingest.max-deliver} times without being stored: parked by JetStream. */
         MAX_DELIVERIES("max-deliveries");
 

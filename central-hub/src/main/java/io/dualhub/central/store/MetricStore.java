@@ -61,7 +61,10 @@ public final class MetricStore implements AutoCloseable {
             createSchema();
             this.opener = writer.prepareStatement("SELECT 1");
             this.saveEdge = writer.prepareStatement(
-                    "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
+                    + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges,"
+                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             loadSeries();
             loadEdges();
         } catch (IOException e) {
@@ -83,6 +86,9 @@ public final class MetricStore implements AutoCloseable {
                     + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
                     + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
                     + " lost_ranges VARCHAR NOT NULL, incarnation VARCHAR NOT NULL, retired_trackers VARCHAR NOT NULL)");
+            // added later: a store written before them gets them, empty, when it is opened
+            st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_batches BIGINT DEFAULT 0");
+            st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_ranges VARCHAR DEFAULT ''");
         }
     }
 
@@ -101,7 +107,7 @@ public final class MetricStore implements AutoCloseable {
         try (Statement st = writer.createStatement();
              ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
                      + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges, incarnation,"
-                     + " retired_trackers FROM edges")) {
+                     + " retired_trackers, COALESCE(invalid_batches, 0), COALESCE(invalid_ranges, '') FROM edges")) {
             while (rs.next()) {
                 EdgeRecord r = new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
                 r.batches = rs.getLong(4);
@@ -115,6 +121,8 @@ public final class MetricStore implements AutoCloseable {
                 r.lostRanges = SeqRanges.fromText(rs.getString(12));
                 r.incarnation = rs.getString(13);
                 r.retired.putAll(EdgeRecord.retiredFromText(rs.getString(14)));
+                r.invalidBatches = rs.getLong(15);
+                r.invalidRanges = SeqRanges.fromText(rs.getString(16));
                 edges.put(r.edge, r);
             }
         }
@@ -177,7 +185,7 @@ public final class MetricStore implements AutoCloseable {
 
     /**
      * Each sequence of the gap not stored or declared before becomes declared-dropped (overflow, with its point
-     * count) or lost (expired from the edge before it could be resent).
+     * count), lost (expired from the edge before it could be resent) or invalid (refused by this hub).
      */
     private static CommitOutcome declare(EdgeRecord r, GapDeclaration gap) {
         boolean any = false;
@@ -186,13 +194,20 @@ public final class MetricStore implements AutoCloseable {
             if (!tracker.record(seq)) {
                 continue;
             }
-            if (gap.reason() == GapDeclaration.Reason.OVERFLOW) {
-                r.droppedBatches++;
-                r.droppedPoints += gap.pointCount(seq);
-                r.droppedRanges.add(seq);
-            } else {
-                r.lostBatches++;
-                r.lostRanges.add(seq);
+            switch (gap.reason()) {
+                case OVERFLOW -> {
+                    r.droppedBatches++;
+                    r.droppedPoints += gap.pointCount(seq);
+                    r.droppedRanges.add(seq);
+                }
+                case EXPIRED -> {
+                    r.lostBatches++;
+                    r.lostRanges.add(seq);
+                }
+                case INVALID -> {
+                    r.invalidBatches++;
+                    r.invalidRanges.add(seq);
+                }
             }
             any = true;
         }
@@ -266,6 +281,8 @@ public final class MetricStore implements AutoCloseable {
             saveEdge.setString(12, r.lostRanges.asText());
             saveEdge.setString(13, r.incarnation);
             saveEdge.setString(14, r.retiredAsText());
+            saveEdge.setLong(15, r.invalidBatches);
+            saveEdge.setString(16, r.invalidRanges.asText());
             saveEdge.addBatch();
         }
         saveEdge.executeBatch();
@@ -414,6 +431,8 @@ public final class MetricStore implements AutoCloseable {
         SeqRanges droppedRanges = new SeqRanges();
         long lostBatches;
         SeqRanges lostRanges = new SeqRanges();
+        long invalidBatches;
+        SeqRanges invalidRanges = new SeqRanges();
 
         EdgeRecord(String edge, SequenceTracker tracker) {
             this.edge = edge;
@@ -477,13 +496,15 @@ public final class MetricStore implements AutoCloseable {
             c.droppedRanges = droppedRanges.copy();
             c.lostBatches = lostBatches;
             c.lostRanges = lostRanges.copy();
+            c.invalidBatches = invalidBatches;
+            c.invalidRanges = invalidRanges.copy();
             return c;
         }
 
         EdgeStoreState state() {
             return new EdgeStoreState(edge, tracker.contiguous(), tracker.highest(), batches, points, duplicates,
                     lastStoredMs, droppedBatches, droppedPoints, droppedRanges.asList(), lostBatches,
-                    lostRanges.asList(), tracker.missing(), incarnation);
+                    lostRanges.asList(), tracker.missing(), incarnation, invalidBatches, invalidRanges.asList());
         }
     }
 }

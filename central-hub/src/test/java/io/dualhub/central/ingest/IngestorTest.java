@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.rejection.Rejections;
+import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.chaos.harness.NatsFixture;
@@ -131,6 +132,39 @@ class IngestorTest {
                         .getConsumerInfo(route.stream(), "central-id");
                 assertThat(consumer.getNumAckPending()).as("terminated, not left to come again").isZero();
             }
+        }
+    }
+
+    /**
+     * A batch of this edge that arrived unusable is refused but accounted: its points break the point limits (a
+     * timestamp past 2262), or only its header decodes (a metric name the schema refuses). Both sequences are
+     * accounted as invalid, so no hole stays open for gap repair to ask for forever, and the next batch is stored.
+     */
+    @Test
+    void anInvalidBatchIsAccountedSoNoHoleStaysOpen() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
+             NatsLink link = NatsLink.open(settings(), "test-ingestor");
+             Ingestor ingestor = ingestor(link, store, "inv", meters)) {
+            ingestor.start();
+            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+            publish(link, MetricsRoute.PRIMARY, "e1-1", BatchCodec.encode(new Batch("e1", incarnation, 1,
+                    System.currentTimeMillis(), List.of(Point.of("m", Map.of(), Long.MAX_VALUE, 1)))));
+            publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
+                    System.currentTimeMillis(), List.of(Point.of("bad-name", Map.of(), 1_700_000_000_000L, 1)))));
+            publish(link, MetricsRoute.PRIMARY, 3);
+            await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
+            EdgeStoreState e1 = store.edges().get("e1");
+            assertThat(e1.contiguousSeq()).as("no hole").isEqualTo(3);
+            assertThat(e1.missing()).isEmpty();
+            assertThat(e1.invalidBatches()).isEqualTo(2);
+            assertThat(e1.invalidRanges()).containsExactly("1-2");
+            assertThat(e1.points()).isEqualTo(1);
+            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "invalid").count()).isEqualTo(1);
+            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed").count()).isEqualTo(1);
+            ConsumerInfo consumer = link.connection().jetStreamManagement()
+                    .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-inv");
+            assertThat(consumer.getNumAckPending()).isZero();
         }
     }
 

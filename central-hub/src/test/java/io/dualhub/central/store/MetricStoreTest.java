@@ -169,4 +169,33 @@ class MetricStoreTest {
             assertThat(store.edges()).isEmpty();
         }
     }
+
+    /**
+     * A store written before invalid batches were accounted (no such columns) opens, keeps what it held, and
+     * from then on keeps invalid batches across a restart.
+     */
+    @Test
+    void aStoreWrittenBeforeInvalidBatchesWereAccountedOpensAndKeepsThemFromThenOn() throws Exception {
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            store.commit(List.of(batch("a", 1, 1)));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
+             Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE edges DROP COLUMN invalid_batches");
+            st.execute("ALTER TABLE edges DROP COLUMN invalid_ranges");
+        }
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            assertThat(store.edges().get("a").contiguousSeq()).isEqualTo(1);
+            assertThat(store.edges().get("a").invalidBatches()).isZero();
+            assertThat(store.commit(List.of(GapDeclaration.invalid("a", "a1", 2, 5, 0), batch("a", 3, 1))))
+                    .containsExactly(CommitOutcome.DECLARED, CommitOutcome.STORED);
+        }
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
+            EdgeStoreState a = store.edges().get("a");
+            assertThat(a.contiguousSeq()).isEqualTo(3);
+            assertThat(a.invalidBatches()).isEqualTo(1);
+            assertThat(a.invalidRanges()).containsExactly("2-2");
+            assertThat(a.droppedBatches()).as("invalid is not dropped by the edge").isZero();
+        }
+    }
 }

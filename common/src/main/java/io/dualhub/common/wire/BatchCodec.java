@@ -75,6 +75,32 @@ public final class BatchCodec {
         b.putLong(offset, seq);
     }
 
+    /** Who numbered a batch and how: what its header says, readable even when its points are not. */
+    public record Header(String edgeId, String incarnation, long seq, int pointCount) {
+    }
+
+    /** The header of an encoded batch, without its points; a {@link WireFormatException} when unreadable. */
+    public static Header header(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+            if (in.readUnsignedByte() != MAGIC) {
+                throw new WireFormatException("not a dualhub batch");
+            }
+            int version = in.readUnsignedByte();
+            if (version < 1 || version > VERSION) {
+                throw new WireFormatException("unsupported batch version " + version);
+            }
+            String edgeId = in.readUTF();
+            String incarnation = version >= 2 ? in.readUTF() : "";
+            long seq = in.readLong();
+            in.skipBytes(8);
+            return new Header(edgeId, incarnation, seq, readVarint(in, "point count"));
+        } catch (EOFException e) {
+            throw new WireFormatException("batch header truncated", e);
+        } catch (IOException e) {
+            throw unreadable("batch header", e);
+        }
+    }
+
     /** The number of points of an encoded batch, read from its header without decoding the points. */
     public static int pointCount(byte[] data) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {

@@ -17,7 +17,17 @@ public record GapDeclaration(String edgeId, String incarnation, long fromSeq, lo
         /** Dropped by the edge's overflow policy before they were ever sent. */
         OVERFLOW,
         /** Requested again by the CentralHub, but already deleted from the edge's retention. */
-        EXPIRED
+        EXPIRED,
+        /**
+         * Refused by the CentralHub: the batch arrived but broke the wire schema or the {@link PointLimits}. The hub
+         * declares it itself, so the sequence is accounted (and visible per edge) instead of a hole asked for forever.
+         */
+        INVALID
+    }
+
+    /** The hub's own declaration that batch {@code seq} of the edge arrived invalid (see {@link Reason#INVALID}). */
+    public static GapDeclaration invalid(String edgeId, String incarnation, long seq, int points, long nowMs) {
+        return new GapDeclaration(edgeId, incarnation, seq, seq, Reason.INVALID, new int[] {points}, nowMs);
     }
 
     public GapDeclaration {

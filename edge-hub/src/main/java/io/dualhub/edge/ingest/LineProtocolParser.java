@@ -2,17 +2,23 @@ package io.dualhub.edge.ingest;
 
 import io.dualhub.common.MetricNames;
 import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.PointLimits;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Parses InfluxDB line protocol ({@code measurement,tag=v field=1.5,n=3i timestamp}) into points. Each field
  * becomes metric {@code <measurement>_<field>} (a field named {@code value} becomes {@code <measurement>}); names
  * are mapped to the Prometheus character set. Integers, floats and booleans are values; strings are refused.
- * All or nothing: the first bad line throws, naming the line.
+ * Every point keeps the {@link PointLimits} the CentralHub checks again, and a line has at most
+ * {@value #MAX_FIELDS_PER_LINE} fields. All or nothing: the first bad line throws, naming the line and the field.
  */
 public final class LineProtocolParser {
+    /** Fields (so points) one line may carry at most. */
+    public static final int MAX_FIELDS_PER_LINE = 1000;
     private final Precision precision;
     private final long nowMs;
     private final TokenPool tokens = new TokenPool();
@@ -75,6 +81,7 @@ public final class LineProtocolParser {
                 String value = token(false, "value of tag", key);
                 addTag(tags, key, value);
             }
+            check(PointLimits.tagsViolation(tags));
             skipSpaces("fields after the measurement and tags");
             List<String[]> fields = new ArrayList<>();
             do {
@@ -84,29 +91,36 @@ public final class LineProtocolParser {
                 String key = token(true, "field key", null);
                 expect('=', "'=' after field key", key);
                 fields.add(new String[] {key, fieldValue(key)});
+                if (fields.size() > MAX_FIELDS_PER_LINE) {
+                    throw error("more than " + MAX_FIELDS_PER_LINE + " fields");
+                }
             } while (peek() == ',');
             long timestampMs = timestamp();
             String base = MetricNames.sanitize(measurement);
+            Set<String> metrics = fields.size() > 1 ? new HashSet<>() : null;
             for (String[] field : fields) {
                 String metric = field[0].equals("value") ? base
                         : tokens.get(base + "_" + MetricNames.sanitize(field[0]));
+                String bad = PointLimits.metricViolation(metric);
+                if (bad != null) {
+                    throw error("field '" + field[0] + "': " + bad);
+                }
+                if (metrics != null && !metrics.add(metric)) {
+                    throw error("field '" + field[0] + "' appears twice (as metric " + metric + ")");
+                }
                 out.add(new Point(metric, tags, timestampMs, number(field[0], field[1])));
             }
         }
 
         private void addTag(TreeMap<String, String> tags, String key, String value) {
-            String k = MetricNames.sanitize(key);
-            if (k.startsWith("__") || k.equals("edge")) {
-                throw error("tag key '" + key + "' is reserved");
-            }
-            if (value.length() > MetricNames.MAX_TAG_VALUE_LENGTH) {
-                throw error("value of tag '" + key + "' is longer than " + MetricNames.MAX_TAG_VALUE_LENGTH + " characters");
-            }
-            if (tags.put(k, value) != null) {
+            if (tags.put(MetricNames.sanitize(key), value) != null) {
                 throw error("tag '" + key + "' appears twice");
             }
-            if (tags.size() > MetricNames.MAX_TAGS) {
-                throw error("more than " + MetricNames.MAX_TAGS + " tags");
+        }
+
+        private void check(String violation) {
+            if (violation != null) {
+                throw error(violation);
             }
         }
 
@@ -131,12 +145,11 @@ public final class LineProtocolParser {
             }
             char last = raw.charAt(raw.length() - 1);
             try {
-                if (last == 'i' || last == 'u') {
-                    long v = Long.parseLong(raw.substring(0, raw.length() - 1));
-                    if (last == 'u' && v < 0) {
-                        throw new NumberFormatException();
-                    }
-                    return v;
+                if (last == 'i') {
+                    return Long.parseLong(raw, 0, raw.length() - 1, 10);
+                }
+                if (last == 'u') {  // unsigned 64-bit, up to 18446744073709551615u, as InfluxDB takes it
+                    return unsignedToDouble(Long.parseUnsignedLong(raw, 0, raw.length() - 1, 10));
                 }
                 if (hasLetter(raw) && !raw.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")) {
                     throw new NumberFormatException();
@@ -150,6 +163,10 @@ public final class LineProtocolParser {
             }
             throw error("value of field '" + key + "' is '" + raw + "'; expected a float (1.5), an integer (3i),"
                     + " an unsigned (3u) or a boolean (true/false)");
+        }
+
+        private static double unsignedToDouble(long v) {
+            return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
         }
 
         private boolean hasLetter(String raw) {
@@ -166,12 +183,18 @@ public final class LineProtocolParser {
                 return nowMs;
             }
             skipSpaces("timestamp");
+            long ms;
             try {
-                return precision.toMillis(Long.parseLong(s, pos, end, 10));
-            } catch (NumberFormatException | ArithmeticException e) {
+                ms = precision.toMillis(Long.parseLong(s, pos, end, 10));
+            } catch (NumberFormatException e) {
                 throw error("timestamp '" + s.substring(pos, end) + "' is not an integer in "
                         + precision.name().toLowerCase() + "; expected e.g. 1700000000000000000 for ns");
+            } catch (ArithmeticException e) {
+                throw error("timestamp '" + s.substring(pos, end) + "' in " + precision.name().toLowerCase()
+                        + " is outside " + PointLimits.TIMESTAMP_RANGE + ": is the precision right?");
             }
+            check(PointLimits.timestampViolation(ms));
+            return ms;
         }
 
         /**

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.PointLimits;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -99,5 +102,81 @@ class LineProtocolParserTest {
     @Test
     void unknownPrecisionIsRefused() {
         assertThatThrownBy(() -> Precision.parse("h")).hasMessageContaining("precision 'h' is not one of ns, us, ms, s");
+    }
+
+    /**
+     * The odd inputs a writer sends: each one is either points that keep every bound the CentralHub checks again
+     * ({@link PointLimits}), or a refusal naming the line and the reason; never anything else.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "MEASUREMENT_200 value=1|1",
+        "temp\\ \\,\\=ure,ro\\ om=a\\,b\\=c v=1|1",
+        "température,pièce=salle\\ à\\ manger wärme=1|1",
+        "1st v=1|1",
+        "m v=1 0|1",
+        "m v=1 -1000000000000000000|1",
+        "m v=1 9000000000000000000|1",
+        "m v=18446744073709551615u|1",
+        "m v=1e308,w=-0.0|2",
+        "FIELDS_1000|1000"})
+    void oddInputThatKeepsTheBoundsIsPoints(String line, int points) {
+        List<Point> parsed = parse(expand(line));
+        assertThat(parsed).hasSize(points);
+        parsed.forEach(p -> assertThat(PointLimits.violation(p)).as(p.toString()).isNull());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "MEASUREMENT_201 value=1|metric name 'mmmmmmmmmmmmmmmmmmmm...' is longer than 200 characters (201)",
+        "MEASUREMENT_300 value=1|longer than 200 characters (300)",
+        "m,TAGKEY_300=x v=1|tag key 'kkkkkkkkkkkkkkkkkkkk...' is longer than 200 characters (300)",
+        "TAGS_64 v=1|more than 32 tags (64)",
+        "FIELDS_1001|more than 1000 fields",
+        "m v=1,v=2|field 'v' appears twice",
+        "m a.b=1,a_b=2|field 'a_b' appears twice (as metric m_a_b)",
+        "m,t= v=1|missing value of tag 't'",
+        "m,t=TAGVALUE_1500000 v=1|value of tag 't' is longer than 1024 characters (1500000)",
+        "m v=1 9300000000000000000|timestamp '9300000000000000000' is not an integer",
+        "m v=18446744073709551616u|value of field 'v' is '18446744073709551616u'"})
+    void oddInputThatBreaksABoundIsRefusedWithTheReason(String line, String message) {
+        assertThatThrownBy(() -> parse("ok v=1\n" + expand(line)))
+                .isInstanceOfSatisfying(LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void aTimestampInTheWrongPrecisionIsRefusedNotStoredInTheYear55000() {
+        long ms = 1_700_000_000_000L;
+        assertThatThrownBy(() -> new LineProtocolParser(Precision.S, NOW).parse("m v=1 " + ms))
+                .hasMessageContaining("is outside 1677-09-21..2262-04-11").hasMessageContaining("precision");
+        assertThatThrownBy(() -> new LineProtocolParser(Precision.MS, NOW).parse("m v=1 " + ms * 1000))
+                .hasMessageContaining("is outside 1677-09-21..2262-04-11");
+    }
+
+    @Test
+    void anUnsignedBeyondALongKeepsItsMagnitude() {
+        assertThat(parse("m v=18446744073709551615u").get(0).value()).isEqualTo(1.8446744073709552E19);
+    }
+
+    /** Writes out the placeholders for lines too long to spell in a table. */
+    private static String expand(String line) {
+        return line.replace("MEASUREMENT_200", "m".repeat(200)).replace("MEASUREMENT_201", "m".repeat(201))
+                .replace("MEASUREMENT_300", "m".repeat(300)).replace("TAGKEY_300", "k".repeat(300))
+                .replace("TAGVALUE_1500000", "x".repeat(1_500_000))
+                .replace("TAGS_64", "m" + repeat(",t%d=v", 64)).replace("FIELDS_1000", "m " + fields(1000))
+                .replace("FIELDS_1001", "m " + fields(1001));
+    }
+
+    private static String fields(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "f" + i + "=1").collect(Collectors.joining(","));
+    }
+
+    private static String repeat(String format, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(String.format(format, i));
+        }
+        return sb.toString();
     }
 }
