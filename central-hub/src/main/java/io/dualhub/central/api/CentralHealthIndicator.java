@@ -32,11 +32,17 @@ public class CentralHealthIndicator implements HealthIndicator {
         details.put("ingest", state.name());
         details.put("role", hub.lease().holds() ? "leader" : "standby");
         if (!hub.ingestor().problem().isEmpty()) {
-            details.put("problem", hub.ingestor().problem());
+            details.put("problem", oneLine(hub.ingestor().problem()));
         }
         details.put("pointsStored", hub.store().stats().pointsStored());
         boolean down = state == Ingestor.State.STREAM_CONFLICT || state == Ingestor.State.STORE_FAILING;
         return Publishers.just(HealthResult.builder("central", down ? HealthStatus.DOWN : HealthStatus.UP)
                 .details(details).build());
+    }
+
+    /** /health is open to anyone: the reason in one short line, not an engine's whole error text (that is logged). */
+    static String oneLine(String problem) {
+        String line = problem.lines().findFirst().orElse("").strip();
+        return line.length() <= 200 ? line : line.substring(0, 197) + "...";
     }
 }

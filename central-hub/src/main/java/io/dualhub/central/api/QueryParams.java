@@ -47,18 +47,18 @@ final class QueryParams {
         if (v == null || v.isBlank()) {
             return absent;
         }
-        if (v.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(v);
-        }
         try {
-            return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            try {
-                return OffsetDateTime.parse(v).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException("parameter '" + name + "'='" + v
-                        + "' is neither epoch milliseconds nor ISO-8601 like 2026-11-22T10:00:00Z");
+            if (v.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(v);
             }
+            try {
+                return Instant.parse(v).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                return OffsetDateTime.parse(v).toInstant().toEpochMilli();
+            }
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("parameter '" + name + "'='" + v
+                    + "' is neither epoch milliseconds nor ISO-8601 like 2026-11-22T10:00:00Z (within a long of ms)");
         }
     }
 
@@ -67,7 +67,7 @@ final class QueryParams {
             return 0;
         }
         Matcher m = STEP.matcher(v);
-        if (m.matches()) {
+        if (m.matches() && m.group(1).length() <= 18) {  // fits a long; the product is checked below
             long n = Long.parseLong(m.group(1));
             long unit = switch (m.group(2) == null ? "ms" : m.group(2)) {
                 case "ms" -> 1;
@@ -76,7 +76,7 @@ final class QueryParams {
                 case "h" -> 3_600_000;
                 default -> 86_400_000;
             };
-            if (n > 0) {
+            if (n > 0 && n <= Long.MAX_VALUE / unit) {
                 return n * unit;
             }
         }

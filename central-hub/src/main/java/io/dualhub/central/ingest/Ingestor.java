@@ -367,8 +367,11 @@ public final class Ingestor implements AutoCloseable {
         declared.increment(gap.points());
         try (AboutEdge about = AboutEdge.of(gap.edgeId())) {
             LOG.warn("edge {} declared batches {}..{} {} ({} points)", gap.edgeId(), gap.fromSeq(), gap.toSeq(),
-                    gap.reason() == GapDeclaration.Reason.OVERFLOW ? "dropped by its overflow policy"
-                            : "lost (expired before they could be resent)", gap.points());
+                    switch (gap.reason()) {
+                        case OVERFLOW -> "dropped by its overflow policy";
+                        case TOO_LARGE -> "dropped: larger than the NATS server's max_payload";
+                        default -> "lost (expired before they could be resent)";
+                    }, gap.points());
         }
     }
 

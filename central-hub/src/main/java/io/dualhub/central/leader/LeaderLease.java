@@ -7,9 +7,11 @@ import io.dualhub.common.wire.WireFormatException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Clock;
@@ -27,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * valid only until {@code ttl - ttl/4} after it <em>sent</em> the last successful renewal, so a paused or partitioned
  * leader stops acting before the key can expire and another instance take it. Side effects go through
  * {@link #holds()}.
+ *
+ * <p>The key lives for the bucket's TTL, fixed when the bucket was made, not for this instance's {@code leader.ttl}:
+ * an instance whose TTL is longer than the bucket's would count its lease valid after the key expired and another
+ * took it. So the lease is timed by the longer of the two: a bucket with a shorter TTL is raised to
+ * {@code leader.ttl} (safe: every holder's validity stays inside the longer life), and a bucket with a longer one
+ * is kept (lowering it under a holder timed by the old TTL would give two leaders), with a warning saying how to
+ * lower it.
  */
 public final class LeaderLease implements AutoCloseable {
     public static final String BUCKET = "dualhub_leader";
@@ -44,12 +53,14 @@ public final class LeaderLease implements AutoCloseable {
     private volatile long revision;
     private volatile long validUntilNanos;
     private volatile LeaderRecord current;
+    private volatile Duration effectiveTtl;
     private KeyValue kv;
 
     public LeaderLease(NatsLink nats, String instance, Duration ttl, int replicas, Clock clock, LongSupplier nanoTime) {
         this.nats = nats;
         this.instance = instance;
         this.ttl = ttl;
+        this.effectiveTtl = ttl;
         this.replicas = replicas;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -120,7 +131,13 @@ public final class LeaderLease implements AutoCloseable {
     }
 
     private long validity() {
-        return ttl.minus(ttl.dividedBy(4)).toNanos();
+        Duration t = effectiveTtl;
+        return t.minus(t.dividedBy(4)).toNanos();
+    }
+
+    /** The TTL the lease is timed by: {@code leader.ttl}, or the bucket's when that is longer. */
+    public Duration effectiveTtl() {
+        return effectiveTtl;
     }
 
     private static LeaderRecord decode(byte[] value) {
@@ -133,13 +150,31 @@ public final class LeaderLease implements AutoCloseable {
 
     private KeyValue bucket(Connection c) throws IOException, JetStreamApiException {
         if (kv == null) {
-            if (!c.keyValueManagement().getBucketNames().contains(BUCKET)) {
-                c.keyValueManagement().create(KeyValueConfiguration.builder().name(BUCKET).ttl(ttl)
+            KeyValueManagement kvm = c.keyValueManagement();
+            if (!kvm.getBucketNames().contains(BUCKET)) {
+                kvm.create(KeyValueConfiguration.builder().name(BUCKET).ttl(ttl)
                         .maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas).build());
+            } else {
+                agreeOnTtl(kvm);
             }
             kv = c.keyValue(BUCKET);
         }
         return kv;
+    }
+
+    /** Raises a bucket whose TTL is shorter than ours; adopts one that is longer (see the class comment). */
+    private void agreeOnTtl(KeyValueManagement kvm) throws IOException, JetStreamApiException {
+        KeyValueStatus status = kvm.getStatus(BUCKET);
+        Duration bucketTtl = status.getTtl();
+        if (bucketTtl.compareTo(ttl) < 0) {
+            kvm.update(KeyValueConfiguration.builder(status.getConfiguration()).ttl(ttl).build());
+            LOG.info("leader lease: raised the TTL of KV bucket {} from {} to leader.ttl {}", BUCKET, bucketTtl, ttl);
+        } else if (bucketTtl.compareTo(ttl) > 0) {
+            effectiveTtl = bucketTtl;
+            LOG.warn("leader lease: KV bucket {} has TTL {}, longer than leader.ttl {}: timing the lease by {} (a"
+                    + " dead leader is replaced only after it); to lower it, stop every CentralHub and delete the"
+                    + " bucket (nats kv del {})", BUCKET, bucketTtl, ttl, bucketTtl, BUCKET);
+        }
     }
 
     /** Stops renewing; a holder releases the key so a standby takes over at once instead of after the TTL. */

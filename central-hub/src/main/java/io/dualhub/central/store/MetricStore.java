@@ -195,7 +195,7 @@ public final class MetricStore implements AutoCloseable {
                 continue;
             }
             switch (gap.reason()) {
-                case OVERFLOW -> {
+                case OVERFLOW, TOO_LARGE -> {
                     r.droppedBatches++;
                     r.droppedPoints += gap.pointCount(seq);
                     r.droppedRanges.add(seq);

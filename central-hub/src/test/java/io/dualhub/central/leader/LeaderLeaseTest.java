@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +30,12 @@ class LeaderLeaseTest {
                 Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofMillis(100), true), name);
         await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
         return link;
+    }
+
+    /** Each test makes its own bucket: its TTL is what the test is about. */
+    @BeforeEach
+    void deleteBuckets() {
+        NATS.deleteStreams();
     }
 
     @Test
@@ -90,6 +97,42 @@ class LeaderLeaseTest {
             b.close();
             linkA.close();
             linkB.close();
+        }
+    }
+
+    /**
+     * Two instances with different leader.ttl: the one with 1 s made the bucket; the one with 6 s leads and then
+     * pauses (its ticks driven by hand here) for longer than 1 s. Had the key lived for the bucket's 1 s, the other
+     * would take it while the leader still counts 4.5 s of validity: two leaders. The bucket is raised to the longer
+     * TTL instead, and an instance with the shorter one times its lease by the bucket's.
+     */
+    @Test
+    void instancesWithDifferentTtlsNeverBothLead() {
+        NatsLink linkShort = link("short");
+        NatsLink linkLong = link("long");
+        LeaderLease shortTtl = new LeaderLease(linkShort, "short", Duration.ofSeconds(1), 1, Clock.systemUTC(),
+                System::nanoTime);
+        LeaderLease longTtl = new LeaderLease(linkLong, "long", Duration.ofSeconds(6), 1, Clock.systemUTC(),
+                System::nanoTime);
+        try {
+            shortTtl.tick();
+            assertThat(shortTtl.holds()).as("made the bucket with its 1 s TTL and leads").isTrue();
+            shortTtl.close();  // released: the long one takes over
+            longTtl.tick();
+            assertThat(longTtl.holds()).isTrue();
+            LeaderLease again = new LeaderLease(linkShort, "short-again", Duration.ofSeconds(1), 1,
+                    Clock.systemUTC(), System::nanoTime);
+            // the long one pauses: no renewal for 2.5 s, well past 1 s; the short one tries all the while
+            await("never both").during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> {
+                again.tick();
+                return !(again.holds() && longTtl.holds());
+            });
+            assertThat(again.effectiveTtl()).as("timed by the bucket's TTL").isEqualTo(Duration.ofSeconds(6));
+            again.close();
+        } finally {
+            longTtl.close();
+            linkShort.close();
+            linkLong.close();
         }
     }
 }

@@ -69,15 +69,27 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
     }
 
     private static void requireUrl(String s) {
+        URI uri;
         try {
-            URI uri = new URI(s);
+            uri = new URI(s);
             if (uri.getHost() == null || !List.of("nats", "tls", "ws", "wss").contains(uri.getScheme())) {
                 throw new IllegalArgumentException();
             }
         } catch (Exception e) {
-            throw new ConfigException("invalid configuration: nats.servers contains '" + s
+            throw new ConfigException("invalid configuration: nats.servers contains '" + masked(s)
                     + "': must be a URL like nats://host:4222 (schemes nats, tls, ws, wss)");
         }
+        if (uri.getRawUserInfo() != null) {
+            // a password in a URL ends up in logs, process listings and heartbeats; the secret keys never do
+            throw new ConfigException("invalid configuration: nats.servers contains credentials ('" + masked(s)
+                    + "'): give the URL without them and set nats.user with nats.password, or nats.token (each"
+                    + " env:NAME or file:/path)");
+        }
+    }
+
+    /** The URL with anything before an '@' (credentials) replaced, for messages. */
+    private static String masked(String url) {
+        return url.replaceFirst("(?<=//)[^/@]*@", "***@");
     }
 
     public static NatsSettings from(Settings s) {

@@ -19,6 +19,11 @@ public record GapDeclaration(String edgeId, String incarnation, long fromSeq, lo
         /** Requested again by the CentralHub, but already deleted from the edge's retention. */
         EXPIRED,
         /**
+         * Larger than the NATS server accepts in one message (its {@code max_payload}, smaller than the batch cut
+         * when it was buffered): declared instead of retried forever, counted like a drop.
+         */
+        TOO_LARGE,
+        /**
          * Refused by the CentralHub: the batch arrived but broke the wire schema or the {@link PointLimits}. The hub
          * declares it itself, so the sequence is accounted (and visible per edge) instead of a hole asked for forever.
          */

@@ -36,6 +36,9 @@ public class EdgeHealthIndicator implements HealthIndicator {
         details.put("forwarderRunning", agent.forwarder().isRunning());
         details.put("circuitBreaker", agent.forwarder().circuitState());
         details.put("stream", agent.forwarder().stream());
+        if (agent.forwarder().payloadProblem() != null) {
+            details.put("batchSize", agent.forwarder().payloadProblem());
+        }
         details.put("lastSeq", agent.buffer().lastSeq());
         details.put("ackedSeq", agent.buffer().checkpointSeq());
         details.put("backlog", agent.buffer().backlog());

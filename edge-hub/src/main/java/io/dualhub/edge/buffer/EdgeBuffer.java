@@ -32,6 +32,7 @@ public final class EdgeBuffer implements AutoCloseable {
     private final String edgeId;
     private final Clock clock;
     private final BufferSettings settings;
+    private volatile int batchLimit;  // settings.maxBatchBytes(), lowered to fit the NATS server's max_payload
     private final FileStore fileStore;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -48,6 +49,7 @@ public final class EdgeBuffer implements AutoCloseable {
         this.edgeId = edgeId;
         this.clock = clock;
         this.settings = settings;
+        this.batchLimit = settings.maxBatchBytes();
         try {
             Files.createDirectories(dir);
             this.fileStore = Files.getFileStore(dir);
@@ -112,7 +114,7 @@ public final class EdgeBuffer implements AutoCloseable {
         long now = clock.millis();
         List<byte[]> payloads = new ArrayList<>();
         long bytes = 0;
-        for (List<Point> chunk : split(points, settings.maxBatchBytes())) {
+        for (List<Point> chunk : split(points, batchLimit)) {
             byte[] payload = BatchCodec.encode(new Batch(edgeId, incarnation, 1, now, chunk));
             payloads.add(payload);
             bytes += BufferedBatch.size(payload);
@@ -160,6 +162,19 @@ public final class EdgeBuffer implements AutoCloseable {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /**
+     * Cuts batches of at most {@code bytes} from now on, or {@code buffer.max-batch-bytes} when that is smaller: the
+     * forwarder calls it with what its NATS server takes in one message. Batches already buffered keep their size.
+     */
+    public void limitBatches(int bytes) {
+        batchLimit = Math.min(settings.maxBatchBytes(), bytes);
+    }
+
+    /** The size batches are cut at now. */
+    public int batchLimit() {
+        return batchLimit;
     }
 
     /** Called after every append, outside the append lock: the forwarder's wake-up. */

@@ -56,6 +56,8 @@ public final class Forwarder implements AutoCloseable {
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
     /** Batches one gap declaration covers at most, so a declaration stays a small message. */
     private static final int MAX_GAP_BATCHES = 1000;
+    /** What a published message carries besides its payload (headers: Nats-Msg-Id, expected stream), at most. */
+    static final int PUBLISH_OVERHEAD = 1024;
 
     private final EdgeBuffer buffer;
     private final NatsLink nats;
@@ -84,6 +86,8 @@ public final class Forwarder implements AutoCloseable {
     private long pausedUntilNanos;
     private long pendingDropBytes;
     private volatile MetricsRoute route = MetricsRoute.PRIMARY;
+    private long maxPayload = Long.MAX_VALUE;  // the connected server's, once known
+    private volatile String payloadProblem;
 
     public Forwarder(EdgeBuffer buffer, NatsLink nats, String edgeId, ForwarderConfig config, MeterRegistry meters,
                      Clock clock, LongSupplier nanoTime) {
@@ -186,6 +190,7 @@ public final class Forwarder implements AutoCloseable {
             // an open breaker's wait; the half-open breaker's probes decide whether sending goes on.
             pausedUntilNanos = nanoTime.getAsLong();
             consecutiveTimeouts = 0;
+            learnMaxPayload(nats.connection());
             if (breaker.getState() == CircuitBreaker.State.OPEN) {
                 breaker.transitionToHalfOpenState();
             }
@@ -305,9 +310,52 @@ public final class Forwarder implements AutoCloseable {
             } catch (IOException e) {
                 return false;
             }
+            learnMaxPayload(c);
         }
         // While the breaker is open nothing is sent; it half-opens by itself and a few sends probe the stream.
         return breaker.getState() != CircuitBreaker.State.OPEN && nanoTime.getAsLong() - pausedUntilNanos >= 0;
+    }
+
+    /**
+     * Reads what the server takes in one message and has the buffer cut batches to fit; says so once (a log line
+     * and /health) when {@code buffer.max-batch-bytes} does not fit.
+     */
+    private void learnMaxPayload(Connection c) {
+        if (c == null || c.getServerInfo() == null) {
+            return;
+        }
+        maxPayload = c.getServerInfo().getMaxPayload();
+        int fits = (int) Math.max(1024, Math.min(Integer.MAX_VALUE, maxPayload - PUBLISH_OVERHEAD));
+        int configured = buffer.settings().maxBatchBytes();
+        buffer.limitBatches(fits);
+        String problem = configured <= fits ? null : "buffer.max-batch-bytes (" + configured + ") does not fit the"
+                + " NATS server's max_payload (" + maxPayload + "): batches are cut at " + fits + " bytes instead;"
+                + " lower buffer.max-batch-bytes or raise max_payload";
+        if (problem != null && !problem.equals(payloadProblem)) {
+            LOG.warn(problem);
+        }
+        payloadProblem = problem;
+    }
+
+    /** Why batches are cut smaller than configured (see {@link #learnMaxPayload}), or null: for /health. */
+    public String payloadProblem() {
+        return payloadProblem;
+    }
+
+    /**
+     * A batch the server will never take in one message (buffered before its max_payload was known, or under a
+     * larger one) is declared instead, with its point count, like a drop: retried it would stop the edge for good.
+     */
+    private void declareIfTooLarge(InFlight f) {
+        if (f.gap != null || f.payload.length <= maxPayload - PUBLISH_OVERHEAD) {
+            return;
+        }
+        GapDeclaration gap = new GapDeclaration(edgeId, buffer.incarnation(), f.firstSeq, f.firstSeq,
+                GapDeclaration.Reason.TOO_LARGE, new int[] {BatchCodec.pointCount(f.payload)}, clock.millis());
+        LOG.error("batch {} ({} bytes, {} points) is larger than the NATS server's max_payload ({}): declaring it"
+                + " dropped instead of retrying it forever", f.firstSeq, f.payload.length, gap.points(), maxPayload);
+        f.declareInstead(gap);
+        pendingDropBytes += f.bytes;
     }
 
     private static int stateCode(CircuitBreaker.State state) {
@@ -422,6 +470,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** Publishes one attempt; false when the publish could not even be queued (then sending pauses). */
     private boolean send(InFlight f) {
+        declareIfTooLarge(f);
         f.attempt++;
         f.sentAtNanos = nanoTime.getAsLong();
         long seq = f.firstSeq;

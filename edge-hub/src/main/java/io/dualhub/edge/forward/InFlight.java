@@ -14,10 +14,10 @@ import io.dualhub.edge.buffer.BufferedBatch;
 final class InFlight {
     final long firstSeq;
     final BufferedBatch last;
-    final byte[] payload;
-    final String msgId;
+    byte[] payload;
+    String msgId;
     final long bytes;
-    final GapDeclaration gap;
+    GapDeclaration gap;
     int attempt;
     MetricsRoute sentOn;
     long sentAtNanos = -1;
@@ -38,8 +38,18 @@ final class InFlight {
     }
 
     static InFlight gap(GapDeclaration gap, BufferedBatch last, long bytes) {
-        String msgId = Subjects.msgId(gap.edgeId(), gap.incarnation(), gap.fromSeq()) + "-gap-" + gap.toSeq();
-        return new InFlight(gap.fromSeq(), last, GapCodec.encode(gap), msgId, bytes, gap);
+        return new InFlight(gap.fromSeq(), last, GapCodec.encode(gap), gapMsgId(gap), bytes, gap);
+    }
+
+    private static String gapMsgId(GapDeclaration gap) {
+        return Subjects.msgId(gap.edgeId(), gap.incarnation(), gap.fromSeq()) + "-gap-" + gap.toSeq();
+    }
+
+    /** This batch is sent as a declaration of itself instead (it can never be published as it is). */
+    void declareInstead(GapDeclaration declaration) {
+        gap = declaration;
+        payload = GapCodec.encode(declaration);
+        msgId = gapMsgId(declaration);
     }
 
     boolean awaitingSend() {

@@ -3,6 +3,7 @@ package io.dualhub.edge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.ManagementEndpoints;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.EdgeMain;
@@ -63,6 +64,15 @@ class WriteApiTest {
 
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Only health and metrics are served; the framework's other endpoints (internals, state changes) are not. */
+    @Test
+    void onlyHealthAndMetricsOfTheManagementEndpointsAreServed() throws Exception {
+        assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN)).allSatisfy((path, status) ->
+                assertThat(status).as(path).isEqualTo(200));
+        assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED)).allSatisfy((path, status) ->
+                assertThat(status).as(path).isIn(401, 403, 404, 405));
     }
 
     @Test

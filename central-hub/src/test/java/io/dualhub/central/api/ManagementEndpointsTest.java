@@ -1,0 +1,38 @@
+package io.dualhub.central.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.central.CentralMain;
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.chaos.harness.FreePorts;
+import io.dualhub.chaos.harness.ManagementEndpoints;
+import io.dualhub.chaos.harness.NatsFixture;
+import io.micronaut.context.ApplicationContext;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CentralHub serves health and metrics to anyone, and none of the framework's other management endpoints. */
+class ManagementEndpointsTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyHealthAndMetricsOfTheManagementEndpointsAreServed() throws Exception {
+        int port = FreePorts.next();
+        CentralConfig config = CentralConfig.load(null, Map.of("nats.servers", NATS.urls(), "data.dir",
+                dir.toString(), "http.port", Integer.toString(port)));
+        try (ApplicationContext hub = CentralMain.start(config)) {
+            String url = "http://127.0.0.1:" + port;
+            assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN)).allSatisfy((path, status) ->
+                    assertThat(status).as(path).isEqualTo(200));
+            assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED)).allSatisfy((path, status) ->
+                    assertThat(status).as(path).isIn(401, 403, 404, 405));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.dualhub.edge.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.common.MetricNames;
+import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.PointLimits;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.StringLength;
+
+/**
+ * The parser against any input: points that keep every bound the CentralHub checks again, or a
+ * {@link LineProtocolException}; never another exception. And what a writer escapes comes back as it was written.
+ */
+class LineProtocolPropertiesTest {
+    private static final long NOW = 1_700_000_000_000L;
+
+    @Property(tries = 3000)
+    void anyInputIsPointsThatKeepTheBoundsOrALineProtocolError(@ForAll("bodies") String body) {
+        List<Point> points;
+        try {
+            points = new LineProtocolParser(Precision.NS, NOW).parse(body);
+        } catch (LineProtocolException expected) {
+            return;
+        }
+        points.forEach(p -> assertThat(PointLimits.violation(p)).as(p.toString()).isNull());
+    }
+
+    @Property(tries = 1000)
+    void escapedNamesAndValuesComeBackAsWritten(@ForAll("texts") String measurement, @ForAll("texts") String tagKey,
+                                                @ForAll("texts") String tagValue) {
+        String line = escape(measurement, ", ") + "," + escape(tagKey, ",= ") + "=" + escape(tagValue, ",= ")
+                + " value=1.5";
+        List<Point> points = new LineProtocolParser(Precision.NS, NOW).parse(line);
+        assertThat(points).containsExactly(new Point(MetricNames.sanitize(measurement),
+                new java.util.TreeMap<>(Map.of(MetricNames.sanitize(tagKey), tagValue)), NOW, 1.5));
+    }
+
+    /** Backslash before each of {@code special} and before a backslash: line protocol's escaping. */
+    private static String escape(String s, String special) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (special.indexOf(c) >= 0 || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        // printable text with the characters line protocol escapes; not starting with '#' (a comment) or a space
+        return Arbitraries.strings().withChars("abcXYZ019 ,=\\_.-:é\"").ofMinLength(1).ofMaxLength(30)
+                .filter(s -> !s.startsWith("#") && !s.isBlank() && s.strip().equals(s) && !s.endsWith("\\")
+                        && !MetricNames.sanitize(s).startsWith("__") && !MetricNames.sanitize(s).equals("edge"));
+    }
+
+    @Provide
+    Arbitrary<String> bodies() {
+        Arbitrary<String> fragments = Arbitraries.of("m", "cpu", ",", " ", "=", "\\", "\"", "1", "1.5", "-0", "i",
+                "u", "e308", "t", "false", "\n", "\r\n", "#", "é", "\u0000", "9223372036854775808", "18446744073709551615",
+                "__x", "edge", "18446744073709551616u", "NaN", "1e999");
+        return fragments.list().ofMaxSize(40).map(l -> String.join("", l));
+    }
+
+    @Property(tries = 500)
+    void anyBytesAsTextAreHandled(@ForAll @StringLength(max = 200) String body) {
+        try {
+            new LineProtocolParser(Precision.NS, NOW).parse(body);
+        } catch (LineProtocolException expected) {
+            // the one permitted failure
+        }
+    }
+}
