@@ -1,6 +1,7 @@
 package io.dualhub.central.api;
 
 import io.dualhub.central.store.SeriesQuery;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -17,7 +18,8 @@ final class QueryParams {
     private QueryParams() {
     }
 
-    static SeriesQuery parse(Map<String, List<String>> params) {
+    /** The query the parameters ask for; without {@code from}, the {@code defaultRange} back from {@code nowMs}. */
+    static SeriesQuery parse(Map<String, List<String>> params, long nowMs, Duration defaultRange) {
         String metric = single(params, "metric");
         if (metric == null || metric.isBlank()) {
             throw new IllegalArgumentException("parameter 'metric' is required, e.g. ?metric=host_load1");
@@ -28,7 +30,7 @@ final class QueryParams {
                 tags.put(k.substring(4), v.get(0));
             }
         });
-        long from = time(params, "from", 0);
+        long from = time(params, "from", nowMs - defaultRange.toMillis());
         long to = time(params, "to", Long.MAX_VALUE);
         if (from > to) {
             throw new IllegalArgumentException("parameter 'from' (" + from + ") is after 'to' (" + to + ")");

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
                             AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery,
-                            ApiAccess api, HttpTls httpTls, LogFormat logFormat) {
+                            ApiAccess api, HttpTls httpTls, LogFormat logFormat, QuerySettings query) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -58,6 +58,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("fleet.degraded-after-gap", "10m", "an edge that declared a gap stays DEGRADED this long"),
                 new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
                 new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
+                new ConfigKey("query.max-points", "1000000", "points (or step buckets) one GET /api/v1/query answers at most (1000 to 100000000); past it: 422 saying what to narrow"),
+                new ConfigKey("query.default-range", "1h", "the range a query without 'from' covers, back from now"),
                 new ConfigKey("recovery.drain-stall", "30s", "a returning edge whose backlog has not shrunk for this long is asked to reconnect (at most 3 times)"),
                 new ConfigKey("recovery.audit-max-age", "30d", "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
                 new ConfigKey("analysis.enabled", "true", "score stored points for anomalies and forecast capacity series"),
@@ -76,6 +78,10 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
 
     /** How this hub creates the dualhub streams. */
     public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {
+    }
+
+    /** How much one query may answer, and what it covers when it does not say. */
+    public record QuerySettings(int maxPoints, Duration defaultRange) {
     }
 
     /** How the recovery playbooks act and how long their audit is kept. */
@@ -110,7 +116,9 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
                         s.duration("recovery.audit-max-age", Duration.ofMinutes(1))),
                 new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token")),
-                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s));
+                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s),
+                new QuerySettings(s.intBetween("query.max-points", 1000, 100_000_000),
+                        s.duration("query.default-range", Duration.ofSeconds(1))));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

@@ -352,38 +352,90 @@ public final class MetricStore implements AutoCloseable {
 
     /** Reads the matching series; raw points, or averages per step bucket when a step is given. */
     public List<StoredSeries> query(SeriesQuery q) {
-        Map<Integer, SeriesKey> matching = new TreeMap<>();
-        seriesById.forEach((id, key) -> {
-            if (q.matches(key)) {
-                matching.put(id, key);
-            }
-        });
-        if (matching.isEmpty()) {
-            return List.of();
+        List<StoredSeries> out = new ArrayList<>();
+        try {
+            query(q, new SeriesSink() {
+                @Override
+                public void series(SeriesKey key) {
+                    out.add(new StoredSeries(key.metric(), key.edge(), key.tags(), new ArrayList<>()));
+                }
+
+                @Override
+                public void point(long timestampMs, double value) {
+                    out.get(out.size() - 1).points().add(new double[] {timestampMs, value});
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // the sink above writes to memory only
         }
-        Map<Integer, List<double[]>> points = new TreeMap<>();
-        String ids = String.join(",", matching.keySet().stream().map(String::valueOf).toList());
-        String sql = q.stepMs() > 0
-                ? "SELECT series_id, (ts // " + q.stepMs() + ") * " + q.stepMs() + " AS bucket, avg(value) FROM points"
-                  + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
-                : "SELECT series_id, ts, value FROM points WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ?"
-                  + " ORDER BY 1, 2";
-        try (Connection reader = writer.duplicate(); PreparedStatement ps = reader.prepareStatement(sql)) {
+        return out;
+    }
+
+    /**
+     * Reads the matching series in id order, each followed by its points, straight from the result set into the sink:
+     * raw points, or averages per step bucket when a step is given. Every matching series is handed over, also one
+     * without points in the range.
+     */
+    public void query(SeriesQuery q, SeriesSink sink) throws IOException {
+        TreeMap<Integer, SeriesKey> matching = matching(q);
+        if (matching.isEmpty()) {
+            return;
+        }
+        try (Connection reader = writer.duplicate(); PreparedStatement ps = reader.prepareStatement(select(q, matching))) {
             ps.setLong(1, q.fromMs());
             ps.setLong(2, q.toMs());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    points.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>())
-                            .add(new double[] {rs.getLong(2), rs.getDouble(3)});
+                boolean more = rs.next();
+                for (Map.Entry<Integer, SeriesKey> series : matching.entrySet()) {
+                    sink.series(series.getValue());
+                    while (more && rs.getInt(1) == series.getKey()) {
+                        sink.point(rs.getLong(2), rs.getDouble(3));
+                        more = rs.next();
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
         }
-        List<StoredSeries> out = new ArrayList<>();
-        matching.forEach((id, key) -> out.add(new StoredSeries(key.metric(), key.edge(), key.tags(),
-                points.getOrDefault(id, List.of()))));
-        return out;
+    }
+
+    /** How many points (or step buckets) the query would answer, counted by the engine without reading them. */
+    public long count(SeriesQuery q) {
+        TreeMap<Integer, SeriesKey> matching = matching(q);
+        if (matching.isEmpty()) {
+            return 0;
+        }
+        try (Connection reader = writer.duplicate();
+             PreparedStatement ps = reader.prepareStatement("SELECT count(*) FROM (" + select(q, matching) + ")")) {
+            ps.setLong(1, q.fromMs());
+            ps.setLong(2, q.toMs());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private TreeMap<Integer, SeriesKey> matching(SeriesQuery q) {
+        TreeMap<Integer, SeriesKey> matching = new TreeMap<>();
+        seriesById.forEach((id, key) -> {
+            if (q.matches(key)) {
+                matching.put(id, key);
+            }
+        });
+        return matching;
+    }
+
+    /** The points of the matching series in (series, time) order; parameters: from, to. */
+    private static String select(SeriesQuery q, Map<Integer, SeriesKey> matching) {
+        String ids = String.join(",", matching.keySet().stream().map(String::valueOf).toList());
+        return q.stepMs() > 0
+                ? "SELECT series_id, (ts // " + q.stepMs() + ") * " + q.stepMs() + " AS bucket, avg(value) FROM points"
+                  + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
+                : "SELECT series_id, ts, value FROM points WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ?"
+                  + " ORDER BY 1, 2";
     }
 
     private static String tagsJson(Map<String, String> tags) {

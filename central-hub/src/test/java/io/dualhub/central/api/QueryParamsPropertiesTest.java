@@ -3,6 +3,7 @@ package io.dualhub.central.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.central.store.SeriesQuery;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -20,7 +21,8 @@ class QueryParamsPropertiesTest {
     @Property(tries = 3000)
     void anyValueIsAQueryOrAnErrorNamingTheParameter(@ForAll("values") String value, @ForAll("names") String name) {
         try {
-            SeriesQuery q = QueryParams.parse(Map.of("metric", List.of("m"), name, List.of(value)));
+            SeriesQuery q = QueryParams.parse(Map.of("metric", List.of("m"), name, List.of(value)),
+                    System.currentTimeMillis(), Duration.ofHours(1));
             assertThat(q.stepMs()).isNotNegative();
             assertThat(q.fromMs()).isLessThanOrEqualTo(q.toMs());
         } catch (IllegalArgumentException e) {

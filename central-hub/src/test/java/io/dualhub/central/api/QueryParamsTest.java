@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.central.store.SeriesQuery;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QueryParamsTest {
+    private static final long NOW = 1_795_400_000_000L;
+
+    private static SeriesQuery parse(Map<String, List<String>> params) {
+        return QueryParams.parse(params, NOW, Duration.ofHours(1));
+    }
+
     @Test
     void parsesEveryParameter() {
-        SeriesQuery q = QueryParams.parse(Map.of("metric", List.of("host_load1"), "edge", List.of("web-3"),
+        SeriesQuery q = parse(Map.of("metric", List.of("host_load1"), "edge", List.of("web-3"),
                 "tag.mountpoint", List.of("/var"), "from", List.of("2026-11-22T10:00:00Z"),
                 "to", List.of("1795400000000"), "step", List.of("1m")));
         assertThat(q).isEqualTo(new SeriesQuery("host_load1", "web-3", Map.of("mountpoint", "/var"),
@@ -19,21 +26,21 @@ class QueryParamsTest {
     }
 
     @Test
-    void defaultsToAllTimeAndRawPoints() {
-        SeriesQuery q = QueryParams.parse(Map.of("metric", List.of("m")));
-        assertThat(q.fromMs()).isZero();
+    void defaultsToTheLastHourAndRawPoints() {
+        SeriesQuery q = parse(Map.of("metric", List.of("m")));
+        assertThat(q.fromMs()).isEqualTo(NOW - 3_600_000);
         assertThat(q.toMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(q.stepMs()).isZero();
     }
 
     @Test
     void namesTheBadParameter() {
-        assertThatThrownBy(() -> QueryParams.parse(Map.of())).hasMessageContaining("'metric' is required");
-        assertThatThrownBy(() -> QueryParams.parse(Map.of("metric", List.of("m"), "from", List.of("yesterday"))))
+        assertThatThrownBy(() -> parse(Map.of())).hasMessageContaining("'metric' is required");
+        assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "from", List.of("yesterday"))))
                 .hasMessageContaining("'from'='yesterday'");
-        assertThatThrownBy(() -> QueryParams.parse(Map.of("metric", List.of("m"), "step", List.of("0s"))))
+        assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "step", List.of("0s"))))
                 .hasMessageContaining("'step'='0s'");
-        assertThatThrownBy(() -> QueryParams.parse(Map.of("metric", List.of("m"), "from", List.of("5"),
+        assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "from", List.of("5"),
                 "to", List.of("4")))).hasMessageContaining("after 'to'");
     }
 }

@@ -1,12 +1,12 @@
 package io.dualhub.edge.api;
 
-import io.dualhub.common.config.Secret;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.buffer.BufferFullException;
 import io.dualhub.edge.ingest.LineProtocolException;
 import io.dualhub.edge.ingest.LineProtocolParser;
 import io.dualhub.edge.ingest.Precision;
+import io.dualhub.edge.ingest.TooManyPointsException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -23,13 +23,15 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code POST /api/v1/write}: InfluxDB line protocol in, 204 once every point of the request is durably in the
  * edge buffer. A request is all or nothing: the first bad line answers 400 naming it, and nothing is stored; a
  * full buffer (reject policy, or the disk's reserve reached) answers 503 with Retry-After, and nothing is stored.
- * With {@code http.ingest-token} set, a request without it answers 401 and nothing is stored.
+ * With {@code http.ingest-token} set, a request without it answers 401 before its body is read
+ * ({@link IngestTokenFilter}). A request of more than {@code http.max-points} points answers 413.
  */
 @Controller("/api/v1")
 public class WriteController {
@@ -49,14 +51,7 @@ public class WriteController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> write(@Body @Nullable byte[] body,
                                  @Header("Content-Encoding") @Nullable String encoding,
-                                 @Header("Authorization") @Nullable String authorization,
                                  @QueryValue @Nullable String precision) {
-        Secret token = agent.config().ingestToken();
-        if (token != null && !token.matches(Secret.presented(authorization))) {
-            return HttpResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .body(WriteError.of("this edge needs its ingest token: send 'Authorization: Bearer <token>' (or "
-                            + "'Token <token>', as InfluxDB v2 clients do); nothing was stored", null));
-        }
         Precision unit;
         try {
             unit = Precision.parse(precision);
@@ -73,7 +68,9 @@ public class WriteController {
         }
         List<Point> points;
         try {
-            points = new LineProtocolParser(unit, clock.millis()).parse(utf8(raw));
+            points = parse(raw, new LineProtocolParser(unit, clock.millis(), agent.config().maxPoints()));
+        } catch (TooManyPointsException e) {
+            return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE).body(WriteError.of(e.getMessage(), e.line()));
         } catch (LineProtocolException e) {
             return HttpResponse.badRequest(WriteError.of(e.getMessage(), e.line()));
         }
@@ -87,18 +84,41 @@ public class WriteController {
         return HttpResponse.noContent();
     }
 
+    /** Largest piece of a body decoded to text at once: a 16 MiB body never becomes one 16 MiB string. */
+    static final int PIECE_BYTES = 1 << 20;
+
     /**
-     * The body as text, refused when it is not valid UTF-8. The JDK's lenient decoding is several times faster than a
-     * reporting decoder, and marks bad input with U+FFFD: only a body holding that character is decoded again strictly.
+     * Parses the body piece by piece, each piece whole lines of at most about {@link #PIECE_BYTES} (a longer line is
+     * a piece of its own): the text of the whole body never exists at once, only the points and one piece.
      */
-    private static String utf8(byte[] raw) {
-        String text = new String(raw, StandardCharsets.UTF_8);
+    static List<Point> parse(byte[] raw, LineProtocolParser parser) {
+        List<Point> points = new ArrayList<>();
+        int lines = 0;
+        int from = 0;
+        while (from <= raw.length) {
+            int to = Math.min(raw.length, from + PIECE_BYTES);
+            while (to < raw.length && raw[to] != '\n') {
+                to++;
+            }
+            lines += parser.parseInto(utf8(raw, from, to), lines, points);
+            from = to + 1;  // past the newline that ends the piece
+        }
+        return points;
+    }
+
+    /**
+     * A piece of the body as text, refused when it is not valid UTF-8 (a piece ends at a newline, which never lies
+     * inside a character). The JDK's lenient decoding is several times faster than a reporting decoder, and marks bad
+     * input with U+FFFD: only a piece holding that character is decoded again strictly.
+     */
+    private static String utf8(byte[] raw, int from, int to) {
+        String text = new String(raw, from, to - from, StandardCharsets.UTF_8);
         if (text.indexOf('\uFFFD') < 0) {
             return text;
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(raw)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(raw, from, to - from)).toString();
         } catch (CharacterCodingException e) {
             throw new LineProtocolException(0, "body is not valid UTF-8");
         }

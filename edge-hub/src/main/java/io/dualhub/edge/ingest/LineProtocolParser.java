@@ -21,16 +21,33 @@ public final class LineProtocolParser {
     public static final int MAX_FIELDS_PER_LINE = 1000;
     private final Precision precision;
     private final long nowMs;
+    private final int maxPoints;
     private final TokenPool tokens = new TokenPool();
 
     public LineProtocolParser(Precision precision, long nowMs) {
+        this(precision, nowMs, Integer.MAX_VALUE);
+    }
+
+    /** A parser that refuses a body of more than {@code maxPoints} points as soon as it gets there. */
+    public LineProtocolParser(Precision precision, long nowMs, int maxPoints) {
         this.precision = precision;
         this.nowMs = nowMs;
+        this.maxPoints = maxPoints;
     }
 
     public List<Point> parse(String body) {
         List<Point> points = new ArrayList<>();
-        int lineNo = 0;
+        parseInto(body, 0, points);
+        return points;
+    }
+
+    /**
+     * Parses one piece of a body, whose first line is line {@code linesBefore + 1} of the whole, into {@code points}
+     * (the points of the pieces before it): a large body is parsed piece by piece, never decoded whole. Returns the
+     * lines the piece held.
+     */
+    public int parseInto(String body, int linesBefore, List<Point> points) {
+        int lineNo = linesBefore;
         int start = 0;
         while (start <= body.length()) {
             int end = body.indexOf('\n', start);
@@ -49,10 +66,13 @@ public final class LineProtocolParser {
             }
             if (from < to && body.charAt(from) != '#') {
                 new Line(body, from, to, lineNo).parseInto(points);
+                if (points.size() > maxPoints) {
+                    throw new TooManyPointsException(lineNo, maxPoints);
+                }
             }
             start = end + 1;
         }
-        return points;
+        return lineNo - linesBefore;
     }
 
     /** The scanner for one line: the characters from {@code start} to {@code end} of the body. */

@@ -8,10 +8,15 @@ import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.EdgeMain;
 import io.dualhub.edge.config.EdgeConfig;
 import io.micronaut.context.ApplicationContext;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,6 +50,24 @@ class IngestTokenTest {
             assertThat(post(url, "Bearer s3cret-ingest").statusCode()).isEqualTo(204);
             assertThat(post(url, "Token s3cret-ingest").statusCode()).as("InfluxDB v2 clients' scheme").isEqualTo(204);
             assertThat(agent.buffer().lastSeq()).isEqualTo(2);
+            assertThat(statusBeforeTheBody(port)).as("refused on its headers, the 16 MiB body never sent")
+                    .startsWith("HTTP/1.1 401");
+        }
+    }
+
+    /**
+     * Sends the headers of a 16 MiB write without the token and one line of its body, then reads: the answer
+     * comes while the rest of the body is still unsent, so the edge judged the request before reading it.
+     */
+    private static String statusBeforeTheBody(int port) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/write HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (16 << 20)
+                    + "\r\n\r\ncpu usage=1\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dualhub.edge.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.ManagementEndpoints;
@@ -8,6 +9,9 @@ import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.EdgeMain;
 import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.edge.ingest.LineProtocolException;
+import io.dualhub.edge.ingest.LineProtocolParser;
+import io.dualhub.edge.ingest.Precision;
 import io.micronaut.context.ApplicationContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -41,7 +45,7 @@ class WriteApiTest {
     static void start() {
         int port = FreePorts.next();
         EdgeConfig config = EdgeConfig.load(null, Map.of("id", "api-test", "nats.servers", NATS.urls(),
-                "data.dir", dir.toString(), "http.port", Integer.toString(port), "http.max-body", "4KiB",
+                "data.dir", dir.toString(), "http.port", Integer.toString(port), "http.max-body", "4KiB", "http.max-points", "100",
                 "collect.enabled", "false"));
         context = EdgeMain.start(config);
         agent = context.getBean(EdgeAgent.class);
@@ -118,6 +122,27 @@ class WriteApiTest {
         assertThat(post("", gzip("a v=1\n".repeat(1000)), "gzip").statusCode()).as("limit applies after inflating")
                 .isEqualTo(413);
         assertThat(agent.buffer().lastSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void moreThanMaxPointsIs413NamingTheLimitAndNothingIsStored() throws Exception {
+        long before = agent.buffer().lastSeq();
+        assertThat(post("", "a v=1\n".repeat(100).getBytes(), null).statusCode()).isEqualTo(204);
+        HttpResponse<String> r = post("", "a v=1\n".repeat(50).concat("b x=1,y=2\n".repeat(26)).getBytes(), null);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("more than 100 points (http.max-points)", "\"line\":76");
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before + 1);
+    }
+
+    /** A body parsed piece by piece keeps its line numbers across pieces. */
+    @Test
+    void aBadLineIsNamedByItsNumberInTheWholeBody() {
+        String body = "a v=1\n".repeat(200_000) + "bad\n";
+        assertThatThrownBy(() -> WriteController.parse(body.getBytes(StandardCharsets.UTF_8),
+                new LineProtocolParser(Precision.NS, 0)))
+                .isInstanceOfSatisfying(LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(200_001));
+        assertThat(WriteController.parse(("a v=1\n".repeat(200_000)).getBytes(StandardCharsets.UTF_8),
+                new LineProtocolParser(Precision.NS, 0))).hasSize(200_000);
     }
 
     @Test

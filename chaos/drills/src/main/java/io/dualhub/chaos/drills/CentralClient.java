@@ -70,12 +70,12 @@ public final class CentralClient {
 
     /** Every stored value of the metric, across its series, in store order (duplicates included, if any). */
     public List<Long> values(String metric) throws IOException, InterruptedException {
-        return valuesAt("/api/v1/query?metric=" + metric);
+        return valuesAt("/api/v1/query?from=0&metric=" + metric);
     }
 
     /** Every stored value of the metric from one edge (duplicates included, if any). */
     public List<Long> values(String metric, String edgeId) throws IOException, InterruptedException {
-        return valuesAt("/api/v1/query?metric=" + metric + "&edge=" + edgeId);
+        return valuesAt("/api/v1/query?from=0&metric=" + metric + "&edge=" + edgeId);
     }
 
     private List<Long> valuesAt(String path) throws IOException, InterruptedException {
