@@ -37,7 +37,9 @@ public final class EdgeMain {
                         "micronaut.application.name", "dualhub-edge",
                         "micronaut.server.host", config.httpHost(),
                         "micronaut.server.port", config.httpPort(),
-                        "micronaut.server.max-request-size", config.maxBodyBytes()))
+                        // both: a request body is buffered whole, and Micronaut buffers only 10 MiB by default
+                        "micronaut.server.max-request-size", config.maxBodyBytes(),
+                        "micronaut.server.max-request-buffer-size", config.maxBodyBytes()))
                 .start();
     }
 }

@@ -10,6 +10,8 @@ import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
 import io.dualhub.common.logging.LogFormat;
 import io.dualhub.common.nats.NatsSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("http.tls.key", "", "the certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"),
                 new ConfigKey("api.viewer-token", "", "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
                 new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission); /health and /prometheus stay open"),
+                new ConfigKey("api.anonymous", "false", "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
@@ -100,9 +103,33 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
         }
     }
 
+    /**
+     * An API reachable beyond this machine needs its tokens: anyone who reaches an open one reads the whole fleet and
+     * decommissions edges. Loopback stays open by default (the embedded default, `./dualhub up`).
+     */
+    private static void requireTokensBeyondLoopback(Settings s, ApiAccess api) {
+        String host = s.string("http.host");
+        if (api.open() && !s.bool("api.anonymous") && !isLoopback(host)) {
+            throw new ConfigException("invalid configuration: http.host='" + host + "' is not a loopback address and"
+                    + " no API token is set: anyone who reaches it could read the fleet and act on it; set"
+                    + " api.viewer-token and/or api.operator-token (env:NAME or file:/path), or api.anonymous: true"
+                    + " to serve it open on purpose");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** Reads the YAML file (may be null) and flags over the defaults, and validates every value. */
     public static CentralConfig load(Path yamlFile, Map<String, String> overrides) {
         Settings s = Settings.load(KEYS, yamlFile, overrides);
+        ApiAccess api = new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token"));
+        requireTokensBeyondLoopback(s, api);
         int replicas = s.intBetween("stream.replicas", 1, 5);
         StreamSettings stream = new StreamSettings(replicas, s.duration("stream.max-age", Duration.ofMinutes(1)),
                 s.duration("stream.duplicate-window", Duration.ofSeconds(1)),
@@ -115,7 +142,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s),
                 new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
                         s.duration("recovery.audit-max-age", Duration.ofMinutes(1))),
-                new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token")),
+                api,
                 new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s),
                 new QuerySettings(s.intBetween("query.max-points", 1000, 100_000_000),
                         s.duration("query.default-range", Duration.ofSeconds(1))));

@@ -30,6 +30,22 @@ class CentralConfigTest {
                 .hasMessageContaining("analysis.cpu-share='0'");
     }
 
+    /** Beyond loopback an open API is refused unless it is meant; loopback and tokens start as before. */
+    @Test
+    void anApiBeyondLoopbackNeedsTokensOrSaysItIsOpenOnPurpose() throws Exception {
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("http.host", "0.0.0.0")))
+                .hasMessageContaining("http.host='0.0.0.0' is not a loopback address and no API token is set")
+                .hasMessageContaining("api.viewer-token").hasMessageContaining("api.anonymous: true");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "0.0.0.0", "api.anonymous", "true")).httpHost())
+                .isEqualTo("0.0.0.0");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "localhost")).httpHost()).isEqualTo("localhost");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "::1")).httpHost()).isEqualTo("::1");
+        Path token = Files.createTempFile("viewer", ".token");
+        Files.writeString(token, "t0ken\n");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "0.0.0.0", "api.viewer-token", "file:" + token))
+                .api().open()).isFalse();
+    }
+
     @Test
     void analysisRestsSoItsWorkIsItsShareOfACore() {
         CentralConfig c = CentralConfig.load(null, Map.of());

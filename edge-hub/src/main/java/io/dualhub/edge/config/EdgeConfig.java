@@ -36,7 +36,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("http.port", "8471", "port of the ingest API, /health and /prometheus"),
                 new ConfigKey("http.ingest-token", "", "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
                 new ConfigKey("http.max-body", "16MiB", "largest accepted request body, after gzip decompression; larger gets 413"),
-                new ConfigKey("http.max-points", "100000", "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap a request takes (about 300 bytes a point while it is parsed)"),
+                new ConfigKey("http.max-points", "100000", "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap one request takes while it is parsed"),
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
                 new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
                 new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),

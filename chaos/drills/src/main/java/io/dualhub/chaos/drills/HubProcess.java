@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A CentralHub or edge agent run from its built jar as a separate JVM, exactly as a user runs it, so drills can
@@ -32,6 +33,7 @@ public final class HubProcess {
     private final int port;
     private final List<String> jvmOptions;
     private List<String> heap = List.of("-Xmx256m");
+    private Map<String, String> env = Map.of();
     private OsProcess process;
 
     private HubProcess(String name, Path home, String jarName, List<String> args, Path log, int port) {
@@ -62,6 +64,11 @@ public final class HubProcess {
      * shipped configuration is one the hub accepts. Fails with the hub's log when it does not start.
      */
     public static void startsOn(String role, Path config, Path workDir) {
+        startsOn(role, config, workDir, Map.of());
+    }
+
+    /** The same with environment variables, as a service manager or an orchestrator would give the hub. */
+    public static void startsOn(String role, Path config, Path workDir, Map<String, String> env) {
         int port = FreePorts.next();
         List<String> args = List.of("--config", config.toString(), "--data", workDir.resolve(role + "-data").toString(),
                 "--port", Integer.toString(port), "--nats", "nats://127.0.0.1:1");
@@ -69,7 +76,7 @@ public final class HubProcess {
         HubProcess hub = role.equals("edge") ? edge(home(), "staged-edge", args, log, port)
                 : central(home(), "staged-central", args, log, port);
         try {
-            hub.start();
+            hub.env(env).start();
         } finally {
             hub.stop();
         }
@@ -97,6 +104,12 @@ public final class HubProcess {
     }
 
     /** The OS process id of the running hub. */
+    /** Environment variables for the next start, beside this process's own (secrets a config names as env:). */
+    public synchronized HubProcess env(Map<String, String> variables) {
+        env = Map.copyOf(variables);
+        return this;
+    }
+
     public synchronized long pid() {
         return process.pid();
     }
@@ -113,7 +126,7 @@ public final class HubProcess {
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(args);
-        process = OsProcess.start(name, cmd, log);
+        process = OsProcess.start(name, cmd, log, env);
         awaitHealthy();
         return this;
     }

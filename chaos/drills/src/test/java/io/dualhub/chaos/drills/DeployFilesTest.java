@@ -26,6 +26,10 @@ class DeployFilesTest {
     private static final Path HOME = HubProcess.home();
     private static final Path DEPLOY = HOME.resolve("deploy");
 
+    /** The API tokens the shipped CentralHub configs take from the environment (they listen beyond loopback). */
+    private static final Map<String, String> API_TOKENS = Map.of("DUALHUB_VIEWER_TOKEN", "viewer-7f3a",
+            "DUALHUB_OPERATOR_TOKEN", "operator-91c2");
+
     @TempDir
     Path dir;
 
@@ -80,7 +84,11 @@ class DeployFilesTest {
                 }
             }
         }
-        HubProcess.startsOn("central", DEPLOY.resolve("compose/central.yml"), dir);
+        for (String hub : List.of("central-a", "central-b")) {
+            assertThat(String.valueOf(map(services, hub).get("environment"))).as(hub + " gets the API tokens")
+                    .contains("DUALHUB_VIEWER_TOKEN", "DUALHUB_OPERATOR_TOKEN");
+        }
+        HubProcess.startsOn("central", DEPLOY.resolve("compose/central.yml"), dir, API_TOKENS);
         HubProcess.startsOn("edge", DEPLOY.resolve("compose/edge.yml"), dir);
     }
 
@@ -97,6 +105,8 @@ class DeployFilesTest {
         assertThat(map(map(container, "livenessProbe"), "httpGet").get("port")).isEqualTo("http");
         assertThat(container.get("ports").toString()).contains("name=http", "containerPort=8470");
         assertThat(central).containsKey("Service/" + map(statefulSet, "spec").get("serviceName"));
+        assertThat(container.get("env").toString()).as("tokens from the Secret")
+                .contains("name=DUALHUB_VIEWER_TOKEN", "name=DUALHUB_OPERATOR_TOKEN", "name=dualhub-central-api");
         startsOnConfigMap(central.get("ConfigMap/dualhub-central"), "central");
 
         Map<String, Map<String, Object>> edge = manifests("edge-daemonset.yaml");
@@ -114,7 +124,7 @@ class DeployFilesTest {
 
     private void startsOnConfigMap(Map<String, Object> configMap, String role) throws Exception {
         Path config = Files.writeString(dir.resolve(role + ".yml"), (String) map(configMap, "data").get(role + ".yml"));
-        HubProcess.startsOn(role, config, dir);
+        HubProcess.startsOn(role, config, dir, API_TOKENS);
     }
 
     /** Every document of a manifest file by kind/name; each must have apiVersion, kind and metadata.name. */

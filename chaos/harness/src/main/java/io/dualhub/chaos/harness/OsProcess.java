@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,11 +25,17 @@ public final class OsProcess {
     }
 
     public static OsProcess start(String name, List<String> command, Path log) {
+        return start(name, command, log, Map.of());
+    }
+
+    /** Starts the command with {@code env} added to this process's environment. */
+    public static OsProcess start(String name, List<String> command, Path log, Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            Process p = builder.start();
             return new OsProcess(name, p, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + ")", e);

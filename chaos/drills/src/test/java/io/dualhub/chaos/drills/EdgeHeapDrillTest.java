@@ -1,0 +1,80 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.chaos.harness.NatsFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An edge with the heap its installers give it (-Xmx64m) takes the largest body it accepts (http.max-body, 16 MiB)
+ * without running out of it: a 16 MiB body within http.max-points is stored (204), one of more points is refused
+ * (413) as soon as the parser gets there, and the edge stays healthy through both, three times over.
+ */
+class EdgeHeapDrillTest {
+    private static final int MAX_BODY = 16 << 20;
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void aSixteenMebibyteBodyFitsTheInstalledHeap() throws Exception {
+        HubProcess edge = hubs.edge("lean", "collect:\n  enabled: false\n", List.of("-Xmx64m",
+                "-XX:MaxMetaspaceSize=64m", "-Xss512k"));
+        byte[] withinPoints = body(99_000);  // long lines: 16 MiB in fewer than http.max-points (100,000)
+        byte[] tooManyPoints = shortLines();  // 16 MiB of well over a million points
+        for (int round = 0; round < 3; round++) {
+            HttpResponse<String> accepted = post(edge, withinPoints);
+            assertThat(accepted.statusCode()).as("round %d: 16 MiB of 99,000 points: %s", round, accepted.body())
+                    .isEqualTo(204);
+            HttpResponse<String> refused = post(edge, tooManyPoints);
+            assertThat(refused.statusCode()).as("round %d: 16 MiB of short lines", round).isEqualTo(413);
+            assertThat(refused.body()).contains("http.max-points");
+            assertThat(edge.isHealthy()).isTrue();
+        }
+        assertThat(edge.edgeStatus().path("lastSeq").asLong()).as("the accepted bodies are in the buffer").isPositive();
+    }
+
+    /** Lines of one field, padded so that {@code lines} of them come to just under 16 MiB. */
+    private static byte[] body(int lines) {
+        int lineBytes = MAX_BODY / lines - 1;
+        StringBuilder sb = new StringBuilder(MAX_BODY);
+        for (int i = 0; i < lines; i++) {
+            String head = "big,series=s" + i + ",pad=";
+            String tail = " v=" + i + "i\n";
+            int pad = Math.max(1, lineBytes - head.length() - tail.length() + 1);
+            sb.append(head).append("x".repeat(pad)).append(tail);
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(bytes.length).isLessThanOrEqualTo(MAX_BODY);
+        return bytes;
+    }
+
+    /** Lines as short as line protocol has them, up to 16 MiB. */
+    private static byte[] shortLines() {
+        StringBuilder sb = new StringBuilder(MAX_BODY);
+        for (int i = 0; ; i++) {
+            String line = "m v=" + i + "i\n";
+            if (sb.length() + line.length() > MAX_BODY) {
+                return sb.toString().getBytes(StandardCharsets.US_ASCII);
+            }
+            sb.append(line);
+        }
+    }
+
+    private static HttpResponse<String> post(HubProcess edge, byte[] body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(edge.url() + "/api/v1/write"))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
