@@ -12,6 +12,8 @@ import io.dualhub.edge.command.CommandHandler;
 import io.dualhub.edge.config.EdgeConfig;
 import io.dualhub.edge.forward.Forwarder;
 import io.dualhub.edge.heartbeat.HeartbeatPublisher;
+import io.dualhub.edge.ingest.SeriesLimit;
+import io.dualhub.edge.ingest.SeriesLimitException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,11 +43,13 @@ public final class EdgeAgent implements AutoCloseable {
     private final Counter batchesAppended;
     private final Counter collectSkipped;
     private final Clock clock;
+    private final SeriesLimit seriesLimit;
 
     public EdgeAgent(EdgeConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer());
+        this.seriesLimit = new SeriesLimit(config.maxSeries(), config.seriesWindow(), clock);
         this.nats = NatsLink.open(config.nats().withInboxPrefix(Subjects.edgeInbox(config.id())),
                 "dualhub-edge-" + config.id());
         this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
@@ -57,6 +61,9 @@ public final class EdgeAgent implements AutoCloseable {
                 .description("Batches appended to the edge buffer").register(meters);
         this.collectSkipped = Counter.builder("dualhub.edge.collect.skipped")
                 .description("Host collection cycles refused by a full buffer").register(meters);
+        Gauge.builder("dualhub.edge.series", seriesLimit, SeriesLimit::size)
+                .description("Series taken in the current ingest.series-window (ingest.max-series at most)")
+                .register(meters);
         Gauge.builder("dualhub.edge.backlog.bytes", buffer, EdgeBuffer::unackedBytes)
                 .description("Bytes of batches appended and not yet acknowledged").register(meters);
         Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
@@ -94,7 +101,7 @@ public final class EdgeAgent implements AutoCloseable {
     private void collect(HostCollector collector) {
         try {
             accept(collector.collect());
-        } catch (BufferFullException e) {
+        } catch (BufferFullException | SeriesLimitException e) {
             collectSkipped.increment();
             LOG.warn("host collection skipped: {}", e.getMessage());
         }
@@ -104,11 +111,13 @@ public final class EdgeAgent implements AutoCloseable {
      * Durably appends the points; when this returns they are accepted.
      *
      * @throws BufferFullException when the buffer refuses them (reject policy at its limit, or disk nearly full)
+     * @throws SeriesLimitException when they bring more series than {@code ingest.max-series}
      */
     public EdgeBuffer.SeqRange accept(List<Point> points) {
         if (points.isEmpty()) {
             return null;
         }
+        seriesLimit.admit(points);
         EdgeBuffer.SeqRange range = buffer.append(points);
         pointsAccepted.increment(points.size());
         batchesAppended.increment(range.last() - range.first() + 1);

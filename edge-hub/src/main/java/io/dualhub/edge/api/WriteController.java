@@ -6,6 +6,7 @@ import io.dualhub.edge.buffer.BufferFullException;
 import io.dualhub.edge.ingest.LineProtocolException;
 import io.dualhub.edge.ingest.LineProtocolParser;
 import io.dualhub.edge.ingest.Precision;
+import io.dualhub.edge.ingest.SeriesLimitException;
 import io.dualhub.edge.ingest.TooManyPointsException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -76,6 +77,8 @@ public class WriteController {
         }
         try {
             agent.accept(points);
+        } catch (SeriesLimitException e) {
+            return HttpResponse.badRequest(WriteError.of(e.getMessage(), null));
         } catch (BufferFullException e) {
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))

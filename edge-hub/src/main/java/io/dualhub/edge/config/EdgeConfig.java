@@ -22,7 +22,7 @@ import java.util.Map;
  * the README's configuration reference is checked against it by a test.
  */
 public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
-                         long maxBodyBytes, int maxPoints,
+                         long maxBodyBytes, int maxPoints, int maxSeries, Duration seriesWindow,
                          boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
                          BufferSettings buffer, ForwarderConfig forward, LogFormat logFormat) {
 
@@ -37,6 +37,8 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("http.ingest-token", "", "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
                 new ConfigKey("http.max-body", "16MiB", "largest accepted request body, after gzip decompression; larger gets 413"),
                 new ConfigKey("http.max-points", "100000", "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap one request takes while it is parsed"),
+                new ConfigKey("ingest.max-series", "100000", "distinct series (metric and tags) this edge takes within each ingest.series-window (1 to 10000000); a write bringing more gets 400 naming the limit and nothing of it is stored"),
+                new ConfigKey("ingest.series-window", "1h", "the series are counted afresh at the end of each window: series that stop reporting free their place"),
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
                 new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
                 new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),
@@ -73,7 +75,8 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
         }
         return new EdgeConfig(id, NatsSettings.from(s), Path.of(s.string("data.dir")), s.string("http.host"),
                 s.intBetween("http.port", 0, 65535), s.secret("http.ingest-token"), s.bytes("http.max-body", 1024),
-                s.intBetween("http.max-points", 1, 10_000_000),
+                s.intBetween("http.max-points", 1, 10_000_000), s.intBetween("ingest.max-series", 1, 10_000_000),
+                s.duration("ingest.series-window", Duration.ofMinutes(1)),
                 s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
                 buffer(s), forwarder(s), LogFormat.from(s));

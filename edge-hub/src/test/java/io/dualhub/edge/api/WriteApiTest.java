@@ -45,7 +45,7 @@ class WriteApiTest {
     static void start() {
         int port = FreePorts.next();
         EdgeConfig config = EdgeConfig.load(null, Map.of("id", "api-test", "nats.servers", NATS.urls(),
-                "data.dir", dir.toString(), "http.port", Integer.toString(port), "http.max-body", "4KiB", "http.max-points", "100",
+                "data.dir", dir.toString(), "http.port", Integer.toString(port), "http.max-body", "4KiB", "http.max-points", "100", "ingest.max-series", "40",
                 "collect.enabled", "false"));
         context = EdgeMain.start(config);
         agent = context.getBean(EdgeAgent.class);
@@ -132,6 +132,19 @@ class WriteApiTest {
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.body()).contains("more than 100 points (http.max-points)", "\"line\":76");
         assertThat(agent.buffer().lastSeq()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void moreSeriesThanTheEdgeTakesIs400NamingTheLimitAndNothingIsStored() throws Exception {
+        long before = agent.buffer().lastSeq();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            body.append("churn,pod=p").append(i).append(" v=1\n");
+        }
+        HttpResponse<String> r = post("", body.toString().getBytes(), null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("limit of 40 series", "ingest.max-series");
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before);
     }
 
     /** A body parsed piece by piece keeps its line numbers across pieces. */
