@@ -8,6 +8,8 @@ import java.util.Map;
 /**
  * Forecasts capacity series ({@code used/size} pairs from the same edge with the same tags): a trend through the
  * used fraction, and when it reaches the limit, with a range from the slope's uncertainty (two standard errors).
+ * A new capacity series is taken only while the analyzer has room under {@code analysis.max-series}: each counts as
+ * one series there ({@link #tracked()}).
  */
 final class CapacityForecaster {
     private final AnalysisSettings settings;
@@ -18,16 +20,27 @@ final class CapacityForecaster {
         this.settings = settings;
     }
 
-    /** Learns from a point; returns the series' new forecast when the point is a capacity series' used value. */
-    Prediction observe(String edge, Point point) {
+    /**
+     * Learns from a point; returns the series' new forecast when the point is a capacity series' used value. A series
+     * not seen before is taken only when {@code room} says so.
+     */
+    Prediction observe(String edge, Point point, boolean room) {
         for (AnalysisSettings.CapacityRule rule : settings.capacity()) {
             if (point.metric().equals(rule.size())) {
-                sizes.put(new SeriesKey(edge, rule.used(), point.tags()), point.value());
+                SeriesKey key = new SeriesKey(edge, rule.used(), point.tags());
+                if (room || sizes.containsKey(key)) {
+                    sizes.put(key, point.value());
+                }
             } else if (point.metric().equals(rule.used())) {
                 return forecast(new SeriesKey(edge, rule.used(), point.tags()), point);
             }
         }
         return null;
+    }
+
+    /** Capacity series followed: each is one of analysis.max-series. */
+    int tracked() {
+        return sizes.size();
     }
 
     private Prediction forecast(SeriesKey key, Point used) {

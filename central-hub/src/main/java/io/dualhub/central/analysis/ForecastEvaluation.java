@@ -69,8 +69,8 @@ public final class ForecastEvaluation {
             double fraction = START + disk.perHour() * hours + disk.noise() * random.nextGaussian()
                     + disk.dailySwing() * Math.sin(2 * Math.PI * hours / 24);
             long t = minute * MINUTE_MS;
-            forecaster.observe("disk", Point.of(rule.size(), Map.of(), t, 1e12));
-            Prediction p = forecaster.observe("disk", Point.of(rule.used(), Map.of(), t, fraction * 1e12));
+            forecaster.observe("disk", Point.of(rule.size(), Map.of(), t, 1e12), true);
+            Prediction p = forecaster.observe("disk", Point.of(rule.used(), Map.of(), t, fraction * 1e12), true);
             if (p != null && minute % 60 == 0 && hours >= 12) {
                 double trueEta = trueEtaHours * 3600;
                 errors.add(p.etaSeconds() < 0 ? 1.0 : Math.abs(p.etaSeconds() - trueEta) / trueEta);

@@ -128,10 +128,11 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         }
     }
 
-    private void analyse(Batch batch) {
+    /** Scores and forecasts one batch; on the analysis thread (a test drives it directly, the thread not started). */
+    void analyse(Batch batch) {
         for (Point point : batch.points()) {
             SeriesKey key = new SeriesKey(batch.edgeId(), point.metric(), point.tags());
-            Prediction prediction = capacity.observe(batch.edgeId(), point);
+            Prediction prediction = capacity.observe(batch.edgeId(), point, hasRoom());
             if (prediction != null) {
                 predicted(key, prediction);
             }
@@ -145,9 +146,14 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         }
     }
 
+    /** Room for one more series under analysis.max-series: anomaly watches and capacity series together. */
+    private boolean hasRoom() {
+        return watches.size() + capacity.tracked() < settings.maxSeries();
+    }
+
     private SeriesWatch watch(SeriesKey key) {
         SeriesWatch watch = watches.get(key);
-        if (watch == null && watches.size() < settings.maxSeries()) {
+        if (watch == null && hasRoom()) {
             watch = new SeriesWatch(key, settings);
             watches.put(key, watch);
         } else if (watch == null && !warnedFull) {

@@ -72,7 +72,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("analysis.capacity-limit", "0.95", "the fraction of size a capacity forecast predicts reaching"),
                 new ConfigKey("analysis.horizon", "24h", "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
                 new ConfigKey("analysis.trend-half-life", "6h", "how fast old points lose their say in a capacity trend"),
-                new ConfigKey("analysis.max-series", "10000", "series analysed at most (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed"),
+                new ConfigKey("analysis.max-series", "10000", "series analysed at most, anomaly-scored and capacity series together (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed"),
                 new ConfigKey("analysis.cpu-share", "0.25", "share of one core analysis may take (above 0, at most 1); beyond it batches are skipped for analysis (dualhub_central_analysis_skipped_total), never for storage")));
         keys.addAll(NatsSettings.KEYS);
         keys.addAll(LogFormat.KEYS);

@@ -133,6 +133,33 @@ class PredictiveAnalyzerTest {
         }
     }
 
+    /**
+     * analysis.max-series bounds everything the analyzer keeps per series: with room for 10, 30 filesystems (each a
+     * capacity series and two scored ones) leave at most 10 series followed, forecasts included.
+     */
+    @Test
+    void capacitySeriesCountTowardMaxSeries() {
+        PredictiveAnalyzer small = new PredictiveAnalyzer(new AnalysisSettings(true, 0.9, Set.of(),
+                List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
+                0.95, Duration.ofHours(24), Duration.ofHours(6), 10, 1.0, AnomalySettings.DEFAULTS),
+                new AlertBoard(leader::get, (subject, body) -> { }), meters);
+        try {
+            List<Point> points = new ArrayList<>();
+            for (int minute = 0; minute < 30; minute++) {
+                for (int fs = 0; fs < 30; fs++) {
+                    Map<String, String> tags = Map.of("mountpoint", "/fs" + fs);
+                    points.add(Point.of("host_filesystem_size_bytes", tags, T0 + minute * 60_000L, 1e9));
+                    points.add(Point.of("host_filesystem_used_bytes", tags, T0 + minute * 60_000L, 1e6 * minute));
+                }
+            }
+            small.analyse(new Batch("many", "", 1, T0, points));
+            assertThat(small.predictions("many")).as("forecasts of the capacity series taken").isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(10);
+        } finally {
+            small.close();
+        }
+    }
+
     private static AnalysisSettings settings() {
         return new AnalysisSettings(true, 0.9, Set.of("host_uptime_seconds", "host_filesystem_size_bytes"),
                 List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
