@@ -12,7 +12,7 @@ import io.micronaut.http.annotation.ServerFilter;
 
 /**
  * With {@code http.ingest-token} set, a write without it is refused (401) as soon as its headers are in, before its
- * body is read: a caller without the token cannot make the edge buffer or parse 16 MiB.
+ * body is read: a caller without the token cannot make the edge buffer or parse a large body.
  */
 @ServerFilter("/api/v1/write")
 public class IngestTokenFilter {

@@ -87,7 +87,7 @@ public class WriteController {
         return HttpResponse.noContent();
     }
 
-    /** Largest piece of a body decoded to text at once: a 16 MiB body never becomes one 16 MiB string. */
+    /** Largest piece of a body decoded to text at once: a body of many MiB never becomes one string. */
     static final int PIECE_BYTES = 1 << 20;
 
     /**
