@@ -59,11 +59,8 @@ class IngestorTest {
 
     @Test
     void batchesOnBothRoutesAreStoredSoonAfterTheServerRestarts() throws Exception {
-        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
-             NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = ingestor(link, store, "t", new SimpleMeterRegistry())) {
-            ingestor.start();
-            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+        try (Rig rig = startedRig("t", Map.of())) {
+            NatsLink link = rig.link();
             publish(link, MetricsRoute.PRIMARY, 1);
             await("first batch stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
 
@@ -80,12 +77,9 @@ class IngestorTest {
     /** Bad input on the wire: terminated and counted, never redelivered, and the batches after it are stored. */
     @Test
     void aMessageThatIsNotABatchIsTerminatedAndTheNextBatchIsStored() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
-             NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = ingestor(link, store, "bad", meters)) {
-            ingestor.start();
-            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+        try (Rig rig = startedRig("bad", Map.of())) {
+            NatsLink link = rig.link();
+            SimpleMeterRegistry meters = rig.meters();
             publish(link, MetricsRoute.PRIMARY, "garbage", new byte[] {(byte) 0xD1, 9, 1, 2, 3});
             publish(link, MetricsRoute.PRIMARY, 1);
             await("the batch after it stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
@@ -105,12 +99,10 @@ class IngestorTest {
      */
     @Test
     void aMessageClaimingAnotherEdgeThanItsSubjectIsRefused() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
-             NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = ingestor(link, store, "id", meters)) {
-            ingestor.start();
-            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+        try (Rig rig = startedRig("id", Map.of())) {
+            MetricStore store = rig.store();
+            NatsLink link = rig.link();
+            SimpleMeterRegistry meters = rig.meters();
             String forged = Incarnations.newId();
             publish(link, MetricsRoute.PRIMARY, "e2-forged-5", BatchCodec.encode(new Batch("e2", forged, 5,
                     System.currentTimeMillis(), List.of(Point.of("m", Map.of(), 1_700_000_000_000L, 1)))));
@@ -142,12 +134,10 @@ class IngestorTest {
      */
     @Test
     void anInvalidBatchIsAccountedSoNoHoleStaysOpen() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
-             NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = ingestor(link, store, "inv", meters)) {
-            ingestor.start();
-            await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+        try (Rig rig = startedRig("inv", Map.of())) {
+            MetricStore store = rig.store();
+            NatsLink link = rig.link();
+            SimpleMeterRegistry meters = rig.meters();
             publish(link, MetricsRoute.PRIMARY, "e1-1", BatchCodec.encode(new Batch("e1", incarnation, 1,
                     System.currentTimeMillis(), List.of(Point.of("m", Map.of(), Long.MAX_VALUE, 1)))));
             publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
@@ -175,14 +165,10 @@ class IngestorTest {
      */
     @Test
     void aMessageDeliveredMaxDeliverTimesWithoutBeingStoredIsParkedAndReported() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (MetricStore store = new MetricStore(dir, Clock.systemUTC());
-             NatsLink link = NatsLink.open(settings(), "test-ingestor");
-             Ingestor ingestor = ingestor(link, store, "parks", meters, Map.of("ingest.max-deliver", "2"))) {
-            store.close();  // every commit fails from now on
-            ingestor.start();
-            await("streams set up").atMost(Duration.ofSeconds(30))
-                    .until(() -> link.connection().jetStreamManagement().getStreamNames().size() >= 2);
+        try (Rig rig = startedRig("parks", Map.of("ingest.max-deliver", "2"))) {
+            NatsLink link = rig.link();
+            SimpleMeterRegistry meters = rig.meters();
+            rig.store().close();  // every commit fails from now on
             publish(link, MetricsRoute.PRIMARY, 1);
             await("parked after 2 deliveries (retries after 1 s, 2 s)").atMost(Duration.ofSeconds(20)).until(() ->
                     meters.counter("dualhub.central.messages.rejected", "reason", "max-deliveries").count() == 1);
@@ -198,16 +184,28 @@ class IngestorTest {
         }
     }
 
-    private Ingestor ingestor(NatsLink link, MetricStore store, String instance, SimpleMeterRegistry meters) {
-        return ingestor(link, store, instance, meters, Map.of());
+    /** A store, a connection and an Ingestor of hub {@code instance}, started and running (its streams set up). */
+    private record Rig(MetricStore store, NatsLink link, Ingestor ingestor, SimpleMeterRegistry meters)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            ingestor.close();
+            link.close();
+            store.close();
+        }
     }
 
-    private Ingestor ingestor(NatsLink link, MetricStore store, String instance, SimpleMeterRegistry meters,
-                              Map<String, String> settings) {
+    private Rig startedRig(String instance, Map<String, String> settings) {
         CentralConfig config = CentralConfig.load(null, settings);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MetricStore store = new MetricStore(dir, Clock.systemUTC());
+        NatsLink link = NatsLink.open(settings(), "test-ingestor");
         Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
-        return new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), instance, config.ingest(), store,
-                c -> { }, listener(), rejections, meters, Clock.systemUTC());
+        Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), instance,
+                config.ingest(), store, c -> { }, listener(), rejections, meters, Clock.systemUTC());
+        ingestor.start();
+        await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
+        return new Rig(store, link, ingestor, meters);
     }
 
     private static NatsSettings settings() {

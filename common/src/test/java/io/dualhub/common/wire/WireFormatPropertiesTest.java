@@ -55,22 +55,14 @@ class WireFormatPropertiesTest {
     void aBatchWithFlippedBytesIsAWireFormatErrorOrAMessage(@ForAll("batches") Batch batch,
                                                             @ForAll @Size(min = 1, max = 4) List<Integer> positions,
                                                             @ForAll byte flip) {
-        byte[] data = BatchCodec.encode(batch);
-        for (int p : positions) {
-            data[Math.floorMod(p, data.length)] ^= flip == 0 ? 1 : flip;
-        }
-        assertOnlyWireFormatErrors(data);
+        assertOnlyWireFormatErrors(flipped(BatchCodec.encode(batch), positions, flip));
     }
 
     @Property(tries = 1000)
     void aGapWithFlippedBytesIsAWireFormatErrorOrAMessage(@ForAll("gaps") GapDeclaration gap,
                                                           @ForAll @Size(min = 1, max = 4) List<Integer> positions,
                                                           @ForAll byte flip) {
-        byte[] data = GapCodec.encode(gap);
-        for (int p : positions) {
-            data[Math.floorMod(p, data.length)] ^= flip == 0 ? 1 : flip;
-        }
-        assertOnlyWireFormatErrors(data);
+        assertOnlyWireFormatErrors(flipped(GapCodec.encode(gap), positions, flip));
     }
 
     /** A string that is not valid modified UTF-8 in a header: found by review, it escaped as UncheckedIOException. */
@@ -107,6 +99,14 @@ class WireFormatPropertiesTest {
         } catch (WireFormatException expected) {
             // likewise
         }
+    }
+
+    /** The message with the bits of {@code flip} (1 when 0) flipped at each position (taken modulo its length). */
+    private static byte[] flipped(byte[] data, List<Integer> positions, byte flip) {
+        for (int p : positions) {
+            data[Math.floorMod(p, data.length)] ^= flip == 0 ? 1 : flip;
+        }
+        return data;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
