@@ -19,7 +19,8 @@ class EdgeConfigTest {
         assertThat(c.httpPort()).isEqualTo(8471);
         assertThat(c.httpHost()).isEqualTo("127.0.0.1");
         assertThat(c.buffer().retention()).isEqualTo(Duration.ofHours(24));
-        assertThat(c.maxBodyBytes()).isEqualTo(16L << 20);
+        assertThat(c.maxBodyBytes()).isEqualTo(8L << 20);
+        assertThat(c.maxPoints()).isEqualTo(50_000);
     }
 
     @Test
