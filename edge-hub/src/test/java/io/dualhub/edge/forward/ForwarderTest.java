@@ -137,7 +137,10 @@ class ForwarderTest {
         }
     }
 
-    /** Caught up, the forwarder thread waits without a timeout (no CPU on an idle agent); an append or close wakes it. */
+    /**
+     * Caught up, the forwarder thread waits (a look a second at most, no turning every 50 ms on an idle agent); an
+     * append or close wakes it at once.
+     */
     @Test
     void aCaughtUpForwarderSleepsUntilAnAppendOrCloseWakesIt() throws Exception {
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
@@ -148,12 +151,12 @@ class ForwarderTest {
             await("first batches acked").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 5);
             Thread thread = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals("forwarder-idle")).findFirst().orElseThrow();
-            await("forwarder waiting without a timeout").atMost(Duration.ofSeconds(10))
-                    .until(() -> thread.getState() == Thread.State.WAITING);
+            await("forwarder waiting").atMost(Duration.ofSeconds(10))
+                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
             append(buffer, 5);
             await("woken by the append").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 10);
             await("caught up again").atMost(Duration.ofSeconds(10))
-                    .until(() -> thread.getState() == Thread.State.WAITING);
+                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
             rig.forwarder().close();
             assertThat(rig.forwarder().isRunning()).as("close() woke the waiting thread and it ended").isFalse();
         }
