@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class AnalyzeMain {
     private static final String USAGE = "usage: analyze nab --nab DIR [--detector-results DIR] | analyze forecast "
-            + "[--nab DIR]";
+            + "[--nab DIR]  (--nab defaults to $NAB_DIR: a checkout of github.com/numenta/NAB)";
     /** NAB's machine-metric series, for the forecast evaluation. */
     private static final List<String> MACHINE_SERIES = List.of("realAWSCloudwatch/",
             "realKnownCause/cpu_utilization_asg_misconfiguration", "realKnownCause/ec2_request_latency_system_failure",
@@ -33,14 +33,14 @@ public final class AnalyzeMain {
             List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
             switch (command) {
                 case "nab" -> {
-                    Map<String, String> flags = flags(rest, Set.of("nab", "detector-results"));
+                    Map<String, String> flags = withNabDir(flags(rest, Set.of("nab", "detector-results")));
                     if (!flags.containsKey("nab")) {
-                        throw new IllegalArgumentException("--nab DIR is required: the NAB folder (data/, labels/, "
-                                + "config/)");
+                        throw new IllegalArgumentException("--nab DIR (or NAB_DIR) is required: the NAB folder "
+                                + "(data/, labels/, config/), a checkout of github.com/numenta/NAB");
                     }
                     NabCommand.run(flags, System.out);
                 }
-                case "forecast" -> forecast(flags(rest, Set.of("nab")));
+                case "forecast" -> forecast(withNabDir(flags(rest, Set.of("nab"))));
                 default -> throw new IllegalArgumentException(USAGE);
             }
         } catch (IllegalArgumentException | NabFormatException e) {
@@ -59,6 +59,15 @@ public final class AnalyzeMain {
                     ForecastEvaluation.machineSeries(machines, System.out));
         }
         System.out.println(summary);
+    }
+
+    /** The flags, with {@code --nab} taken from the environment variable NAB_DIR when not given. */
+    private static Map<String, String> withNabDir(Map<String, String> flags) {
+        String env = System.getenv("NAB_DIR");
+        if (!flags.containsKey("nab") && env != null && !env.isBlank()) {
+            flags.put("nab", env);
+        }
+        return flags;
     }
 
     static Map<String, String> flags(List<String> args, Set<String> valid) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real NAB corpus, when present ({@code -Ddualhub.nab=DIR} or {@code shared/datasets/nab} in a parent folder):
+ * The real NAB corpus, when given ({@code NAB_DIR}, or {@code -Ddualhub.nab=DIR}; a checkout of numenta/NAB):
  * the scorer must reproduce the published standard scores of two detectors from their own outputs, and our model
  * must beat the better of them. Skipped with a message when the corpus is absent.
  */
@@ -21,7 +21,7 @@ class NabBenchmarkTest {
     @BeforeAll
     static void corpus() {
         Path dir = locate();
-        Assumptions.assumeTrue(dir != null, "NAB corpus not found (set -Ddualhub.nab=DIR): skipping the benchmark");
+        Assumptions.assumeTrue(dir != null, "NAB corpus not given (set NAB_DIR to a checkout of github.com/numenta/NAB): skipping the benchmark");
         corpus = NabCorpus.load(dir);
     }
 
@@ -53,16 +53,7 @@ class NabBenchmarkTest {
     }
 
     private static Path locate() {
-        String configured = System.getProperty("dualhub.nab");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/datasets/nab");
-            if (Files.isDirectory(candidate.resolve("data"))) {
-                return candidate;
-            }
-        }
-        return null;
+        String configured = System.getProperty("dualhub.nab", System.getenv("NAB_DIR"));
+        return configured == null || configured.isBlank() ? null : Path.of(configured);
     }
 }
