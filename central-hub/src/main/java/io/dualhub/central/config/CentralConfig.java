@@ -53,7 +53,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("ingest.fetch-wait", "250ms", "how long the ingest loop waits for a message before its idle checks (its durable consumers still exist)"),
                 new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
                 new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
-                new ConfigKey("ingest.max-deliver", "200", "deliveries of one message without it being stored, at most (2 to 100000); past them JetStream parks it: refused as max-deliveries, logged, audited, and gap repair asks its edge to send it again (a failing store's retries back off to 30 s, so 200 hold out about 1.5 h)"),
+                new ConfigKey("ingest.max-deliver", "200", "deliveries of one message without it being stored, at most (2 to 100000); past them JetStream parks it: refused as max-deliveries, logged, audited, and gap repair asks its edge to send it again (a failing store is retried after 1, 2, 4, 8, 16, then every 30 s: 200 deliveries are about 1.6 h of failing)"),
                 new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
                 new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
                 new ConfigKey("fleet.degraded-backlog", "500", "an edge holding more unforwarded batches than this is DEGRADED"),

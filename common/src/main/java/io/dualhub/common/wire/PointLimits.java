@@ -83,18 +83,19 @@ public final class PointLimits {
 
     /** Why one point breaks a bound, or null when it keeps them all. */
     public static String violation(Point p) {
-        return violation(p, true);
+        return violation(p, true, true);
     }
 
     /**
-     * The first bound a batch's points break ("point 3: ..."), or null. Points of one series share their tag map in
-     * a decoded batch (BatchCodec), so each map is checked once.
+     * The first bound a batch's points break ("point 3: ..."), or null. A decoded batch shares one String per metric
+     * name and one map per tag set (BatchCodec), so each of those is checked once per batch, not once per point: this
+     * runs for every point the CentralHub stores.
      */
     public static String violation(List<Point> points) {
-        Set<Map<String, String>> checkedTags = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Object> checked = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            String v = violation(p, checkedTags.add(p.tags()));
+            String v = violation(p, checked.add(p.metric()), checked.add(p.tags()));
             if (v != null) {
                 return "point " + i + ": " + v;
             }
@@ -102,8 +103,8 @@ public final class PointLimits {
         return null;
     }
 
-    private static String violation(Point p, boolean checkTags) {
-        String v = metricViolation(p.metric());
+    private static String violation(Point p, boolean checkMetric, boolean checkTags) {
+        String v = checkMetric ? metricViolation(p.metric()) : null;
         if (v == null && checkTags) {
             v = tagsViolation(p.tags());
         }
