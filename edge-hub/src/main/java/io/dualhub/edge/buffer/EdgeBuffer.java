@@ -213,23 +213,71 @@ public final class EdgeBuffer implements AutoCloseable {
 
     /**
      * Calls {@code action} with every retained batch from {@code fromSeq} to {@code toSeq}, in order; returns the first
-     * sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Scans from
-     * the oldest retained batch: resend requests are rare and retention is bounded.
+     * sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Seeks to
+     * {@code fromSeq} ({@link #seek}) rather than reading the retained queue from its start.
      */
     public long readRange(long fromSeq, long toSeq, java.util.function.Consumer<BufferedBatch> action) {
-        long firstRetained = -1;
         try (ExcerptTailer tailer = queue.createTailer()) {
             tailer.toStart();
+            BufferedBatch first = peek(tailer);
+            if (first == null) {
+                return lastSeq + 1;
+            }
+            if (first.seq() < fromSeq) {
+                seek(tailer, fromSeq);
+            }
             for (BufferedBatch b = readAt(tailer); b != null && b.seq() <= toSeq; b = readAt(tailer)) {
-                if (firstRetained < 0) {
-                    firstRetained = b.seq();
-                }
                 if (b.seq() >= fromSeq) {
                     action.accept(b);
                 }
             }
+            return first.seq();
         }
-        return firstRetained < 0 ? lastSeq + 1 : firstRetained;
+    }
+
+    /**
+     * Positions the tailer at or before the batch {@code seq}, never after it. Sequences have no holes and each
+     * batch is one excerpt, so inside one cycle file a batch's excerpt number is its sequence minus that of the
+     * cycle's first batch: the cycle is found by a binary search over the first batch of each cycle file, then the
+     * index is computed and checked. Should the check fail (a sequence past the last batch), the tailer stays at
+     * the start of the cycle, and the caller reads forward from there.
+     */
+    private void seek(ExcerptTailer tailer, long seq) {
+        List<Long> cycles = new ArrayList<>(queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle()));
+        int lo = 0;
+        int hi = cycles.size() - 1;
+        BufferedBatch cycleFirst = null;
+        int cycle = -1;
+        while (lo <= hi) {  // the last cycle whose first batch is at or before seq
+            int mid = (lo + hi) >>> 1;
+            BufferedBatch b = tailer.moveToCycle(cycles.get(mid).intValue()) ? peek(tailer) : null;
+            if (b != null && b.seq() <= seq) {
+                cycle = cycles.get(mid).intValue();
+                cycleFirst = b;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (cycleFirst == null) {
+            tailer.toStart();
+            return;
+        }
+        long index = cycleFirst.index() + (seq - cycleFirst.seq());
+        BufferedBatch target = queue.rollCycle().toCycle(index) == cycle && tailer.moveToIndex(index) ? peek(tailer)
+                : null;
+        if (target == null || target.seq() != seq) {
+            tailer.moveToCycle(cycle);
+        }
+    }
+
+    /** The batch at the tailer's position, leaving the tailer there; null at the end. */
+    private static BufferedBatch peek(ExcerptTailer tailer) {
+        BufferedBatch b = readAt(tailer);
+        if (b != null) {
+            tailer.moveToIndex(b.index());
+        }
+        return b;
     }
 
     /** A reader positioned right after the checkpoint, for the forwarder's own thread. */

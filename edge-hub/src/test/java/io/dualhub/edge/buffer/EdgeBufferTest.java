@@ -113,6 +113,57 @@ class EdgeBufferTest {
         }
     }
 
+    @Test
+    void readRangeFindsEveryRangeAcrossCyclesAndAfterRetention() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
+            for (int cycle = 0; cycle < 30; cycle++) {
+                for (int i = 0; i < cycle % 4 + 1; i++) {
+                    buffer.append(points(1));
+                }
+                clock.advance(Duration.ofHours(cycle % 3 == 0 ? 3 : 1));  // some hours have no cycle file
+            }
+            long last = buffer.lastSeq();
+            for (long from = 1; from <= last + 1; from++) {
+                for (long to : new long[] {from, from + 2, last + 5}) {
+                    assertRead(buffer, from, to, 1, last);
+                }
+            }
+            acknowledgeAll(buffer);
+            assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep()).isPositive();
+            long firstRetained = readAll(buffer, 1, last).get(0);  // from the start: no seek
+            assertThat(firstRetained).isGreaterThan(1);
+            for (long from = 1; from <= last; from++) {
+                assertRead(buffer, from, last, firstRetained, last);
+            }
+        }
+    }
+
+    private static void assertRead(EdgeBuffer buffer, long from, long to, long firstRetained, long last) {
+        List<Long> seqs = new ArrayList<>();
+        assertThat(buffer.readRange(from, to, b -> seqs.add(b.seq()))).isEqualTo(firstRetained);
+        List<Long> expected = new ArrayList<>();
+        for (long seq = Math.max(from, firstRetained); seq <= Math.min(to, last); seq++) {
+            expected.add(seq);
+        }
+        assertThat(seqs).as("readRange(%d, %d)", from, to).isEqualTo(expected);
+    }
+
+    private static List<Long> readAll(EdgeBuffer buffer, long from, long to) {
+        List<Long> seqs = new ArrayList<>();
+        buffer.readRange(from, to, b -> seqs.add(b.seq()));
+        return seqs;
+    }
+
+    private static void acknowledgeAll(EdgeBuffer buffer) {
+        try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+            BufferedBatch last = null;
+            for (BufferedBatch b = reader.next(); b != null; b = reader.next()) {
+                last = b;
+            }
+            buffer.checkpoint(last, buffer.unackedBytes());
+        }
+    }
+
     private File[] cycleFiles() {
         return dir.resolve("queue").toFile().listFiles((d, n) -> n.endsWith(".cq4"));
     }
