@@ -73,7 +73,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     public void start() {
         forwarder.start();
-        new CommandHandler(config.id(), buffer, nats, clock).start();
+        new CommandHandler(config.id(), buffer, nats, clock, config.resend()).start();
         long hb = config.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(guarded("heartbeat", heartbeat::beat), hb, hb, TimeUnit.MILLISECONDS);
         RetentionSweeper sweeper = new RetentionSweeper(buffer, config.buffer().retention(), clock);

@@ -212,11 +212,11 @@ public final class EdgeBuffer implements AutoCloseable {
     }
 
     /**
-     * Calls {@code action} with every retained batch from {@code fromSeq} to {@code toSeq}, in order; returns the first
-     * sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Seeks to
+     * Calls {@code action} with every retained batch from {@code fromSeq} to {@code toSeq}, in order, until it returns
+     * false; returns the first sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Seeks to
      * {@code fromSeq} ({@link #seek}) rather than reading the retained queue from its start.
      */
-    public long readRange(long fromSeq, long toSeq, java.util.function.Consumer<BufferedBatch> action) {
+    public long readRange(long fromSeq, long toSeq, java.util.function.Predicate<BufferedBatch> action) {
         try (ExcerptTailer tailer = queue.createTailer()) {
             tailer.toStart();
             BufferedBatch first = peek(tailer);
@@ -227,8 +227,8 @@ public final class EdgeBuffer implements AutoCloseable {
                 seek(tailer, fromSeq);
             }
             for (BufferedBatch b = readAt(tailer); b != null && b.seq() <= toSeq; b = readAt(tailer)) {
-                if (b.seq() >= fromSeq) {
-                    action.accept(b);
+                if (b.seq() >= fromSeq && !action.test(b)) {
+                    break;
                 }
             }
             return first.seq();

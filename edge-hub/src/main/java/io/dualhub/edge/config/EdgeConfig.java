@@ -8,6 +8,7 @@ import io.dualhub.common.config.Settings;
 import io.dualhub.common.logging.LogFormat;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.edge.buffer.BufferSettings;
+import io.dualhub.edge.command.ResendSettings;
 import io.dualhub.edge.forward.ForwarderConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import java.util.Map;
 public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
                          long maxBodyBytes, int maxPoints, int maxSeries, Duration seriesWindow,
                          boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
-                         BufferSettings buffer, ForwarderConfig forward, LogFormat logFormat) {
+                         BufferSettings buffer, ForwarderConfig forward, ResendSettings resend, LogFormat logFormat) {
 
     public static final List<ConfigKey> KEYS;
 
@@ -48,6 +49,9 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("buffer.max-bytes", "1GiB", "most bytes of batches not yet acknowledged; beyond it the overflow policy applies"),
                 new ConfigKey("buffer.overflow", "drop-oldest", "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
                 new ConfigKey("buffer.min-free-disk", "256MiB", "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
+                new ConfigKey("resend.max-bytes", "64MiB", "batches one resend request republishes at most; the CentralHub asks again for the rest"),
+                new ConfigKey("resend.max-in-flight", "4MiB", "republished batches awaiting their JetStream ack at once: the heap a resend takes"),
+                new ConfigKey("resend.max-bytes-per-minute", "512MiB", "bytes each requester (a CentralHub's connection) may have resent per minute; past it a request is refused with the time to wait"),
                 new ConfigKey("forward.window", "64", "batches published and awaiting their JetStream ack at once"),
                 new ConfigKey("forward.publish-timeout", "1s", "a publish not acknowledged within this is retried on the other metrics stream"),
                 new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
@@ -79,7 +83,7 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 s.duration("ingest.series-window", Duration.ofMinutes(1)),
                 s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
-                buffer(s), forwarder(s), LogFormat.from(s));
+                buffer(s), forwarder(s), resend(s), LogFormat.from(s));
     }
 
     private static BufferSettings buffer(Settings s) {
@@ -104,6 +108,11 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
             throw s.invalid("buffer.max-batch-bytes", s.string("buffer.max-batch-bytes"), "at most 8MiB");
         }
         return (int) bytes;
+    }
+
+    private static ResendSettings resend(Settings s) {
+        return new ResendSettings(s.bytes("resend.max-bytes", 1024), s.bytes("resend.max-in-flight", 1024),
+                s.bytes("resend.max-bytes-per-minute", 1024));
     }
 
     private static ForwarderConfig forwarder(Settings s) {
