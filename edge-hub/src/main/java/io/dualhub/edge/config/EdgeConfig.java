@@ -23,7 +23,8 @@ import java.util.Map;
  * the README's configuration reference is checked against it by a test.
  */
 public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
-                         long maxBodyBytes, int maxPoints, int maxSeries, Duration seriesWindow,
+                         long maxBodyBytes, int maxPoints, int maxConcurrentWrites,
+                         long maxWriteBytes, int maxSeries, Duration seriesWindow,
                          boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
                          BufferSettings buffer, ForwarderConfig forward, ResendSettings resend, LogFormat logFormat) {
 
@@ -38,6 +39,8 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("http.ingest-token", "", "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
                 new ConfigKey("http.max-body", "8MiB", "largest accepted request body, after gzip decompression; larger gets 413 (with http.max-points, sized for the 64 MiB heap the installers give an edge)"),
                 new ConfigKey("http.max-points", "50000", "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap one request takes while it is parsed"),
+                new ConfigKey("http.max-concurrent-writes", "8", "write requests taken at once (1 to 10000); another gets 503 with Retry-After before its body is read, and nothing is stored"),
+                new ConfigKey("http.max-write-bytes", "16MiB", "bodies of the writes in progress together, by their Content-Length (a body without one counts as http.max-body); past it 503 with Retry-After, one write always let in: bounds the heap writes take at once"),
                 new ConfigKey("ingest.max-series", "100000", "distinct series (metric and tags) this edge takes within each ingest.series-window (1 to 10000000); a write bringing more gets 400 naming the limit and nothing of it is stored"),
                 new ConfigKey("ingest.series-window", "1h", "the series are counted afresh at the end of each window: series that stop reporting free their place"),
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
@@ -79,7 +82,8 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
         }
         return new EdgeConfig(id, NatsSettings.from(s), Path.of(s.string("data.dir")), s.string("http.host"),
                 s.intBetween("http.port", 0, 65535), s.secret("http.ingest-token"), s.bytes("http.max-body", 1024),
-                s.intBetween("http.max-points", 1, 10_000_000), s.intBetween("ingest.max-series", 1, 10_000_000),
+                s.intBetween("http.max-points", 1, 10_000_000), s.intBetween("http.max-concurrent-writes", 1, 10_000),
+                s.bytes("http.max-write-bytes", 1024), s.intBetween("ingest.max-series", 1, 10_000_000),
                 s.duration("ingest.series-window", Duration.ofMinutes(1)),
                 s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
