@@ -50,7 +50,7 @@ public final class CentralHub implements AutoCloseable {
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
-        this.store = new MetricStore(config.dataDir(), clock);
+        this.store = new MetricStore(config.dataDir(), clock, config.store());
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
         this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);

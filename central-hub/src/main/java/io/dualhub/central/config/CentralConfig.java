@@ -5,6 +5,7 @@ import io.dualhub.central.api.ApiAccess;
 import io.dualhub.central.api.HttpTls;
 import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
+import io.dualhub.central.store.StoreSettings;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
                             AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery,
-                            ApiAccess api, HttpTls httpTls, LogFormat logFormat, QuerySettings query) {
+                            ApiAccess api, HttpTls httpTls, LogFormat logFormat, QuerySettings query,
+                            StoreSettings store) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -45,6 +47,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("api.viewer-token", "", "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
                 new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission); /health and /prometheus stay open"),
                 new ConfigKey("api.anonymous", "false", "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
+                new ConfigKey("store.max-series-per-edge", "1000000", "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
@@ -145,7 +148,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 api,
                 new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s),
                 new QuerySettings(s.intBetween("query.max-points", 1000, 100_000_000),
-                        s.duration("query.default-range", Duration.ofSeconds(1))));
+                        s.duration("query.default-range", Duration.ofSeconds(1))),
+                new StoreSettings(s.intBetween("store.max-series-per-edge", 1, 100_000_000)));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

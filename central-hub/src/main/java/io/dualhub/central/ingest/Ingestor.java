@@ -346,6 +346,7 @@ public final class Ingestor implements AutoCloseable {
                     listener.stored(b);
                 }
                 case DECLARED -> declared((GapDeclaration) batches.get(i));
+                case REFUSED_SERIES -> refusedSeries((Batch) batches.get(i), valid.get(i).getSubject());
                 default -> duplicates.increment();
             }
         }
@@ -357,6 +358,15 @@ public final class Ingestor implements AutoCloseable {
      */
     static Duration storeBackoff(int failures) {
         return Duration.ofNanos(Math.min(STORE_BACKOFF_MAX.toNanos(), RETRY_PAUSE.toNanos() << Math.min(failures - 1, 5)));
+    }
+
+    /** A batch the store refused for the series it would add: accounted as invalid there, said and counted here. */
+    private void refusedSeries(Batch b, String subject) {
+        rejections.reject(b.edgeId(), Rejections.Reason.SERIES_LIMIT, "batch " + b.seq() + " on " + subject,
+                "its new series would bring the edge past store.max-series-per-edge ("
+                        + store.settings().maxSeriesPerEdge() + "); accounted as invalid, not stored");
+        listener.declared(GapDeclaration.invalid(b.edgeId(), b.incarnation(), b.seq(), b.points().size(),
+                clock.millis()));
     }
 
     private void declared(GapDeclaration gap) {

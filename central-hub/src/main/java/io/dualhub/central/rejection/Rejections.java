@@ -37,6 +37,8 @@ public final class Rejections {
         MALFORMED("malformed"),
         /** A batch whose points break the {@link io.dualhub.common.wire.PointLimits}. */
         INVALID("invalid"),
+        /** A batch whose new series would bring its edge past {@code store.max-series-per-edge}. */
+        SERIES_LIMIT("series-limit"),
         /** Delivered {@code ingest.max-deliver} times without being stored: parked by JetStream. */
         MAX_DELIVERIES("max-deliveries");
 

@@ -20,9 +20,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBAppender;
@@ -49,12 +51,20 @@ public final class MetricStore implements AutoCloseable {
     private final Clock clock;
     private final Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
     private final Map<Integer, SeriesKey> seriesById = new ConcurrentHashMap<>();
+    private final StoreSettings settings;
+    // Owned by the committing thread: how many series of the dictionary belong to each edge.
+    private final Map<String, Integer> seriesPerEdge = new HashMap<>();
     // Owned by the committing thread; readers see the published snapshot.
     private final Map<String, EdgeRecord> edges = new HashMap<>();
     private volatile Map<String, EdgeStoreState> snapshot = Map.of();
 
     public MetricStore(Path dir, Clock clock) {
+        this(dir, clock, StoreSettings.ofDefaults());
+    }
+
+    public MetricStore(Path dir, Clock clock, StoreSettings settings) {
         this.clock = clock;
+        this.settings = settings;
         try {
             Files.createDirectories(dir);
             this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
@@ -99,6 +109,7 @@ public final class MetricStore implements AutoCloseable {
                 SeriesKey key = new SeriesKey(rs.getString(2), rs.getString(3), parseTags(rs.getString(4)));
                 seriesIds.put(key, rs.getInt(1));
                 seriesById.put(rs.getInt(1), key);
+                seriesPerEdge.merge(key.edge(), 1, Integer::sum);
             }
         }
     }
@@ -168,7 +179,12 @@ public final class MetricStore implements AutoCloseable {
         }
         // A decoded batch shares its metric strings and tag maps between points of one series (BatchCodec), so
         // within it a series is found by identity after its first point, not by hashing and comparing its tags.
-        Map<SameSeries, Integer> batchSeries = new HashMap<>();
+        Map<SameSeries, Integer> batchSeries = knownSeries(b);
+        if (batchSeries == null) {
+            r.invalidBatches++;
+            r.invalidRanges.add(b.seq());
+            return CommitOutcome.REFUSED_SERIES;
+        }
         for (Point p : b.points()) {
             points.beginRow();
             points.append(batchSeries.computeIfAbsent(new SameSeries(p.metric(), p.tags()),
@@ -223,6 +239,33 @@ public final class MetricStore implements AutoCloseable {
         return current == null ? new EdgeRecord(edge, new SequenceTracker(0, List.of())) : current.copy();
     }
 
+    /**
+     * The batch's series already in the dictionary, by identity; null when its new series would bring its edge past
+     * {@code store.max-series-per-edge}.
+     */
+    private Map<SameSeries, Integer> knownSeries(Batch b) {
+        Map<SameSeries, Integer> known = new HashMap<>();  // null: not in the dictionary yet
+        Set<SeriesKey> unknown = new HashSet<>();
+        for (Point p : b.points()) {
+            SameSeries series = new SameSeries(p.metric(), p.tags());
+            if (!known.containsKey(series)) {
+                SeriesKey key = new SeriesKey(b.edgeId(), p.metric(), p.tags());
+                Integer id = seriesIds.get(key);
+                known.put(series, id);
+                if (id == null) {
+                    unknown.add(key);
+                }
+            }
+        }
+        boolean fits = seriesPerEdge.getOrDefault(b.edgeId(), 0) + (long) unknown.size() <= settings.maxSeriesPerEdge();
+        return fits ? known : null;
+    }
+
+    /** The bounds this store keeps. */
+    public StoreSettings settings() {
+        return settings;
+    }
+
     private int seriesId(String edge, Point p, List<SeriesKey> newSeries) {
         SeriesKey key = new SeriesKey(edge, p.metric(), p.tags());
         Integer id = seriesIds.get(key);
@@ -230,6 +273,7 @@ public final class MetricStore implements AutoCloseable {
             id = seriesIds.size() + 1;
             seriesIds.put(key, id);
             seriesById.put(id, key);
+            seriesPerEdge.merge(edge, 1, Integer::sum);
             newSeries.add(key);
         }
         return id;
@@ -293,6 +337,7 @@ public final class MetricStore implements AutoCloseable {
             Integer id = seriesIds.remove(k);
             if (id != null) {
                 seriesById.remove(id);
+                seriesPerEdge.merge(k.edge(), -1, Integer::sum);
             }
         }
     }

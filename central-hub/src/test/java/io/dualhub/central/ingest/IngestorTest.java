@@ -184,6 +184,24 @@ class IngestorTest {
         }
     }
 
+    /** A batch past store.max-series-per-edge is refused, counted and audited; the edge's next batch is stored. */
+    @Test
+    void aBatchPastTheEdgesSeriesBoundIsRefusedAndTheNextStored() throws Exception {
+        try (Rig rig = startedRig("series", Map.of("store.max-series-per-edge", "1"))) {
+            NatsLink link = rig.link();
+            publish(link, MetricsRoute.PRIMARY, 1);
+            publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
+                    System.currentTimeMillis(), List.of(Point.of("m", Map.of("new", "series"), 1_700_000_000_000L, 1)))));
+            publish(link, MetricsRoute.PRIMARY, 3);
+            await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
+            assertThat(stored).containsExactlyInAnyOrder(1L, 3L);
+            assertThat(rig.meters().counter("dualhub.central.messages.rejected", "reason", "series-limit").count())
+                    .isEqualTo(1);
+            assertThat(rig.store().edges().get("e1").invalidRanges()).containsExactly("2-2");
+            assertThat(audit).singleElement().satisfies(a -> assertThat(a.why()).contains("store.max-series-per-edge (1)"));
+        }
+    }
+
     /** A store, a connection and an Ingestor of hub {@code instance}, started and running (its streams set up). */
     private record Rig(MetricStore store, NatsLink link, Ingestor ingestor, SimpleMeterRegistry meters)
             implements AutoCloseable {
@@ -198,7 +216,7 @@ class IngestorTest {
     private Rig startedRig(String instance, Map<String, String> settings) {
         CentralConfig config = CentralConfig.load(null, settings);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        MetricStore store = new MetricStore(dir, Clock.systemUTC());
+        MetricStore store = new MetricStore(dir, Clock.systemUTC(), config.store());
         NatsLink link = NatsLink.open(settings(), "test-ingestor");
         Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
         Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), instance,

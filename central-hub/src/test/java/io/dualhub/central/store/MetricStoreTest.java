@@ -49,6 +49,41 @@ class MetricStoreTest {
         }
     }
 
+    /** One edge's series are bounded; a batch past the bound is refused whole and accounted, others go on. */
+    @Test
+    void aBatchBringingAnEdgePastItsSeriesIsRefusedWholeAndAccountedAsInvalid() {
+        StoreSettings three = new StoreSettings(3);
+        try (MetricStore store = new MetricStore(dir, Clock.systemUTC(), three)) {
+            assertThat(store.commit(List.of(seriesBatch("a", 1, "s1", "s2"), seriesBatch("b", 1, "s1", "s2", "s3"))))
+                    .containsOnly(CommitOutcome.STORED);
+            assertThat(store.commit(List.of(seriesBatch("a", 2, "s1", "s3", "s4"), seriesBatch("b", 2, "s1"))))
+                    .containsExactly(CommitOutcome.REFUSED_SERIES, CommitOutcome.STORED);
+            assertThat(store.commit(List.of(seriesBatch("a", 2, "s1", "s3"))))
+                    .as("the refused sequence is accounted, so its redelivery is only counted")
+                    .containsExactly(CommitOutcome.DUPLICATE);
+            assertThat(store.commit(List.of(seriesBatch("a", 3, "s1", "s2", "s3")))).containsExactly(CommitOutcome.STORED);
+            EdgeStoreState a = store.edges().get("a");
+            assertThat(a.invalidBatches()).isEqualTo(1);
+            assertThat(a.invalidRanges()).containsExactly("2-2");
+            assertThat(a.points()).as("nothing of batch 2").isEqualTo(5);
+            assertThat(a.contiguousSeq()).isEqualTo(3);
+        }
+        try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC(), three)) {
+            assertThat(reopened.commit(List.of(seriesBatch("a", 4, "s4"), seriesBatch("a", 5, "s3"))))
+                    .as("the count is read back with the dictionary")
+                    .containsExactly(CommitOutcome.REFUSED_SERIES, CommitOutcome.STORED);
+        }
+    }
+
+    /** A batch of one point per series name given. */
+    private static Batch seriesBatch(String edge, long seq, String... series) {
+        List<Point> points = new java.util.ArrayList<>();
+        for (String name : series) {
+            points.add(Point.of("m", Map.of("series", name), seq * 1000, seq));
+        }
+        return new Batch(edge, "a1", seq, 0, points);
+    }
+
     /** Decoded batches share one tag map per series (BatchCodec); series must still be kept apart, also by edge. */
     @Test
     void decodedBatchesOfTwoEdgesKeepEverySeriesApart() {
