@@ -16,6 +16,7 @@ public final class CentralMain {
         FLAGS.put("nats", "nats.servers");
         FLAGS.put("data", "data.dir");
         FLAGS.put("port", "http.port");
+        FLAGS.put("nkey", "nats.nkey");
     }
 
     private CentralMain() {

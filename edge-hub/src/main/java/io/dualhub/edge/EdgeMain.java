@@ -17,6 +17,7 @@ public final class EdgeMain {
         FLAGS.put("nats", "nats.servers");
         FLAGS.put("data", "data.dir");
         FLAGS.put("port", "http.port");
+        FLAGS.put("nkey", "nats.nkey");
     }
 
     private EdgeMain() {

@@ -59,11 +59,9 @@ class DeployFilesTest {
     @Test
     void theComposeStackIsValidAndItsHubConfigurationsStart() throws Exception {
         Path compose = DEPLOY.resolve("compose/compose.yml");
+        Path secrets = composeSecrets();
         if (Files.isExecutable(Path.of("/usr/bin/docker-compose"))) {
-            OsProcess config = OsProcess.start("docker-compose", List.of("/usr/bin/docker-compose", "-f",
-                    compose.toString(), "config", "-q"), dir.resolve("compose.log"));
-            assertThat(config.awaitExit(Duration.ofSeconds(60))).isTrue();
-            assertThat(config.exitValue()).as(Files.readString(dir.resolve("compose.log"))).isZero();
+            run("docker-compose", List.of("/usr/bin/docker-compose", "-f", compose.toString(), "config", "-q"));
         } else {
             System.out.println("docker-compose config not run: apt-get install --no-install-recommends docker-compose");
         }
@@ -79,17 +77,52 @@ class DeployFilesTest {
         for (Object service : services.values()) {
             for (Object volume : (List<?>) ((Map<?, ?>) service).get("volumes")) {
                 String source = volume.toString().split(":")[0];
+                Path mounted = source.startsWith("./secrets/") ? secrets.resolve(source.substring("./secrets/".length()))
+                        : compose.getParent().resolve(source);
                 if (source.startsWith(".")) {
-                    assertThat(compose.getParent().resolve(source)).as("mounted " + source).exists();
+                    assertThat(mounted).as("mounted " + source + " (by the repository or setup.sh)").exists();
                 }
             }
         }
-        for (String hub : List.of("central-a", "central-b")) {
-            assertThat(String.valueOf(map(services, hub).get("environment"))).as(hub + " gets the API tokens")
-                    .contains("DUALHUB_VIEWER_TOKEN", "DUALHUB_OPERATOR_TOKEN");
+        natsServerTakes(secrets, "nats-1.conf");
+        for (String hub : List.of("central-a", "central-b", "edge")) {
+            assertThat(String.valueOf(map(services, hub).get("volumes"))).as(hub + " gets its own NKey seed")
+                    .contains("./secrets/" + (hub.equals("edge") ? "compose-edge" : hub) + ".nk:/etc/dualhub/secrets/nats.nk");
         }
-        HubProcess.startsOn("central", DEPLOY.resolve("compose/central.yml"), dir, API_TOKENS);
-        HubProcess.startsOn("edge", DEPLOY.resolve("compose/edge.yml"), dir);
+        HubProcess.startsOn("central", withSecretsIn(DEPLOY.resolve("compose/central.yml"), secrets, "central-a"), dir);
+        HubProcess.startsOn("edge", withSecretsIn(DEPLOY.resolve("compose/edge.yml"), secrets, "compose-edge"), dir);
+    }
+
+    /** The shipped node config with the accounts.conf setup.sh made is one nats-server takes ({@code -t}). */
+    private void natsServerTakes(Path secrets, String nodeConfig) throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("nats-conf"));
+        Files.copy(DEPLOY.resolve("nats").resolve(nodeConfig), conf.resolve(nodeConfig));
+        Files.copy(DEPLOY.resolve("nats/cluster.conf"), conf.resolve("cluster.conf"));
+        Files.copy(secrets.resolve("nats/accounts.conf"), conf.resolve("accounts.conf"));
+        run("nats-server", List.of("nats-server", "-t", "-c", conf.resolve(nodeConfig).toString()));
+    }
+
+    /** A copy of a compose hub config whose secret files are the ones setup.sh made for {@code user}. */
+    private Path withSecretsIn(Path config, Path secrets, String user) throws Exception {
+        String text = Files.readString(config).replace("/etc/dualhub/secrets/nats.nk", secrets.resolve(user + ".nk")
+                .toString()).replace("/etc/dualhub/secrets/", secrets + "/");
+        assertThat(text).doesNotContain("/etc/dualhub/secrets");
+        return Files.writeString(dir.resolve(user + "-" + config.getFileName()), text);
+    }
+
+    /** The NKey users, accounts.conf and API tokens deploy/compose/setup.sh makes, in a directory of this test. */
+    private Path composeSecrets() throws Exception {
+        Path secrets = dir.resolve("secrets");
+        run("setup", List.of(DEPLOY.resolve("compose/setup.sh").toString(), secrets.toString()));
+        return secrets;
+    }
+
+    /** Runs a command to its end, which must succeed. */
+    private void run(String name, List<String> command) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        OsProcess p = OsProcess.start(name, command, log);
+        assertThat(p.awaitExit(Duration.ofSeconds(120))).as(name + " ends").isTrue();
+        assertThat(p.exitValue()).as(name + ": " + Files.readString(log)).isZero();
     }
 
     @Test
@@ -107,6 +140,9 @@ class DeployFilesTest {
         assertThat(central).containsKey("Service/" + map(statefulSet, "spec").get("serviceName"));
         assertThat(container.get("env").toString()).as("tokens from the Secret")
                 .contains("name=DUALHUB_VIEWER_TOKEN", "name=DUALHUB_OPERATOR_TOKEN", "name=dualhub-central-api");
+        assertThat(container.get("args")).as("each instance its own NKey user")
+                .asString().contains("--nkey, file:/etc/dualhub/secrets/$(POD_NAME).nk");
+        assertThat(pod.get("volumes").toString()).contains("secretName=dualhub-central-nats");
         startsOnConfigMap(central.get("ConfigMap/dualhub-central"), "central");
 
         Map<String, Map<String, Object>> edge = manifests("edge-daemonset.yaml");
@@ -115,6 +151,8 @@ class DeployFilesTest {
         assertThat(edgeContainer.get("image")).isEqualTo("dualhub/edge:dev");
         assertThat(probePath(edgeContainer, "livenessProbe")).isEqualTo("/health");
         assertThat(map(edgeContainer, "securityContext")).containsEntry("runAsNonRoot", true);
+        assertThat(edgeContainer.get("args")).as("each edge its own NKey user")
+                .asString().contains("--nkey, file:/etc/dualhub/secrets/$(NODE_NAME).nk");
         startsOnConfigMap(edge.get("ConfigMap/dualhub-edge"), "edge");
 
         Map<String, Object> values = yaml(DEPLOY.resolve("k8s/nats-values.yaml"));
