@@ -6,11 +6,15 @@ import io.dualhub.chaos.harness.FreePorts;
 import io.dualhub.chaos.harness.NatsFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,10 +24,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * each with its config file, data directory and log under the drill's directory and a free port; closing stops them
  * all. As a JUnit extension ({@code @RegisterExtension final Hubs hubs = Hubs.on(NATS);}) it gives each test a fresh
  * directory (deleted after it passes, kept with the hubs' logs when it fails) and stops the test's hubs after it.
+ * A security drill names the secrets it hands the hubs ({@link #secret}); after each test every log under the
+ * drill's directory is read and the test fails when one of them holds one of those secrets.
  */
 public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     private final NatsFixture nats;
     private final List<HubProcess> started = new ArrayList<>();
+    private final Map<String, String> secrets = new LinkedHashMap<>();  // what it is -> its value
     private Path dir;
     private String natsUrls;
 
@@ -49,11 +56,49 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
+    public void afterEach(ExtensionContext context) throws IOException {
         close();
+        List<String> leaks = secretsInLogs();
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("secrets in the hubs' logs (kept in " + dir + "): " + String.join("; ", leaks));
+        }
         if (context.getExecutionException().isEmpty()) {
             NatsFixture.deleteTree(dir);
         }
+    }
+
+    /**
+     * Names a secret this drill hands a hub (a password, token or seed): no log of the drill may contain it. Lines of
+     * a multi-line secret (a PEM key) count each.
+     */
+    public Hubs secret(String what, String value) {
+        List<String> lines = value.strip().lines().map(String::strip)
+                .filter(l -> l.length() >= 8 && !l.startsWith("-----")).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            secrets.put(lines.size() == 1 ? what : what + " (line " + (i + 1) + ")", lines.get(i));
+        }
+        return this;
+    }
+
+    /** Each registered secret found in a log under the drill's directory, as "what in file" (never the value). */
+    List<String> secretsInLogs() throws IOException {
+        List<String> leaks = new ArrayList<>();
+        if (secrets.isEmpty() || dir == null || !Files.isDirectory(dir)) {
+            return leaks;
+        }
+        List<Path> logs;
+        try (Stream<Path> files = Files.walk(dir)) {
+            logs = files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f)).toList();
+        }
+        for (Path log : logs) {
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+            secrets.forEach((what, value) -> {
+                if (text.contains(value)) {
+                    leaks.add(what + " in " + dir.relativize(log));
+                }
+            });
+        }
+        return leaks;
     }
 
     /** This drill's directory: configs, data and logs of its hubs. */

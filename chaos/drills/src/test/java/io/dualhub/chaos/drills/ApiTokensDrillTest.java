@@ -33,6 +33,7 @@ class ApiTokensDrillTest {
 
     @Test
     void viewersReadOperatorsActOthersAreRefused() throws Exception {
+        hubs.secret("the viewer token", VIEWER).secret("the operator token", OPERATOR);
         Path viewer = Files.writeString(hubs.dir().resolve("viewer.token"), VIEWER + "\n");
         Path operator = Files.writeString(hubs.dir().resolve("operator.token"), OPERATOR + "\n");
         HubProcess central = hubs.central("secured", "api:\n  viewer-token: file:" + viewer + "\n"
@@ -55,7 +56,6 @@ class ApiTokensDrillTest {
         assertThat(Files.readString(hubs.dir().resolve("status.log"))).contains("EDGE", "STATE");
         assertThat(status(central).exitValue()).isEqualTo(1);
         assertThat(Files.readString(hubs.dir().resolve("status.log"))).contains("refused", "--token");
-        assertThat(Files.readString(hubs.dir().resolve("secured.log"))).doesNotContain(VIEWER, OPERATOR);
     }
 
     private HttpResponse<String> send(HubProcess hub, String method, String path, String token) throws Exception {

@@ -32,6 +32,7 @@ class NatsAuthDrillTest {
 
     @Test
     void theDataPathWorksWithAPasswordFromAFileThatNoLogShows() throws Exception {
+        hubs.secret("the NATS password", PASSWORD);
         HubProcess central = hubs.central("main", authYaml(PASSWORD));
         HubProcess edge = hubs.edge("auth-edge", "collect:\n  enabled: false\n" + authYaml(PASSWORD));
         LineWriter writer = new LineWriter("auth");
@@ -39,13 +40,11 @@ class NatsAuthDrillTest {
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> api.edge("auth-edge").path("pointsStored").asLong() == 100);
-        for (String log : new String[] {"main.log", "auth-edge.log"}) {
-            assertThat(Files.readString(hubs.dir().resolve(log))).doesNotContain(PASSWORD);
-        }
     }
 
     @Test
     void aWrongPasswordIsOneClearLineWhileTheEdgeKeepsBuffering() throws Exception {
+        hubs.secret("the wrong NATS password", "not-the-password");
         HubProcess edge = hubs.edge("wrong-edge", "collect:\n  enabled: false\n" + authYaml("not-the-password"));
         assertThat(new LineWriter("refused").write(edge.url(), 10)).as("accepted into the buffer").isTrue();
         Path log = hubs.dir().resolve("wrong-edge.log");
@@ -53,7 +52,7 @@ class NatsAuthDrillTest {
                 .until(() -> refusals(log) >= 1);
         // about 8 reconnect attempts at the default reconnect-wait while the log stays at one line
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> refusals(log) == 1);
-        assertThat(Files.readString(log)).contains("check nats.user and nats.password").doesNotContain("not-the-password");
+        assertThat(Files.readString(log)).contains("check nats.user and nats.password");
     }
 
     private static long refusals(Path log) throws Exception {

@@ -31,6 +31,7 @@ class NatsCredsDrillTest {
 
     @Test
     void bothHubsStoreExactlyOnceWithACredsFile() throws Exception {
+        hubs.secret("the user's seed", Files.readString(DIR.resolve("user.seed")));
         String nats = "nats:\n  creds: " + DIR.resolve("hub.creds") + "\n";
         HubProcess central = hubs.central("creds-central", nats);
         HubProcess edge = hubs.edge("creds-edge", nats + "collect:\n  enabled: false\n");
@@ -40,10 +41,6 @@ class NatsCredsDrillTest {
         }
         CentralClient api = new CentralClient(central.url());
         assertThat(api.awaitStored(writer, "creds-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        String seed = Files.readString(DIR.resolve("user.seed"));
-        for (String log : new String[] {"creds-central.log", "creds-edge.log"}) {
-            assertThat(Files.readString(hubs.dir().resolve(log))).doesNotContain(seed);
-        }
     }
 
     /** Operator, system account, account (JetStream unlimited) and user JWTs signed in turn, a server config and a .creds file. */

@@ -110,7 +110,9 @@ class NatsPermissionsDrillTest {
                 .isZero();
     }
 
-    private static String nkey(String user) {
+    /** The YAML that gives a hub {@code user}'s seed; the seed is then one no log of the drill may hold. */
+    private String nkey(String user) throws Exception {
+        hubs.secret(user + "'s seed", Files.readString(CONF.resolve(user + ".nk")));
         return "nats:\n  nkey: file:" + CONF.resolve(user + ".nk") + "\n";
     }
 

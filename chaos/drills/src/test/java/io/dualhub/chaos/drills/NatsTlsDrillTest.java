@@ -39,6 +39,7 @@ class NatsTlsDrillTest {
 
     @Test
     void bothHubsStoreExactlyOnceOverMutualTlsWithAPassword() throws Exception {
+        hubs.secret("the NATS password", PASSWORD).secret("the client key", Files.readString(CERTS.file("client.key")));
         Path password = Files.writeString(hubs.dir().resolve("nats-password"), PASSWORD);
         String nats = "nats:\n  user: hub\n  password: file:" + password + "\n  tls:\n    ca: " + CERTS.file("ca.pem")
                 + "\n";
@@ -62,6 +63,5 @@ class NatsTlsDrillTest {
                 .until(() -> !noCert.edgeStatus().path("nats").asText().equals("CONNECTED"));
         assertThat(Files.readAllLines(noCertLog).stream().filter(l -> l.contains("NATS error")).count())
                 .as("one line per distinct error, not one per attempt").isLessThanOrEqualTo(3);
-        assertThat(Files.readString(hubs.dir().resolve("tls-central.log"))).doesNotContain(PASSWORD);
     }
 }

@@ -23,6 +23,7 @@ class NatsTokenAuthDrillTest {
 
     @Test
     void theDataPathWorksWithATokenFromAFile() throws Exception {
+        hubs.secret("the NATS token", TOKEN);
         Path file = Files.writeString(hubs.dir().resolve("nats-token"), TOKEN + "\n");
         String yaml = "nats:\n  token: file:" + file + "\n";
         HubProcess central = hubs.central("main", yaml);
@@ -31,8 +32,5 @@ class NatsTokenAuthDrillTest {
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> api.edge("token-edge").path("pointsStored").asLong() == 100);
-        for (String log : new String[] {"main.log", "token-edge.log"}) {
-            assertThat(Files.readString(hubs.dir().resolve(log))).doesNotContain(TOKEN);
-        }
     }
 }
