@@ -54,13 +54,23 @@ public final class NatsLink implements AutoCloseable {
     private void onEvent(Connection conn, ConnectionListener.Events event) {
         switch (event) {
             case CONNECTED -> connected(conn);
+            // With the first attempt refused, jnats keeps trying and reports its first connection as a reconnect:
+            // it is still the first (the link had no connection, nothing ran that waits for one).
             case RECONNECTED -> {
+                if (!connectedBefore()) {
+                    connected(conn);
+                    return;
+                }
                 LOG.info("{}: reconnected to {}", name, conn.getConnectedUrl());
                 onReconnect.forEach(Runnable::run);
             }
             case DISCONNECTED -> errors.report("disconnected, reconnecting");
             default -> LOG.debug("{}: {}", name, event);
         }
+    }
+
+    private synchronized boolean connectedBefore() {
+        return connection != null;
     }
 
     private synchronized void connected(Connection conn) {
