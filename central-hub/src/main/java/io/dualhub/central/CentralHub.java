@@ -62,7 +62,7 @@ public final class CentralHub implements AutoCloseable {
         this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
                 fleet, nats, lease::holds, alerts, clock);
         this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
-                config.ingest(), store, fleet::subscribe, new IngestListener() {
+                config.ingest(), store, fleet::replay, new IngestListener() {
                     @Override
                     public void stored(Batch batch) {
                         performance.stored(batch);
@@ -89,6 +89,7 @@ public final class CentralHub implements AutoCloseable {
 
     public void start() {
         analyzer.start();
+        fleet.start(nats);
         ingestor.start();
         lifecycle.start();
         performance.start();
