@@ -42,6 +42,7 @@ public final class EdgeBuffer implements AutoCloseable {
     private volatile Runnable appendListener = () -> { };
     private volatile long lastSeq;
     private volatile long checkpointSeq;
+    private volatile long sentSeq;  // written by the forwarder's thread only
     private volatile long unackedBytes;
     private volatile long progressAtMs;
 
@@ -66,6 +67,7 @@ public final class EdgeBuffer implements AutoCloseable {
         this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
         this.lastSeq = seqAt(queue.lastIndex());
         this.checkpointSeq = seqAt(checkpoint.index());
+        this.sentSeq = checkpoint.sentSeq();
         this.unackedBytes = bytesAfterCheckpoint();
     }
 
@@ -293,6 +295,23 @@ public final class EdgeBuffer implements AutoCloseable {
             tailer.toStart();
         }
         return new Reader(tailer);
+    }
+
+    /**
+     * Records that the batches up to {@code seq} were published at least once; kept with the checkpoint, so after a
+     * restart the forwarder still knows which unacknowledged batches may be in the stream (and must never be
+     * declared dropped). Called by the forwarder's thread.
+     */
+    public void markSent(long seq) {
+        if (seq > sentSeq) {
+            sentSeq = seq;
+            checkpoint.storeSent(seq);
+        }
+    }
+
+    /** The highest sequence ever published (this run or an earlier one), or 0. */
+    public long sentSeq() {
+        return sentSeq;
     }
 
     /**

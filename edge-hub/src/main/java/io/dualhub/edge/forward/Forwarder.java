@@ -415,7 +415,8 @@ public final class Forwarder implements AutoCloseable {
     /**
      * Under drop-oldest, turns the oldest batches never sent into gap declarations while the backlog is over its
      * limit, whether or not anything can be sent now: this is what bounds the buffer during an outage. The batches
-     * already in the window were sent at least once, may be stored, and are never dropped.
+     * sent at least once, in the window or by an earlier run ({@link EdgeBuffer#sentSeq}), may be stored and are
+     * never dropped.
      */
     private void dropOverLimit() {
         while (overLimit() > 0) {
@@ -423,7 +424,10 @@ public final class Forwarder implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            window.addLast(drop(next));
+            // Published by an earlier run, its ack never came: it may be in the stream, so it waits in the window to
+            // be resent, and the drop goes on after it.
+            window.addLast(next.seq() <= buffer.sentSeq() ? InFlight.batch(edgeId, buffer.incarnation(), next)
+                    : drop(next));
         }
     }
 
@@ -479,6 +483,7 @@ public final class Forwarder implements AutoCloseable {
     /** Publishes one attempt; false when the publish could not even be queued (then sending pauses). */
     private boolean send(InFlight f) {
         declareIfTooLarge(f);
+        buffer.markSent(f.last.seq());  // before it may reach the stream: a restart must not drop it
         f.attempt++;
         f.sentAtNanos = nanoTime.getAsLong();
         long seq = f.firstSeq;

@@ -7,6 +7,9 @@ import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.GapCodec;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.EdgeBuffer;
@@ -19,6 +22,7 @@ import io.nats.client.api.StreamConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -159,6 +163,55 @@ class ForwarderTest {
                     .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
             rig.forwarder().close();
             assertThat(rig.forwarder().isRunning()).as("close() woke the waiting thread and it ended").isFalse();
+        }
+    }
+
+    /**
+     * drop-oldest after a restart: the batches the run before it published, whose acks were lost with it, may be in
+     * the stream; they are resent and never declared dropped, and the drop takes the oldest never published.
+     */
+    @Test
+    void afterARestartDropOldestNeverDeclaresABatchAnEarlierRunPublished() throws Exception {
+        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
+                Duration.ofMillis(100), 50, Duration.ofSeconds(1));
+        try (NatsLink admin = NatsLink.open(settings(), "test-admin")) {
+            recreateStream(admin);
+            long batchBytes;
+            try (EdgeBuffer probe = new EdgeBuffer(dir.resolve("probe"), "restart", Clock.systemUTC(),
+                    BufferSettings.unbounded(1 << 20))) {
+                append(probe, 1);
+                batchBytes = probe.unackedBytes();
+            }
+            BufferSettings fourBatches = new BufferSettings(4 * batchBytes, BufferSettings.Overflow.DROP_OLDEST, 0,
+                    (int) batchBytes, Duration.ofHours(1), false);
+            try (EdgeBuffer buffer = new EdgeBuffer(dir.resolve("edge"), "restart", Clock.systemUTC(), fourBatches)) {
+                append(buffer, 10);
+                buffer.markSent(5);  // what the run before the restart had published when it was killed
+                try (NatsLink link = NatsLink.open(settings(), "test-forwarder");
+                     Forwarder forwarder = new Forwarder(buffer, link, "restart", config, new SimpleMeterRegistry(),
+                             Clock.systemUTC(), System::nanoTime)) {
+                    await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+                    forwarder.start();
+                    await("every batch accounted for").atMost(Duration.ofSeconds(30))
+                            .until(() -> buffer.checkpointSeq() == 10);
+                }
+            }
+            List<Long> published = new ArrayList<>();
+            List<long[]> declared = new ArrayList<>();
+            JetStreamManagement jsm = admin.connection().jetStreamManagement();
+            long last = jsm.getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getLastSequence();
+            for (long seq = 1; seq <= last; seq++) {
+                byte[] data = jsm.getMessage(Subjects.METRICS_STREAM, seq).getData();
+                if ((data[0] & 0xff) == 0xD2) {  // GapCodec's magic byte
+                    GapDeclaration gap = GapCodec.decode(data);
+                    declared.add(new long[] {gap.fromSeq(), gap.toSeq()});
+                } else {
+                    published.add(BatchCodec.decode(data).seq());
+                }
+            }
+            assertThat(published).as("what the earlier run published is resent").contains(1L, 2L, 3L, 4L, 5L);
+            assertThat(declared).as("something was dropped: ten batches in a buffer of four").isNotEmpty()
+                    .allSatisfy(range -> assertThat(range[0]).as("first dropped").isGreaterThan(5));
         }
     }
 
