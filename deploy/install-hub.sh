@@ -99,7 +99,7 @@ if [ -f "$config" ]; then
 else
   servers=$(echo "$nats" | tr ',' '\n' | sed 's/^/    - /')
   {
-    echo "# dualhub $role; every key and its default: README, \"$([ "$role" = edge ] && echo Edge || echo CentralHub) configuration\"."
+    echo "# dualhub $role; every key and its default: docs/configuration.md, \"$([ "$role" = edge ] && echo Edge || echo CentralHub) configuration\"."
     if [ "$role" = edge ]; then echo "id: $name"; else echo "instance: $name"; fi
     printf 'nats:\n  servers:\n%s\n%s' "$servers" "$nats_auth"
     printf 'data:\n  dir: /var/lib/dualhub/%s\nhttp:\n  host: 127.0.0.1\n  port: %s\n' "$role" "$port"

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * The CentralHub's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
- * the README's configuration reference is checked against it by a test.
+ * the configuration reference (docs/configuration.md) is checked against it by a test.
  */
 public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
                             StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,

@@ -57,7 +57,7 @@ class CentralConfigTest {
 
     @Test
     void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         assertThat(ConfigReference.mismatches(readme, "CentralHub configuration", CentralConfig.KEYS)).isEmpty();
     }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The README's configuration reference as a Markdown table ({@code | `key` | `default` | description |}): rendered
- * from a schema, and read back from the README so a test can hold the two in step.
+ * The configuration reference (docs/configuration.md) as a Markdown table ({@code | `key` | `default` | description |}): rendered
+ * from a schema, and read back from it so a test can hold the two in step.
  */
 public final class ConfigReference {
     private ConfigReference() {
@@ -49,12 +49,12 @@ public final class ConfigReference {
         for (ConfigKey k : schema) {
             String doc = documented.remove(k.name());
             if (doc == null) {
-                problems.add("'" + k.name() + "' is read by the code but not in the README");
+                problems.add("'" + k.name() + "' is read by the code but not in the reference");
             } else if (!doc.equals(k.defaultValue())) {
-                problems.add("'" + k.name() + "' defaults to '" + k.defaultValue() + "' in the code, '" + doc + "' in the README");
+                problems.add("'" + k.name() + "' defaults to '" + k.defaultValue() + "' in the code, '" + doc + "' in the reference");
             }
         }
-        documented.keySet().forEach(k -> problems.add("'" + k + "' is in the README but the code does not read it"));
+        documented.keySet().forEach(k -> problems.add("'" + k + "' is in the reference but the code does not read it"));
         if (!problems.isEmpty()) {
             problems.add("the table as the code has it:\n" + render(schema));
         }

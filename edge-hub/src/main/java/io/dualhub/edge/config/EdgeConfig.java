@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The edge agent's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
- * the README's configuration reference is checked against it by a test.
+ * the configuration reference (docs/configuration.md) is checked against it by a test.
  */
 public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
                          long maxBodyBytes, int maxPoints, int maxConcurrentWrites,

@@ -45,7 +45,7 @@ class EdgeConfigTest {
 
     @Test
     void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         assertThat(ConfigReference.mismatches(readme, "Edge configuration", EdgeConfig.KEYS)).isEmpty();
     }
 }
