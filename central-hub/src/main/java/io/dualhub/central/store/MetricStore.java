@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,17 +42,25 @@ public final class MetricStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> TAGS = new TypeReference<>() { };
+    /** The WAL size past which the store checkpoints (DuckDB's own default threshold). */
+    static final long CHECKPOINT_WAL_BYTES = 16L << 20;
+    /** Free space a checkpoint needs at least, beside twice the WAL it writes out. */
+    static final long CHECKPOINT_MIN_FREE_BYTES = 64L << 20;
 
-    private final DuckDBConnection writer;
-    // Prepared once: parsing and planning them again in every commit cost about a fifth of a small commit.
-    private final PreparedStatement opener;
-    private final PreparedStatement saveEdge;
+    private final Path file;
+    // Replaced after a fatal engine error (reopen), by the committing thread; readers take duplicates of it.
+    private volatile StoreConnection db;
+    // After a failed commit whose recovery failed too: reopened and reloaded before the next commit.
+    private boolean broken;
+    private boolean deferringCheckpoint;  // by the committing thread: the last look found too little room
     private final Clock clock;
-    private final Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
-    private final Map<Integer, SeriesKey> seriesById = new ConcurrentHashMap<>();
+    // The series dictionary, replaced whole when it is read back from the file after a failed commit.
+    private volatile Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
+    private volatile Map<Integer, SeriesKey> seriesById = new ConcurrentHashMap<>();
     private final StoreSettings settings;
-    // Owned by the committing thread: how many series of the dictionary belong to each edge.
-    private final Map<String, Integer> seriesPerEdge = new HashMap<>();
+    // Owned by the committing thread: how many series of the dictionary belong to each edge, and the next id.
+    private Map<String, Integer> seriesPerEdge = new HashMap<>();
+    private int nextSeriesId = 1;
     // Owned by the committing thread; readers see the published snapshot.
     private final Map<String, EdgeRecord> edges = new HashMap<>();
     private volatile Map<String, EdgeStoreState> snapshot = Map.of();
@@ -65,57 +72,58 @@ public final class MetricStore implements AutoCloseable {
     public MetricStore(Path dir, Clock clock, StoreSettings settings) {
         this.clock = clock;
         this.settings = settings;
+        this.file = dir.resolve("metrics.duckdb");
         try {
             Files.createDirectories(dir);
-            this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-            createSchema();
-            this.opener = writer.prepareStatement("SELECT 1");
-            this.saveEdge = writer.prepareStatement(
-                    "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                    + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges,"
-                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            loadSeries();
-            loadEdges();
+            this.db = StoreConnection.open(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
         } catch (SQLException e) {
             throw new StoreException("cannot open the metric store in " + dir + ": " + e.getMessage(), e);
         }
+        try {
+            reload();
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw new StoreException("cannot read the metric store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the series dictionary and every edge's ledger back from the file, replacing what is in memory, and
+     * publishes the edges' snapshot. After a failed commit nothing in memory is trusted: DuckDB writes the WAL and
+     * then checkpoints inside COMMIT, so a COMMIT that threw may have committed, and only the file knows.
+     */
+    private void reload() throws SQLException {
+        loadSeries();
+        edges.clear();
+        loadEdges();
         publish();
     }
 
-    private void createSchema() throws SQLException {
-        try (Statement st = writer.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, edge VARCHAR NOT NULL,"
-                    + " metric VARCHAR NOT NULL, tags VARCHAR NOT NULL)");
-            st.execute("CREATE TABLE IF NOT EXISTS points (series_id INTEGER NOT NULL, ts BIGINT NOT NULL,"
-                    + " value DOUBLE NOT NULL)");
-            st.execute("CREATE TABLE IF NOT EXISTS edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
-                    + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
-                    + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
-                    + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
-                    + " lost_ranges VARCHAR NOT NULL, incarnation VARCHAR NOT NULL, retired_trackers VARCHAR NOT NULL)");
-            // added later: a store written before them gets them, empty, when it is opened
-            st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_batches BIGINT DEFAULT 0");
-            st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_ranges VARCHAR DEFAULT ''");
-        }
-    }
-
     private void loadSeries() throws SQLException {
-        try (Statement st = writer.createStatement();
+        Map<SeriesKey, Integer> ids = new ConcurrentHashMap<>();
+        Map<Integer, SeriesKey> byId = new ConcurrentHashMap<>();
+        Map<String, Integer> perEdge = new HashMap<>();
+        int maxId = 0;
+        try (Statement st = db.writer().createStatement();
              ResultSet rs = st.executeQuery("SELECT id, edge, metric, tags FROM series")) {
             while (rs.next()) {
                 SeriesKey key = new SeriesKey(rs.getString(2), rs.getString(3), parseTags(rs.getString(4)));
-                seriesIds.put(key, rs.getInt(1));
-                seriesById.put(rs.getInt(1), key);
-                seriesPerEdge.merge(key.edge(), 1, Integer::sum);
+                ids.put(key, rs.getInt(1));
+                byId.put(rs.getInt(1), key);
+                perEdge.merge(key.edge(), 1, Integer::sum);
+                maxId = Math.max(maxId, rs.getInt(1));
             }
         }
+        seriesIds = ids;
+        seriesById = byId;
+        seriesPerEdge = perEdge;
+        nextSeriesId = maxId + 1;  // from the stored maximum: ids already on disk are never given again
     }
 
     private void loadEdges() throws SQLException {
-        try (Statement st = writer.createStatement();
+        try (Statement st = db.writer().createStatement();
              ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
                      + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges, incarnation,"
                      + " retired_trackers, COALESCE(invalid_batches, 0), COALESCE(invalid_ranges, '') FROM edges")) {
@@ -149,8 +157,11 @@ public final class MetricStore implements AutoCloseable {
         List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
         long now = clock.millis();
         try {
+            if (broken) {
+                reopen();
+            }
             begin();
-            try (DuckDBAppender points = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
+            try (DuckDBAppender points = db.writer().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
                 for (EdgeMessage m : messages) {
                     EdgeRecord r = touched.computeIfAbsent(m.edgeId(), id -> working(id));
                     CommitOutcome outcome = m instanceof Batch b ? store(points, r, b, newSeries, now)
@@ -160,15 +171,85 @@ public final class MetricStore implements AutoCloseable {
             }
             insertSeries(newSeries);
             saveEdges(touched.values());
-            writer.commit();
+            db.writer().commit();
         } catch (SQLException | RuntimeException e) {
-            rollback();
-            forget(newSeries);
+            recover(e);
             throw new StoreException("commit of " + messages.size() + " messages failed: " + e.getMessage(), e);
         }
         edges.putAll(touched);
         publish();
+        checkpointIfDue();
         return outcomes;
+    }
+
+    /**
+     * Checkpoints once the WAL passes {@link #CHECKPOINT_WAL_BYTES}, and only while the disk has room for it (twice
+     * the WAL, at least {@link #CHECKPOINT_MIN_FREE_BYTES}): on a nearly full disk the WAL grows instead, until a
+     * commit's WAL write fails, which rolls back cleanly and is retried once space returns. A failed checkpoint is
+     * handled like a failed commit; what was committed stays committed.
+     */
+    private void checkpointIfDue() {
+        try {
+            Path wal = file.resolveSibling(file.getFileName() + ".wal");
+            long walBytes = Files.exists(wal) ? Files.size(wal) : 0;
+            if (walBytes < CHECKPOINT_WAL_BYTES) {
+                return;
+            }
+            long free = Files.getFileStore(file.getParent()).getUsableSpace();
+            if (free < Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * walBytes)) {
+                if (!deferringCheckpoint) {
+                    LOG.warn("checkpoint deferred: {} bytes free beside a WAL of {} bytes; commits go on into the WAL",
+                            free, walBytes);
+                }
+                deferringCheckpoint = true;
+                return;
+            }
+            db.checkpoint();
+            if (deferringCheckpoint) {
+                LOG.info("checkpoint done after being deferred (WAL of {} bytes)", walBytes);
+            }
+            deferringCheckpoint = false;
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.warn("checkpoint failed: {}", e.getMessage());
+            recover(e);
+        }
+    }
+
+    /**
+     * After a failed commit: ends the transaction, opens the database again when it no longer answers (a fatal
+     * error, such as a checkpoint that failed on a full disk, invalidates it for good), and reads everything back
+     * from the file, so the retry decides what is new from what is stored. When that fails too (the disk is still
+     * full), the next commit tries again first.
+     */
+    private void recover(Exception failure) {
+        rollback();
+        try {
+            if (!db.answers()) {
+                LOG.error("the store's database no longer answers after '{}': opening it again", failure.getMessage());
+                reopen();
+            } else {
+                reload();
+            }
+            broken = false;
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            LOG.warn("the store could not be read back after a failed commit ({}); trying again before the next one",
+                    e.getMessage());
+        }
+    }
+
+    /** Closes the connection and its statements, opens the file again (DuckDB replays its WAL) and reloads. */
+    private void reopen() throws SQLException {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the failed store connection: {}", e.getMessage());
+        }
+        broken = true;
+        db = StoreConnection.open(file);
+        reload();
+        broken = false;
+        LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
     }
 
     private CommitOutcome store(DuckDBAppender points, EdgeRecord r, Batch b, List<SeriesKey> newSeries, long now)
@@ -270,7 +351,7 @@ public final class MetricStore implements AutoCloseable {
         SeriesKey key = new SeriesKey(edge, p.metric(), p.tags());
         Integer id = seriesIds.get(key);
         if (id == null) {
-            id = seriesIds.size() + 1;
+            id = nextSeriesId++;
             seriesIds.put(key, id);
             seriesById.put(id, key);
             seriesPerEdge.merge(edge, 1, Integer::sum);
@@ -296,7 +377,7 @@ public final class MetricStore implements AutoCloseable {
         if (newSeries.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO series VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = db.writer().prepareStatement("INSERT INTO series VALUES (?, ?, ?, ?)")) {
             for (SeriesKey k : newSeries) {
                 ps.setInt(1, seriesIds.get(k));
                 ps.setString(2, k.edge());
@@ -309,6 +390,7 @@ public final class MetricStore implements AutoCloseable {
     }
 
     private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
+        PreparedStatement saveEdge = db.saveEdge();
         saveEdge.clearBatch();  // nothing left over from a commit that failed half way
         for (EdgeRecord r : records) {
             saveEdge.setString(1, r.edge);
@@ -332,23 +414,13 @@ public final class MetricStore implements AutoCloseable {
         saveEdge.executeBatch();
     }
 
-    private void forget(List<SeriesKey> newSeries) {
-        for (SeriesKey k : newSeries) {
-            Integer id = seriesIds.remove(k);
-            if (id != null) {
-                seriesById.remove(id);
-                seriesPerEdge.merge(k.edge(), -1, Integer::sum);
-            }
-        }
-    }
-
     /**
      * Opens the transaction before anything is appended: DuckDB's JDBC driver begins one only when a statement runs,
      * and its appender runs none, so rows appended first would commit on their own, apart from the trackers.
      */
     private void begin() throws SQLException {
-        writer.setAutoCommit(false);
-        opener.execute();
+        db.writer().setAutoCommit(false);
+        db.opener().execute();
     }
 
     /**
@@ -358,11 +430,11 @@ public final class MetricStore implements AutoCloseable {
      */
     private void rollback() {
         try {
-            writer.rollback();
+            db.writer().rollback();
         } catch (SQLException noTransaction) {
-            try (Statement st = writer.createStatement()) {
+            try (Statement st = db.writer().createStatement()) {
                 st.execute("BEGIN TRANSACTION");
-                writer.rollback();
+                db.writer().rollback();
             } catch (SQLException e) {
                 LOG.warn("could not reset the store's transaction state: {}", e.getMessage());
             }
@@ -426,7 +498,7 @@ public final class MetricStore implements AutoCloseable {
         if (matching.isEmpty()) {
             return;
         }
-        try (Connection reader = writer.duplicate(); PreparedStatement ps = reader.prepareStatement(select(q, matching))) {
+        try (Connection reader = db.writer().duplicate(); PreparedStatement ps = reader.prepareStatement(select(q, matching))) {
             ps.setLong(1, q.fromMs());
             ps.setLong(2, q.toMs());
             try (ResultSet rs = ps.executeQuery()) {
@@ -450,7 +522,7 @@ public final class MetricStore implements AutoCloseable {
         if (matching.isEmpty()) {
             return 0;
         }
-        try (Connection reader = writer.duplicate();
+        try (Connection reader = db.writer().duplicate();
              PreparedStatement ps = reader.prepareStatement("SELECT count(*) FROM (" + select(q, matching) + ")")) {
             ps.setLong(1, q.fromMs());
             ps.setLong(2, q.toMs());
@@ -501,9 +573,8 @@ public final class MetricStore implements AutoCloseable {
 
     @Override
     public void close() {
-        // The statements, then the connection, each closed even when one before it fails.
-        try (writer; opener; saveEdge) {
-            // closing them is all there is to do
+        try {
+            db.close();
         } catch (SQLException e) {
             throw new StoreException("closing the store failed: " + e.getMessage(), e);
         }
