@@ -48,6 +48,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission); /health and /prometheus stay open"),
                 new ConfigKey("api.anonymous", "false", "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
                 new ConfigKey("store.max-series-per-edge", "1000000", "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
+                new ConfigKey("store.failing-restart", "5m", "after every commit failed for this long, /health/liveness goes DOWN so that a supervisor restarts the hub (0: never); /health and readiness are DOWN from the first failure"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
@@ -149,7 +150,8 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s),
                 new QuerySettings(s.intBetween("query.max-points", 1000, 100_000_000),
                         s.duration("query.default-range", Duration.ofSeconds(1))),
-                new StoreSettings(s.intBetween("store.max-series-per-edge", 1, 100_000_000)));
+                new StoreSettings(s.intBetween("store.max-series-per-edge", 1, 100_000_000),
+                        s.duration("store.failing-restart", Duration.ZERO)));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

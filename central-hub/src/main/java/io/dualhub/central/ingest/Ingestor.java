@@ -90,6 +90,7 @@ public final class Ingestor implements AutoCloseable {
     private List<MessageConsumer> consumers;  // null until set up, owned by the ingest thread
     private volatile boolean reconnected;
     private int storeFailures;  // consecutive, owned by the ingest thread
+    private volatile long storeFailingSinceMs = -1;  // when the first of them came, -1 while the store commits
     private long lastConsumerCheck = System.nanoTime();
 
     public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
@@ -132,6 +133,12 @@ public final class Ingestor implements AutoCloseable {
         return problem;
     }
 
+    /** How long every commit has failed, without one succeeding in between; 0 while the store commits. */
+    public long storeFailingForMs() {
+        long since = storeFailingSinceMs;
+        return since < 0 ? 0 : Math.max(0, clock.millis() - since);
+    }
+
     /** Store commit latency over the last few minutes. */
     public Latency commitLatency() {
         return Latency.of(commitLatency);
@@ -146,7 +153,9 @@ public final class Ingestor implements AutoCloseable {
                 pause();
             } catch (StoreException e) {
                 report(State.STORE_FAILING, e.getMessage());
-                storeFailures++;
+                if (storeFailures++ == 0) {
+                    storeFailingSinceMs = clock.millis();
+                }
                 LockSupport.parkNanos(storeBackoff(storeFailures).toNanos());
             } catch (Exception e) {
                 stopConsuming();
@@ -187,6 +196,7 @@ public final class Ingestor implements AutoCloseable {
         state = State.RUNNING;
         problem = "";
         storeFailures = 0;
+        storeFailingSinceMs = -1;
     }
 
     /** Starts the standing pulls on both routes, delivering into {@link #arrivals} on one dispatcher thread. */

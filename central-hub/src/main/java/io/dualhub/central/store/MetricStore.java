@@ -52,6 +52,7 @@ public final class MetricStore implements AutoCloseable {
     private volatile StoreConnection db;
     // After a failed commit whose recovery failed too: reopened and reloaded before the next commit.
     private boolean broken;
+    private volatile boolean closed;  // by close(): a closed store is never opened again
     private boolean deferringCheckpoint;  // by the committing thread: the last look found too little room
     private final Clock clock;
     // The series dictionary, replaced whole when it is read back from the file after a failed commit.
@@ -156,6 +157,9 @@ public final class MetricStore implements AutoCloseable {
         List<SeriesKey> newSeries = new ArrayList<>();
         List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
         long now = clock.millis();
+        if (closed) {
+            throw new StoreException("the store is closed; nothing of " + messages.size() + " messages was stored", null);
+        }
         try {
             if (broken) {
                 reopen();
@@ -573,6 +577,7 @@ public final class MetricStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             db.close();
         } catch (SQLException e) {

@@ -181,6 +181,7 @@ class IngestorTest {
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-parks");
             assertThat(consumer.getNumAckPending()).as("no longer pending").isZero();
             assertThat(stored).isEmpty();
+            assertThat(rig.ingestor().storeFailingForMs()).as("failing since the first commit").isPositive();
         }
     }
 
