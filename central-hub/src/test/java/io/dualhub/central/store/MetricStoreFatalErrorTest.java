@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * round's space returns, ingest resumes by itself and every point is stored exactly once. Before the store took over
  * checkpointing, the 18 MiB case never committed again ("database has been invalidated because of a previous fatal
  * error"); reopening the database after it did commit again, but the second round's reopening had lost a third of
- * the committed points (1,620 of 4,860 batches left). The store now checkpoints only with room for it.
+ * the committed points (1,620 of 4,860 batches left). The store now checkpoints only with room for it. (Earlier
+ * still, a COMMIT that failed left DuckDB's driver without a transaction, so every later append committed on its
+ * own and each retry stored its batches again: the WAL case.)
  */
 class MetricStoreFatalErrorTest {
     private static final int POINTS = 500;
