@@ -7,6 +7,7 @@ import io.dualhub.chaos.harness.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +34,12 @@ class HeartbeatsDrillTest {
 
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
+
+    /** A round that failed while NATS was stopped leaves it running for what comes next. */
+    @AfterEach
+    void natsRunning() {
+        NATS.node(0).start();
+    }
 
     @BeforeEach
     void emptyStreams() throws Exception {
