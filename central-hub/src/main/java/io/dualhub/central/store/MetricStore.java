@@ -10,6 +10,7 @@ import io.dualhub.common.wire.Point;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,6 +49,7 @@ public final class MetricStore implements AutoCloseable {
     static final long CHECKPOINT_MIN_FREE_BYTES = 64L << 20;
 
     private final Path file;
+    private final Path wal;
     // Replaced after a fatal engine error (reopen), by the committing thread; readers take duplicates of it.
     private volatile StoreConnection db;
     // After a failed commit whose recovery failed too: reopened and reloaded before the next commit.
@@ -74,6 +76,7 @@ public final class MetricStore implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.file = dir.resolve("metrics.duckdb");
+        this.wal = dir.resolve("metrics.duckdb.wal");
         try {
             Files.createDirectories(dir);
             this.db = StoreConnection.open(file);
@@ -163,6 +166,7 @@ public final class MetricStore implements AutoCloseable {
         try {
             if (broken) {
                 reopen();
+                broken = false;
             }
             begin();
             try (DuckDBAppender points = db.writer().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
@@ -194,8 +198,7 @@ public final class MetricStore implements AutoCloseable {
      */
     private void checkpointIfDue() {
         try {
-            Path wal = file.resolveSibling(file.getFileName() + ".wal");
-            long walBytes = Files.exists(wal) ? Files.size(wal) : 0;
+            long walBytes = walBytes();
             if (walBytes < CHECKPOINT_WAL_BYTES) {
                 return;
             }
@@ -215,7 +218,18 @@ public final class MetricStore implements AutoCloseable {
             deferringCheckpoint = false;
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.warn("checkpoint failed: {}", e.getMessage());
-            recover(e);
+            if (!db.answers()) {
+                restore(e);  // what was committed stays committed; only a database that stopped answering needs it
+            }
+        }
+    }
+
+    /** The WAL's size, 0 when there is none (DuckDB removes it once a checkpoint emptied it). */
+    private long walBytes() throws IOException {
+        try {
+            return Files.size(wal);
+        } catch (NoSuchFileException none) {
+            return 0;
         }
     }
 
@@ -227,6 +241,11 @@ public final class MetricStore implements AutoCloseable {
      */
     private void recover(Exception failure) {
         rollback();
+        restore(failure);
+    }
+
+    /** Reopens the database when it no longer answers, else reads everything back; on failure, tries again later. */
+    private void restore(Exception failure) {
         try {
             if (!db.answers()) {
                 LOG.error("the store's database no longer answers after '{}': opening it again", failure.getMessage());
@@ -237,7 +256,7 @@ public final class MetricStore implements AutoCloseable {
             broken = false;
         } catch (SQLException | RuntimeException e) {
             broken = true;
-            LOG.warn("the store could not be read back after a failed commit ({}); trying again before the next one",
+            LOG.warn("the store could not be read back after a failure ({}); trying again before the next commit",
                     e.getMessage());
         }
     }
@@ -249,10 +268,8 @@ public final class MetricStore implements AutoCloseable {
         } catch (SQLException e) {
             LOG.debug("closing the failed store connection: {}", e.getMessage());
         }
-        broken = true;
         db = StoreConnection.open(file);
         reload();
-        broken = false;
         LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
     }
 
@@ -330,6 +347,9 @@ public final class MetricStore implements AutoCloseable {
      */
     private Map<SameSeries, Integer> knownSeries(Batch b) {
         Map<SameSeries, Integer> known = new HashMap<>();  // null: not in the dictionary yet
+        if (seriesPerEdge.getOrDefault(b.edgeId(), 0) + (long) b.points().size() <= settings.maxSeriesPerEdge()) {
+            return known;  // even a point per new series stays inside the bound: filled as the points are stored
+        }
         Set<SeriesKey> unknown = new HashSet<>();
         for (Point p : b.points()) {
             SameSeries series = new SameSeries(p.metric(), p.tags());
