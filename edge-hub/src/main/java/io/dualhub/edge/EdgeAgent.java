@@ -9,6 +9,7 @@ import io.dualhub.edge.buffer.EdgeBuffer;
 import io.dualhub.edge.buffer.RetentionSweeper;
 import io.dualhub.edge.collect.HostCollector;
 import io.dualhub.edge.command.CommandHandler;
+import io.dualhub.edge.command.LostDeclarations;
 import io.dualhub.edge.config.EdgeConfig;
 import io.dualhub.edge.forward.Forwarder;
 import io.dualhub.edge.heartbeat.HeartbeatPublisher;
@@ -74,6 +75,8 @@ public final class EdgeAgent implements AutoCloseable {
     public void start() {
         forwarder.start();
         new CommandHandler(config.id(), buffer, nats, clock, config.resend()).start();
+        LostDeclarations lost = new LostDeclarations(config.id(), buffer, nats, clock);
+        scheduler.scheduleWithFixedDelay(guarded("declaring lost batches", lost::declareDue), 0, 5, TimeUnit.SECONDS);
         long hb = config.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(guarded("heartbeat", heartbeat::beat), hb, hb, TimeUnit.MILLISECONDS);
         RetentionSweeper sweeper = new RetentionSweeper(buffer, config.buffer().retention(), clock);

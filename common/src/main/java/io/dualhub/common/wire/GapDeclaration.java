@@ -35,6 +35,16 @@ public record GapDeclaration(String edgeId, String incarnation, long fromSeq, lo
         return new GapDeclaration(edgeId, incarnation, seq, seq, Reason.INVALID, new int[] {points}, nowMs);
     }
 
+    /**
+     * The edge's declaration that batches {@code fromSeq..toSeq} are gone from it (expired from its retention, or lost
+     * with a torn buffer), point counts unknown.
+     */
+    public static GapDeclaration lost(String edgeId, String incarnation, long fromSeq, long toSeq, long nowMs) {
+        int[] unknown = new int[(int) (toSeq - fromSeq + 1)];
+        Arrays.fill(unknown, -1);
+        return new GapDeclaration(edgeId, incarnation, fromSeq, toSeq, Reason.EXPIRED, unknown, nowMs);
+    }
+
     public GapDeclaration {
         EdgeId.require(edgeId);
         Incarnations.require(incarnation);

@@ -8,23 +8,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The queue index of the last batch the forwarder saw acknowledged contiguously, in a memory-mapped file: a store
- * is one aligned 8-byte write into the page cache, so it survives kill -9 (not power loss) and costs nothing per
- * ack. Layout: index at offset 0, then a flag at offset 8 set once the first index was written, then at offset 16
- * the highest sequence the forwarder ever published (0 in a file written before it was kept: the file grows to
- * hold it).
+ * The forwarder's progress and the buffer's high-water marks in a memory-mapped file: a store is one aligned 8-byte
+ * write into the page cache, so it survives kill -9 (not power loss) and costs nothing per ack or append. Layout:
+ * at offset 0 the queue index of the last batch acknowledged contiguously, at 8 a flag set once that index was
+ * written, at 16 the highest sequence the forwarder ever published, at 24 the highest sequence ever appended, at 32
+ * the sequence of the checkpointed batch. A file written before a field was kept reads 0 there (the file grows to
+ * hold it). The high-water marks let the buffer tell, at start, what a lost or torn queue held
+ * ({@link BufferRecovery}).
  */
 final class Checkpoint implements AutoCloseable {
     private static final int INDEX = 0;
     private static final int SET = 8;
     private static final int SENT = 16;
+    private static final int APPENDED = 24;
+    private static final int SEQ = 32;
+    private static final int SIZE = 40;
     private final FileChannel channel;
     private final MappedByteBuffer map;
 
     Checkpoint(Path file) {
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            map = channel.map(FileChannel.MapMode.READ_WRITE, 0, 24);
+            map = channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open checkpoint " + file, e);
         }
@@ -35,11 +40,24 @@ final class Checkpoint implements AutoCloseable {
         return map.getLong(SET) == 1 ? map.getLong(INDEX) : -1;
     }
 
-    void store(long index) {
+    /** The sequence of the checkpointed batch; 0 when none, or in a file written before it was kept. */
+    long seq() {
+        return map.getLong(SEQ);
+    }
+
+    void store(long index, long seq) {
         map.putLong(INDEX, index);
+        map.putLong(SEQ, seq);
         if (map.getLong(SET) != 1) {
             map.putLong(SET, 1);
         }
+    }
+
+    /** Forgets the checkpoint: the forwarder starts at the queue's first batch. */
+    void clear() {
+        map.putLong(SET, 0);
+        map.putLong(INDEX, 0);
+        map.putLong(SEQ, 0);
     }
 
     /** The highest sequence ever published, or 0. */
@@ -49,6 +67,15 @@ final class Checkpoint implements AutoCloseable {
 
     void storeSent(long seq) {
         map.putLong(SENT, seq);
+    }
+
+    /** The highest sequence ever appended, or 0 (also in a file written before it was kept). */
+    long appendedSeq() {
+        return map.getLong(APPENDED);
+    }
+
+    void storeAppended(long seq) {
+        map.putLong(APPENDED, seq);
     }
 
     void force() {

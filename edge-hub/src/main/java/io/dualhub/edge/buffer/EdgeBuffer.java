@@ -2,7 +2,6 @@ package io.dualhub.edge.buffer;
 
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
-import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +36,8 @@ public final class EdgeBuffer implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final Checkpoint checkpoint;
-    private final String incarnation;
+    private final Path dir;
+    private final BufferLives lives;
     private final Object appendLock = new Object();
     private volatile Runnable appendListener = () -> { };
     private volatile long lastSeq;
@@ -57,42 +57,88 @@ public final class EdgeBuffer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create buffer directory " + dir, e);
         }
-        this.incarnation = incarnation(dir);
-        this.queue = SingleChronicleQueueBuilder.binary(dir.resolve("queue"))
-                .rollCycle(RollCycles.FAST_HOURLY)
-                .timeProvider(clock::millis)
-                .build();
+        this.dir = dir;
+        RunMarker.PreviousRun previous = RunMarker.start(dir);
+        this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
+        BufferLives found = BufferRecovery.run(dir, checkpoint, BufferLives.load(dir), previous, settings.sync(), clock);
+        this.queue = openQueue(dir.resolve("queue"), clock);
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);
-        this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
-        this.lastSeq = seqAt(queue.lastIndex());
-        this.checkpointSeq = seqAt(checkpoint.index());
+        this.lastSeq = Math.max(seqAt(queue.lastIndex()), found.current().firstSeq() - 1);
+        settleMarks();
+        this.lives = found.recovering() ? found.recovered() : found;
+        this.checkpointSeq = checkpoint.index() >= 0 ? seqAt(checkpoint.index()) : firstSeq() - 1;
         this.sentSeq = checkpoint.sentSeq();
         this.unackedBytes = bytesAfterCheckpoint();
     }
 
+    static SingleChronicleQueue openQueue(Path queueDir, Clock clock) {
+        return SingleChronicleQueueBuilder.binary(queueDir).rollCycle(RollCycles.FAST_HOURLY).timeProvider(clock::millis)
+                .build();
+    }
+
     /**
-     * This buffer's incarnation, created with the buffer: a wiped or replaced data directory gets a new one, so its
-     * numbering from 1 is never mistaken for the old buffer's batches.
+     * Brings the checkpoint and the high-water marks within what the queue holds: a checkpoint that no longer names
+     * a batch of the queue (rebuilt, or ahead of a torn tail) is found again by its sequence, or moved to the tail
+     * when it was past it (everything surviving was acknowledged), or cleared (everything is sent again; the
+     * CentralHub stores each batch once).
      */
-    private static String incarnation(Path dir) {
-        Path file = dir.resolve("incarnation");
-        try {
-            if (Files.exists(file)) {
-                return Incarnations.require(Files.readString(file).trim());
+    private void settleMarks() {
+        long index = checkpoint.index();
+        long seq = checkpoint.seq();
+        if (index >= 0 && (seqAt(index) == 0 || seq > 0 && seqAt(index) != seq)) {
+            BufferedBatch at = seq > 0 ? batchAt(Math.min(seq, lastSeq)) : null;
+            if (at != null) {
+                checkpoint.store(at.index(), at.seq());
+            } else {
+                checkpoint.clear();
             }
-            String id = Incarnations.newId();
-            Path tmp = dir.resolve("incarnation.tmp");
-            Files.writeString(tmp, id);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+        checkpoint.storeAppended(lastSeq);
+        checkpoint.storeSent(Math.min(checkpoint.sentSeq(), lastSeq));
+        checkpoint.force();
+    }
+
+    private BufferedBatch batchAt(long seq) {
+        BufferedBatch[] found = new BufferedBatch[1];
+        readRange(seq, seq, b -> {
+            found[0] = b;
+            return false;
+        });
+        return found[0];
+    }
+
+    private long firstSeq() {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            tailer.toStart();
+            BufferedBatch first = readAt(tailer);
+            return first == null ? lastSeq + 1 : first.seq();
         }
     }
 
+    /** The current incarnation: what new batches carry. */
     public String incarnation() {
-        return incarnation;
+        return lives.current().incarnation();
+    }
+
+    /** The incarnation and its numbering that the batch at queue sequence {@code seq} belongs to. */
+    public BufferLife lifeOf(long seq) {
+        return lives.of(seq);
+    }
+
+    /** The life of that incarnation of this buffer, or null when it never had it. */
+    public BufferLife life(String incarnation) {
+        return lives.find(incarnation);
+    }
+
+    /** Batches of retired incarnations lost with a torn queue, still to be declared ({@link LostRange}). */
+    public List<LostRange> lostToDeclare() {
+        return LostRange.pending(dir);
+    }
+
+    /** The stream acknowledged the declaration of {@code range}. */
+    public void lostDeclared(LostRange range) {
+        LostRange.declared(dir, range);
     }
 
     private long bytesAfterCheckpoint() {
@@ -114,10 +160,11 @@ public final class EdgeBuffer implements AutoCloseable {
     public SeqRange append(List<Point> points) {
         // Encoding is the expensive part; it happens outside the lock, and only the numbering inside it.
         long now = clock.millis();
+        BufferLife life = lives.current();
         List<byte[]> payloads = new ArrayList<>();
         long bytes = 0;
         for (List<Point> chunk : split(points, batchLimit)) {
-            byte[] payload = BatchCodec.encode(new Batch(edgeId, incarnation, 1, now, chunk));
+            byte[] payload = BatchCodec.encode(new Batch(edgeId, life.incarnation(), 1, now, chunk));
             payloads.add(payload);
             bytes += BufferedBatch.size(payload);
         }
@@ -130,12 +177,13 @@ public final class EdgeBuffer implements AutoCloseable {
             long first = lastSeq + 1;
             for (byte[] payload : payloads) {
                 long seq = lastSeq + 1;
-                BatchCodec.setSeq(payload, seq);
+                BatchCodec.setSeq(payload, life.wireSeq(seq));
                 try (DocumentContext dc = appender.writingDocument()) {
                     dc.wire().bytes().writeLong(seq).write(payload);
                 }
                 lastSeq = seq;
             }
+            checkpoint.storeAppended(lastSeq);
             unackedBytes += bytes;
             if (settings.sync()) {
                 appender.sync();
@@ -319,7 +367,7 @@ public final class EdgeBuffer implements AutoCloseable {
      * declared dropped), releasing {@code bytes} of backlog.
      */
     public void checkpoint(BufferedBatch batch, long bytes) {
-        checkpoint.store(batch.index());
+        checkpoint.store(batch.index(), batch.seq());
         checkpointSeq = batch.seq();
         progressAtMs = clock.millis();
         synchronized (appendLock) {
@@ -406,6 +454,7 @@ public final class EdgeBuffer implements AutoCloseable {
             }
             appender.close();
             queue.close();
+            RunMarker.stop(dir);
         }
     }
 

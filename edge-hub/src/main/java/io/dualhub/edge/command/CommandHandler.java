@@ -3,11 +3,11 @@ package io.dualhub.edge.command;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
-import io.dualhub.common.wire.GapCodec;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.ResendRequest;
 import io.dualhub.common.wire.ResendResult;
 import io.dualhub.common.wire.WireFormatException;
+import io.dualhub.edge.buffer.BufferLife;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.nats.client.Connection;
@@ -18,7 +18,6 @@ import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -104,15 +103,21 @@ public final class CommandHandler {
         return replyTo == null ? "(no reply subject)" : replyTo.substring(0, Math.max(0, replyTo.lastIndexOf('.')));
     }
 
+    /**
+     * Republishes {@code fromSeq..toSeq} of the requested incarnation (the current one when the request names none),
+     * as far as acknowledged, retained and within the bounds; declares the part that expired.
+     */
     ResendResult resend(Connection c, ResendRequest r, String requester) throws IOException {
-        if (r.incarnation() != null && !r.incarnation().equals(buffer.incarnation())) {
+        BufferLife life = buffer.life(r.incarnation() == null ? buffer.incarnation() : r.incarnation());
+        if (life == null) {
             return ResendResult.failed("request for incarnation '" + r.incarnation() + "', this buffer is '"
                     + buffer.incarnation() + "' (its data directory was recreated)");
         }
-        long to = Math.min(Math.min(r.toSeq(), buffer.checkpointSeq()), r.fromSeq() + MAX_RESEND - 1);
+        long acked = life.wireSeq(Math.min(buffer.checkpointSeq(), life.lastSeq()));
+        long to = Math.min(Math.min(r.toSeq(), acked), r.fromSeq() + MAX_RESEND - 1);
         if (r.fromSeq() < 1 || to < r.fromSeq()) {
             return ResendResult.failed("nothing to resend in " + r.fromSeq() + ".." + r.toSeq()
-                    + " (acknowledged up to " + buffer.checkpointSeq() + ")");
+                    + " (acknowledged up to " + acked + ")");
         }
         long now = clock.millis();
         ResendBudget.Bucket budget = budgets.of(requester, now);
@@ -122,19 +127,22 @@ public final class CommandHandler {
         }
         JetStream js = c.jetStream();
         String subject = Subjects.metrics(edgeId);
-        Republisher out = new Republisher(js, subject, r.requestId(), Math.min(settings.maxBytes(), budget.available()),
-                now + RESEND_DEADLINE_MS);
-        long firstRetained = buffer.readRange(r.fromSeq(), to, out::offer);
+        Republisher out = new Republisher(js, subject, life, r.requestId(),
+                Math.min(settings.maxBytes(), budget.available()), now + RESEND_DEADLINE_MS);
+        long firstRetained = life.wireSeq(buffer.readRange(life.queueSeq(r.fromSeq()), life.queueSeq(to), out::offer));
         budget.spend(out.bytes);
         long expiredTo = Math.min(to, firstRetained - 1);
         if (expiredTo >= r.fromSeq()) {
-            declareLost(js, subject, r.fromSeq(), expiredTo);
+            LOG.error("batches {}..{} were requested again but expired from this edge's retention: declared lost",
+                    r.fromSeq(), expiredTo);
+            LostDeclarations.publish(js, subject, GapDeclaration.lost(edgeId, life.incarnation(), r.fromSeq(),
+                    expiredTo, clock.millis()));
         }
         String failure = out.awaitAcks();
         if (failure != null) {
             return new ResendResult(out.acked, 0, 0, failure);
         }
-        long resentTo = out.lastSeq < 0 ? expiredTo : out.lastSeq;
+        long resentTo = out.lastSeq < 0 ? expiredTo : life.wireSeq(out.lastSeq);
         LOG.info("resent batches {}..{} on request {} ({} republished, {} bytes{}{})", r.fromSeq(), resentTo,
                 r.requestId(), out.acked, out.bytes, resentTo < to ? "; " + (resentTo + 1) + ".." + to
                         + " left for the next request (" + out.stoppedBy + ")" : "",
@@ -150,6 +158,7 @@ public final class CommandHandler {
     private final class Republisher {
         private final JetStream js;
         private final String subject;
+        private final BufferLife life;
         private final String requestId;
         private final long maxBytes;
         private final long deadlineMs;
@@ -164,9 +173,10 @@ public final class CommandHandler {
         private record Sent(CompletableFuture<PublishAck> ack, long bytes) {
         }
 
-        Republisher(JetStream js, String subject, String requestId, long maxBytes, long deadlineMs) {
+        Republisher(JetStream js, String subject, BufferLife life, String requestId, long maxBytes, long deadlineMs) {
             this.js = js;
             this.subject = subject;
+            this.life = life;
             this.requestId = requestId;
             this.maxBytes = maxBytes;
             this.deadlineMs = deadlineMs;
@@ -189,7 +199,8 @@ public final class CommandHandler {
                 }
             }
             CompletableFuture<PublishAck> ack = js.publishAsync(subject, b.payload(), PublishOptions.builder()
-                    .messageId(Subjects.msgId(edgeId, buffer.incarnation(), b.seq()) + "-resend-" + requestId).build());
+                    .messageId(Subjects.msgId(edgeId, life.incarnation(), life.wireSeq(b.seq())) + "-resend-" + requestId)
+                    .build());
             inFlight.add(new Sent(ack, b.size()));
             inFlightBytes += b.size();
             bytes += b.size();
@@ -223,18 +234,4 @@ public final class CommandHandler {
         }
     }
 
-    private void declareLost(JetStream js, String subject, long from, long to) throws IOException {
-        int[] unknown = new int[(int) (to - from + 1)];
-        Arrays.fill(unknown, -1);
-        GapDeclaration lost = new GapDeclaration(edgeId, buffer.incarnation(), from, to, GapDeclaration.Reason.EXPIRED,
-                unknown, clock.millis());
-        LOG.error("batches {}..{} were requested again but expired from this edge's retention: declared lost", from, to);
-        try {
-            js.publish(subject, GapCodec.encode(lost),
-                    PublishOptions.builder().messageId(Subjects.msgId(edgeId, buffer.incarnation(), from) + "-lost-" + to)
-                            .build());
-        } catch (io.nats.client.JetStreamApiException e) {
-            throw new IOException(e);
-        }
-    }
 }

@@ -8,6 +8,7 @@ import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.GapEvent;
 import io.dualhub.edge.buffer.BufferSettings;
+import io.dualhub.edge.buffer.BufferLife;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -358,8 +359,10 @@ public final class Forwarder implements AutoCloseable {
         if (f.gap != null || f.payload.length <= maxPayload - PUBLISH_OVERHEAD) {
             return;
         }
-        GapDeclaration gap = new GapDeclaration(edgeId, buffer.incarnation(), f.firstSeq, f.firstSeq,
-                GapDeclaration.Reason.TOO_LARGE, new int[] {BatchCodec.pointCount(f.payload)}, clock.millis());
+        BufferLife life = buffer.lifeOf(f.firstSeq);
+        GapDeclaration gap = new GapDeclaration(edgeId, life.incarnation(), life.wireSeq(f.firstSeq),
+                life.wireSeq(f.firstSeq), GapDeclaration.Reason.TOO_LARGE, new int[] {BatchCodec.pointCount(f.payload)},
+                clock.millis());
         LOG.error("batch {} ({} bytes, {} points) is larger than the NATS server's max_payload ({}): declaring it"
                 + " dropped instead of retrying it forever", f.firstSeq, f.payload.length, gap.points(), maxPayload);
         f.declareInstead(gap);
@@ -404,7 +407,7 @@ public final class Forwarder implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            InFlight f = InFlight.batch(edgeId, buffer.incarnation(), next);
+            InFlight f = InFlight.batch(edgeId, buffer.lifeOf(next.seq()), next);
             window.addLast(f);
             if (!send(f)) {
                 return;
@@ -426,7 +429,7 @@ public final class Forwarder implements AutoCloseable {
             }
             // Published by an earlier run, its ack never came: it may be in the stream, so it waits in the window to
             // be resent, and the drop goes on after it.
-            window.addLast(next.seq() <= buffer.sentSeq() ? InFlight.batch(edgeId, buffer.incarnation(), next)
+            window.addLast(next.seq() <= buffer.sentSeq() ? InFlight.batch(edgeId, buffer.lifeOf(next.seq()), next)
                     : drop(next));
         }
     }
@@ -442,10 +445,11 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * Drops the oldest batches never sent, starting with {@code first}, until the backlog is back under its limit,
-     * and returns the gap declaration that stands for them in the window.
+     * and returns the gap declaration that stands for them in the window. One declaration covers one incarnation.
      */
     private InFlight drop(BufferedBatch first) {
         long excess = overLimit();
+        BufferLife life = buffer.lifeOf(first.seq());
         List<Integer> counts = new ArrayList<>();
         BufferedBatch last = first;
         long bytes = 0;
@@ -453,18 +457,19 @@ public final class Forwarder implements AutoCloseable {
             counts.add(BatchCodec.pointCount(b.payload()));
             bytes += b.size();
             last = b;
-            if (bytes >= excess || counts.size() >= MAX_GAP_BATCHES) {
+            if (bytes >= excess || counts.size() >= MAX_GAP_BATCHES || b.seq() == life.lastSeq()) {
                 break;
             }
             b = reader.next();
         }
         pendingDropBytes += bytes;
-        GapDeclaration gap = new GapDeclaration(edgeId, buffer.incarnation(), first.seq(), last.seq(),
+        GapDeclaration gap = new GapDeclaration(edgeId, life.incarnation(), life.wireSeq(first.seq()),
+                life.wireSeq(last.seq()),
                 GapDeclaration.Reason.OVERFLOW,
                 counts.stream().mapToInt(Integer::intValue).toArray(), clock.millis());
         LOG.warn("buffer over its limit (buffer.max-bytes, overflow: drop-oldest): dropping batches {}..{} ({} points)",
                 gap.fromSeq(), gap.toSeq(), gap.points());
-        return InFlight.gap(gap, last, bytes);
+        return InFlight.gap(first.seq(), gap, last, bytes);
     }
 
     private void gapAcknowledged(InFlight f) {

@@ -4,6 +4,7 @@ import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.wire.GapCodec;
 import io.dualhub.common.wire.GapDeclaration;
+import io.dualhub.edge.buffer.BufferLife;
 import io.dualhub.edge.buffer.BufferedBatch;
 
 /**
@@ -32,13 +33,15 @@ final class InFlight {
         this.gap = gap;
     }
 
-    static InFlight batch(String edgeId, String incarnation, BufferedBatch batch) {
-        return new InFlight(batch.seq(), batch, batch.payload(), Subjects.msgId(edgeId, incarnation, batch.seq()),
-                batch.size(), null);
+    /** A batch of the buffer, under its incarnation's own number ({@link BufferLife}). */
+    static InFlight batch(String edgeId, BufferLife life, BufferedBatch batch) {
+        return new InFlight(batch.seq(), batch, batch.payload(),
+                Subjects.msgId(edgeId, life.incarnation(), life.wireSeq(batch.seq())), batch.size(), null);
     }
 
-    static InFlight gap(GapDeclaration gap, BufferedBatch last, long bytes) {
-        return new InFlight(gap.fromSeq(), last, GapCodec.encode(gap), gapMsgId(gap), bytes, gap);
+    /** A declaration standing for the buffer's batches {@code firstSeq..last}. */
+    static InFlight gap(long firstSeq, GapDeclaration gap, BufferedBatch last, long bytes) {
+        return new InFlight(firstSeq, last, GapCodec.encode(gap), gapMsgId(gap), bytes, gap);
     }
 
     private static String gapMsgId(GapDeclaration gap) {
