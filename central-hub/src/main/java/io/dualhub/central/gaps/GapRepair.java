@@ -18,6 +18,7 @@ import io.dualhub.common.wire.ResendResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerInfo;
 import java.time.Clock;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds batches the stream acknowledged but this hub never stored, and has their edge send them again. Missing
  * means: a hole below the highest sequence stored, or sequences up to the edge's heartbeat {@code lastAckedSeq}
- * beyond it. Looked at only while this hub's consumer has nothing pending (so ordinary lag is not a gap), after
- * {@code grace}, and again every {@code grace} while still missing (doubling after each request the edge did not
- * answer, up to 64 graces). Every hub has its own store, so every hub looks at its own; only the leader asks edges,
+ * beyond it. A range is judged only once this hub's consumers acknowledged every message the metrics streams held
+ * when the range was first seen (their ack floors passed those stream ends: had the batch been there, it would be
+ * stored by now, so ordinary lag is not a gap, and a hub under steady load still repairs), after {@code grace}, and
+ * again every {@code grace} while still missing (doubling after each request the edge did not answer, up to 64
+ * graces). Every hub has its own store, so every hub looks at its own; only the leader asks edges,
  * for its own ranges and for those the standbys send it on {@link Subjects#MISSING_RANGES}. The resent batches reach every hub; one that has them already only counts them.
  * This is what heals a stream replica that silently lost acknowledged messages, or a hub that had not read them
  * yet when a whole cluster lost its unsynced tail.
@@ -56,12 +59,41 @@ public final class GapRepair implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Counter requests;
-    // Owned by the scheduler thread: when each missing range (edge, first seq) was first seen, and last acted on.
-    private final Map<String, long[]> seen = new HashMap<>();
+    // Owned by the scheduler thread: each missing range (edge, first seq) being watched.
+    private final Map<String, Watched> seen = new HashMap<>();
     // Handed over from the NATS dispatcher: the standbys' latest ranges, with when they arrived.
     private final Map<String, Reported> reported = new ConcurrentHashMap<>();
 
     private record Reported(MissingRange range, long receivedAtMs) {
+    }
+
+    /**
+     * A missing range being watched: when it was first seen, the metrics streams' last sequences then (null for a
+     * standby's report, which was judged there), when it was last acted on, and the failed requests in a row.
+     */
+    private static final class Watched {
+        final long firstSeenMs;
+        final long[] streamEnds;
+        long lastActedMs;
+        int failures;
+
+        Watched(long firstSeenMs, long[] streamEnds) {
+            this.firstSeenMs = firstSeenMs;
+            this.streamEnds = streamEnds;
+        }
+
+        /** True once every consumer acknowledged all its stream held when the range was first seen. */
+        boolean readPast(long[] ackFloors) {
+            if (streamEnds == null) {
+                return true;
+            }
+            for (int i = 0; i < streamEnds.length; i++) {
+                if (ackFloors[i] < streamEnds[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     public GapRepair(NatsLink nats, MetricStore store, FleetView fleet, LeaderLease lease, RecoveryLog audit,
@@ -93,21 +125,23 @@ public final class GapRepair implements AutoCloseable {
                 return;
             }
             long now = clock.millis();
-            Map<String, long[]> still = new HashMap<>();
-            if (caughtUp(c)) {
+            Map<String, Watched> still = new HashMap<>();
+            long[] ackFloors = positions(c, true);
+            long[] streamEnds = positions(c, false);
+            if (ackFloors != null && streamEnds != null) {
                 for (MissingRange m : ownMissing()) {
-                    long[] times = due(still, m, now, now);
-                    if (times != null) {
-                        times[2] = act(c, m) ? 0 : times[2] + 1;
+                    Watched w = due(still, m, now, streamEnds, now);
+                    if (w != null && w.readPast(ackFloors)) {
+                        acted(w, act(c, m), now);
                     }
                 }
             }
             if (lease.holds()) {
                 for (MissingRange m : freshReports(now)) {
                     // the standby waited out its grace before it sent the range: due at once
-                    long[] times = due(still, m, now - grace.toMillis(), now);
-                    if (times != null) {
-                        times[2] = request(c, m) ? 0 : times[2] + 1;
+                    Watched w = due(still, m, now - grace.toMillis(), null, now);
+                    if (w != null) {
+                        acted(w, request(c, m), now);
                     }
                 }
             }
@@ -119,18 +153,19 @@ public final class GapRepair implements AutoCloseable {
     }
 
     /**
-     * Records the range as still missing ({first seen, last acted on, failed requests in a row}); returns that record
-     * when the range is past its grace and due again: one grace after the last request, doubling with each failed one
-     * (an edge that is gone is not asked every grace forever), at most 64 graces.
+     * Records the range as still watched; returns it when it is past its grace and due again: one grace after the
+     * last request, doubling with each failed one (an edge that is gone is not asked every grace forever), at most
+     * 64 graces.
      */
-    private long[] due(Map<String, long[]> still, MissingRange m, long firstSeen, long now) {
-        long[] times = still.computeIfAbsent(m.key(), k -> seen.getOrDefault(k, new long[] {firstSeen, 0, 0}));
-        long wait = grace.toMillis() << Math.min(times[2], 6);
-        if (now - times[0] >= grace.toMillis() && now - times[1] >= wait) {
-            times[1] = now;
-            return times;
-        }
-        return null;
+    private Watched due(Map<String, Watched> still, MissingRange m, long firstSeen, long[] streamEnds, long now) {
+        Watched w = still.computeIfAbsent(m.key(), k -> seen.getOrDefault(k, new Watched(firstSeen, streamEnds)));
+        long wait = grace.toMillis() << Math.min(w.failures, 6);
+        return now - w.firstSeenMs >= grace.toMillis() && now - w.lastActedMs >= wait ? w : null;
+    }
+
+    private static void acted(Watched w, boolean succeeded, long now) {
+        w.lastActedMs = now;
+        w.failures = succeeded ? 0 : w.failures + 1;
     }
 
     /** Asks the edge (leader) or tells the leader (standby); false when a request to the edge failed. */
@@ -173,17 +208,28 @@ public final class GapRepair implements AutoCloseable {
         return all;
     }
 
-    private boolean caughtUp(Connection c) {
+    /**
+     * Per metrics stream, how far this hub's consumer has read ({@code ackFloors}: every message up to its ack floor
+     * is acknowledged; everything, when nothing is pending or awaiting its ack, as a stream whose last messages were
+     * deleted leaves the floor short of its end), or the stream's last sequence; null when either cannot be read now.
+     */
+    private long[] positions(Connection c, boolean ackFloors) {
+        MetricsRoute[] routes = MetricsRoute.values();
+        long[] positions = new long[routes.length];
         try {
-            for (MetricsRoute route : MetricsRoute.values()) {
-                ConsumerInfo info = c.jetStreamManagement().getConsumerInfo(route.stream(), consumer);
-                if (info.getNumPending() != 0 || info.getNumAckPending() != 0) {
-                    return false;
+            JetStreamManagement jsm = c.jetStreamManagement();
+            for (int i = 0; i < routes.length; i++) {
+                if (ackFloors) {
+                    ConsumerInfo info = jsm.getConsumerInfo(routes[i].stream(), consumer);
+                    boolean idle = info.getNumPending() == 0 && info.getNumAckPending() == 0;
+                    positions[i] = idle ? Long.MAX_VALUE : info.getAckFloor().getStreamSequence();
+                } else {
+                    positions[i] = jsm.getStreamInfo(routes[i].stream()).getStreamState().getLastSequence();
                 }
             }
-            return true;
+            return positions;
         } catch (Exception e) {
-            return false;
+            return null;
         }
     }
 

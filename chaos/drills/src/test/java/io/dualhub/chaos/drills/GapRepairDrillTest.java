@@ -11,6 +11,8 @@ import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GapRepairDrillTest {
     private static final String EDGE = "gap-edge";
     private static final String STANDBY_EDGE = "standby-gap-edge";
+    private static final String LOADED_EDGE = "loaded-gap-edge";
 
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
@@ -67,6 +70,56 @@ class GapRepairDrillTest {
         assertThat(api.edge(EDGE).path("lastSeq").asLong()).isEqualTo(40);
         assertThat(api.get("/api/v1/edges/" + EDGE).path("missingRanges")).isEmpty();
         assertThat(api.get("/api/v1/edges/" + EDGE).path("batchesLost").asLong()).isZero();
+    }
+
+    /**
+     * The same holes, repaired while another edge keeps the hub's consumers busy (something is always pending or
+     * awaiting its ack): repair judges a hole by what the consumers have read since it was first seen, not by an
+     * idle moment that a loaded hub never has.
+     */
+    @Test
+    void holesAreRepairedWhileDataFlows() throws Exception {
+        HubProcess central = hubs.central("main", "gaps:\n  grace: 2s\n");
+        HubProcess edge = hubs.edge(LOADED_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
+        HubProcess busy = hubs.edge("busy-edge", "collect:\n  enabled: false\n");
+        CentralClient api = new CentralClient(central.url());
+        LineWriter writer = new LineWriter("loadedgap");
+        writeBatches(writer, edge, 20);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.edge(LOADED_EDGE).path("lastSeq").asLong() == 20);
+
+        central.stop();
+        writeBatches(writer, edge, 20);
+        try (Connection c = Nats.connect(NATS.urls())) {
+            await("all 40 batches in the stream").atMost(Duration.ofSeconds(30)).until(() -> c.jetStreamManagement()
+                    .getStreamInfo("DUALHUB_METRICS").getStreamState().getMsgCount() >= 40);
+            deleteBatches(c.jetStreamManagement(), LOADED_EDGE, Set.of(25L, 30L, 31L));
+        }
+        LineLoad load = new LineLoad(busy.url(), "busy");
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicLong bursts = new AtomicLong();
+        Thread loader = new Thread(() -> {
+            try {
+                while (loading.get()) {
+                    load.burst(20_000, 2, 1_000);
+                    bursts.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        loader.start();
+        try {
+            central.start();
+            await("holes repaired under load").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> api.edge(LOADED_EDGE).path("pointsStored").asLong() >= writer.accepted());
+            long before = bursts.get();
+            await("the load still flows").atMost(Duration.ofSeconds(30)).until(() -> bursts.get() > before);
+        } finally {
+            loading.set(false);
+            loader.join();
+        }
+        assertThat(api.values(writer.metric(), LOADED_EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.get("/api/v1/edges/" + LOADED_EDGE).path("missingRanges")).isEmpty();
     }
 
     @Test
