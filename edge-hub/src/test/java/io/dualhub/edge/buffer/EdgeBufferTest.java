@@ -19,11 +19,11 @@ class EdgeBufferTest {
     @TempDir
     Path dir;
 
-    private static final BufferSettings SETTINGS = BufferSettings.unbounded(1 << 20);
+    static final BufferSettings SETTINGS = BufferSettings.unbounded(1 << 20);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
-    private static List<Point> points(int n) {
+    static List<Point> points(int n) {
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             points.add(Point.of("m", Map.of("i", Integer.toString(i)), i, i));

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.TornFiles;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,15 +26,11 @@ class TornBufferTest {
     @TempDir
     Path dir;
 
-    private static final BufferSettings SETTINGS = BufferSettings.unbounded(1 << 20);
+    private static final BufferSettings SETTINGS = EdgeBufferTest.SETTINGS;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
     private static List<Point> points(int n) {
-        List<Point> points = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            points.add(Point.of("m", Map.of("i", Integer.toString(i)), i, i));
-        }
-        return points;
+        return EdgeBufferTest.points(n);
     }
 
     /** Appends {@code batches}, acknowledges the first {@code acked} and publishes up to {@code sent}. */
@@ -85,16 +80,14 @@ class TornBufferTest {
                 buffer.append(points(50));
             }
             acknowledge(buffer, 10);
-            acknowledgedEnd = lastNonZeroByte(cycleFile());
+            acknowledgedEnd = TornFiles.writtenLength(cycleFile());
             for (int i = 0; i < 10; i++) {
                 buffer.append(points(50));
             }
             buffer.markSent(12);
             old = buffer.incarnation();
         }
-        try (RandomAccessFile file = new RandomAccessFile(cycleFile().toFile(), "rw")) {
-            file.setLength((acknowledgedEnd + lastNonZeroByte(cycleFile())) / 2);
-        }
+        TornFiles.truncate(cycleFile(), (acknowledgedEnd + TornFiles.writtenLength(cycleFile())) / 2);
 
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             long survivors = buffer.lastSeq();
@@ -124,14 +117,7 @@ class TornBufferTest {
     @Test
     void aCheckpointPastTheTailMovesToTheTail() throws Exception {
         String old = fill(6, 6, 6);
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("checkpoint").toFile(), "rw")) {
-            file.seek(0);
-            long index = Long.reverseBytes(file.readLong());
-            file.seek(0);
-            file.writeLong(Long.reverseBytes(index + 4));
-            file.seek(32);
-            file.writeLong(Long.reverseBytes(10));
-        }
+        TornFiles.moveCheckpointAhead(dir.resolve("checkpoint"), 4, 10);
 
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             assertThat(buffer.incarnation()).isNotEqualTo(old);
@@ -180,15 +166,5 @@ class TornBufferTest {
         try (Stream<Path> files = Files.list(dir.resolve("queue"))) {
             return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
-    }
-
-    private static long lastNonZeroByte(Path file) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if (bytes[i] != 0) {
-                return i + 1;
-            }
-        }
-        return 0;
     }
 }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.harness.NatsFixture;
-import java.io.RandomAccessFile;
+import io.dualhub.chaos.harness.TornFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,13 +56,11 @@ class TornFilesDrillTest {
     void aTruncatedCycleFileKeepsWhatReadsBack() throws Exception {
         Torn torn = new Torn("truncated");
         torn.storeRequests(10);
-        long acknowledgedEnd = lastNonZeroByte(torn.cycleFile());
+        long acknowledgedEnd = TornFiles.writtenLength(torn.cycleFile());
         NATS.node(0).stop();
         torn.write(10);
         torn.edge.kill9();
-        try (RandomAccessFile file = new RandomAccessFile(torn.cycleFile().toFile(), "rw")) {
-            file.setLength((acknowledgedEnd + lastNonZeroByte(torn.cycleFile())) / 2);
-        }
+        TornFiles.truncate(torn.cycleFile(), (acknowledgedEnd + TornFiles.writtenLength(torn.cycleFile())) / 2);
         NATS.node(0).start();
 
         torn.restartAndWrite(5);
@@ -75,13 +73,7 @@ class TornFilesDrillTest {
         Torn torn = new Torn("checkpoint-ahead");
         torn.storeRequests(10);
         torn.edge.kill9();
-        try (RandomAccessFile file = new RandomAccessFile(torn.data().resolve("checkpoint").toFile(), "rw")) {
-            long index = Long.reverseBytes(file.readLong());
-            file.seek(0);
-            file.writeLong(Long.reverseBytes(index + 4));  // as if the checkpoint's page reached the disk, the queue's not
-            file.seek(32);
-            file.writeLong(Long.reverseBytes(14));
-        }
+        TornFiles.moveCheckpointAhead(torn.data().resolve("checkpoint"), 4, 14);
 
         torn.restartAndWrite(5);
         JsonNode state = torn.awaitAccounted(15);
@@ -156,15 +148,5 @@ class TornFilesDrillTest {
             assertThat(edge.isHealthy()).isTrue();
             return state;
         }
-    }
-
-    private static long lastNonZeroByte(Path file) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if (bytes[i] != 0) {
-                return i + 1;
-            }
-        }
-        return 0;
     }
 }
