@@ -51,7 +51,9 @@ final class BufferRecovery {
             return lives;  // rotated already; the buffer only settles its marks
         }
         Scan scan = scan(queueDir, clock, previous != RunMarker.PreviousRun.CLEAN, checkpoint.appendedSeq());
-        if (!scan.whole()) {
+        if (!scan.whole() || checkpoint.appendedSeq() > scan.last() && scan.last() > 0) {
+            // A tail cut short inside the queue leaves Chronicle's own write position past it: appends would land
+            // beyond a hole that readers never cross. A rebuilt queue ends where its last whole batch does.
             rebuild(queueDir, clock, scan.last());
         }
         List<String> problems = problems(scan, checkpoint, previous, sync);
@@ -114,26 +116,33 @@ final class BufferRecovery {
             return new Scan(0, true);
         }
         try (SingleChronicleQueue queue = EdgeBuffer.openQueue(queueDir, clock)) {
-            long tail = tailSeq(queue);
-            if (!deep && tail >= 0 && (appended == 0 || tail == appended)) {
-                return new Scan(tail, true);
-            }
-            long last = 0;
-            boolean whole = true;
-            try (ExcerptTailer tailer = queue.createTailer()) {
-                tailer.toStart();
-                for (long seq = nextSeq(tailer); seq > 0; seq = nextSeq(tailer)) {
-                    if (last > 0 && seq != last + 1) {
-                        whole = false;
-                        break;
-                    }
-                    last = seq;
-                }
-            } catch (RuntimeException | AssertionError e) {
-                whole = false;  // Chronicle cannot read on: the batches before are what survives
-            }
-            return new Scan(last, whole && tail == last);
+            return scan(queue, deep, appended);
+        } catch (RuntimeException | AssertionError e) {
+            LOG.warn("the buffer's queue {} cannot be opened: {}", queueDir, e.toString());
+            return new Scan(0, false);
         }
+    }
+
+    private static Scan scan(SingleChronicleQueue queue, boolean deep, long appended) {
+        long tail = tailSeq(queue);
+        if (!deep && tail >= 0 && (appended == 0 || tail == appended)) {
+            return new Scan(tail, true);
+        }
+        long last = 0;
+        boolean whole = true;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            tailer.toStart();
+            for (long seq = nextSeq(tailer); seq > 0; seq = nextSeq(tailer)) {
+                if (last > 0 && seq != last + 1) {
+                    whole = false;
+                    break;
+                }
+                last = seq;
+            }
+        } catch (RuntimeException | AssertionError e) {
+            whole = false;  // Chronicle cannot read on: the batches before are what survives
+        }
+        return new Scan(last, whole && tail == last);
     }
 
     /** The sequence of the queue's last batch, 0 when empty, -1 when Chronicle cannot tell. */
@@ -159,12 +168,17 @@ final class BufferRecovery {
     private static void rebuild(Path queueDir, Clock clock, long lastSeq) {
         Path rebuilt = queueDir.resolveSibling("queue.rebuild");
         deleteTree(rebuilt);
-        try (SingleChronicleQueue from = EdgeBuffer.openQueue(queueDir, clock);
-             SingleChronicleQueue to = EdgeBuffer.openQueue(rebuilt, clock);
-             ExcerptTailer tailer = from.createTailer();
+        try (SingleChronicleQueue to = EdgeBuffer.openQueue(rebuilt, clock);
              ExcerptAppender appender = to.createAppender()) {
-            tailer.toStart();
-            copy(tailer, appender, lastSeq);
+            if (lastSeq > 0) {
+                try (SingleChronicleQueue from = EdgeBuffer.openQueue(queueDir, clock);
+                     ExcerptTailer tailer = from.createTailer()) {
+                    tailer.toStart();
+                    copy(tailer, appender, lastSeq);
+                } catch (RuntimeException | AssertionError e) {
+                    LOG.warn("copying the buffer's queue stopped early: {}", e.toString());
+                }
+            }
         }
         Path torn = queueDir.resolveSibling("queue.torn");
         deleteTree(torn);
