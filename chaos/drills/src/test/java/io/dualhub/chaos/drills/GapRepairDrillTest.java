@@ -100,7 +100,7 @@ class GapRepairDrillTest {
         Thread loader = new Thread(() -> {
             try {
                 while (loading.get()) {
-                    load.burst(20_000, 2, 1_000);
+                    load.burst(5_000, 1, 500);
                     bursts.incrementAndGet();
                 }
             } catch (Exception e) {
