@@ -14,6 +14,8 @@ import io.dualhub.central.recovery.RecoveryLog;
 import io.dualhub.central.recovery.RecoveryManager;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.store.StoreMaintenance;
+import io.dualhub.central.store.StoreMeters;
 import io.dualhub.central.stream.LeaderPlacement;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.nats.NatsLink;
@@ -35,6 +37,7 @@ public final class CentralHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CentralHub.class);
     private final CentralConfig config;
     private final MetricStore store;
+    private final StoreMeters storeMeters;
     private final NatsLink nats;
     private final FleetView fleet;
     private final Ingestor ingestor;
@@ -51,6 +54,7 @@ public final class CentralHub implements AutoCloseable {
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.store = new MetricStore(config.dataDir(), clock, config.store());
+        this.storeMeters = new StoreMeters(meters);
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
         this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
@@ -77,6 +81,12 @@ public final class CentralHub implements AutoCloseable {
                     @Override
                     public void streamsCreated(List<String> streams) {
                         recovery.streamsCreated(streams, store.stats().edges() > 0);
+                    }
+
+                    @Override
+                    public void maintained(StoreMaintenance.Result result) {
+                        storeMeters.maintained(result);
+                        recovery.storeMaintained(result);
                     }
                 }, rejections, meters, clock);
         this.recovery = new RecoveryManager(config.instance(), audit, fleet, lifecycle, ingestor::state,

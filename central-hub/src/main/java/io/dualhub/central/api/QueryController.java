@@ -7,6 +7,7 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.store.SeriesKey;
 import io.dualhub.central.store.SeriesQuery;
 import io.dualhub.central.store.SeriesSink;
+import io.dualhub.central.store.StoreTier;
 import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -62,17 +63,19 @@ public class QueryController {
     }
 
     /**
-     * {@code {"series":[{"metric","edge","tags":{..},"points":[[epochMs,value],..]},..]}}, one entry per matching
-     * series, the time as an integer.
+     * {@code {"series":[{"metric","edge","tags":{..},"points":[[epochMs,value],..]},..],"tier":"raw"}}, one entry per
+     * matching series, the time as an integer; {@code tier} says where the answer came from ({@code raw}, {@code 1m},
+     * {@code 1h}).
      */
     private void write(SeriesQuery q, Writer out) throws IOException {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeArrayFieldStart("series");
             JsonSeries series = new JsonSeries(json);
-            hub.store().query(q, series);
+            StoreTier tier = hub.store().query(q, series);
             series.end();
             json.writeEndArray();
+            json.writeStringField("tier", tier.label());
             json.writeEndObject();
         }
     }

@@ -5,6 +5,7 @@ import io.dualhub.central.api.ApiAccess;
 import io.dualhub.central.api.HttpTls;
 import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
+import io.dualhub.central.store.DiskBudget;
 import io.dualhub.central.store.StoreSettings;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
@@ -49,6 +50,11 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("api.anonymous", "false", "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
                 new ConfigKey("store.max-series-per-edge", "1000000", "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
                 new ConfigKey("store.failing-restart", "5m", "after every commit failed for this long, /health/liveness goes DOWN so that a supervisor restarts the hub (0: never); /health and readiness are DOWN from the first failure"),
+                new ConfigKey("store.retention", "15d", "how long raw points are kept, by their own timestamps; older ones are deleted and answered from the rollups"),
+                new ConfigKey("store.rollup-1m-retention", "90d", "how long the 1-minute rollup tier (count, sum, min, max, last per series and minute) is kept; at least store.retention"),
+                new ConfigKey("store.rollup-1h-retention", "730d", "how long the 1-hour rollup tier is kept; at least store.rollup-1m-retention"),
+                new ConfigKey("store.max-disk", "80%", "what the store's file and WAL may use: bytes (64MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
+                new ConfigKey("store.maintenance-interval", "1m", "how often retention and store.max-disk are applied"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
@@ -150,8 +156,35 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s),
                 new QuerySettings(s.intBetween("query.max-points", 1000, 100_000_000),
                         s.duration("query.default-range", Duration.ofSeconds(1))),
-                new StoreSettings(s.intBetween("store.max-series-per-edge", 1, 100_000_000),
-                        s.duration("store.failing-restart", Duration.ZERO)));
+                store(s));
+    }
+
+    private static StoreSettings store(Settings s) {
+        Duration raw = s.duration("store.retention", Duration.ofSeconds(1));
+        Duration minute = s.duration("store.rollup-1m-retention", raw);
+        return StoreSettings.custom()
+                .maxSeriesPerEdge(s.intBetween("store.max-series-per-edge", 1, 100_000_000))
+                .failingRestart(s.duration("store.failing-restart", Duration.ZERO))
+                .retention(raw, minute, s.duration("store.rollup-1h-retention", minute))
+                .maxDisk(maxDisk(s))
+                .maintenanceInterval(s.duration("store.maintenance-interval", Duration.ofSeconds(1)))
+                .build();
+    }
+
+    private static DiskBudget maxDisk(Settings s) {
+        String v = s.string("store.max-disk");
+        if (v.endsWith("%")) {
+            try {
+                int percent = Integer.parseInt(v.substring(0, v.length() - 1).trim());
+                if (percent >= 1 && percent <= 100) {
+                    return DiskBudget.share(percent);
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw s.invalid("store.max-disk", v, "a share of the volume from 1% to 100%, or a size like 20GiB");
+        }
+        return DiskBudget.bytes(s.bytes("store.max-disk", 64L << 20));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

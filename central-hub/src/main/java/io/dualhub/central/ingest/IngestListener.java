@@ -2,6 +2,7 @@ package io.dualhub.central.ingest;
 
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
+import io.dualhub.central.store.StoreMaintenance;
 import java.util.List;
 
 /**
@@ -14,4 +15,7 @@ public interface IngestListener {
     void declared(GapDeclaration gap);
 
     void streamsCreated(List<String> streams);
+
+    /** The store applied its retention and disk budget (between commits). */
+    void maintained(StoreMaintenance.Result result);
 }

@@ -5,6 +5,7 @@ import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.CommitOutcome;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.store.StoreException;
+import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.stream.StreamConflictException;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
@@ -189,6 +190,10 @@ public final class Ingestor implements AutoCloseable {
         }
         for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
             ingest(group);
+        }
+        StoreMaintenance.Result maintained = store.maintainIfDue();
+        if (maintained != null) {
+            listener.maintained(maintained);
         }
         if (state != State.RUNNING) {
             LOG.info("ingest running");

@@ -3,6 +3,7 @@ package io.dualhub.central.recovery;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.lifecycle.AgentLifecycleManager;
+import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.lifecycle.LifecycleState;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
@@ -14,6 +15,7 @@ import io.dualhub.common.wire.ResendResult;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class RecoveryManager implements AutoCloseable {
     public static final String EDGE_DRAIN = "edge-drain";
     public static final String STORE_FAILING = "store-failing";
     public static final String STREAM_REBUILT = "stream-rebuilt";
+    public static final String DISK_BUDGET = "disk-budget";
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryManager.class);
     private static final int MAX_RECONNECTS = 3;
 
@@ -105,6 +108,19 @@ public final class RecoveryManager implements AutoCloseable {
                     "missing from NATS while the store holds data (NATS rebuilt, or deleted by hand)");
             log.record(a.then(RecoveryAction.DONE, "recreated; batches the store lacks are requested from the edges "
                     + "by gap repair (gap-resend actions)", clock.millis(), instance));
+        }
+    }
+
+    /** Audits what the store deleted to stay inside {@code store.max-disk} (retention is not an incident). */
+    public void storeMaintained(StoreMaintenance.Result r) {
+        if (r.evicted() > 0) {
+            RecoveryAction a = start(DISK_BUDGET, null, "deleted the oldest " + r.evicted() + " rows of the "
+                    + r.evictedFrom().label() + " tier, all before " + Instant.ofEpochMilli(r.evictedBeforeMs()),
+                    "the store neared store.max-disk (" + r.budgetBytes() + " bytes): its data past 90 %, or its file"
+                            + " past 90 % with its data past 55 %");
+            log.record(a.then(RecoveryAction.DONE, r.usedBytes() <= r.budgetBytes() ? "inside the budget again: "
+                    + r.usedBytes() + " bytes used" : "still " + r.usedBytes() + " bytes used; the next run goes on",
+                    clock.millis(), instance));
         }
     }
 

@@ -56,6 +56,8 @@ public final class MetricStore implements AutoCloseable {
     private boolean broken;
     private volatile boolean closed;  // by close(): a closed store is never opened again
     private boolean deferringCheckpoint;  // by the committing thread: the last look found too little room
+    private final StoreMaintenance maintenance;
+    private long nextMaintenanceMs;  // by the committing thread
     private final Clock clock;
     // The series dictionary, replaced whole when it is read back from the file after a failed commit.
     private volatile Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
@@ -77,6 +79,7 @@ public final class MetricStore implements AutoCloseable {
         this.settings = settings;
         this.file = dir.resolve("metrics.duckdb");
         this.wal = dir.resolve("metrics.duckdb.wal");
+        this.maintenance = new StoreMaintenance(settings, file, wal);
         try {
             Files.createDirectories(dir);
             this.db = StoreConnection.open(file);
@@ -169,14 +172,16 @@ public final class MetricStore implements AutoCloseable {
                 broken = false;
             }
             begin();
+            Rollups rollups = new Rollups();
             try (DuckDBAppender points = db.writer().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
                 for (EdgeMessage m : messages) {
                     EdgeRecord r = touched.computeIfAbsent(m.edgeId(), id -> working(id));
-                    CommitOutcome outcome = m instanceof Batch b ? store(points, r, b, newSeries, now)
+                    CommitOutcome outcome = m instanceof Batch b ? store(points, rollups, r, b, newSeries, now)
                             : declare(r, (GapDeclaration) m);
                     outcomes.add(outcome);
                 }
             }
+            rollups.appendTo(db.writer());
             insertSeries(newSeries);
             saveEdges(touched.values());
             db.writer().commit();
@@ -198,29 +203,69 @@ public final class MetricStore implements AutoCloseable {
      */
     private void checkpointIfDue() {
         try {
-            long walBytes = walBytes();
-            if (walBytes < CHECKPOINT_WAL_BYTES) {
-                return;
+            if (walBytes() >= CHECKPOINT_WAL_BYTES) {
+                checkpointWithRoom();
             }
-            long free = Files.getFileStore(file.getParent()).getUsableSpace();
-            if (free < Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * walBytes)) {
-                if (!deferringCheckpoint) {
-                    LOG.warn("checkpoint deferred: {} bytes free beside a WAL of {} bytes; commits go on into the WAL",
-                            free, walBytes);
-                }
-                deferringCheckpoint = true;
-                return;
-            }
-            db.checkpoint();
-            if (deferringCheckpoint) {
-                LOG.info("checkpoint done after being deferred (WAL of {} bytes)", walBytes);
-            }
-            deferringCheckpoint = false;
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.warn("checkpoint failed: {}", e.getMessage());
             if (!db.answers()) {
                 restore(e);  // what was committed stays committed; only a database that stopped answering needs it
             }
+        }
+    }
+
+    /** Checkpoints while the disk has room for it (see {@link #checkpointIfDue}); false when it was deferred. */
+    private boolean checkpointWithRoom() throws IOException, SQLException {
+        long walBytes = walBytes();
+        long free = Files.getFileStore(file.getParent()).getUsableSpace();
+        if (free < Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * walBytes)) {
+            if (!deferringCheckpoint) {
+                LOG.warn("checkpoint deferred: {} bytes free beside a WAL of {} bytes; commits go on into the WAL",
+                        free, walBytes);
+            }
+            deferringCheckpoint = true;
+            return false;
+        }
+        db.checkpoint();
+        if (deferringCheckpoint) {
+            LOG.info("checkpoint done after being deferred (WAL of {} bytes)", walBytes);
+        }
+        deferringCheckpoint = false;
+        return true;
+    }
+
+    /**
+     * Applies retention and the disk budget ({@link StoreMaintenance}) once {@code store.maintenance-interval} passed
+     * since the last run; called by the committing thread between commits. Returns what it deleted, or null when it
+     * did not run (not due, or it failed: the next run tries again; what was committed stays committed).
+     */
+    public StoreMaintenance.Result maintainIfDue() {
+        long now = clock.millis();
+        if (closed || broken || now < nextMaintenanceMs) {
+            return null;
+        }
+        nextMaintenanceMs = now + settings.maintenanceInterval().toMillis();
+        try {
+            return maintenance.run(db.writer(), now, this::checkpointWithRoom);
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.warn("store maintenance failed, trying again in {}: {}", settings.maintenanceInterval(),
+                    e.getMessage());
+            rollback();
+            if (!db.answers()) {
+                restore(e);
+            }
+            return null;
+        }
+    }
+
+    /** Rows of a tier's table: points, or rollup rows (partial ones until merged). */
+    long rows(StoreTier tier) {
+        try (Connection reader = db.writer().duplicate(); Statement st = reader.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + tier.table())) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("count failed: " + e.getMessage(), e);
         }
     }
 
@@ -273,8 +318,8 @@ public final class MetricStore implements AutoCloseable {
         LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
     }
 
-    private CommitOutcome store(DuckDBAppender points, EdgeRecord r, Batch b, List<SeriesKey> newSeries, long now)
-            throws SQLException {
+    private CommitOutcome store(DuckDBAppender points, Rollups rollups, EdgeRecord r, Batch b,
+                                List<SeriesKey> newSeries, long now) throws SQLException {
         if (!r.trackerFor(b.incarnation()).record(b.seq())) {
             r.duplicates++;
             return CommitOutcome.DUPLICATE;
@@ -288,9 +333,11 @@ public final class MetricStore implements AutoCloseable {
             return CommitOutcome.REFUSED_SERIES;
         }
         for (Point p : b.points()) {
+            int id = batchSeries.computeIfAbsent(new SameSeries(p.metric(), p.tags()),
+                    s -> seriesId(b.edgeId(), p, newSeries));
+            rollups.add(id, p.timestampMs(), p.value());
             points.beginRow();
-            points.append(batchSeries.computeIfAbsent(new SameSeries(p.metric(), p.tags()),
-                    s -> seriesId(b.edgeId(), p, newSeries)));
+            points.append(id);
             points.append(p.timestampMs());
             points.append(p.value());
             points.endRow();
@@ -514,17 +561,18 @@ public final class MetricStore implements AutoCloseable {
 
     /**
      * Reads the matching series in id order, each followed by its points, straight from the result set into the sink:
-     * raw points, or averages per step bucket when a step is given. Every matching series is handed over, also one
-     * without points in the range.
+     * raw points, or averages per step bucket when a step is given, from the tier {@link #tierFor} picks. Every
+     * matching series is handed over, also one without points in the range. Returns the tier that answered.
      */
-    public void query(SeriesQuery q, SeriesSink sink) throws IOException {
+    public StoreTier query(SeriesQuery q, SeriesSink sink) throws IOException {
+        StoreTier tier = tierFor(q);
         TreeMap<Integer, SeriesKey> matching = matching(q);
         if (matching.isEmpty()) {
-            return;
+            return tier;
         }
-        try (Connection reader = db.writer().duplicate(); PreparedStatement ps = reader.prepareStatement(select(q, matching))) {
-            ps.setLong(1, q.fromMs());
-            ps.setLong(2, q.toMs());
+        try (Connection reader = db.writer().duplicate();
+             PreparedStatement ps = reader.prepareStatement(select(q, tier, matching))) {
+            bindRange(ps, q, tier);
             try (ResultSet rs = ps.executeQuery()) {
                 boolean more = rs.next();
                 for (Map.Entry<Integer, SeriesKey> series : matching.entrySet()) {
@@ -538,18 +586,19 @@ public final class MetricStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
         }
+        return tier;
     }
 
     /** How many points (or step buckets) the query would answer, counted by the engine without reading them. */
     public long count(SeriesQuery q) {
+        StoreTier tier = tierFor(q);
         TreeMap<Integer, SeriesKey> matching = matching(q);
         if (matching.isEmpty()) {
             return 0;
         }
         try (Connection reader = db.writer().duplicate();
-             PreparedStatement ps = reader.prepareStatement("SELECT count(*) FROM (" + select(q, matching) + ")")) {
-            ps.setLong(1, q.fromMs());
-            ps.setLong(2, q.toMs());
+             PreparedStatement ps = reader.prepareStatement("SELECT count(*) FROM (" + select(q, tier, matching) + ")")) {
+            bindRange(ps, q, tier);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -557,6 +606,22 @@ public final class MetricStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The tier that answers a query: raw points for a query without a step, or with one that is not a whole number
+     * of minutes; otherwise the coarsest rollup tier whose bucket divides the step. Its answer is the raw one (a step
+     * bucket's average is its points' sum over their count), read from fewer rows, and, since each tier is kept at
+     * least as long as the finer ones, it covers the longest range.
+     */
+    public StoreTier tierFor(SeriesQuery q) {
+        StoreTier chosen = StoreTier.RAW;
+        for (StoreTier tier : StoreTier.values()) {
+            if (tier != StoreTier.RAW && q.stepMs() > 0 && q.stepMs() % tier.bucketMs() == 0) {
+                chosen = tier;
+            }
+        }
+        return chosen;
     }
 
     private TreeMap<Integer, SeriesKey> matching(SeriesQuery q) {
@@ -569,14 +634,25 @@ public final class MetricStore implements AutoCloseable {
         return matching;
     }
 
-    /** The points of the matching series in (series, time) order; parameters: from, to. */
-    private static String select(SeriesQuery q, Map<Integer, SeriesKey> matching) {
+    /** The points of the matching series in (series, time) order, from the tier; parameters: from, to. */
+    private static String select(SeriesQuery q, StoreTier tier, Map<Integer, SeriesKey> matching) {
         String ids = String.join(",", matching.keySet().stream().map(String::valueOf).toList());
+        if (tier != StoreTier.RAW) {
+            return "SELECT series_id, (bucket // " + q.stepMs() + ") * " + q.stepMs() + " AS b, sum(sum) / sum(count)"
+                    + " FROM " + tier.table() + " WHERE series_id IN (" + ids + ") AND bucket BETWEEN ? AND ?"
+                    + " GROUP BY 1, 2 ORDER BY 1, 2";
+        }
         return q.stepMs() > 0
                 ? "SELECT series_id, (ts // " + q.stepMs() + ") * " + q.stepMs() + " AS bucket, avg(value) FROM points"
                   + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
                 : "SELECT series_id, ts, value FROM points WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ?"
                   + " ORDER BY 1, 2";
+    }
+
+    /** A rollup tier answers whole buckets: the one holding {@code from} is read whole. */
+    private static void bindRange(PreparedStatement ps, SeriesQuery q, StoreTier tier) throws SQLException {
+        ps.setLong(1, tier == StoreTier.RAW ? q.fromMs() : tier.bucket(q.fromMs()));
+        ps.setLong(2, q.toMs());
     }
 
     private static String tagsJson(Map<String, String> tags) {

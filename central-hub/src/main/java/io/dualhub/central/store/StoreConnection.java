@@ -3,6 +3,7 @@ package io.dualhub.central.store;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
@@ -52,6 +53,10 @@ final class StoreConnection implements AutoCloseable {
                     + " metric VARCHAR NOT NULL, tags VARCHAR NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS points (series_id INTEGER NOT NULL, ts BIGINT NOT NULL,"
                     + " value DOUBLE NOT NULL)");
+            for (StoreTier tier : new StoreTier[] {StoreTier.MINUTE, StoreTier.HOUR}) {
+                createRollup(st, tier);
+            }
+            StoreMaintenance.createSchema(st);
             st.execute("CREATE TABLE IF NOT EXISTS edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
                     + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
                     + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
@@ -60,6 +65,25 @@ final class StoreConnection implements AutoCloseable {
             // added later: a store written before them gets them, empty, when it is opened
             st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_batches BIGINT DEFAULT 0");
             st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_ranges VARCHAR DEFAULT ''");
+        }
+    }
+
+    /**
+     * Creates a rollup tier's table; in a store written before rollups existed, fills it from the raw points it
+     * holds, so that a query answered from the tier sees them.
+     */
+    private static void createRollup(Statement st, StoreTier tier) throws SQLException {
+        boolean exists;
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '"
+                + tier.table() + "'")) {
+            rs.next();
+            exists = rs.getLong(1) > 0;
+        }
+        if (!exists) {
+            st.execute("CREATE TABLE " + tier.table() + " (" + Rollups.columns() + ")");
+            st.execute("INSERT INTO " + tier.table() + " SELECT series_id, ts // " + tier.bucketMs() + " * "
+                    + tier.bucketMs() + ", count(*), sum(value), min(value), max(value), arg_max(value, ts), max(ts)"
+                    + " FROM points GROUP BY series_id, ts // " + tier.bucketMs());
         }
     }
 

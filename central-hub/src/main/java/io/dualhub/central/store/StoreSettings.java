@@ -3,14 +3,30 @@ package io.dualhub.central.store;
 import java.time.Duration;
 
 /**
- * Bounds of the metric store: {@code maxSeriesPerEdge} series in its dictionary per edge (each a few hundred bytes of
- * heap for as long as the store holds it; a batch that would bring an edge past it is refused whole and accounted as
- * invalid, never half stored), and {@code failingRestart}: after every commit failed for that long, the hub's
- * liveness goes DOWN so that its supervisor restarts it (zero: never).
+ * Bounds of the metric store, built by {@link #custom()} or {@link #ofDefaults()}:
+ * <ul>
+ *   <li>{@code maxSeriesPerEdge} series in its dictionary per edge (each a few hundred bytes of heap for as long as
+ *       the store holds it; a batch that would bring an edge past it is refused whole and accounted as invalid, never
+ *       half stored);</li>
+ *   <li>{@code failingRestart}: after every commit failed for that long, the hub's liveness goes DOWN so that its
+ *       supervisor restarts it (zero: never);</li>
+ *   <li>{@code retention} of the raw points, {@code minuteRetention} and {@code hourRetention} of the rollup tiers
+ *       ({@link StoreTier}), by the points' own timestamps;</li>
+ *   <li>{@code maxDisk}: what the store's file and WAL may use; past it the oldest raw points go first
+ *       ({@link StoreMaintenance});</li>
+ *   <li>{@code maintenanceInterval}: how often retention and the budget are applied.</li>
+ * </ul>
  */
-public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart) {
+public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Duration retention,
+                            Duration minuteRetention, Duration hourRetention, DiskBudget maxDisk,
+                            Duration maintenanceInterval) {
     public static final int DEFAULT_MAX_SERIES_PER_EDGE = 1_000_000;
     public static final Duration DEFAULT_FAILING_RESTART = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
+    public static final Duration DEFAULT_MINUTE_RETENTION = Duration.ofDays(90);
+    public static final Duration DEFAULT_HOUR_RETENTION = Duration.ofDays(730);
+    public static final DiskBudget DEFAULT_MAX_DISK = DiskBudget.share(80);
+    public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
 
     public StoreSettings {
         if (maxSeriesPerEdge < 1) {
@@ -19,9 +35,76 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart) {
         if (failingRestart.isNegative()) {
             throw new IllegalArgumentException("failingRestart must not be negative: " + failingRestart);
         }
+        if (retention.isNegative() || retention.isZero() || minuteRetention.compareTo(retention) < 0
+                || hourRetention.compareTo(minuteRetention) < 0) {
+            throw new IllegalArgumentException("retentions must be positive and grow with the tier: raw " + retention
+                    + ", 1m " + minuteRetention + ", 1h " + hourRetention);
+        }
+        if (maintenanceInterval.isNegative() || maintenanceInterval.isZero()) {
+            throw new IllegalArgumentException("maintenanceInterval must be positive: " + maintenanceInterval);
+        }
     }
 
     public static StoreSettings ofDefaults() {
-        return new StoreSettings(DEFAULT_MAX_SERIES_PER_EDGE, DEFAULT_FAILING_RESTART);
+        return custom().build();
+    }
+
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** How long the tier keeps its data. */
+    Duration retention(StoreTier tier) {
+        return switch (tier) {
+            case RAW -> retention;
+            case MINUTE -> minuteRetention;
+            case HOUR -> hourRetention;
+        };
+    }
+
+    /** Starts from the defaults; each setter replaces one bound. */
+    public static final class Builder {
+        private int maxSeriesPerEdge = DEFAULT_MAX_SERIES_PER_EDGE;
+        private Duration failingRestart = DEFAULT_FAILING_RESTART;
+        private Duration retention = DEFAULT_RETENTION;
+        private Duration minuteRetention = DEFAULT_MINUTE_RETENTION;
+        private Duration hourRetention = DEFAULT_HOUR_RETENTION;
+        private DiskBudget maxDisk = DEFAULT_MAX_DISK;
+        private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
+
+        private Builder() {
+        }
+
+        public Builder maxSeriesPerEdge(int max) {
+            this.maxSeriesPerEdge = max;
+            return this;
+        }
+
+        public Builder failingRestart(Duration after) {
+            this.failingRestart = after;
+            return this;
+        }
+
+        public Builder retention(Duration raw, Duration minute, Duration hour) {
+            this.retention = raw;
+            this.minuteRetention = minute;
+            this.hourRetention = hour;
+            return this;
+        }
+
+        public Builder maxDisk(DiskBudget budget) {
+            this.maxDisk = budget;
+            return this;
+        }
+
+        public Builder maintenanceInterval(Duration every) {
+            this.maintenanceInterval = every;
+            return this;
+        }
+
+        public StoreSettings build() {
+            return new StoreSettings(maxSeriesPerEdge, failingRestart, retention, minuteRetention, hourRetention,
+                    maxDisk, maintenanceInterval);
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.MetricsRoute;
@@ -105,7 +106,7 @@ class IngestorTest {
             SimpleMeterRegistry meters = rig.meters();
             String forged = Incarnations.newId();
             publish(link, MetricsRoute.PRIMARY, "e2-forged-5", BatchCodec.encode(new Batch("e2", forged, 5,
-                    System.currentTimeMillis(), List.of(Point.of("m", Map.of(), 1_700_000_000_000L, 1)))));
+                    System.currentTimeMillis(), List.of(Point.of("m", Map.of(), System.currentTimeMillis(), 1)))));
             publish(link, MetricsRoute.SECONDARY, "e2-forged-gap", GapCodec.encode(new GapDeclaration("e2", forged, 1,
                     4, GapDeclaration.Reason.OVERFLOW, new int[4], System.currentTimeMillis())));
             publish(link, MetricsRoute.PRIMARY, 1);
@@ -141,7 +142,7 @@ class IngestorTest {
             publish(link, MetricsRoute.PRIMARY, "e1-1", BatchCodec.encode(new Batch("e1", incarnation, 1,
                     System.currentTimeMillis(), List.of(Point.of("m", Map.of(), Long.MAX_VALUE, 1)))));
             publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
-                    System.currentTimeMillis(), List.of(Point.of("bad-name", Map.of(), 1_700_000_000_000L, 1)))));
+                    System.currentTimeMillis(), List.of(Point.of("bad-name", Map.of(), System.currentTimeMillis(), 1)))));
             publish(link, MetricsRoute.PRIMARY, 3);
             await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
             EdgeStoreState e1 = store.edges().get("e1");
@@ -192,7 +193,7 @@ class IngestorTest {
             NatsLink link = rig.link();
             publish(link, MetricsRoute.PRIMARY, 1);
             publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
-                    System.currentTimeMillis(), List.of(Point.of("m", Map.of("new", "series"), 1_700_000_000_000L, 1)))));
+                    System.currentTimeMillis(), List.of(Point.of("m", Map.of("new", "series"), System.currentTimeMillis(), 1)))));
             publish(link, MetricsRoute.PRIMARY, 3);
             await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
             assertThat(stored).containsExactlyInAnyOrder(1L, 3L);
@@ -235,7 +236,7 @@ class IngestorTest {
     /** Publishes batch {@code seq} and waits for the stream's ack (retrying while the restarted server settles). */
     private void publish(NatsLink link, MetricsRoute route, long seq) {
         publish(link, route, "e1-" + seq, BatchCodec.encode(new Batch("e1", incarnation, seq,
-                System.currentTimeMillis(), List.of(Point.of("m", Map.of(), 1_700_000_000_000L + seq, seq)))));
+                System.currentTimeMillis(), List.of(Point.of("m", Map.of(), System.currentTimeMillis() + seq, seq)))));
     }
 
     private static void publish(NatsLink link, MetricsRoute route, String messageId, byte[] payload) {
@@ -258,6 +259,10 @@ class IngestorTest {
 
             @Override
             public void streamsCreated(List<String> streams) {
+            }
+
+            @Override
+            public void maintained(StoreMaintenance.Result result) {
             }
         };
     }

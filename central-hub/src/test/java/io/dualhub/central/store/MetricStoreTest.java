@@ -52,7 +52,7 @@ class MetricStoreTest {
     /** One edge's series are bounded; a batch past the bound is refused whole and accounted, others go on. */
     @Test
     void aBatchBringingAnEdgePastItsSeriesIsRefusedWholeAndAccountedAsInvalid() {
-        StoreSettings three = new StoreSettings(3, StoreSettings.DEFAULT_FAILING_RESTART);
+        StoreSettings three = StoreSettings.custom().maxSeriesPerEdge(3).build();
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC(), three)) {
             assertThat(store.commit(List.of(seriesBatch("a", 1, "s1", "s2"), seriesBatch("b", 1, "s1", "s2", "s3"))))
                     .containsOnly(CommitOutcome.STORED);

@@ -19,6 +19,8 @@ public final class LineWriter {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String metric;
     private final List<long[]> uncertain = new ArrayList<>();
+    // Point n is stamped epochMs + n: distinct times, all recent (inside the hub's store.retention).
+    private final long epochMs = System.currentTimeMillis();
     private long next;
     private long accepted;
     private int lastStatus;
@@ -33,7 +35,7 @@ public final class LineWriter {
         StringBuilder body = new StringBuilder(count * 40);
         for (int i = 0; i < count; i++) {
             long n = next + i;
-            body.append(metric).append(",drill=exactly-once n=").append(n).append("i ").append(1_700_000_000_000L + n)
+            body.append(metric).append(",drill=exactly-once n=").append(n).append("i ").append(epochMs + n)
                     .append('\n');
         }
         HttpRequest req = HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
