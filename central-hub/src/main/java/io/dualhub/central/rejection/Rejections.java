@@ -35,6 +35,8 @@ public final class Rejections {
         EDGE_MISMATCH("edge-mismatch"),
         /** Not a message of the wire schema: cannot be decoded. */
         MALFORMED("malformed"),
+        /** Written in a newer wire format than this hub reads: not accounted, so its sequence stays a hole to repair. */
+        NEWER_FORMAT("newer-format"),
         /** A batch whose points break the {@link io.dualhub.common.wire.PointLimits}. */
         INVALID("invalid"),
         /** A batch whose new series would bring its edge past {@code store.max-series-per-edge}. */

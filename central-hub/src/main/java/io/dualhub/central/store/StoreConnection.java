@@ -3,7 +3,6 @@ package io.dualhub.central.store;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
@@ -24,7 +23,7 @@ final class StoreConnection implements AutoCloseable {
         this.saveEdge = saveEdge;
     }
 
-    /** Opens the file (creating its tables as needed) and prepares the commit's statements. */
+    /** Opens the file (creating or migrating its tables, {@link StoreSchema}) and prepares the commit's statements. */
     static StoreConnection open(Path file) throws SQLException {
         DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         try {
@@ -34,7 +33,7 @@ final class StoreConnection implements AutoCloseable {
                 // repeated ones it was seen to lose committed rows on reopening (DuckDB 1.1.3).
                 st.execute("SET checkpoint_threshold = '1000GB'");
             }
-            createSchema(writer);
+            StoreSchema.apply(writer, file);
             // Prepared once: parsing and planning them again in every commit cost about a fifth of a small commit.
             return new StoreConnection(writer, writer.prepareStatement("SELECT 1"), writer.prepareStatement(
                     "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
@@ -44,46 +43,6 @@ final class StoreConnection implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
-        }
-    }
-
-    private static void createSchema(DuckDBConnection writer) throws SQLException {
-        try (Statement st = writer.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, edge VARCHAR NOT NULL,"
-                    + " metric VARCHAR NOT NULL, tags VARCHAR NOT NULL)");
-            st.execute("CREATE TABLE IF NOT EXISTS points (series_id INTEGER NOT NULL, ts BIGINT NOT NULL,"
-                    + " value DOUBLE NOT NULL)");
-            for (StoreTier tier : new StoreTier[] {StoreTier.MINUTE, StoreTier.HOUR}) {
-                createRollup(st, tier);
-            }
-            StoreMaintenance.createSchema(st);
-            st.execute("CREATE TABLE IF NOT EXISTS edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
-                    + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL,"
-                    + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
-                    + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
-                    + " lost_ranges VARCHAR NOT NULL, incarnation VARCHAR NOT NULL, retired_trackers VARCHAR NOT NULL)");
-            // added later: a store written before them gets them, empty, when it is opened
-            st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_batches BIGINT DEFAULT 0");
-            st.execute("ALTER TABLE edges ADD COLUMN IF NOT EXISTS invalid_ranges VARCHAR DEFAULT ''");
-        }
-    }
-
-    /**
-     * Creates a rollup tier's table; in a store written before rollups existed, fills it from the raw points it
-     * holds, so that a query answered from the tier sees them.
-     */
-    private static void createRollup(Statement st, StoreTier tier) throws SQLException {
-        boolean exists;
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '"
-                + tier.table() + "'")) {
-            rs.next();
-            exists = rs.getLong(1) > 0;
-        }
-        if (!exists) {
-            st.execute("CREATE TABLE " + tier.table() + " (" + Rollups.columns() + ")");
-            st.execute("INSERT INTO " + tier.table() + " SELECT series_id, ts // " + tier.bucketMs() + " * "
-                    + tier.bucketMs() + ", count(*), sum(value), min(value), max(value), arg_max(value, ts), max(ts)"
-                    + " FROM points GROUP BY series_id, ts // " + tier.bucketMs());
         }
     }
 

@@ -81,7 +81,7 @@ class IngestorTest {
         try (Rig rig = startedRig("bad", Map.of())) {
             NatsLink link = rig.link();
             SimpleMeterRegistry meters = rig.meters();
-            publish(link, MetricsRoute.PRIMARY, "garbage", new byte[] {(byte) 0xD1, 9, 1, 2, 3});
+            publish(link, MetricsRoute.PRIMARY, "garbage", new byte[] {(byte) 0xD1, 2, 1, 2, 3});
             publish(link, MetricsRoute.PRIMARY, 1);
             await("the batch after it stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
             assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed").count()).isEqualTo(1);
@@ -156,6 +156,32 @@ class IngestorTest {
             ConsumerInfo consumer = link.connection().jetStreamManagement()
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-inv");
             assertThat(consumer.getNumAckPending()).isZero();
+        }
+    }
+
+    /**
+     * A batch in a newer wire format than this hub reads is not malformed: it is refused loudly but not accounted as
+     * invalid, so its sequence stays a hole that gap repair has resent once the hub reads the format (a newer hub
+     * stores it from the stream); it is not held unacknowledged, where such messages could fill max-ack-pending.
+     */
+    @Test
+    void aBatchInANewerWireFormatIsRefusedButLeftAHole() throws Exception {
+        try (Rig rig = startedRig("newer", Map.of())) {
+            NatsLink link = rig.link();
+            byte[] newer = BatchCodec.encode(new Batch("e1", incarnation, 1, System.currentTimeMillis(),
+                    List.of(Point.of("m", Map.of(), System.currentTimeMillis(), 1))));
+            newer[1] = 9;  // the version byte
+            publish(link, MetricsRoute.PRIMARY, "e1-1", newer);
+            publish(link, MetricsRoute.PRIMARY, 2);
+            await("batch 2 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(2L));
+            await("refused as newer-format").atMost(Duration.ofSeconds(10)).until(() -> rig.meters()
+                    .counter("dualhub.central.messages.rejected", "reason", "newer-format").count() == 1);
+            EdgeStoreState e1 = rig.store().edges().get("e1");
+            assertThat(e1.invalidBatches()).as("not accounted as invalid").isZero();
+            assertThat(e1.missing()).as("a hole for a newer hub or gap repair").containsExactly(new long[] {1, 1});
+            ConsumerInfo consumer = link.connection().jetStreamManagement()
+                    .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-newer");
+            assertThat(consumer.getNumAckPending()).as("not held").isZero();
         }
     }
 

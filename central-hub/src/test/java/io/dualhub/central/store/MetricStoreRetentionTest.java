@@ -6,9 +6,6 @@ import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,23 +93,6 @@ class MetricStoreRetentionTest {
             clock.advance(Duration.ofDays(730));
             store.maintainIfDue();
             assertThat(points(store, HOUR)).isEmpty();
-        }
-    }
-
-    @Test
-    void aStoreWrittenBeforeRollupsGetsThemFromItsRawPoints() throws Exception {
-        try (MetricStore store = new MetricStore(dir, clock)) {
-            store.commit(List.of(batch(1, 180, 1_000)));
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-             Statement st = c.createStatement()) {
-            st.execute("DROP TABLE rollup_1m");
-            st.execute("DROP TABLE rollup_1h");
-        }
-        try (MetricStore store = new MetricStore(dir, clock)) {
-            assertThat(points(store, MINUTE)).hasSize(3);
-            assertThat(points(store, MINUTE).get(2)[1]).isEqualTo(149.5);
-            assertThat(points(store, HOUR).get(0)[1]).isEqualTo(89.5);
         }
     }
 

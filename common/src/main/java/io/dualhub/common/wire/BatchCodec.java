@@ -76,6 +76,15 @@ public final class BatchCodec {
     }
 
     /** Who numbered a batch and how: what its header says, readable even when its points are not. */
+    private static void requireVersion(int version) {
+        if (version > VERSION) {
+            throw new NewerFormatException("batch", version, VERSION);
+        }
+        if (version < 1) {
+            throw new WireFormatException("unsupported batch version " + version + ", this build reads 1 to " + VERSION);
+        }
+    }
+
     public record Header(String edgeId, String incarnation, long seq, int pointCount) {
     }
 
@@ -86,9 +95,7 @@ public final class BatchCodec {
                 throw new WireFormatException("not a dualhub batch");
             }
             int version = in.readUnsignedByte();
-            if (version < 1 || version > VERSION) {
-                throw new WireFormatException("unsupported batch version " + version);
-            }
+            requireVersion(version);
             String edgeId = in.readUTF();
             String incarnation = version >= 2 ? in.readUTF() : "";
             long seq = in.readLong();
@@ -127,9 +134,7 @@ public final class BatchCodec {
                         + ", expected 0xd1");
             }
             int version = in.readUnsignedByte();
-            if (version < 1 || version > VERSION) {
-                throw new WireFormatException("unsupported batch version " + version + ", this build reads 1 to " + VERSION);
-            }
+            requireVersion(version);
             String edgeId = in.readUTF();
             String incarnation = version >= 2 ? in.readUTF() : "";
             long seq = in.readLong();

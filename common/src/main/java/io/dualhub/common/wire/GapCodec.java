@@ -48,7 +48,10 @@ public final class GapCodec {
                 throw new WireFormatException("not a gap declaration: magic byte is not 0xd2");
             }
             int version = in.readUnsignedByte();
-            if (version < 1 || version > VERSION) {
+            if (version > VERSION) {
+                throw new NewerFormatException("gap declaration", version, VERSION);
+            }
+            if (version < 1) {
                 throw new WireFormatException("unsupported gap declaration version " + version);
             }
             int reason = in.readUnsignedByte();

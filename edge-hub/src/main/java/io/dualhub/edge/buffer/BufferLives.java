@@ -11,13 +11,15 @@ import java.util.List;
 
 /**
  * The incarnations of one buffer directory, oldest first ({@link BufferLife}). The current one's id is also in the
- * file {@code incarnation} (all a buffer that was never torn has); the file {@code lives} lists every life as
- * {@code <incarnation> <firstSeq> [<lastSeq>]}, the current one last, and a current life still being set up by
+ * file {@code incarnation} (all a buffer that was never torn has); the file {@code lives} starts with
+ * {@code version <n>} (one of a newer version is refused) and lists every life as
+ * {@code <incarnation> <firstSeq> [<lastSeq>]}, the current one last; a current life still being set up by
  * {@link BufferRecovery} carries the word {@code recovering}. Both files are replaced atomically. Changed only while
  * the buffer opens, by the opening thread; read-only afterwards.
  */
 final class BufferLives {
     private static final String RECOVERING = "recovering";
+    static final int VERSION = 1;
     private final Path dir;
     private final List<BufferLife> lives;
     private final boolean recovering;
@@ -53,6 +55,14 @@ final class BufferLives {
         for (String line : lines) {
             String[] f = line.trim().split(" ");
             if (f.length < 2) {
+                continue;
+            }
+            if (f[0].equals("version")) {
+                if (Integer.parseInt(f[1]) > VERSION) {
+                    throw new IllegalStateException(dir.resolve("lives") + " was written by a newer dualhub edge"
+                            + " (version " + f[1] + "; this edge reads up to " + VERSION + "): upgrade this edge, or"
+                            + " start it on another data.dir");
+                }
                 continue;
             }
             String id = Incarnations.require(f[0].equals("-") ? "" : f[0]);
@@ -117,7 +127,7 @@ final class BufferLives {
     }
 
     private BufferLives save(List<BufferLife> next, boolean inRecovery) {
-        StringBuilder text = new StringBuilder();
+        StringBuilder text = new StringBuilder("version " + VERSION + "\n");
         for (BufferLife life : next) {
             text.append(life.incarnation().isEmpty() ? "-" : life.incarnation()).append(' ').append(life.firstSeq());
             if (life.lastSeq() != Long.MAX_VALUE) {

@@ -9,12 +9,13 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The forwarder's progress and the buffer's high-water marks in a memory-mapped file: a store is one aligned 8-byte
- * write into the page cache, so it survives kill -9 (not power loss) and costs nothing per ack or append. Layout:
+ * write into the page cache, so it survives kill -9 (not power loss) and costs nothing per ack or append. Layout
+ * (big-endian longs):
  * at offset 0 the queue index of the last batch acknowledged contiguously, at 8 a flag set once that index was
  * written, at 16 the highest sequence the forwarder ever published, at 24 the highest sequence ever appended, at 32
- * the sequence of the checkpointed batch. A file written before a field was kept reads 0 there (the file grows to
- * hold it). The high-water marks let the buffer tell, at start, what a lost or torn queue held
- * ({@link BufferRecovery}).
+ * the sequence of the checkpointed batch, at 40 the file's format version ({@link #VERSION}). A file written before
+ * a field was kept reads 0 there (the file grows to hold it); one of a newer format is refused. The high-water marks
+ * let the buffer tell, at start, what a lost or torn queue held ({@link BufferRecovery}).
  */
 final class Checkpoint implements AutoCloseable {
     private static final int INDEX = 0;
@@ -22,7 +23,10 @@ final class Checkpoint implements AutoCloseable {
     private static final int SENT = 16;
     private static final int APPENDED = 24;
     private static final int SEQ = 32;
-    private static final int SIZE = 40;
+    private static final int FORMAT = 40;
+    private static final int SIZE = 48;
+    /** 1: index, flag and published sequence (a file without a version); 2: the high-water marks and the version. */
+    static final long VERSION = 2;
     private final FileChannel channel;
     private final MappedByteBuffer map;
 
@@ -33,6 +37,14 @@ final class Checkpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open checkpoint " + file, e);
         }
+        long format = map.getLong(FORMAT);
+        if (format > VERSION) {
+            close();
+            throw new IllegalStateException("the buffer's checkpoint " + file + " was written by a newer dualhub edge"
+                    + " (format " + format + "; this edge reads up to " + VERSION + "): upgrade this edge, or start it"
+                    + " on another data.dir");
+        }
+        map.putLong(FORMAT, VERSION);
     }
 
     /** The checkpointed queue index, or -1 when nothing was ever acknowledged. */
@@ -83,7 +95,11 @@ final class Checkpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -447,11 +447,7 @@ public final class EdgeBuffer implements AutoCloseable {
     public void close() {
         synchronized (appendLock) {
             checkpoint.force();
-            try {
-                checkpoint.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            checkpoint.close();
             appender.close();
             queue.close();
             RunMarker.stop(dir);

@@ -34,15 +34,15 @@ public final class TornFiles {
     /**
      * Moves an edge buffer's checkpoint {@code batches} queue entries past where it is and sets its sequence to
      * {@code seq}, as if the checkpoint's page reached the disk and the queue's did not. The checkpoint file holds
-     * little-endian longs: the queue index at offset 0, the checkpointed sequence at 32.
+     * big-endian longs (a mapped buffer's default order): the queue index at offset 0, the checkpointed sequence at 32.
      */
     public static void moveCheckpointAhead(Path checkpoint, long batches, long seq) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(checkpoint.toFile(), "rw")) {
-            long index = Long.reverseBytes(file.readLong());
+            long index = file.readLong();
             file.seek(0);
-            file.writeLong(Long.reverseBytes(index + batches));
+            file.writeLong(index + batches);
             file.seek(32);
-            file.writeLong(Long.reverseBytes(seq));
+            file.writeLong(seq);
         }
     }
 }
