@@ -5,9 +5,12 @@ import java.util.List;
 
 /**
  * A set of sequence ranges kept as sorted, merged {@code [from, to]} pairs, persisted as text {@code "a-b,c-d"}:
- * the declared-dropped batches of one edge.
+ * the declared-dropped (or lost, or invalid) batches of one edge. Bounded: past {@link #MAX_RANGES} separate ranges
+ * the oldest is forgotten (the counts beside it stay exact; this is the detail of where).
  */
 public final class SeqRanges {
+    /** Separate ranges kept at most: about 40 bytes each in the ledger and in every API answer about the edge. */
+    static final int MAX_RANGES = 1_000;
     private final List<long[]> ranges = new ArrayList<>();
 
     public static SeqRanges fromText(String text) {
@@ -37,6 +40,9 @@ public final class SeqRanges {
             ranges.get(i)[0] = seq;
         } else {
             ranges.add(i, new long[] {seq, seq});
+            if (ranges.size() > MAX_RANGES) {
+                ranges.remove(0);
+            }
         }
     }
 
