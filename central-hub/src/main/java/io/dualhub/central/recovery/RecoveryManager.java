@@ -117,7 +117,7 @@ public final class RecoveryManager implements AutoCloseable {
             RecoveryAction a = start(DISK_BUDGET, null, "deleted the oldest " + r.evicted() + " rows of the "
                     + r.evictedFrom().label() + " tier, all before " + Instant.ofEpochMilli(r.evictedBeforeMs()),
                     "the store neared store.max-disk (" + r.budgetBytes() + " bytes): its data past 90 %, or its file"
-                            + " past 90 % with its data past 55 %");
+                            + " past 75 % with its data past 50 %");
             log.record(a.then(RecoveryAction.DONE, r.usedBytes() <= r.budgetBytes() ? "inside the budget again: "
                     + r.usedBytes() + " bytes used" : "still " + r.usedBytes() + " bytes used; the next run goes on",
                     clock.millis(), instance));

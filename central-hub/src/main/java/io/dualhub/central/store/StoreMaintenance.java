@@ -37,8 +37,8 @@ public final class StoreMaintenance {
      * reuses free blocks only later, so the file needs room beside the data to stay inside the budget.
      */
     static final double EVICT_TO = 0.8;
-    static final double FILE_FULL = 0.9;
-    static final double EVICT_TO_FULL = 0.45;
+    static final double FILE_FULL = 0.75;
+    static final double EVICT_TO_FULL = 0.4;
 
     private final StoreSettings settings;
     private final Path file;

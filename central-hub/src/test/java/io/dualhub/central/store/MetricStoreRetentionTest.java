@@ -108,7 +108,7 @@ class MetricStoreRetentionTest {
 
     @Test
     void aStorePastItsDiskBudgetDeletesItsOldestRawPointsFirst() {
-        StoreSettings settings = StoreSettings.custom().maxDisk(DiskBudget.bytes(6L << 20))
+        StoreSettings settings = StoreSettings.custom().maxDisk(DiskBudget.bytes(10L << 20))
                 .retention(Duration.ofDays(400), Duration.ofDays(400), Duration.ofDays(800)).build();
         try (MetricStore store = new MetricStore(dir, clock, settings)) {
             for (int seq = 1; seq <= 20; seq++) {
