@@ -1,6 +1,7 @@
 package io.dualhub.central.api;
 
 import io.dualhub.central.store.SeriesQuery;
+import io.dualhub.common.MetricNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +24,11 @@ final class QueryParams {
         String metric = single(params, "metric");
         if (metric == null || metric.isBlank()) {
             throw new IllegalArgumentException("parameter 'metric' is required, e.g. ?metric=host_load1");
+        }
+        if (!MetricNames.isValidMetric(metric)) {
+            throw new IllegalArgumentException("parameter 'metric'='" + metric + "' names no series: metric names are"
+                    + " [a-zA-Z_:][a-zA-Z0-9_:]* (an edge stores a line-protocol measurement and field with other"
+                    + " characters replaced by '_'), so ask for '" + MetricNames.sanitize(metric) + "'");
         }
         Map<String, String> tags = new LinkedHashMap<>();
         params.forEach((k, v) -> {

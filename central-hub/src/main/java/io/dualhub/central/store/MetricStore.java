@@ -157,8 +157,10 @@ public final class MetricStore implements AutoCloseable {
     /**
      * Stores the new batches, records newly declared gaps and counts the duplicates, all in one transaction; returns
      * one outcome per message. On failure nothing of the call is stored and the in-memory state is as before.
+     * Commits and maintenance share the one writing connection: the Ingestor's thread does both, and the lock makes a
+     * commit from any other thread (a test, a tool) wait for the other instead of breaking its transaction.
      */
-    public List<CommitOutcome> commit(List<? extends EdgeMessage> messages) {
+    public synchronized List<CommitOutcome> commit(List<? extends EdgeMessage> messages) {
         Map<String, EdgeRecord> touched = new LinkedHashMap<>();
         List<SeriesKey> newSeries = new ArrayList<>();
         List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
@@ -239,7 +241,7 @@ public final class MetricStore implements AutoCloseable {
      * since the last run; called by the committing thread between commits. Returns what it deleted, or null when it
      * did not run (not due, or it failed: the next run tries again; what was committed stays committed).
      */
-    public StoreMaintenance.Result maintainIfDue() {
+    public synchronized StoreMaintenance.Result maintainIfDue() {
         long now = clock.millis();
         if (closed || broken || now < nextMaintenanceMs) {
             return null;

@@ -43,4 +43,11 @@ class QueryParamsTest {
         assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "from", List.of("5"),
                 "to", List.of("4")))).hasMessageContaining("after 'to'");
     }
+
+    /** A measurement written with '-' or '.' is stored under its sanitized name: asking for the raw one says so. */
+    @Test
+    void aMetricNameThatCannotBeStoredNamesTheOneThatIs() {
+        assertThatThrownBy(() -> parse(Map.of("metric", List.of("lost-queue_n"))))
+                .hasMessageContaining("'metric'='lost-queue_n'").hasMessageContaining("'lost_queue_n'");
+    }
 }
