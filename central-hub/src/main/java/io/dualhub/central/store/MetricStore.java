@@ -10,7 +10,6 @@ import io.dualhub.common.wire.Point;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,8 +47,7 @@ public final class MetricStore implements AutoCloseable {
     /** Free space a checkpoint needs at least, beside twice the WAL it writes out. */
     static final long CHECKPOINT_MIN_FREE_BYTES = 64L << 20;
 
-    private final Path file;
-    private final Path wal;
+    private final StoreFiles files;
     // Replaced after a fatal engine error (reopen), by the committing thread; readers take duplicates of it.
     private volatile StoreConnection db;
     // After a failed commit whose recovery failed too: reopened and reloaded before the next commit.
@@ -77,12 +75,11 @@ public final class MetricStore implements AutoCloseable {
     public MetricStore(Path dir, Clock clock, StoreSettings settings) {
         this.clock = clock;
         this.settings = settings;
-        this.file = dir.resolve("metrics.duckdb");
-        this.wal = dir.resolve("metrics.duckdb.wal");
-        this.maintenance = new StoreMaintenance(settings, file, wal);
+        this.files = StoreFiles.in(dir);
+        this.maintenance = new StoreMaintenance(settings, files);
         try {
             Files.createDirectories(dir);
-            this.db = StoreConnection.open(file);
+            this.db = StoreConnection.open(files.database());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
         } catch (SQLException e) {
@@ -205,7 +202,7 @@ public final class MetricStore implements AutoCloseable {
      */
     private void checkpointIfDue() {
         try {
-            if (walBytes() >= CHECKPOINT_WAL_BYTES) {
+            if (files.walBytes() >= CHECKPOINT_WAL_BYTES) {
                 checkpointWithRoom();
             }
         } catch (IOException | SQLException | RuntimeException e) {
@@ -218,8 +215,8 @@ public final class MetricStore implements AutoCloseable {
 
     /** Checkpoints while the disk has room for it (see {@link #checkpointIfDue}); false when it was deferred. */
     private boolean checkpointWithRoom() throws IOException, SQLException {
-        long walBytes = walBytes();
-        long free = Files.getFileStore(file.getParent()).getUsableSpace();
+        long walBytes = files.walBytes();
+        long free = files.volume().getUsableSpace();
         if (free < Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * walBytes)) {
             if (!deferringCheckpoint) {
                 LOG.warn("checkpoint deferred: {} bytes free beside a WAL of {} bytes; commits go on into the WAL",
@@ -271,15 +268,6 @@ public final class MetricStore implements AutoCloseable {
         }
     }
 
-    /** The WAL's size, 0 when there is none (DuckDB removes it once a checkpoint emptied it). */
-    private long walBytes() throws IOException {
-        try {
-            return Files.size(wal);
-        } catch (NoSuchFileException none) {
-            return 0;
-        }
-    }
-
     /**
      * After a failed commit: ends the transaction, opens the database again when it no longer answers (a fatal
      * error, such as a checkpoint that failed on a full disk, invalidates it for good), and reads everything back
@@ -315,7 +303,7 @@ public final class MetricStore implements AutoCloseable {
         } catch (SQLException e) {
             LOG.debug("closing the failed store connection: {}", e.getMessage());
         }
-        db = StoreConnection.open(file);
+        db = StoreConnection.open(files.database());
         reload();
         LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
     }

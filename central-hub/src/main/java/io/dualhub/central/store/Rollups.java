@@ -15,7 +15,6 @@ import org.duckdb.DuckDBConnection;
  * by the committing thread for one commit.
  */
 final class Rollups {
-    private static final StoreTier[] TIERS = {StoreTier.MINUTE, StoreTier.HOUR};
     private final List<Map<Key, Aggregate>> byTier = List.of(new HashMap<>(), new HashMap<>());
 
     private record Key(int seriesId, long bucket) {
@@ -43,18 +42,18 @@ final class Rollups {
     }
 
     void add(int seriesId, long ts, double value) {
-        for (int i = 0; i < TIERS.length; i++) {
-            byTier.get(i).computeIfAbsent(new Key(seriesId, TIERS[i].bucket(ts)), k -> new Aggregate()).add(ts, value);
+        for (int i = 0; i < StoreTier.ROLLUPS.size(); i++) {
+            byTier.get(i).computeIfAbsent(new Key(seriesId, StoreTier.ROLLUPS.get(i).bucket(ts)), k -> new Aggregate()).add(ts, value);
         }
     }
 
     /** Appends the partial rows to each tier's table, inside the caller's transaction. */
     void appendTo(DuckDBConnection writer) throws SQLException {
-        for (int i = 0; i < TIERS.length; i++) {
+        for (int i = 0; i < StoreTier.ROLLUPS.size(); i++) {
             if (byTier.get(i).isEmpty()) {
                 continue;
             }
-            try (DuckDBAppender rows = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, TIERS[i].table())) {
+            try (DuckDBAppender rows = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, StoreTier.ROLLUPS.get(i).table())) {
                 for (Map.Entry<Key, Aggregate> e : byTier.get(i).entrySet()) {
                     Aggregate a = e.getValue();
                     rows.beginRow();

@@ -1,9 +1,6 @@
 package io.dualhub.central.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
-    private static final StoreTier[] ROLLUPS = {StoreTier.MINUTE, StoreTier.HOUR};
     /** Deletions one run makes at most to get back inside the budget; the next run goes on. */
     static final int MAX_EVICTIONS_PER_RUN = 64;
     /**
@@ -41,8 +37,7 @@ public final class StoreMaintenance {
     static final double EVICT_TO_FULL = 0.4;
 
     private final StoreSettings settings;
-    private final Path file;
-    private final Path wal;
+    private final StoreFiles files;
     private final Map<StoreTier, Long> mergedBefore = new EnumMap<>(StoreTier.class);
 
     /**
@@ -58,10 +53,9 @@ public final class StoreMaintenance {
         boolean checkpoint() throws SQLException, IOException;
     }
 
-    StoreMaintenance(StoreSettings settings, Path file, Path wal) {
+    StoreMaintenance(StoreSettings settings, StoreFiles files) {
         this.settings = settings;
-        this.file = file;
-        this.wal = wal;
+        this.files = files;
     }
 
     static void createSchema(Statement st) throws SQLException {
@@ -74,11 +68,11 @@ public final class StoreMaintenance {
         for (StoreTier tier : StoreTier.values()) {
             expired += delete(db, tier, now - settings.retention(tier).toMillis());
         }
-        for (StoreTier tier : ROLLUPS) {
+        for (StoreTier tier : StoreTier.ROLLUPS) {
             merge(db, tier, now);
         }
-        long budget = settings.maxDisk().on(Files.getFileStore(file.getParent()));
-        double aim = (Files.size(file) + walBytes() > FILE_FULL * budget ? EVICT_TO_FULL : EVICT_TO) * budget;
+        long budget = settings.maxDisk().on(files.volume());
+        double aim = (files.onDisk() > FILE_FULL * budget ? EVICT_TO_FULL : EVICT_TO) * budget;
         long used = usedBytes(db);
         long evicted = 0;
         long before = 0;
@@ -103,14 +97,10 @@ public final class StoreMaintenance {
 
     private static long delete(DuckDBConnection db, StoreTier tier, long beforeMs) throws SQLException {
         try (Statement st = db.createStatement()) {
-            long n = st.executeUpdate("DELETE FROM " + tier.table() + " WHERE " + timeColumn(tier) + " < " + beforeMs);
+            long n = st.executeUpdate("DELETE FROM " + tier.table() + " WHERE " + tier.timeColumn() + " < " + beforeMs);
             db.commit();
             return n;
         }
-    }
-
-    private static String timeColumn(StoreTier tier) {
-        return tier == StoreTier.RAW ? "ts" : "bucket";
     }
 
     /** Merges the partial rows of the buckets closed since the last merge (a bucket closes one bucket after its end). */
@@ -159,7 +149,7 @@ public final class StoreMaintenance {
         for (StoreTier tier : StoreTier.values()) {
             long before;
             try (Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT quantile_disc(" + timeColumn(tier) + ", " + share + ") FROM "
+                 ResultSet rs = st.executeQuery("SELECT quantile_disc(" + tier.timeColumn() + ", " + share + ") FROM "
                          + tier.table())) {
                 rs.next();
                 before = rs.getLong(1);
@@ -183,15 +173,7 @@ public final class StoreMaintenance {
              ResultSet rs = st.executeQuery("SELECT used_blocks * block_size FROM pragma_database_size()"
                      + " WHERE database_name = current_database()")) {
             rs.next();
-            return rs.getLong(1) + walBytes();
-        }
-    }
-
-    private long walBytes() throws IOException {
-        try {
-            return Files.size(wal);
-        } catch (NoSuchFileException none) {
-            return 0;
+            return rs.getLong(1) + files.walBytes();
         }
     }
 }

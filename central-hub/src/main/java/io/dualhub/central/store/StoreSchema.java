@@ -31,7 +31,7 @@ final class StoreSchema {
                         + " another data.dir", null);
             }
             createBase(st);
-            for (StoreTier tier : new StoreTier[] {StoreTier.MINUTE, StoreTier.HOUR}) {
+            for (StoreTier tier : StoreTier.ROLLUPS) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + tier.table() + " (" + Rollups.columns() + ")");
                 if (stored == 1) {
                     fillRollup(st, tier);

@@ -1,5 +1,7 @@
 package io.dualhub.central.store;
 
+import java.util.List;
+
 /**
  * Where a query's answer comes from: the raw points, or a rollup tier holding count, sum, min, max and last per
  * series and bucket ({@link Rollups}). Each tier is kept for its own retention ({@link RetentionSettings}).
@@ -8,6 +10,9 @@ public enum StoreTier {
     RAW("raw", "points", 0),
     MINUTE("1m", "rollup_1m", 60_000),
     HOUR("1h", "rollup_1h", 3_600_000);
+
+    /** The rollup tiers, finest first. */
+    static final List<StoreTier> ROLLUPS = List.of(MINUTE, HOUR);
 
     private final String label;
     private final String table;
@@ -26,6 +31,11 @@ public enum StoreTier {
 
     String table() {
         return table;
+    }
+
+    /** The column a row's time is in: a point's timestamp, or a rollup row's bucket start. */
+    String timeColumn() {
+        return this == RAW ? "ts" : "bucket";
     }
 
     /** The bucket width of a rollup tier; 0 for raw points. */

@@ -64,7 +64,7 @@ public final class EdgeBuffer implements AutoCloseable {
         this.queue = openQueue(dir.resolve("queue"), clock);
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);
-        this.lastSeq = Math.max(seqAt(queue.lastIndex()), found.current().firstSeq() - 1);
+        this.lastSeq = seqAt(queue.lastIndex());  // a new life starts right after it (BufferLives.rotate)
         settleMarks();
         this.lives = found.recovering() ? found.recovered() : found;
         this.checkpointSeq = checkpoint.index() >= 0 ? seqAt(checkpoint.index()) : firstSeq() - 1;
@@ -86,7 +86,8 @@ public final class EdgeBuffer implements AutoCloseable {
     private void settleMarks() {
         long index = checkpoint.index();
         long seq = checkpoint.seq();
-        if (index >= 0 && (seqAt(index) == 0 || seq > 0 && seqAt(index) != seq)) {
+        long found = index >= 0 ? seqAt(index) : -1;
+        if (index >= 0 && (found == 0 || seq > 0 && found != seq)) {
             BufferedBatch at = seq > 0 ? batchAt(Math.min(seq, lastSeq)) : null;
             if (at != null) {
                 checkpoint.store(at.index(), at.seq());

@@ -11,7 +11,6 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +69,6 @@ public final class LostDeclarations {
             js.publish(subject, GapCodec.encode(lost), PublishOptions.builder().messageId(msgId).build());
         } catch (JetStreamApiException e) {
             throw new IOException(e);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

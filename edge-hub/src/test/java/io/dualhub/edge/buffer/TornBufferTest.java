@@ -146,6 +146,41 @@ class TornBufferTest {
         killed.close();
     }
 
+    /**
+     * A running marker from another boot: the machine went down, and without buffer.sync the last appends may be gone
+     * without trace, so the incarnation is retired; with buffer.sync every 204 was forced to disk and it is kept.
+     */
+    @Test
+    void aMachineThatWentDownRetiresTheIncarnationOnlyWithoutSync() throws Exception {
+        String old = fill(3, 1, 3);
+        Files.writeString(dir.resolve("running"), "another-boot");
+        BufferSettings synced = new BufferSettings(SETTINGS.maxBytes(), SETTINGS.overflow(), SETTINGS.minFreeDisk(),
+                SETTINGS.maxBatchBytes(), SETTINGS.retention(), true);
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, synced)) {
+            assertThat(buffer.incarnation()).as("forced to disk: nothing can be missing").isEqualTo(old);
+        }
+        Files.writeString(dir.resolve("running"), "another-boot");
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
+            assertThat(buffer.incarnation()).isNotEqualTo(old);
+            assertThat(buffer.lastSeq()).as("the surviving batches stay").isEqualTo(3);
+            assertThat(batchesAfterCheckpoint(buffer)).extracting(Batch::incarnation).containsOnly(old);
+        }
+    }
+
+    /** A rebuild a crash interrupted: a copy beside the old queue is incomplete and discarded, the queue kept. */
+    @Test
+    void anInterruptedRebuildLeavesTheQueueWhole() throws Exception {
+        String old = fill(4, 2, 4);
+        Files.createDirectories(dir.resolve("queue.rebuild"));
+        Files.writeString(dir.resolve("queue.rebuild").resolve("partial.cq4"), "half a copy");
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
+            assertThat(buffer.incarnation()).isEqualTo(old);
+            assertThat(buffer.lastSeq()).isEqualTo(4);
+            assertThat(batchesAfterCheckpoint(buffer)).hasSize(2);
+        }
+        assertThat(dir.resolve("queue.rebuild")).doesNotExist();
+    }
+
     private Batch onlyBatchAfterCheckpoint(EdgeBuffer buffer) {
         List<Batch> batches = batchesAfterCheckpoint(buffer);
         assertThat(batches).hasSize(1);
