@@ -13,7 +13,9 @@ import io.dualhub.central.performance.PerformanceLogger;
 import io.dualhub.central.recovery.RecoveryLog;
 import io.dualhub.central.recovery.RecoveryManager;
 import io.dualhub.central.rejection.Rejections;
+import io.dualhub.central.store.BackupContents;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.store.RestorePoint;
 import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.store.StoreMeters;
 import io.dualhub.central.stream.LeaderPlacement;
@@ -22,9 +24,15 @@ import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +58,13 @@ public final class CentralHub implements AutoCloseable {
     private final RecoveryLog audit;
     private final Rejections rejections;
     private final RecoveryManager recovery;
+    private final StreamSetup streams;
+    private final Clock clock;
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
+        this.clock = clock;
+        this.streams = new StreamSetup(config.stream(), config.ingest());
         this.store = new MetricStore(config.dataDir(), clock, config.store());
         this.storeMeters = new StoreMeters(meters);
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
@@ -65,7 +77,7 @@ public final class CentralHub implements AutoCloseable {
         this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
         this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
                 fleet, nats, lease::holds, alerts, clock);
-        this.ingestor = new Ingestor(nats, new StreamSetup(config.stream(), config.ingest()), config.instance(),
+        this.ingestor = new Ingestor(nats, streams, config.instance(),
                 config.ingest(), store, fleet::replay, new IngestListener() {
                     @Override
                     public void stored(Batch batch) {
@@ -109,6 +121,37 @@ public final class CentralHub implements AutoCloseable {
         placement.start();
         LOG.info("central {} started: store {} ({} points from {} edges), NATS {}", config.instance(),
                 config.dataDir(), store.stats().pointsStored(), store.stats().edges(), config.nats().servers());
+    }
+
+    /**
+     * Writes a backup of the store into the new file {@code target}: a consistent snapshot, and the restore point a
+     * hub started on it reads the streams from (this hub's consumers' first unacknowledged sequences, read before the
+     * snapshot begins, so everything below them is in it). Needs NATS, which knows those sequences.
+     */
+    /**
+     * A new file name under {@code <data.dir>/backups} for {@link #backup}, after removing what earlier backups left
+     * there (a backup still being sent keeps reading its removed file).
+     */
+    public Path newBackupFile() throws IOException {
+        Path dir = config.dataDir().resolve("backups");
+        Files.createDirectories(dir);
+        try (Stream<Path> old = Files.list(dir)) {
+            for (Path p : old.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        return dir.resolve("backup-" + clock.millis() + "-" + Long.toUnsignedString(System.nanoTime()) + ".duckdb");
+    }
+
+    public BackupContents backup(Path target) throws IOException, JetStreamApiException {
+        Connection c = nats.connection();
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            throw new IllegalStateException("a backup needs NATS (it records where in the streams a restored hub"
+                    + " reads on from), and this hub is not connected to it now; try again once it is");
+        }
+        RestorePoint point = new RestorePoint(config.instance(), clock.millis(),
+                streams.nextUnacknowledged(c.jetStreamManagement(), config.instance()));
+        return store.backup(target, point);
     }
 
     public MetricStore store() {

@@ -4,6 +4,7 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.CommitOutcome;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.store.RestorePoint;
 import io.dualhub.central.store.StoreException;
 import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.stream.StreamConflictException;
@@ -26,11 +27,13 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +184,7 @@ public final class Ingestor implements AutoCloseable {
         }
         if (consumers == null) {
             List<String> created = setup.ensure(c.jetStreamManagement(), instance);
+            moveToRestorePoint(c.jetStreamManagement());
             onStreamsReady.accept(c);
             listener.streamsCreated(created);
             consume(c);
@@ -203,6 +207,23 @@ public final class Ingestor implements AutoCloseable {
         problem = "";
         storeFailures = 0;
         storeFailingSinceMs = -1;
+    }
+
+    /**
+     * A store started from a backup reads the streams again from where the backed-up hub had acknowledged; the
+     * restore point is forgotten only once the consumers start there (a crash in between moves them again, and
+     * what is read twice is recognised as duplicates).
+     */
+    private void moveToRestorePoint(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        RestorePoint point = store.restorePoint();
+        if (point == null) {
+            return;
+        }
+        setup.moveTo(jsm, instance, point).forEach(LOG::warn);
+        store.restorePointApplied();
+        LOG.info("store restored from a backup of {} taken at {}: consumers {} read the streams again from {}",
+                point.source(), Instant.ofEpochMilli(point.takenAtMs()), Subjects.centralConsumer(instance),
+                point.nextSeq());
     }
 
     /** Starts the standing pulls on both routes, delivering into {@link #arrivals} on one dispatcher thread. */

@@ -67,6 +67,8 @@ public final class MetricStore implements AutoCloseable {
     // Owned by the committing thread; readers see the published snapshot.
     private final Map<String, EdgeRecord> edges = new HashMap<>();
     private volatile Map<String, EdgeStoreState> snapshot = Map.of();
+    // Read at open; cleared by the committing thread once the consumers were moved to it.
+    private volatile RestorePoint restorePoint;
 
     public MetricStore(Path dir, Clock clock) {
         this(dir, clock, StoreSettings.ofDefaults());
@@ -87,6 +89,7 @@ public final class MetricStore implements AutoCloseable {
         }
         try {
             reload();
+            restorePoint = StoreBackup.pending(db.writer());
         } catch (SQLException | RuntimeException e) {
             close();
             throw new StoreException("cannot read the metric store in " + dir + ": " + e.getMessage(), e);
@@ -254,6 +257,47 @@ public final class MetricStore implements AutoCloseable {
                 restore(e);
             }
             return null;
+        }
+    }
+
+    /**
+     * Writes a consistent snapshot of the store into the new file {@code target} ({@link StoreBackup}), from a read
+     * transaction of its own: commits go on meanwhile. Refused when the volume of {@code target} has less room than
+     * the store takes now.
+     */
+    public BackupContents backup(Path target, RestorePoint point) {
+        try {
+            Files.createDirectories(target.getParent());
+            long needed = files.onDisk();
+            long free = Files.getFileStore(target.getParent()).getUsableSpace();
+            if (free < needed) {
+                throw new StoreException("a backup needs about " + needed + " bytes free beside the store (its"
+                        + " size now), " + target.getParent() + " has " + free, null);
+            }
+            try (Connection reader = db.writer().duplicate()) {
+                StoreBackup.write(reader, target, point);
+            }
+            return StoreBackup.inspect(target);
+        } catch (IOException | SQLException e) {
+            throw new StoreException("backup into " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The restore point of a store started from a backup, until {@link #restorePointApplied()}; null for any other
+     * store.
+     */
+    public RestorePoint restorePoint() {
+        return restorePoint;
+    }
+
+    /** The consumers were moved to the restore point: forget it, here and in the file. */
+    public synchronized void restorePointApplied() {
+        try {
+            StoreBackup.applied(db.writer());
+            restorePoint = null;
+        } catch (SQLException e) {
+            throw new StoreException("could not drop the applied restore point: " + e.getMessage(), e);
         }
     }
 

@@ -48,7 +48,7 @@ final class StoreSchema {
      * The stored version: 0 for a new file; for a store from before versions were kept, 2 when it has the rollups
      * already (written by the first code that had them), else 1.
      */
-    private static int storedVersion(Statement st) throws SQLException {
+    static int storedVersion(Statement st) throws SQLException {
         if (tableExists(st, "schema_version")) {
             try (ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
                 rs.next();

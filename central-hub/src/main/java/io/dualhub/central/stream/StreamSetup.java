@@ -1,6 +1,7 @@
 package io.dualhub.central.stream;
 
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.store.RestorePoint;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.nats.client.JetStreamApiException;
@@ -15,7 +16,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +70,66 @@ public final class StreamSetup {
             }
         }
         for (MetricsRoute route : MetricsRoute.values()) {
-            jsm.addOrUpdateConsumer(route.stream(), consumer(route, instance));
+            jsm.addOrUpdateConsumer(route.stream(), keepingStart(jsm, route, instance));
         }
         return created;
+    }
+
+    /**
+     * Our consumer settings, with the start of the consumer already there: JetStream refuses to change where a
+     * consumer starts, and one moved to a restore point ({@link #moveTo}) starts at a sequence.
+     */
+    private ConsumerConfiguration keepingStart(JetStreamManagement jsm, MetricsRoute route, String instance)
+            throws IOException, JetStreamApiException {
+        ConsumerConfiguration wanted = consumer(route, instance);
+        if (!jsm.getConsumerNames(route.stream()).contains(wanted.getDurable())) {
+            return wanted;
+        }
+        ConsumerConfiguration have = jsm.getConsumerInfo(route.stream(), wanted.getDurable()).getConsumerConfiguration();
+        return ConsumerConfiguration.builder(wanted).deliverPolicy(have.getDeliverPolicy())
+                .startSequence(have.getStartSequence()).build();
+    }
+
+    /**
+     * For each metrics stream, the first sequence this hub's consumer has not acknowledged (1 when it has no
+     * consumer): everything below it was committed to the store before it was acknowledged.
+     */
+    public Map<String, Long> nextUnacknowledged(JetStreamManagement jsm, String instance)
+            throws IOException, JetStreamApiException {
+        Map<String, Long> next = new TreeMap<>();
+        String durable = Subjects.centralConsumer(instance);
+        for (MetricsRoute route : MetricsRoute.values()) {
+            next.put(route.stream(), jsm.getConsumerNames(route.stream()).contains(durable)
+                    ? jsm.getConsumerInfo(route.stream(), durable).getAckFloor().getStreamSequence() + 1 : 1);
+        }
+        return next;
+    }
+
+    /**
+     * Makes this hub's consumers start again at the restore point of the backup its store came from (deleted and
+     * created anew: a consumer's start cannot be changed). Returns a warning per stream that no longer holds the
+     * restore point's first messages (older than {@code stream.max-age}): what those held reaches this hub only
+     * through gap repair, from the edges' buffers.
+     */
+    public List<String> moveTo(JetStreamManagement jsm, String instance, RestorePoint point)
+            throws IOException, JetStreamApiException {
+        List<String> warnings = new ArrayList<>();
+        for (MetricsRoute route : MetricsRoute.values()) {
+            long start = point.nextSeq().getOrDefault(route.stream(), 1L);
+            ConsumerConfiguration wanted = consumer(route, instance);
+            if (jsm.getConsumerNames(route.stream()).contains(wanted.getDurable())) {
+                jsm.deleteConsumer(route.stream(), wanted.getDurable());
+            }
+            jsm.addOrUpdateConsumer(route.stream(), ConsumerConfiguration.builder(wanted)
+                    .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(start).build());
+            long first = jsm.getStreamInfo(route.stream()).getStreamState().getFirstSequence();
+            if (first > start) {
+                warnings.add("stream " + route.stream() + " starts at " + first + ", the backup's restore point at "
+                        + start + ": messages " + start + ".." + (first - 1) + " are gone (older than stream.max-age);"
+                        + " gap repair asks the edges for what they held");
+            }
+        }
+        return warnings;
     }
 
     /** The metrics streams that lack this hub's durable consumer {@code central-<instance>}. */

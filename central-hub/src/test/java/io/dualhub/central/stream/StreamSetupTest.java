@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.store.RestorePoint;
 import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.PurgeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,37 @@ class StreamSetupTest {
                     .hasMessageContaining("max age is PT168H, dualhub wants PT24H");
             assertThat(jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration().getMaxAge())
                     .as("unchanged").isEqualTo(Duration.ofDays(7));
+        }
+    }
+
+    /**
+     * A hub restored from a backup: its consumers start at the restore point (wherever they stood before), setting up
+     * again later keeps that start (JetStream refuses to change it), and a restore point the stream has aged past is
+     * said so.
+     */
+    @Test
+    void consumersMoveToARestorePointAndKeepItsStart() throws Exception {
+        CentralConfig config = CentralConfig.load(null, Map.of());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        try (Connection c = Nats.connect(NATS.urls())) {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            setup.ensure(jsm, "r");
+            for (int i = 0; i < 10; i++) {
+                c.jetStream().publish(Subjects.metrics("e1"), new byte[] {(byte) i});
+            }
+            String primary = MetricsRoute.PRIMARY.stream();
+            assertThat(setup.nextUnacknowledged(jsm, "r")).containsEntry(primary, 1L);
+
+            List<String> warnings = setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 4L)));
+            assertThat(warnings).isEmpty();
+            assertThat(jsm.getConsumerInfo(primary, "central-r").getNumPending()).isEqualTo(7);
+            setup.ensure(jsm, "r");
+            assertThat(jsm.getConsumerInfo(primary, "central-r").getConsumerConfiguration().getStartSequence())
+                    .isEqualTo(4);
+
+            jsm.purgeStream(primary, PurgeOptions.builder().sequence(6).build());
+            assertThat(setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 4L))))
+                    .singleElement().asString().contains("messages 4..5 are gone");
         }
     }
 

@@ -11,7 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +26,8 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * {@code ./dualhub status} (the fleet as a CentralHub sees it) and {@code ./dualhub edge-status} (one agent's own
- * view), read from their HTTP APIs and printed for a terminal. Exit status 1 when the hub cannot be reached, 2 on
+ * view), read from their HTTP APIs and printed for a terminal, and {@code ./dualhub backup} (a hub's store into a
+ * file). Exit status 1 when the hub cannot be reached, 2 on
  * bad usage.
  */
 public final class OperatorCommands {
@@ -67,13 +73,24 @@ public final class OperatorCommands {
                 fleet(new Hub(url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"), "the CentralHub",
                         "--central", flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")), client(ca)));
             }
+            case "backup" -> {
+                Map<String, String> flags = flags(args, "--central URL --out FILE [--token T] [--ca FILE]",
+                        "--central", "--out", "--token", "--ca");
+                if (!flags.containsKey("--out")) {
+                    throw new UsageException("backup needs --out FILE: where to write the backup");
+                }
+                String ca = flags.getOrDefault("--ca", env.apply("DUALHUB_CA"));
+                backup(new Hub(url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"), "the CentralHub",
+                        "--central", flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")), client(ca)),
+                        Path.of(flags.get("--out")));
+            }
             case "edge-status" -> {
                 Map<String, String> flags = flags(args, "--edge URL", "--edge");
                 edge(new Hub(url(flags.getOrDefault("--edge", DEFAULT_EDGE), "--edge"), "the edge agent", "--edge",
                         null, client(null)));
             }
-            default -> throw new UsageException("usage: status [--central URL] [--token T] [--ca FILE] | edge-status"
-                    + " [--edge URL]");
+            default -> throw new UsageException("usage: status [--central URL] [--token T] [--ca FILE] | backup"
+                    + " [--central URL] --out FILE [--token T] [--ca FILE] | edge-status [--edge URL]");
         }
     }
 
@@ -155,33 +172,87 @@ public final class OperatorCommands {
                 d.path("circuitBreaker").asText("?"));
     }
 
+    /**
+     * Asks the hub for a backup ({@code POST /api/v1/backup}, operator token) and writes it to {@code file}: into
+     * {@code <file>.partial} first, forced to disk, then renamed, so {@code file} is either absent or the whole backup.
+     */
+    private void backup(Hub central, Path file) throws IOException, InterruptedException {
+        if (Files.exists(file)) {
+            throw new UsageException("--out " + file + " exists; give a new file name (a backup never overwrites)");
+        }
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        HttpResponse<Path> resp = send(central, "/api/v1/backup", request(central, "/api/v1/backup")
+                .timeout(Duration.ofHours(6)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofFile(partial));
+        if (resp.statusCode() != 200) {
+            String body = Files.readString(partial);
+            Files.deleteIfExists(partial);
+            throw new IOException(central.what() + " at " + central.url() + " refused the backup ("
+                    + resp.statusCode() + "): " + errorOf(body) + ((resp.statusCode() == 401 || resp.statusCode() == 403)
+                    ? "; a backup needs the operator token (--token or DUALHUB_TOKEN)" : ""));
+        }
+        long expected = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long arrived = Files.size(partial);
+        if (expected >= 0 && arrived != expected) {
+            Files.deleteIfExists(partial);
+            throw new IOException("the backup arrived incomplete (" + arrived + " of " + expected
+                    + " bytes); nothing was written to " + file);
+        }
+        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        out.printf("backup of CentralHub %s taken at %s: %s points from %s edges, %,d bytes, written to %s%n",
+                resp.headers().firstValue("X-Dualhub-Backup-Source").orElse("?"), resp.headers()
+                        .firstValueAsLong("X-Dualhub-Backup-Taken-At").stream().mapToObj(Instant::ofEpochMilli)
+                        .findFirst().map(Instant::toString).orElse("?"),
+                resp.headers().firstValue("X-Dualhub-Backup-Points").orElse("?"),
+                resp.headers().firstValue("X-Dualhub-Backup-Edges").orElse("?"), Files.size(file), file);
+    }
+
+    private static String errorOf(String body) {
+        try {
+            return JSON.readTree(body).path("error").asText("no reason given");
+        } catch (IOException e) {
+            return body.isBlank() ? "no reason given" : body.strip();
+        }
+    }
+
     /** A JSON document from the hub; the body is read whatever the status (health answers 503 when DOWN). */
     private JsonNode get(Hub hub, String path) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(hub.url() + path)).timeout(Duration.ofSeconds(10));
-        if (hub.token() != null && !hub.token().isEmpty()) {
-            builder.header("Authorization", "Bearer " + hub.token());
-        }
-        HttpRequest req = builder.build();
-        HttpResponse<String> resp;
-        try {
-            resp = hub.http().send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new IOException("cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
-                    + " running? Point " + hub.flag() + " at it.", e);
-        } catch (SSLHandshakeException e) {
-            throw new IOException("cannot verify the TLS certificate of " + hub.what() + " at " + hub.url()
-                    + ": pass the CA that signed it with --ca FILE or DUALHUB_CA (" + e.getMessage() + ")", e);
-        }
+        HttpResponse<String> resp = send(hub, path, request(hub, path).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() == 401 || resp.statusCode() == 403) {
             throw new IOException(hub.what() + " at " + hub.url() + " refused " + path + " (" + resp.statusCode() + "): "
-                    + JSON.readTree(resp.body()).path("error").asText("no reason given")
-                    + "; pass a viewer token with --token or DUALHUB_TOKEN");
+                    + errorOf(resp.body()) + "; pass a viewer token with --token or DUALHUB_TOKEN");
         }
         try {
             return JSON.readTree(resp.body());
         } catch (IOException e) {
             throw new IOException(hub.url() + path + " answered " + resp.statusCode() + " with something that is not"
                     + " JSON; is " + hub.url() + " " + hub.what() + "?", e);
+        }
+    }
+
+    private static HttpRequest.Builder request(Hub hub, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(hub.url() + path));
+        if (hub.token() != null && !hub.token().isEmpty()) {
+            builder.header("Authorization", "Bearer " + hub.token());
+        }
+        return builder;
+    }
+
+    /** Sends the request; a hub that cannot be reached or whose certificate cannot be verified is said so. */
+    private static <T> HttpResponse<T> send(Hub hub, String path, HttpRequest req, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        try {
+            return hub.http().send(req, body);
+        } catch (ConnectException e) {
+            throw new IOException("cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
+                    + " running? Point " + hub.flag() + " at it.", e);
+        } catch (SSLHandshakeException e) {
+            throw new IOException("cannot verify the TLS certificate of " + hub.what() + " at " + hub.url()
+                    + ": pass the CA that signed it with --ca FILE or DUALHUB_CA (" + e.getMessage() + ")", e);
         }
     }
 

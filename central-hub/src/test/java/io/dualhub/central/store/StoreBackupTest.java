@@ -1,0 +1,130 @@
+package io.dualhub.central.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.Point;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backup taken while another thread commits is a consistent store: every edge's ledger counts exactly the points
+ * the backup holds for it (a commit is in it whole or not at all). Restoring refuses what is not a backup and a
+ * directory that holds a store; the restored store carries its restore point until it is applied.
+ */
+class StoreBackupTest {
+    private static final RestorePoint POINT = new RestorePoint("c1", 1_000, Map.of("DUALHUB_METRICS", 42L));
+
+    @TempDir
+    Path dir;
+
+    private static Batch batch(String edge, long seq) {
+        List<Point> points = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 500; i++) {
+            points.add(Point.of("m", Map.of("i", Integer.toString(i % 7)), now - seq * 1_000 - i, i));
+        }
+        return new Batch(edge, "", seq, 0, points);
+    }
+
+    @Test
+    void aBackupTakenDuringCommitsHoldsEveryCommitWholeOrNotAtAll() throws Exception {
+        try (MetricStore store = new MetricStore(dir.resolve("live"), Clock.systemUTC())) {
+            store.commit(List.of(batch("e1", 1), batch("e2", 1)));
+            AtomicBoolean committing = new AtomicBoolean(true);
+            CompletableFuture<Long> commits = CompletableFuture.supplyAsync(() -> {
+                long seq = 1;
+                while (committing.get()) {
+                    seq++;
+                    store.commit(List.of(batch("e1", seq), batch("e2", seq)));
+                }
+                return seq;
+            });
+            List<Path> backups = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Path file = dir.resolve("backup-" + i + ".duckdb");
+                BackupContents contents = store.backup(file, POINT);
+                assertThat(contents.restorePoint()).isEqualTo(POINT);
+                backups.add(file);
+            }
+            committing.set(false);
+            assertThat(commits.get()).as("commits went on during the backups").isGreaterThan(4);
+
+            for (Path file : backups) {
+                Path restored = dir.resolve("restored-" + file.getFileName());
+                new RestoreCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(List.of(file.toString(), "--data", restored.toString()));
+                try (MetricStore copy = new MetricStore(restored, Clock.systemUTC())) {
+                    for (String edge : List.of("e1", "e2")) {
+                        EdgeStoreState state = copy.edges().get(edge);
+                        assertThat(copy.count(new SeriesQuery("m", edge, Map.of(), 0, Long.MAX_VALUE, 0)))
+                                .as("%s's points in %s", edge, file).isEqualTo(state.points())
+                                .isEqualTo(state.batches() * 500);
+                    }
+                    assertThat(copy.restorePoint()).isEqualTo(POINT);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRestorePointIsForgottenOnceApplied() throws Exception {
+        Path file = dir.resolve("b.duckdb");
+        try (MetricStore store = new MetricStore(dir.resolve("live"), Clock.systemUTC())) {
+            store.commit(List.of(batch("e1", 1)));
+            store.backup(file, POINT);
+            assertThat(store.restorePoint()).as("the backed-up store has none").isNull();
+        }
+        restore(file, dir.resolve("new"));
+        try (MetricStore store = new MetricStore(dir.resolve("new"), Clock.systemUTC())) {
+            assertThat(store.restorePoint()).isEqualTo(POINT);
+            store.restorePointApplied();
+            assertThat(store.restorePoint()).isNull();
+        }
+        try (MetricStore store = new MetricStore(dir.resolve("new"), Clock.systemUTC())) {
+            assertThat(store.restorePoint()).isNull();
+            assertThat(store.stats().pointsStored()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void restoreRefusesWhatIsNotABackupAndNeverOverwritesAStore() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.duckdb"), "not a database");
+        assertThatThrownBy(() -> restore(garbage, dir.resolve("a"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a readable DuckDB database");
+        try (MetricStore store = new MetricStore(dir.resolve("plain"), Clock.systemUTC())) {
+            store.commit(List.of(batch("e1", 1)));
+        }
+        Path plain = dir.resolve("plain").resolve("metrics.duckdb");
+        assertThatThrownBy(() -> restore(plain, dir.resolve("b"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a dualhub backup");
+        assertThatThrownBy(() -> restore(dir.resolve("absent"), dir.resolve("c")))
+                .hasMessageContaining("is not a file");
+
+        Path file = dir.resolve("b.duckdb");
+        try (MetricStore store = new MetricStore(dir.resolve("plain"), Clock.systemUTC())) {
+            store.backup(file, POINT);
+        }
+        assertThatThrownBy(() -> restore(file, dir.resolve("plain"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds a store already (metrics.duckdb)");
+        assertThatThrownBy(() -> restore(file, null)).hasMessageContaining("usage: restore FILE --data DIR");
+        assertThat(dir.resolve("a")).doesNotExist();
+    }
+
+    private static void restore(Path file, Path data) throws Exception {
+        List<String> args = data == null ? List.of(file.toString()) : List.of(file.toString(), "--data", data.toString());
+        new RestoreCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(args);
+    }
+}
