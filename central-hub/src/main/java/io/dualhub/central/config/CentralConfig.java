@@ -40,7 +40,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
     static {
         List<ConfigKey> keys = new ArrayList<>(List.of(
                 new ConfigKey("instance", "main", "this CentralHub's name, [A-Za-z0-9_-]{1,64}; its durable consumer is central-<instance>"),
-                new ConfigKey("data.dir", "var/central", "directory of the metric store (DuckDB)"),
+                new ConfigKey("data.dir", "var/central", "directory of the metric store (DuckDB), and of a backup while it is sent (backups/)"),
                 new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
                 new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
                 new ConfigKey("http.tls.cert", "", "PEM certificate (chain) of this hub; with http.tls.key the API is served over HTTPS only, on http.port"),

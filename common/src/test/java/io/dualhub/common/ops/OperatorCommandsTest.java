@@ -24,6 +24,8 @@ class OperatorCommandsTest {
                 .hasMessageContaining("'--token'").hasMessageContaining("valid: --edge URL");
         assertThatThrownBy(() -> commands.run(List.of("status", "--central", "localhost:8470")))
                 .hasMessageContaining("not an http:// or https:// URL");
+        assertThatThrownBy(() -> commands.run(List.of("backup", "--central", "http://x")))
+                .hasMessageContaining("backup needs --out FILE");
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A CentralHub with API tokens from files: /api/** refuses a request without a token (401) and a viewer's POST
  * (403), lets the viewer read and the operator act; /health stays open for probes; {@code ./dualhub status} works
- * with {@code --token} and says what to pass without it; neither token appears in the hub's log.
+ * with {@code --token} and says what to pass without it, {@code ./dualhub backup} needs the operator's; neither token
+ * appears in the hub's log.
  */
 class ApiTokensDrillTest {
     private static final String VIEWER = "viewer-7f3a9c";
@@ -56,6 +57,23 @@ class ApiTokensDrillTest {
         assertThat(Files.readString(hubs.dir().resolve("status.log"))).contains("EDGE", "STATE");
         assertThat(status(central).exitValue()).isEqualTo(1);
         assertThat(Files.readString(hubs.dir().resolve("status.log"))).contains("refused", "--token");
+
+        Path backup = hubs.dir().resolve("secured.duckdb");
+        assertThat(backup(central, backup, VIEWER).exitValue()).isEqualTo(1);
+        assertThat(Files.readString(hubs.dir().resolve("backup.log"))).contains("refused the backup (403)",
+                "needs the operator token");
+        assertThat(backup).doesNotExist();
+        assertThat(backup(central, backup, OPERATOR).exitValue()).isZero();
+        assertThat(backup).isNotEmptyFile();
+        assertThat(backup(central, backup, OPERATOR).exitValue()).as("never overwrites").isEqualTo(2);
+    }
+
+    private OsProcess backup(HubProcess central, Path out, String token) {
+        OsProcess p = OsProcess.start("backup", List.of(HubProcess.home().resolve("dualhub").toString(), "backup",
+                "--central", central.url(), "--out", out.toString(), "--token", token),
+                hubs.dir().resolve("backup.log"));
+        assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();
+        return p;
     }
 
     private HttpResponse<String> send(HubProcess hub, String method, String path, String token) throws Exception {
