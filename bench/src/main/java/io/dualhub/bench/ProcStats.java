@@ -1,5 +1,6 @@
 package io.dualhub.bench;
 
+import io.dualhub.chaos.harness.ProcessStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,7 @@ final class ProcStats {
 
     /** Takes one sample; call about once a second over the window. */
     void sample() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                maxRssMb = Math.max(maxRssMb, Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
-            }
-        }
+        maxRssMb = Math.max(maxRssMb, ProcessStatus.of(pid).rssMb());
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime, stime (fields 14 and 15)

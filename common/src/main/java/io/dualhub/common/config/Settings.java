@@ -147,21 +147,27 @@ public final class Settings {
     /** Durations are written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 24h} or {@code 7d}. */
     public Duration duration(String key, Duration min) {
         String v = string(key);
-        Matcher m = DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
+        Duration d = parseDuration(v);
+        if (d != null && d.compareTo(min) >= 0) {
+            return d;
         }
         throw invalid(key, v, "a duration of at least " + min.toMillis() + "ms written like 500ms, 10s, 5m, 24h or 7d");
+    }
+
+    /** A duration written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 24h} or {@code 7d}; null for anything else. */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** Sizes are written in bytes or with a binary unit: {@code 16MiB}, {@code 1GiB}. */

@@ -103,13 +103,13 @@ public final class HubProcess {
         return this;
     }
 
-    /** The OS process id of the running hub. */
     /** Environment variables for the next start, beside this process's own (secrets a config names as env:). */
     public synchronized HubProcess env(Map<String, String> variables) {
         env = Map.copyOf(variables);
         return this;
     }
 
+    /** The OS process id of the running hub. */
     public synchronized long pid() {
         return process.pid();
     }

@@ -67,7 +67,8 @@ public final class ChaosMain {
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             for (Scenario s : scenarios) {
-                ScenarioResult r = runOne(s, topology, options, progress, skipped);
+                ScenarioResult r = runOne(s, "chaos_" + s.name().replace('-', '_'), topology, options.phases(),
+                        options.rate(), progress, skipped);
                 if (r != null) {
                     results.add(r);
                 }
@@ -91,11 +92,15 @@ public final class ChaosMain {
         return report.passed();
     }
 
-    private static ScenarioResult runOne(Scenario s, Topology topology, ChaosOptions options, Consumer<String> progress,
-                                         List<String> skipped) {
+    /**
+     * Runs one scenario from the steady state, its load writing {@code measurement}; null when it was skipped (noted
+     * in {@code skipped}), a failed result when it could not run.
+     */
+    static ScenarioResult runOne(Scenario s, String measurement, Topology topology, Phases phases, int rate,
+                                 Consumer<String> progress, List<String> skipped) {
         try {
             topology.restore();
-            ScenarioResult r = new Drill(s, topology, options.phases(), options.rate(), progress).run();
+            ScenarioResult r = new Drill(s, measurement, topology, phases, rate, progress).run();
             progress.accept(String.format("[%s] %s", s.name(), r.passed() ? "passed" : "FAILED"));
             return r;
         } catch (Scenario.Skipped e) {

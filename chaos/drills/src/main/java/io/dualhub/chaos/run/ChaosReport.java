@@ -80,7 +80,12 @@ final class ChaosReport {
     }
 
     String markdown(String topology) {
-        StringBuilder sb = new StringBuilder("# dualhub chaos run\n\n").append(topology).append("\n\n")
+        return markdown("# dualhub chaos run", topology);
+    }
+
+    /** The report under the given heading (a soak puts its faults under a heading of its own). */
+    String markdown(String heading, String topology) {
+        StringBuilder sb = new StringBuilder(heading).append("\n\n").append(topology).append("\n\n")
                 .append(markdownRow(c -> c.name().equals("name") ? "scenario" : c.name())).append('\n')
                 .append(markdownRow(c -> "---")).append('\n');
         for (ScenarioResult r : results) {

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 final class Drill {
     private static final Duration LONG = Duration.ofMinutes(3);
     private final Scenario scenario;
+    private final String measurement;
     private final Topology topology;
     private final Phases phases;
     private final int rate;
@@ -34,8 +35,11 @@ final class Drill {
     private long healedAt;
     private long failoverMs = -1;
 
-    Drill(Scenario scenario, Topology topology, Phases phases, int rate, Consumer<String> progress) {
+    /** A run whose load writes {@code measurement}: a metric no other run in the same stores writes. */
+    Drill(Scenario scenario, String measurement, Topology topology, Phases phases, int rate,
+          Consumer<String> progress) {
         this.scenario = scenario;
+        this.measurement = measurement;
         this.topology = topology;
         this.phases = phases;
         this.rate = rate;
@@ -115,7 +119,6 @@ final class Drill {
     // ---- the run ----
 
     ScenarioResult run() throws Exception {
-        String measurement = "chaos_" + scenario.name().replace('-', '_');
         List<CentralClient> centrals = topology.clients();
         List<Map<String, JsonNode>> before = fleets(centrals);
         double resendsBefore = resendRequests(centrals);

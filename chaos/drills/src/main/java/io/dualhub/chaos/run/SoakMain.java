@@ -1,0 +1,120 @@
+package io.dualhub.chaos.run;
+
+import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.chaos.harness.NatsServerNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code ./dualhub soak}: the chaos topology (3 NATS nodes, 2 CentralHubs, N edges) under steady sequenced load for
+ * a long time, a random scenario of the chaos catalogue run every {@code --fault-every} (each with its own load and
+ * its own exactly-once count), every process sampled every {@code --sample-every} ({@link SoakSampler}); then
+ * {@code soak.md} and {@code soak.json} ({@link SoakReport}). Exits 1 when a point was lost or stored twice or a
+ * judged figure missed its goal, 2 on bad usage.
+ */
+public final class SoakMain {
+    private SoakMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SoakOptions options;
+        try {
+            options = SoakOptions.parse(Arrays.asList(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("dualhub soak: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            System.exit(run(options) ? 0 : 1);
+        } catch (IllegalStateException e) {
+            System.err.println("dualhub soak: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static boolean run(SoakOptions options) throws Exception {
+        NatsServerNode.binary();
+        Path dir = Files.createTempDirectory("dualhub-soak-");
+        long started = System.nanoTime();
+        Consumer<String> progress = line -> System.out.printf("%7.1fs %s%n", (System.nanoTime() - started) / 1e9, line);
+        String topologyLine = String.format("Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges; load %d"
+                + " points/s; a random fault every %s (seed %d).", options.edges(), options.rate(),
+                SoakOptions.text(options.faultEvery()), options.seed());
+        progress.accept(topologyLine + " Working directory " + dir);
+        Topology topology = Topology.start(dir, options.edges(), progress);
+        Thread cleanup = new Thread(topology::close, "soak-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        SoakReport report;
+        try {
+            report = soak(options, topology, topologyLine, progress);
+        } finally {
+            topology.close();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        report.write(options.reportDir());
+        System.out.println();
+        System.out.print(report.markdown());
+        System.out.println("report: " + options.reportDir().resolve("soak.md") + ", soak.json");
+        if (report.passed()) {
+            NatsFixture.deleteTree(dir);
+        } else {
+            System.out.println("logs kept in " + dir);
+        }
+        return report.passed();
+    }
+
+    private static SoakReport soak(SoakOptions options, Topology topology, String topologyLine,
+                                   Consumer<String> progress) throws InterruptedException {
+        Clock clock = Clock.systemUTC();
+        SoakSampler sampler = new SoakSampler(topology, clock);
+        ScheduledExecutorService sampling = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "soak-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        long start = clock.millis();
+        sampling.scheduleAtFixedRate(sampler::sampleAll, 0, options.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
+        List<Scenario> catalogue = Scenarios.all();
+        Random random = new Random(options.seed());
+        Phases phases = phases(options.faultEvery());
+        List<ScenarioResult> results = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        long end = start + options.duration().toMillis();
+        for (int run = 1; clock.millis() + options.faultEvery().toMillis() <= end; run++) {
+            Scenario s = catalogue.get(random.nextInt(catalogue.size()));
+            progress.accept(String.format("soak: fault %d, %s, %d min left", run, s.name(),
+                    (end - clock.millis()) / 60_000));
+            ScenarioResult r = ChaosMain.runOne(s, "soak_" + run + "_" + s.name().replace('-', '_'), topology,
+                    phases, options.rate(), progress, skipped);
+            if (r != null) {
+                results.add(r);
+            }
+        }
+        sampling.shutdown();
+        sampling.awaitTermination(1, TimeUnit.MINUTES);
+        sampler.sampleAll();
+        return new SoakReport(options, topologyLine, sampler.samples(), results, skipped, start, clock.millis());
+    }
+
+    /**
+     * The chaos catalogue's full fault lengths, with steady load before and after each fault filling the rest of
+     * the interval (an outage of the whole cluster, the longest fault, lasts a minute).
+     */
+    static Phases phases(Duration faultEvery) {
+        Duration lead = faultEvery.minus(Phases.FULL.outage()).dividedBy(2);
+        Phases full = Phases.FULL;
+        return new Phases(lead.compareTo(full.lead()) > 0 ? lead : full.lead(), full.fault(), full.outage(),
+                full.centrals(), full.storm(), full.pause());
+    }
+}

@@ -1,0 +1,114 @@
+package io.dualhub.chaos.run;
+
+import io.dualhub.common.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The flags of {@code ./dualhub soak}, each bound checked once here.
+ *
+ * @param duration    how long the soak runs (the last fault starts at least {@code faultEvery} before its end)
+ * @param edges       edge agents in the chaos topology
+ * @param rate        points per second over all edges
+ * @param faultEvery  one random fault of the chaos catalogue starts this often
+ * @param sampleEvery every process is sampled this often
+ * @param warmup      samples before this are left out of the slopes (JVMs warming up, caches filling)
+ * @param reportDir   where soak.md and soak.json go
+ * @param seed        of the random choice of faults, so a run can be repeated
+ */
+record SoakOptions(Duration duration, int edges, int rate, Duration faultEvery, Duration sampleEvery, Duration warmup,
+                   Path reportDir, long seed) {
+    static final Duration DEFAULT_DURATION = Duration.ofHours(1);
+    static final int DEFAULT_EDGES = 5;
+    /**
+     * Per edge: ten times the default host-metrics load of a server (about 100 points every 10 s: CPU per core,
+     * memory, load, each filesystem, disk and interface).
+     */
+    static final int DEFAULT_RATE_PER_EDGE = 100;
+    static final Duration DEFAULT_FAULT_EVERY = Duration.ofMinutes(3);
+    static final Duration DEFAULT_SAMPLE_EVERY = Duration.ofMinutes(1);
+    /** The warm-up left out of the slopes, at most; a shorter soak leaves out its first third. */
+    static final Duration DEFAULT_WARMUP = Duration.ofMinutes(10);
+    static final String USAGE = "usage: ./dualhub soak [--duration 1h] [--edges 5] [--rate POINTS_PER_S]"
+            + " [--fault-every 3m] [--sample-every 1m] [--warmup 10m] [--report DIR] [--seed N]";
+
+    SoakOptions {
+        if (duration.compareTo(Duration.ofMinutes(2)) < 0) {
+            throw new IllegalArgumentException("--duration " + text(duration) + " is too short: at least 2m");
+        }
+        if (edges < 1 || edges > 10) {
+            throw new IllegalArgumentException("--edges " + edges + " is out of range: 1 to 10 edges");
+        }
+        if (rate < 10 * edges || rate > 200_000) {
+            throw new IllegalArgumentException("--rate " + rate + " is out of range: at least 10 points/s per edge ("
+                    + 10 * edges + " for " + edges + " edges), at most 200000");
+        }
+        if (faultEvery.compareTo(Duration.ofSeconds(30)) < 0) {
+            throw new IllegalArgumentException("--fault-every " + text(faultEvery) + " is too short: at least 30s"
+                    + " (a fault, its recovery and the count take that)");
+        }
+        if (sampleEvery.compareTo(Duration.ofSeconds(5)) < 0 || sampleEvery.compareTo(duration) > 0) {
+            throw new IllegalArgumentException("--sample-every " + text(sampleEvery) + " is out of range: from 5s to"
+                    + " the duration");
+        }
+        if (warmup.compareTo(duration.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException("--warmup " + text(warmup) + " is too long: at most half the duration"
+                    + " (slopes need samples after it)");
+        }
+    }
+
+    /** Parses the arguments after {@code soak}. */
+    static SoakOptions parse(List<String> args) {
+        Duration duration = DEFAULT_DURATION;
+        int edges = DEFAULT_EDGES;
+        Integer rate = null;
+        Duration faultEvery = DEFAULT_FAULT_EVERY;
+        Duration sampleEvery = DEFAULT_SAMPLE_EVERY;
+        Duration warmup = null;
+        Path report = Path.of("target/soak");
+        long seed = System.nanoTime();
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            String value = i + 1 < args.size() ? args.get(++i) : null;
+            if (value == null) {
+                throw new IllegalArgumentException(flag + " needs a value; " + USAGE);
+            }
+            switch (flag) {
+                case "--duration" -> duration = duration(flag, value);
+                case "--edges" -> edges = (int) number(flag, value);
+                case "--rate" -> rate = (int) number(flag, value);
+                case "--fault-every" -> faultEvery = duration(flag, value);
+                case "--sample-every" -> sampleEvery = duration(flag, value);
+                case "--warmup" -> warmup = duration(flag, value);
+                case "--report" -> report = Path.of(value);
+                case "--seed" -> seed = number(flag, value);
+                default -> throw new IllegalArgumentException("unknown flag " + flag + "; " + USAGE);
+            }
+        }
+        Duration defaultWarmup = duration.dividedBy(3).compareTo(DEFAULT_WARMUP) < 0 ? duration.dividedBy(3)
+                : DEFAULT_WARMUP;
+        return new SoakOptions(duration, edges, rate == null ? DEFAULT_RATE_PER_EDGE * edges : rate, faultEvery,
+                sampleEvery, warmup == null ? defaultWarmup : warmup, report, seed);
+    }
+
+    private static Duration duration(String flag, String value) {
+        Duration d = Settings.parseDuration(value);
+        if (d == null) {
+            throw new IllegalArgumentException(flag + " '" + value + "' is not a duration (written like 90s, 5m, 1h)");
+        }
+        return d;
+    }
+
+    private static long number(String flag, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " '" + value + "' is not a whole number");
+        }
+    }
+
+    static String text(Duration d) {
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+    }
+}

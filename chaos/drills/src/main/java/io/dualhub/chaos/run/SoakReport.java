@@ -1,0 +1,163 @@
+package io.dualhub.chaos.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a soak found: the exactly-once tally over all its faults, and each figure of each process as its trend per
+ * hour after the warm-up ({@link SoakSample#slopePerHour}), judged against the soak's goals once the window after
+ * warm-up is at least {@link #JUDGED_WINDOW}: RSS rising less than {@link #RSS_MB_PER_HOUR} MB per hour, threads and
+ * open files flat (drifting less than {@link #FLAT_PER_HOUR} per hour). Written as {@code soak.md} and
+ * {@code soak.json} (which also holds every sample).
+ */
+final class SoakReport {
+    static final Duration JUDGED_WINDOW = Duration.ofMinutes(20);
+    static final double RSS_MB_PER_HOUR = 5;
+    static final double FLAT_PER_HOUR = 2;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One figure of one process after warm-up; {@code verdict} is "yes", "NO", or "-" when there is no goal. */
+    record Figure(String process, String figure, int samples, int lives, double first, double last,
+                  double slopePerHour, String goal, String verdict) {
+    }
+
+    /** The tally summed over the faults, each fault's counts those of the CentralHub that did worst. */
+    record Totals(long accepted, long stored, long declaredDropped, long lost, long duplicates) {
+        boolean whole() {
+            return lost == 0 && duplicates == 0 && accepted == stored + declaredDropped;
+        }
+    }
+
+    private final SoakOptions options;
+    private final String topology;
+    private final List<SoakSample> samples;
+    private final List<ScenarioResult> faults;
+    private final List<String> skipped;
+    private final long startMs;
+    private final long endMs;
+
+    SoakReport(SoakOptions options, String topology, List<SoakSample> samples, List<ScenarioResult> faults,
+               List<String> skipped, long startMs, long endMs) {
+        this.options = options;
+        this.topology = topology;
+        this.samples = List.copyOf(samples);
+        this.faults = List.copyOf(faults);
+        this.skipped = List.copyOf(skipped);
+        this.startMs = startMs;
+        this.endMs = endMs;
+    }
+
+    Totals totals() {
+        return new Totals(sum(ScenarioResult::accepted), sum(ScenarioResult::stored),
+                sum(ScenarioResult::declaredDropped), sum(ScenarioResult::lost), sum(ScenarioResult::duplicates));
+    }
+
+    private long sum(java.util.function.ToLongFunction<ScenarioResult> f) {
+        return faults.stream().mapToLong(f).sum();
+    }
+
+    /** The window after warm-up the slopes are taken over. */
+    Duration window() {
+        return Duration.ofMillis(Math.max(0, endMs - startMs - options.warmup().toMillis()));
+    }
+
+    boolean judged() {
+        return window().compareTo(JUDGED_WINDOW) >= 0;
+    }
+
+    List<Figure> figures() {
+        long from = startMs + options.warmup().toMillis();
+        Map<String, Map<String, List<SoakSample>>> byProcess = new TreeMap<>();
+        for (SoakSample s : samples) {
+            if (s.atMs() >= from) {
+                byProcess.computeIfAbsent(s.process(), p -> new TreeMap<>())
+                        .computeIfAbsent(s.figure(), f -> new ArrayList<>()).add(s);
+            }
+        }
+        List<Figure> figures = new ArrayList<>();
+        byProcess.forEach((process, figs) -> figs.forEach((figure, list) -> {
+            double slope = SoakSample.slopePerHour(list);
+            String goal = goal(figure);
+            figures.add(new Figure(process, figure, list.size(), (int) list.stream().mapToLong(SoakSample::pid)
+                    .distinct().count(), list.get(0).value(), list.get(list.size() - 1).value(), slope, goal,
+                    goal.isEmpty() || Double.isNaN(slope) || !judged() ? "-" : meets(figure, slope) ? "yes" : "NO"));
+        }));
+        return figures;
+    }
+
+    private static String goal(String figure) {
+        return switch (figure) {
+            case "rss_mb" -> "< " + (int) RSS_MB_PER_HOUR + " MB/h";
+            case "threads", "open_files" -> "flat (|slope| < " + (int) FLAT_PER_HOUR + "/h)";
+            default -> "";
+        };
+    }
+
+    private static boolean meets(String figure, double slope) {
+        return figure.equals("rss_mb") ? slope < RSS_MB_PER_HOUR : Math.abs(slope) < FLAT_PER_HOUR;
+    }
+
+    /** Every fault passed (each accepted point stored once or declared) and every judged figure met its goal. */
+    boolean passed() {
+        return !faults.isEmpty() && faults.stream().allMatch(ScenarioResult::passed) && totals().whole()
+                && figures().stream().noneMatch(f -> f.verdict().equals("NO"));
+    }
+
+    String markdown() {
+        Totals t = totals();
+        StringBuilder sb = new StringBuilder("# dualhub soak\n\n").append(topology).append("\n\n")
+                .append(String.format(Locale.ROOT, "Ran %d min, %d faults, sampled every %s; slopes after a warm-up"
+                        + " of %s, over %d min%s.%n%n", Duration.ofMillis(endMs - startMs).toMinutes(), faults.size(),
+                        SoakOptions.text(options.sampleEvery()), SoakOptions.text(options.warmup()),
+                        window().toMinutes(), judged() ? "" : " (under " + JUDGED_WINDOW.toMinutes()
+                                + " min: the goals are not judged)"))
+                .append(String.format(Locale.ROOT, "**Exactly once: %s.** accepted %,d, stored %,d, declared dropped"
+                        + " %,d, lost %,d, duplicates %,d (summed over the faults, each from the CentralHub that did"
+                        + " worst).%n%n", t.whole() ? "yes" : "NO", t.accepted(), t.stored(), t.declaredDropped(),
+                        t.lost(), t.duplicates()))
+                .append("| process | figure | samples | lives | first | last | slope per hour | goal | met |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Figure f : figures()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f | %+.2f | %s | %s |%n",
+                    f.process(), f.figure(), f.samples(), f.lives(), f.first(), f.last(), f.slopePerHour(), f.goal(),
+                    f.verdict().equals("NO") ? "**no**" : f.verdict()));
+        }
+        sb.append("\nlives: how many processes the figure came from (a fault that kills a process starts another;"
+                + " the slope gives each life its own level). heap_after_gc_mb: Micrometer's"
+                + " jvm_gc_live_data_size_bytes.\n\n");
+        return sb.append(new ChaosReport(faults, skipped).markdown("## Faults", "In the order they ran.")).toString();
+    }
+
+    String json() throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("topology", topology);
+        root.put("startedAtMs", startMs);
+        root.put("durationS", (endMs - startMs) / 1000);
+        root.put("warmupS", options.warmup().toSeconds());
+        root.put("judged", judged());
+        root.put("passed", passed());
+        root.set("tally", JSON.valueToTree(totals()));
+        root.set("faults", JSON.valueToTree(faults));
+        root.set("figures", JSON.valueToTree(figures()));
+        ArrayNode all = root.putArray("samples");
+        samples.forEach(s -> all.add(JSON.valueToTree(s)));
+        return JSON.writeValueAsString(root);
+    }
+
+    void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("soak.md"), markdown());
+        Files.writeString(dir.resolve("soak.json"), json());
+    }
+}

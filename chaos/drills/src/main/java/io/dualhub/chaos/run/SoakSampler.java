@@ -1,0 +1,119 @@
+package io.dualhub.chaos.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.chaos.drills.CentralClient;
+import io.dualhub.chaos.drills.HubProcess;
+import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.chaos.harness.ProcessStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples every process of the soak's topology: for each its RSS, threads and open files (from {@code /proc}), for
+ * the JVMs their heap after the last collection (Micrometer's {@code jvm_gc_live_data_size_bytes}), for the
+ * CentralHubs their store size and commit p99, for the edges their backlog and forward lag as the first CentralHub
+ * that answers sees it. A process that is down while a fault lasts gives no sample. Owned by the soak's sampling
+ * thread; {@link #samples()} copies under the lock.
+ */
+final class SoakSampler {
+    private final Topology topology;
+    private final Clock clock;
+    private final List<SoakSample> samples = new ArrayList<>();
+
+    SoakSampler(Topology topology, Clock clock) {
+        this.topology = topology;
+        this.clock = clock;
+    }
+
+    void sampleAll() {
+        long now = clock.millis();
+        List<SoakSample> taken = new ArrayList<>();
+        JsonNode fleet = fleet();
+        for (int i = 0; i < topology.centrals().size(); i++) {
+            HubProcess hub = topology.centrals().get(i);
+            CentralClient api = topology.clients().get(i);
+            jvm(taken, now, hub);
+            figure(taken, now, hub, "store_mb", () -> api.meter("dualhub_central_store_used_bytes") / (1 << 20));
+            figure(taken, now, hub, "commit_p99_ms",
+                    () -> api.get("/api/v1/performance").path("storeCommit").path("p99Ms").asDouble());
+        }
+        for (ChaosEdge edge : topology.edges()) {
+            jvm(taken, now, edge.process());
+            figure(taken, now, edge.process(), "backlog_batches", edge::backlog);
+            figure(taken, now, edge.process(), "forward_lag_ms", () -> lagOf(fleet, edge.id()));
+        }
+        for (NatsServerNode node : topology.nats().nodes()) {
+            os(taken, now, node.name(), node.pid());
+        }
+        synchronized (samples) {
+            samples.addAll(taken);
+        }
+    }
+
+    List<SoakSample> samples() {
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    private void jvm(List<SoakSample> taken, long now, HubProcess p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        os(taken, now, p.name(), p.pid());
+        CentralClient api = new CentralClient(p.url());
+        figure(taken, now, p, "heap_after_gc_mb", () -> api.meter("jvm_gc_live_data_size_bytes") / (1 << 20));
+    }
+
+    private static void os(List<SoakSample> taken, long now, String name, long pid) {
+        try {
+            ProcessStatus s = ProcessStatus.of(pid);
+            taken.add(new SoakSample(now, name, pid, "rss_mb", s.rssMb()));
+            taken.add(new SoakSample(now, name, pid, "threads", s.threads()));
+            taken.add(new SoakSample(now, name, pid, "open_files", s.openFiles()));
+        } catch (Exception gone) {
+            // down while a fault lasts: no sample this time
+        }
+    }
+
+    /** A figure read from a process; none when the process is down or does not answer. */
+    private static void figure(List<SoakSample> taken, long now, HubProcess p, String figure, Reading reading) {
+        if (!p.isAlive()) {
+            return;
+        }
+        try {
+            taken.add(new SoakSample(now, p.name(), p.pid(), figure, reading.read()));
+        } catch (Exception unanswered) {
+            // down or busy while a fault lasts: no sample this time
+        }
+    }
+
+    /** The fleet as the first CentralHub that answers sees it, or null. */
+    private JsonNode fleet() {
+        for (CentralClient c : topology.clients()) {
+            try {
+                return c.get("/api/v1/edges");
+            } catch (Exception down) {
+                // try the other hub
+            }
+        }
+        return null;
+    }
+
+    private static double lagOf(JsonNode fleet, String edgeId) {
+        if (fleet != null) {
+            for (JsonNode e : fleet) {
+                if (e.path("edgeId").asText().equals(edgeId)) {
+                    return e.path("forwardLagMs").asDouble();
+                }
+            }
+        }
+        throw new IllegalStateException("no CentralHub knows " + edgeId);
+    }
+
+    @FunctionalInterface
+    private interface Reading {
+        double read() throws Exception;
+    }
+}
