@@ -14,7 +14,6 @@ import java.util.List;
  */
 final class FootprintBench {
     /** The edge's heap and stacks as deploy/install-hub.sh installs it (and the container image runs it). */
-    static final List<String> EDGE_HEAP = List.of("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-Xss512k");
     private static final int BARE_JVM_SECONDS = 10;
     /**
      * Not measured: an agent runs for months, and its first half minute (class loading, the JIT compiling the
@@ -31,7 +30,7 @@ final class FootprintBench {
         try (Topology topo = new Topology()) {
             topo.central("footprint");
             topo.streamsReady("footprint");
-            HubProcess edge = topo.edge("footprint-edge", "", EDGE_HEAP);
+            HubProcess edge = topo.edge("footprint-edge", "", HubProcess.INSTALLED_EDGE_HEAP);
             Topology.connected(edge);
             Thread.sleep(EDGE_SETTLE_SECONDS * 1000L);
             ProcStats idle = new ProcStats(edge.pid());
@@ -68,7 +67,7 @@ final class FootprintBench {
     private static ProcStats bareJvm(Topology topo) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(HubProcess.jvmOptions(HubProcess.home().resolve("deploy/jvm.options")));
-        cmd.addAll(EDGE_HEAP);
+        cmd.addAll(HubProcess.INSTALLED_EDGE_HEAP);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleJvm.class.getName()));
         OsProcess jvm = OsProcess.start("bare-jvm", cmd, topo.dir().resolve("bare-jvm.log"));
         try {

@@ -70,7 +70,7 @@ final class PeerBench {
                 "--web.listen-address=127.0.0.1:" + FreePorts.next()), dir.resolve("prometheus.log"));
         HubProcess central = topo.central("peer");
         topo.streamsReady("peer");
-        HubProcess edge = topo.edge("peer-edge", "", FootprintBench.EDGE_HEAP);
+        HubProcess edge = topo.edge("peer-edge", "", HubProcess.INSTALLED_EDGE_HEAP);
         Topology.connected(edge);
         try {
             ProcStats ours = new ProcStats(edge.pid());

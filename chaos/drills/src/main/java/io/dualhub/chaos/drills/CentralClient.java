@@ -50,9 +50,18 @@ public final class CentralClient {
 
     /** The sum of a counter or gauge over its label sets on {@code /prometheus}; 0 when absent. */
     public double meter(String prometheusName) throws IOException, InterruptedException {
+        return meter(prometheusName, "");
+    }
+
+    /**
+     * The same over the label sets that begin with {@code labels} (as written, e.g. {@code area="heap"}; Micrometer
+     * writes labels in name order).
+     */
+    public double meter(String prometheusName, String labels) throws IOException, InterruptedException {
         double sum = 0;
         for (String line : send("/prometheus").body().split("\n")) {
-            if (line.startsWith(prometheusName + " ") || line.startsWith(prometheusName + "{")) {
+            boolean unlabelled = labels.isEmpty() && line.startsWith(prometheusName + " ");
+            if (unlabelled || line.startsWith(prometheusName + "{" + labels)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }

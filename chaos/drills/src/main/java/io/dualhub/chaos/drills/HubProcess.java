@@ -32,6 +32,11 @@ public final class HubProcess {
     private final Path log;
     private final int port;
     private final List<String> jvmOptions;
+    /** The edge's heap as its installers set it (deploy/install-hub.sh, the container image). */
+    public static final List<String> INSTALLED_EDGE_HEAP = List.of("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-Xss512k");
+    /** The CentralHub's heap as its installers set it. */
+    public static final List<String> INSTALLED_CENTRAL_HEAP = List.of("-Xmx512m", "-XX:MaxMetaspaceSize=128m",
+            "-Xss512k");
     private List<String> heap = List.of("-Xmx256m");
     private Map<String, String> env = Map.of();
     private OsProcess process;

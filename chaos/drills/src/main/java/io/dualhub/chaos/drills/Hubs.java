@@ -33,6 +33,7 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
     private final Map<String, String> secrets = new LinkedHashMap<>();  // what it is -> its value
     private Path dir;
     private String natsUrls;
+    private boolean installedHeaps;
 
     public Hubs(Path dir, String natsUrls) {
         this.nats = null;
@@ -106,6 +107,15 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
         return dir;
     }
 
+    /**
+     * From now on every hub started without heap flags of its own gets the heap its installers give its role
+     * ({@link HubProcess#INSTALLED_EDGE_HEAP}, {@link HubProcess#INSTALLED_CENTRAL_HEAP}) instead of the drills' one.
+     */
+    public Hubs withInstalledHeaps() {
+        installedHeaps = true;
+        return this;
+    }
+
     /** Starts CentralHub {@code instance} with the given YAML config (may be empty); data in {@code <dir>/<instance>}. */
     public HubProcess central(String instance, String yaml) {
         return central(instance, yaml, dir.resolve(instance));
@@ -114,8 +124,9 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
     /** Starts CentralHub {@code instance} with its store in the given directory. */
     public HubProcess central(String instance, String yaml, Path data) {
         int port = FreePorts.next();
-        return start(HubProcess.central(HubProcess.home(), instance, args("--instance", instance, yaml, data, port),
-                dir.resolve(instance + ".log"), port));
+        HubProcess hub = HubProcess.central(HubProcess.home(), instance, args("--instance", instance, yaml, data, port),
+                dir.resolve(instance + ".log"), port);
+        return start(installedHeaps ? hub.heap(HubProcess.INSTALLED_CENTRAL_HEAP) : hub);
     }
 
     /**
@@ -146,7 +157,8 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
         int port = FreePorts.next();
         List<String> args = new ArrayList<>(args("--id", id, yaml, data, port));
         args.set(args.indexOf("--nats") + 1, servers);
-        return start(HubProcess.edge(HubProcess.home(), id, args, dir.resolve(id + ".log"), port));
+        HubProcess edge = HubProcess.edge(HubProcess.home(), id, args, dir.resolve(id + ".log"), port);
+        return start(installedHeaps ? edge.heap(HubProcess.INSTALLED_EDGE_HEAP) : edge);
     }
 
     private List<String> args(String nameFlag, String name, String yaml, Path data, int port) {

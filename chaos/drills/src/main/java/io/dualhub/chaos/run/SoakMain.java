@@ -48,11 +48,11 @@ public final class SoakMain {
         Path dir = Files.createTempDirectory("dualhub-soak-");
         long started = System.nanoTime();
         Consumer<String> progress = line -> System.out.printf("%7.1fs %s%n", (System.nanoTime() - started) / 1e9, line);
-        String topologyLine = String.format("Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges; load %d"
-                + " points/s; a random fault every %s (seed %d).", options.edges(), options.rate(),
+        String topologyLine = String.format("Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges, each on"
+                + " its installed heap; load %d points/s; a random fault every %s (seed %d).", options.edges(), options.rate(),
                 SoakOptions.text(options.faultEvery()), options.seed());
         progress.accept(topologyLine + " Working directory " + dir);
-        Topology topology = Topology.start(dir, options.edges(), progress);
+        Topology topology = Topology.start(dir, options.edges(), true, progress);
         Thread cleanup = new Thread(topology::close, "soak-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         SoakReport report;

@@ -134,8 +134,8 @@ final class SoakReport {
                     f.verdict().equals("NO") ? "**no**" : f.verdict()));
         }
         sb.append("\nlives: how many processes the figure came from (a fault that kills a process starts another;"
-                + " the slope gives each life its own level). heap_after_gc_mb: Micrometer's"
-                + " jvm_gc_live_data_size_bytes.\n\n");
+                + " the slope gives each life its own level). heap_after_gc_mb: the heap right after a full"
+                + " collection the sampler asked for (jcmd GC.run).\n\n");
         return sb.append(new ChaosReport(faults, skipped).markdown("## Faults", "In the order they ran.")).toString();
     }
 

@@ -5,18 +5,23 @@ import io.dualhub.chaos.drills.CentralClient;
 import io.dualhub.chaos.drills.HubProcess;
 import io.dualhub.chaos.harness.NatsServerNode;
 import io.dualhub.chaos.harness.ProcessStatus;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Samples every process of the soak's topology: for each its RSS, threads and open files (from {@code /proc}), for
- * the JVMs their heap after the last collection (Micrometer's {@code jvm_gc_live_data_size_bytes}), for the
+ * the JVMs their heap after a collection, for the
  * CentralHubs their store size and commit p99, for the edges their backlog and forward lag as the first CentralHub
- * that answers sees it. A process that is down while a fault lasts gives no sample. Owned by the soak's sampling
+ * that answers sees it. Heap after GC is what the heap holds right after a full collection the sampler asks for
+ * ({@code jcmd <pid> GC.run}): a leak shows there first, whatever the collector's own rhythm. A process that is down while a fault lasts gives no sample. Owned by the soak's sampling
  * thread; {@link #samples()} copies under the lock.
  */
 final class SoakSampler {
+    /** The JDK's jcmd beside the java running this: the hubs run on the same one. */
+    private static final String JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     private final Topology topology;
     private final Clock clock;
     private final List<SoakSample> samples = new ArrayList<>();
@@ -63,7 +68,17 @@ final class SoakSampler {
         }
         os(taken, now, p.name(), p.pid());
         CentralClient api = new CentralClient(p.url());
-        figure(taken, now, p, "heap_after_gc_mb", () -> api.meter("jvm_gc_live_data_size_bytes") / (1 << 20));
+        figure(taken, now, p, "heap_after_gc_mb", () -> heapAfterGc(p.pid(), api));
+    }
+
+    private static double heapAfterGc(long pid, CentralClient api) throws Exception {
+        Process gc = new ProcessBuilder(JCMD, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+            gc.destroyForcibly();
+            throw new IllegalStateException("jcmd " + pid + " GC.run did not succeed");
+        }
+        return api.meter("jvm_memory_used_bytes", "area=\"heap\"") / (1 << 20);
     }
 
     private static void os(List<SoakSample> taken, long now, String name, long pid) {

@@ -47,9 +47,14 @@ final class Topology implements AutoCloseable {
 
     /** Starts the cluster, the CentralHubs and the edges, and waits for the steady state. */
     static Topology start(Path dir, int edgeCount, Consumer<String> progress) {
+        return start(dir, edgeCount, false, progress);
+    }
+
+    /** The same, with every hub on the heap its installers give its role when {@code installedHeaps}. */
+    static Topology start(Path dir, int edgeCount, boolean installedHeaps, Consumer<String> progress) {
         Topology t = new Topology(dir);
         try {
-            t.startAll(edgeCount, progress);
+            t.startAll(edgeCount, installedHeaps, progress);
             return t;
         } catch (RuntimeException e) {
             t.close();
@@ -57,9 +62,12 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    private void startAll(int edgeCount, Consumer<String> progress) {
+    private void startAll(int edgeCount, boolean installedHeaps, Consumer<String> progress) {
         nats.start();
         hubs = new Hubs(dir, nats.urls());
+        if (installedHeaps) {
+            hubs.withInstalledHeaps();
+        }
         progress.accept("NATS cluster up: " + nats.urls() + (lab == null
                 ? " (on loopback: network namespaces need root)" : " (each node in its own network namespace)"));
         storeDisk = smallDisk("store-disk", 1024);

@@ -30,8 +30,7 @@ class EdgeHeapDrillTest {
 
     @Test
     void theLargestBodyFitsTheInstalledHeap() throws Exception {
-        HubProcess edge = hubs.edge("lean", "collect:\n  enabled: false\n", List.of("-Xmx64m",
-                "-XX:MaxMetaspaceSize=64m", "-Xss512k"));
+        HubProcess edge = hubs.edge("lean", "collect:\n  enabled: false\n", HubProcess.INSTALLED_EDGE_HEAP);
         byte[] withinPoints = body(49_000);  // long lines: 8 MiB in fewer than http.max-points (50,000)
         byte[] tooManyPoints = shortLines();  // 8 MiB of some 700,000 points
         for (int round = 0; round < 5; round++) {

@@ -1,0 +1,70 @@
+package io.dualhub.chaos.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The soak's arithmetic and its flags: slopes that a restart does not bend, and bounds that say what is valid. */
+class SoakTest {
+    private static final long MINUTE = 60_000;
+
+    @Test
+    void aSlopeIsTheTrendWithinEachLifeOfAProcess() {
+        List<SoakSample> samples = new ArrayList<>();
+        for (int m = 0; m < 30; m++) {  // 3 MB per hour, 200 MB at the start
+            samples.add(new SoakSample(m * MINUTE, "edge-1", 1, "rss_mb", 200 + 3.0 * m / 60));
+        }
+        for (int m = 30; m < 60; m++) {  // killed and restarted: 120 MB lower, the same trend
+            samples.add(new SoakSample(m * MINUTE, "edge-1", 2, "rss_mb", 80 + 3.0 * m / 60));
+        }
+        assertThat(SoakSample.slopePerHour(samples)).isCloseTo(3.0, within(1e-9));
+        assertThat(SoakSample.slopePerHour(List.of(new SoakSample(0, "e", 1, "rss_mb", 1),
+                new SoakSample(MINUTE, "e", 2, "rss_mb", 9)))).as("no life with two samples").isNaN();
+    }
+
+    @Test
+    void aShortSoakIsReportedButNotJudged() {
+        SoakOptions options = SoakOptions.parse(List.of("--duration", "5m"));
+        assertThat(options.warmup()).as("a third of a short soak").isEqualTo(Duration.ofSeconds(100));
+        List<SoakSample> rising = new ArrayList<>();
+        for (int m = 0; m < 5; m++) {
+            rising.add(new SoakSample(m * MINUTE, "central-1", 7, "rss_mb", 100 + 60.0 * m));
+        }
+        ScenarioResult fault = new ScenarioResult("kill-edge", true, 10, 10, 0, 0, 0, 1, 1, 0, List.of());
+        SoakReport report = new SoakReport(options, "t", rising, List.of(fault), List.of(), 0, 5 * MINUTE);
+        assertThat(report.judged()).isFalse();
+        assertThat(report.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("-");
+        assertThat(report.passed()).isTrue();
+        assertThat(report.markdown()).contains("Exactly once: yes", "the goals are not judged");
+
+        SoakReport hour = new SoakReport(SoakOptions.parse(List.of()), "t", List.of(
+                new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
+                new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110)), List.of(fault), List.of(), 0, 60 * MINUTE);
+        assertThat(hour.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("NO");
+        assertThat(hour.passed()).as("RSS rose 15 MB per hour").isFalse();
+    }
+
+    @Test
+    void badFlagsSayWhatIsValid() {
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "1x")))
+                .hasMessageContaining("--duration '1x' is not a duration");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "1m"))).hasMessageContaining("at least 2m");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--edges", "0"))).hasMessageContaining("1 to 10 edges");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--fault-every", "10s"))).hasMessageContaining("at least 30s");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--warmup", "40m"))).hasMessageContaining("at most half");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--rate"))).hasMessageContaining("--rate needs a value");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--bogus", "1"))).hasMessageContaining("usage: ./dualhub soak");
+        assertThat(SoakOptions.parse(List.of("--edges", "3")).rate()).isEqualTo(3 * SoakOptions.DEFAULT_RATE_PER_EDGE);
+    }
+
+    @Test
+    void theLeadBeforeAndAfterEachFaultFillsTheInterval() {
+        assertThat(SoakMain.phases(Duration.ofMinutes(3)).lead()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(SoakMain.phases(Duration.ofSeconds(30)).lead()).isEqualTo(Phases.FULL.lead());
+    }
+}
