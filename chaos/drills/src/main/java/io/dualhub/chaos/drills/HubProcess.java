@@ -26,23 +26,25 @@ import java.util.Map;
 public final class HubProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private final String name;
-    private final Path jar;
-    private final List<String> args;
-    private final Path log;
-    private final int port;
-    private final List<String> jvmOptions;
     /** The edge's heap as its installers set it (deploy/install-hub.sh, the container image). */
     public static final List<String> INSTALLED_EDGE_HEAP = List.of("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-Xss512k");
     /** The CentralHub's heap as its installers set it. */
     public static final List<String> INSTALLED_CENTRAL_HEAP = List.of("-Xmx512m", "-XX:MaxMetaspaceSize=128m",
             "-Xss512k");
+    private final String name;
+    private final String jarName;
+    private final Path jar;
+    private final List<String> args;
+    private final Path log;
+    private final int port;
+    private final List<String> jvmOptions;
     private List<String> heap = List.of("-Xmx256m");
     private Map<String, String> env = Map.of();
     private OsProcess process;
 
     private HubProcess(String name, Path home, String jarName, List<String> args, Path log, int port) {
         this.name = name;
+        this.jarName = jarName;
         this.jar = home.resolve(jarName);
         this.args = List.copyOf(args);
         this.log = log;
@@ -172,6 +174,14 @@ public final class HubProcess {
                     }
                     return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
                 });
+    }
+
+    /**
+     * The same hub (name, flags, data directory, port, log, heap, environment) run from the jars built under
+     * {@code home}: how an upgrade or a rollback replaces this one. Not started.
+     */
+    public synchronized HubProcess from(Path home) {
+        return new HubProcess(name, home, jarName, args, log, port).heap(heap).env(env);
     }
 
     public synchronized void kill9() {

@@ -123,8 +123,13 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
 
     /** Starts CentralHub {@code instance} with its store in the given directory. */
     public HubProcess central(String instance, String yaml, Path data) {
+        return central(instance, yaml, data, HubProcess.home());
+    }
+
+    /** The same from the jars built under {@code home} (an {@link OldRelease}, or this checkout). */
+    public HubProcess central(String instance, String yaml, Path data, Path home) {
         int port = FreePorts.next();
-        HubProcess hub = HubProcess.central(HubProcess.home(), instance, args("--instance", instance, yaml, data, port),
+        HubProcess hub = HubProcess.central(home, instance, args("--instance", instance, yaml, data, port),
                 dir.resolve(instance + ".log"), port);
         return start(installedHeaps ? hub.heap(HubProcess.INSTALLED_CENTRAL_HEAP) : hub);
     }
@@ -154,10 +159,15 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
 
     /** Starts edge {@code id} with its own server list and data directory. */
     public HubProcess edge(String id, String yaml, String servers, Path data) {
+        return edge(id, yaml, servers, data, HubProcess.home());
+    }
+
+    /** The same from the jars built under {@code home} (an {@link OldRelease}, or this checkout). */
+    public HubProcess edge(String id, String yaml, String servers, Path data, Path home) {
         int port = FreePorts.next();
         List<String> args = new ArrayList<>(args("--id", id, yaml, data, port));
         args.set(args.indexOf("--nats") + 1, servers);
-        HubProcess edge = HubProcess.edge(HubProcess.home(), id, args, dir.resolve(id + ".log"), port);
+        HubProcess edge = HubProcess.edge(home, id, args, dir.resolve(id + ".log"), port);
         return start(installedHeaps ? edge.heap(HubProcess.INSTALLED_EDGE_HEAP) : edge);
     }
 
@@ -174,6 +184,13 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
             args.addAll(List.of("--config", config.toString()));
         }
         return args;
+    }
+
+    /** Stops {@code running} (SIGTERM) and starts the same hub from the jars under {@code home}: one upgrade step. */
+    public HubProcess replace(HubProcess running, Path home) {
+        running.stop();
+        started.remove(running);
+        return start(running.from(home));
     }
 
     private HubProcess start(HubProcess p) {
