@@ -514,6 +514,7 @@ public final class MetricStore implements AutoCloseable {
             saveEdge.setString(14, r.retiredAsText());
             saveEdge.setLong(15, r.invalidBatches);
             saveEdge.setString(16, r.invalidRanges.asText());
+            saveEdge.setLong(17, r.points);  // rolled_points: every point this commit stored is in the rollups too
             saveEdge.addBatch();
         }
         saveEdge.executeBatch();

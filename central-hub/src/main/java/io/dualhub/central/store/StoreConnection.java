@@ -38,8 +38,8 @@ final class StoreConnection implements AutoCloseable {
             return new StoreConnection(writer, writer.prepareStatement("SELECT 1"), writer.prepareStatement(
                     "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges,"
-                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges, rolled_points)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;

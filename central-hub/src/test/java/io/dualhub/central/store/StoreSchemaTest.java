@@ -71,6 +71,35 @@ class StoreSchemaTest {
         assertThat(storedVersion()).isEqualTo(StoreSchema.VERSION);
     }
 
+    /**
+     * A rollback to a release without rollups stores points and rewrites the edge's row (without rolled_points); opened
+     * by this code again, the rollups count those points too, in every tier while the raw points are all there, and
+     * after the bucket of the oldest raw point once retention has deleted some.
+     */
+    @Test
+    void pointsAReleaseWithoutRollupsStoredGetTheirRollupsWhenThisCodeOpensTheStoreAgain() throws Exception {
+        try (MetricStore store = new MetricStore(dir, clock)) {
+            store.commit(List.of(batch(1)));
+        }
+        String olderRelease = "INSERT INTO points SELECT series_id, ts + 120000, value FROM points WHERE ts < %d";
+        long end = 1_800_000_000_000L / 60_000 * 60_000 + 120_000;
+        sql(String.format(olderRelease, end), "UPDATE edges SET points = points + 120, rolled_points = NULL");
+        SeriesQuery minutes = new SeriesQuery("m", null, Map.of(), 0, Long.MAX_VALUE, 60_000);
+        SeriesQuery hours = new SeriesQuery("m", null, Map.of(), 0, Long.MAX_VALUE, 3_600_000);
+        try (MetricStore store = new MetricStore(dir, clock)) {
+            assertThat(store.query(minutes).get(0).points()).extracting(p -> p[1])
+                    .containsExactly(29.5, 89.5, 29.5, 89.5);
+            assertThat(store.query(hours).get(0).points()).extracting(p -> p[1]).containsExactly(59.5);
+        }
+        sql("DELETE FROM points WHERE ts < " + (end - 120_000 + 30_000), String.format(olderRelease.replace("120000",
+                "240000"), end), "UPDATE edges SET points = points + 120, rolled_points = NULL");
+        try (MetricStore store = new MetricStore(dir, clock)) {
+            assertThat(store.query(minutes).get(0).points()).as("minute 0 lost raw points: kept as it was; minute 4"
+                    + " holds what the older release copied of the raw points left (values 30..59)")
+                    .extracting(p -> p[1]).containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
+        }
+    }
+
     @Test
     void aStoreWrittenByANewerVersionIsRefusedUntouched() throws Exception {
         try (MetricStore store = new MetricStore(dir, clock)) {

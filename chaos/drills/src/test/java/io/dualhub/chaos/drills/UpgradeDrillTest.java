@@ -3,6 +3,7 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.harness.NatsFixture;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * edges) starts on the jars of {@link #OLD}, the last commit before the edge's buffer files, the store's schema and
  * the wire's format checks changed; points flow through both edges all along. Upgraded one process at a time (the
  * edges, then the standby hub, then the leader), then one edge and one hub rolled back, each stopped (SIGTERM) and
- * started again on its data by the other build. Afterwards both hubs hold every accepted point of both edges once.
+ * started again on its data by the other build. Afterwards both hubs hold every accepted point of both edges once;
+ * then the rolled-back hub is upgraded again, and its rollups count what the older release stored meanwhile (that
+ * release writes no rollups).
  */
 class UpgradeDrillTest {
     /** The release the fleet starts on (see OldRelease); the README's upgrade section names it. */
@@ -57,13 +61,46 @@ class UpgradeDrillTest {
             HubProcess oldC2 = step(load, "roll c2 back", () -> hubs.replace(newC2, old));
             load.close();
             for (HubProcess central : List.of(newC1, oldC2)) {
-                CentralClient api = new CentralClient(central.url());
+                awaitEveryPointOnce(central, load);
+            }
+            HubProcess againC2 = hubs.replace(oldC2, now);
+            awaitEveryPointOnce(againC2, load);
+            for (HubProcess central : List.of(newC1, againC2)) {
                 for (Map.Entry<String, LineWriter> w : load.writers().entrySet()) {
-                    await(central.name() + " stores " + w.getKey()).atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                            .until(() -> holdsOnce(api.values(w.getValue().metric(), w.getKey()), w.getValue()));
+                    assertThat(perMinute(central, w.getValue().metric(), w.getKey(), "&step=1m"))
+                            .as("%s's 1-minute rollups of %s (also of what the older release stored) against its raw"
+                                    + " points", central.name(), w.getKey())
+                            .isEqualTo(perMinute(central, w.getValue().metric(), w.getKey(), ""));
                 }
             }
         }
+    }
+
+    private static void awaitEveryPointOnce(HubProcess central, SteadyLoad load) {
+        CentralClient api = new CentralClient(central.url());
+        for (Map.Entry<String, LineWriter> w : load.writers().entrySet()) {
+            await(central.name() + " stores " + w.getKey()).atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> holdsOnce(api.values(w.getValue().metric(), w.getKey()), w.getValue()));
+        }
+    }
+
+    /**
+     * The points' average per minute: from the 1-minute rollups ({@code &step=1m}), or worked out here from the raw
+     * points ({@code ""}); rounded to a millionth, as the two sum in different orders.
+     */
+    private static Map<Long, Double> perMinute(HubProcess central, String metric, String edge, String step)
+            throws Exception {
+        JsonNode answer = new CentralClient(central.url()).get("/api/v1/query?metric=" + metric + "&edge=" + edge
+                + "&from=0" + step);
+        Map<Long, double[]> sums = new TreeMap<>();
+        for (JsonNode p : answer.path("series").get(0).path("points")) {
+            double[] s = sums.computeIfAbsent(p.get(0).asLong() / 60_000 * 60_000, m -> new double[2]);
+            s[0] += p.get(1).asDouble();
+            s[1]++;
+        }
+        Map<Long, Double> averages = new TreeMap<>();
+        sums.forEach((minute, s) -> averages.put(minute, Math.round(s[0] / s[1] * 1e6) / 1e6));
+        return averages;
     }
 
     /** One step of the rollout; then load must be accepted again by every edge before the next. */
