@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hubs' jars of an earlier commit, for upgrade and rollback drills: the commit's tree is exported from this
@@ -19,6 +20,24 @@ public final class OldRelease {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
     private OldRelease() {
+    }
+
+    /**
+     * Whether this checkout's history holds {@code commit}: not in a shallow clone (CI systems often fetch only the
+     * newest commit), where an upgrade drill cannot run and says so.
+     */
+    public static boolean inHistory(String commit) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", HubProcess.home().toString(), "cat-file", "-e",
+                    commit + "^{commit}").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The home of the built release of {@code commit} (a repository checkout with the hubs' jars built). */

@@ -2,6 +2,7 @@ package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.chaos.harness.NatsFixture;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UpgradeDrillTest {
     /** The release the fleet starts on (see OldRelease); the README's upgrade section names it. */
-    static final String OLD = "14c6e52";
+    static final String OLD = "14c6e525eab6ae5de3c7df50f88e9a04dc1da83b";
 
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
@@ -40,6 +41,8 @@ class UpgradeDrillTest {
 
     @Test
     void aFleetUpgradedOneProcessAtATimeAndRolledBackUnderLoadHoldsEveryPointOnce() throws Exception {
+        assumeTrue(OldRelease.inHistory(OLD), "commit " + OLD + " is not in this checkout's history (a shallow"
+                + " clone?): git fetch --unshallow, then run the drill again");
         Path old = OldRelease.of(OLD);
         Path now = HubProcess.home();
         HubProcess c1 = hubs.central("c1", "", hubs.dir().resolve("c1"), old);
