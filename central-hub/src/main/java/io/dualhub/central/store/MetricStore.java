@@ -278,8 +278,14 @@ public final class MetricStore implements AutoCloseable {
                 StoreBackup.write(reader, target, point);
             }
             return StoreBackup.inspect(target);
-        } catch (IOException | SQLException e) {
-            throw new StoreException("backup into " + target + " failed: " + e.getMessage(), e);
+        } catch (IOException | SQLException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(target);  // a half-written backup is no backup
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e instanceof StoreException se ? se
+                    : new StoreException("backup into " + target + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +61,7 @@ public final class ChaosMain {
         progress.accept(topologyLine + " Working directory " + dir);
         List<ScenarioResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        Topology topology = Topology.start(dir, options.edges(), progress);
-        Thread cleanup = new Thread(topology::close, "chaos-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
+        Topology.during(dir, options.edges(), false, progress, topology -> {
             for (Scenario s : scenarios) {
                 ScenarioResult r = runOne(s, "chaos_" + s.name().replace('-', '_'), topology, options.phases(),
                         options.rate(), progress, skipped);
@@ -73,10 +69,8 @@ public final class ChaosMain {
                     results.add(r);
                 }
             }
-        } finally {
-            topology.close();
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        }
+            return results;
+        });
         ChaosReport report = new ChaosReport(results, skipped);
         System.out.println();
         System.out.print(report.table());
@@ -84,11 +78,7 @@ public final class ChaosMain {
             report.write(options.reportDir(), topologyLine);
             System.out.println("report: " + options.reportDir().resolve("report.json") + ", report.md");
         }
-        if (report.passed()) {
-            NatsFixture.deleteTree(dir);
-        } else {
-            System.out.println("logs kept in " + dir);
-        }
+        Topology.keepLogsIfFailed(dir, report.passed());
         return report.passed();
     }
 

@@ -1,6 +1,5 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.chaos.harness.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,25 +51,13 @@ public final class SoakMain {
                 + " its installed heap; load %d points/s; a random fault every %s (seed %d).", options.edges(), options.rate(),
                 SoakOptions.text(options.faultEvery()), options.seed());
         progress.accept(topologyLine + " Working directory " + dir);
-        Topology topology = Topology.start(dir, options.edges(), true, progress);
-        Thread cleanup = new Thread(topology::close, "soak-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        SoakReport report;
-        try {
-            report = soak(options, topology, topologyLine, progress);
-        } finally {
-            topology.close();
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        }
+        SoakReport report = Topology.during(dir, options.edges(), true, progress,
+                topology -> soak(options, topology, topologyLine, progress));
         report.write(options.reportDir());
         System.out.println();
         System.out.print(report.markdown());
         System.out.println("report: " + options.reportDir().resolve("soak.md") + ", soak.json");
-        if (report.passed()) {
-            NatsFixture.deleteTree(dir);
-        } else {
-            System.out.println("logs kept in " + dir);
-        }
+        Topology.keepLogsIfFailed(dir, report.passed());
         return report.passed();
     }
 

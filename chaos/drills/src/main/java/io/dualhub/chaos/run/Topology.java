@@ -45,13 +45,40 @@ final class Topology implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts the cluster, the CentralHubs and the edges, and waits for the steady state. */
-    static Topology start(Path dir, int edgeCount, Consumer<String> progress) {
-        return start(dir, edgeCount, false, progress);
+    /** What a run does with the topology while it stands. */
+    @FunctionalInterface
+    interface Work<T> {
+        T on(Topology topology) throws Exception;
     }
 
-    /** The same, with every hub on the heap its installers give its role when {@code installedHeaps}. */
-    static Topology start(Path dir, int edgeCount, boolean installedHeaps, Consumer<String> progress) {
+    /**
+     * Starts the topology in {@code dir} (every hub on the heap its installers give its role when
+     * {@code installedHeaps}), runs {@code work} on it and closes it, also when the JVM is stopped meanwhile (Ctrl-C).
+     */
+    static <T> T during(Path dir, int edgeCount, boolean installedHeaps, Consumer<String> progress, Work<T> work)
+            throws Exception {
+        Topology topology = start(dir, edgeCount, installedHeaps, progress);
+        Thread cleanup = new Thread(topology::close, "topology-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return work.on(topology);
+        } finally {
+            topology.close();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    /** After a run: its working directory removed when it passed, else kept with every process's log and named. */
+    static void keepLogsIfFailed(Path dir, boolean passed) {
+        if (passed) {
+            NatsFixture.deleteTree(dir);
+        } else {
+            System.out.println("logs kept in " + dir);
+        }
+    }
+
+    /** Starts the cluster, the CentralHubs and the edges, and waits for the steady state. */
+    private static Topology start(Path dir, int edgeCount, boolean installedHeaps, Consumer<String> progress) {
         Topology t = new Topology(dir);
         try {
             t.startAll(edgeCount, installedHeaps, progress);
