@@ -124,11 +124,6 @@ public final class CentralHub implements AutoCloseable {
     }
 
     /**
-     * Writes a backup of the store into the new file {@code target}: a consistent snapshot, and the restore point a
-     * hub started on it reads the streams from (this hub's consumers' first unacknowledged sequences, read before the
-     * snapshot begins, so everything below them is in it). Needs NATS, which knows those sequences.
-     */
-    /**
      * A new file name under {@code <data.dir>/backups} for {@link #backup}, after removing what earlier backups left
      * there (a backup still being sent keeps reading its removed file).
      */
@@ -143,6 +138,11 @@ public final class CentralHub implements AutoCloseable {
         return dir.resolve("backup-" + clock.millis() + "-" + Long.toUnsignedString(System.nanoTime()) + ".duckdb");
     }
 
+    /**
+     * Writes a backup of the store into the new file {@code target}: a consistent snapshot, and the restore point a
+     * hub started on it reads the streams from (this hub's consumers' first unacknowledged sequences, read before the
+     * snapshot begins, so everything below them is in it). Needs NATS, which knows those sequences.
+     */
     public BackupContents backup(Path target) throws IOException, JetStreamApiException {
         Connection c = nats.connection();
         if (c == null || c.getStatus() != Connection.Status.CONNECTED) {

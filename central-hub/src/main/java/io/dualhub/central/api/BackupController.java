@@ -2,7 +2,6 @@ package io.dualhub.central.api;
 
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.store.BackupContents;
-import io.dualhub.central.store.StoreException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -42,10 +41,12 @@ public class BackupController {
         try {
             Path file = hub.newBackupFile();
             BackupContents contents = hub.backup(file);
+            long size = Files.size(file);
+            long modified = Files.getLastModifiedTime(file).toMillis();
             LOG.info("backup of {} points from {} edges written to {} ({} bytes), sending it", contents.points(),
-                    contents.edges(), file, Files.size(file));
+                    contents.edges(), file, size);
             StreamedFile body = new StreamedFile(removedOnClose(file), MediaType.APPLICATION_OCTET_STREAM_TYPE,
-                    Files.getLastModifiedTime(file).toMillis(), Files.size(file))
+                    modified, size)
                     .attach("dualhub-" + contents.restorePoint().source() + "-" + contents.restorePoint().takenAtMs()
                             + ".duckdb");
             return HttpResponse.ok(body)
@@ -53,7 +54,7 @@ public class BackupController {
                     .header("X-Dualhub-Backup-Taken-At", Long.toString(contents.restorePoint().takenAtMs()))
                     .header("X-Dualhub-Backup-Points", Long.toString(contents.points()))
                     .header("X-Dualhub-Backup-Edges", Integer.toString(contents.edges()));
-        } catch (IllegalStateException | StoreException | IOException | JetStreamApiException e) {
+        } catch (RuntimeException | IOException | JetStreamApiException e) {  // StoreException, no NATS, ...
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError("backup failed: "
                     + e.getMessage()));
         }

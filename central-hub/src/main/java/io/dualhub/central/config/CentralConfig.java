@@ -46,7 +46,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("http.tls.cert", "", "PEM certificate (chain) of this hub; with http.tls.key the API is served over HTTPS only, on http.port"),
                 new ConfigKey("http.tls.key", "", "the certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"),
                 new ConfigKey("api.viewer-token", "", "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
-                new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission); /health and /prometheus stay open"),
+                new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission, backup); /health and /prometheus stay open"),
                 new ConfigKey("api.anonymous", "false", "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
                 new ConfigKey("store.max-series-per-edge", "1000000", "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
                 new ConfigKey("store.failing-restart", "5m", "after every commit failed for this long, /health/liveness goes DOWN so that a supervisor restarts the hub (0: never); /health and readiness are DOWN from the first failure"),

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -69,6 +70,9 @@ public final class MetricStore implements AutoCloseable {
     private volatile Map<String, EdgeStoreState> snapshot = Map.of();
     // Read at open; cleared by the committing thread once the consumers were moved to it.
     private volatile RestorePoint restorePoint;
+    // A backup reads on a duplicate of the connection: held shared while it does, exclusively to close or replace it.
+    private final ReentrantReadWriteLock connection = new ReentrantReadWriteLock();
+    private volatile boolean backingUp;  // while set, checkpoints wait: the backup's transaction would fail them
 
     public MetricStore(Path dir, Clock clock) {
         this(dir, clock, StoreSettings.ofDefaults());
@@ -205,7 +209,7 @@ public final class MetricStore implements AutoCloseable {
      */
     private void checkpointIfDue() {
         try {
-            if (files.walBytes() >= CHECKPOINT_WAL_BYTES) {
+            if (files.walBytes() >= CHECKPOINT_WAL_BYTES && !backingUp) {
                 checkpointWithRoom();
             }
         } catch (IOException | SQLException | RuntimeException e) {
@@ -268,14 +272,20 @@ public final class MetricStore implements AutoCloseable {
     public BackupContents backup(Path target, RestorePoint point) {
         try {
             Files.createDirectories(target.getParent());
-            long needed = files.onDisk();
+            // the store's size, and room for the store's own next checkpoint beside it
+            long needed = files.onDisk() + Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * files.walBytes());
             long free = Files.getFileStore(target.getParent()).getUsableSpace();
             if (free < needed) {
-                throw new StoreException("a backup needs about " + needed + " bytes free beside the store (its"
-                        + " size now), " + target.getParent() + " has " + free, null);
+                throw new StoreException("a backup needs about " + needed + " bytes free beside the store (its size"
+                        + " now and room for its next checkpoint), " + target.getParent() + " has " + free, null);
             }
+            connection.readLock().lock();
+            backingUp = true;
             try (Connection reader = db.writer().duplicate()) {
                 StoreBackup.write(reader, target, point);
+            } finally {
+                backingUp = false;
+                connection.readLock().unlock();
             }
             return StoreBackup.inspect(target);
         } catch (IOException | SQLException | RuntimeException e) {
@@ -348,12 +358,17 @@ public final class MetricStore implements AutoCloseable {
 
     /** Closes the connection and its statements, opens the file again (DuckDB replays its WAL) and reloads. */
     private void reopen() throws SQLException {
+        connection.writeLock().lock();
         try {
-            db.close();
-        } catch (SQLException e) {
-            LOG.debug("closing the failed store connection: {}", e.getMessage());
+            try {
+                db.close();
+            } catch (SQLException e) {
+                LOG.debug("closing the failed store connection: {}", e.getMessage());
+            }
+            db = StoreConnection.open(files.database());
+        } finally {
+            connection.writeLock().unlock();
         }
-        db = StoreConnection.open(files.database());
         reload();
         LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
     }
@@ -715,10 +730,13 @@ public final class MetricStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        connection.writeLock().lock();
         try {
             db.close();
         } catch (SQLException e) {
             throw new StoreException("closing the store failed: " + e.getMessage(), e);
+        } finally {
+            connection.writeLock().unlock();
         }
     }
 

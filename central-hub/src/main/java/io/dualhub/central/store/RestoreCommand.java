@@ -1,12 +1,11 @@
 package io.dualhub.central.store;
 
+import io.dualhub.common.ops.OperatorCommands.UsageException;
+import io.dualhub.common.ops.WholeFile;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,10 +26,10 @@ public final class RestoreCommand {
     public static void main(String[] args) {
         try {
             new RestoreCommand(System.out).run(List.of(args));
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException e) {
             System.err.println("dualhub restore: " + e.getMessage());
-            System.exit(e instanceof UsageException ? 2 : 1);
-        } catch (IOException e) {
+            System.exit(2);
+        } catch (IllegalArgumentException | IOException e) {
             System.err.println("dualhub restore: " + e.getMessage());
             System.exit(1);
         }
@@ -71,18 +70,12 @@ public final class RestoreCommand {
             }
         }
         Files.createDirectories(target.database().getParent());
-        Path partial = target.database().resolveSibling(target.database().getFileName() + ".restoring");
-        Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(partial, target.database(), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Bad arguments: the message says what would be valid. */
-    static final class UsageException extends IllegalArgumentException {
-        UsageException(String message) {
-            super(message);
+        Path partial = WholeFile.partial(target.database());
+        try {
+            Files.copy(file, partial);
+            WholeFile.place(partial, target.database());
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 }

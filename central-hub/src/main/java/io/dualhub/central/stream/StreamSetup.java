@@ -109,25 +109,32 @@ public final class StreamSetup {
      * Makes this hub's consumers start again at the restore point of the backup its store came from (deleted and
      * created anew: a consumer's start cannot be changed). Returns a warning per stream that no longer holds the
      * restore point's first messages (older than {@code stream.max-age}): what those held reaches this hub only
-     * through gap repair, from the edges' buffers.
+     * through gap repair, from the edges' buffers; and per stream that ends before the restore point (made anew
+     * since the backup), which is then read from its start.
      */
     public List<String> moveTo(JetStreamManagement jsm, String instance, RestorePoint point)
             throws IOException, JetStreamApiException {
         List<String> warnings = new ArrayList<>();
         for (MetricsRoute route : MetricsRoute.values()) {
-            long start = point.nextSeq().getOrDefault(route.stream(), 1L);
             ConsumerConfiguration wanted = consumer(route, instance);
+            StreamInfo stream = jsm.getStreamInfo(route.stream());
+            long first = stream.getStreamState().getFirstSequence();
+            long last = stream.getStreamState().getLastSequence();
+            long start = point.nextSeq().getOrDefault(route.stream(), 1L);
+            if (start > last + 1) {
+                warnings.add("stream " + route.stream() + " ends at " + last + ", before the backup's restore point "
+                        + start + ": it was made anew since the backup; this hub reads it from its start");
+                start = 1;
+            } else if (first > start) {
+                warnings.add("stream " + route.stream() + " starts at " + first + ", the backup's restore point at "
+                        + start + ": messages " + start + ".." + (first - 1) + " are gone (older than stream.max-age);"
+                        + " gap repair asks the edges for what they held");
+            }
             if (jsm.getConsumerNames(route.stream()).contains(wanted.getDurable())) {
                 jsm.deleteConsumer(route.stream(), wanted.getDurable());
             }
             jsm.addOrUpdateConsumer(route.stream(), ConsumerConfiguration.builder(wanted)
                     .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(start).build());
-            long first = jsm.getStreamInfo(route.stream()).getStreamState().getFirstSequence();
-            if (first > start) {
-                warnings.add("stream " + route.stream() + " starts at " + first + ", the backup's restore point at "
-                        + start + ": messages " + start + ".." + (first - 1) + " are gone (older than stream.max-age);"
-                        + " gap repair asks the edges for what they held");
-            }
         }
         return warnings;
     }

@@ -98,6 +98,11 @@ class StoreSchemaTest {
                     + " holds what the older release copied of the raw points left (values 30..59)")
                     .extracting(p -> p[1]).containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
         }
+        sql("DELETE FROM points", "UPDATE edges SET rolled_points = NULL");
+        try (MetricStore store = new MetricStore(dir, clock)) {
+            assertThat(store.query(minutes).get(0).points()).as("no raw point left: the rollups stay")
+                    .extracting(p -> p[1]).containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
+        }
     }
 
     @Test

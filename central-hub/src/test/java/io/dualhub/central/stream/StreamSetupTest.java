@@ -2,6 +2,7 @@ package io.dualhub.central.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.store.RestorePoint;
@@ -10,7 +11,10 @@ import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PurgeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StreamConfiguration;
@@ -73,6 +77,14 @@ class StreamSetupTest {
             }
             String primary = MetricsRoute.PRIMARY.stream();
             assertThat(setup.nextUnacknowledged(jsm, "r")).containsEntry(primary, 1L);
+            JetStreamSubscription sub = c.jetStream().subscribe(Subjects.METRICS_WILDCARD, PullSubscribeOptions.bind(
+                    primary, Subjects.centralConsumer("r")));
+            for (Message m : sub.fetch(3, Duration.ofSeconds(5))) {
+                m.ack();
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> setup.nextUnacknowledged(jsm, "r").get(primary) == 4L);
+            sub.unsubscribe();
 
             List<String> warnings = setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 4L)));
             assertThat(warnings).isEmpty();
@@ -84,6 +96,10 @@ class StreamSetupTest {
             jsm.purgeStream(primary, PurgeOptions.builder().sequence(6).build());
             assertThat(setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 4L))))
                     .singleElement().asString().contains("messages 4..5 are gone");
+            assertThat(setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 40L))))
+                    .singleElement().asString().contains("made anew since the backup");
+            assertThat(jsm.getConsumerInfo(primary, "central-r").getConsumerConfiguration().getStartSequence())
+                    .isEqualTo(1);
         }
     }
 

@@ -11,11 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.HashMap;
@@ -74,7 +71,7 @@ public final class OperatorCommands {
                         "--central", flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")), client(ca)));
             }
             case "backup" -> {
-                Map<String, String> flags = flags(args, "--central URL --out FILE [--token T] [--ca FILE]",
+                Map<String, String> flags = flags(args, "[--central URL] --out FILE [--token T] [--ca FILE]",
                         "--central", "--out", "--token", "--ca");
                 if (!flags.containsKey("--out")) {
                     throw new UsageException("backup needs --out FILE: where to write the backup");
@@ -180,34 +177,33 @@ public final class OperatorCommands {
         if (Files.exists(file)) {
             throw new UsageException("--out " + file + " exists; give a new file name (a backup never overwrites)");
         }
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        HttpResponse<Path> resp = send(central, "/api/v1/backup", request(central, "/api/v1/backup")
-                .timeout(Duration.ofHours(6)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofFile(partial));
-        if (resp.statusCode() != 200) {
-            String body = Files.readString(partial);
-            Files.deleteIfExists(partial);
-            throw new IOException(central.what() + " at " + central.url() + " refused the backup ("
-                    + resp.statusCode() + "): " + errorOf(body) + ((resp.statusCode() == 401 || resp.statusCode() == 403)
-                    ? "; a backup needs the operator token (--token or DUALHUB_TOKEN)" : ""));
+        Path partial = WholeFile.partial(file);
+        try {
+            HttpResponse<Path> resp = send(central, "/api/v1/backup", request(central, "/api/v1/backup")
+                    .timeout(Duration.ofHours(6)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofFile(partial));
+            if (resp.statusCode() != 200) {
+                boolean token = resp.statusCode() == 401 || resp.statusCode() == 403;
+                throw new IOException(central.what() + " at " + central.url() + " refused the backup ("
+                        + resp.statusCode() + "): " + errorOf(Files.readString(partial))
+                        + (token ? "; a backup needs the operator token (--token or DUALHUB_TOKEN)" : ""));
+            }
+            long expected = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long arrived = Files.size(partial);
+            if (expected >= 0 && arrived != expected) {
+                throw new IOException("the backup arrived incomplete (" + arrived + " of " + expected
+                        + " bytes); nothing was written to " + file);
+            }
+            WholeFile.place(partial, file);
+            out.printf("backup of CentralHub %s taken at %s: %s points from %s edges, %,d bytes, written to %s%n",
+                    resp.headers().firstValue("X-Dualhub-Backup-Source").orElse("?"), resp.headers()
+                            .firstValueAsLong("X-Dualhub-Backup-Taken-At").stream().mapToObj(Instant::ofEpochMilli)
+                            .findFirst().map(Instant::toString).orElse("?"),
+                    resp.headers().firstValue("X-Dualhub-Backup-Points").orElse("?"),
+                    resp.headers().firstValue("X-Dualhub-Backup-Edges").orElse("?"), Files.size(file), file);
+        } finally {
+            Files.deleteIfExists(partial);  // placed, or nothing of it is kept
         }
-        long expected = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-        long arrived = Files.size(partial);
-        if (expected >= 0 && arrived != expected) {
-            Files.deleteIfExists(partial);
-            throw new IOException("the backup arrived incomplete (" + arrived + " of " + expected
-                    + " bytes); nothing was written to " + file);
-        }
-        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-        out.printf("backup of CentralHub %s taken at %s: %s points from %s edges, %,d bytes, written to %s%n",
-                resp.headers().firstValue("X-Dualhub-Backup-Source").orElse("?"), resp.headers()
-                        .firstValueAsLong("X-Dualhub-Backup-Taken-At").stream().mapToObj(Instant::ofEpochMilli)
-                        .findFirst().map(Instant::toString).orElse("?"),
-                resp.headers().firstValue("X-Dualhub-Backup-Points").orElse("?"),
-                resp.headers().firstValue("X-Dualhub-Backup-Edges").orElse("?"), Files.size(file), file);
     }
 
     private static String errorOf(String body) {
@@ -257,8 +253,8 @@ public final class OperatorCommands {
     }
 
     /** Bad arguments: the message says what would be valid. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }

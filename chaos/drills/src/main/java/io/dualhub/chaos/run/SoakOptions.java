@@ -44,9 +44,10 @@ record SoakOptions(Duration duration, int edges, int rate, Duration faultEvery, 
             throw new IllegalArgumentException("--rate " + rate + " is out of range: at least 10 points/s per edge ("
                     + 10 * edges + " for " + edges + " edges), at most 200000");
         }
-        if (faultEvery.compareTo(Duration.ofSeconds(30)) < 0) {
-            throw new IllegalArgumentException("--fault-every " + text(faultEvery) + " is too short: at least 30s"
-                    + " (a fault, its recovery and the count take that)");
+        if (faultEvery.compareTo(Duration.ofSeconds(30)) < 0 || faultEvery.compareTo(duration) > 0) {
+            throw new IllegalArgumentException("--fault-every " + text(faultEvery) + " is out of range: at least 30s"
+                    + " (a fault, its recovery and the count take that), at most the duration (" + text(duration)
+                    + ")");
         }
         if (sampleEvery.compareTo(Duration.ofSeconds(5)) < 0 || sampleEvery.compareTo(duration) > 0) {
             throw new IllegalArgumentException("--sample-every " + text(sampleEvery) + " is out of range: from 5s to"

@@ -31,7 +31,16 @@ final class SoakSampler {
         this.clock = clock;
     }
 
+    /** Takes one sample of everything; a failure is reported and skips this sample only (the schedule goes on). */
     void sampleAll() {
+        try {
+            sampleEach();
+        } catch (RuntimeException e) {
+            System.out.println("soak: a sample failed and was skipped: " + e);
+        }
+    }
+
+    private void sampleEach() {
         long now = clock.millis();
         List<SoakSample> taken = new ArrayList<>();
         JsonNode fleet = fleet();

@@ -56,6 +56,8 @@ class SoakTest {
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "1m"))).hasMessageContaining("at least 2m");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--edges", "0"))).hasMessageContaining("1 to 10 edges");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--fault-every", "10s"))).hasMessageContaining("at least 30s");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "5m", "--fault-every", "6m")))
+                .hasMessageContaining("at most the duration (5m)");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--warmup", "40m"))).hasMessageContaining("at most half");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--rate"))).hasMessageContaining("--rate needs a value");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--bogus", "1"))).hasMessageContaining("usage: ./dualhub soak");

@@ -117,12 +117,12 @@ public final class NatsServerNode {
                 });
     }
 
-    /** kill -9, leaving the store as a crash leaves it. */
     /** The OS process id of the server, -1 when it was never started. */
     public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
+    /** kill -9, leaving the store as a crash leaves it. */
     public synchronized void kill() {
         if (process != null) {
             process.kill9();
