@@ -311,6 +311,9 @@ public final class MetricStore implements AutoCloseable {
     public synchronized void restorePointApplied() {
         try {
             StoreBackup.applied(db.writer());
+            if (!db.writer().getAutoCommit()) {
+                db.writer().commit();  // after the first commit the writer stays in manual mode: end the drop now
+            }
             restorePoint = null;
         } catch (SQLException e) {
             throw new StoreException("could not drop the applied restore point: " + e.getMessage(), e);
