@@ -16,7 +16,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,8 +28,8 @@ class FleetViewNatsTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    private final NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1),
-            Duration.ofMillis(500), 2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+    private final NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+            .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
 
     @BeforeEach
     void noStreams() throws Exception {

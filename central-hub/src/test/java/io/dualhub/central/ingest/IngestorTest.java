@@ -255,8 +255,8 @@ class IngestorTest {
     }
 
     private static NatsSettings settings() {
-        return new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+        return NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
     }
 
     /** Publishes batch {@code seq} and waits for the stream's ack (retrying while the restarted server settles). */

@@ -8,7 +8,6 @@ import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +25,8 @@ class LeaderLeaseTest {
     static final NatsFixture NATS = NatsFixture.single();
 
     private static NatsLink link(String name) {
-        NatsLink link = NatsLink.open(new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofMillis(100), true), name);
+        NatsLink link = NatsLink.open(NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofSeconds(1)).reconnectWait(Duration.ofMillis(100)).build(), name);
         await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
         return link;
     }

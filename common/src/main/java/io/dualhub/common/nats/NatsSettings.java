@@ -52,11 +52,63 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
         inboxPrefix = inboxPrefix == null || inboxPrefix.isEmpty() ? "_INBOX" : inboxPrefix;
     }
 
-    /** Settings without authentication. */
-    public NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
-                        Duration reconnectWait, Duration reconnectJitter, boolean discoverServers) {
-        this(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter, discoverServers,
-                NatsAuth.NONE, null, null);
+    /** Settings for these servers, without authentication or TLS, each other value its default until set. */
+    public static Builder custom(List<String> servers) {
+        return new Builder(servers);
+    }
+
+    public static Builder custom(String... servers) {
+        return custom(List.of(servers));
+    }
+
+    /**
+     * Builds settings without authentication or TLS (tests, tools); a hub's own come from its config
+     * ({@link #from}). The defaults are those of {@link #KEYS}.
+     */
+    public static final class Builder {
+        private final List<String> servers;
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration pingInterval = Duration.ofSeconds(1);
+        private int maxPingsOut = 2;
+        private Duration reconnectWait = Duration.ofMillis(250);
+        private Duration reconnectJitter = Duration.ofMillis(250);
+        private boolean discoverServers = true;
+
+        private Builder(List<String> servers) {
+            this.servers = List.copyOf(servers);
+        }
+
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = d;
+            return this;
+        }
+
+        public Builder pingInterval(Duration d) {
+            pingInterval = d;
+            return this;
+        }
+
+        public Builder maxPingsOut(int n) {
+            maxPingsOut = n;
+            return this;
+        }
+
+        /** The pause before trying a server again, and the random extra up to the same again. */
+        public Builder reconnectWait(Duration d) {
+            reconnectWait = d;
+            reconnectJitter = d;
+            return this;
+        }
+
+        public Builder discoverServers(boolean discover) {
+            discoverServers = discover;
+            return this;
+        }
+
+        public NatsSettings build() {
+            return new NatsSettings(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait,
+                    reconnectJitter, discoverServers, NatsAuth.NONE, null, null);
+        }
     }
 
     /**

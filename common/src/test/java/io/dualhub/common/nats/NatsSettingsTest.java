@@ -1,16 +1,25 @@
 package io.dualhub.common.nats;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.config.ConfigException;
+import io.dualhub.common.config.Settings;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NatsSettingsTest {
     private static NatsSettings servers(String... urls) {
-        return new NatsSettings(List.of(urls), Duration.ofSeconds(1), Duration.ofSeconds(1), 2, Duration.ofSeconds(1),
-                Duration.ofMillis(100), true);
+        return NatsSettings.custom(urls).connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofSeconds(1)).reconnectWait(Duration.ofSeconds(1)).build();
+    }
+
+    /** The builder's defaults are the configuration keys' defaults. */
+    @Test
+    void theBuilderStartsFromTheDefaultsOfTheKeys() {
+        NatsSettings configured = NatsSettings.from(Settings.load(NatsSettings.KEYS, null, Map.of()));
+        assertThat(NatsSettings.custom(configured.servers()).build()).isEqualTo(configured);
     }
 
     /** A password in a URL would end up in logs and process listings: refused, naming the keys to use, not echoed. */

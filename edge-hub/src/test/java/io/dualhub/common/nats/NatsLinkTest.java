@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualhub.chaos.harness.NatsFixture;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,8 +19,8 @@ class NatsLinkTest {
 
     @Test
     void aLinkOpenedBeforeItsServerIsUpConnectsAndRunsWhatWaitedForIt() {
-        NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(200),
-                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+        NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(200)).reconnectWait(Duration.ofMillis(100)).build();
         NATS.node(0).stop();
         try (NatsLink link = NatsLink.open(settings, "early")) {
             AtomicInteger ran = new AtomicInteger();

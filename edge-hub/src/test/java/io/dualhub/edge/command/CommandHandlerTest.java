@@ -46,8 +46,8 @@ class CommandHandlerTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1),
-            Duration.ofMillis(500), 2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+    private final NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+            .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
 
     @BeforeEach
     void freshStream() throws Exception {

@@ -48,8 +48,8 @@ class ForwarderMaxPayloadTest {
     void aBatchTheServerWillNeverTakeIsDeclaredAndLaterBatchesAreCutToFit() throws Exception {
         ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
                 Duration.ofMillis(100), 50, Duration.ofSeconds(1));
-        NatsSettings settings = new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500),
-                2, Duration.ofMillis(100), Duration.ofMillis(100), true);
+        NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
              EdgeBuffer buffer = new EdgeBuffer(dir, "big", Clock.systemUTC(), BufferSettings.unbounded(64 * 1024));
              NatsLink link = NatsLink.open(settings, "test-forwarder")) {

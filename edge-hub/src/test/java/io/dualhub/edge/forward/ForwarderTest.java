@@ -240,8 +240,8 @@ class ForwarderTest {
     }
 
     private static NatsSettings settings() {
-        return new NatsSettings(List.of(NATS.urls()), Duration.ofSeconds(1), Duration.ofMillis(500), 2,
-                Duration.ofMillis(100), Duration.ofMillis(100), true);
+        return NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
     }
 
     private static void recreateStream(NatsLink admin) throws Exception {
