@@ -20,4 +20,58 @@ public record ForwarderConfig(int window, Duration publishTimeout, Duration retr
             throw new IllegalArgumentException("retry max " + retryMax + " is below the initial interval " + retryInitial);
         }
     }
+
+    /** A forwarder configuration from the defaults of the edge's {@code forward.*} keys, for tests and tools. */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** Builds a {@link ForwarderConfig}; each value starts as its {@code forward.*} key's default. */
+    public static final class Builder {
+        private int window = 64;
+        private Duration publishTimeout = Duration.ofSeconds(1);
+        private Duration retryInitial = Duration.ofMillis(100);
+        private double retryMultiplier = 2;
+        private double retryRandomization = 0.5;
+        private Duration retryMax = Duration.ofSeconds(5);
+        private float breakerFailureRate = 50;
+        private Duration breakerOpenFor = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder window(int batches) {
+            window = batches;
+            return this;
+        }
+
+        public Builder publishTimeout(Duration d) {
+            publishTimeout = d;
+            return this;
+        }
+
+        /** The backoff after a failed publish: from {@code initial}, times {@code multiplier} each time, to {@code max}. */
+        public Builder retry(Duration initial, double multiplier, Duration max) {
+            retryInitial = initial;
+            retryMultiplier = multiplier;
+            retryMax = max;
+            return this;
+        }
+
+        public Builder retryRandomization(double factor) {
+            retryRandomization = factor;
+            return this;
+        }
+
+        public Builder breaker(float failureRatePercent, Duration openFor) {
+            breakerFailureRate = failureRatePercent;
+            breakerOpenFor = openFor;
+            return this;
+        }
+
+        public ForwarderConfig build() {
+            return new ForwarderConfig(window, publishTimeout, retryInitial, retryMultiplier, retryRandomization,
+                    retryMax, breakerFailureRate, breakerOpenFor);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigReference;
+import io.dualhub.edge.forward.ForwarderConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EdgeConfigTest {
+    /** The forwarder's builder starts where the configuration's defaults are. */
+    @Test
+    void theForwarderBuilderStartsFromTheDefaultsOfTheKeys() {
+        assertThat(ForwarderConfig.custom().build()).isEqualTo(EdgeConfig.load(null, Map.of()).forward());
+    }
+
     @Test
     void defaultsAreValidAndIdDefaultsToAHostNameBasedId() {
         EdgeConfig c = EdgeConfig.load(null, Map.of());

@@ -46,8 +46,8 @@ class ForwarderMaxPayloadTest {
 
     @Test
     void aBatchTheServerWillNeverTakeIsDeclaredAndLaterBatchesAreCutToFit() throws Exception {
-        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
-                Duration.ofMillis(100), 50, Duration.ofSeconds(1));
+        ForwarderConfig config = ForwarderConfig.custom().window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(1)).build();
         NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
                 .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin");

@@ -43,8 +43,8 @@ class ForwarderTest {
     @Test
     void everyBatchReachesTheStreamOnceThroughANatsCrash() throws Exception {
         NatsSettings settings = settings();
-        ForwarderConfig config = new ForwarderConfig(32, Duration.ofSeconds(1), Duration.ofMillis(50), 2, 0.5,
-                Duration.ofMillis(500), 50, Duration.ofSeconds(1));
+        ForwarderConfig config = ForwarderConfig.custom().window(32)
+                .retry(Duration.ofMillis(50), 2, Duration.ofMillis(500)).breaker(50, Duration.ofSeconds(1)).build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin")) {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
@@ -73,8 +73,8 @@ class ForwarderTest {
     @Test
     void breakerOpensWhileTheStreamIsMissingAndTheBacklogDrainsOnceItExists() throws Exception {
         NatsSettings settings = settings();
-        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
-                Duration.ofMillis(100), 50, Duration.ofMillis(500));
+        ForwarderConfig config = ForwarderConfig.custom().window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofMillis(500)).build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
              EdgeBuffer buffer = new EdgeBuffer(dir, "nostream", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
              NatsLink link = NatsLink.open(settings, "test-forwarder");
@@ -100,8 +100,8 @@ class ForwarderTest {
      */
     @Test
     void theAcksAfterAShortOutageDoNotOpenTheBreaker() throws Exception {
-        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
-                Duration.ofMillis(100), 50, Duration.ofSeconds(60));
+        ForwarderConfig config = ForwarderConfig.custom().window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(60)).build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Rig rig = startedRig("short", config, meters)) {
             EdgeBuffer buffer = rig.buffer();
@@ -126,8 +126,8 @@ class ForwarderTest {
     /** After an outage long enough to open the breaker, the reconnect starts the probes: no waiting out the 60 s. */
     @Test
     void aReconnectEndsAnOpenBreakersWait() throws Exception {
-        ForwarderConfig config = new ForwarderConfig(8, Duration.ofMillis(200), Duration.ofMillis(10), 1.5, 0.5,
-                Duration.ofMillis(50), 50, Duration.ofSeconds(60));
+        ForwarderConfig config = ForwarderConfig.custom().window(8).publishTimeout(Duration.ofMillis(200))
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(50)).breaker(50, Duration.ofSeconds(60)).build();
         try (Rig rig = startedRig("long", config, new SimpleMeterRegistry())) {
             Forwarder forwarder = rig.forwarder();
             NATS.node(0).stop();
@@ -147,8 +147,8 @@ class ForwarderTest {
      */
     @Test
     void aCaughtUpForwarderSleepsUntilAnAppendOrCloseWakesIt() throws Exception {
-        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
-                Duration.ofMillis(100), 50, Duration.ofSeconds(1));
+        ForwarderConfig config = ForwarderConfig.custom().window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(1)).build();
         try (Rig rig = startedRig("idle", config, new SimpleMeterRegistry())) {
             EdgeBuffer buffer = rig.buffer();
             append(buffer, 5);
@@ -172,8 +172,8 @@ class ForwarderTest {
      */
     @Test
     void afterARestartDropOldestNeverDeclaresABatchAnEarlierRunPublished() throws Exception {
-        ForwarderConfig config = new ForwarderConfig(8, Duration.ofSeconds(1), Duration.ofMillis(10), 1.5, 0.5,
-                Duration.ofMillis(100), 50, Duration.ofSeconds(1));
+        ForwarderConfig config = ForwarderConfig.custom().window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(1)).build();
         try (NatsLink admin = NatsLink.open(settings(), "test-admin")) {
             recreateStream(admin);
             long batchBytes;
