@@ -7,8 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +80,7 @@ public final class SoakMain {
         List<ScenarioResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         long end = start + options.duration().toMillis();
-        for (int run = 1; clock.millis() + options.faultEvery().toMillis() <= end; run++) {
+        for (int run = 1; clock.millis() < end; run++) {  // the last fault may end after the duration
             Scenario s = catalogue.get(random.nextInt(catalogue.size()));
             progress.accept(String.format("soak: fault %d, %s, %d min left", run, s.name(),
                     (end - clock.millis()) / 60_000));
@@ -91,7 +93,10 @@ public final class SoakMain {
         sampling.shutdown();
         sampling.awaitTermination(1, TimeUnit.MINUTES);
         sampler.sampleAll();
-        return new SoakReport(options, topologyLine, sampler.samples(), results, skipped, start, clock.millis());
+        Set<String> hubs = new HashSet<>();
+        topology.centrals().forEach(c -> hubs.add(c.name()));
+        topology.edges().forEach(e -> hubs.add(e.id()));
+        return new SoakReport(options, topologyLine, sampler.samples(), hubs, results, skipped, start, clock.millis());
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The flags of {@code ./dualhub soak}, each bound checked once here.
  *
- * @param duration    how long the soak runs (the last fault starts at least {@code faultEvery} before its end)
+ * @param duration    how long the soak runs at least (a fault started before its end runs to its own end)
  * @param edges       edge agents in the chaos topology
  * @param rate        points per second over all edges
  * @param faultEvery  one random fault of the chaos catalogue starts this often

@@ -12,13 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What a soak found: the exactly-once tally over all its faults, and each figure of each process as its trend per
  * hour after the warm-up ({@link SoakSample#slopePerHour}), judged against the soak's goals once the window after
  * warm-up is at least {@link #JUDGED_WINDOW}: RSS rising less than {@link #RSS_MB_PER_HOUR} MB per hour, threads and
- * open files flat (drifting less than {@link #FLAT_PER_HOUR} per hour). Written as {@code soak.md} and
+ * open files flat (drifting less than {@link #FLAT_PER_HOUR} per hour). Only dualhub's own processes are judged: a
+ * NATS node's connections, and so its files and threads, follow the clients the faults move between nodes. Written as {@code soak.md} and
  * {@code soak.json} (which also holds every sample).
  */
 final class SoakReport {
@@ -42,16 +44,19 @@ final class SoakReport {
     private final SoakOptions options;
     private final String topology;
     private final List<SoakSample> samples;
+    private final Set<String> judgedProcesses;
     private final List<ScenarioResult> faults;
     private final List<String> skipped;
     private final long startMs;
     private final long endMs;
 
-    SoakReport(SoakOptions options, String topology, List<SoakSample> samples, List<ScenarioResult> faults,
-               List<String> skipped, long startMs, long endMs) {
+    /** {@code judgedProcesses}: the processes whose figures are held to the goals (the hubs, not NATS). */
+    SoakReport(SoakOptions options, String topology, List<SoakSample> samples, Set<String> judgedProcesses,
+               List<ScenarioResult> faults, List<String> skipped, long startMs, long endMs) {
         this.options = options;
         this.topology = topology;
         this.samples = List.copyOf(samples);
+        this.judgedProcesses = Set.copyOf(judgedProcesses);
         this.faults = List.copyOf(faults);
         this.skipped = List.copyOf(skipped);
         this.startMs = startMs;
@@ -88,7 +93,7 @@ final class SoakReport {
         List<Figure> figures = new ArrayList<>();
         byProcess.forEach((process, figs) -> figs.forEach((figure, list) -> {
             double slope = SoakSample.slopePerHour(list);
-            String goal = goal(figure);
+            String goal = judgedProcesses.contains(process) ? goal(figure) : "";
             figures.add(new Figure(process, figure, list.size(), (int) list.stream().mapToLong(SoakSample::pid)
                     .distinct().count(), list.get(0).value(), list.get(list.size() - 1).value(), slope, goal,
                     goal.isEmpty() || Double.isNaN(slope) || !judged() ? "-" : meets(figure, slope) ? "yes" : "NO"));

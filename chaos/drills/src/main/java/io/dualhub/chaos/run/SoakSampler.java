@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Samples every process of the soak's topology: for each its RSS, threads and open files (from {@code /proc}), for
+ * Samples every process of the soak's topology: for each its RSS (and its anonymous and file-backed parts), threads
+ * and open files (from {@code /proc}), for
  * the JVMs their heap after a collection, for the
  * CentralHubs their store size and commit p99, for the edges their backlog and forward lag as the first CentralHub
  * that answers sees it. Heap after GC is what the heap holds right after a full collection the sampler asks for
@@ -94,6 +95,8 @@ final class SoakSampler {
         try {
             ProcessStatus s = ProcessStatus.of(pid);
             taken.add(new SoakSample(now, name, pid, "rss_mb", s.rssMb()));
+            taken.add(new SoakSample(now, name, pid, "rss_anon_mb", s.rssAnonMb()));
+            taken.add(new SoakSample(now, name, pid, "rss_file_mb", s.rssFileMb()));
             taken.add(new SoakSample(now, name, pid, "threads", s.threads()));
             taken.add(new SoakSample(now, name, pid, "open_files", s.openFiles()));
         } catch (Exception gone) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The soak's arithmetic and its flags: slopes that a restart does not bend, and bounds that say what is valid. */
@@ -36,17 +37,22 @@ class SoakTest {
             rising.add(new SoakSample(m * MINUTE, "central-1", 7, "rss_mb", 100 + 60.0 * m));
         }
         ScenarioResult fault = new ScenarioResult("kill-edge", true, 10, 10, 0, 0, 0, 1, 1, 0, List.of());
-        SoakReport report = new SoakReport(options, "t", rising, List.of(fault), List.of(), 0, 5 * MINUTE);
+        SoakReport report = new SoakReport(options, "t", rising, Set.of("central-1"), List.of(fault), List.of(), 0,
+                5 * MINUTE);
         assertThat(report.judged()).isFalse();
         assertThat(report.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("-");
         assertThat(report.passed()).isTrue();
         assertThat(report.markdown()).contains("Exactly once: yes", "the goals are not judged");
 
-        SoakReport hour = new SoakReport(SoakOptions.parse(List.of()), "t", List.of(
-                new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
-                new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110)), List.of(fault), List.of(), 0, 60 * MINUTE);
+        List<SoakSample> hourOfRise = List.of(new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
+                new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110));
+        SoakReport hour = new SoakReport(SoakOptions.parse(List.of()), "t", hourOfRise, Set.of("central-1"),
+                List.of(fault), List.of(), 0, 60 * MINUTE);
         assertThat(hour.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("NO");
         assertThat(hour.passed()).as("RSS rose 15 MB per hour").isFalse();
+        SoakReport notOurs = new SoakReport(SoakOptions.parse(List.of()), "t", hourOfRise, Set.of("edge-1"),
+                List.of(fault), List.of(), 0, 60 * MINUTE);
+        assertThat(notOurs.passed()).as("a process that is not one of the hubs is reported, not judged").isTrue();
     }
 
     @Test
