@@ -144,8 +144,8 @@ public final class CentralHub implements AutoCloseable {
      * snapshot begins, so everything below them is in it). Needs NATS, which knows those sequences.
      */
     public BackupContents backup(Path target) throws IOException, JetStreamApiException {
-        Connection c = nats.connection();
-        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+        Connection c = nats.live();
+        if (c == null) {
             throw new IllegalStateException("a backup needs NATS (it records where in the streams a restored hub"
                     + " reads on from), and this hub is not connected to it now; try again once it is");
         }

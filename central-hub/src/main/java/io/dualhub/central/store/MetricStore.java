@@ -72,7 +72,6 @@ public final class MetricStore implements AutoCloseable {
     private volatile RestorePoint restorePoint;
     // A backup reads on a duplicate of the connection: held shared while it does, exclusively to close or replace it.
     private final ReentrantReadWriteLock connection = new ReentrantReadWriteLock();
-    private volatile boolean backingUp;  // while set, checkpoints wait: the backup's transaction would fail them
 
     public MetricStore(Path dir, Clock clock) {
         this(dir, clock, StoreSettings.ofDefaults());
@@ -209,7 +208,7 @@ public final class MetricStore implements AutoCloseable {
      */
     private void checkpointIfDue() {
         try {
-            if (files.walBytes() >= CHECKPOINT_WAL_BYTES && !backingUp) {
+            if (files.walBytes() >= CHECKPOINT_WAL_BYTES) {
                 checkpointWithRoom();
             }
         } catch (IOException | SQLException | RuntimeException e) {
@@ -280,11 +279,9 @@ public final class MetricStore implements AutoCloseable {
                         + " now and room for its next checkpoint), " + target.getParent() + " has " + free, null);
             }
             connection.readLock().lock();
-            backingUp = true;
             try (Connection reader = db.writer().duplicate()) {
                 StoreBackup.write(reader, target, point);
             } finally {
-                backingUp = false;
                 connection.readLock().unlock();
             }
             return StoreBackup.inspect(target);

@@ -66,7 +66,7 @@ final class StoreBackup {
     /** The restore point a store holds, or null when it holds none (it was not restored, or it was applied). */
     static RestorePoint pending(Connection db) throws SQLException {
         try (Statement st = db.createStatement()) {
-            if (!exists(st)) {
+            if (!StoreSchema.tableExists(st, TABLE)) {
                 return null;
             }
             String source = null;
@@ -117,11 +117,6 @@ final class StoreBackup {
         } catch (SQLException e) {
             throw new IllegalArgumentException(file + " is not a readable DuckDB database: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean exists(Statement st) throws SQLException {
-        return count(st, "SELECT count(*) FROM information_schema.tables WHERE table_name = '" + TABLE
-                + "' AND table_catalog = current_database()") > 0;
     }
 
     private static long count(Statement st, String sql) throws SQLException {

@@ -70,9 +70,10 @@ final class StoreSchema {
         return tableExists(st, StoreTier.MINUTE.table()) ? 2 : tableExists(st, "points") ? 1 : 0;
     }
 
-    private static boolean tableExists(Statement st, String table) throws SQLException {
+    /** Whether the store's own database (not one attached beside it, as a backup is) has the table. */
+    static boolean tableExists(Statement st, String table) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '"
-                + table + "'")) {
+                + table + "' AND table_catalog = current_database()")) {
             rs.next();
             return rs.getLong(1) > 0;
         }
@@ -107,8 +108,9 @@ final class StoreSchema {
      * Every edge whose row another release wrote (its {@code rolled_points} is not its {@code points}) gets its
      * rollups worked out again from its raw points: all of them while it still has every raw point it stored, else in
      * every bucket after the one holding its oldest raw point (that one, and older ones, lost raw points to retention
-     * or the disk budget, and keep their rollups as they are; points that release stored in them stay out). Just after the migration from version 1 (which filled
-     * every rollup), or when the column is new to a version-2 store, the edges are only marked.
+     * or the disk budget, and keep their rollups as they are; points that release stored in them stay out). Just
+     * after the migration from version 1 (which filled every rollup), or when the column is new to a version-2
+     * store, the edges are only marked.
      */
     private static void catchUpRollups(Statement st, boolean rollupsWhole) throws SQLException {
         Map<String, Long> behind = new LinkedHashMap<>();  // edge -> points it stored

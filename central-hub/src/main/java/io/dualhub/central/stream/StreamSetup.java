@@ -8,6 +8,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -32,6 +33,8 @@ public final class StreamSetup {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSetup.class);
     /** JetStream's API error code for "stream not found". */
     private static final int STREAM_NOT_FOUND = 10059;
+    /** JetStream's API error code for "consumer not found". */
+    private static final int CONSUMER_NOT_FOUND = 10014;
     private final CentralConfig.StreamSettings stream;
     private final CentralConfig.IngestSettings ingest;
 
@@ -82,12 +85,23 @@ public final class StreamSetup {
     private ConsumerConfiguration keepingStart(JetStreamManagement jsm, MetricsRoute route, String instance)
             throws IOException, JetStreamApiException {
         ConsumerConfiguration wanted = consumer(route, instance);
-        if (!jsm.getConsumerNames(route.stream()).contains(wanted.getDurable())) {
-            return wanted;
+        ConsumerInfo have = existing(jsm, route, instance);
+        return have == null ? wanted : ConsumerConfiguration.builder(wanted)
+                .deliverPolicy(have.getConsumerConfiguration().getDeliverPolicy())
+                .startSequence(have.getConsumerConfiguration().getStartSequence()).build();
+    }
+
+    /** This hub's durable consumer on the route's stream, or null when there is none. */
+    private static ConsumerInfo existing(JetStreamManagement jsm, MetricsRoute route, String instance)
+            throws IOException, JetStreamApiException {
+        try {
+            return jsm.getConsumerInfo(route.stream(), Subjects.centralConsumer(instance));
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
+                throw e;
+            }
+            return null;
         }
-        ConsumerConfiguration have = jsm.getConsumerInfo(route.stream(), wanted.getDurable()).getConsumerConfiguration();
-        return ConsumerConfiguration.builder(wanted).deliverPolicy(have.getDeliverPolicy())
-                .startSequence(have.getStartSequence()).build();
     }
 
     /**
@@ -97,10 +111,9 @@ public final class StreamSetup {
     public Map<String, Long> nextUnacknowledged(JetStreamManagement jsm, String instance)
             throws IOException, JetStreamApiException {
         Map<String, Long> next = new TreeMap<>();
-        String durable = Subjects.centralConsumer(instance);
         for (MetricsRoute route : MetricsRoute.values()) {
-            next.put(route.stream(), jsm.getConsumerNames(route.stream()).contains(durable)
-                    ? jsm.getConsumerInfo(route.stream(), durable).getAckFloor().getStreamSequence() + 1 : 1);
+            ConsumerInfo consumer = existing(jsm, route, instance);
+            next.put(route.stream(), consumer == null ? 1 : consumer.getAckFloor().getStreamSequence() + 1);
         }
         return next;
     }
@@ -130,7 +143,7 @@ public final class StreamSetup {
                         + start + ": messages " + start + ".." + (first - 1) + " are gone (older than stream.max-age);"
                         + " gap repair asks the edges for what they held");
             }
-            if (jsm.getConsumerNames(route.stream()).contains(wanted.getDurable())) {
+            if (existing(jsm, route, instance) != null) {
                 jsm.deleteConsumer(route.stream(), wanted.getDurable());
             }
             jsm.addOrUpdateConsumer(route.stream(), ConsumerConfiguration.builder(wanted)

@@ -49,6 +49,7 @@ final class SoakReport {
     private final List<String> skipped;
     private final long startMs;
     private final long endMs;
+    private final List<Figure> figures;  // worked out once: the report, its verdict and its JSON all read them
 
     /** {@code judgedProcesses}: the processes whose figures are held to the goals (the hubs, not NATS). */
     SoakReport(SoakOptions options, String topology, List<SoakSample> samples, Set<String> judgedProcesses,
@@ -61,6 +62,7 @@ final class SoakReport {
         this.skipped = List.copyOf(skipped);
         this.startMs = startMs;
         this.endMs = endMs;
+        this.figures = workOutFigures();
     }
 
     Totals totals() {
@@ -82,6 +84,10 @@ final class SoakReport {
     }
 
     List<Figure> figures() {
+        return figures;
+    }
+
+    private List<Figure> workOutFigures() {
         long from = startMs + options.warmup().toMillis();
         Map<String, Map<String, List<SoakSample>>> byProcess = new TreeMap<>();
         for (SoakSample s : samples) {
