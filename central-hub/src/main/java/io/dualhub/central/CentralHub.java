@@ -66,7 +66,7 @@ public final class CentralHub implements AutoCloseable {
         this.clock = clock;
         this.streams = new StreamSetup(config.stream(), config.ingest());
         this.store = new MetricStore(config.dataDir(), clock, config.store());
-        this.storeMeters = new StoreMeters(meters);
+        this.storeMeters = new StoreMeters(meters, config.store());
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
         this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);

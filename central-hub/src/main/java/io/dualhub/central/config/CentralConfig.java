@@ -55,6 +55,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 new ConfigKey("store.rollup-1h-retention", "730d", "how long the 1-hour rollup tier is kept; at least store.rollup-1m-retention"),
                 new ConfigKey("store.max-disk", "80%", "what the store's file and WAL may use: bytes (64MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
                 new ConfigKey("store.maintenance-interval", "1m", "how often retention and store.max-disk are applied"),
+                new ConfigKey("store.memory-limit", "512MiB", "memory DuckDB's buffer manager may hold for the store (64MiB at least; outside the Java heap, so give the hub's service this beside -Xmx); past it cached blocks are evicted and large work spills to disk"),
                 new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
                 new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                 new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
@@ -168,6 +169,7 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
                 .retention(raw, minute, s.duration("store.rollup-1h-retention", minute))
                 .maxDisk(maxDisk(s))
                 .maintenanceInterval(s.duration("store.maintenance-interval", Duration.ofSeconds(1)))
+                .memoryLimit(s.bytes("store.memory-limit", StoreSettings.MIN_MEMORY_LIMIT))
                 .build();
     }
 

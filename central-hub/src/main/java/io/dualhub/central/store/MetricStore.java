@@ -84,7 +84,7 @@ public final class MetricStore implements AutoCloseable {
         this.maintenance = new StoreMaintenance(settings, files);
         try {
             Files.createDirectories(dir);
-            this.db = StoreConnection.open(files.database());
+            this.db = StoreConnection.open(files.database(), settings.memoryLimit());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
         } catch (SQLException e) {
@@ -365,7 +365,7 @@ public final class MetricStore implements AutoCloseable {
             } catch (SQLException e) {
                 LOG.debug("closing the failed store connection: {}", e.getMessage());
             }
-            db = StoreConnection.open(files.database());
+            db = StoreConnection.open(files.database(), settings.memoryLimit());
         } finally {
             connection.writeLock().unlock();
         }

@@ -23,8 +23,11 @@ final class StoreConnection implements AutoCloseable {
         this.saveEdge = saveEdge;
     }
 
-    /** Opens the file (creating or migrating its tables, {@link StoreSchema}) and prepares the commit's statements. */
-    static StoreConnection open(Path file) throws SQLException {
+    /**
+     * Opens the file (creating or migrating its tables, {@link StoreSchema}) with DuckDB's buffer manager held to
+     * {@code memoryLimit} bytes, and prepares the commit's statements.
+     */
+    static StoreConnection open(Path file, long memoryLimit) throws SQLException {
         DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         try {
             try (Statement st = writer.createStatement()) {
@@ -32,6 +35,7 @@ final class StoreConnection implements AutoCloseable {
                 // DuckDB starts inside a COMMIT and that fails on a full disk invalidates the database, and after
                 // repeated ones it was seen to lose committed rows on reopening (DuckDB 1.1.3).
                 st.execute("SET checkpoint_threshold = '1000GB'");
+                st.execute("SET memory_limit = '" + memoryLimit + "B'");
             }
             StoreSchema.apply(writer, file);
             // Prepared once: parsing and planning them again in every commit cost about a fifth of a small commit.

@@ -42,10 +42,11 @@ public final class StoreMaintenance {
 
     /**
      * What one run deleted: rows expired by retention, and rows evicted by the budget (of tier {@code evictedFrom},
-     * everything before {@code evictedBeforeMs}; null and 0 when none), with the bytes used after it and the budget.
+     * everything before {@code evictedBeforeMs}; null and 0 when none), with the bytes used after it and the budget,
+     * and the memory DuckDB's buffer manager held then ({@code store.memory-limit} bounds it).
      */
     public record Result(long expired, long evicted, long evictedBeforeMs, StoreTier evictedFrom, long usedBytes,
-                         long budgetBytes) {
+                         long budgetBytes, long engineMemoryBytes) {
     }
 
     /** Checkpoints when the disk has room for it; false when it did not. */
@@ -92,7 +93,15 @@ public final class StoreMaintenance {
             LOG.warn("store over store.max-disk ({} of {} bytes used): deleted the oldest {} rows of {}, all before {}",
                     used, budget, evicted, from.label(), java.time.Instant.ofEpochMilli(before));
         }
-        return new Result(expired, evicted, before, from, used, budget);
+        return new Result(expired, evicted, before, from, used, budget, engineMemory(db));
+    }
+
+    private static long engineMemory(DuckDBConnection db) throws SQLException {
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static long delete(DuckDBConnection db, StoreTier tier, long beforeMs) throws SQLException {

@@ -6,15 +6,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The store's retention and disk budget as meters: rows deleted by retention and by the budget, and the bytes used
- * beside the budget after the last maintenance run. Updated on the committing thread, read by the registry.
+ * beside the budget after the last maintenance run, and the memory DuckDB's buffer manager held then beside
+ * {@code store.memory-limit}. Updated on the committing thread, read by the registry.
  */
 public final class StoreMeters {
     private final Counter expired;
     private final Counter evicted;
     private volatile long usedBytes;
     private volatile long budgetBytes;
+    private volatile long engineMemoryBytes;
 
-    public StoreMeters(MeterRegistry meters) {
+    public StoreMeters(MeterRegistry meters, StoreSettings settings) {
         this.expired = Counter.builder("dualhub.central.store.rows.expired")
                 .description("Raw points and rollup rows deleted past their tier's retention").register(meters);
         this.evicted = Counter.builder("dualhub.central.store.rows.evicted")
@@ -24,6 +26,10 @@ public final class StoreMeters {
                 .description("Bytes the store's database blocks and WAL use").baseUnit("bytes").register(meters);
         Gauge.builder("dualhub.central.store.budget.bytes", this, m -> m.budgetBytes)
                 .description("store.max-disk in bytes").baseUnit("bytes").register(meters);
+        Gauge.builder("dualhub.central.store.engine.memory.bytes", this, m -> m.engineMemoryBytes)
+                .description("Memory DuckDB's buffer manager holds for the store").baseUnit("bytes").register(meters);
+        Gauge.builder("dualhub.central.store.engine.memory.limit.bytes", settings, StoreSettings::memoryLimit)
+                .description("store.memory-limit in bytes").baseUnit("bytes").register(meters);
     }
 
     public void maintained(StoreMaintenance.Result result) {
@@ -31,5 +37,6 @@ public final class StoreMeters {
         evicted.increment(result.evicted());
         usedBytes = result.usedBytes();
         budgetBytes = result.budgetBytes();
+        engineMemoryBytes = result.engineMemoryBytes();
     }
 }

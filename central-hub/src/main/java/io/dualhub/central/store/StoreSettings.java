@@ -14,12 +14,15 @@ import java.time.Duration;
  *       ({@link StoreTier}), by the points' own timestamps;</li>
  *   <li>{@code maxDisk}: what the store's file and WAL may use; past it the oldest raw points go first
  *       ({@link StoreMaintenance});</li>
- *   <li>{@code maintenanceInterval}: how often retention and the budget are applied.</li>
+ *   <li>{@code maintenanceInterval}: how often retention and the budget are applied;</li>
+ *   <li>{@code memoryLimit}: bytes DuckDB's buffer manager may hold (its own default is 80 % of the machine's memory,
+ *       which a store that keeps growing would fill over months beside everything else on the machine; past the
+ *       limit DuckDB evicts cached blocks and spills to its temporary directory).</li>
  * </ul>
  */
 public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Duration retention,
                             Duration minuteRetention, Duration hourRetention, DiskBudget maxDisk,
-                            Duration maintenanceInterval) {
+                            Duration maintenanceInterval, long memoryLimit) {
     public static final int DEFAULT_MAX_SERIES_PER_EDGE = 1_000_000;
     public static final Duration DEFAULT_FAILING_RESTART = Duration.ofMinutes(5);
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
@@ -27,6 +30,9 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
     public static final Duration DEFAULT_HOUR_RETENTION = Duration.ofDays(730);
     public static final DiskBudget DEFAULT_MAX_DISK = DiskBudget.share(80);
     public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
+    public static final long DEFAULT_MEMORY_LIMIT = 512L << 20;
+    /** Below this DuckDB's own work (a commit's appender, a rollup's aggregation) runs out of memory. */
+    public static final long MIN_MEMORY_LIMIT = 64L << 20;
 
     public StoreSettings {
         if (maxSeriesPerEdge < 1) {
@@ -42,6 +48,10 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
         }
         if (maintenanceInterval.isNegative() || maintenanceInterval.isZero()) {
             throw new IllegalArgumentException("maintenanceInterval must be positive: " + maintenanceInterval);
+        }
+        if (memoryLimit < MIN_MEMORY_LIMIT) {
+            throw new IllegalArgumentException("memoryLimit must be at least " + MIN_MEMORY_LIMIT + " bytes: "
+                    + memoryLimit);
         }
     }
 
@@ -71,6 +81,7 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
         private Duration hourRetention = DEFAULT_HOUR_RETENTION;
         private DiskBudget maxDisk = DEFAULT_MAX_DISK;
         private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
+        private long memoryLimit = DEFAULT_MEMORY_LIMIT;
 
         private Builder() {
         }
@@ -102,9 +113,14 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
             return this;
         }
 
+        public Builder memoryLimit(long bytes) {
+            this.memoryLimit = bytes;
+            return this;
+        }
+
         public StoreSettings build() {
             return new StoreSettings(maxSeriesPerEdge, failingRestart, retention, minuteRetention, hourRetention,
-                    maxDisk, maintenanceInterval);
+                    maxDisk, maintenanceInterval, memoryLimit);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.dualhub.central.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualhub.central.store.StoreSettings;
 import io.dualhub.common.config.ConfigReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ class CentralConfigTest {
         assertThat(c.instance()).isEqualTo("main");
         assertThat(c.httpPort()).isEqualTo(8470);
         assertThat(c.stream().replicas()).isEqualTo(1);
+        assertThat(c.store()).as("the store.* keys' defaults are StoreSettings' named ones")
+                .isEqualTo(StoreSettings.ofDefaults());
     }
 
     @Test
@@ -28,6 +31,8 @@ class CentralConfigTest {
                 .hasMessageContaining("ingest.fetch-wait='soon'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))
                 .hasMessageContaining("analysis.cpu-share='0'");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("store.memory-limit", "32MiB")))
+                .hasMessageContaining("store.memory-limit='32MiB'").hasMessageContaining("at least 67108864 bytes");
     }
 
     /** Beyond loopback an open API is refused unless it is meant; loopback and tokens start as before. */

@@ -120,6 +120,8 @@ class MetricStoreRetentionTest {
             assertThat(r.evicted()).isPositive();
             assertThat(r.evictedFrom()).isEqualTo(StoreTier.RAW);
             assertThat(r.usedBytes()).as("inside the budget").isLessThanOrEqualTo(r.budgetBytes());
+            assertThat(r.engineMemoryBytes()).as("DuckDB's buffer manager, inside store.memory-limit").isPositive()
+                    .isLessThanOrEqualTo(settings.memoryLimit());
             assertThat(store.rows(StoreTier.RAW)).isEqualTo(before - r.evicted());
             List<double[]> raw = points(store, 0);
             assertThat(raw.get(0)[0]).as("the oldest went first").isGreaterThanOrEqualTo(r.evictedBeforeMs());
