@@ -97,11 +97,14 @@ class ForwarderTest {
     /**
      * A few failed publishes during a short outage, then the acks after it: without the failure run ending at the
      * first ack, 6 failures and 4 acks are 60 % of the breaker's window and it would open just as the stream is back.
+     * The backoff doubles up to 2 s, so after the 6th failure the 10th (which would have the breaker judge an outage
+     * of failures only) is more than 4 s away: time for the node to come back on a loaded machine (with 100 ms it was
+     * reached once while the node restarted).
      */
     @Test
     void theAcksAfterAShortOutageDoNotOpenTheBreaker() throws Exception {
         ForwarderConfig config = ForwarderConfig.custom().window(8)
-                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(60)).build();
+                .retry(Duration.ofMillis(10), 2.0, Duration.ofSeconds(2)).breaker(50, Duration.ofSeconds(60)).build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Rig rig = startedRig("short", config, meters)) {
             EdgeBuffer buffer = rig.buffer();
