@@ -7,6 +7,7 @@ import io.dualhub.chaos.harness.NatsServerNode;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.Replica;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a NATS cluster's JetStream state for drills: who leads a stream and the meta group, whether every replica
@@ -82,6 +85,25 @@ public final class ClusterProbe {
             }
         }
         return true;
+    }
+
+    /**
+     * The nodes whose replica of a metrics stream its leader reports as not current (or offline), in node order; empty
+     * while a stream has no leader, since then no replica's state means anything yet.
+     */
+    public List<String> laggingReplicas() throws Exception {
+        Set<String> lagging = new TreeSet<>();
+        try (Connection c = connect()) {
+            for (String stream : METRICS_STREAMS) {
+                ClusterInfo cluster = c.jetStreamManagement().getStreamInfo(stream).getClusterInfo();
+                if (cluster.getLeader() == null || cluster.getReplicas() == null) {
+                    return List.of();
+                }
+                cluster.getReplicas().stream().filter(r -> !r.isCurrent() || r.isOffline())
+                        .forEach(r -> lagging.add(r.getName()));
+            }
+        }
+        return List.copyOf(lagging);
     }
 
     public String metaLeader() throws Exception {

@@ -96,7 +96,8 @@ public final class SoakMain {
         Set<String> hubs = new HashSet<>();
         topology.centrals().forEach(c -> hubs.add(c.name()));
         topology.edges().forEach(e -> hubs.add(e.id()));
-        return new SoakReport(options, topologyLine, sampler.samples(), hubs, results, skipped, start, clock.millis());
+        return new SoakReport(options, topologyLine, sampler.samples(), hubs, results, skipped,
+                topology.replicaRestarts(), start, clock.millis());
     }
 
     /**

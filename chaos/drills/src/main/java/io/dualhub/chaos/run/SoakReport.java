@@ -47,19 +47,25 @@ final class SoakReport {
     private final Set<String> judgedProcesses;
     private final List<ScenarioResult> faults;
     private final List<String> skipped;
+    private final List<String> nodeRestarts;
     private final long startMs;
     private final long endMs;
     private final List<Figure> figures;  // worked out once: the report, its verdict and its JSON all read them
 
-    /** {@code judgedProcesses}: the processes whose figures are held to the goals (the hubs, not NATS). */
+    /**
+     * {@code judgedProcesses}: the processes whose figures are held to the goals (the hubs, not NATS);
+     * {@code nodeRestarts}: the NATS nodes the topology restarted because their replica did not catch up.
+     */
     SoakReport(SoakOptions options, String topology, List<SoakSample> samples, Set<String> judgedProcesses,
-               List<ScenarioResult> faults, List<String> skipped, long startMs, long endMs) {
+               List<ScenarioResult> faults, List<String> skipped, List<String> nodeRestarts, long startMs,
+               long endMs) {
         this.options = options;
         this.topology = topology;
         this.samples = List.copyOf(samples);
         this.judgedProcesses = Set.copyOf(judgedProcesses);
         this.faults = List.copyOf(faults);
         this.skipped = List.copyOf(skipped);
+        this.nodeRestarts = List.copyOf(nodeRestarts);
         this.startMs = startMs;
         this.endMs = endMs;
         this.figures = workOutFigures();
@@ -147,6 +153,12 @@ final class SoakReport {
         sb.append("\nlives: how many processes the figure came from (a fault that kills a process starts another;"
                 + " the slope gives each life its own level). heap_after_gc_mb: the heap right after a full"
                 + " collection the sampler asked for (jcmd GC.run).\n\n");
+        if (!nodeRestarts.isEmpty()) {
+            sb.append("NATS nodes restarted because a replica of theirs did not catch up by itself (nats-server's, not"
+                    + " dualhub's):\n\n");
+            nodeRestarts.forEach(r -> sb.append("- ").append(r).append('\n'));
+            sb.append('\n');
+        }
         return sb.append(new ChaosReport(faults, skipped).markdown("## Faults", "In the order they ran.")).toString();
     }
 
@@ -160,6 +172,7 @@ final class SoakReport {
         root.put("passed", passed());
         root.set("tally", JSON.valueToTree(totals()));
         root.set("faults", JSON.valueToTree(faults));
+        root.set("natsNodeRestarts", JSON.valueToTree(nodeRestarts));
         root.set("figures", JSON.valueToTree(figures()));
         ArrayNode all = root.putArray("samples");
         samples.forEach(s -> all.add(JSON.valueToTree(s)));

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Samples every process of the soak's topology: for each its RSS (and its anonymous and file-backed parts), threads
  * and open files (from {@code /proc}), for
  * the JVMs their heap after a collection, for the
- * CentralHubs their store size and commit p99, for the edges their backlog and forward lag as the first CentralHub
+ * CentralHubs their store size, DuckDB's memory (outside the Java heap, within store.memory-limit) and commit p99, for
+ * the edges their backlog and forward lag as the first CentralHub
  * that answers sees it. Heap after GC is what the heap holds right after a full collection the sampler asks for
  * ({@code jcmd <pid> GC.run}): a leak shows there first, whatever the collector's own rhythm. A process that is down while a fault lasts gives no sample. Owned by the soak's sampling
  * thread; {@link #samples()} copies under the lock.
@@ -50,6 +51,8 @@ final class SoakSampler {
             CentralClient api = topology.clients().get(i);
             jvm(taken, now, hub);
             figure(taken, now, hub, "store_mb", () -> api.meter("dualhub_central_store_used_bytes") / (1 << 20));
+            figure(taken, now, hub, "engine_memory_mb",
+                    () -> api.meter("dualhub_central_store_engine_memory_bytes") / (1 << 20));
             figure(taken, now, hub, "commit_p99_ms",
                     () -> api.get("/api/v1/performance").path("storeCommit").path("p99Ms").asDouble());
         }

@@ -37,8 +37,8 @@ class SoakTest {
             rising.add(new SoakSample(m * MINUTE, "central-1", 7, "rss_mb", 100 + 60.0 * m));
         }
         ScenarioResult fault = new ScenarioResult("kill-edge", true, 10, 10, 0, 0, 0, 1, 1, 0, List.of());
-        SoakReport report = new SoakReport(options, "t", rising, Set.of("central-1"), List.of(fault), List.of(), 0,
-                5 * MINUTE);
+        SoakReport report = new SoakReport(options, "t", rising, Set.of("central-1"), List.of(fault), List.of(),
+                List.of(), 0, 5 * MINUTE);
         assertThat(report.judged()).isFalse();
         assertThat(report.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("-");
         assertThat(report.passed()).isTrue();
@@ -47,12 +47,13 @@ class SoakTest {
         List<SoakSample> hourOfRise = List.of(new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
                 new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110));
         SoakReport hour = new SoakReport(SoakOptions.parse(List.of()), "t", hourOfRise, Set.of("central-1"),
-                List.of(fault), List.of(), 0, 60 * MINUTE);
+                List.of(fault), List.of(), List.of(), 0, 60 * MINUTE);
         assertThat(hour.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("NO");
         assertThat(hour.passed()).as("RSS rose 15 MB per hour").isFalse();
         SoakReport notOurs = new SoakReport(SoakOptions.parse(List.of()), "t", hourOfRise, Set.of("edge-1"),
-                List.of(fault), List.of(), 0, 60 * MINUTE);
+                List.of(fault), List.of(), List.of("replica on nats-2 still behind: node restarted"), 0, 60 * MINUTE);
         assertThat(notOurs.passed()).as("a process that is not one of the hubs is reported, not judged").isTrue();
+        assertThat(notOurs.markdown()).contains("- replica on nats-2 still behind: node restarted");
     }
 
     @Test
