@@ -1,5 +1,6 @@
 package io.dualhub.bench;
 
+import io.dualhub.chaos.harness.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -102,7 +103,7 @@ public final class BenchMain {
     }
 
     private static String natsVersion() throws Exception {
-        Process p = new ProcessBuilder(io.dualhub.chaos.harness.NatsServerNode.binary(), "--version")
+        Process p = new ProcessBuilder(NatsServerNode.binary(), "--version")
                 .redirectErrorStream(true).start();
         String v = new String(p.getInputStream().readAllBytes()).strip();
         p.waitFor();

@@ -1,5 +1,6 @@
 package io.dualhub.edge;
 
+import java.net.InetAddress;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
@@ -145,7 +146,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "unknown";
         }

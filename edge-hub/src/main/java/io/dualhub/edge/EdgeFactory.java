@@ -1,5 +1,6 @@
 package io.dualhub.edge;
 
+import jakarta.inject.Singleton;
 import io.dualhub.edge.config.EdgeConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -18,7 +19,7 @@ public class EdgeFactory {
         return agent;
     }
 
-    @jakarta.inject.Singleton
+    @Singleton
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -1,5 +1,7 @@
 package io.dualhub.central.analysis;
 
+import java.util.Locale;
+import java.util.Comparator;
 import io.dualhub.central.store.SeriesKey;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
@@ -101,7 +103,7 @@ public final class PredictiveAnalyzer implements AutoCloseable {
     public List<Prediction> predictions(String edge) {
         return predictions.values().stream()
                 .filter(p -> edge == null || p.edge().equals(edge))
-                .sorted(java.util.Comparator.comparingLong(
+                .sorted(Comparator.comparingLong(
                         (Prediction p) -> p.etaSeconds() < 0 ? Long.MAX_VALUE : p.etaSeconds()))
                 .toList();
     }
@@ -179,7 +181,7 @@ public final class PredictiveAnalyzer implements AutoCloseable {
             }
         }
         if (change == SeriesWatch.Change.OPENED) {
-            alerts.raise(new Alert(key, "warning", "anomaly", incident.edge(), String.format(java.util.Locale.ROOT,
+            alerts.raise(new Alert(key, "warning", "anomaly", incident.edge(), String.format(Locale.ROOT,
                     "%s on edge %s is anomalous (score %.2f, value %s)", seriesName(incident.metric(),
                             incident.tags()), incident.edge(), incident.score(), incident.value()),
                     incident.startedMs()));

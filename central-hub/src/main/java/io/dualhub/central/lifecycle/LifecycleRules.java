@@ -1,5 +1,6 @@
 package io.dualhub.central.lifecycle;
 
+import java.util.Locale;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.common.wire.Heartbeat;
 import java.time.Duration;
@@ -55,6 +56,6 @@ public record LifecycleRules(Duration offlineAfter, long backlogLimit, Duration 
     }
 
     private static String seconds(long ms) {
-        return ms < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0) : ms / 1000 + " s";
+        return ms < 10_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1000.0) : ms / 1000 + " s";
     }
 }

@@ -1,5 +1,7 @@
 package io.dualhub.central.recovery;
 
+import java.util.UUID;
+
 /**
  * One audited recovery action: which playbook, about which edge (null for the hub itself), what was done and why,
  * by which CentralHub, and how it stands. An action is recorded when it starts ({@code PENDING}) and again, under
@@ -16,7 +18,7 @@ public record RecoveryAction(String id, String playbook, String edge, String wha
 
     /** A new pending action with a fresh id. */
     public static RecoveryAction begin(String playbook, String edge, String what, String why, long nowMs, String by) {
-        return new RecoveryAction(playbook + "-" + java.util.UUID.randomUUID().toString().substring(0, 8), playbook,
+        return new RecoveryAction(playbook + "-" + UUID.randomUUID().toString().substring(0, 8), playbook,
                 edge, what, why, PENDING, "", nowMs, nowMs, by);
     }
 

@@ -1,5 +1,6 @@
 package io.dualhub.central.store;
 
+import java.time.Instant;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -91,7 +92,7 @@ public final class StoreMaintenance {
         }
         if (evicted > 0) {
             LOG.warn("store over store.max-disk ({} of {} bytes used): deleted the oldest {} rows of {}, all before {}",
-                    used, budget, evicted, from.label(), java.time.Instant.ofEpochMilli(before));
+                    used, budget, evicted, from.label(), Instant.ofEpochMilli(before));
         }
         return new Result(expired, evicted, before, from, used, budget, engineMemory(db));
     }

@@ -1,5 +1,7 @@
 package io.dualhub.central.analysis;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +65,7 @@ class AnomalyModelTest {
     @Test
     void pureNoiseRarelyAlerts() {
         double[] scores = run(noise(20_000, 50, 1, 5));
-        long alerts = java.util.Arrays.stream(scores).filter(s -> s >= ALERT).count();
+        long alerts = Arrays.stream(scores).filter(s -> s >= ALERT).count();
         assertThat(alerts).isLessThan(40);  // the default alert level is a tail probability of 1e-3 per deviation
     }
 
@@ -104,11 +106,11 @@ class AnomalyModelTest {
     }
 
     private static int firstAlertFrom(double[] scores, int from) {
-        return java.util.stream.IntStream.range(from, scores.length).filter(i -> scores[i] >= ALERT).findFirst()
+        return IntStream.range(from, scores.length).filter(i -> scores[i] >= ALERT).findFirst()
                 .orElse(-1);
     }
 
     private static double max(double[] scores, int from, int to) {
-        return java.util.Arrays.stream(scores, from, Math.min(to, scores.length)).max().orElse(0);
+        return Arrays.stream(scores, from, Math.min(to, scores.length)).max().orElse(0);
     }
 }

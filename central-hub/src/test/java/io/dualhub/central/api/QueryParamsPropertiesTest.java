@@ -1,5 +1,6 @@
 package io.dualhub.central.api;
 
+import net.jqwik.api.Combinators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.central.store.SeriesQuery;
@@ -39,7 +40,7 @@ class QueryParamsPropertiesTest {
     Arbitrary<String> values() {
         Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(30);
         Arbitrary<String> units = Arbitraries.of("", "ms", "s", "m", "h", "d", "w", "-1s");
-        Arbitrary<String> steps = net.jqwik.api.Combinators.combine(digits, units).as(String::concat);
+        Arbitrary<String> steps = Combinators.combine(digits, units).as(String::concat);
         Arbitrary<String> instants = Arbitraries.of("2026-11-22T10:00:00Z", "+1000000000-01-01T00:00:00Z",
                 "-1000000000-01-01T00:00:00Z", "2026-11-22T10:00:00+02:00", "2026-13-01T00:00:00Z", "");
         return Arbitraries.oneOf(digits, steps, instants, Arbitraries.strings().ofMaxLength(20));

@@ -1,5 +1,6 @@
 package io.dualhub.central.store;
 
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class MetricStoreTest {
     }
 
     private static Batch batch(String edge, String incarnation, long seq, double... values) {
-        List<Point> points = new java.util.ArrayList<>();
+        List<Point> points = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             points.add(Point.of("disk_used", Map.of("mount", i % 2 == 0 ? "/" : "/var"), seq * 1000 + i, values[i]));
         }
@@ -77,7 +78,7 @@ class MetricStoreTest {
 
     /** A batch of one point per series name given. */
     private static Batch seriesBatch(String edge, long seq, String... series) {
-        List<Point> points = new java.util.ArrayList<>();
+        List<Point> points = new ArrayList<>();
         for (String name : series) {
             points.add(Point.of("m", Map.of("series", name), seq * 1000, seq));
         }

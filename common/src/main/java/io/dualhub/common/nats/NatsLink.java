@@ -1,5 +1,8 @@
 package io.dualhub.common.nats;
 
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -19,7 +22,7 @@ public final class NatsLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatsLink.class);
     private final String name;
     private final List<Consumer<Connection>> onConnect = new ArrayList<>();
-    private final List<Runnable> onReconnect = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
     private volatile Connection connection;
     private final RepeatedErrors errors;
 
@@ -103,11 +106,11 @@ public final class NatsLink implements AutoCloseable {
         if (c == null) {
             return;
         }
-        java.util.concurrent.CompletableFuture.runAsync(() -> {
+        CompletableFuture.runAsync(() -> {
             try {
                 LOG.warn("{}: forcing a reconnect away from {}", name, c.getConnectedUrl());
                 c.forceReconnect();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.debug("{}: forced reconnect failed: {}", name, e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

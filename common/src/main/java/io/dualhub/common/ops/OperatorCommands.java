@@ -1,5 +1,6 @@
 package io.dualhub.common.ops;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.common.config.ConfigException;
@@ -151,7 +152,7 @@ public final class OperatorCommands {
         }
         out.print(table.render());
         for (JsonNode a : alerts) {
-            out.printf("%s  %s%n", a.path("severity").asText().toUpperCase(java.util.Locale.ROOT),
+            out.printf("%s  %s%n", a.path("severity").asText().toUpperCase(Locale.ROOT),
                     a.path("summary").asText());
         }
     }

@@ -1,5 +1,6 @@
 package io.dualhub.common.wire;
 
+import java.io.ByteArrayInputStream;
 import io.dualhub.common.MetricNames;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -90,7 +91,7 @@ public final class BatchCodec {
 
     /** The header of an encoded batch, without its points; a {@link WireFormatException} when unreadable. */
     public static Header header(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             if (in.readUnsignedByte() != MAGIC) {
                 throw new WireFormatException("not a dualhub batch");
             }
@@ -110,7 +111,7 @@ public final class BatchCodec {
 
     /** The number of points of an encoded batch, read from its header without decoding the points. */
     public static int pointCount(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             in.skipBytes(1);
             int version = in.readUnsignedByte();
             in.readUTF();
@@ -127,7 +128,7 @@ public final class BatchCodec {
     }
 
     public static Batch decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int magic = in.readUnsignedByte();
             if (magic != MAGIC) {
                 throw new WireFormatException("not a dualhub batch: magic byte 0x" + Integer.toHexString(magic)

@@ -1,5 +1,6 @@
 package io.dualhub.common.wire;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -15,7 +16,7 @@ public record Point(String metric, SortedMap<String, String> tags, long timestam
         tags = tags == null || tags.isEmpty() ? EMPTY : tags;
     }
 
-    private static final SortedMap<String, String> EMPTY = java.util.Collections.unmodifiableSortedMap(new TreeMap<>());
+    private static final SortedMap<String, String> EMPTY = Collections.unmodifiableSortedMap(new TreeMap<>());
 
     public static Point of(String metric, Map<String, String> tags, long timestampMs, double value) {
         return new Point(metric, tags == null ? null : new TreeMap<>(tags), timestampMs, value);

@@ -1,5 +1,8 @@
 package io.dualhub.common.wire;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,8 +41,8 @@ class BatchCodecTest {
 
     @Test
     void readsVersionOneBatchesWithoutAnIncarnation() throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(0xD1);
             out.writeByte(1);
             out.writeUTF("old-edge");
@@ -101,7 +104,7 @@ class BatchCodecTest {
 
     @Test
     void aBatchLargerThanItsFirstGuessRoundTrips() {
-        List<Point> points = new java.util.ArrayList<>();
+        List<Point> points = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             points.add(Point.of("m", Map.of("long", "v".repeat(1000) + i), i, i));
         }

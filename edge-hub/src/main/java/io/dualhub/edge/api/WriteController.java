@@ -1,5 +1,6 @@
 package io.dualhub.edge.api;
 
+import java.nio.ByteBuffer;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.buffer.BufferFullException;
@@ -121,7 +122,7 @@ public class WriteController {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(raw, from, to - from)).toString();
+                    .decode(ByteBuffer.wrap(raw, from, to - from)).toString();
         } catch (CharacterCodingException e) {
             throw new LineProtocolException(0, "body is not valid UTF-8");
         }

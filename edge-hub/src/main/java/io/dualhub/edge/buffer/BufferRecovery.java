@@ -1,5 +1,6 @@
 package io.dualhub.edge.buffer;
 
+import java.nio.file.StandardCopyOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -225,7 +226,7 @@ final class BufferRecovery {
 
     private static void move(Path from, Path to) {
         try {
-            Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + from + " to " + to, e);
         }

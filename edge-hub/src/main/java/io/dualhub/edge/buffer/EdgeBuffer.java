@@ -1,5 +1,6 @@
 package io.dualhub.edge.buffer;
 
+import java.util.function.Predicate;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
@@ -267,7 +268,7 @@ public final class EdgeBuffer implements AutoCloseable {
      * false; returns the first sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Seeks to
      * {@code fromSeq} ({@link #seek}) rather than reading the retained queue from its start.
      */
-    public long readRange(long fromSeq, long toSeq, java.util.function.Predicate<BufferedBatch> action) {
+    public long readRange(long fromSeq, long toSeq, Predicate<BufferedBatch> action) {
         try (ExcerptTailer tailer = queue.createTailer()) {
             tailer.toStart();
             BufferedBatch first = peek(tailer);

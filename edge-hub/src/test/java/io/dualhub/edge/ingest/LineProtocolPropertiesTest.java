@@ -1,5 +1,6 @@
 package io.dualhub.edge.ingest;
 
+import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.common.MetricNames;
@@ -39,7 +40,7 @@ class LineProtocolPropertiesTest {
                 + " value=1.5";
         List<Point> points = new LineProtocolParser(Precision.NS, NOW).parse(line);
         assertThat(points).containsExactly(new Point(MetricNames.sanitize(measurement),
-                new java.util.TreeMap<>(Map.of(MetricNames.sanitize(tagKey), tagValue)), NOW, 1.5));
+                new TreeMap<>(Map.of(MetricNames.sanitize(tagKey), tagValue)), NOW, 1.5));
     }
 
     /** Backslash before each of {@code special} and before a backslash: line protocol's escaping. */

@@ -1,5 +1,6 @@
 package io.dualhub.chaos.run;
 
+import java.util.function.ToLongFunction;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -76,7 +77,7 @@ final class SoakReport {
                 sum(ScenarioResult::declaredDropped), sum(ScenarioResult::lost), sum(ScenarioResult::duplicates));
     }
 
-    private long sum(java.util.function.ToLongFunction<ScenarioResult> f) {
+    private long sum(ToLongFunction<ScenarioResult> f) {
         return faults.stream().mapToLong(f).sum();
     }
 

@@ -1,5 +1,6 @@
 package io.dualhub.chaos.drills;
 
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.chaos.harness.NatsFixture;
@@ -86,7 +87,7 @@ class ApiTokensDrillTest {
     }
 
     private OsProcess status(HubProcess central, String... extra) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString(),
+        List<String> cmd = new ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString(),
                 "status", "--central", central.url()));
         cmd.addAll(List.of(extra));
         OsProcess p = OsProcess.start("status", cmd, hubs.dir().resolve("status.log"));

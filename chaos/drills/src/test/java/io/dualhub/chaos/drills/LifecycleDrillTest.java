@@ -1,5 +1,6 @@
 package io.dualhub.chaos.drills;
 
+import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -109,7 +110,7 @@ class LifecycleDrillTest {
     private static JsonNode read(byte[] data) {
         try {
             return JSON.readTree(data);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package io.dualhub.chaos.drills;
 
+import java.security.GeneralSecurityException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -148,7 +149,7 @@ class NatsPermissionsDrillTest {
                 assertThat(status).isZero();
             }
             return dir;
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new UncheckedIOException(new IOException(e));
         }
     }

@@ -1,5 +1,6 @@
 package io.dualhub.chaos.drills;
 
+import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +34,7 @@ class OddInputDrillTest {
             "m v=18446744073709551615u",
             "m v=1e308,w=-0.0",
             "m,t=" + "x".repeat(1024) + " v=1",
-            "m " + String.join(",", java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "f" + i + "=1").toList()));
+            "m " + String.join(",", IntStream.range(0, 1000).mapToObj(i -> "f" + i + "=1").toList()));
     private static final Map<String, Integer> REFUSED = Map.of(
             "m".repeat(201) + " value=1", 400,
             "m,t" + "k".repeat(300) + "=x v=1", 400,
