@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The throughput of each stage of the data path, in the order data takes it, on one topology: ingest (HTTP line
  * protocol into the edge's disk buffer, NATS down so nothing else runs), forward (that backlog to JetStream, timed
- * from the first batch acknowledged after NATS is back, so reconnecting is not counted; the CentralHub stopped), store (the CentralHub consuming and committing it), drain (the backlog of a
+ * from the first batch acknowledged after NATS is back, so reconnecting is not counted; the CentralHub stopped), store
+ * (the CentralHub consuming and committing it), drain (the backlog of a
  * 10-minute outage at 10,000 points/s, forwarded and stored). Each beside plain jnats (or plain HTTP) doing the
  * same transfer on the same machine in the same run.
  */

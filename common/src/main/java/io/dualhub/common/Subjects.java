@@ -53,7 +53,9 @@ public final class Subjects {
         return "_INBOX." + EdgeId.require(edgeId);
     }
 
-    /** {@code <edgeId>-<incarnation>-<seq>}: unique across a buffer's lives, so a rebuilt edge is not deduplicated away. */
+    /**
+     * {@code <edgeId>-<incarnation>-<seq>}: unique across a buffer's lives, so a rebuilt edge is not deduplicated away.
+     */
     public static String msgId(String edgeId, String incarnation, long seq) {
         return incarnation.isEmpty() ? edgeId + "-" + seq : edgeId + "-" + incarnation + "-" + seq;
     }

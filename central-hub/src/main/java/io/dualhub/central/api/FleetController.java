@@ -24,7 +24,8 @@ import java.util.TreeSet;
 
 /**
  * {@code GET /api/v1/edges} (the fleet as this hub sees it), {@code GET /api/v1/edges/{id}} (one edge with its host
- * and lifecycle history), {@code POST /api/v1/edges/{id}/decommission} and {@code GET /api/v1/stats} (store totals, refused
+ * and lifecycle history), {@code POST /api/v1/edges/{id}/decommission} and {@code GET /api/v1/stats} (store totals,
+ * refused
  * messages).
  */
 @Controller("/api/v1")

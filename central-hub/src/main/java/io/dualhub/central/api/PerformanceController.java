@@ -7,7 +7,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.SerdeImport;
 
-/** {@code GET /api/v1/performance}: per edge the stored rate and latency percentiles, and the store's commit latency. */
+/**
+ * {@code GET /api/v1/performance}: per edge the stored rate and latency percentiles, and the store's commit latency.
+ */
 @Controller("/api/v1")
 @SerdeImport(PerformanceLogger.Report.class)
 @SerdeImport(PerformanceLogger.EdgePerformance.class)

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * stored by now, so ordinary lag is not a gap, and a hub under steady load still repairs), after {@code grace}, and
  * again every {@code grace} while still missing (doubling after each request the edge did not answer, up to 64
  * graces). Every hub has its own store, so every hub looks at its own; only the leader asks edges,
- * for its own ranges and for those the standbys send it on {@link Subjects#MISSING_RANGES}. The resent batches reach every hub; one that has them already only counts them.
+ * for its own ranges and for those the standbys send it on {@link Subjects#MISSING_RANGES}. The resent batches reach
+ * every hub; one that has them already only counts them.
  * This is what heals a stream replica that silently lost acknowledged messages, or a hub that had not read them
  * yet when a whole cluster lost its unsynced tail.
  */

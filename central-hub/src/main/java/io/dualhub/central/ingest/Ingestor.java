@@ -1,5 +1,6 @@
 package io.dualhub.central.ingest;
 
+import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.CommitOutcome;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes batches from this hub's durable consumers on both metrics routes as they arrive (a standing pull on
  * each, so a batch is committed as soon as it is there, whichever route it took), commits what has arrived to the
- * {@link MetricStore} in one transaction, and acknowledges every message only after that commit. Duplicates (redeliveries, edge resends)
+ * {@link MetricStore} in one transaction, and acknowledges every message only after that commit. Duplicates
+ * (redeliveries, edge resends)
  * are acknowledged and counted, never stored. A message is judged by the subject it came on: one that is not a valid
  * batch, or that names another edge than its subject, is terminated alone and accounted in {@link Rejections}, so it
  * can neither block the stream nor write as another edge; a failing store stops acknowledging until it recovers.
@@ -118,7 +120,7 @@ public final class Ingestor implements AutoCloseable {
         this.e2eLatency = Timer.builder("dualhub.central.e2e.latency").description("From the edge accepting a batch to its commit here")
                 .publishPercentileHistogram().register(meters);
         this.commitLatency = Timer.builder("dualhub.central.store.commit").description("Duration of one store transaction")
-                .publishPercentileHistogram().publishPercentiles(Latency.PERCENTILES).register(meters);
+                .publishPercentileHistogram().publishPercentiles(LatencyTimers.PERCENTILES).register(meters);
         this.thread = new Thread(this::run, "ingestor-" + instance);
         this.thread.setDaemon(true);
         // A reconnect loses the standing pulls with the old server: renew them at once, not after missed heartbeats.
@@ -146,7 +148,7 @@ public final class Ingestor implements AutoCloseable {
 
     /** Store commit latency over the last few minutes. */
     public Latency commitLatency() {
-        return Latency.of(commitLatency);
+        return LatencyTimers.latency(commitLatency);
     }
 
     private void run() {
@@ -329,7 +331,9 @@ public final class Ingestor implements AutoCloseable {
         return decoded;
     }
 
-    /** A message that does not decode: accounted as an invalid batch when its header names its edge, else terminated. */
+    /**
+     * A message that does not decode: accounted as an invalid batch when its header names its edge, else terminated.
+     */
     private EdgeMessage undecodable(Message m, String edge, RuntimeException error) {
         BatchCodec.Header header;
         try {

@@ -1,5 +1,6 @@
 package io.dualhub.central.performance;
 
+import io.dualhub.common.metrics.LatencyTimers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.central.fleet.FleetView;
@@ -95,7 +96,7 @@ public final class PerformanceLogger implements AutoCloseable {
         EdgeMeters m = edges.get(id);
         FleetView.Seen seen = fleet.seen(id);
         Latency ack = seen == null || seen.heartbeat().publishAck() == null ? null : seen.heartbeat().publishAck();
-        return new EdgePerformance(id, m == null ? 0 : rate(m), m == null ? null : Latency.of(m.collectToStored()),
+        return new EdgePerformance(id, m == null ? 0 : rate(m), m == null ? null : LatencyTimers.latency(m.collectToStored()),
                 ack);
     }
 
@@ -104,7 +105,7 @@ public final class PerformanceLogger implements AutoCloseable {
                 .description("Points stored from this edge").register(meters);
         Timer latency = Timer.builder("dualhub.central.collect.stored").tag("edge", edgeId)
                 .description("From collection (oldest point of a batch) to its commit here")
-                .publishPercentiles(Latency.PERCENTILES).publishPercentileHistogram().register(meters);
+                .publishPercentiles(LatencyTimers.PERCENTILES).publishPercentileHistogram().register(meters);
         return new EdgeMeters(points, latency, new ArrayDeque<>());
     }
 

@@ -26,7 +26,10 @@ public record RecoveryAction(String id, String playbook, String edge, String wha
         return PENDING.equals(status);
     }
 
-    /** This action ended (or moved on) with {@code newStatus}: {@code outcome}, at {@code nowMs}, decided by {@code who}. */
+    /**
+     * This action ended (or moved on) with {@code newStatus}: {@code outcome}, at {@code nowMs}, decided by {@code
+     * who}.
+     */
     public RecoveryAction then(String newStatus, String newOutcome, long nowMs, String who) {
         return new RecoveryAction(id, playbook, edge, what, why, newStatus, newOutcome, startedAtMs, nowMs, who);
     }

@@ -35,7 +35,9 @@ public final class Rejections {
         EDGE_MISMATCH("edge-mismatch"),
         /** Not a message of the wire schema: cannot be decoded. */
         MALFORMED("malformed"),
-        /** Written in a newer wire format than this hub reads: not accounted, so its sequence stays a hole to repair. */
+        /**
+         * Written in a newer wire format than this hub reads: not accounted, so its sequence stays a hole to repair.
+         */
         NEWER_FORMAT("newer-format"),
         /** A batch whose points break the {@link io.dualhub.common.wire.PointLimits}. */
         INVALID("invalid"),

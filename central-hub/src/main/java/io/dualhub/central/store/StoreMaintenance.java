@@ -113,7 +113,9 @@ public final class StoreMaintenance {
         }
     }
 
-    /** Merges the partial rows of the buckets closed since the last merge (a bucket closes one bucket after its end). */
+    /**
+     * Merges the partial rows of the buckets closed since the last merge (a bucket closes one bucket after its end).
+     */
     private void merge(DuckDBConnection db, StoreTier tier, long now) throws SQLException {
         long closedBefore = tier.bucket(now) - tier.bucketMs();
         long from = mergedBefore.computeIfAbsent(tier, t -> mergedBefore(db, t));

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration reference (docs/configuration.md) as a Markdown table ({@code | `key` | `default` | description |}): rendered
+ * The configuration reference (docs/configuration.md) as a Markdown table ({@code | `key` | `default` | description
+ * |}): rendered
  * from a schema, and read back from it so a test can hold the two in step.
  */
 public final class ConfigReference {

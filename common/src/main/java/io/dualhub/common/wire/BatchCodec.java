@@ -21,7 +21,8 @@ import java.util.TreeMap;
 
 /**
  * The binary wire form of a {@link Batch}. Layout (version 2): magic {@code 0xD1}, version byte, edge id (modified
- * UTF-8), incarnation (modified UTF-8; absent in version 1, which is still read), seq (int64), createdAtMs (int64), point count (varint), then per point: metric, tag count (varint), tag
+ * UTF-8), incarnation (modified UTF-8; absent in version 1, which is still read), seq (int64), createdAtMs (int64),
+ * point count (varint), then per point: metric, tag count (varint), tag
  * key/value pairs, timestampMs (int64), value (float64). Strings repeat a lot inside a batch (metric names, tag
  * keys), so each is written once and later referenced: varint 0 + UTF-8 literal, or varint n = the n-th literal.
  */

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
-/** JSON form of the events (heartbeats, and later lifecycle and gap events): small, rare, readable with {@code nats sub}. */
+/**
+ * JSON form of the events (heartbeats, and later lifecycle and gap events): small, rare, readable with {@code nats
+ * sub}.
+ */
 public final class EventCodec {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

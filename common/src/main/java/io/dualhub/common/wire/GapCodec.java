@@ -10,7 +10,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The binary wire form of a {@link GapDeclaration}: magic {@code 0xD2}, version byte, reason byte (0 overflow,
- * 1 expired), edge id and incarnation (modified UTF-8; no incarnation in version 1, still read), fromSeq, toSeq, declaredAtMs (int64 each), then one int32 point count per
+ * 1 expired), edge id and incarnation (modified UTF-8; no incarnation in version 1, still read), fromSeq, toSeq,
+ * declaredAtMs (int64 each), then one int32 point count per
  * sequence.
  */
 public final class GapCodec {

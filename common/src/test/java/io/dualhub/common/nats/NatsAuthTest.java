@@ -12,7 +12,9 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Authentication settings are checked at start-up, name the key, and never echo a secret (the good paths are drills). */
+/**
+ * Authentication settings are checked at start-up, name the key, and never echo a secret (the good paths are drills).
+ */
 class NatsAuthTest {
     @TempDir
     Path dir;

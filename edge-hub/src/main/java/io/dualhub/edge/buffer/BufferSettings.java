@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the EdgeBuffer bounds itself: at most {@code maxBytes} of unacknowledged batches (beyond it the
  * {@code overflow} policy applies), at least {@code minFreeDisk} left free on its file system (below it new points are
  * refused whatever the policy, so a full disk never crashes the agent or corrupts the queue), batches cut at
- * {@code maxBatchBytes}, acknowledged batches kept for {@code retention}, and {@code sync} to force each append to disk.
+ * {@code maxBatchBytes}, acknowledged batches kept for {@code retention}, and {@code sync} to force each append to
+ * disk.
  */
 public record BufferSettings(long maxBytes, Overflow overflow, long minFreeDisk, int maxBatchBytes, Duration retention,
                              boolean sync) {

@@ -265,7 +265,8 @@ public final class EdgeBuffer implements AutoCloseable {
 
     /**
      * Calls {@code action} with every retained batch from {@code fromSeq} to {@code toSeq}, in order, until it returns
-     * false; returns the first sequence still retained (everything below it has expired), or {@code lastSeq + 1} when nothing is. Seeks to
+     * false; returns the first sequence still retained (everything below it has expired), or {@code lastSeq + 1} when
+     * nothing is. Seeks to
      * {@code fromSeq} ({@link #seek}) rather than reading the retained queue from its start.
      */
     public long readRange(long fromSeq, long toSeq, Predicate<BufferedBatch> action) {

@@ -1,5 +1,6 @@
 package io.dualhub.edge.forward;
 
+import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
@@ -124,7 +125,7 @@ public final class Forwarder implements AutoCloseable {
         });
         this.publishAck = Timer.builder("dualhub.edge.publish.ack")
                 .description("Time from publishing a batch to its JetStream acknowledgement")
-                .publishPercentileHistogram().publishPercentiles(Latency.PERCENTILES).register(meters);
+                .publishPercentileHistogram().publishPercentiles(LatencyTimers.PERCENTILES).register(meters);
         this.acked = Counter.builder("dualhub.edge.batches.acked")
                 .description("Batches acknowledged by JetStream").register(meters);
         this.failures = Counter.builder("dualhub.edge.publish.failures")
@@ -385,7 +386,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** Publish-to-acknowledgement latency over the last few minutes, for heartbeats. */
     public Latency publishAckLatency() {
-        return Latency.of(publishAck);
+        return LatencyTimers.latency(publishAck);
     }
 
     /** CLOSED, OPEN or HALF_OPEN: for /health and heartbeats. */

@@ -50,7 +50,9 @@ public record ForwarderConfig(int window, Duration publishTimeout, Duration retr
             return this;
         }
 
-        /** The backoff after a failed publish: from {@code initial}, times {@code multiplier} each time, to {@code max}. */
+        /**
+         * The backoff after a failed publish: from {@code initial}, times {@code multiplier} each time, to {@code max}.
+         */
         public Builder retry(Duration initial, double multiplier, Duration max) {
             retryInitial = initial;
             retryMultiplier = multiplier;

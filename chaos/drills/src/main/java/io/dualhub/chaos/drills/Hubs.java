@@ -116,7 +116,9 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
         return this;
     }
 
-    /** Starts CentralHub {@code instance} with the given YAML config (may be empty); data in {@code <dir>/<instance>}. */
+    /**
+     * Starts CentralHub {@code instance} with the given YAML config (may be empty); data in {@code <dir>/<instance>}.
+     */
     public HubProcess central(String instance, String yaml) {
         return central(instance, yaml, dir.resolve(instance));
     }

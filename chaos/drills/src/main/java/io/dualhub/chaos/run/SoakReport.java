@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * hour after the warm-up ({@link SoakSample#slopePerHour}), judged against the soak's goals once the window after
  * warm-up is at least {@link #JUDGED_WINDOW}: RSS rising less than {@link #RSS_MB_PER_HOUR} MB per hour, threads and
  * open files flat (drifting less than {@link #FLAT_PER_HOUR} per hour). Only dualhub's own processes are judged: a
- * NATS node's connections, and so its files and threads, follow the clients the faults move between nodes. Written as {@code soak.md} and
+ * NATS node's connections, and so its files and threads, follow the clients the faults move between nodes. Written as
+ * {@code soak.md} and
  * {@code soak.json} (which also holds every sample).
  */
 final class SoakReport {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * CentralHubs their store size, DuckDB's memory (outside the Java heap, within store.memory-limit) and commit p99, for
  * the edges their backlog and forward lag as the first CentralHub
  * that answers sees it. Heap after GC is what the heap holds right after a full collection the sampler asks for
- * ({@code jcmd <pid> GC.run}): a leak shows there first, whatever the collector's own rhythm. A process that is down while a fault lasts gives no sample. Owned by the soak's sampling
+ * ({@code jcmd <pid> GC.run}): a leak shows there first, whatever the collector's own rhythm. A process that is down
+ * while a fault lasts gives no sample. Owned by the soak's sampling
  * thread; {@link #samples()} copies under the lock.
  */
 final class SoakSampler {

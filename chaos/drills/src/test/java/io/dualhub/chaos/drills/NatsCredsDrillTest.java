@@ -43,7 +43,10 @@ class NatsCredsDrillTest {
         assertThat(api.awaitStored(writer, "creds-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
     }
 
-    /** Operator, system account, account (JetStream unlimited) and user JWTs signed in turn, a server config and a .creds file. */
+    /**
+     * Operator, system account, account (JetStream unlimited) and user JWTs signed in turn, a server config and a
+     * .creds file.
+     */
     private static Path operatorSetup() {
         try {
             Path dir = Files.createTempDirectory("dualhub-creds-");

@@ -130,7 +130,10 @@ class NatsPermissionsDrillTest {
                 }).build());
     }
 
-    /** deploy/nats's node and cluster files (less the store path) beside an accounts.conf made by `nats-user` for three users. */
+    /**
+     * deploy/nats's node and cluster files (less the store path) beside an accounts.conf made by `nats-user` for three
+     * users.
+     */
     private static Path serverConfig() {
         try {
             Path dir = Files.createTempDirectory("dualhub-nats-conf-");
