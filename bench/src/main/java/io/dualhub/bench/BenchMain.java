@@ -20,8 +20,7 @@ public final class BenchMain {
     private static final String USAGE = "usage: ./dualhub bench [" + String.join("|", STAGES) + "|all]... "
             + "[--duration SECONDS (>= 60, default 60: e2e, footprint, peer)] [--out DIR (default target/bench)]";
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         Set<String> stages = new LinkedHashSet<>();
@@ -84,8 +83,10 @@ public final class BenchMain {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("command", "./dualhub bench " + command);
         m.put("date", Instant.now().toString());
-        m.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name") + ", "
-                + Runtime.getRuntime().availableProcessors() + " cores");
+        m.put(
+                "cpu",
+                firstValue(Path.of("/proc/cpuinfo"), "model name") + ", "
+                        + Runtime.getRuntime().availableProcessors() + " cores");
         m.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -104,7 +105,8 @@ public final class BenchMain {
 
     private static String natsVersion() throws Exception {
         Process p = new ProcessBuilder(NatsServerNode.binary(), "--version")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String v = new String(p.getInputStream().readAllBytes()).strip();
         p.waitFor();
         return v;

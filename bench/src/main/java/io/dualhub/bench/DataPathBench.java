@@ -21,8 +21,8 @@ final class DataPathBench {
     static final long POINTS = 3_000_000;
     static final int LINES_PER_REQUEST = 5_000;
     static final int CONNECTIONS = 4;
-    static final int FORWARD_WINDOW = 64;    // the edge's forward.window default
-    static final int FETCH_BATCH = 500;      // the CentralHub's ingest.fetch-batch default
+    static final int FORWARD_WINDOW = 64; // the edge's forward.window default
+    static final int FETCH_BATCH = 500; // the CentralHub's ingest.fetch-batch default
     static final int OUTAGE_RATE = 10_000;
     static final long OUTAGE_POINTS = OUTAGE_RATE * 600L;
     private static final List<String> METRICS_STREAMS = List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B");
@@ -33,14 +33,18 @@ final class DataPathBench {
             HubProcess central = topo.central("bench");
             CentralClient api = new CentralClient(central.url());
             topo.streamsReady("bench");
-            central.stop();   // streams and its consumer exist; it consumes nothing until the store stage
+            central.stop(); // streams and its consumer exist; it consumes nothing until the store stage
             HubProcess edge = topo.edge("bench-edge", Topology.EDGE_YAML);
             topo.node().stop();
 
             double ingest = POINTS / new LineLoad(edge.url(), "bench").burst(POINTS, CONNECTIONS, LINES_PER_REQUEST);
             if (stages.contains("ingest")) {
-                results.add(Result.of("ingest: HTTP line protocol -> edge disk buffer", ingest, "points/s",
-                        nullSinkRate(), Goal.atLeast(1_000_000, "points/s")));
+                results.add(Result.of(
+                        "ingest: HTTP line protocol -> edge disk buffer",
+                        ingest,
+                        "points/s",
+                        nullSinkRate(),
+                        Goal.atLeast(1_000_000, "points/s")));
             }
 
             long backlog = edge.edgeStatus().path("backlog").asLong();
@@ -60,8 +64,12 @@ final class DataPathBench {
                     rawSeconds += raw.consume(stream, state(topo, stream).getMsgCount(), FETCH_BATCH);
                 }
                 central.start();
-                results.add(Result.of("store: CentralHub consume -> commit", Topology.storeRate(api, POINTS),
-                        "points/s", POINTS / rawSeconds, Goal.atLeast(1_000_000, "points/s")));
+                results.add(Result.of(
+                        "store: CentralHub consume -> commit",
+                        Topology.storeRate(api, POINTS),
+                        "points/s",
+                        POINTS / rawSeconds,
+                        Goal.atLeast(1_000_000, "points/s")));
             } else {
                 central.start();
                 Topology.stored(api, POINTS);
@@ -86,7 +94,11 @@ final class DataPathBench {
         }
         double rawSeconds = raw.publish(payloads, FORWARD_WINDOW, "forward");
         return List.of(
-                Result.of("forward: edge buffer -> JetStream", POINTS / seconds, "points/s", POINTS / rawSeconds,
+                Result.of(
+                        "forward: edge buffer -> JetStream",
+                        POINTS / seconds,
+                        "points/s",
+                        POINTS / rawSeconds,
                         Goal.ratioAtLeast(0.8)),
                 Result.of("forward: bytes", bytes / seconds / 1e6, "MB/s", bytes / rawSeconds / 1e6, null));
     }
@@ -100,8 +112,12 @@ final class DataPathBench {
         topo.node().start();
         Topology.stored(api, before + OUTAGE_POINTS);
         double rate = OUTAGE_POINTS / ((System.nanoTime() - start) / 1e9);
-        return Result.of("drain: 10-min outage backlog (6,000,000 points) forwarded + stored", rate, "points/s",
-                (double) OUTAGE_RATE, Goal.ratioAtLeast(20));
+        return Result.of(
+                "drain: 10-min outage backlog (6,000,000 points) forwarded + stored",
+                rate,
+                "points/s",
+                (double) OUTAGE_RATE,
+                Goal.ratioAtLeast(20));
     }
 
     private static double nullSinkRate() throws Exception {

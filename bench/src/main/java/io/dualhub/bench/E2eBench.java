@@ -46,15 +46,26 @@ final class E2eBench {
             List<Result> results = new ArrayList<>();
             for (String p : List.of("p50", "p95", "p99")) {
                 double ref = RawJetStream.percentile(reference, Double.parseDouble(p.substring(1)));
-                results.add(Result.of("e2e: collection -> stored " + p + " at 10,000 points/s",
-                        latency.path(p + "Ms").asDouble(), "ms", ref,
+                results.add(Result.of(
+                        "e2e: collection -> stored " + p + " at 10,000 points/s",
+                        latency.path(p + "Ms").asDouble(),
+                        "ms",
+                        ref,
                         p.equals("p99") ? Goal.atMost(25, "ms") : null));
             }
             // Where the time goes, from the same run: two of the steps on the way, as the hubs measure them.
-            results.add(Result.of("e2e part: edge publish -> JetStream ack p99", edgePerformance.path("publishAck")
-                    .path("p99Ms").asDouble(), "ms", null, null));
-            results.add(Result.of("e2e part: CentralHub store commit p99", performance.path("storeCommit")
-                    .path("p99Ms").asDouble(), "ms", null, null));
+            results.add(Result.of(
+                    "e2e part: edge publish -> JetStream ack p99",
+                    edgePerformance.path("publishAck").path("p99Ms").asDouble(),
+                    "ms",
+                    null,
+                    null));
+            results.add(Result.of(
+                    "e2e part: CentralHub store commit p99",
+                    performance.path("storeCommit").path("p99Ms").asDouble(),
+                    "ms",
+                    null,
+                    null));
             return results;
         }
     }
@@ -71,7 +82,10 @@ final class E2eBench {
 
     /** The mean size of the batches the edge published: the reference sends messages of that size. */
     private static int batchBytes(Topology topo) throws Exception {
-        var state = topo.nats().jetStreamManagement().getStreamInfo("DUALHUB_METRICS").getStreamState();
+        var state = topo.nats()
+                .jetStreamManagement()
+                .getStreamInfo("DUALHUB_METRICS")
+                .getStreamState();
         return (int) Math.max(64, state.getByteCount() / Math.max(1, state.getMsgCount()));
     }
 }

@@ -20,6 +20,7 @@ final class FootprintBench {
      * collection and forwarding paths) is not what it costs its host. The bare JVM is likewise measured settled.
      */
     private static final int EDGE_SETTLE_SECONDS = 30;
+
     private final int seconds;
 
     FootprintBench(int seconds) {
@@ -43,14 +44,26 @@ final class FootprintBench {
             ProcStats bare = bareJvm(topo);
             topo.done();
             List<Result> results = new ArrayList<>();
-            results.add(Result.of("footprint: edge RSS, default load", idle.maxRssMb(), "MB", bare.maxRssMb(),
+            results.add(Result.of(
+                    "footprint: edge RSS, default load",
+                    idle.maxRssMb(),
+                    "MB",
+                    bare.maxRssMb(),
                     Goal.atMost(96, "MB")));
-            results.add(Result.of("footprint: edge CPU, default load", idle.cpuPercentOfCore(), "% of a core",
-                    bare.cpuPercentOfCore(), Goal.atMost(1, "% of a core")));
-            results.add(Result.of("footprint: edge RSS at 10,000 points/s", loaded.maxRssMb(), "MB",
-                    bare.maxRssMb(), null));
-            results.add(Result.of("footprint: edge CPU at 10,000 points/s", loaded.cpuPercentOfCore(), "% of a core",
-                    bare.cpuPercentOfCore(), null));
+            results.add(Result.of(
+                    "footprint: edge CPU, default load",
+                    idle.cpuPercentOfCore(),
+                    "% of a core",
+                    bare.cpuPercentOfCore(),
+                    Goal.atMost(1, "% of a core")));
+            results.add(Result.of(
+                    "footprint: edge RSS at 10,000 points/s", loaded.maxRssMb(), "MB", bare.maxRssMb(), null));
+            results.add(Result.of(
+                    "footprint: edge CPU at 10,000 points/s",
+                    loaded.cpuPercentOfCore(),
+                    "% of a core",
+                    bare.cpuPercentOfCore(),
+                    null));
             return results;
         }
     }
@@ -65,14 +78,15 @@ final class FootprintBench {
 
     /** A JVM with the edge's flags and heap that only sleeps: what the runtime alone costs. */
     private static ProcStats bareJvm(Topology topo) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> cmd =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(HubProcess.jvmOptions(HubProcess.home().resolve("deploy/jvm.options")));
         cmd.addAll(HubProcess.INSTALLED_EDGE_HEAP);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleJvm.class.getName()));
         OsProcess jvm = OsProcess.start("bare-jvm", cmd, topo.dir().resolve("bare-jvm.log"));
         try {
             ProcStats stats = new ProcStats(jvm.pid());
-            Thread.sleep(2000);  // let it finish starting: its steady state is what is measured
+            Thread.sleep(2000); // let it finish starting: its steady state is what is measured
             stats.sampleFor(BARE_JVM_SECONDS);
             return stats;
         } finally {

@@ -29,7 +29,7 @@ final class PeerBench {
     private static final String PROMETHEUS = "/usr/bin/prometheus";
     private static final String NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
     private static final String VICTORIA = "/usr/bin/victoria-metrics";
-    private static final int INTERVAL_SECONDS = 10;   // the edge's collect.interval default
+    private static final int INTERVAL_SECONDS = 10; // the edge's collect.interval default
     private static final int OUTAGE_SECONDS = 300;
     private static final int CATCH_UP_LIMIT_SECONDS = 180;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,8 @@ final class PeerBench {
 
     void run(Report report) throws Exception {
         List<String> missing = List.of(PROMETHEUS, NODE_EXPORTER, VICTORIA).stream()
-                .filter(b -> !Files.isExecutable(Path.of(b))).toList();
+                .filter(b -> !Files.isExecutable(Path.of(b)))
+                .toList();
         if (!missing.isEmpty()) {
             String note = "peer: skipped, " + String.join(", ", missing) + " not installed; install with: " + INSTALL;
             System.out.println(note);
@@ -59,15 +60,25 @@ final class PeerBench {
         Path dir = topo.dir();
         int vmPort = FreePorts.next();
         int exporterPort = FreePorts.next();
-        List<String> vmCommand = List.of(VICTORIA, "-storageDataPath=" + dir.resolve("vm"),
-                "-httpListenAddr=127.0.0.1:" + vmPort, "-retentionPeriod=1d");
+        List<String> vmCommand = List.of(
+                VICTORIA,
+                "-storageDataPath=" + dir.resolve("vm"),
+                "-httpListenAddr=127.0.0.1:" + vmPort,
+                "-retentionPeriod=1d");
         OsProcess vm = OsProcess.start("victoria-metrics", vmCommand, dir.resolve("vm.log"));
-        OsProcess exporter = OsProcess.start("node-exporter", List.of(NODE_EXPORTER,
-                "--web.listen-address=127.0.0.1:" + exporterPort), dir.resolve("node-exporter.log"));
-        OsProcess prometheus = OsProcess.start("prometheus-agent", List.of(PROMETHEUS, "--enable-feature=agent",
-                "--config.file=" + prometheusConfig(dir, exporterPort, vmPort),
-                "--storage.agent.path=" + dir.resolve("agent-wal"),
-                "--web.listen-address=127.0.0.1:" + FreePorts.next()), dir.resolve("prometheus.log"));
+        OsProcess exporter = OsProcess.start(
+                "node-exporter",
+                List.of(NODE_EXPORTER, "--web.listen-address=127.0.0.1:" + exporterPort),
+                dir.resolve("node-exporter.log"));
+        OsProcess prometheus = OsProcess.start(
+                "prometheus-agent",
+                List.of(
+                        PROMETHEUS,
+                        "--enable-feature=agent",
+                        "--config.file=" + prometheusConfig(dir, exporterPort, vmPort),
+                        "--storage.agent.path=" + dir.resolve("agent-wal"),
+                        "--web.listen-address=127.0.0.1:" + FreePorts.next()),
+                dir.resolve("prometheus.log"));
         HubProcess central = topo.central("peer");
         topo.streamsReady("peer");
         HubProcess edge = topo.edge("peer-edge", "", HubProcess.INSTALLED_EDGE_HEAP);
@@ -80,29 +91,39 @@ final class PeerBench {
                 ours.sample();
                 promStats.sample();
                 exporterStats.sample();
-                Thread.sleep(1000);  // the sampling interval
+                Thread.sleep(1000); // the sampling interval
             }
             long outageFrom = System.currentTimeMillis();
             vm.stop(Duration.ofSeconds(10));
             topo.node().stop();
-            Thread.sleep(OUTAGE_SECONDS * 1000L);  // the outage itself: both receivers down this long
+            Thread.sleep(OUTAGE_SECONDS * 1000L); // the outage itself: both receivers down this long
             long outageTo = System.currentTimeMillis();
             vm = OsProcess.start("victoria-metrics", vmCommand, dir.resolve("vm-after.log"));
-            topo.node().start();  // both receivers back within the same second
+            topo.node().start(); // both receivers back within the same second
             CentralClient api = new CentralClient(central.url());
             long expected = (outageTo - outageFrom) / 1000 / INTERVAL_SECONDS;
-            double[][] caughtUp = catchUp(List.of(() -> storedSamples(api, outageFrom, outageTo),
-                    () -> vmSamples(vmPort, outageFrom, outageTo)));
+            double[][] caughtUp = catchUp(List.of(
+                    () -> storedSamples(api, outageFrom, outageTo), () -> vmSamples(vmPort, outageFrom, outageTo)));
             double[] oursCatchUp = caughtUp[0];
             double[] peerCatchUp = caughtUp[1];
             return List.of(
-                    Result.of("peer: agent RSS (dualhub edge vs Prometheus agent + node-exporter)", ours.maxRssMb(),
-                            "MB", promStats.maxRssMb() + exporterStats.maxRssMb(), null),
-                    Result.of("peer: agent CPU (dualhub edge vs Prometheus agent + node-exporter)",
-                            ours.cpuPercentOfCore(), "% of a core",
-                            promStats.cpuPercentOfCore() + exporterStats.cpuPercentOfCore(), null),
-                    Result.of("peer: samples of a 5-min receiver outage lost (of " + expected + ", one series)",
-                            Math.max(0, expected - oursCatchUp[0]), "samples", Math.max(0, expected - peerCatchUp[0]),
+                    Result.of(
+                            "peer: agent RSS (dualhub edge vs Prometheus agent + node-exporter)",
+                            ours.maxRssMb(),
+                            "MB",
+                            promStats.maxRssMb() + exporterStats.maxRssMb(),
+                            null),
+                    Result.of(
+                            "peer: agent CPU (dualhub edge vs Prometheus agent + node-exporter)",
+                            ours.cpuPercentOfCore(),
+                            "% of a core",
+                            promStats.cpuPercentOfCore() + exporterStats.cpuPercentOfCore(),
+                            null),
+                    Result.of(
+                            "peer: samples of a 5-min receiver outage lost (of " + expected + ", one series)",
+                            Math.max(0, expected - oursCatchUp[0]),
+                            "samples",
+                            Math.max(0, expected - peerCatchUp[0]),
                             null),
                     Result.of("peer: catch-up after the receiver is back", oursCatchUp[1], "s", peerCatchUp[1], null));
         } finally {
@@ -128,7 +149,8 @@ final class PeerBench {
         Arrays.fill(last, -1);
         Arrays.fill(lastGrowth, start);
         long quietSince = start;
-        while ((System.nanoTime() - quietSince) / 1e9 < 30 && (System.nanoTime() - start) / 1e9 < CATCH_UP_LIMIT_SECONDS) {
+        while ((System.nanoTime() - quietSince) / 1e9 < 30
+                && (System.nanoTime() - start) / 1e9 < CATCH_UP_LIMIT_SECONDS) {
             for (int i = 0; i < counts.size(); i++) {
                 long n = countOrLast(counts.get(i), last[i]);
                 if (n > last[i]) {
@@ -137,7 +159,7 @@ final class PeerBench {
                     quietSince = lastGrowth[i];
                 }
             }
-            Thread.sleep(1000);  // polling counts whose last change is measured, not awaiting a condition
+            Thread.sleep(1000); // polling counts whose last change is measured, not awaiting a condition
         }
         double[][] out = new double[counts.size()][];
         for (int i = 0; i < counts.size(); i++) {
@@ -158,8 +180,11 @@ final class PeerBench {
     private long vmSamples(int port, long fromMs, long toMs) throws Exception {
         String url = "http://127.0.0.1:" + port + "/api/v1/export?match[]=node_memory_MemAvailable_bytes&start="
                 + fromMs / 1000 + "&end=" + toMs / 1000;
-        String body = http.send(HttpRequest.newBuilder(URI.create(url.replace("[]", "%5B%5D"))).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(url.replace("[]", "%5B%5D")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         long n = 0;
         for (String line : body.split("\n")) {
             if (!line.isBlank()) {
@@ -170,14 +195,17 @@ final class PeerBench {
     }
 
     private static long storedSamples(CentralClient api, long fromMs, long toMs) throws Exception {
-        JsonNode series = api.get("/api/v1/query?metric=host_memory_used_bytes&edge=peer-edge&from=" + fromMs
-                + "&to=" + toMs).path("series");
+        JsonNode series = api.get(
+                        "/api/v1/query?metric=host_memory_used_bytes&edge=peer-edge&from=" + fromMs + "&to=" + toMs)
+                .path("series");
         return series.isEmpty() ? 0 : series.get(0).path("points").size();
     }
 
     private static Path prometheusConfig(Path dir, int exporterPort, int vmPort) throws Exception {
-        return Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: " + INTERVAL_SECONDS
-                + "s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:"
-                + exporterPort + "']\nremote_write:\n  - url: http://127.0.0.1:" + vmPort + "/api/v1/write\n");
+        return Files.writeString(
+                dir.resolve("prometheus.yml"),
+                "global:\n  scrape_interval: " + INTERVAL_SECONDS
+                        + "s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:"
+                        + exporterPort + "']\nremote_write:\n  - url: http://127.0.0.1:" + vmPort + "/api/v1/write\n");
     }
 }

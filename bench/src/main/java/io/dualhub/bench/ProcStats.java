@@ -12,6 +12,7 @@ import java.nio.file.Path;
 final class ProcStats {
     /** Clock ticks per second of /proc/<pid>/stat's times; 100 on Linux for every architecture we run on. */
     private static final double TICKS_PER_SECOND = 100;
+
     private final long pid;
     private double maxRssMb;
     private long firstTicks = -1;
@@ -28,7 +29,7 @@ final class ProcStats {
         maxRssMb = Math.max(maxRssMb, ProcessStatus.of(pid).rssMb());
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime, stime (fields 14 and 15)
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
         long now = System.nanoTime();
         if (firstTicks < 0) {
             firstTicks = ticks;
@@ -43,7 +44,7 @@ final class ProcStats {
         for (int i = 0; i <= seconds; i++) {
             sample();
             if (i < seconds) {
-                Thread.sleep(1000);  // the sampling interval, not a wait for a condition
+                Thread.sleep(1000); // the sampling interval, not a wait for a condition
             }
         }
     }

@@ -41,8 +41,12 @@ public final class RawJetStream {
         this.nats = nats;
         JetStreamManagement jsm = nats.jetStreamManagement();
         if (!jsm.getStreamNames().contains(STREAM)) {
-            jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects(SUBJECT + ".>")
-                    .storageType(StorageType.File).duplicateWindow(Duration.ofMinutes(2)).build());
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(STREAM)
+                    .subjects(SUBJECT + ".>")
+                    .storageType(StorageType.File)
+                    .duplicateWindow(Duration.ofMinutes(2))
+                    .build());
         }
     }
 
@@ -51,8 +55,14 @@ public final class RawJetStream {
         JetStreamManagement jsm = nats.jetStreamManagement();
         long count = jsm.getStreamInfo(stream).getStreamState().getMsgCount();
         List<byte[]> out = new ArrayList<>((int) count);
-        JetStreamSubscription sub = nats.jetStream().subscribe(null, PullSubscribeOptions.builder().stream(stream)
-                .configuration(ConsumerConfiguration.builder().ackPolicy(AckPolicy.None).build()).build());
+        JetStreamSubscription sub = nats.jetStream()
+                .subscribe(
+                        null,
+                        PullSubscribeOptions.builder().stream(stream)
+                                .configuration(ConsumerConfiguration.builder()
+                                        .ackPolicy(AckPolicy.None)
+                                        .build())
+                                .build());
         while (out.size() < count) {
             for (Message m : sub.fetch(1000, Duration.ofSeconds(2))) {
                 out.add(m.getData());
@@ -75,8 +85,11 @@ public final class RawJetStream {
                 inFlight.poll().get(30, TimeUnit.SECONDS);
             }
             Headers h = new Headers().put("Nats-Msg-Id", run + "-" + i);
-            inFlight.add(js.publishAsync(NatsMessage.builder().subject(SUBJECT + "." + run).headers(h)
-                    .data(payloads.get(i)).build()));
+            inFlight.add(js.publishAsync(NatsMessage.builder()
+                    .subject(SUBJECT + "." + run)
+                    .headers(h)
+                    .data(payloads.get(i))
+                    .build()));
         }
         for (CompletableFuture<PublishAck> f : inFlight) {
             f.get(30, TimeUnit.SECONDS);
@@ -90,9 +103,16 @@ public final class RawJetStream {
      */
     public double consume(String stream, long count, int fetchBatch) throws Exception {
         String durable = "bench-raw";
-        JetStreamSubscription sub = nats.jetStream().subscribe(null, PullSubscribeOptions.builder().stream(stream)
-                .durable(durable).configuration(ConsumerConfiguration.builder().ackPolicy(AckPolicy.Explicit)
-                        .maxAckPending(10_000).build()).build());
+        JetStreamSubscription sub = nats.jetStream()
+                .subscribe(
+                        null,
+                        PullSubscribeOptions.builder().stream(stream)
+                                .durable(durable)
+                                .configuration(ConsumerConfiguration.builder()
+                                        .ackPolicy(AckPolicy.Explicit)
+                                        .maxAckPending(10_000)
+                                        .build())
+                                .build());
         long seen = 0;
         long start = System.nanoTime();
         while (seen < count) {
@@ -118,19 +138,25 @@ public final class RawJetStream {
         CountDownLatch received = new CountDownLatch(total);
         Dispatcher d = nats.createDispatcher();
         String subject = SUBJECT + ".latency";
-        nats.jetStream().subscribe(subject, d, m -> {
-            int i = (int) received.getCount();
-            long sent = ByteBuffer.wrap(m.getData()).getLong();
-            latencies[total - i] = (System.nanoTime() - sent) / 1e6;
-            received.countDown();
-        }, true, PushSubscribeOptions.builder().stream(STREAM).build());
+        nats.jetStream()
+                .subscribe(
+                        subject,
+                        d,
+                        m -> {
+                            int i = (int) received.getCount();
+                            long sent = ByteBuffer.wrap(m.getData()).getLong();
+                            latencies[total - i] = (System.nanoTime() - sent) / 1e6;
+                            received.countDown();
+                        },
+                        true,
+                        PushSubscribeOptions.builder().stream(STREAM).build());
         JetStream js = nats.jetStream();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * 1_000_000_000L / perSecond;
             long wait = due - System.nanoTime();
             if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));  // pacing, not awaiting a condition
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing, not awaiting a condition
             }
             byte[] payload = new byte[size];
             ByteBuffer.wrap(payload).putLong(System.nanoTime());

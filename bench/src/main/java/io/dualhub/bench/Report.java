@@ -38,21 +38,32 @@ public final class Report {
     }
 
     public String table() {
-        StringBuilder out = new StringBuilder("| figure | value | unit | reference | ratio | goal | met |\n"
-                + "|---|---:|---|---:|---:|---|---|\n");
+        StringBuilder out = new StringBuilder(
+                "| figure | value | unit | reference | ratio | goal | met |\n" + "|---|---:|---|---:|---:|---|---|\n");
         for (Result r : results) {
-            out.append("| ").append(r.name()).append(" | ").append(number(r.value())).append(" | ").append(r.unit())
-                    .append(" | ").append(r.reference() == null ? "" : number(r.reference())).append(" | ")
-                    .append(r.ratio() == null ? "" : String.format(Locale.ROOT, "%.2f", r.ratio())).append(" | ")
-                    .append(r.goal() == null ? "" : r.goal()).append(" | ")
-                    .append(r.met() == null ? "" : r.met() ? "yes" : "**no**").append(" |\n");
+            out.append("| ")
+                    .append(r.name())
+                    .append(" | ")
+                    .append(number(r.value()))
+                    .append(" | ")
+                    .append(r.unit())
+                    .append(" | ")
+                    .append(r.reference() == null ? "" : number(r.reference()))
+                    .append(" | ")
+                    .append(r.ratio() == null ? "" : String.format(Locale.ROOT, "%.2f", r.ratio()))
+                    .append(" | ")
+                    .append(r.goal() == null ? "" : r.goal())
+                    .append(" | ")
+                    .append(r.met() == null ? "" : r.met() ? "yes" : "**no**")
+                    .append(" |\n");
         }
         return out.toString();
     }
 
     public String markdown() {
         StringBuilder md = new StringBuilder("# dualhub bench\n\n");
-        machine.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        machine.forEach(
+                (k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append('\n').append(table());
         if (!notes.isEmpty()) {
             md.append('\n');
@@ -64,8 +75,8 @@ public final class Report {
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("bench.md"), markdown());
-        JSON.writeValue(dir.resolve("bench.json").toFile(), Map.of("machine", machine, "results", results,
-                "notes", notes));
+        JSON.writeValue(
+                dir.resolve("bench.json").toFile(), Map.of("machine", machine, "results", results, "notes", notes));
     }
 
     /** A figure for people: thousands separated, at most three significant decimals below 100. */

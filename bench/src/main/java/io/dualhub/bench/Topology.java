@@ -46,8 +46,11 @@ final class Topology implements AutoCloseable {
     /** A plain connection for the references and stream statistics (reconnects after the node restarts). */
     Connection nats() throws Exception {
         if (connection == null) {
-            connection = Nats.connect(new Options.Builder().server(nats.urls()).maxReconnects(-1)
-                    .errorListener(new ErrorListener() { }).build());  // the stages stop the server on purpose
+            connection = Nats.connect(new Options.Builder()
+                    .server(nats.urls())
+                    .maxReconnects(-1)
+                    .errorListener(new ErrorListener() {})
+                    .build()); // the stages stop the server on purpose
         }
         return connection;
     }
@@ -70,8 +73,11 @@ final class Topology implements AutoCloseable {
      */
     static double storeRate(CentralClient central, long points) {
         long[] first = {0, 0};
-        await("stored " + points).atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-                .ignoreExceptions().until(() -> {
+        await("stored " + points)
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> {
                     long stored = central.pointsStored();
                     if (stored > 0 && first[0] == 0) {
                         first[0] = System.nanoTime();
@@ -84,14 +90,20 @@ final class Topology implements AutoCloseable {
 
     /** Waits until the CentralHub has stored {@code points} in all; no rate. */
     static void stored(CentralClient central, long points) {
-        await("stored " + points).atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-                .ignoreExceptions().until(() -> central.pointsStored() >= points);
+        await("stored " + points)
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> central.pointsStored() >= points);
     }
 
     /** Waits until a CentralHub has set up both metrics streams and its consumers on them. */
     void streamsReady(String instance) {
-        await("streams of " + instance).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> {
+        await("streams of " + instance)
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> {
                     JetStreamManagement jsm = nats().jetStreamManagement();
                     return jsm.getConsumerNames("DUALHUB_METRICS").contains("central-" + instance)
                             && jsm.getConsumerNames("DUALHUB_METRICS_B").contains("central-" + instance);
@@ -100,20 +112,29 @@ final class Topology implements AutoCloseable {
 
     /** Waits until the edge has forwarded everything it holds. */
     static void drained(HubProcess edge) {
-        await(edge.name() + " drained").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-                .ignoreExceptions().until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
+        await(edge.name() + " drained")
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
     }
 
     /** Waits until the edge's backlog has shrunk below {@code backlog}: forwarding has begun. */
     static void progressing(HubProcess edge, long backlog) {
-        await(edge.name() + " forwarding").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5))
-                .ignoreExceptions().until(() -> edge.edgeStatus().path("backlog").asLong() < backlog);
+        await(edge.name() + " forwarding")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(5))
+                .ignoreExceptions()
+                .until(() -> edge.edgeStatus().path("backlog").asLong() < backlog);
     }
 
     /** Waits until the edge reports its NATS connection up. */
     static void connected(HubProcess edge) {
-        await(edge.name() + " connected").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10))
-                .ignoreExceptions().until(() -> edge.edgeStatus().path("nats").asText().equals("CONNECTED"));
+        await(edge.name() + " connected")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(10))
+                .ignoreExceptions()
+                .until(() -> edge.edgeStatus().path("nats").asText().equals("CONNECTED"));
     }
 
     /** Marks the stage finished: closing then removes the folder; after a failure it is kept for its logs. */

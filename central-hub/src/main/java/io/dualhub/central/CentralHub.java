@@ -68,17 +68,31 @@ public final class CentralHub implements AutoCloseable {
         this.store = new MetricStore(config.dataDir(), clock, config.store());
         this.storeMeters = new StoreMeters(meters, config.store());
         this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
-        this.audit = new RecoveryLog(nats, config.stream().replicas(), config.recovery().auditMaxAge());
+        this.audit = new RecoveryLog(
+                nats, config.stream().replicas(), config.recovery().auditMaxAge());
         this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
         this.fleet = new FleetView(rejections, clock);
-        this.lease = new LeaderLease(nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock,
-                System::nanoTime);
+        this.lease = new LeaderLease(
+                nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock, System::nanoTime);
         AlertBoard alerts = new AlertBoard(lease::holds, nats::publish);
         this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
-        this.lifecycle = new AgentLifecycleManager(config.instance(), config.lifecycle(), config.stream().replicas(),
-                fleet, nats, lease::holds, alerts, clock);
-        this.ingestor = new Ingestor(nats, streams, config.instance(),
-                config.ingest(), store, fleet::replay, new IngestListener() {
+        this.lifecycle = new AgentLifecycleManager(
+                config.instance(),
+                config.lifecycle(),
+                config.stream().replicas(),
+                fleet,
+                nats,
+                lease::holds,
+                alerts,
+                clock);
+        this.ingestor = new Ingestor(
+                nats,
+                streams,
+                config.instance(),
+                config.ingest(),
+                store,
+                fleet::replay,
+                new IngestListener() {
                     @Override
                     public void stored(Batch batch) {
                         performance.stored(batch);
@@ -100,13 +114,25 @@ public final class CentralHub implements AutoCloseable {
                         storeMeters.maintained(result);
                         recovery.storeMaintained(result);
                     }
-                }, rejections, meters, clock);
-        this.recovery = new RecoveryManager(config.instance(), audit, fleet, lifecycle, ingestor::state,
-                ingestor::problem, nats, lease::holds, config.recovery().drainStall(), clock);
+                },
+                rejections,
+                meters,
+                clock);
+        this.recovery = new RecoveryManager(
+                config.instance(),
+                audit,
+                fleet,
+                lifecycle,
+                ingestor::state,
+                ingestor::problem,
+                nats,
+                lease::holds,
+                config.recovery().drainStall(),
+                clock);
         this.performance = new PerformanceLogger(meters, fleet, ingestor::commitLatency, clock, Duration.ofMinutes(1));
         this.placement = new LeaderPlacement(nats, lease);
-        this.gapRepair = new GapRepair(nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock,
-                meters);
+        this.gapRepair =
+                new GapRepair(nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock, meters);
     }
 
     public void start() {
@@ -119,8 +145,13 @@ public final class CentralHub implements AutoCloseable {
         lease.start();
         gapRepair.start();
         placement.start();
-        LOG.info("central {} started: store {} ({} points from {} edges), NATS {}", config.instance(),
-                config.dataDir(), store.stats().pointsStored(), store.stats().edges(), config.nats().servers());
+        LOG.info(
+                "central {} started: store {} ({} points from {} edges), NATS {}",
+                config.instance(),
+                config.dataDir(),
+                store.stats().pointsStored(),
+                store.stats().edges(),
+                config.nats().servers());
     }
 
     /**
@@ -149,7 +180,9 @@ public final class CentralHub implements AutoCloseable {
             throw new IllegalStateException("a backup needs NATS (it records where in the streams a restored hub"
                     + " reads on from), and this hub is not connected to it now; try again once it is");
         }
-        RestorePoint point = new RestorePoint(config.instance(), clock.millis(),
+        RestorePoint point = new RestorePoint(
+                config.instance(),
+                clock.millis(),
                 streams.nextUnacknowledged(c.jetStreamManagement(), config.instance()));
         return store.backup(target, point);
     }

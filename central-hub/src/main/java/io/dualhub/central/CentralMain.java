@@ -19,8 +19,7 @@ public final class CentralMain {
         FLAGS.put("nkey", "nats.nkey");
     }
 
-    private CentralMain() {
-    }
+    private CentralMain() {}
 
     public static void main(String[] args) {
         CommandLine.run("central", args, FLAGS, CentralConfig::load, CentralMain::start);

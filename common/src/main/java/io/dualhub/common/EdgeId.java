@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class EdgeId {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    private EdgeId() {
-    }
+    private EdgeId() {}
 
     public static boolean isValid(String id) {
         return id != null && VALID.matcher(id).matches();

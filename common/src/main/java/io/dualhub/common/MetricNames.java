@@ -4,12 +4,12 @@ package io.dualhub.common;
 public final class MetricNames {
     /** A metric name's length at most, as Prometheus' {@code [a-zA-Z_:][a-zA-Z0-9_:]*} with a bound. */
     public static final int MAX_METRIC_LENGTH = 200;
+
     public static final int MAX_TAG_KEY_LENGTH = 200;
     public static final int MAX_TAG_VALUE_LENGTH = 1024;
     public static final int MAX_TAGS = 32;
 
-    private MetricNames() {
-    }
+    private MetricNames() {}
 
     /** {@code [a-zA-Z_:][a-zA-Z0-9_:]{0,199}}, checked by hand: it runs for every point the CentralHub decodes. */
     public static boolean isValidMetric(String name) {
@@ -25,14 +25,17 @@ public final class MetricNames {
     }
 
     private static boolean isMetricChar(char c, int position) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':'
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || c == '_'
+                || c == ':'
                 || (position > 0 && c >= '0' && c <= '9');
     }
 
     /** Replaces characters a metric name may not carry (a line-protocol measurement may hold '.', '-', ...). */
     public static String sanitize(String raw) {
         if (isValidMetric(raw)) {
-            return raw;  // the usual case, and it runs for every line written to an edge
+            return raw; // the usual case, and it runs for every line written to an edge
         }
         StringBuilder sb = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {

@@ -11,6 +11,7 @@ package io.dualhub.common;
 public final class Subjects {
     /** The primary metrics stream; see {@link MetricsRoute} for both. */
     public static final String METRICS_STREAM = MetricsRoute.PRIMARY.stream();
+
     public static final String EVENTS_STREAM = "DUALHUB_EVENTS";
     public static final String METRICS_WILDCARD = MetricsRoute.PRIMARY.wildcard();
     public static final String EVENTS_PREFIX = "dualhub.events.";
@@ -19,8 +20,7 @@ public final class Subjects {
     /** JetStream's de-duplication header; our value is {@code <edgeId>-<seq>}. */
     public static final String MSG_ID_HEADER = "Nats-Msg-Id";
 
-    private Subjects() {
-    }
+    private Subjects() {}
 
     public static String metrics(String edgeId) {
         return MetricsRoute.PRIMARY.subject(edgeId);
@@ -77,6 +77,7 @@ public final class Subjects {
 
     /** The audit stream of recovery actions, and the subject of each playbook's records in it. */
     public static final String RECOVERY_STREAM = "DUALHUB_RECOVERY";
+
     public static final String RECOVERY_WILDCARD = "dualhub.recovery.>";
 
     public static String recovery(String playbook) {

@@ -11,10 +11,32 @@ class MetricNamesTest {
 
     @Test
     void theCheckAgreesWithTheRule() {
-        String[] names = {"", "a", "_", ":", "host_load1", "Host:cpu_total", "1abc", "9", "a-b", "a.b", "a b",
-            "ünï", "a\\u0000", "abc9", "x".repeat(200), "x".repeat(201), "é", "_1", "::", "a/b"};
+        String[] names = {
+            "",
+            "a",
+            "_",
+            ":",
+            "host_load1",
+            "Host:cpu_total",
+            "1abc",
+            "9",
+            "a-b",
+            "a.b",
+            "a b",
+            "ünï",
+            "a\\u0000",
+            "abc9",
+            "x".repeat(200),
+            "x".repeat(201),
+            "é",
+            "_1",
+            "::",
+            "a/b"
+        };
         for (String name : names) {
-            assertThat(MetricNames.isValidMetric(name)).as("'%s'", name).isEqualTo(RULE.matcher(name).matches());
+            assertThat(MetricNames.isValidMetric(name))
+                    .as("'%s'", name)
+                    .isEqualTo(RULE.matcher(name).matches());
         }
         assertThat(MetricNames.isValidMetric(null)).isFalse();
     }
@@ -22,7 +44,9 @@ class MetricNamesTest {
     @Test
     void whatSanitizeReturnsIsValid() {
         for (String raw : new String[] {"cpu.load", "1st-metric", "a b/c", "ok_name"}) {
-            assertThat(MetricNames.isValidMetric(MetricNames.sanitize(raw))).as(raw).isTrue();
+            assertThat(MetricNames.isValidMetric(MetricNames.sanitize(raw)))
+                    .as(raw)
+                    .isTrue();
         }
     }
 }

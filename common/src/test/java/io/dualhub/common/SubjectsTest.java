@@ -12,13 +12,36 @@ import org.junit.jupiter.api.Test;
  */
 class SubjectsTest {
     /** Edge ids chosen to collide: every token the hubs' subjects use, and the kinds of event an edge sends. */
-    private static final List<String> TRICKY_IDS = List.of("lifecycle", "heartbeat", "gap", "alerts", "warning",
-            "critical", "recovery", "central", "missing", "cmd", "metrics", "metrics-b", "events", "dualhub",
-            "_INBOX", "KV", "JS", "a", "main", "edge-1");
+    private static final List<String> TRICKY_IDS = List.of(
+            "lifecycle",
+            "heartbeat",
+            "gap",
+            "alerts",
+            "warning",
+            "critical",
+            "recovery",
+            "central",
+            "missing",
+            "cmd",
+            "metrics",
+            "metrics-b",
+            "events",
+            "dualhub",
+            "_INBOX",
+            "KV",
+            "JS",
+            "a",
+            "main",
+            "edge-1");
 
     private static List<String> hubSubjects(String edgeId) {
-        return List.of(Subjects.lifecycle(edgeId), Subjects.alerts("warning"), Subjects.alerts("critical"),
-                Subjects.recovery("gap-resend"), Subjects.recovery("input-rejected"), Subjects.MISSING_RANGES,
+        return List.of(
+                Subjects.lifecycle(edgeId),
+                Subjects.alerts("warning"),
+                Subjects.alerts("critical"),
+                Subjects.recovery("gap-resend"),
+                Subjects.recovery("input-rejected"),
+                Subjects.MISSING_RANGES,
                 Subjects.command(edgeId));
     }
 
@@ -28,8 +51,9 @@ class SubjectsTest {
             for (String other : TRICKY_IDS) {
                 for (String subject : hubSubjects(other)) {
                     for (String allowed : NatsUsers.edgePublishes(edge)) {
-                        assertThat(matches(allowed, subject)).as("edge %s's permission %s covers hub subject %s",
-                                edge, allowed, subject).isFalse();
+                        assertThat(matches(allowed, subject))
+                                .as("edge %s's permission %s covers hub subject %s", edge, allowed, subject)
+                                .isFalse();
                     }
                 }
             }
@@ -43,7 +67,8 @@ class SubjectsTest {
             assertThat(Subjects.edgeOfEvent(Subjects.gapEvent(edge))).isEqualTo(edge);
             for (String other : TRICKY_IDS) {
                 assertThat(matches(Subjects.HEARTBEAT_WILDCARD, Subjects.lifecycle(other)))
-                        .as("lifecycle of %s read as a heartbeat", other).isFalse();
+                        .as("lifecycle of %s read as a heartbeat", other)
+                        .isFalse();
             }
         }
     }

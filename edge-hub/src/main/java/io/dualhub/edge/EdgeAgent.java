@@ -1,6 +1,5 @@
 package io.dualhub.edge;
 
-import java.net.InetAddress;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
@@ -19,6 +18,7 @@ import io.dualhub.edge.ingest.SeriesLimitException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class EdgeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
     public static final String VERSION = EdgeAgent.class.getPackage().getImplementationVersion() == null
-            ? "dev" : EdgeAgent.class.getPackage().getImplementationVersion();
+            ? "dev"
+            : EdgeAgent.class.getPackage().getImplementationVersion();
 
     private final EdgeConfig config;
     private final EdgeBuffer buffer;
@@ -52,24 +53,28 @@ public final class EdgeAgent implements AutoCloseable {
         this.clock = clock;
         this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer());
         this.seriesLimit = new SeriesLimit(config.maxSeries(), config.seriesWindow(), clock);
-        this.nats = NatsLink.open(config.nats().withInboxPrefix(Subjects.edgeInbox(config.id())),
-                "dualhub-edge-" + config.id());
+        this.nats = NatsLink.open(
+                config.nats().withInboxPrefix(Subjects.edgeInbox(config.id())), "dualhub-edge-" + config.id());
         this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
-        this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats,
-                forwarder, clock);
+        this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats, forwarder, clock);
         this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
-                .description("Points durably appended to the edge buffer").register(meters);
+                .description("Points durably appended to the edge buffer")
+                .register(meters);
         this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")
-                .description("Batches appended to the edge buffer").register(meters);
+                .description("Batches appended to the edge buffer")
+                .register(meters);
         this.collectSkipped = Counter.builder("dualhub.edge.collect.skipped")
-                .description("Host collection cycles refused by a full buffer").register(meters);
+                .description("Host collection cycles refused by a full buffer")
+                .register(meters);
         Gauge.builder("dualhub.edge.series", seriesLimit, SeriesLimit::size)
                 .description("Series taken in the current ingest.series-window (ingest.max-series at most)")
                 .register(meters);
         Gauge.builder("dualhub.edge.backlog.bytes", buffer, EdgeBuffer::unackedBytes)
-                .description("Bytes of batches appended and not yet acknowledged").register(meters);
+                .description("Bytes of batches appended and not yet acknowledged")
+                .register(meters);
         Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
-                .description("Batches appended and not yet acknowledged by JetStream").register(meters);
+                .description("Batches appended and not yet acknowledged by JetStream")
+                .register(meters);
         this.scheduler = DaemonThreads.scheduler("edge-scheduler");
     }
 
@@ -85,11 +90,16 @@ public final class EdgeAgent implements AutoCloseable {
         if (config.collectEnabled()) {
             HostCollector collector = new HostCollector(clock);
             long every = config.collectInterval().toMillis();
-            scheduler.scheduleAtFixedRate(guarded("host collection", () -> collect(collector)),
-                    0, every, TimeUnit.MILLISECONDS);
+            scheduler.scheduleAtFixedRate(
+                    guarded("host collection", () -> collect(collector)), 0, every, TimeUnit.MILLISECONDS);
         }
-        LOG.info("edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}", config.id(),
-                buffer.directory(), buffer.lastSeq(), buffer.checkpointSeq(), config.nats().servers());
+        LOG.info(
+                "edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}",
+                config.id(),
+                buffer.directory(),
+                buffer.lastSeq(),
+                buffer.checkpointSeq(),
+                config.nats().servers());
     }
 
     private static Runnable guarded(String what, Runnable task) {

@@ -1,11 +1,11 @@
 package io.dualhub.edge;
 
-import jakarta.inject.Singleton;
 import io.dualhub.edge.config.EdgeConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /** Wires the edge agent into the Micronaut context; the config record is registered by {@link EdgeMain}. */

@@ -20,8 +20,7 @@ public final class EdgeMain {
         FLAGS.put("nkey", "nats.nkey");
     }
 
-    private EdgeMain() {
-    }
+    private EdgeMain() {}
 
     public static void main(String[] args) {
         CommandLine.run("edge", args, FLAGS, EdgeConfig::load, EdgeMain::start);
@@ -29,7 +28,7 @@ public final class EdgeMain {
 
     /** Starts the agent and its HTTP server; the returned context stops both when closed. */
     public static ApplicationContext start(EdgeConfig config) {
-        config.logFormat().apply(Map.of(JsonLogLayout.EDGE_ID, config.id()));  // every line of an edge is about it
+        config.logFormat().apply(Map.of(JsonLogLayout.EDGE_ID, config.id())); // every line of an edge is about it
         return Micronaut.build(new String[0])
                 .mainClass(EdgeMain.class)
                 .banner(false)

@@ -35,9 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true"
+        })
 @OperationsPerInvocation(SampleData.POINTS)
 public class BufferAppendBench {
     private final List<Point> points = SampleData.points();
@@ -47,8 +52,11 @@ public class BufferAppendBench {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("dualhub-jmh-buffer-");
-        buffer = new EdgeBuffer(dir, "bench-edge", Clock.systemUTC(), new BufferSettings(64L << 30,
-                BufferSettings.Overflow.REJECT, 0, 512 * 1024, Duration.ZERO, false));
+        buffer = new EdgeBuffer(
+                dir,
+                "bench-edge",
+                Clock.systemUTC(),
+                new BufferSettings(64L << 30, BufferSettings.Overflow.REJECT, 0, 512 * 1024, Duration.ZERO, false));
     }
 
     @Benchmark

@@ -9,14 +9,18 @@ import java.util.TreeMap;
 final class SampleData {
     static final int POINTS = 5_000;
 
-    private SampleData() {
-    }
+    private SampleData() {}
 
     static String lineProtocol() {
         StringBuilder b = new StringBuilder(POINTS * 48);
         for (int i = 0; i < POINTS; i++) {
-            b.append("bench,host=bench,core=").append(i & 7).append(" value=").append(i).append("i ")
-                    .append(1_763_860_210_000L + i).append('\n');
+            b.append("bench,host=bench,core=")
+                    .append(i & 7)
+                    .append(" value=")
+                    .append(i)
+                    .append("i ")
+                    .append(1_763_860_210_000L + i)
+                    .append('\n');
         }
         return b.toString();
     }

@@ -34,8 +34,8 @@ public final class AlertBoard {
         if (previous == null) {
             publish(alert, "firing");
         } else if (!previous.severity().equals(alert.severity())) {
-            Alert moved = new Alert(alert.key(), alert.severity(), alert.kind(), alert.edge(), alert.summary(),
-                    previous.sinceMs());
+            Alert moved = new Alert(
+                    alert.key(), alert.severity(), alert.kind(), alert.edge(), alert.summary(), previous.sinceMs());
             active.put(alert.key(), moved);
             publish(moved, "firing");
         }

@@ -19,9 +19,17 @@ import java.util.Set;
  *                         analysis, so on a small machine a backlog being stored is not slowed by scoring it
  * @param model            the anomaly model's tuning
  */
-public record AnalysisSettings(boolean enabled, double alertThreshold, Set<String> skipMetrics,
-                               List<CapacityRule> capacity, double capacityLimit, Duration horizon,
-                               Duration trendHalfLife, int maxSeries, double cpuShare, AnomalySettings model) {
+public record AnalysisSettings(
+        boolean enabled,
+        double alertThreshold,
+        Set<String> skipMetrics,
+        List<CapacityRule> capacity,
+        double capacityLimit,
+        Duration horizon,
+        Duration trendHalfLife,
+        int maxSeries,
+        double cpuShare,
+        AnomalySettings model) {
 
     /** A capacity series: {@code used} over {@code size}, matched by edge and tags. */
     public record CapacityRule(String used, String size) {
@@ -29,7 +37,8 @@ public record AnalysisSettings(boolean enabled, double alertThreshold, Set<Strin
         public static CapacityRule parse(String text) {
             String[] parts = text.trim().split("/");
             return parts.length == 2 && !parts[0].isBlank() && !parts[1].isBlank()
-                    ? new CapacityRule(parts[0].trim(), parts[1].trim()) : null;
+                    ? new CapacityRule(parts[0].trim(), parts[1].trim())
+                    : null;
         }
     }
 

@@ -2,12 +2,12 @@ package io.dualhub.central.analysis;
 
 import io.dualhub.central.analysis.nab.NabCommand;
 import io.dualhub.central.analysis.nab.NabCorpus;
+import io.dualhub.central.analysis.nab.NabFormatException;
 import io.dualhub.central.analysis.nab.NabSeries;
 import java.nio.file.Path;
-import java.util.Locale;
-import io.dualhub.central.analysis.nab.NabFormatException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,12 +20,13 @@ public final class AnalyzeMain {
     private static final String USAGE = "usage: analyze nab --nab DIR [--detector-results DIR] | analyze forecast "
             + "[--nab DIR]  (--nab defaults to $NAB_DIR: a checkout of github.com/numenta/NAB)";
     /** NAB's machine-metric series, for the forecast evaluation. */
-    private static final List<String> MACHINE_SERIES = List.of("realAWSCloudwatch/",
-            "realKnownCause/cpu_utilization_asg_misconfiguration", "realKnownCause/ec2_request_latency_system_failure",
+    private static final List<String> MACHINE_SERIES = List.of(
+            "realAWSCloudwatch/",
+            "realKnownCause/cpu_utilization_asg_misconfiguration",
+            "realKnownCause/ec2_request_latency_system_failure",
             "realKnownCause/machine_temperature_system_failure");
 
-    private AnalyzeMain() {
-    }
+    private AnalyzeMain() {}
 
     public static void main(String[] args) {
         try {
@@ -54,9 +55,10 @@ public final class AnalyzeMain {
         String summary = String.format(Locale.ROOT, "synthetic_eta_median_error=%.1f%%", synthetic * 100);
         if (flags.containsKey("nab")) {
             List<NabSeries> machines = NabCorpus.load(Path.of(flags.get("nab"))).series().stream()
-                    .filter(s -> MACHINE_SERIES.stream().anyMatch(s.name()::startsWith)).toList();
-            summary += String.format(Locale.ROOT, " nab_machine_mase_1h=%.3f",
-                    ForecastEvaluation.machineSeries(machines, System.out));
+                    .filter(s -> MACHINE_SERIES.stream().anyMatch(s.name()::startsWith))
+                    .toList();
+            summary += String.format(
+                    Locale.ROOT, " nab_machine_mase_1h=%.3f", ForecastEvaluation.machineSeries(machines, System.out));
         }
         System.out.println(summary);
     }

@@ -45,8 +45,10 @@ public final class AnomalyModel {
         boolean dailyKnown = daily.knows(epochSeconds);
         double dailyZ = dailyKnown ? daily.deviation(epochSeconds, value) : 0;
         double spreadZ = spread.add(value) * settings.spreadGain();
-        double surprise = Math.max(Math.max(dailyTail.surprise(dailyZ), slowShiftTail.surprise(slowShiftZ)),
-                Math.max(Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)),
+        double surprise = Math.max(
+                Math.max(dailyTail.surprise(dailyZ), slowShiftTail.surprise(slowShiftZ)),
+                Math.max(
+                        Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)),
                         spreadTail.surprise(spreadZ)));
         if (warm) {
             pointTail.learn(pointZ);

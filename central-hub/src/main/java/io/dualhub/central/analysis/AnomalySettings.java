@@ -20,10 +20,23 @@ package io.dualhub.central.analysis;
  * @param quietFactor   the damping factor for those points
  * @param breakThrough  how much worse than the incident's peak a score must be to pass undamped
  */
-public record AnomalySettings(int warmupPoints, double levelAlpha, int shiftPoints, double shiftGain,
-                              int slowShiftPoints, double slowShiftGain, int spreadPoints, double spreadGain,
-                              double spreadAlpha, int profileBucket, double profileAlpha, double scaleDecades,
-                              double alertLevel, int quietPoints, double quietFactor, double breakThrough) {
+public record AnomalySettings(
+        int warmupPoints,
+        double levelAlpha,
+        int shiftPoints,
+        double shiftGain,
+        int slowShiftPoints,
+        double slowShiftGain,
+        int spreadPoints,
+        double spreadGain,
+        double spreadAlpha,
+        int profileBucket,
+        double profileAlpha,
+        double scaleDecades,
+        double alertLevel,
+        int quietPoints,
+        double quietFactor,
+        double breakThrough) {
     public static final AnomalySettings DEFAULTS =
             new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2);
 

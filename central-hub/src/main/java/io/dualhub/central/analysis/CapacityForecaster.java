@@ -48,7 +48,8 @@ final class CapacityForecaster {
         if (size == null || size <= 0) {
             return null;
         }
-        TrendFit fit = trends.computeIfAbsent(key, k -> new TrendFit(settings.trendHalfLife().toSeconds()));
+        TrendFit fit = trends.computeIfAbsent(
+                key, k -> new TrendFit(settings.trendHalfLife().toSeconds()));
         double fraction = used.value() / size;
         fit.add(used.timestampMs() / 1000.0, fraction);
         TrendFit.Trend trend = fit.trend();
@@ -60,8 +61,18 @@ final class CapacityForecaster {
         long eta = eta(gap, trend.slope());
         long early = eta(gap, trend.slope() + 2 * trend.slopeError());
         long late = eta(gap, trend.slope() - 2 * trend.slopeError());
-        return new Prediction(key.edge(), key.metric(), key.tags(), used.timestampMs(), fraction, limit,
-                trend.slope() * 3600, eta, early, late, summary(key, limit, fraction, eta, early, late));
+        return new Prediction(
+                key.edge(),
+                key.metric(),
+                key.tags(),
+                used.timestampMs(),
+                fraction,
+                limit,
+                trend.slope() * 3600,
+                eta,
+                early,
+                late,
+                summary(key, limit, fraction, eta, early, late));
     }
 
     /** Seconds until the gap is closed at this slope; 0 when already past, -1 when not heading there. */
@@ -81,7 +92,7 @@ final class CapacityForecaster {
         if (eta < 0) {
             return series + " is at " + Math.round(fraction * 100) + " % and not rising";
         }
-        return series + " reaches " + percent + " in " + Durations.human(eta) + " (" + Durations.human(early)
-                + " – " + (late < 0 ? "not at all" : Durations.human(late)) + ")";
+        return series + " reaches " + percent + " in " + Durations.human(eta) + " (" + Durations.human(early) + " – "
+                + (late < 0 ? "not at all" : Durations.human(late)) + ")";
     }
 }

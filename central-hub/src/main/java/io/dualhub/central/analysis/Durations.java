@@ -2,8 +2,7 @@ package io.dualhub.central.analysis;
 
 /** Durations as people read them in an alert: "3 h 10 m", "2 d 4 h", "45 s". */
 final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     static String human(long seconds) {
         if (seconds < 60) {

@@ -21,33 +21,42 @@ public final class ForecastEvaluation {
     private static final long MINUTE_MS = 60_000;
     private static final double START = 0.40;
 
-    private ForecastEvaluation() {
-    }
+    private ForecastEvaluation() {}
 
     /** One synthetic disk: fill rate per hour, noise (standard deviation) and daily swing, as fractions of size. */
-    record Disk(double perHour, double noise, double dailySwing) {
-    }
+    record Disk(double perHour, double noise, double dailySwing) {}
 
     /** The stated ETA's errors on one disk: median and 90th percentile relative error, share inside its range. */
-    record EtaErrors(Disk disk, int checks, double median, double p90, double covered) {
-    }
+    record EtaErrors(Disk disk, int checks, double median, double p90, double covered) {}
 
-    static final List<Disk> DISKS = List.of(new Disk(0.001, 0.001, 0), new Disk(0.001, 0.01, 0),
-            new Disk(0.005, 0.002, 0), new Disk(0.005, 0.01, 0.03), new Disk(0.02, 0.005, 0),
+    static final List<Disk> DISKS = List.of(
+            new Disk(0.001, 0.001, 0),
+            new Disk(0.001, 0.01, 0),
+            new Disk(0.005, 0.002, 0),
+            new Disk(0.005, 0.01, 0.03),
+            new Disk(0.02, 0.005, 0),
             new Disk(0.02, 0.01, 0.03));
 
     /** Prints the synthetic table; returns the median of the disks' median errors. */
     public static double synthetic(PrintStream out) {
-        out.println("time to the capacity limit on synthetic disks (one point a minute; checked hourly after 12 h; trend half-life "
-                + settings().trendHalfLife().toHours() + " h; the daily cycle is fitted once a day was seen):");
+        out.println(
+                "time to the capacity limit on synthetic disks (one point a minute; checked hourly after 12 h; trend half-life "
+                        + settings().trendHalfLife().toHours() + " h; the daily cycle is fitted once a day was seen):");
         out.println("  fill/h   noise   daily swing   checks   median error   p90 error   truth in range");
         List<Double> medians = new ArrayList<>();
         for (Disk disk : DISKS) {
             EtaErrors e = etaErrors(disk);
             medians.add(e.median());
-            out.printf(Locale.ROOT, "  %5.1f %%  %5.1f %%  %9.1f %%  %7d  %11.1f %%  %8.1f %%  %12.0f %%%n",
-                    disk.perHour() * 100, disk.noise() * 100, disk.dailySwing() * 100, e.checks(),
-                    e.median() * 100, e.p90() * 100, e.covered() * 100);
+            out.printf(
+                    Locale.ROOT,
+                    "  %5.1f %%  %5.1f %%  %9.1f %%  %7d  %11.1f %%  %8.1f %%  %12.0f %%%n",
+                    disk.perHour() * 100,
+                    disk.noise() * 100,
+                    disk.dailySwing() * 100,
+                    e.checks(),
+                    e.median() * 100,
+                    e.p90() * 100,
+                    e.covered() * 100);
         }
         return percentile(medians, 0.5);
     }
@@ -66,7 +75,9 @@ public final class ForecastEvaluation {
             if (trueEtaHours < 1) {
                 break;
             }
-            double fraction = START + disk.perHour() * hours + disk.noise() * random.nextGaussian()
+            double fraction = START
+                    + disk.perHour() * hours
+                    + disk.noise() * random.nextGaussian()
                     + disk.dailySwing() * Math.sin(2 * Math.PI * hours / 24);
             long t = minute * MINUTE_MS;
             forecaster.observe("disk", Point.of(rule.size(), Map.of(), t, 1e12), true);
@@ -74,12 +85,16 @@ public final class ForecastEvaluation {
             if (p != null && minute % 60 == 0 && hours >= 12) {
                 double trueEta = trueEtaHours * 3600;
                 errors.add(p.etaSeconds() < 0 ? 1.0 : Math.abs(p.etaSeconds() - trueEta) / trueEta);
-                boolean inRange = p.etaLowSeconds() <= trueEta
-                        && (p.etaHighSeconds() < 0 || p.etaHighSeconds() >= trueEta);
+                boolean inRange =
+                        p.etaLowSeconds() <= trueEta && (p.etaHighSeconds() < 0 || p.etaHighSeconds() >= trueEta);
                 covered += inRange ? 1 : 0;
             }
         }
-        return new EtaErrors(disk, errors.size(), percentile(errors, 0.5), percentile(errors, 0.9),
+        return new EtaErrors(
+                disk,
+                errors.size(),
+                percentile(errors, 0.5),
+                percentile(errors, 0.9),
                 errors.isEmpty() ? 0 : covered / (double) errors.size());
     }
 

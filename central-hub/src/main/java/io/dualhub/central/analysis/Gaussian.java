@@ -7,8 +7,7 @@ final class Gaussian {
         1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277
     };
 
-    private Gaussian() {
-    }
+    private Gaussian() {}
 
     /** -log10 P(|X| >= z) for a standard normal X; the asymptotic form where the probability underflows. */
     static double surprise(double z) {

@@ -1,7 +1,5 @@
 package io.dualhub.central.analysis;
 
-import java.util.Locale;
-import java.util.Comparator;
 import io.dualhub.central.store.SeriesKey;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
@@ -9,9 +7,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.BlockingQueue;
@@ -38,6 +38,7 @@ public final class PredictiveAnalyzer implements AutoCloseable {
      * 5,000 points of a drained backlog are 5 M decoded points, more than a 256 MiB heap holds.
      */
     static final int MAX_QUEUED_POINTS = 100_000;
+
     private static final int RECENT_ANOMALIES = 1000;
 
     private final AnalysisSettings settings;
@@ -58,10 +59,12 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         this.settings = settings;
         this.alerts = alerts;
         this.capacity = new CapacityForecaster(settings);
-        this.scored = Counter.builder("dualhub.central.analysis.points").description("Points scored for anomalies")
+        this.scored = Counter.builder("dualhub.central.analysis.points")
+                .description("Points scored for anomalies")
                 .register(meters);
         this.skipped = Counter.builder("dualhub.central.analysis.skipped")
-                .description("Stored points not analysed because analysis was a full queue behind").register(meters);
+                .description("Stored points not analysed because analysis was a full queue behind")
+                .register(meters);
         this.thread = new Thread(this::run, "predictive-analyzer");
         this.thread.setDaemon(true);
     }
@@ -160,8 +163,8 @@ public final class PredictiveAnalyzer implements AutoCloseable {
             watches.put(key, watch);
         } else if (watch == null && !warnedFull) {
             warnedFull = true;
-            LOG.warn("analysis.max-series={} reached: further series are stored but not analysed",
-                    settings.maxSeries());
+            LOG.warn(
+                    "analysis.max-series={} reached: further series are stored but not analysed", settings.maxSeries());
         }
         return watch;
     }
@@ -173,17 +176,28 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         Anomaly incident = watch.incident();
         String key = "anomaly:" + incident.edge() + ":" + seriesName(incident.metric(), incident.tags());
         synchronized (this) {
-            recent.removeIf(a -> a.edge().equals(incident.edge()) && a.metric().equals(incident.metric())
-                    && a.tags().equals(incident.tags()) && a.startedMs() == incident.startedMs());
+            recent.removeIf(a -> a.edge().equals(incident.edge())
+                    && a.metric().equals(incident.metric())
+                    && a.tags().equals(incident.tags())
+                    && a.startedMs() == incident.startedMs());
             recent.addLast(incident);
             while (recent.size() > RECENT_ANOMALIES) {
                 recent.removeFirst();
             }
         }
         if (change == SeriesWatch.Change.OPENED) {
-            alerts.raise(new Alert(key, "warning", "anomaly", incident.edge(), String.format(Locale.ROOT,
-                    "%s on edge %s is anomalous (score %.2f, value %s)", seriesName(incident.metric(),
-                            incident.tags()), incident.edge(), incident.score(), incident.value()),
+            alerts.raise(new Alert(
+                    key,
+                    "warning",
+                    "anomaly",
+                    incident.edge(),
+                    String.format(
+                            Locale.ROOT,
+                            "%s on edge %s is anomalous (score %.2f, value %s)",
+                            seriesName(incident.metric(), incident.tags()),
+                            incident.edge(),
+                            incident.score(),
+                            incident.value()),
                     incident.startedMs()));
         } else {
             watch.forget();
@@ -197,16 +211,21 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         long horizon = settings.horizon().toSeconds();
         if (prediction.etaSeconds() >= 0 && prediction.etaSeconds() <= horizon) {
             String severity = prediction.etaSeconds() <= horizon / 24 ? "critical" : "warning";
-            alerts.raise(new Alert(alertKey, severity, "capacity", key.edge(), prediction.summary(), prediction.atMs()));
+            alerts.raise(
+                    new Alert(alertKey, severity, "capacity", key.edge(), prediction.summary(), prediction.atMs()));
         } else if (prediction.etaSeconds() < 0 || prediction.etaSeconds() > horizon * 5 / 4) {
-            alerts.resolve(alertKey);  // a quarter of the horizon as hysteresis, so a wavering trend does not flap
+            alerts.resolve(alertKey); // a quarter of the horizon as hysteresis, so a wavering trend does not flap
         }
     }
 
     /** {@code metric{k=v,...}}, the way series are named in alerts. */
     static String seriesName(String metric, SortedMap<String, String> tags) {
-        return tags.isEmpty() ? metric : metric + tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(",", "{", "}"));
+        return tags.isEmpty()
+                ? metric
+                : metric
+                        + tags.entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(",", "{", "}"));
     }
 
     @Override

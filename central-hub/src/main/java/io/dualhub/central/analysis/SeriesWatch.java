@@ -28,7 +28,11 @@ final class SeriesWatch {
     }
 
     /** What a point did to this series' incident. */
-    enum Change { NONE, OPENED, CLOSED }
+    enum Change {
+        NONE,
+        OPENED,
+        CLOSED
+    }
 
     Change observe(Point point) {
         double value = point.value();

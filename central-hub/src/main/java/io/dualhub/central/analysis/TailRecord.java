@@ -22,7 +22,8 @@ final class TailRecord {
         if (total == 0) {
             return Gaussian.surprise(z);
         }
-        double rarity = atLeast > 0 ? -Math.log10(atLeast / (double) total)
+        double rarity = atLeast > 0
+                ? -Math.log10(atLeast / (double) total)
                 : Math.log10(total + 1) + Gaussian.surprise(Math.max(0, z - record));
         return Math.min(rarity, Gaussian.surprise(z));
     }

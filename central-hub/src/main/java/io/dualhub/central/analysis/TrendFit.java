@@ -8,7 +8,7 @@ package io.dualhub.central.analysis;
  */
 final class TrendFit {
     private static final double DAY = 86_400;
-    private static final int TERMS = 4;  // 1, t, sin(day), cos(day)
+    private static final int TERMS = 4; // 1, t, sin(day), cos(day)
     private final double decayPerSecond;
     private final double[][] xx = new double[TERMS][TERMS];
     private final double[] xy = new double[TERMS];
@@ -25,7 +25,7 @@ final class TrendFit {
         if (!Double.isNaN(latest)) {
             double shift = epochSeconds - latest;
             if (shift < 0) {
-                return;  // out of order: the fit only moves forward in time
+                return; // out of order: the fit only moves forward in time
             }
             recentre(shift);
             decay(Math.exp(-decayPerSecond * shift));
@@ -77,8 +77,14 @@ final class TrendFit {
      * @param slopeError standard error of the slope
      * @param residualSd spread of the points around the fit
      */
-    record Trend(double atSeconds, double level, double slope, double daySin, double dayCos, double slopeError,
-                 double residualSd) {
+    record Trend(
+            double atSeconds,
+            double level,
+            double slope,
+            double daySin,
+            double dayCos,
+            double slopeError,
+            double residualSd) {
         /** The line and the cycle at {@code epochSeconds}. */
         double at(double epochSeconds) {
             double[] x = terms(epochSeconds, epochSeconds - atSeconds);

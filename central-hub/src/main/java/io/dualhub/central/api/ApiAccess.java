@@ -24,15 +24,18 @@ public record ApiAccess(Secret viewerToken, Secret operatorToken) {
         }
         String token = Secret.presented(authorization);
         if (token == null) {
-            return new Verdict(401, "this API needs a token: send 'Authorization: Bearer <token>' (a viewer token "
-                    + "reads, an operator token also acts)");
+            return new Verdict(
+                    401,
+                    "this API needs a token: send 'Authorization: Bearer <token>' (a viewer token "
+                            + "reads, an operator token also acts)");
         }
         boolean operator = operatorToken != null && operatorToken.matches(token);
         if (!operator && !(viewerToken != null && viewerToken.matches(token))) {
             return new Verdict(401, "the token is not valid here");
         }
         boolean reads = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-        return reads || operator ? Verdict.ALLOWED
+        return reads || operator
+                ? Verdict.ALLOWED
                 : new Verdict(403, "a viewer token may only read; " + method + " needs the operator token");
     }
 }

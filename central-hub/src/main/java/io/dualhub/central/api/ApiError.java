@@ -4,5 +4,4 @@ import io.micronaut.serde.annotation.Serdeable;
 
 /** The JSON body of a refused API request. */
 @Serdeable
-public record ApiError(String error) {
-}
+public record ApiError(String error) {}

@@ -23,8 +23,8 @@ public class ApiTokenFilter {
     @RequestFilter
     @Nullable
     public HttpResponse<?> authorize(HttpRequest<?> request) {
-        ApiAccess.Verdict verdict = access.judge(request.getMethodName(),
-                request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        ApiAccess.Verdict verdict =
+                access.judge(request.getMethodName(), request.getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (verdict.status() == 0) {
             return null;
         }

@@ -43,20 +43,26 @@ public class BackupController {
             BackupContents contents = hub.backup(file);
             long size = Files.size(file);
             long modified = Files.getLastModifiedTime(file).toMillis();
-            LOG.info("backup of {} points from {} edges written to {} ({} bytes), sending it", contents.points(),
-                    contents.edges(), file, size);
-            StreamedFile body = new StreamedFile(removedOnClose(file), MediaType.APPLICATION_OCTET_STREAM_TYPE,
-                    modified, size)
-                    .attach("dualhub-" + contents.restorePoint().source() + "-" + contents.restorePoint().takenAtMs()
-                            + ".duckdb");
+            LOG.info(
+                    "backup of {} points from {} edges written to {} ({} bytes), sending it",
+                    contents.points(),
+                    contents.edges(),
+                    file,
+                    size);
+            StreamedFile body = new StreamedFile(
+                            removedOnClose(file), MediaType.APPLICATION_OCTET_STREAM_TYPE, modified, size)
+                    .attach("dualhub-" + contents.restorePoint().source() + "-"
+                            + contents.restorePoint().takenAtMs() + ".duckdb");
             return HttpResponse.ok(body)
                     .header("X-Dualhub-Backup-Source", contents.restorePoint().source())
-                    .header("X-Dualhub-Backup-Taken-At", Long.toString(contents.restorePoint().takenAtMs()))
+                    .header(
+                            "X-Dualhub-Backup-Taken-At",
+                            Long.toString(contents.restorePoint().takenAtMs()))
                     .header("X-Dualhub-Backup-Points", Long.toString(contents.points()))
                     .header("X-Dualhub-Backup-Edges", Integer.toString(contents.edges()));
-        } catch (RuntimeException | IOException | JetStreamApiException e) {  // StoreException, no NATS, ...
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError("backup failed: "
-                    + e.getMessage()));
+        } catch (RuntimeException | IOException | JetStreamApiException e) { // StoreException, no NATS, ...
+            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .body(new ApiError("backup failed: " + e.getMessage()));
         }
     }
 

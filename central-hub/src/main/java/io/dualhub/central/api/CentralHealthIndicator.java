@@ -37,7 +37,8 @@ public class CentralHealthIndicator implements HealthIndicator {
         details.put("pointsStored", hub.store().stats().pointsStored());
         boolean down = state == Ingestor.State.STREAM_CONFLICT || state == Ingestor.State.STORE_FAILING;
         return Publishers.just(HealthResult.builder("central", down ? HealthStatus.DOWN : HealthStatus.UP)
-                .details(details).build());
+                .details(details)
+                .build());
     }
 
     /** /health is open to anyone: the reason in one short line, not an engine's whole error text (that is logged). */

@@ -4,23 +4,23 @@ import io.dualhub.central.CentralHub;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.lifecycle.EdgeRecord;
 import io.dualhub.central.lifecycle.Transition;
-import io.dualhub.common.wire.Heartbeat;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.StoreStats;
+import io.dualhub.common.wire.Heartbeat;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * {@code GET /api/v1/edges} (the fleet as this hub sees it), {@code GET /api/v1/edges/{id}} (one edge with its host
@@ -42,15 +42,31 @@ public class FleetController {
      * store; host, OS and the transition history only when one edge is asked for.
      */
     @Serdeable
-    public record EdgeJson(String edgeId, String state, @Nullable String stateReason, long stateSinceMs,
-                           @Nullable String lastSeen, long lastSeq, long highestSeq,
-                           long backlog, @Nullable String version, long pointsStored, long duplicatesDropped,
-                           long pointsDeclaredDropped, List<String> droppedRanges, long batchesLost,
-                           List<String> lostRanges, List<String> missingRanges, @Nullable String incarnation,
-                           @Nullable String breaker, long forwardLagMs, long batchesInvalid,
-                           List<String> invalidRanges, @Nullable String host, @Nullable String os,
-                           @Nullable List<Transition> transitions) {
-    }
+    public record EdgeJson(
+            String edgeId,
+            String state,
+            @Nullable String stateReason,
+            long stateSinceMs,
+            @Nullable String lastSeen,
+            long lastSeq,
+            long highestSeq,
+            long backlog,
+            @Nullable String version,
+            long pointsStored,
+            long duplicatesDropped,
+            long pointsDeclaredDropped,
+            List<String> droppedRanges,
+            long batchesLost,
+            List<String> lostRanges,
+            List<String> missingRanges,
+            @Nullable String incarnation,
+            @Nullable String breaker,
+            long forwardLagMs,
+            long batchesInvalid,
+            List<String> invalidRanges,
+            @Nullable String host,
+            @Nullable String os,
+            @Nullable List<Transition> transitions) {}
 
     @Get("/edges")
     public List<EdgeJson> edges() {
@@ -64,25 +80,41 @@ public class FleetController {
         EdgeStoreState stored = hub.store().edges().get(id);
         EdgeRecord record = hub.lifecycle().record(id);
         Heartbeat hb = seen == null ? null : seen.heartbeat();
-        return new EdgeJson(id, hub.lifecycle().state(id).name(), record == null ? null : record.reason(),
+        return new EdgeJson(
+                id,
+                hub.lifecycle().state(id).name(),
+                record == null ? null : record.reason(),
                 record == null ? 0 : record.sinceMs(),
                 seen == null ? null : Instant.ofEpochMilli(seen.receivedAtMs()).toString(),
-                stored == null ? 0 : stored.contiguousSeq(), stored == null ? 0 : stored.highestSeq(),
-                seen == null ? 0 : seen.heartbeat().backlog(), seen == null ? null : seen.heartbeat().version(),
-                stored == null ? 0 : stored.points(), stored == null ? 0 : stored.duplicates(),
-                stored == null ? 0 : stored.droppedPoints(), stored == null ? List.of() : stored.droppedRanges(),
-                stored == null ? 0 : stored.lostBatches(), stored == null ? List.of() : stored.lostRanges(),
-                stored == null ? List.of() : stored.missing().stream().map(r -> r[0] + "-" + r[1]).toList(),
-                stored == null ? null : stored.incarnation(), hb == null ? null : hb.breaker(),
-                hb == null ? 0 : hb.forwardLagMs(), stored == null ? 0 : stored.invalidBatches(),
-                stored == null ? List.of() : stored.invalidRanges(), detail ? describe(hb, record, EdgeRecord::host, Heartbeat::host)
-                : null, detail ? describe(hb, record, EdgeRecord::os, Heartbeat::os) : null,
+                stored == null ? 0 : stored.contiguousSeq(),
+                stored == null ? 0 : stored.highestSeq(),
+                seen == null ? 0 : seen.heartbeat().backlog(),
+                seen == null ? null : seen.heartbeat().version(),
+                stored == null ? 0 : stored.points(),
+                stored == null ? 0 : stored.duplicates(),
+                stored == null ? 0 : stored.droppedPoints(),
+                stored == null ? List.of() : stored.droppedRanges(),
+                stored == null ? 0 : stored.lostBatches(),
+                stored == null ? List.of() : stored.lostRanges(),
+                stored == null
+                        ? List.of()
+                        : stored.missing().stream().map(r -> r[0] + "-" + r[1]).toList(),
+                stored == null ? null : stored.incarnation(),
+                hb == null ? null : hb.breaker(),
+                hb == null ? 0 : hb.forwardLagMs(),
+                stored == null ? 0 : stored.invalidBatches(),
+                stored == null ? List.of() : stored.invalidRanges(),
+                detail ? describe(hb, record, EdgeRecord::host, Heartbeat::host) : null,
+                detail ? describe(hb, record, EdgeRecord::os, Heartbeat::os) : null,
                 detail ? (record == null ? List.of() : record.transitions()) : null);
     }
 
     /** What the latest heartbeat says, else what the registry remembers. */
-    private static String describe(Heartbeat hb, EdgeRecord record, Function<EdgeRecord, String> remembered,
-                                   Function<Heartbeat, String> said) {
+    private static String describe(
+            Heartbeat hb,
+            EdgeRecord record,
+            Function<EdgeRecord, String> remembered,
+            Function<Heartbeat, String> said) {
         return hb != null ? said.apply(hb) : record == null ? null : remembered.apply(record);
     }
 
@@ -123,14 +155,23 @@ public class FleetController {
 
     /** The store's totals and the messages this hub refused, by reason. */
     @Serdeable
-    public record HubStats(long pointsStored, long batchesStored, long duplicatesDropped, long pointsDeclaredDropped,
-                           int edges, Map<String, Long> rejected) {
-    }
+    public record HubStats(
+            long pointsStored,
+            long batchesStored,
+            long duplicatesDropped,
+            long pointsDeclaredDropped,
+            int edges,
+            Map<String, Long> rejected) {}
 
     @Get("/stats")
     public HubStats stats() {
         StoreStats s = hub.store().stats();
-        return new HubStats(s.pointsStored(), s.batchesStored(), s.duplicatesDropped(), s.pointsDeclaredDropped(),
-                s.edges(), hub.rejections().counts());
+        return new HubStats(
+                s.pointsStored(),
+                s.batchesStored(),
+                s.duplicatesDropped(),
+                s.pointsDeclaredDropped(),
+                s.edges(),
+                hub.rejections().counts());
     }
 }

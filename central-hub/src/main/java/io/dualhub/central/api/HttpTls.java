@@ -14,8 +14,8 @@ public record HttpTls(Path cert, Path key) {
 
     public HttpTls {
         if ((cert == null) != (key == null)) {
-            throw new ConfigException("invalid configuration: http.tls.cert and http.tls.key go together: give both"
-                    + " or neither");
+            throw new ConfigException(
+                    "invalid configuration: http.tls.cert and http.tls.key go together: give both" + " or neither");
         }
         if (cert != null) {
             PemFiles.certificates(cert, "http.tls.cert");
@@ -32,9 +32,14 @@ public record HttpTls(Path cert, Path key) {
         if (!enabled()) {
             return Map.of();
         }
-        return Map.of("micronaut.server.ssl.enabled", true,
-                "micronaut.server.ssl.port", port,
-                "micronaut.server.ssl.key-store.certificate-path", "file:" + cert.toAbsolutePath(),
-                "micronaut.server.ssl.key-store.key-path", "file:" + key.toAbsolutePath());
+        return Map.of(
+                "micronaut.server.ssl.enabled",
+                true,
+                "micronaut.server.ssl.port",
+                port,
+                "micronaut.server.ssl.key-store.certificate-path",
+                "file:" + cert.toAbsolutePath(),
+                "micronaut.server.ssl.key-store.key-path",
+                "file:" + key.toAbsolutePath());
     }
 }

@@ -18,14 +18,17 @@ public class LeaderController {
 
     /** {@code leader} and {@code since} are null while no leader is known. */
     @Serdeable
-    public record LeaderJson(@Nullable String leader, String self, boolean isLeader, @Nullable Long since) {
-    }
+    public record LeaderJson(
+            @Nullable String leader,
+            String self,
+            boolean isLeader,
+            @Nullable Long since) {}
 
     @Get("/leader")
     public LeaderJson leader() {
         boolean holds = hub.lease().holds();
         LeaderRecord r = hub.lease().leader();
-        return new LeaderJson(r == null ? null : r.instance(), hub.lease().instance(), holds,
-                r == null ? null : r.sinceMs());
+        return new LeaderJson(
+                r == null ? null : r.instance(), hub.lease().instance(), holds, r == null ? null : r.sinceMs());
     }
 }

@@ -32,6 +32,7 @@ import java.util.Map;
 public class QueryController {
     /** Writes into the response's writer and leaves it open: the server flushes and closes it. */
     private static final JsonFactory JSON = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
     private final CentralHub hub;
     private final CentralConfig.QuerySettings limits;
     private final Clock clock;
@@ -53,10 +54,12 @@ public class QueryController {
         }
         long points = hub.store().count(q);
         if (points > limits.maxPoints()) {
-            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ApiError("the answer would hold "
-                    + points + " points, more than query.max-points (" + limits.maxPoints() + "): narrow it with a"
-                    + " shorter range (from, to), a larger step (step=5m averages per 5 minutes), or tag.<key>= and"
-                    + " edge= filters"));
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY)
+                    .body(new ApiError("the answer would hold "
+                            + points + " points, more than query.max-points (" + limits.maxPoints()
+                            + "): narrow it with a"
+                            + " shorter range (from, to), a larger step (step=5m averages per 5 minutes), or tag.<key>= and"
+                            + " edge= filters"));
         }
         Writable body = out -> write(q, out);
         return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);

@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
 final class QueryParams {
     private static final Pattern STEP = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /** The query the parameters ask for; without {@code from}, the {@code defaultRange} back from {@code nowMs}. */
     static SeriesQuery parse(Map<String, List<String>> params, long nowMs, Duration defaultRange) {
@@ -75,7 +74,7 @@ final class QueryParams {
             return 0;
         }
         Matcher m = STEP.matcher(v);
-        if (m.matches() && m.group(1).length() <= 18) {  // fits a long; the product is checked below
+        if (m.matches() && m.group(1).length() <= 18) { // fits a long; the product is checked below
             long n = Long.parseLong(m.group(1));
             long unit = switch (m.group(2) == null ? "ms" : m.group(2)) {
                 case "ms" -> 1;
@@ -88,6 +87,7 @@ final class QueryParams {
                 return n * unit;
             }
         }
-        throw new IllegalArgumentException("parameter 'step'='" + v + "' must be a positive duration like 500ms, 10s, 1m, 1h");
+        throw new IllegalArgumentException(
+                "parameter 'step'='" + v + "' must be a positive duration like 500ms, 10s, 1m, 1h");
     }
 }

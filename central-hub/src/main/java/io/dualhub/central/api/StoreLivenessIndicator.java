@@ -29,8 +29,10 @@ public class StoreLivenessIndicator implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         long failingMs = hub.ingestor().storeFailingForMs();
         Duration limit = hub.config().store().failingRestart();
-        return Publishers.just(HealthResult.builder("store", live(failingMs, limit) ? HealthStatus.UP : HealthStatus.DOWN)
-                .details(Map.of("failingForMs", failingMs, "failingRestart", limit.toString())).build());
+        return Publishers.just(
+                HealthResult.builder("store", live(failingMs, limit) ? HealthStatus.UP : HealthStatus.DOWN)
+                        .details(Map.of("failingForMs", failingMs, "failingRestart", limit.toString()))
+                        .build());
     }
 
     /** Alive unless every commit has failed for at least the limit (a zero limit: always alive). */

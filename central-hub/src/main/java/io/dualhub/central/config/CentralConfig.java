@@ -1,9 +1,9 @@
 package io.dualhub.central.config;
 
 import io.dualhub.central.analysis.AnalysisSettings;
+import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.api.ApiAccess;
 import io.dualhub.central.api.HttpTls;
-import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.central.store.DiskBudget;
 import io.dualhub.central.store.StoreSettings;
@@ -27,85 +27,216 @@ import java.util.regex.Pattern;
  * The CentralHub's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
  * the configuration reference (docs/configuration.md) is checked against it by a test.
  */
-public record CentralConfig(String instance, NatsSettings nats, Path dataDir, String httpHost, int httpPort,
-                            StreamSettings stream, IngestSettings ingest, Duration leaderTtl, Duration gapGrace,
-                            AnalysisSettings analysis, LifecycleRules lifecycle, RecoverySettings recovery,
-                            ApiAccess api, HttpTls httpTls, LogFormat logFormat, QuerySettings query,
-                            StoreSettings store) {
+public record CentralConfig(
+        String instance,
+        NatsSettings nats,
+        Path dataDir,
+        String httpHost,
+        int httpPort,
+        StreamSettings stream,
+        IngestSettings ingest,
+        Duration leaderTtl,
+        Duration gapGrace,
+        AnalysisSettings analysis,
+        LifecycleRules lifecycle,
+        RecoverySettings recovery,
+        ApiAccess api,
+        HttpTls httpTls,
+        LogFormat logFormat,
+        QuerySettings query,
+        StoreSettings store) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     public static final List<ConfigKey> KEYS;
 
     static {
-        List<ConfigKey> keys = new ArrayList<>(List.of(
-                new ConfigKey("instance", "main", "this CentralHub's name, [A-Za-z0-9_-]{1,64}; its durable consumer is central-<instance>"),
-                new ConfigKey("data.dir", "var/central", "directory of the metric store (DuckDB), and of a backup while it is sent (backups/)"),
-                new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
-                new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
-                new ConfigKey("http.tls.cert", "", "PEM certificate (chain) of this hub; with http.tls.key the API is served over HTTPS only, on http.port"),
-                new ConfigKey("http.tls.key", "", "the certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"),
-                new ConfigKey("api.viewer-token", "", "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
-                new ConfigKey("api.operator-token", "", "token (env:NAME or file:/path) that may also act (POST: decommission, backup); /health and /prometheus stay open"),
-                new ConfigKey("api.anonymous", "false", "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
-                new ConfigKey("store.max-series-per-edge", "1000000", "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
-                new ConfigKey("store.failing-restart", "5m", "after every commit failed for this long, /health/liveness goes DOWN so that a supervisor restarts the hub (0: never); /health and readiness are DOWN from the first failure"),
-                new ConfigKey("store.retention", "15d", "how long raw points are kept, by their own timestamps; older ones are deleted and answered from the rollups"),
-                new ConfigKey("store.rollup-1m-retention", "90d", "how long the 1-minute rollup tier (count, sum, min, max, last per series and minute) is kept; at least store.retention"),
-                new ConfigKey("store.rollup-1h-retention", "730d", "how long the 1-hour rollup tier is kept; at least store.rollup-1m-retention"),
-                new ConfigKey("store.max-disk", "80%", "what the store's file and WAL may use: bytes (64MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
-                new ConfigKey("store.maintenance-interval", "1m", "how often retention and store.max-disk are applied"),
-                new ConfigKey("store.memory-limit", "512MiB", "memory DuckDB's buffer manager may hold for the store (64MiB at least; outside the Java heap, so give the hub's service this beside -Xmx); past it cached blocks are evicted and large work spills to disk"),
-                new ConfigKey("stream.replicas", "1", "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
-                new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
-                new ConfigKey("stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
-                new ConfigKey("stream.events-max-age", "1d", "how long DUALHUB_EVENTS keeps heartbeats and events"),
-                new ConfigKey("ingest.fetch-batch", "500", "messages pulled from a route at once, and committed at once at most (in transactions of at most 100,000 points)"),
-                new ConfigKey("ingest.fetch-wait", "250ms", "how long the ingest loop waits for a message before its idle checks (its durable consumers still exist)"),
-                new ConfigKey("ingest.ack-wait", "30s", "JetStream redelivers a message not acknowledged within this"),
-                new ConfigKey("ingest.max-ack-pending", "10000", "messages delivered and not yet acknowledged, at most"),
-                new ConfigKey("ingest.max-deliver", "200", "deliveries of one message without it being stored, at most (2 to 100000); past them JetStream parks it: refused as max-deliveries, logged, audited, and gap repair asks its edge to send it again (a failing store is retried after 1, 2, 4, 8, 16, then every 30 s: 200 deliveries are about 1.6 h of failing)"),
-                new ConfigKey("fleet.heartbeat-interval", "5s", "the edges' heartbeat interval, as configured on them"),
-                new ConfigKey("fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
-                new ConfigKey("fleet.degraded-backlog", "500", "an edge holding more unforwarded batches than this is DEGRADED"),
-                new ConfigKey("fleet.degraded-lag", "30s", "an edge whose backlog has gone this long without progress is DEGRADED"),
-                new ConfigKey("fleet.degraded-after-gap", "10m", "an edge that declared a gap stays DEGRADED this long"),
-                new ConfigKey("gaps.grace", "10s", "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
-                new ConfigKey("leader.ttl", "3s", "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
-                new ConfigKey("query.max-points", "1000000", "points (or step buckets) one GET /api/v1/query answers at most (1000 to 100000000); past it: 422 saying what to narrow"),
-                new ConfigKey("query.default-range", "1h", "the range a query without 'from' covers, back from now"),
-                new ConfigKey("recovery.drain-stall", "30s", "a returning edge whose backlog has not shrunk for this long is asked to reconnect (at most 3 times)"),
-                new ConfigKey("recovery.audit-max-age", "30d", "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
-                new ConfigKey("analysis.enabled", "true", "score stored points for anomalies and forecast capacity series"),
-                new ConfigKey("analysis.alert-threshold", "0.9", "anomaly score (0..1) at which an incident opens and an alert is raised; 0.6 is NAB's best trade-off, 0.9 alerts far less often"),
-                new ConfigKey("analysis.skip-metrics", "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes", "metrics never scored for anomalies (metrics ending _total are scored on their rate)"),
-                new ConfigKey("analysis.capacity", "host_filesystem_used_bytes/host_filesystem_size_bytes,host_memory_used_bytes/host_memory_total_bytes", "capacity series to forecast, each used/size of the same edge and tags"),
-                new ConfigKey("analysis.capacity-limit", "0.95", "the fraction of size a capacity forecast predicts reaching"),
-                new ConfigKey("analysis.horizon", "24h", "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
-                new ConfigKey("analysis.trend-half-life", "6h", "how fast old points lose their say in a capacity trend"),
-                new ConfigKey("analysis.max-series", "10000", "series analysed at most, anomaly-scored and capacity series together (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed"),
-                new ConfigKey("analysis.cpu-share", "0.25", "share of one core analysis may take (above 0, at most 1); beyond it batches are skipped for analysis (dualhub_central_analysis_skipped_total), never for storage")));
+        List<ConfigKey> keys = new ArrayList<>(
+                List.of(
+                        new ConfigKey(
+                                "instance",
+                                "main",
+                                "this CentralHub's name, [A-Za-z0-9_-]{1,64}; its durable consumer is central-<instance>"),
+                        new ConfigKey(
+                                "data.dir",
+                                "var/central",
+                                "directory of the metric store (DuckDB), and of a backup while it is sent (backups/)"),
+                        new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
+                        new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
+                        new ConfigKey(
+                                "http.tls.cert",
+                                "",
+                                "PEM certificate (chain) of this hub; with http.tls.key the API is served over HTTPS only, on http.port"),
+                        new ConfigKey(
+                                "http.tls.key",
+                                "",
+                                "the certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"),
+                        new ConfigKey(
+                                "api.viewer-token",
+                                "",
+                                "token (env:NAME or file:/path) that may read /api/**; with either token set, /api/** needs 'Authorization: Bearer <token>'"),
+                        new ConfigKey(
+                                "api.operator-token",
+                                "",
+                                "token (env:NAME or file:/path) that may also act (POST: decommission, backup); /health and /prometheus stay open"),
+                        new ConfigKey(
+                                "api.anonymous",
+                                "false",
+                                "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
+                        new ConfigKey(
+                                "store.max-series-per-edge",
+                                "1000000",
+                                "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
+                        new ConfigKey(
+                                "store.failing-restart",
+                                "5m",
+                                "after every commit failed for this long, /health/liveness goes DOWN so that a supervisor restarts the hub (0: never); /health and readiness are DOWN from the first failure"),
+                        new ConfigKey(
+                                "store.retention",
+                                "15d",
+                                "how long raw points are kept, by their own timestamps; older ones are deleted and answered from the rollups"),
+                        new ConfigKey(
+                                "store.rollup-1m-retention",
+                                "90d",
+                                "how long the 1-minute rollup tier (count, sum, min, max, last per series and minute) is kept; at least store.retention"),
+                        new ConfigKey(
+                                "store.rollup-1h-retention",
+                                "730d",
+                                "how long the 1-hour rollup tier is kept; at least store.rollup-1m-retention"),
+                        new ConfigKey(
+                                "store.max-disk",
+                                "80%",
+                                "what the store's file and WAL may use: bytes (64MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
+                        new ConfigKey(
+                                "store.maintenance-interval",
+                                "1m",
+                                "how often retention and store.max-disk are applied"),
+                        new ConfigKey(
+                                "store.memory-limit",
+                                "512MiB",
+                                "memory DuckDB's buffer manager may hold for the store (64MiB at least; outside the Java heap, so give the hub's service this beside -Xmx); past it cached blocks are evicted and large work spills to disk"),
+                        new ConfigKey(
+                                "stream.replicas",
+                                "1",
+                                "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
+                        new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
+                        new ConfigKey(
+                                "stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
+                        new ConfigKey(
+                                "stream.events-max-age", "1d", "how long DUALHUB_EVENTS keeps heartbeats and events"),
+                        new ConfigKey(
+                                "ingest.fetch-batch",
+                                "500",
+                                "messages pulled from a route at once, and committed at once at most (in transactions of at most 100,000 points)"),
+                        new ConfigKey(
+                                "ingest.fetch-wait",
+                                "250ms",
+                                "how long the ingest loop waits for a message before its idle checks (its durable consumers still exist)"),
+                        new ConfigKey(
+                                "ingest.ack-wait",
+                                "30s",
+                                "JetStream redelivers a message not acknowledged within this"),
+                        new ConfigKey(
+                                "ingest.max-ack-pending",
+                                "10000",
+                                "messages delivered and not yet acknowledged, at most"),
+                        new ConfigKey(
+                                "ingest.max-deliver",
+                                "200",
+                                "deliveries of one message without it being stored, at most (2 to 100000); past them JetStream parks it: refused as max-deliveries, logged, audited, and gap repair asks its edge to send it again (a failing store is retried after 1, 2, 4, 8, 16, then every 30 s: 200 deliveries are about 1.6 h of failing)"),
+                        new ConfigKey(
+                                "fleet.heartbeat-interval",
+                                "5s",
+                                "the edges' heartbeat interval, as configured on them"),
+                        new ConfigKey(
+                                "fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
+                        new ConfigKey(
+                                "fleet.degraded-backlog",
+                                "500",
+                                "an edge holding more unforwarded batches than this is DEGRADED"),
+                        new ConfigKey(
+                                "fleet.degraded-lag",
+                                "30s",
+                                "an edge whose backlog has gone this long without progress is DEGRADED"),
+                        new ConfigKey(
+                                "fleet.degraded-after-gap",
+                                "10m",
+                                "an edge that declared a gap stays DEGRADED this long"),
+                        new ConfigKey(
+                                "gaps.grace",
+                                "10s",
+                                "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
+                        new ConfigKey(
+                                "leader.ttl",
+                                "3s",
+                                "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
+                        new ConfigKey(
+                                "query.max-points",
+                                "1000000",
+                                "points (or step buckets) one GET /api/v1/query answers at most (1000 to 100000000); past it: 422 saying what to narrow"),
+                        new ConfigKey(
+                                "query.default-range", "1h", "the range a query without 'from' covers, back from now"),
+                        new ConfigKey(
+                                "recovery.drain-stall",
+                                "30s",
+                                "a returning edge whose backlog has not shrunk for this long is asked to reconnect (at most 3 times)"),
+                        new ConfigKey(
+                                "recovery.audit-max-age",
+                                "30d",
+                                "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
+                        new ConfigKey(
+                                "analysis.enabled",
+                                "true",
+                                "score stored points for anomalies and forecast capacity series"),
+                        new ConfigKey(
+                                "analysis.alert-threshold",
+                                "0.9",
+                                "anomaly score (0..1) at which an incident opens and an alert is raised; 0.6 is NAB's best trade-off, 0.9 alerts far less often"),
+                        new ConfigKey(
+                                "analysis.skip-metrics",
+                                "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes",
+                                "metrics never scored for anomalies (metrics ending _total are scored on their rate)"),
+                        new ConfigKey(
+                                "analysis.capacity",
+                                "host_filesystem_used_bytes/host_filesystem_size_bytes,host_memory_used_bytes/host_memory_total_bytes",
+                                "capacity series to forecast, each used/size of the same edge and tags"),
+                        new ConfigKey(
+                                "analysis.capacity-limit",
+                                "0.95",
+                                "the fraction of size a capacity forecast predicts reaching"),
+                        new ConfigKey(
+                                "analysis.horizon",
+                                "24h",
+                                "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
+                        new ConfigKey(
+                                "analysis.trend-half-life",
+                                "6h",
+                                "how fast old points lose their say in a capacity trend"),
+                        new ConfigKey(
+                                "analysis.max-series",
+                                "10000",
+                                "series analysed at most, anomaly-scored and capacity series together (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed"),
+                        new ConfigKey(
+                                "analysis.cpu-share",
+                                "0.25",
+                                "share of one core analysis may take (above 0, at most 1); beyond it batches are skipped for analysis (dualhub_central_analysis_skipped_total), never for storage")));
         keys.addAll(NatsSettings.KEYS);
         keys.addAll(LogFormat.KEYS);
         KEYS = Collections.unmodifiableList(keys);
     }
 
     /** How this hub creates the dualhub streams. */
-    public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {
-    }
+    public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {}
 
     /** How much one query may answer, and what it covers when it does not say. */
-    public record QuerySettings(int maxPoints, Duration defaultRange) {
-    }
+    public record QuerySettings(int maxPoints, Duration defaultRange) {}
 
     /** How the recovery playbooks act and how long their audit is kept. */
-    public record RecoverySettings(Duration drainStall, Duration auditMaxAge) {
-    }
+    public record RecoverySettings(Duration drainStall, Duration auditMaxAge) {}
 
     /** How the Ingestor pulls and commits. */
-    public record IngestSettings(int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending,
-                                 int maxDeliver) {
-    }
+    public record IngestSettings(
+            int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending, int maxDeliver) {}
 
     public CentralConfig {
         if (!INSTANCE.matcher(instance).matches()) {
@@ -142,20 +273,37 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
         ApiAccess api = new ApiAccess(s.secret("api.viewer-token"), s.secret("api.operator-token"));
         requireTokensBeyondLoopback(s, api);
         int replicas = s.intBetween("stream.replicas", 1, 5);
-        StreamSettings stream = new StreamSettings(replicas, s.duration("stream.max-age", Duration.ofMinutes(1)),
+        StreamSettings stream = new StreamSettings(
+                replicas,
+                s.duration("stream.max-age", Duration.ofMinutes(1)),
                 s.duration("stream.duplicate-window", Duration.ofSeconds(1)),
                 s.duration("stream.events-max-age", Duration.ofMinutes(1)));
-        IngestSettings ingest = new IngestSettings(s.intBetween("ingest.fetch-batch", 1, 10_000),
-                s.duration("ingest.fetch-wait", Duration.ofMillis(10)), s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
-                s.intBetween("ingest.max-ack-pending", 1, 1_000_000), s.intBetween("ingest.max-deliver", 2, 100_000));
-        return new CentralConfig(s.string("instance"), NatsSettings.from(s), Path.of(s.string("data.dir")),
-                s.string("http.host"), s.intBetween("http.port", 0, 65535), stream, ingest, leaderTtl(s),
-                s.duration("gaps.grace", Duration.ofMillis(100)), analysis(s), lifecycle(s),
-                new RecoverySettings(s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
+        IngestSettings ingest = new IngestSettings(
+                s.intBetween("ingest.fetch-batch", 1, 10_000),
+                s.duration("ingest.fetch-wait", Duration.ofMillis(10)),
+                s.duration("ingest.ack-wait", Duration.ofSeconds(1)),
+                s.intBetween("ingest.max-ack-pending", 1, 1_000_000),
+                s.intBetween("ingest.max-deliver", 2, 100_000));
+        return new CentralConfig(
+                s.string("instance"),
+                NatsSettings.from(s),
+                Path.of(s.string("data.dir")),
+                s.string("http.host"),
+                s.intBetween("http.port", 0, 65535),
+                stream,
+                ingest,
+                leaderTtl(s),
+                s.duration("gaps.grace", Duration.ofMillis(100)),
+                analysis(s),
+                lifecycle(s),
+                new RecoverySettings(
+                        s.duration("recovery.drain-stall", Duration.ofSeconds(1)),
                         s.duration("recovery.audit-max-age", Duration.ofMinutes(1))),
                 api,
-                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")), LogFormat.from(s),
-                new QuerySettings(s.intBetween("query.max-points", 1000, 100_000_000),
+                new HttpTls(s.path("http.tls.cert"), s.path("http.tls.key")),
+                LogFormat.from(s),
+                new QuerySettings(
+                        s.intBetween("query.max-points", 1000, 100_000_000),
                         s.duration("query.default-range", Duration.ofSeconds(1))),
                 store(s));
     }
@@ -192,7 +340,9 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
     private static LifecycleRules lifecycle(Settings s) {
         Duration offlineAfter = s.duration("fleet.heartbeat-interval", Duration.ofMillis(100))
                 .multipliedBy(s.intBetween("fleet.offline-after-missed", 1, 1000));
-        return new LifecycleRules(offlineAfter, s.intBetween("fleet.degraded-backlog", 1, Integer.MAX_VALUE),
+        return new LifecycleRules(
+                offlineAfter,
+                s.intBetween("fleet.degraded-backlog", 1, Integer.MAX_VALUE),
                 s.duration("fleet.degraded-lag", Duration.ofSeconds(1)),
                 s.duration("fleet.degraded-after-gap", Duration.ZERO));
     }
@@ -206,18 +356,24 @@ public record CentralConfig(String instance, NatsSettings nats, Path dataDir, St
             }
             capacity.add(rule);
         }
-        return new AnalysisSettings(s.bool("analysis.enabled"), s.doubleBetween("analysis.alert-threshold", 0.01, 1),
-                Set.copyOf(s.list("analysis.skip-metrics")), capacity,
-                s.doubleBetween("analysis.capacity-limit", 0.01, 1), s.duration("analysis.horizon", Duration.ofMinutes(1)),
+        return new AnalysisSettings(
+                s.bool("analysis.enabled"),
+                s.doubleBetween("analysis.alert-threshold", 0.01, 1),
+                Set.copyOf(s.list("analysis.skip-metrics")),
+                capacity,
+                s.doubleBetween("analysis.capacity-limit", 0.01, 1),
+                s.duration("analysis.horizon", Duration.ofMinutes(1)),
                 s.duration("analysis.trend-half-life", Duration.ofMinutes(1)),
-                s.intBetween("analysis.max-series", 0, 10_000_000), s.doubleBetween("analysis.cpu-share", 0.01, 1),
+                s.intBetween("analysis.max-series", 0, 10_000_000),
+                s.doubleBetween("analysis.cpu-share", 0.01, 1),
                 AnomalySettings.DEFAULTS);
     }
 
     private static Duration leaderTtl(Settings s) {
         Duration ttl = s.duration("leader.ttl", Duration.ofMillis(600));
         if (ttl.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw s.invalid("leader.ttl", s.string("leader.ttl"), "at most 60s (a dead leader is replaced only after it)");
+            throw s.invalid(
+                    "leader.ttl", s.string("leader.ttl"), "at most 60s (a dead leader is replaced only after it)");
         }
         return ttl;
     }

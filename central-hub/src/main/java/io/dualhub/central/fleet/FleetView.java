@@ -70,13 +70,17 @@ public final class FleetView {
         long deadline = System.nanoTime() + REPLAY_LIMIT.toNanos();
         int read = 0;
         try {
-            PushSubscribeOptions options = PushSubscribeOptions.builder().ordered(true)
-                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build())
+            PushSubscribeOptions options = PushSubscribeOptions.builder()
+                    .ordered(true)
+                    .configuration(ConsumerConfiguration.builder()
+                            .deliverPolicy(DeliverPolicy.LastPerSubject)
+                            .build())
                     .build();
             JetStreamSubscription sub = c.jetStream().subscribe(Subjects.HEARTBEAT_WILDCARD, options);
             try {
-                for (Message m = sub.nextMessage(REPLAY_WAIT); m != null && System.nanoTime() < deadline;
-                     m = m.metaData().pendingCount() == 0 ? null : sub.nextMessage(REPLAY_WAIT)) {
+                for (Message m = sub.nextMessage(REPLAY_WAIT);
+                        m != null && System.nanoTime() < deadline;
+                        m = m.metaData().pendingCount() == 0 ? null : sub.nextMessage(REPLAY_WAIT)) {
                     onHeartbeat(m);
                     read++;
                 }
@@ -112,14 +116,22 @@ public final class FleetView {
             return;
         }
         if (!hb.edgeId().equals(edge)) {
-            rejections.reject(edge, Rejections.Reason.EDGE_MISMATCH, "a heartbeat on " + m.getSubject(),
+            rejections.reject(
+                    edge,
+                    Rejections.Reason.EDGE_MISMATCH,
+                    "a heartbeat on " + m.getSubject(),
                     "it names edge '" + hb.edgeId() + "', its subject edge '" + edge + "'");
             return;
         }
         // A heartbeat replayed from the stream counts from when the server stored it (never later than now on
         // this hub's clock, which orders the live ones), not from now.
-        Seen seen = m.isJetStream() ? new Seen(hb, Math.min(clock.millis(),
-                m.metaData().timestamp().toInstant().toEpochMilli()), m.metaData().streamSequence())
+        Seen seen = m.isJetStream()
+                ? new Seen(
+                        hb,
+                        Math.min(
+                                clock.millis(),
+                                m.metaData().timestamp().toInstant().toEpochMilli()),
+                        m.metaData().streamSequence())
                 : new Seen(hb, clock.millis());
         latest.merge(edge, seen, FleetView::later);
     }
@@ -143,5 +155,4 @@ public final class FleetView {
     public Map<String, Seen> all() {
         return Map.copyOf(latest);
     }
-
 }

@@ -1,6 +1,5 @@
 package io.dualhub.central.gaps;
 
-import io.dualhub.common.DaemonThreads;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.recovery.RecoveryAction;
@@ -8,6 +7,7 @@ import io.dualhub.central.recovery.RecoveryLog;
 import io.dualhub.central.recovery.RecoveryManager;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
@@ -65,8 +65,7 @@ public final class GapRepair implements AutoCloseable {
     // Handed over from the NATS dispatcher: the standbys' latest ranges, with when they arrived.
     private final Map<String, Reported> reported = new ConcurrentHashMap<>();
 
-    private record Reported(MissingRange range, long receivedAtMs) {
-    }
+    private record Reported(MissingRange range, long receivedAtMs) {}
 
     /**
      * A missing range being watched: when it was first seen, the metrics streams' last sequences then (null for a
@@ -97,8 +96,16 @@ public final class GapRepair implements AutoCloseable {
         }
     }
 
-    public GapRepair(NatsLink nats, MetricStore store, FleetView fleet, LeaderLease lease, RecoveryLog audit,
-                     String instance, Duration grace, Clock clock, MeterRegistry meters) {
+    public GapRepair(
+            NatsLink nats,
+            MetricStore store,
+            FleetView fleet,
+            LeaderLease lease,
+            RecoveryLog audit,
+            String instance,
+            Duration grace,
+            Clock clock,
+            MeterRegistry meters) {
         this.audit = audit;
         this.nats = nats;
         this.store = store;
@@ -109,7 +116,8 @@ public final class GapRepair implements AutoCloseable {
         this.grace = grace;
         this.clock = clock;
         this.requests = Counter.builder("dualhub.central.resend.requests")
-                .description("Resend requests sent to edges for batches missing from the store").register(meters);
+                .description("Resend requests sent to edges for batches missing from the store")
+                .register(meters);
         this.scheduler = DaemonThreads.scheduler("gap-repair");
     }
 
@@ -175,8 +183,11 @@ public final class GapRepair implements AutoCloseable {
             return request(c, m);
         }
         try (AboutEdge about = AboutEdge.of(m.edge())) {
-            LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored here; telling the leader",
-                    m.edge(), m.from(), m.to());
+            LOG.warn(
+                    "edge {}: batches {}..{} acknowledged by the stream but not stored here; telling the leader",
+                    m.edge(),
+                    m.from(),
+                    m.to());
         }
         c.publish(Subjects.MISSING_RANGES, EventCodec.encode(m));
         return true;
@@ -225,7 +236,9 @@ public final class GapRepair implements AutoCloseable {
                     boolean idle = info.getNumPending() == 0 && info.getNumAckPending() == 0;
                     positions[i] = idle ? Long.MAX_VALUE : info.getAckFloor().getStreamSequence();
                 } else {
-                    positions[i] = jsm.getStreamInfo(routes[i].stream()).getStreamState().getLastSequence();
+                    positions[i] = jsm.getStreamInfo(routes[i].stream())
+                            .getStreamState()
+                            .getLastSequence();
                 }
             }
             return positions;
@@ -237,7 +250,8 @@ public final class GapRepair implements AutoCloseable {
     private List<long[]> missing(EdgeStoreState e) {
         List<long[]> ranges = new ArrayList<>(e.missing());
         FleetView.Seen hb = fleet.seen(e.edge());
-        if (hb != null && e.incarnation().equals(hb.heartbeat().incarnation())
+        if (hb != null
+                && e.incarnation().equals(hb.heartbeat().incarnation())
                 && hb.heartbeat().lastAckedSeq() > e.highestSeq()) {
             ranges.add(new long[] {e.highestSeq() + 1, hb.heartbeat().lastAckedSeq()});
         }
@@ -254,13 +268,24 @@ public final class GapRepair implements AutoCloseable {
     private boolean requestResend(Connection c, MissingRange m) {
         requests.increment();
         String edge = m.edge();
-        ResendRequest r = ResendRequest.of(m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));
+        ResendRequest r = ResendRequest.of(
+                m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));
         String where = m.instance().equals(instance) ? "here" : "by " + m.instance();
-        LOG.warn("edge {}: batches {}..{} acknowledged by the stream but not stored {}; asking for a resend ({})",
-                edge, m.from(), m.to(), where, r.requestId());
-        RecoveryAction action = RecoveryAction.begin(RecoveryManager.GAP_RESEND, edge, "asked the edge to resend "
-                + "batches " + m.from() + ".." + m.to() + " (request " + r.requestId() + ")", "acknowledged by the "
-                + "stream but not stored " + where + " for over " + grace.toSeconds() + " s", clock.millis(), instance);
+        LOG.warn(
+                "edge {}: batches {}..{} acknowledged by the stream but not stored {}; asking for a resend ({})",
+                edge,
+                m.from(),
+                m.to(),
+                where,
+                r.requestId());
+        RecoveryAction action = RecoveryAction.begin(
+                RecoveryManager.GAP_RESEND,
+                edge,
+                "asked the edge to resend " + "batches " + m.from() + ".." + m.to() + " (request " + r.requestId()
+                        + ")",
+                "acknowledged by the " + "stream but not stored " + where + " for over " + grace.toSeconds() + " s",
+                clock.millis(),
+                instance);
         audit.record(action);
         String outcome;
         boolean done = false;
@@ -273,8 +298,11 @@ public final class GapRepair implements AutoCloseable {
                 outcome = "the edge refused: " + result.error();
             } else {
                 done = true;
-                outcome = "resent " + result.resent() + " batches" + (result.expiredTo() > 0 ? "; LOST (expired from "
-                        + "its retention): " + result.expiredFrom() + ".." + result.expiredTo() : "");
+                outcome = "resent " + result.resent() + " batches"
+                        + (result.expiredTo() > 0
+                                ? "; LOST (expired from " + "its retention): " + result.expiredFrom() + ".."
+                                        + result.expiredTo()
+                                : "");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -283,7 +311,8 @@ public final class GapRepair implements AutoCloseable {
             outcome = "not answered: " + e;
         }
         LOG.warn("edge {}: resend request {}: {}", edge, r.requestId(), outcome);
-        audit.record(action.then(done ? RecoveryAction.DONE : RecoveryAction.FAILED, outcome, clock.millis(), instance));
+        audit.record(
+                action.then(done ? RecoveryAction.DONE : RecoveryAction.FAILED, outcome, clock.millis(), instance));
         return done;
     }
 

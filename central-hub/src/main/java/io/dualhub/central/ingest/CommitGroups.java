@@ -10,8 +10,7 @@ import java.util.function.ToIntFunction;
  * 2.5 million decoded points in memory at once — a CentralHub catching up on a backlog ran out of heap that way.
  */
 final class CommitGroups {
-    private CommitGroups() {
-    }
+    private CommitGroups() {}
 
     static <T> List<List<T>> split(List<T> items, ToIntFunction<T> points, int maxPoints) {
         List<List<T>> groups = new ArrayList<>();

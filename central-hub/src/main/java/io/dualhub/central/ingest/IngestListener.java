@@ -1,8 +1,8 @@
 package io.dualhub.central.ingest;
 
+import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.GapDeclaration;
-import io.dualhub.central.store.StoreMaintenance;
 import java.util.List;
 
 /**

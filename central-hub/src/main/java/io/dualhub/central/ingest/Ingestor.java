@@ -1,6 +1,5 @@
 package io.dualhub.central.ingest;
 
-import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.CommitOutcome;
@@ -13,19 +12,20 @@ import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
+import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
-import io.dualhub.common.wire.NewerFormatException;
 import io.dualhub.common.wire.Latency;
+import io.dualhub.common.wire.NewerFormatException;
 import io.dualhub.common.wire.PointLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -70,7 +70,13 @@ public final class Ingestor implements AutoCloseable {
     static final Duration PULL_EXPIRY = Duration.ofSeconds(2);
 
     /** What the ingest loop is doing, for /health. */
-    public enum State { WAITING_FOR_NATS, RUNNING, STREAM_CONFLICT, STORE_FAILING, SETUP_FAILING }
+    public enum State {
+        WAITING_FOR_NATS,
+        RUNNING,
+        STREAM_CONFLICT,
+        STORE_FAILING,
+        SETUP_FAILING
+    }
 
     private final NatsLink nats;
     private final StreamSetup setup;
@@ -94,15 +100,23 @@ public final class Ingestor implements AutoCloseable {
     private volatile String problem = "";
     private final Arrivals arrivals = new Arrivals(ARRIVAL_BUDGET_BYTES);
     private Dispatcher dispatcher;
-    private List<MessageConsumer> consumers;  // null until set up, owned by the ingest thread
+    private List<MessageConsumer> consumers; // null until set up, owned by the ingest thread
     private volatile boolean reconnected;
-    private int storeFailures;  // consecutive, owned by the ingest thread
-    private volatile long storeFailingSinceMs = -1;  // when the first of them came, -1 while the store commits
+    private int storeFailures; // consecutive, owned by the ingest thread
+    private volatile long storeFailingSinceMs = -1; // when the first of them came, -1 while the store commits
     private long lastConsumerCheck = System.nanoTime();
 
-    public Ingestor(NatsLink nats, StreamSetup setup, String instance, CentralConfig.IngestSettings settings,
-                    MetricStore store, Consumer<Connection> onStreamsReady, IngestListener listener,
-                    Rejections rejections, MeterRegistry meters, Clock clock) {
+    public Ingestor(
+            NatsLink nats,
+            StreamSetup setup,
+            String instance,
+            CentralConfig.IngestSettings settings,
+            MetricStore store,
+            Consumer<Connection> onStreamsReady,
+            IngestListener listener,
+            Rejections rejections,
+            MeterRegistry meters,
+            Clock clock) {
         this.rejections = rejections;
         this.parked = new ParkedMessages(nats, Subjects.centralConsumer(instance), rejections);
         this.onStreamsReady = onStreamsReady;
@@ -113,14 +127,27 @@ public final class Ingestor implements AutoCloseable {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
-        this.pointsStored = Counter.builder("dualhub.central.points.stored").description("Points committed to the store").register(meters);
-        this.batchesStored = Counter.builder("dualhub.central.batches.stored").description("Batches committed to the store").register(meters);
-        this.duplicates = Counter.builder("dualhub.central.duplicates.dropped").description("Batches received again and acknowledged without storing").register(meters);
-        this.declared = Counter.builder("dualhub.central.points.declared.dropped").description("Points edges declared dropped by their overflow policy").register(meters);
-        this.e2eLatency = Timer.builder("dualhub.central.e2e.latency").description("From the edge accepting a batch to its commit here")
-                .publishPercentileHistogram().register(meters);
-        this.commitLatency = Timer.builder("dualhub.central.store.commit").description("Duration of one store transaction")
-                .publishPercentileHistogram().publishPercentiles(LatencyTimers.PERCENTILES).register(meters);
+        this.pointsStored = Counter.builder("dualhub.central.points.stored")
+                .description("Points committed to the store")
+                .register(meters);
+        this.batchesStored = Counter.builder("dualhub.central.batches.stored")
+                .description("Batches committed to the store")
+                .register(meters);
+        this.duplicates = Counter.builder("dualhub.central.duplicates.dropped")
+                .description("Batches received again and acknowledged without storing")
+                .register(meters);
+        this.declared = Counter.builder("dualhub.central.points.declared.dropped")
+                .description("Points edges declared dropped by their overflow policy")
+                .register(meters);
+        this.e2eLatency = Timer.builder("dualhub.central.e2e.latency")
+                .description("From the edge accepting a batch to its commit here")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.commitLatency = Timer.builder("dualhub.central.store.commit")
+                .description("Duration of one store transaction")
+                .publishPercentileHistogram()
+                .publishPercentiles(LatencyTimers.PERCENTILES)
+                .register(meters);
         this.thread = new Thread(this::run, "ingestor-" + instance);
         this.thread.setDaemon(true);
         // A reconnect loses the standing pulls with the old server: renew them at once, not after missed heartbeats.
@@ -223,15 +250,21 @@ public final class Ingestor implements AutoCloseable {
         }
         setup.moveTo(jsm, instance, point).forEach(LOG::warn);
         store.restorePointApplied();
-        LOG.info("store restored from a backup of {} taken at {}: consumers {} read the streams again from {}",
-                point.source(), Instant.ofEpochMilli(point.takenAtMs()), Subjects.centralConsumer(instance),
+        LOG.info(
+                "store restored from a backup of {} taken at {}: consumers {} read the streams again from {}",
+                point.source(),
+                Instant.ofEpochMilli(point.takenAtMs()),
+                Subjects.centralConsumer(instance),
                 point.nextSeq());
     }
 
     /** Starts the standing pulls on both routes, delivering into {@link #arrivals} on one dispatcher thread. */
     private void consume(Connection c) throws IOException, JetStreamApiException {
-        ConsumeOptions options = ConsumeOptions.builder().batchSize(settings.fetchBatch())
-                .batchBytes(ARRIVAL_BUDGET_BYTES).expiresIn(PULL_EXPIRY.toMillis()).build();
+        ConsumeOptions options = ConsumeOptions.builder()
+                .batchSize(settings.fetchBatch())
+                .batchBytes(ARRIVAL_BUDGET_BYTES)
+                .expiresIn(PULL_EXPIRY.toMillis())
+                .build();
         dispatcher = c.createDispatcher();
         List<MessageConsumer> started = new ArrayList<>();
         consumers = started;
@@ -239,8 +272,11 @@ public final class Ingestor implements AutoCloseable {
             started.add(c.getConsumerContext(route.stream(), Subjects.centralConsumer(instance))
                     .consume(options, dispatcher, m -> arrivals.put(m, () -> running)));
         }
-        LOG.info("ingesting from {} and {} with durable consumers {}", MetricsRoute.PRIMARY.stream(),
-                MetricsRoute.SECONDARY.stream(), Subjects.centralConsumer(instance));
+        LOG.info(
+                "ingesting from {} and {} with durable consumers {}",
+                MetricsRoute.PRIMARY.stream(),
+                MetricsRoute.SECONDARY.stream(),
+                Subjects.centralConsumer(instance));
     }
 
     /** Ends the standing pulls; what has already arrived stays in {@link #arrivals} for the next commits. */
@@ -309,24 +345,37 @@ public final class Ingestor implements AutoCloseable {
         } catch (NewerFormatException e) {
             // Not accounted as invalid: the sequence stays a hole, which gap repair has resent once this hub reads
             // the format; held unacknowledged instead, such messages could fill ingest.max-ack-pending.
-            refuse(m, edge, Rejections.Reason.NEWER_FORMAT, "a message on " + m.getSubject(), e.getMessage()
-                    + "; not stored and not accounted: a newer CentralHub stores it from the stream, and this one"
-                    + " has it resent by gap repair once upgraded");
+            refuse(
+                    m,
+                    edge,
+                    Rejections.Reason.NEWER_FORMAT,
+                    "a message on " + m.getSubject(),
+                    e.getMessage()
+                            + "; not stored and not accounted: a newer CentralHub stores it from the stream, and this one"
+                            + " has it resent by gap repair once upgraded");
             return null;
-        } catch (RuntimeException e) {  // WireFormatException, or whatever a decoder bug would let out
+        } catch (RuntimeException e) { // WireFormatException, or whatever a decoder bug would let out
             return undecodable(m, edge, e);
         }
         if (!decoded.edgeId().equals(edge)) {
-            refuse(m, edge, Rejections.Reason.EDGE_MISMATCH, decoded.describe() + " on " + m.getSubject(),
+            refuse(
+                    m,
+                    edge,
+                    Rejections.Reason.EDGE_MISMATCH,
+                    decoded.describe() + " on " + m.getSubject(),
                     "it names edge '" + decoded.edgeId() + "', its subject edge '" + edge + "'");
             return null;
         }
         String violation = decoded instanceof Batch b ? PointLimits.violation(b.points()) : null;
         if (violation != null) {
             Batch b = (Batch) decoded;
-            rejections.reject(edge, Rejections.Reason.INVALID, decoded.describe() + " on " + m.getSubject(),
+            rejections.reject(
+                    edge,
+                    Rejections.Reason.INVALID,
+                    decoded.describe() + " on " + m.getSubject(),
                     violation + "; accounted as invalid, not stored");
-            return GapDeclaration.invalid(edge, b.incarnation(), b.seq(), b.points().size(), clock.millis());
+            return GapDeclaration.invalid(
+                    edge, b.incarnation(), b.seq(), b.points().size(), clock.millis());
         }
         return decoded;
     }
@@ -338,11 +387,14 @@ public final class Ingestor implements AutoCloseable {
         BatchCodec.Header header;
         try {
             header = BatchCodec.header(m.getData());
-            GapDeclaration invalid = GapDeclaration.invalid(header.edgeId(), header.incarnation(), header.seq(),
-                    header.pointCount(), clock.millis());
+            GapDeclaration invalid = GapDeclaration.invalid(
+                    header.edgeId(), header.incarnation(), header.seq(), header.pointCount(), clock.millis());
             if (invalid.edgeId().equals(edge)) {
-                rejections.reject(edge, Rejections.Reason.MALFORMED, "batch " + header.seq() + " on "
-                        + m.getSubject(), error.getMessage() + "; accounted as invalid, not stored");
+                rejections.reject(
+                        edge,
+                        Rejections.Reason.MALFORMED,
+                        "batch " + header.seq() + " on " + m.getSubject(),
+                        error.getMessage() + "; accounted as invalid, not stored");
                 return invalid;
             }
         } catch (RuntimeException unreadable) {
@@ -356,7 +408,6 @@ public final class Ingestor implements AutoCloseable {
         m.term();
         rejections.reject(edge, reason, what, why);
     }
-
 
     private void ingest(List<Message> messages) {
         List<EdgeMessage> batches = new ArrayList<>(messages.size());
@@ -394,7 +445,8 @@ public final class Ingestor implements AutoCloseable {
                     listener.stored(b);
                 }
                 case DECLARED -> declared((GapDeclaration) batches.get(i));
-                case REFUSED_SERIES -> refusedSeries((Batch) batches.get(i), valid.get(i).getSubject());
+                case REFUSED_SERIES ->
+                    refusedSeries((Batch) batches.get(i), valid.get(i).getSubject());
                 default -> duplicates.increment();
             }
         }
@@ -405,31 +457,40 @@ public final class Ingestor implements AutoCloseable {
      * retried after 1, 2, 4 ... s, at most STORE_BACKOFF_MAX.
      */
     static Duration storeBackoff(int failures) {
-        return Duration.ofNanos(Math.min(STORE_BACKOFF_MAX.toNanos(), RETRY_PAUSE.toNanos() << Math.min(failures - 1, 5)));
+        return Duration.ofNanos(
+                Math.min(STORE_BACKOFF_MAX.toNanos(), RETRY_PAUSE.toNanos() << Math.min(failures - 1, 5)));
     }
 
     /** A batch the store refused for the series it would add: accounted as invalid there, said and counted here. */
     private void refusedSeries(Batch b, String subject) {
-        rejections.reject(b.edgeId(), Rejections.Reason.SERIES_LIMIT, "batch " + b.seq() + " on " + subject,
+        rejections.reject(
+                b.edgeId(),
+                Rejections.Reason.SERIES_LIMIT,
+                "batch " + b.seq() + " on " + subject,
                 "its new series would bring the edge past store.max-series-per-edge ("
                         + store.settings().maxSeriesPerEdge() + "); accounted as invalid, not stored");
-        listener.declared(GapDeclaration.invalid(b.edgeId(), b.incarnation(), b.seq(), b.points().size(),
-                clock.millis()));
+        listener.declared(GapDeclaration.invalid(
+                b.edgeId(), b.incarnation(), b.seq(), b.points().size(), clock.millis()));
     }
 
     private void declared(GapDeclaration gap) {
         listener.declared(gap);
         if (gap.reason() == GapDeclaration.Reason.INVALID) {
-            return;  // said by Rejections when it was judged
+            return; // said by Rejections when it was judged
         }
         declared.increment(gap.points());
         try (AboutEdge about = AboutEdge.of(gap.edgeId())) {
-            LOG.warn("edge {} declared batches {}..{} {} ({} points)", gap.edgeId(), gap.fromSeq(), gap.toSeq(),
+            LOG.warn(
+                    "edge {} declared batches {}..{} {} ({} points)",
+                    gap.edgeId(),
+                    gap.fromSeq(),
+                    gap.toSeq(),
                     switch (gap.reason()) {
                         case OVERFLOW -> "dropped by its overflow policy";
                         case TOO_LARGE -> "dropped: larger than the NATS server's max_payload";
                         default -> "lost (expired before they could be resent)";
-                    }, gap.points());
+                    },
+                    gap.points());
         }
     }
 

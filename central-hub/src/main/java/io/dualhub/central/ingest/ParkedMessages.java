@@ -57,8 +57,11 @@ final class ParkedMessages {
             seq = a.path("stream_seq").asLong();
             deliveries = a.path("deliveries").asLong();
         } catch (IOException e) {
-            rejections.reject(null, Rejections.Reason.MAX_DELIVERIES, "a message (unreadable advisory on "
-                    + advisory.getSubject() + ")", e.getMessage());
+            rejections.reject(
+                    null,
+                    Rejections.Reason.MAX_DELIVERIES,
+                    "a message (unreadable advisory on " + advisory.getSubject() + ")",
+                    e.getMessage());
             return;
         }
         String where = "stream " + stream + " sequence " + seq;
@@ -67,11 +70,17 @@ final class ParkedMessages {
         Connection c = nats.connection();
         try {
             MessageInfo parked = c.jetStreamManagement().getMessage(stream, seq);
-            rejections.reject(MetricsRoute.edgeOf(parked.getSubject()), Rejections.Reason.MAX_DELIVERIES,
-                    describe(parked.getData()) + " on " + parked.getSubject() + " (" + where + ")", why);
-        } catch (Exception e) {  // gone from the stream meanwhile, or NATS away: still say it was parked
-            rejections.reject(null, Rejections.Reason.MAX_DELIVERIES, "the message at " + where, why
-                    + " (not readable back: " + e.getMessage() + ")");
+            rejections.reject(
+                    MetricsRoute.edgeOf(parked.getSubject()),
+                    Rejections.Reason.MAX_DELIVERIES,
+                    describe(parked.getData()) + " on " + parked.getSubject() + " (" + where + ")",
+                    why);
+        } catch (Exception e) { // gone from the stream meanwhile, or NATS away: still say it was parked
+            rejections.reject(
+                    null,
+                    Rejections.Reason.MAX_DELIVERIES,
+                    "the message at " + where,
+                    why + " (not readable back: " + e.getMessage() + ")");
         }
     }
 

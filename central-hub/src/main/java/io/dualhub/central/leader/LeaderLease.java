@@ -152,8 +152,13 @@ public final class LeaderLease implements AutoCloseable {
         if (kv == null) {
             KeyValueManagement kvm = c.keyValueManagement();
             if (!kvm.getBucketNames().contains(BUCKET)) {
-                kvm.create(KeyValueConfiguration.builder().name(BUCKET).ttl(ttl)
-                        .maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas).build());
+                kvm.create(KeyValueConfiguration.builder()
+                        .name(BUCKET)
+                        .ttl(ttl)
+                        .maxHistoryPerKey(1)
+                        .storageType(StorageType.File)
+                        .replicas(replicas)
+                        .build());
             } else {
                 agreeOnTtl(kvm);
             }
@@ -167,13 +172,21 @@ public final class LeaderLease implements AutoCloseable {
         KeyValueStatus status = kvm.getStatus(BUCKET);
         Duration bucketTtl = status.getTtl();
         if (bucketTtl.compareTo(ttl) < 0) {
-            kvm.update(KeyValueConfiguration.builder(status.getConfiguration()).ttl(ttl).build());
+            kvm.update(KeyValueConfiguration.builder(status.getConfiguration())
+                    .ttl(ttl)
+                    .build());
             LOG.info("leader lease: raised the TTL of KV bucket {} from {} to leader.ttl {}", BUCKET, bucketTtl, ttl);
         } else if (bucketTtl.compareTo(ttl) > 0) {
             effectiveTtl = bucketTtl;
-            LOG.warn("leader lease: KV bucket {} has TTL {}, longer than leader.ttl {}: timing the lease by {} (a"
-                    + " dead leader is replaced only after it); to lower it, stop every CentralHub and delete the"
-                    + " bucket (nats kv del {})", BUCKET, bucketTtl, ttl, bucketTtl, BUCKET);
+            LOG.warn(
+                    "leader lease: KV bucket {} has TTL {}, longer than leader.ttl {}: timing the lease by {} (a"
+                            + " dead leader is replaced only after it); to lower it, stop every CentralHub and delete the"
+                            + " bucket (nats kv del {})",
+                    BUCKET,
+                    bucketTtl,
+                    ttl,
+                    bucketTtl,
+                    BUCKET);
         }
     }
 

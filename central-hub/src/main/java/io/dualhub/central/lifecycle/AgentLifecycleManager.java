@@ -44,8 +44,15 @@ public final class AgentLifecycleManager implements AutoCloseable {
     private final Map<String, Long> lastGapAtMs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
 
-    public AgentLifecycleManager(String instance, LifecycleRules rules, int replicas, FleetView fleet, NatsLink nats,
-                                 BooleanSupplier leader, AlertBoard alerts, Clock clock) {
+    public AgentLifecycleManager(
+            String instance,
+            LifecycleRules rules,
+            int replicas,
+            FleetView fleet,
+            NatsLink nats,
+            BooleanSupplier leader,
+            AlertBoard alerts,
+            Clock clock) {
         this.instance = instance;
         this.rules = rules;
         this.fleet = fleet;
@@ -96,7 +103,8 @@ public final class AgentLifecycleManager implements AutoCloseable {
      */
     public EdgeRecord decommission(String edgeId) throws IOException {
         FleetView.Seen seen = fleet.seen(edgeId);
-        if (seen != null && clock.millis() - seen.receivedAtMs() <= rules.offlineAfter().toMillis()) {
+        if (seen != null
+                && clock.millis() - seen.receivedAtMs() <= rules.offlineAfter().toMillis()) {
             throw new IllegalStateException("edge " + edgeId + " still sends heartbeats (last "
                     + (clock.millis() - seen.receivedAtMs()) / 1000 + " s ago): stop its agent first");
         }
@@ -106,8 +114,13 @@ public final class AgentLifecycleManager implements AutoCloseable {
             if (base.state() == LifecycleState.DECOMMISSIONED) {
                 return base;
             }
-            Transition t = new Transition(edgeId, current == null ? null : base.state(),
-                    LifecycleState.DECOMMISSIONED, "decommissioned by an operator", clock.millis(), instance);
+            Transition t = new Transition(
+                    edgeId,
+                    current == null ? null : base.state(),
+                    LifecycleState.DECOMMISSIONED,
+                    "decommissioned by an operator",
+                    clock.millis(),
+                    instance);
             EdgeRecord moved = base.moved(t, KEEP_TRANSITIONS);
             if (registry.write(moved, current == null ? 0 : current.revision()) > 0) {
                 publish(t);
@@ -151,17 +164,26 @@ public final class AgentLifecycleManager implements AutoCloseable {
         Transition t = null;
         EdgeRecord next = base;
         if (current == null || verdict.state() != base.state()) {
-            t = new Transition(edgeId, current == null ? null : base.state(), verdict.state(), verdict.reason(),
-                    clock.millis(), instance);
+            t = new Transition(
+                    edgeId,
+                    current == null ? null : base.state(),
+                    verdict.state(),
+                    verdict.reason(),
+                    clock.millis(),
+                    instance);
             next = base.moved(t, KEEP_TRANSITIONS);
         }
         Heartbeat hb = seen == null ? null : seen.heartbeat();
-        if (hb != null && !(Objects.equals(hb.version(), next.version()) && Objects.equals(hb.host(), next.host())
-                && Objects.equals(hb.os(), next.os()))) {
+        if (hb != null
+                && !(Objects.equals(hb.version(), next.version())
+                        && Objects.equals(hb.host(), next.host())
+                        && Objects.equals(hb.os(), next.os()))) {
             next = next.describedAs(hb.version(), hb.host(), hb.os());
         }
-        if (next != base && leader.getAsBoolean()
-                && registry.write(next, current == null ? 0 : current.revision()) > 0 && t != null) {
+        if (next != base
+                && leader.getAsBoolean()
+                && registry.write(next, current == null ? 0 : current.revision()) > 0
+                && t != null) {
             try (AboutEdge about = AboutEdge.of(edgeId)) {
                 LOG.info("edge {}: {} -> {} ({})", edgeId, t.from(), t.to(), t.reason());
             }
@@ -170,16 +192,22 @@ public final class AgentLifecycleManager implements AutoCloseable {
     }
 
     private LifecycleRules.Verdict judge(String edgeId, EdgeRecord record) {
-        long decommissionedAt = record != null && record.state() == LifecycleState.DECOMMISSIONED
-                ? record.sinceMs() : 0;
-        return rules.judge(fleet.seen(edgeId), clock.millis(), lastGapAtMs.getOrDefault(edgeId, 0L),
-                decommissionedAt);
+        long decommissionedAt =
+                record != null && record.state() == LifecycleState.DECOMMISSIONED ? record.sinceMs() : 0;
+        return rules.judge(fleet.seen(edgeId), clock.millis(), lastGapAtMs.getOrDefault(edgeId, 0L), decommissionedAt);
     }
 
     private static EdgeRecord newRecord(String edgeId, FleetView.Seen seen) {
         Heartbeat hb = seen == null ? null : seen.heartbeat();
-        return new EdgeRecord(edgeId, LifecycleState.OFFLINE, 0, "", hb == null ? null : hb.version(),
-                hb == null ? null : hb.host(), hb == null ? null : hb.os(), null);
+        return new EdgeRecord(
+                edgeId,
+                LifecycleState.OFFLINE,
+                0,
+                "",
+                hb == null ? null : hb.version(),
+                hb == null ? null : hb.host(),
+                hb == null ? null : hb.os(),
+                null);
     }
 
     private void publish(Transition t) {
@@ -190,8 +218,13 @@ public final class AgentLifecycleManager implements AutoCloseable {
     private void alertOnOffline(EdgeRecord record) {
         String key = "edge:" + record.edgeId();
         if (record.state() == LifecycleState.OFFLINE) {
-            alerts.raise(new Alert(key, "warning", "edge", record.edgeId(),
-                    "edge " + record.edgeId() + " is OFFLINE: " + record.reason(), record.sinceMs()));
+            alerts.raise(new Alert(
+                    key,
+                    "warning",
+                    "edge",
+                    record.edgeId(),
+                    "edge " + record.edgeId() + " is OFFLINE: " + record.reason(),
+                    record.sinceMs()));
         } else {
             alerts.resolve(key);
         }

@@ -7,8 +7,15 @@ import java.util.List;
  * An edge's entry in the fleet registry (KV bucket {@code dualhub_fleet}, key = edge id): its state since when and
  * why, what it last said about itself, and its latest transitions, newest last.
  */
-public record EdgeRecord(String edgeId, LifecycleState state, long sinceMs, String reason, String version,
-                         String host, String os, List<Transition> transitions) {
+public record EdgeRecord(
+        String edgeId,
+        LifecycleState state,
+        long sinceMs,
+        String reason,
+        String version,
+        String host,
+        String os,
+        List<Transition> transitions) {
     public EdgeRecord {
         transitions = transitions == null ? List.of() : List.copyOf(transitions);
     }

@@ -27,8 +27,7 @@ public final class FleetRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRegistry.class);
 
     /** A record with the KV revision it was read at. */
-    public record Versioned(EdgeRecord record, long revision) {
-    }
+    public record Versioned(EdgeRecord record, long revision) {}
 
     private final int replicas;
     private final Consumer<EdgeRecord> onChange;
@@ -48,8 +47,13 @@ public final class FleetRegistry {
             return;
         }
         if (!c.keyValueManagement().getBucketNames().contains(BUCKET)) {
-            c.keyValueManagement().create(KeyValueConfiguration.builder().name(BUCKET).maxHistoryPerKey(1)
-                    .storageType(StorageType.File).replicas(replicas).build());
+            c.keyValueManagement()
+                    .create(KeyValueConfiguration.builder()
+                            .name(BUCKET)
+                            .maxHistoryPerKey(1)
+                            .storageType(StorageType.File)
+                            .replicas(replicas)
+                            .build());
         }
         KeyValue bucket = c.keyValue(BUCKET);
         bucket.watchAll(new KeyValueWatcher() {
@@ -91,9 +95,12 @@ public final class FleetRegistry {
         }
         try {
             byte[] value = EventCodec.encode(record);
-            long written = revision == 0 ? bucket.create(record.edgeId(), value)
+            long written = revision == 0
+                    ? bucket.create(record.edgeId(), value)
                     : bucket.update(record.edgeId(), value, revision);
-            records.merge(record.edgeId(), new Versioned(record, written),
+            records.merge(
+                    record.edgeId(),
+                    new Versioned(record, written),
                     (old, now) -> now.revision() >= old.revision() ? now : old);
             return written;
         } catch (JetStreamApiException e) {
@@ -108,7 +115,9 @@ public final class FleetRegistry {
         }
         try {
             EdgeRecord record = EventCodec.decode(entry.getValue(), EdgeRecord.class);
-            records.merge(entry.getKey(), new Versioned(record, entry.getRevision()),
+            records.merge(
+                    entry.getKey(),
+                    new Versioned(record, entry.getRevision()),
                     (old, now) -> now.revision() >= old.revision() ? now : old);
             onChange.accept(record);
         } catch (WireFormatException e) {

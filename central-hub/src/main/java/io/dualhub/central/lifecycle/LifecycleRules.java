@@ -1,9 +1,9 @@
 package io.dualhub.central.lifecycle;
 
-import java.util.Locale;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.common.wire.Heartbeat;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Which state an edge should be in now, and why, from its last heartbeat and the last gap it declared. Pure: the
@@ -17,8 +17,7 @@ import java.time.Duration;
 public record LifecycleRules(Duration offlineAfter, long backlogLimit, Duration lagLimit, Duration gapHold) {
 
     /** A state and the reason for it, in words an operator reads in the transition history. */
-    public record Verdict(LifecycleState state, String reason) {
-    }
+    public record Verdict(LifecycleState state, String reason) {}
 
     /**
      * Judges an edge. {@code decommissionedAtMs} is when it was decommissioned (0 if not): it stays so until a
@@ -33,24 +32,28 @@ public record LifecycleRules(Duration offlineAfter, long backlogLimit, Duration 
         }
         long silent = nowMs - seen.receivedAtMs();
         if (silent > offlineAfter.toMillis()) {
-            return new Verdict(LifecycleState.OFFLINE, "no heartbeat for " + seconds(silent) + " (limit "
-                    + seconds(offlineAfter.toMillis()) + ")");
+            return new Verdict(
+                    LifecycleState.OFFLINE,
+                    "no heartbeat for " + seconds(silent) + " (limit " + seconds(offlineAfter.toMillis()) + ")");
         }
         Heartbeat hb = seen.heartbeat();
         if ("OPEN".equals(hb.breaker())) {
             return new Verdict(LifecycleState.DEGRADED, "circuit breaker OPEN: the edge cannot publish");
         }
         if (hb.forwardLagMs() > lagLimit.toMillis()) {
-            return new Verdict(LifecycleState.DEGRADED, "forwarding stalled for " + seconds(hb.forwardLagMs())
-                    + " (limit " + seconds(lagLimit.toMillis()) + ")");
+            return new Verdict(
+                    LifecycleState.DEGRADED,
+                    "forwarding stalled for " + seconds(hb.forwardLagMs()) + " (limit " + seconds(lagLimit.toMillis())
+                            + ")");
         }
         if (hb.backlog() > backlogLimit) {
-            return new Verdict(LifecycleState.DEGRADED, "backlog of " + hb.backlog() + " batches (limit "
-                    + backlogLimit + ")");
+            return new Verdict(
+                    LifecycleState.DEGRADED, "backlog of " + hb.backlog() + " batches (limit " + backlogLimit + ")");
         }
         if (lastGapAtMs > 0 && nowMs - lastGapAtMs <= gapHold.toMillis()) {
-            return new Verdict(LifecycleState.DEGRADED, "declared a gap " + seconds(nowMs - lastGapAtMs)
-                    + " ago (batches dropped by its overflow policy)");
+            return new Verdict(
+                    LifecycleState.DEGRADED,
+                    "declared a gap " + seconds(nowMs - lastGapAtMs) + " ago (batches dropped by its overflow policy)");
         }
         return new Verdict(LifecycleState.ONLINE, "heartbeats arriving, forwarding keeps up");
     }

@@ -5,4 +5,9 @@ package io.dualhub.central.lifecycle;
  * the edge is behind, stalled, breaker open, or recently declared a gap), OFFLINE (heartbeats missed) and
  * DECOMMISSIONED (retired by an operator; it returns to the others only if it is heard from again).
  */
-public enum LifecycleState { ONLINE, DEGRADED, OFFLINE, DECOMMISSIONED }
+public enum LifecycleState {
+    ONLINE,
+    DEGRADED,
+    OFFLINE,
+    DECOMMISSIONED
+}

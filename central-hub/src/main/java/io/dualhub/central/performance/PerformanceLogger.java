@@ -1,10 +1,10 @@
 package io.dualhub.central.performance;
 
-import io.dualhub.common.metrics.LatencyTimers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.common.DaemonThreads;
+import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Latency;
 import io.dualhub.common.wire.Point;
@@ -35,7 +35,7 @@ public final class PerformanceLogger implements AutoCloseable {
     private static final Logger PERF = LoggerFactory.getLogger("dualhub.performance");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SAMPLE = Duration.ofSeconds(10);
-    private static final int RATE_SAMPLES = 7;  // a minute of 10-second samples, both ends included
+    private static final int RATE_SAMPLES = 7; // a minute of 10-second samples, both ends included
 
     private final MeterRegistry meters;
     private final FleetView fleet;
@@ -46,20 +46,16 @@ public final class PerformanceLogger implements AutoCloseable {
     private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("performance");
 
     /** Per-edge meters and the recent counts the rate is taken from (guarded by itself). */
-    private record EdgeMeters(Counter points, Timer collectToStored, Deque<long[]> counts) {
-    }
+    private record EdgeMeters(Counter points, Timer collectToStored, Deque<long[]> counts) {}
 
     /** One edge's numbers: points stored per second over the last minute, and two latencies. */
-    public record EdgePerformance(String edgeId, double pointsPerSecond, Latency collectToStored,
-                                  Latency publishAck) {
-    }
+    public record EdgePerformance(String edgeId, double pointsPerSecond, Latency collectToStored, Latency publishAck) {}
 
     /** The whole report. */
-    public record Report(long atMs, Latency storeCommit, List<EdgePerformance> edges) {
-    }
+    public record Report(long atMs, Latency storeCommit, List<EdgePerformance> edges) {}
 
-    public PerformanceLogger(MeterRegistry meters, FleetView fleet, Supplier<Latency> commit, Clock clock,
-                             Duration logEvery) {
+    public PerformanceLogger(
+            MeterRegistry meters, FleetView fleet, Supplier<Latency> commit, Clock clock, Duration logEvery) {
         this.meters = meters;
         this.fleet = fleet;
         this.commit = commit;
@@ -95,17 +91,24 @@ public final class PerformanceLogger implements AutoCloseable {
     private EdgePerformance edge(String id) {
         EdgeMeters m = edges.get(id);
         FleetView.Seen seen = fleet.seen(id);
-        Latency ack = seen == null || seen.heartbeat().publishAck() == null ? null : seen.heartbeat().publishAck();
-        return new EdgePerformance(id, m == null ? 0 : rate(m), m == null ? null : LatencyTimers.latency(m.collectToStored()),
-                ack);
+        Latency ack = seen == null || seen.heartbeat().publishAck() == null
+                ? null
+                : seen.heartbeat().publishAck();
+        return new EdgePerformance(
+                id, m == null ? 0 : rate(m), m == null ? null : LatencyTimers.latency(m.collectToStored()), ack);
     }
 
     private EdgeMeters register(String edgeId) {
-        Counter points = Counter.builder("dualhub.central.edge.points").tag("edge", edgeId)
-                .description("Points stored from this edge").register(meters);
-        Timer latency = Timer.builder("dualhub.central.collect.stored").tag("edge", edgeId)
+        Counter points = Counter.builder("dualhub.central.edge.points")
+                .tag("edge", edgeId)
+                .description("Points stored from this edge")
+                .register(meters);
+        Timer latency = Timer.builder("dualhub.central.collect.stored")
+                .tag("edge", edgeId)
                 .description("From collection (oldest point of a batch) to its commit here")
-                .publishPercentiles(LatencyTimers.PERCENTILES).publishPercentileHistogram().register(meters);
+                .publishPercentiles(LatencyTimers.PERCENTILES)
+                .publishPercentileHistogram()
+                .register(meters);
         return new EdgeMeters(points, latency, new ArrayDeque<>());
     }
 

@@ -8,8 +8,17 @@ import java.util.UUID;
  * the same id, when it ends ({@code DONE} or {@code FAILED}, or {@code HANDED_OVER} to a new leader that re-derives
  * it); the latest record of an id is its state.
  */
-public record RecoveryAction(String id, String playbook, String edge, String what, String why, String status,
-                             String outcome, long startedAtMs, long atMs, String by) {
+public record RecoveryAction(
+        String id,
+        String playbook,
+        String edge,
+        String what,
+        String why,
+        String status,
+        String outcome,
+        long startedAtMs,
+        long atMs,
+        String by) {
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
     public static final String FAILED = "FAILED";
@@ -18,8 +27,17 @@ public record RecoveryAction(String id, String playbook, String edge, String wha
 
     /** A new pending action with a fresh id. */
     public static RecoveryAction begin(String playbook, String edge, String what, String why, long nowMs, String by) {
-        return new RecoveryAction(playbook + "-" + UUID.randomUUID().toString().substring(0, 8), playbook,
-                edge, what, why, PENDING, "", nowMs, nowMs, by);
+        return new RecoveryAction(
+                playbook + "-" + UUID.randomUUID().toString().substring(0, 8),
+                playbook,
+                edge,
+                what,
+                why,
+                PENDING,
+                "",
+                nowMs,
+                nowMs,
+                by);
     }
 
     public boolean pending() {

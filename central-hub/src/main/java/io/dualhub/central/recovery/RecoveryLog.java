@@ -57,12 +57,22 @@ public final class RecoveryLog {
         }
         JetStreamManagement jsm = c.jetStreamManagement();
         if (!jsm.getStreamNames().contains(STREAM)) {
-            jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects(Subjects.RECOVERY_WILDCARD)
-                    .storageType(StorageType.File).retentionPolicy(RetentionPolicy.Limits).maxAge(maxAge)
-                    .replicas(replicas).build());
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(STREAM)
+                    .subjects(Subjects.RECOVERY_WILDCARD)
+                    .storageType(StorageType.File)
+                    .retentionPolicy(RetentionPolicy.Limits)
+                    .maxAge(maxAge)
+                    .replicas(replicas)
+                    .build());
         }
-        c.jetStream().subscribe(Subjects.RECOVERY_WILDCARD, c.createDispatcher(), this::onRecord, true,
-                PushSubscribeOptions.builder().ordered(true).build());
+        c.jetStream()
+                .subscribe(
+                        Subjects.RECOVERY_WILDCARD,
+                        c.createDispatcher(),
+                        this::onRecord,
+                        true,
+                        PushSubscribeOptions.builder().ordered(true).build());
         open = true;
     }
 

@@ -3,8 +3,8 @@ package io.dualhub.central.recovery;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.lifecycle.AgentLifecycleManager;
-import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.lifecycle.LifecycleState;
+import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
@@ -15,8 +15,8 @@ import io.dualhub.common.wire.ResendResult;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +78,17 @@ public final class RecoveryManager implements AutoCloseable {
         }
     }
 
-    public RecoveryManager(String instance, RecoveryLog log, FleetView fleet, AgentLifecycleManager lifecycle,
-                           Supplier<Ingestor.State> ingest, Supplier<String> ingestProblem, NatsLink nats,
-                           BooleanSupplier leader, Duration drainStall, Clock clock) {
+    public RecoveryManager(
+            String instance,
+            RecoveryLog log,
+            FleetView fleet,
+            AgentLifecycleManager lifecycle,
+            Supplier<Ingestor.State> ingest,
+            Supplier<String> ingestProblem,
+            NatsLink nats,
+            BooleanSupplier leader,
+            Duration drainStall,
+            Clock clock) {
         this.instance = instance;
         this.log = log;
         this.fleet = fleet;
@@ -104,23 +112,38 @@ public final class RecoveryManager implements AutoCloseable {
      */
     public void streamsCreated(List<String> streams, boolean storeHasData) {
         if (storeHasData && !streams.isEmpty()) {
-            RecoveryAction a = start(STREAM_REBUILT, null, "recreated " + String.join(", ", streams),
+            RecoveryAction a = start(
+                    STREAM_REBUILT,
+                    null,
+                    "recreated " + String.join(", ", streams),
                     "missing from NATS while the store holds data (NATS rebuilt, or deleted by hand)");
-            log.record(a.then(RecoveryAction.DONE, "recreated; batches the store lacks are requested from the edges "
-                    + "by gap repair (gap-resend actions)", clock.millis(), instance));
+            log.record(a.then(
+                    RecoveryAction.DONE,
+                    "recreated; batches the store lacks are requested from the edges "
+                            + "by gap repair (gap-resend actions)",
+                    clock.millis(),
+                    instance));
         }
     }
 
     /** Audits what the store deleted to stay inside {@code store.max-disk} (retention is not an incident). */
     public void storeMaintained(StoreMaintenance.Result r) {
         if (r.evicted() > 0) {
-            RecoveryAction a = start(DISK_BUDGET, null, "deleted the oldest " + r.evicted() + " rows of the "
-                    + r.evictedFrom().label() + " tier, all before " + Instant.ofEpochMilli(r.evictedBeforeMs()),
+            RecoveryAction a = start(
+                    DISK_BUDGET,
+                    null,
+                    "deleted the oldest " + r.evicted() + " rows of the "
+                            + r.evictedFrom().label() + " tier, all before "
+                            + Instant.ofEpochMilli(r.evictedBeforeMs()),
                     "the store neared store.max-disk (" + r.budgetBytes() + " bytes): its data past 90 %, or its file"
                             + " past 75 % with its data past 50 %");
-            log.record(a.then(RecoveryAction.DONE, r.usedBytes() <= r.budgetBytes() ? "inside the budget again: "
-                    + r.usedBytes() + " bytes used" : "still " + r.usedBytes() + " bytes used; the next run goes on",
-                    clock.millis(), instance));
+            log.record(a.then(
+                    RecoveryAction.DONE,
+                    r.usedBytes() <= r.budgetBytes()
+                            ? "inside the budget again: " + r.usedBytes() + " bytes used"
+                            : "still " + r.usedBytes() + " bytes used; the next run goes on",
+                    clock.millis(),
+                    instance));
         }
     }
 
@@ -159,12 +182,18 @@ public final class RecoveryManager implements AutoCloseable {
     private void watchStore() {
         boolean failing = ingest.get() == Ingestor.State.STORE_FAILING;
         if (failing && storeAction == null) {
-            storeAction = start(STORE_FAILING, null, "stopped acknowledging; /health not ready; retrying with backoff",
+            storeAction = start(
+                    STORE_FAILING,
+                    null,
+                    "stopped acknowledging; /health not ready; retrying with backoff",
                     ingestProblem.get());
         } else if (!failing && storeAction != null && ingest.get() == Ingestor.State.RUNNING) {
-            log.record(storeAction.then(RecoveryAction.DONE, "store writable again after "
-                    + (clock.millis() - storeAction.startedAtMs()) / 1000 + " s; acknowledging resumed",
-                    clock.millis(), instance));
+            log.record(storeAction.then(
+                    RecoveryAction.DONE,
+                    "store writable again after " + (clock.millis() - storeAction.startedAtMs()) / 1000
+                            + " s; acknowledging resumed",
+                    clock.millis(),
+                    instance));
             storeAction = null;
         }
     }
@@ -172,13 +201,19 @@ public final class RecoveryManager implements AutoCloseable {
     private void changed(String edge, LifecycleState before, LifecycleState now) {
         if (now == LifecycleState.OFFLINE) {
             RecoveryAction a = start(EDGE_OFFLINE, edge, "raised a warning alert", "edge " + edge + " went OFFLINE");
-            log.record(a.then(RecoveryAction.DONE, "alert raised; its backlog will be watched when it returns",
-                    clock.millis(), instance));
+            log.record(a.then(
+                    RecoveryAction.DONE,
+                    "alert raised; its backlog will be watched when it returns",
+                    clock.millis(),
+                    instance));
         } else if (before == LifecycleState.OFFLINE && now != LifecycleState.DECOMMISSIONED) {
             FleetView.Seen seen = fleet.seen(edge);
             long backlog = seen == null ? 0 : seen.heartbeat().backlog();
             if (backlog > 0) {
-                RecoveryAction a = start(EDGE_DRAIN, edge, "watching its backlog of " + backlog + " batches drain",
+                RecoveryAction a = start(
+                        EDGE_DRAIN,
+                        edge,
+                        "watching its backlog of " + backlog + " batches drain",
                         "edge " + edge + " returned after being OFFLINE");
                 drains.put(edge, new Drain(a, backlog, clock.millis()));
             }
@@ -192,8 +227,12 @@ public final class RecoveryManager implements AutoCloseable {
         long now = clock.millis();
         long backlog = seen == null ? d.lowest : seen.heartbeat().backlog();
         if (backlog == 0) {
-            log.record(d.action.then(RecoveryAction.DONE, "backlog drained in " + (now - d.action.startedAtMs()) / 1000
-                    + " s" + (d.reconnects > 0 ? " after " + d.reconnects + " reconnect(s)" : ""), now, instance));
+            log.record(d.action.then(
+                    RecoveryAction.DONE,
+                    "backlog drained in " + (now - d.action.startedAtMs()) / 1000 + " s"
+                            + (d.reconnects > 0 ? " after " + d.reconnects + " reconnect(s)" : ""),
+                    now,
+                    instance));
             return true;
         }
         if (backlog < d.lowest) {
@@ -205,15 +244,23 @@ public final class RecoveryManager implements AutoCloseable {
             return false;
         }
         if (d.reconnects == MAX_RECONNECTS) {
-            log.record(d.action.then(RecoveryAction.FAILED, "backlog stuck at " + backlog + " batches after "
-                    + MAX_RECONNECTS + " reconnects; look at the edge's log and its NATS link", now, instance));
+            log.record(d.action.then(
+                    RecoveryAction.FAILED,
+                    "backlog stuck at " + backlog + " batches after " + MAX_RECONNECTS
+                            + " reconnects; look at the edge's log and its NATS link",
+                    now,
+                    instance));
             return true;
         }
         d.reconnects++;
         d.lowestAtMs = now;
         String answer = reconnect(edge);
-        d.action = d.action.then(RecoveryAction.PENDING, "backlog stalled at " + backlog + " batches for "
-                + drainStall.toSeconds() + " s; reconnect " + d.reconnects + ": " + answer, now, instance);
+        d.action = d.action.then(
+                RecoveryAction.PENDING,
+                "backlog stalled at " + backlog + " batches for " + drainStall.toSeconds() + " s; reconnect "
+                        + d.reconnects + ": " + answer,
+                now,
+                instance);
         log.record(d.action);
         return false;
     }
@@ -225,8 +272,11 @@ public final class RecoveryManager implements AutoCloseable {
             return "not sent (no NATS connection)";
         }
         try {
-            Message reply = c.request(Subjects.command(edge), EventCodec.encode(
-                    ResendRequest.reconnect(UUID.randomUUID().toString().substring(0, 8))), Duration.ofSeconds(10));
+            Message reply = c.request(
+                    Subjects.command(edge),
+                    EventCodec.encode(
+                            ResendRequest.reconnect(UUID.randomUUID().toString().substring(0, 8))),
+                    Duration.ofSeconds(10));
             if (reply == null) {
                 return "no answer";
             }
@@ -247,16 +297,23 @@ public final class RecoveryManager implements AutoCloseable {
     private void adoptPending() {
         for (RecoveryAction a : log.pending()) {
             if (a.playbook().equals(GAP_RESEND) && !a.by().equals(instance)) {
-                log.record(a.then(RecoveryAction.HANDED_OVER, "handed over to " + instance + ": its gap repair asks "
-                        + "again while the range is missing", clock.millis(), instance));
+                log.record(a.then(
+                        RecoveryAction.HANDED_OVER,
+                        "handed over to " + instance + ": its gap repair asks " + "again while the range is missing",
+                        clock.millis(),
+                        instance));
             }
             if (a.playbook().equals(EDGE_DRAIN) && !a.by().equals(instance) && !drains.containsKey(a.edge())) {
-                RecoveryAction adopted = a.then(RecoveryAction.PENDING, "adopted by " + instance + " from " + a.by(),
-                        clock.millis(), instance);
+                RecoveryAction adopted = a.then(
+                        RecoveryAction.PENDING, "adopted by " + instance + " from " + a.by(), clock.millis(), instance);
                 log.record(adopted);
                 FleetView.Seen seen = fleet.seen(a.edge());
-                drains.put(a.edge(), new Drain(adopted, seen == null ? Long.MAX_VALUE : seen.heartbeat().backlog(),
-                        clock.millis()));
+                drains.put(
+                        a.edge(),
+                        new Drain(
+                                adopted,
+                                seen == null ? Long.MAX_VALUE : seen.heartbeat().backlog(),
+                                clock.millis()));
             }
         }
     }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class Rejections {
     /** The playbook name of rejection records in the audit ({@code /api/v1/recovery}). */
     public static final String PLAYBOOK = "input-rejected";
+
     private static final Logger LOG = LoggerFactory.getLogger(Rejections.class);
     private static final Duration QUIET = Duration.ofMinutes(1);
     private static final int MAX_THROTTLED = 10_000;
@@ -63,15 +64,23 @@ public final class Rejections {
     private final LogThrottle throttle;
     private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
 
-    public Rejections(String instance, MeterRegistry meters, Consumer<RecoveryAction> audit, Clock clock,
-                      LongSupplier nanoTicker) {
+    public Rejections(
+            String instance,
+            MeterRegistry meters,
+            Consumer<RecoveryAction> audit,
+            Clock clock,
+            LongSupplier nanoTicker) {
         this.instance = instance;
         this.audit = audit;
         this.clock = clock;
         this.throttle = new LogThrottle(QUIET, MAX_THROTTLED, nanoTicker);
         for (Reason r : Reason.values()) {
-            counters.put(r, Counter.builder("dualhub.central.messages.rejected").tag("reason", r.tag())
-                    .description("Messages refused (not stored, not believed), by reason").register(meters));
+            counters.put(
+                    r,
+                    Counter.builder("dualhub.central.messages.rejected")
+                            .tag("reason", r.tag())
+                            .description("Messages refused (not stored, not believed), by reason")
+                            .register(meters));
         }
     }
 
@@ -91,8 +100,9 @@ public final class Rejections {
             LOG.warn("refused {} ({}): {}{}", what, reason.tag(), why, repeats);
         }
         long now = clock.millis();
-        audit.accept(RecoveryAction.begin(PLAYBOOK, edge, "refused " + what + repeats, reason.tag() + ": " + why,
-                now, instance).then(RecoveryAction.DONE, "not stored, not believed", now, instance));
+        audit.accept(RecoveryAction.begin(
+                        PLAYBOOK, edge, "refused " + what + repeats, reason.tag() + ": " + why, now, instance)
+                .then(RecoveryAction.DONE, "not stored, not believed", now, instance));
     }
 
     /** Messages refused since start, by reason tag. */

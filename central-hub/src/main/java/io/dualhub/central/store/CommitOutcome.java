@@ -5,5 +5,8 @@ package io.dualhub.central.store;
  * refused a batch whose new series would pass {@code store.max-series-per-edge} (accounted as invalid, not stored).
  */
 public enum CommitOutcome {
-    STORED, DECLARED, DUPLICATE, REFUSED_SERIES
+    STORED,
+    DECLARED,
+    DUPLICATE,
+    REFUSED_SERIES
 }

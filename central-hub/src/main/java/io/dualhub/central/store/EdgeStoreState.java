@@ -10,9 +10,20 @@ import java.util.List;
  * as invalid (broke the wire schema or the point limits; accounted, never stored); sequences are those of the
  * edge's current buffer {@code incarnation}. An immutable snapshot.
  */
-public record EdgeStoreState(String edge, long contiguousSeq, long highestSeq, long batches, long points,
-                             long duplicates, long lastStoredMs, long droppedBatches, long droppedPoints,
-                             List<String> droppedRanges, long lostBatches, List<String> lostRanges,
-                             List<long[]> missing, String incarnation, long invalidBatches,
-                             List<String> invalidRanges) {
-}
+public record EdgeStoreState(
+        String edge,
+        long contiguousSeq,
+        long highestSeq,
+        long batches,
+        long points,
+        long duplicates,
+        long lastStoredMs,
+        long droppedBatches,
+        long droppedPoints,
+        List<String> droppedRanges,
+        long lostBatches,
+        List<String> lostRanges,
+        List<long[]> missing,
+        String incarnation,
+        long invalidBatches,
+        List<String> invalidRanges) {}

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class MetricStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<TreeMap<String, String>> TAGS = new TypeReference<>() { };
+    private static final TypeReference<TreeMap<String, String>> TAGS = new TypeReference<>() {};
     /** The WAL size past which the store checkpoints (DuckDB's own default threshold). */
     static final long CHECKPOINT_WAL_BYTES = 16L << 20;
     /** Free space a checkpoint needs at least, beside twice the WAL it writes out. */
@@ -53,10 +53,10 @@ public final class MetricStore implements AutoCloseable {
     private volatile StoreConnection db;
     // After a failed commit whose recovery failed too: reopened and reloaded before the next commit.
     private boolean broken;
-    private volatile boolean closed;  // by close(): a closed store is never opened again
-    private boolean deferringCheckpoint;  // by the committing thread: the last look found too little room
+    private volatile boolean closed; // by close(): a closed store is never opened again
+    private boolean deferringCheckpoint; // by the committing thread: the last look found too little room
     private final StoreMaintenance maintenance;
-    private long nextMaintenanceMs;  // by the committing thread
+    private long nextMaintenanceMs; // by the committing thread
     private final Clock clock;
     // The series dictionary, replaced whole when it is read back from the file after a failed commit.
     private volatile Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
@@ -117,7 +117,7 @@ public final class MetricStore implements AutoCloseable {
         Map<String, Integer> perEdge = new HashMap<>();
         int maxId = 0;
         try (Statement st = db.writer().createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, edge, metric, tags FROM series")) {
+                ResultSet rs = st.executeQuery("SELECT id, edge, metric, tags FROM series")) {
             while (rs.next()) {
                 SeriesKey key = new SeriesKey(rs.getString(2), rs.getString(3), parseTags(rs.getString(4)));
                 ids.put(key, rs.getInt(1));
@@ -129,16 +129,17 @@ public final class MetricStore implements AutoCloseable {
         seriesIds = ids;
         seriesById = byId;
         seriesPerEdge = perEdge;
-        nextSeriesId = maxId + 1;  // from the stored maximum: ids already on disk are never given again
+        nextSeriesId = maxId + 1; // from the stored maximum: ids already on disk are never given again
     }
 
     private void loadEdges() throws SQLException {
         try (Statement st = db.writer().createStatement();
-             ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                     + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges, incarnation,"
-                     + " retired_trackers, COALESCE(invalid_batches, 0), COALESCE(invalid_ranges, '') FROM edges")) {
+                ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
+                        + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges, incarnation,"
+                        + " retired_trackers, COALESCE(invalid_batches, 0), COALESCE(invalid_ranges, '') FROM edges")) {
             while (rs.next()) {
-                EdgeRecord r = new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
+                EdgeRecord r =
+                        new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
                 r.batches = rs.getLong(4);
                 r.points = rs.getLong(5);
                 r.duplicates = rs.getLong(6);
@@ -169,7 +170,8 @@ public final class MetricStore implements AutoCloseable {
         List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
         long now = clock.millis();
         if (closed) {
-            throw new StoreException("the store is closed; nothing of " + messages.size() + " messages was stored", null);
+            throw new StoreException(
+                    "the store is closed; nothing of " + messages.size() + " messages was stored", null);
         }
         try {
             if (broken) {
@@ -181,7 +183,8 @@ public final class MetricStore implements AutoCloseable {
             try (DuckDBAppender points = db.writer().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
                 for (EdgeMessage m : messages) {
                     EdgeRecord r = touched.computeIfAbsent(m.edgeId(), id -> working(id));
-                    CommitOutcome outcome = m instanceof Batch b ? store(points, rollups, r, b, newSeries, now)
+                    CommitOutcome outcome = m instanceof Batch b
+                            ? store(points, rollups, r, b, newSeries, now)
                             : declare(r, (GapDeclaration) m);
                     outcomes.add(outcome);
                 }
@@ -214,7 +217,7 @@ public final class MetricStore implements AutoCloseable {
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.warn("checkpoint failed: {}", e.getMessage());
             if (!db.answers()) {
-                restore(e);  // what was committed stays committed; only a database that stopped answering needs it
+                restore(e); // what was committed stays committed; only a database that stopped answering needs it
             }
         }
     }
@@ -225,8 +228,10 @@ public final class MetricStore implements AutoCloseable {
         long free = files.volume().getUsableSpace();
         if (free < Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * walBytes)) {
             if (!deferringCheckpoint) {
-                LOG.warn("checkpoint deferred: {} bytes free beside a WAL of {} bytes; commits go on into the WAL",
-                        free, walBytes);
+                LOG.warn(
+                        "checkpoint deferred: {} bytes free beside a WAL of {} bytes; commits go on into the WAL",
+                        free,
+                        walBytes);
             }
             deferringCheckpoint = true;
             return false;
@@ -253,8 +258,8 @@ public final class MetricStore implements AutoCloseable {
         try {
             return maintenance.run(db.writer(), now, this::checkpointWithRoom);
         } catch (IOException | SQLException | RuntimeException e) {
-            LOG.warn("store maintenance failed, trying again in {}: {}", settings.maintenanceInterval(),
-                    e.getMessage());
+            LOG.warn(
+                    "store maintenance failed, trying again in {}: {}", settings.maintenanceInterval(), e.getMessage());
             rollback();
             if (!db.answers()) {
                 restore(e);
@@ -275,8 +280,10 @@ public final class MetricStore implements AutoCloseable {
             long needed = files.onDisk() + Math.max(CHECKPOINT_MIN_FREE_BYTES, 2 * files.walBytes());
             long free = Files.getFileStore(target.getParent()).getUsableSpace();
             if (free < needed) {
-                throw new StoreException("a backup needs about " + needed + " bytes free beside the store (its size"
-                        + " now and room for its next checkpoint), " + target.getParent() + " has " + free, null);
+                throw new StoreException(
+                        "a backup needs about " + needed + " bytes free beside the store (its size"
+                                + " now and room for its next checkpoint), " + target.getParent() + " has " + free,
+                        null);
             }
             connection.readLock().lock();
             try (Connection reader = db.writer().duplicate()) {
@@ -287,11 +294,12 @@ public final class MetricStore implements AutoCloseable {
             return StoreBackup.inspect(target);
         } catch (IOException | SQLException | RuntimeException e) {
             try {
-                Files.deleteIfExists(target);  // a half-written backup is no backup
+                Files.deleteIfExists(target); // a half-written backup is no backup
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw e instanceof StoreException se ? se
+            throw e instanceof StoreException se
+                    ? se
                     : new StoreException("backup into " + target + " failed: " + e.getMessage(), e);
         }
     }
@@ -309,7 +317,7 @@ public final class MetricStore implements AutoCloseable {
         try {
             StoreBackup.applied(db.writer());
             if (!db.writer().getAutoCommit()) {
-                db.writer().commit();  // after the first commit the writer stays in manual mode: end the drop now
+                db.writer().commit(); // after the first commit the writer stays in manual mode: end the drop now
             }
             restorePoint = null;
         } catch (SQLException e) {
@@ -319,8 +327,9 @@ public final class MetricStore implements AutoCloseable {
 
     /** Rows of a tier's table: points, or rollup rows (partial ones until merged). */
     long rows(StoreTier tier) {
-        try (Connection reader = db.writer().duplicate(); Statement st = reader.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + tier.table())) {
+        try (Connection reader = db.writer().duplicate();
+                Statement st = reader.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + tier.table())) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -351,7 +360,8 @@ public final class MetricStore implements AutoCloseable {
             broken = false;
         } catch (SQLException | RuntimeException e) {
             broken = true;
-            LOG.warn("the store could not be read back after a failure ({}); trying again before the next commit",
+            LOG.warn(
+                    "the store could not be read back after a failure ({}); trying again before the next commit",
                     e.getMessage());
         }
     }
@@ -373,8 +383,9 @@ public final class MetricStore implements AutoCloseable {
         LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
     }
 
-    private CommitOutcome store(DuckDBAppender points, Rollups rollups, EdgeRecord r, Batch b,
-                                List<SeriesKey> newSeries, long now) throws SQLException {
+    private CommitOutcome store(
+            DuckDBAppender points, Rollups rollups, EdgeRecord r, Batch b, List<SeriesKey> newSeries, long now)
+            throws SQLException {
         if (!r.trackerFor(b.incarnation()).record(b.seq())) {
             r.duplicates++;
             return CommitOutcome.DUPLICATE;
@@ -388,8 +399,8 @@ public final class MetricStore implements AutoCloseable {
             return CommitOutcome.REFUSED_SERIES;
         }
         for (Point p : b.points()) {
-            int id = batchSeries.computeIfAbsent(new SameSeries(p.metric(), p.tags()),
-                    s -> seriesId(b.edgeId(), p, newSeries));
+            int id = batchSeries.computeIfAbsent(
+                    new SameSeries(p.metric(), p.tags()), s -> seriesId(b.edgeId(), p, newSeries));
             rollups.add(id, p.timestampMs(), p.value());
             points.beginRow();
             points.append(id);
@@ -448,9 +459,9 @@ public final class MetricStore implements AutoCloseable {
      * {@code store.max-series-per-edge}.
      */
     private Map<SameSeries, Integer> knownSeries(Batch b) {
-        Map<SameSeries, Integer> known = new HashMap<>();  // null: not in the dictionary yet
+        Map<SameSeries, Integer> known = new HashMap<>(); // null: not in the dictionary yet
         if (seriesPerEdge.getOrDefault(b.edgeId(), 0) + (long) b.points().size() <= settings.maxSeriesPerEdge()) {
-            return known;  // even a point per new series stays inside the bound: filled as the points are stored
+            return known; // even a point per new series stays inside the bound: filled as the points are stored
         }
         Set<SeriesKey> unknown = new HashSet<>();
         for (Point p : b.points()) {
@@ -517,7 +528,7 @@ public final class MetricStore implements AutoCloseable {
 
     private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
         PreparedStatement saveEdge = db.saveEdge();
-        saveEdge.clearBatch();  // nothing left over from a commit that failed half way
+        saveEdge.clearBatch(); // nothing left over from a commit that failed half way
         for (EdgeRecord r : records) {
             saveEdge.setString(1, r.edge);
             saveEdge.setLong(2, r.tracker.contiguous());
@@ -535,7 +546,7 @@ public final class MetricStore implements AutoCloseable {
             saveEdge.setString(14, r.retiredAsText());
             saveEdge.setLong(15, r.invalidBatches);
             saveEdge.setString(16, r.invalidRanges.asText());
-            saveEdge.setLong(17, r.points);  // rolled_points: every point this commit stored is in the rollups too
+            saveEdge.setLong(17, r.points); // rolled_points: every point this commit stored is in the rollups too
             saveEdge.addBatch();
         }
         saveEdge.executeBatch();
@@ -610,7 +621,7 @@ public final class MetricStore implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException(e);  // the sink above writes to memory only
+            throw new UncheckedIOException(e); // the sink above writes to memory only
         }
         return out;
     }
@@ -627,7 +638,7 @@ public final class MetricStore implements AutoCloseable {
             return tier;
         }
         try (Connection reader = db.writer().duplicate();
-             PreparedStatement ps = reader.prepareStatement(select(q, tier, matching))) {
+                PreparedStatement ps = reader.prepareStatement(select(q, tier, matching))) {
             bindRange(ps, q, tier);
             try (ResultSet rs = ps.executeQuery()) {
                 boolean more = rs.next();
@@ -653,7 +664,8 @@ public final class MetricStore implements AutoCloseable {
             return 0;
         }
         try (Connection reader = db.writer().duplicate();
-             PreparedStatement ps = reader.prepareStatement("SELECT count(*) FROM (" + select(q, tier, matching) + ")")) {
+                PreparedStatement ps =
+                        reader.prepareStatement("SELECT count(*) FROM (" + select(q, tier, matching) + ")")) {
             bindRange(ps, q, tier);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -692,7 +704,8 @@ public final class MetricStore implements AutoCloseable {
 
     /** The points of the matching series in (series, time) order, from the tier; parameters: from, to. */
     private static String select(SeriesQuery q, StoreTier tier, Map<Integer, SeriesKey> matching) {
-        String ids = String.join(",", matching.keySet().stream().map(String::valueOf).toList());
+        String ids =
+                String.join(",", matching.keySet().stream().map(String::valueOf).toList());
         if (tier != StoreTier.RAW) {
             return "SELECT series_id, (bucket // " + q.stepMs() + ") * " + q.stepMs() + " AS b, sum(sum) / sum(count)"
                     + " FROM " + tier.table() + " WHERE series_id IN (" + ids + ") AND bucket BETWEEN ? AND ?"
@@ -700,9 +713,9 @@ public final class MetricStore implements AutoCloseable {
         }
         return q.stepMs() > 0
                 ? "SELECT series_id, (ts // " + q.stepMs() + ") * " + q.stepMs() + " AS bucket, avg(value) FROM points"
-                  + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
+                        + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
                 : "SELECT series_id, ts, value FROM points WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ?"
-                  + " ORDER BY 1, 2";
+                        + " ORDER BY 1, 2";
     }
 
     /** A rollup tier answers whole buckets: the one holding {@code from} is read whole. */
@@ -784,9 +797,13 @@ public final class MetricStore implements AutoCloseable {
                 retired.put(incarnation, tracker);
                 tracker = new SequenceTracker(0, List.of());
                 try (AboutEdge about = AboutEdge.of(edge)) {
-                    LOG.warn("edge {} started buffer incarnation {} (its data directory was recreated); its"
-                            + " numbering starts again at 1, the previous incarnation {} ended at {}", edge, inc,
-                            incarnation, retired.get(incarnation).contiguous());
+                    LOG.warn(
+                            "edge {} started buffer incarnation {} (its data directory was recreated); its"
+                                    + " numbering starts again at 1, the previous incarnation {} ended at {}",
+                            edge,
+                            inc,
+                            incarnation,
+                            retired.get(incarnation).contiguous());
                 }
             }
             incarnation = inc;
@@ -795,8 +812,12 @@ public final class MetricStore implements AutoCloseable {
 
         String retiredAsText() {
             StringBuilder sb = new StringBuilder();
-            retired.forEach((inc, t) -> sb.append(sb.length() == 0 ? "" : ";").append(inc).append(':')
-                    .append(t.contiguous()).append(':').append(t.aboveAsText().replace(',', '|')));
+            retired.forEach((inc, t) -> sb.append(sb.length() == 0 ? "" : ";")
+                    .append(inc)
+                    .append(':')
+                    .append(t.contiguous())
+                    .append(':')
+                    .append(t.aboveAsText().replace(',', '|')));
             return sb.toString();
         }
 
@@ -830,9 +851,23 @@ public final class MetricStore implements AutoCloseable {
         }
 
         EdgeStoreState state() {
-            return new EdgeStoreState(edge, tracker.contiguous(), tracker.highest(), batches, points, duplicates,
-                    lastStoredMs, droppedBatches, droppedPoints, droppedRanges.asList(), lostBatches,
-                    lostRanges.asList(), tracker.missing(), incarnation, invalidBatches, invalidRanges.asList());
+            return new EdgeStoreState(
+                    edge,
+                    tracker.contiguous(),
+                    tracker.highest(),
+                    batches,
+                    points,
+                    duplicates,
+                    lastStoredMs,
+                    droppedBatches,
+                    droppedPoints,
+                    droppedRanges.asList(),
+                    lostBatches,
+                    lostRanges.asList(),
+                    tracker.missing(),
+                    incarnation,
+                    invalidBatches,
+                    invalidRanges.asList());
         }
     }
 }

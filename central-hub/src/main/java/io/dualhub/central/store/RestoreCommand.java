@@ -44,21 +44,24 @@ public final class RestoreCommand {
             } else if (!args.get(i).startsWith("-") && file == null) {
                 file = Path.of(args.get(i));
             } else {
-                throw new UsageException("unknown or incomplete argument '" + args.get(i) + "' (usage: restore FILE"
-                        + " --data DIR)");
+                throw new UsageException(
+                        "unknown or incomplete argument '" + args.get(i) + "' (usage: restore FILE" + " --data DIR)");
             }
         }
         if (file == null || dir == null) {
-            throw new UsageException("usage: restore FILE --data DIR (FILE made by ./dualhub backup; DIR the new"
-                    + " hub's data.dir)");
+            throw new UsageException(
+                    "usage: restore FILE --data DIR (FILE made by ./dualhub backup; DIR the new" + " hub's data.dir)");
         }
         BackupContents contents = StoreBackup.inspect(file);
         restore(file, StoreFiles.in(dir));
         RestorePoint point = contents.restorePoint();
-        out.printf("restored the backup of CentralHub %s taken at %s (%,d points from %d edges) into %s%n",
+        out.printf(
+                "restored the backup of CentralHub %s taken at %s (%,d points from %d edges) into %s%n",
                 point.source(), Instant.ofEpochMilli(point.takenAtMs()), contents.points(), contents.edges(), dir);
-        out.printf("start a CentralHub with data.dir %s: it reads the metrics streams again from %s and stores what"
-                + " the backup lacks, each point once%n", dir, point.nextSeq());
+        out.printf(
+                "start a CentralHub with data.dir %s: it reads the metrics streams again from %s and stores what"
+                        + " the backup lacks, each point once%n",
+                dir, point.nextSeq());
     }
 
     private static void restore(Path file, StoreFiles target) throws IOException {

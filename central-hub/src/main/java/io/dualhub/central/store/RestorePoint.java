@@ -18,8 +18,8 @@ public record RestorePoint(String source, long takenAtMs, Map<String, Long> next
         nextSeq = Map.copyOf(new TreeMap<>(nextSeq));
         for (Map.Entry<String, Long> e : nextSeq.entrySet()) {
             if (e.getValue() < 1) {
-                throw new IllegalArgumentException("BUG: stream " + e.getKey() + " restore sequence " + e.getValue()
-                        + " below 1");
+                throw new IllegalArgumentException(
+                        "BUG: stream " + e.getKey() + " restore sequence " + e.getValue() + " below 1");
             }
         }
     }

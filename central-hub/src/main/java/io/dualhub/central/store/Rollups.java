@@ -17,8 +17,7 @@ import org.duckdb.DuckDBConnection;
 final class Rollups {
     private final List<Map<Key, Aggregate>> byTier = List.of(new HashMap<>(), new HashMap<>());
 
-    private record Key(int seriesId, long bucket) {
-    }
+    private record Key(int seriesId, long bucket) {}
 
     /** One bucket's running aggregate: what a partial row holds. */
     static final class Aggregate {
@@ -43,7 +42,9 @@ final class Rollups {
 
     void add(int seriesId, long ts, double value) {
         for (int i = 0; i < StoreTier.ROLLUPS.size(); i++) {
-            byTier.get(i).computeIfAbsent(new Key(seriesId, StoreTier.ROLLUPS.get(i).bucket(ts)), k -> new Aggregate()).add(ts, value);
+            byTier.get(i)
+                    .computeIfAbsent(new Key(seriesId, StoreTier.ROLLUPS.get(i).bucket(ts)), k -> new Aggregate())
+                    .add(ts, value);
         }
     }
 
@@ -53,7 +54,8 @@ final class Rollups {
             if (byTier.get(i).isEmpty()) {
                 continue;
             }
-            try (DuckDBAppender rows = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, StoreTier.ROLLUPS.get(i).table())) {
+            try (DuckDBAppender rows = writer.createAppender(
+                    DuckDBConnection.DEFAULT_SCHEMA, StoreTier.ROLLUPS.get(i).table())) {
                 for (Map.Entry<Key, Aggregate> e : byTier.get(i).entrySet()) {
                     Aggregate a = e.getValue();
                     rows.beginRow();

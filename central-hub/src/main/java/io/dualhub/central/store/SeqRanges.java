@@ -11,6 +11,7 @@ import java.util.List;
 public final class SeqRanges {
     /** Separate ranges kept at most: about 40 bytes each in the ledger and in every API answer about the edge. */
     static final int MAX_RANGES = 1_000;
+
     private final List<long[]> ranges = new ArrayList<>();
 
     public static SeqRanges fromText(String text) {

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  */
 public final class SequenceTracker {
     private long contiguous;
-    private final TreeMap<Long, Long> runs = new TreeMap<>();  // first -> last (inclusive), each > contiguous + 1
+    private final TreeMap<Long, Long> runs = new TreeMap<>(); // first -> last (inclusive), each > contiguous + 1
 
     public SequenceTracker(long contiguous, Iterable<Long> above) {
         this.contiguous = contiguous;
@@ -82,8 +82,8 @@ public final class SequenceTracker {
     /** The runs stored above the contiguous prefix, as persisted: {@code 7-9,12} (a lone sequence without a dash). */
     public String aboveAsText() {
         StringBuilder sb = new StringBuilder();
-        runs.forEach((first, last) -> sb.append(sb.length() == 0 ? "" : ",").append(first)
-                .append(first.equals(last) ? "" : "-" + last));
+        runs.forEach((first, last) ->
+                sb.append(sb.length() == 0 ? "" : ",").append(first).append(first.equals(last) ? "" : "-" + last));
         return sb.toString();
     }
 

@@ -15,6 +15,7 @@ public record SeriesQuery(String metric, String edge, Map<String, String> tags, 
         if (!key.metric().equals(metric) || (edge != null && !edge.equals(key.edge()))) {
             return false;
         }
-        return tags.entrySet().stream().allMatch(e -> e.getValue().equals(key.tags().get(e.getKey())));
+        return tags.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(key.tags().get(e.getKey())));
     }
 }

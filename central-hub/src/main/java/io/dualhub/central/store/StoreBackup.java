@@ -22,8 +22,7 @@ import java.util.Properties;
 final class StoreBackup {
     static final String TABLE = "restore_point";
 
-    private StoreBackup() {
-    }
+    private StoreBackup() {}
 
     /** Writes a snapshot of the store behind {@code reader} into the new file {@code target}. */
     static void write(Connection reader, Path target, RestorePoint point) throws SQLException {
@@ -42,8 +41,8 @@ final class StoreBackup {
                         + " (source VARCHAR NOT NULL, taken_at_ms BIGINT NOT NULL, stream VARCHAR NOT NULL,"
                         + " next_seq BIGINT NOT NULL)");
                 st.execute("DELETE FROM " + alias + "." + TABLE);
-                try (PreparedStatement ps = reader.prepareStatement("INSERT INTO " + alias + "." + TABLE
-                        + " VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement ps =
+                        reader.prepareStatement("INSERT INTO " + alias + "." + TABLE + " VALUES (?, ?, ?, ?)")) {
                     for (Map.Entry<String, Long> e : point.nextSeq().entrySet()) {
                         ps.setString(1, point.source());
                         ps.setLong(2, point.takenAtMs());
@@ -101,7 +100,7 @@ final class StoreBackup {
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + file, readOnly);
-             Statement st = db.createStatement()) {
+                Statement st = db.createStatement()) {
             RestorePoint point = pending(db);
             if (point == null) {
                 throw new IllegalArgumentException(file + " is a DuckDB database but not a dualhub backup (it has no "
@@ -112,8 +111,11 @@ final class StoreBackup {
                 throw new IllegalArgumentException(file + " holds store schema " + version + ", newer than this"
                         + " dualhub reads (" + StoreSchema.VERSION + "): restore it with the dualhub that made it");
             }
-            return new BackupContents(point, count(st, "SELECT count(*) FROM points"), (int) count(st,
-                    "SELECT count(*) FROM edges"), version);
+            return new BackupContents(
+                    point,
+                    count(st, "SELECT count(*) FROM points"),
+                    (int) count(st, "SELECT count(*) FROM edges"),
+                    version);
         } catch (SQLException e) {
             throw new IllegalArgumentException(file + " is not a readable DuckDB database: " + e.getMessage(), e);
         }

@@ -39,11 +39,14 @@ final class StoreConnection implements AutoCloseable {
             }
             StoreSchema.apply(writer, file);
             // Prepared once: parsing and planning them again in every commit cost about a fifth of a small commit.
-            return new StoreConnection(writer, writer.prepareStatement("SELECT 1"), writer.prepareStatement(
-                    "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                    + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges,"
-                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges, rolled_points)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            return new StoreConnection(
+                    writer,
+                    writer.prepareStatement("SELECT 1"),
+                    writer.prepareStatement(
+                            "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
+                                    + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges,"
+                                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges, rolled_points)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
@@ -82,7 +85,9 @@ final class StoreConnection implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         // The statements, then the connection, each closed even when one before it fails.
-        try (writer; opener; saveEdge) {
+        try (writer;
+                opener;
+                saveEdge) {
             // closing them is all there is to do
         }
     }

@@ -1,10 +1,10 @@
 package io.dualhub.central.store;
 
-import java.time.Instant;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
@@ -34,6 +34,7 @@ public final class StoreMaintenance {
      * reuses free blocks only later, so the file needs room beside the data to stay inside the budget.
      */
     static final double EVICT_TO = 0.8;
+
     static final double FILE_FULL = 0.75;
     static final double EVICT_TO_FULL = 0.4;
 
@@ -46,9 +47,14 @@ public final class StoreMaintenance {
      * everything before {@code evictedBeforeMs}; null and 0 when none), with the bytes used after it and the budget,
      * and the memory DuckDB's buffer manager held then ({@code store.memory-limit} bounds it).
      */
-    public record Result(long expired, long evicted, long evictedBeforeMs, StoreTier evictedFrom, long usedBytes,
-                         long budgetBytes, long engineMemoryBytes) {
-    }
+    public record Result(
+            long expired,
+            long evicted,
+            long evictedBeforeMs,
+            StoreTier evictedFrom,
+            long usedBytes,
+            long budgetBytes,
+            long engineMemoryBytes) {}
 
     /** Checkpoints when the disk has room for it; false when it did not. */
     interface Checkpointer {
@@ -91,15 +97,20 @@ public final class StoreMaintenance {
             used = usedBytes(db);
         }
         if (evicted > 0) {
-            LOG.warn("store over store.max-disk ({} of {} bytes used): deleted the oldest {} rows of {}, all before {}",
-                    used, budget, evicted, from.label(), Instant.ofEpochMilli(before));
+            LOG.warn(
+                    "store over store.max-disk ({} of {} bytes used): deleted the oldest {} rows of {}, all before {}",
+                    used,
+                    budget,
+                    evicted,
+                    from.label(),
+                    Instant.ofEpochMilli(before));
         }
         return new Result(expired, evicted, before, from, used, budget, engineMemory(db));
     }
 
     private static long engineMemory(DuckDBConnection db) throws SQLException {
         try (Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()")) {
+                ResultSet rs = st.executeQuery("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -141,15 +152,15 @@ public final class StoreMaintenance {
 
     private static long mergedBefore(DuckDBConnection db, StoreTier tier) {
         try (Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT merged_before FROM maintenance WHERE tier = '" + tier.label() + "'")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT merged_before FROM maintenance WHERE tier = '" + tier.label() + "'")) {
             return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
         } catch (SQLException e) {
             throw new StoreException("cannot read the store's maintenance marks: " + e.getMessage(), e);
         }
     }
 
-    private record Eviction(StoreTier tier, long rows, long beforeMs) {
-    }
+    private record Eviction(StoreTier tier, long rows, long beforeMs) {}
 
     /**
      * Deletes the oldest rows of the finest tier that has any: the share of them by which the store uses more than
@@ -161,8 +172,8 @@ public final class StoreMaintenance {
         for (StoreTier tier : StoreTier.values()) {
             long before;
             try (Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT quantile_disc(" + tier.timeColumn() + ", " + share + ") FROM "
-                         + tier.table())) {
+                    ResultSet rs = st.executeQuery(
+                            "SELECT quantile_disc(" + tier.timeColumn() + ", " + share + ") FROM " + tier.table())) {
                 rs.next();
                 before = rs.getLong(1);
                 if (rs.wasNull()) {
@@ -171,7 +182,7 @@ public final class StoreMaintenance {
             }
             long rows = delete(db, tier, before);
             if (rows == 0) {
-                rows = delete(db, tier, before + 1);  // the oldest rows share one time: they go together
+                rows = delete(db, tier, before + 1); // the oldest rows share one time: they go together
                 before++;
             }
             return new Eviction(tier, rows, before);
@@ -182,8 +193,8 @@ public final class StoreMaintenance {
     /** The bytes of the database's blocks in use, and its WAL. */
     long usedBytes(DuckDBConnection db) throws SQLException, IOException {
         try (Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT used_blocks * block_size FROM pragma_database_size()"
-                     + " WHERE database_name = current_database()")) {
+                ResultSet rs = st.executeQuery("SELECT used_blocks * block_size FROM pragma_database_size()"
+                        + " WHERE database_name = current_database()")) {
             rs.next();
             return rs.getLong(1) + files.walBytes();
         }

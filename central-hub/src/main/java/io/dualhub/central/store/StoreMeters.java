@@ -18,18 +18,27 @@ public final class StoreMeters {
 
     public StoreMeters(MeterRegistry meters, StoreSettings settings) {
         this.expired = Counter.builder("dualhub.central.store.rows.expired")
-                .description("Raw points and rollup rows deleted past their tier's retention").register(meters);
+                .description("Raw points and rollup rows deleted past their tier's retention")
+                .register(meters);
         this.evicted = Counter.builder("dualhub.central.store.rows.evicted")
                 .description("Oldest raw points (then rollup rows) deleted to stay inside store.max-disk")
                 .register(meters);
         Gauge.builder("dualhub.central.store.used.bytes", this, m -> m.usedBytes)
-                .description("Bytes the store's database blocks and WAL use").baseUnit("bytes").register(meters);
+                .description("Bytes the store's database blocks and WAL use")
+                .baseUnit("bytes")
+                .register(meters);
         Gauge.builder("dualhub.central.store.budget.bytes", this, m -> m.budgetBytes)
-                .description("store.max-disk in bytes").baseUnit("bytes").register(meters);
+                .description("store.max-disk in bytes")
+                .baseUnit("bytes")
+                .register(meters);
         Gauge.builder("dualhub.central.store.engine.memory.bytes", this, m -> m.engineMemoryBytes)
-                .description("Memory DuckDB's buffer manager holds for the store").baseUnit("bytes").register(meters);
+                .description("Memory DuckDB's buffer manager holds for the store")
+                .baseUnit("bytes")
+                .register(meters);
         Gauge.builder("dualhub.central.store.engine.memory.limit.bytes", settings, StoreSettings::memoryLimit)
-                .description("store.memory-limit in bytes").baseUnit("bytes").register(meters);
+                .description("store.memory-limit in bytes")
+                .baseUnit("bytes")
+                .register(meters);
     }
 
     public void maintained(StoreMaintenance.Result result) {

@@ -27,17 +27,19 @@ final class StoreSchema {
     static final int VERSION = 2;
     private static final Logger LOG = LoggerFactory.getLogger(StoreSchema.class);
 
-    private StoreSchema() {
-    }
+    private StoreSchema() {}
 
     /** Creates or migrates the schema of the store in {@code file}; refuses one written by a newer version. */
     static void apply(DuckDBConnection writer, Path file) throws SQLException {
         try (Statement st = writer.createStatement()) {
             int stored = storedVersion(st);
             if (stored > VERSION) {
-                throw new StoreException("the store " + file + " was written by a newer dualhub (store schema "
-                        + stored + "; this CentralHub reads up to " + VERSION + "): upgrade this hub, or start it on"
-                        + " another data.dir", null);
+                throw new StoreException(
+                        "the store " + file + " was written by a newer dualhub (store schema "
+                                + stored + "; this CentralHub reads up to " + VERSION
+                                + "): upgrade this hub, or start it on"
+                                + " another data.dir",
+                        null);
             }
             // A version-2 store from before rolled_points kept its rollups whole: its edges are only marked.
             boolean rollupsWhole = stored == 1 || stored == 2 && !columnExists(st, "edges", "rolled_points");
@@ -113,9 +115,9 @@ final class StoreSchema {
      * store, the edges are only marked.
      */
     private static void catchUpRollups(Statement st, boolean rollupsWhole) throws SQLException {
-        Map<String, Long> behind = new LinkedHashMap<>();  // edge -> points it stored
-        try (ResultSet rs = st.executeQuery("SELECT edge, points FROM edges WHERE rolled_points IS DISTINCT FROM"
-                + " points")) {
+        Map<String, Long> behind = new LinkedHashMap<>(); // edge -> points it stored
+        try (ResultSet rs =
+                st.executeQuery("SELECT edge, points FROM edges WHERE rolled_points IS DISTINCT FROM" + " points")) {
             while (rs.next()) {
                 behind.put(rs.getString(1), rs.getLong(2));
             }
@@ -138,8 +140,10 @@ final class StoreSchema {
                     st.execute("DELETE FROM " + tier.table() + " WHERE " + ofEdge + " AND bucket >= " + after);
                     fillRollup(st, tier, ofEdge + " AND ts >= " + after);
                 }
-                LOG.warn("edge {}: rollups worked out again from its raw points (another release stored some of them"
-                        + " without rollups)", edge.getKey());
+                LOG.warn(
+                        "edge {}: rollups worked out again from its raw points (another release stored some of them"
+                                + " without rollups)",
+                        edge.getKey());
             }
             st.execute("UPDATE edges SET rolled_points = points WHERE edge = " + quoted);
         }

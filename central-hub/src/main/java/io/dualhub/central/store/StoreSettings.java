@@ -20,9 +20,15 @@ import java.time.Duration;
  *       limit DuckDB evicts cached blocks and spills to its temporary directory).</li>
  * </ul>
  */
-public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Duration retention,
-                            Duration minuteRetention, Duration hourRetention, DiskBudget maxDisk,
-                            Duration maintenanceInterval, long memoryLimit) {
+public record StoreSettings(
+        int maxSeriesPerEdge,
+        Duration failingRestart,
+        Duration retention,
+        Duration minuteRetention,
+        Duration hourRetention,
+        DiskBudget maxDisk,
+        Duration maintenanceInterval,
+        long memoryLimit) {
     public static final int DEFAULT_MAX_SERIES_PER_EDGE = 1_000_000;
     public static final Duration DEFAULT_FAILING_RESTART = Duration.ofMinutes(5);
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
@@ -41,7 +47,9 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
         if (failingRestart.isNegative()) {
             throw new IllegalArgumentException("failingRestart must not be negative: " + failingRestart);
         }
-        if (retention.isNegative() || retention.isZero() || minuteRetention.compareTo(retention) < 0
+        if (retention.isNegative()
+                || retention.isZero()
+                || minuteRetention.compareTo(retention) < 0
                 || hourRetention.compareTo(minuteRetention) < 0) {
             throw new IllegalArgumentException("retentions must be positive and grow with the tier: raw " + retention
                     + ", 1m " + minuteRetention + ", 1h " + hourRetention);
@@ -50,8 +58,8 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
             throw new IllegalArgumentException("maintenanceInterval must be positive: " + maintenanceInterval);
         }
         if (memoryLimit < MIN_MEMORY_LIMIT) {
-            throw new IllegalArgumentException("memoryLimit must be at least " + MIN_MEMORY_LIMIT + " bytes: "
-                    + memoryLimit);
+            throw new IllegalArgumentException(
+                    "memoryLimit must be at least " + MIN_MEMORY_LIMIT + " bytes: " + memoryLimit);
         }
     }
 
@@ -83,8 +91,7 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
         private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
         private long memoryLimit = DEFAULT_MEMORY_LIMIT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder maxSeriesPerEdge(int max) {
             this.maxSeriesPerEdge = max;
@@ -119,8 +126,15 @@ public record StoreSettings(int maxSeriesPerEdge, Duration failingRestart, Durat
         }
 
         public StoreSettings build() {
-            return new StoreSettings(maxSeriesPerEdge, failingRestart, retention, minuteRetention, hourRetention,
-                    maxDisk, maintenanceInterval, memoryLimit);
+            return new StoreSettings(
+                    maxSeriesPerEdge,
+                    failingRestart,
+                    retention,
+                    minuteRetention,
+                    hourRetention,
+                    maxDisk,
+                    maintenanceInterval,
+                    memoryLimit);
         }
     }
 }

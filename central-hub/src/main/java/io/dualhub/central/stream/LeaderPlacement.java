@@ -1,7 +1,7 @@
 package io.dualhub.central.stream;
 
-import io.dualhub.common.DaemonThreads;
 import io.dualhub.central.leader.LeaderLease;
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.nats.NatsLink;
 import io.nats.client.Connection;
@@ -41,16 +41,28 @@ public final class LeaderPlacement implements AutoCloseable {
             return;
         }
         try {
-            ClusterInfo primary = c.jetStreamManagement().getStreamInfo(MetricsRoute.PRIMARY.stream()).getClusterInfo();
-            ClusterInfo secondary = c.jetStreamManagement().getStreamInfo(MetricsRoute.SECONDARY.stream()).getClusterInfo();
-            if (primary == null || secondary == null || primary.getLeader() == null
-                    || secondary.getReplicas() == null || secondary.getReplicas().isEmpty()
+            ClusterInfo primary = c.jetStreamManagement()
+                    .getStreamInfo(MetricsRoute.PRIMARY.stream())
+                    .getClusterInfo();
+            ClusterInfo secondary = c.jetStreamManagement()
+                    .getStreamInfo(MetricsRoute.SECONDARY.stream())
+                    .getClusterInfo();
+            if (primary == null
+                    || secondary == null
+                    || primary.getLeader() == null
+                    || secondary.getReplicas() == null
+                    || secondary.getReplicas().isEmpty()
                     || !Objects.equals(primary.getLeader(), secondary.getLeader())) {
                 return;
             }
-            LOG.info("both metrics streams are led by {}; asking {} to move its leader", primary.getLeader(),
+            LOG.info(
+                    "both metrics streams are led by {}; asking {} to move its leader",
+                    primary.getLeader(),
                     MetricsRoute.SECONDARY.stream());
-            c.request("$JS.API.STREAM.LEADER.STEPDOWN." + MetricsRoute.SECONDARY.stream(), new byte[0], Duration.ofSeconds(2));
+            c.request(
+                    "$JS.API.STREAM.LEADER.STEPDOWN." + MetricsRoute.SECONDARY.stream(),
+                    new byte[0],
+                    Duration.ofSeconds(2));
         } catch (Exception e) {
             LOG.debug("leader placement check failed: {}", e.toString());
         }

@@ -35,6 +35,7 @@ public final class StreamSetup {
     private static final int STREAM_NOT_FOUND = 10059;
     /** JetStream's API error code for "consumer not found". */
     private static final int CONSUMER_NOT_FOUND = 10014;
+
     private final CentralConfig.StreamSettings stream;
     private final CentralConfig.IngestSettings ingest;
 
@@ -44,16 +45,25 @@ public final class StreamSetup {
     }
 
     public StreamConfiguration metricsStream(MetricsRoute route) {
-        return StreamConfiguration.builder().name(route.stream()).subjects(route.wildcard())
-                .storageType(StorageType.File).replicas(stream.replicas()).maxAge(stream.maxAge())
-                .duplicateWindow(stream.duplicateWindow()).build();
+        return StreamConfiguration.builder()
+                .name(route.stream())
+                .subjects(route.wildcard())
+                .storageType(StorageType.File)
+                .replicas(stream.replicas())
+                .maxAge(stream.maxAge())
+                .duplicateWindow(stream.duplicateWindow())
+                .build();
     }
 
     public StreamConfiguration eventsStream() {
-        return StreamConfiguration.builder().name(Subjects.EVENTS_STREAM)
+        return StreamConfiguration.builder()
+                .name(Subjects.EVENTS_STREAM)
                 .subjects(Subjects.EVENTS_WILDCARD, Subjects.LIFECYCLE_WILDCARD)
-                .storageType(StorageType.File).replicas(stream.replicas()).maxAge(stream.eventsMaxAge())
-                .duplicateWindow(Duration.ofMinutes(2)).build();
+                .storageType(StorageType.File)
+                .replicas(stream.replicas())
+                .maxAge(stream.eventsMaxAge())
+                .duplicateWindow(Duration.ofMinutes(2))
+                .build();
     }
 
     /**
@@ -86,9 +96,12 @@ public final class StreamSetup {
             throws IOException, JetStreamApiException {
         ConsumerConfiguration wanted = consumer(route, instance);
         ConsumerInfo have = existing(jsm, route, instance);
-        return have == null ? wanted : ConsumerConfiguration.builder(wanted)
-                .deliverPolicy(have.getConsumerConfiguration().getDeliverPolicy())
-                .startSequence(have.getConsumerConfiguration().getStartSequence()).build();
+        return have == null
+                ? wanted
+                : ConsumerConfiguration.builder(wanted)
+                        .deliverPolicy(have.getConsumerConfiguration().getDeliverPolicy())
+                        .startSequence(have.getConsumerConfiguration().getStartSequence())
+                        .build();
     }
 
     /** This hub's durable consumer on the route's stream, or null when there is none. */
@@ -113,7 +126,9 @@ public final class StreamSetup {
         Map<String, Long> next = new TreeMap<>();
         for (MetricsRoute route : MetricsRoute.values()) {
             ConsumerInfo consumer = existing(jsm, route, instance);
-            next.put(route.stream(), consumer == null ? 1 : consumer.getAckFloor().getStreamSequence() + 1);
+            next.put(
+                    route.stream(),
+                    consumer == null ? 1 : consumer.getAckFloor().getStreamSequence() + 1);
         }
         return next;
     }
@@ -146,8 +161,12 @@ public final class StreamSetup {
             if (existing(jsm, route, instance) != null) {
                 jsm.deleteConsumer(route.stream(), wanted.getDurable());
             }
-            jsm.addOrUpdateConsumer(route.stream(), ConsumerConfiguration.builder(wanted)
-                    .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(start).build());
+            jsm.addOrUpdateConsumer(
+                    route.stream(),
+                    ConsumerConfiguration.builder(wanted)
+                            .deliverPolicy(DeliverPolicy.ByStartSequence)
+                            .startSequence(start)
+                            .build());
         }
         return warnings;
     }
@@ -165,10 +184,15 @@ public final class StreamSetup {
     }
 
     public ConsumerConfiguration consumer(MetricsRoute route, String instance) {
-        return ConsumerConfiguration.builder().durable(Subjects.centralConsumer(instance))
-                .filterSubject(route.wildcard()).ackPolicy(AckPolicy.Explicit)
-                .deliverPolicy(DeliverPolicy.All).ackWait(ingest.ackWait()).maxAckPending(ingest.maxAckPending())
-                .maxDeliver(ingest.maxDeliver()).build();
+        return ConsumerConfiguration.builder()
+                .durable(Subjects.centralConsumer(instance))
+                .filterSubject(route.wildcard())
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(ingest.ackWait())
+                .maxAckPending(ingest.maxAckPending())
+                .maxDeliver(ingest.maxDeliver())
+                .build();
     }
 
     private static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted, List<String> created)
@@ -186,7 +210,9 @@ public final class StreamSetup {
         }
         if (lacksOnlySubjects(info.getConfiguration(), wanted)) {
             // a stream made by an older hub: adding a subject is a forward migration that loses nothing
-            jsm.updateStream(StreamConfiguration.builder(info.getConfiguration()).subjects(wanted.getSubjects()).build());
+            jsm.updateStream(StreamConfiguration.builder(info.getConfiguration())
+                    .subjects(wanted.getSubjects())
+                    .build());
             LOG.info("stream {}: added subjects, now {}", wanted.getName(), wanted.getSubjects());
             return;
         }
@@ -200,10 +226,12 @@ public final class StreamSetup {
 
     /** True when {@code have} differs from {@code want} only by lacking some of its subjects. */
     static boolean lacksOnlySubjects(StreamConfiguration have, StreamConfiguration want) {
-        if (!want.getSubjects().containsAll(have.getSubjects()) || have.getSubjects().containsAll(want.getSubjects())) {
+        if (!want.getSubjects().containsAll(have.getSubjects())
+                || have.getSubjects().containsAll(want.getSubjects())) {
             return false;
         }
-        List<String> others = differences(StreamConfiguration.builder(have).subjects(want.getSubjects()).build(), want);
+        List<String> others = differences(
+                StreamConfiguration.builder(have).subjects(want.getSubjects()).build(), want);
         return others.isEmpty();
     }
 

@@ -1,11 +1,11 @@
 package io.dualhub.central.analysis;
 
-import java.util.Arrays;
-import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The anomaly model on series whose anomalies are known: noise with a spike, a level shift, a broken daily cycle. */
@@ -31,14 +31,15 @@ class AnomalyModelTest {
         double[] scores = run(series);
         int first = firstAlertFrom(scores, 2000);
         assertThat(first).isBetween(2000, 2010);
-        assertThat(max(scores, first + 1, first + AnomalySettings.DEFAULTS.quietPoints())).isLessThan(ALERT);
+        assertThat(max(scores, first + 1, first + AnomalySettings.DEFAULTS.quietPoints()))
+                .isLessThan(ALERT);
     }
 
     @Test
     void aSeriesThatTurnsFlatIsFoundAtTheSameLevel() {
         double[] series = noise(3000, 50, 2, 6);
         for (int i = 2000; i < 3000; i++) {
-            series[i] = 50 + 0.01 * (i % 3);  // a sensor stuck near its mean: no point is unusual on its own
+            series[i] = 50 + 0.01 * (i % 3); // a sensor stuck near its mean: no point is unusual on its own
         }
         double[] scores = run(series);
         assertThat(firstAlertFrom(scores, 1500)).isBetween(2000, 2060);
@@ -51,22 +52,22 @@ class AnomalyModelTest {
         for (int i = 0; i < series.length; i++) {
             series[i] += 50 + 20 * Math.sin(2 * Math.PI * i / perDay);
         }
-        int broken = perDay * 12 + perDay / 4;  // the daily peak: flat at the mean instead
+        int broken = perDay * 12 + perDay / 4; // the daily peak: flat at the mean instead
         for (int i = broken; i < broken + 24; i++) {
             series[i] = 50 + new Random(i).nextGaussian() * 0.5;
         }
         double[] scores = run(series);
         assertThat(firstAlertFrom(scores, perDay * 11)).isBetween(broken, broken + 24);
         double atBreak = max(scores, broken, broken + 24);
-        assertThat(atBreak).isGreaterThan(max(scores, broken + 24 + AnomalySettings.DEFAULTS.quietPoints(),
-                series.length));
+        assertThat(atBreak)
+                .isGreaterThan(max(scores, broken + 24 + AnomalySettings.DEFAULTS.quietPoints(), series.length));
     }
 
     @Test
     void pureNoiseRarelyAlerts() {
         double[] scores = run(noise(20_000, 50, 1, 5));
         long alerts = Arrays.stream(scores).filter(s -> s >= ALERT).count();
-        assertThat(alerts).isLessThan(40);  // the default alert level is a tail probability of 1e-3 per deviation
+        assertThat(alerts).isLessThan(40); // the default alert level is a tail probability of 1e-3 per deviation
     }
 
     @Test
@@ -81,9 +82,11 @@ class AnomalyModelTest {
 
     @Test
     void settingsNameTheInvalidValue() {
-        assertThatThrownBy(() -> new AnomalySettings(150, 2, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2))
+        assertThatThrownBy(
+                        () -> new AnomalySettings(150, 2, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2))
                 .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
-        assertThatThrownBy(() -> new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 7, 0.2, 5, 0.6, 100, 0.5, 0.2))
+        assertThatThrownBy(() ->
+                        new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 7, 0.2, 5, 0.6, 100, 0.5, 0.2))
                 .hasMessageContaining("profileBucket must divide a day");
     }
 
@@ -106,7 +109,9 @@ class AnomalyModelTest {
     }
 
     private static int firstAlertFrom(double[] scores, int from) {
-        return IntStream.range(from, scores.length).filter(i -> scores[i] >= ALERT).findFirst()
+        return IntStream.range(from, scores.length)
+                .filter(i -> scores[i] >= ALERT)
+                .findFirst()
                 .orElse(-1);
     }
 

@@ -25,9 +25,12 @@ class PredictiveAnalyzerTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicBoolean leader = new AtomicBoolean(true);
     private final List<String> published = new CopyOnWriteArrayList<>();
-    private final PredictiveAnalyzer analyzer = new PredictiveAnalyzer(settings(),
-            new AlertBoard(leader::get, (subject, body) -> published.add(subject + " "
-                    + new String(body, StandardCharsets.UTF_8))), meters);
+    private final PredictiveAnalyzer analyzer = new PredictiveAnalyzer(
+            settings(),
+            new AlertBoard(
+                    leader::get,
+                    (subject, body) -> published.add(subject + " " + new String(body, StandardCharsets.UTF_8))),
+            meters);
     private long seq;
 
     @AfterEach
@@ -55,7 +58,10 @@ class PredictiveAnalyzerTest {
         Random random = new Random(1);
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            points.add(Point.of("queue_depth", Map.of("queue", "orders"), T0 + i * 10_000L,
+            points.add(Point.of(
+                    "queue_depth",
+                    Map.of("queue", "orders"),
+                    T0 + i * 10_000L,
                     100 + random.nextGaussian() + (i == 600 ? 40 : 0)));
         }
         send("web-3", points);
@@ -64,8 +70,9 @@ class PredictiveAnalyzerTest {
         assertThat(anomalies).hasSize(1);
         assertThat(anomalies.get(0).startedMs()).isEqualTo(T0 + 600 * 10_000L);
         assertThat(anomalies.get(0).endedMs()).isPositive();
-        assertThat(published.get(0)).startsWith("dualhub.alerts.warning ").contains("\"state\":\"firing\"",
-                "queue_depth{queue=orders} on edge web-3 is anomalous");
+        assertThat(published.get(0))
+                .startsWith("dualhub.alerts.warning ")
+                .contains("\"state\":\"firing\"", "queue_depth{queue=orders} on edge web-3 is anomalous");
         assertThat(published.get(1)).contains("\"state\":\"resolved\"");
         assertThat(analyzer.alerts().active()).isEmpty();
         assertThat(analyzer.anomalies("other")).isEmpty();
@@ -76,22 +83,25 @@ class PredictiveAnalyzerTest {
         analyzer.start();
         List<Point> points = new ArrayList<>();
         double size = 100e9;
-        for (int i = 0; i < 120; i++) {  // 2 hours of minutes, filling 1 % of the disk an hour from 80 %
+        for (int i = 0; i < 120; i++) { // 2 hours of minutes, filling 1 % of the disk an hour from 80 %
             long t = T0 + i * 60_000L;
             points.add(Point.of("host_filesystem_size_bytes", Map.of("mountpoint", "/var"), t, size));
-            points.add(Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/var"), t,
-                    size * (0.80 + 0.01 * i / 60.0)));
+            points.add(Point.of(
+                    "host_filesystem_used_bytes", Map.of("mountpoint", "/var"), t, size * (0.80 + 0.01 * i / 60.0)));
         }
         send("web-3", points);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !analyzer.predictions("web-3").isEmpty()
-                && analyzer.predictions("web-3").get(0).atMs() == T0 + 119 * 60_000L);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !analyzer.predictions("web-3").isEmpty()
+                        && analyzer.predictions("web-3").get(0).atMs() == T0 + 119 * 60_000L);
         Prediction p = analyzer.predictions("web-3").get(0);
         // at 81.98 % and 1 %/h, 95 % is 13.02 h away
         assertThat(p.etaSeconds()).isCloseTo((long) (13.0167 * 3600), within(60L));
         assertThat(p.trendPerHour()).isCloseTo(0.01, within(1e-6));
-        assertThat(p.summary()).startsWith("host_filesystem_used_bytes{mountpoint=/var} on edge web-3 reaches 95 % "
-                + "in 13 h 1 m (13 h ");
-        assertThat(analyzer.alerts().active()).singleElement()
+        assertThat(p.summary())
+                .startsWith("host_filesystem_used_bytes{mountpoint=/var} on edge web-3 reaches 95 % "
+                        + "in 13 h 1 m (13 h ");
+        assertThat(analyzer.alerts().active())
+                .singleElement()
                 .satisfies(a -> assertThat(a.severity()).isEqualTo("warning"));
     }
 
@@ -104,7 +114,8 @@ class PredictiveAnalyzerTest {
             points.add(Point.of("latency_ms", Map.of(), T0 + i * 1000L, i == 300 ? 500 : 20 + (i % 3)));
         }
         send("api-1", points);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !analyzer.anomalies(null).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !analyzer.anomalies(null).isEmpty());
         assertThat(analyzer.alerts().active()).isNotEmpty();
         assertThat(published).isEmpty();
     }
@@ -113,13 +124,14 @@ class PredictiveAnalyzerTest {
     void countersAreScoredOnTheirRateAndSkippedMetricsNotAtAll() {
         analyzer.start();
         List<Point> points = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {  // a steadily growing counter and an uptime: neither is an anomaly
+        for (int i = 0; i < 400; i++) { // a steadily growing counter and an uptime: neither is an anomaly
             points.add(Point.of("requests_total", Map.of(), T0 + i * 1000L, 5.0 * i));
             points.add(Point.of("host_uptime_seconds", Map.of(), T0 + i * 1000L, 1e6 + i));
             points.add(Point.of("marker", Map.of(), T0 + i * 1000L, 1));
         }
         send("api-1", points);
-        await().atMost(Duration.ofSeconds(10)).until(() -> meterCount() == 800);  // counters and markers, no uptime  // 399 rates + 400 markers
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meterCount() == 800); // counters and markers, no uptime  // 399 rates + 400 markers
         assertThat(analyzer.anomalies(null)).isEmpty();
     }
 
@@ -139,10 +151,21 @@ class PredictiveAnalyzerTest {
      */
     @Test
     void capacitySeriesCountTowardMaxSeries() {
-        PredictiveAnalyzer small = new PredictiveAnalyzer(new AnalysisSettings(true, 0.9, Set.of(),
-                List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
-                0.95, Duration.ofHours(24), Duration.ofHours(6), 10, 1.0, AnomalySettings.DEFAULTS),
-                new AlertBoard(leader::get, (subject, body) -> { }), meters);
+        PredictiveAnalyzer small = new PredictiveAnalyzer(
+                new AnalysisSettings(
+                        true,
+                        0.9,
+                        Set.of(),
+                        List.of(new AnalysisSettings.CapacityRule(
+                                "host_filesystem_used_bytes", "host_filesystem_size_bytes")),
+                        0.95,
+                        Duration.ofHours(24),
+                        Duration.ofHours(6),
+                        10,
+                        1.0,
+                        AnomalySettings.DEFAULTS),
+                new AlertBoard(leader::get, (subject, body) -> {}),
+                meters);
         try {
             List<Point> points = new ArrayList<>();
             for (int minute = 0; minute < 30; minute++) {
@@ -153,7 +176,9 @@ class PredictiveAnalyzerTest {
                 }
             }
             small.analyse(new Batch("many", "", 1, T0, points));
-            assertThat(small.predictions("many")).as("forecasts of the capacity series taken").isNotEmpty()
+            assertThat(small.predictions("many"))
+                    .as("forecasts of the capacity series taken")
+                    .isNotEmpty()
                     .hasSizeLessThanOrEqualTo(10);
         } finally {
             small.close();
@@ -161,8 +186,16 @@ class PredictiveAnalyzerTest {
     }
 
     private static AnalysisSettings settings() {
-        return new AnalysisSettings(true, 0.9, Set.of("host_uptime_seconds", "host_filesystem_size_bytes"),
+        return new AnalysisSettings(
+                true,
+                0.9,
+                Set.of("host_uptime_seconds", "host_filesystem_size_bytes"),
                 List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
-                0.95, Duration.ofHours(24), Duration.ofHours(6), 100, 1.0, AnomalySettings.DEFAULTS);
+                0.95,
+                Duration.ofHours(24),
+                Duration.ofHours(6),
+                100,
+                1.0,
+                AnomalySettings.DEFAULTS);
     }
 }

@@ -37,7 +37,7 @@ class TrendFitTest {
     void oldPointsLoseTheirSay() {
         TrendFit fit = new TrendFit(600);
         for (int i = 0; i < 600; i++) {
-            fit.add(i * 10.0, i < 100 ? 0.9 - i * 1e-3 : 0.8 + (i - 100) * 1e-4);  // falls, then rises slowly
+            fit.add(i * 10.0, i < 100 ? 0.9 - i * 1e-3 : 0.8 + (i - 100) * 1e-4); // falls, then rises slowly
         }
         assertThat(fit.trend().slope()).isCloseTo(1e-5, within(1e-6));
     }
@@ -46,14 +46,18 @@ class TrendFitTest {
     void aDailyCycleIsSeparatedFromTheTrendOnceADayWasSeen() {
         TrendFit fit = new TrendFit(24 * 3600);
         for (int i = 0; i < 3 * 24 * 60; i++) {
-            double t = 1_700_006_400.0 + i * 60;  // midnight UTC, then a point a minute for three days
+            double t = 1_700_006_400.0 + i * 60; // midnight UTC, then a point a minute for three days
             fit.add(t, 0.5 + 1e-6 * i * 60 + 0.05 * Math.sin(2 * Math.PI * (t % 86_400) / 86_400));
         }
         TrendFit.Trend trend = fit.trend();
         assertThat(trend.slope()).isCloseTo(1e-6, within(1e-9));
         assertThat(trend.daySin()).isCloseTo(0.05, within(1e-6));
-        assertThat(trend.at(trend.atSeconds() + 6 * 3600)).isCloseTo(0.5 + 1e-6 * (3 * 86_400 - 60 + 6 * 3600)
-                + 0.05 * Math.sin(2 * Math.PI * ((trend.atSeconds() + 6 * 3600) % 86_400) / 86_400), within(1e-6));
+        assertThat(trend.at(trend.atSeconds() + 6 * 3600))
+                .isCloseTo(
+                        0.5
+                                + 1e-6 * (3 * 86_400 - 60 + 6 * 3600)
+                                + 0.05 * Math.sin(2 * Math.PI * ((trend.atSeconds() + 6 * 3600) % 86_400) / 86_400),
+                        within(1e-6));
     }
 
     @Test

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Who may read and who may act, by token. */
 class ApiAccessTest {
     private static final Map<String, String> ENV = Map.of("VIEW", "v-123", "OPERATE", "o-456");
-    private final ApiAccess access = new ApiAccess(Secret.resolve("api.viewer-token", "env:VIEW", ENV::get),
+    private final ApiAccess access = new ApiAccess(
+            Secret.resolve("api.viewer-token", "env:VIEW", ENV::get),
             Secret.resolve("api.operator-token", "env:OPERATE", ENV::get));
 
     @Test

@@ -46,19 +46,37 @@ class HttpsApiTest {
     void theApiIsServedOverHttpsOnlyOnItsPort() throws Exception {
         Assumptions.assumeTrue(CERTS.available(), "skipped: openssl is needed to make the test certificates");
         int port = FreePorts.next();
-        CentralConfig config = CentralConfig.load(null, Map.of("nats.servers", NATS.urls(), "data.dir",
-                dir.resolve("store").toString(), "http.port", Integer.toString(port),
-                "http.tls.cert", CERTS.file("server.pem").toString(), "http.tls.key", CERTS.file("server.key").toString()));
+        CentralConfig config = CentralConfig.load(
+                null,
+                Map.of(
+                        "nats.servers",
+                        NATS.urls(),
+                        "data.dir",
+                        dir.resolve("store").toString(),
+                        "http.port",
+                        Integer.toString(port),
+                        "http.tls.cert",
+                        CERTS.file("server.pem").toString(),
+                        "http.tls.key",
+                        CERTS.file("server.key").toString()));
         try (ApplicationContext hub = CentralMain.start(config)) {
             HttpClient trusting = HttpClient.newBuilder()
-                    .sslContext(PemFiles.clientTrusting(CERTS.file("ca.pem"), "test CA")).build();
-            HttpResponse<String> stats = trusting.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + port + "/api/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
+                    .sslContext(PemFiles.clientTrusting(CERTS.file("ca.pem"), "test CA"))
+                    .build();
+            HttpResponse<String> stats = trusting.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/stats"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(stats.statusCode()).isEqualTo(200);
             assertThat(stats.body()).contains("pointsStored");
-            assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/v1/stats")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString())).as("no plain HTTP").isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stats"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString()))
+                    .as("no plain HTTP")
+                    .isInstanceOf(IOException.class);
 
             String url = "https://127.0.0.1:" + port;
             OsProcess withCa = status(url, "--ca", CERTS.file("ca.pem").toString());
@@ -66,8 +84,8 @@ class HttpsApiTest {
             assertThat(Files.readString(withCa.log())).contains("CentralHub " + url + ": instance main");
             OsProcess withoutCa = status(url);
             assertThat(withoutCa.exitValue()).isEqualTo(1);
-            assertThat(Files.readString(withoutCa.log())).contains("cannot verify the TLS certificate",
-                    "--ca FILE or DUALHUB_CA");
+            assertThat(Files.readString(withoutCa.log()))
+                    .contains("cannot verify the TLS certificate", "--ca FILE or DUALHUB_CA");
         }
     }
 
@@ -75,17 +93,24 @@ class HttpsApiTest {
     void badFilesStopStartUpNamingTheKey() throws Exception {
         Path notPem = Files.writeString(dir.resolve("cert.pem"), "hello");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("http.tls.cert", notPem.toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.cert and http.tls.key go together");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("http.tls.cert", notPem.toString(),
-                "http.tls.key", notPem.toString())))
-                .hasMessageContaining("http.tls.cert names " + notPem).hasMessageContaining("no PEM certificate");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.tls.cert and http.tls.key go together");
+        assertThatThrownBy(() -> CentralConfig.load(
+                        null, Map.of("http.tls.cert", notPem.toString(), "http.tls.key", notPem.toString())))
+                .hasMessageContaining("http.tls.cert names " + notPem)
+                .hasMessageContaining("no PEM certificate");
     }
 
     /** `dualhub status` as its own process (the CLI's exit status and output), on this test's class path. */
     private OsProcess status(String url, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.dualhub.common.ops.OperatorCommands", "status",
-                "--central", url));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.dualhub.common.ops.OperatorCommands",
+                "status",
+                "--central",
+                url));
         cmd.addAll(List.of(extra));
         OsProcess p = OsProcess.start("status", cmd, dir.resolve("status-" + extra.length + ".log"));
         assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();

@@ -25,14 +25,15 @@ class ManagementEndpointsTest {
     @Test
     void onlyHealthAndMetricsOfTheManagementEndpointsAreServed() throws Exception {
         int port = FreePorts.next();
-        CentralConfig config = CentralConfig.load(null, Map.of("nats.servers", NATS.urls(), "data.dir",
-                dir.toString(), "http.port", Integer.toString(port)));
+        CentralConfig config = CentralConfig.load(
+                null,
+                Map.of("nats.servers", NATS.urls(), "data.dir", dir.toString(), "http.port", Integer.toString(port)));
         try (ApplicationContext hub = CentralMain.start(config)) {
             String url = "http://127.0.0.1:" + port;
-            assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN)).allSatisfy((path, status) ->
-                    assertThat(status).as(path).isEqualTo(200));
-            assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED)).allSatisfy((path, status) ->
-                    assertThat(status).as(path).isIn(401, 403, 404, 405));
+            assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN))
+                    .allSatisfy((path, status) -> assertThat(status).as(path).isEqualTo(200));
+            assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED))
+                    .allSatisfy((path, status) -> assertThat(status).as(path).isIn(401, 403, 404, 405));
         }
     }
 }

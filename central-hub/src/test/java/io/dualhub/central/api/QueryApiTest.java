@@ -47,16 +47,27 @@ class QueryApiTest {
     @BeforeAll
     static void start() {
         int port = FreePorts.next();
-        context = CentralMain.start(CentralConfig.load(null, Map.of("nats.servers", NATS.urls(), "data.dir",
-                dir.toString(), "http.port", Integer.toString(port), "query.max-points", "1000",
-                "analysis.enabled", "false")));
+        context = CentralMain.start(CentralConfig.load(
+                null,
+                Map.of(
+                        "nats.servers",
+                        NATS.urls(),
+                        "data.dir",
+                        dir.toString(),
+                        "http.port",
+                        Integer.toString(port),
+                        "query.max-points",
+                        "1000",
+                        "analysis.enabled",
+                        "false")));
         url = "http://127.0.0.1:" + port;
         now = System.currentTimeMillis();
         List<Point> points = new ArrayList<>();
-        for (int i = 0; i < 1500; i++) {  // one a second, the newest 1,500 s ago... to now
-            points.add(Point.of("room_temperature", Map.of("room", i % 2 == 0 ? "a" : "b"), now - (1500 - i) * 1000L, i));
+        for (int i = 0; i < 1500; i++) { // one a second, the newest 1,500 s ago... to now
+            points.add(
+                    Point.of("room_temperature", Map.of("room", i % 2 == 0 ? "a" : "b"), now - (1500 - i) * 1000L, i));
         }
-        points.add(Point.of("room_temperature", Map.of("room", "a"), now - 2 * 3_600_000L, -1));  // two hours ago
+        points.add(Point.of("room_temperature", Map.of("room", "a"), now - 2 * 3_600_000L, -1)); // two hours ago
         context.getBean(CentralHub.class).store().commit(List.of(new Batch("lab", "", 1, now, points)));
     }
 
@@ -66,7 +77,9 @@ class QueryApiTest {
     }
 
     private static HttpResponse<String> get(String query) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/query?" + query)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "/api/v1/query?" + query))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -100,7 +113,9 @@ class QueryApiTest {
         assertThat(series.path("metric").asText()).isEqualTo("room_temperature");
         assertThat(series.path("edge").asText()).isEqualTo("lab");
         assertThat(series.path("tags").path("room").asText()).isEqualTo("a");
-        assertThat(series.path("points")).as("the last hour of room a, not the point of two hours ago").hasSize(750);
+        assertThat(series.path("points"))
+                .as("the last hour of room a, not the point of two hours ago")
+                .hasSize(750);
         assertThat(series.path("points").get(0).get(0).isIntegralNumber()).isTrue();
         assertThat(series.path("points").get(0).get(1).asDouble()).isZero();
     }

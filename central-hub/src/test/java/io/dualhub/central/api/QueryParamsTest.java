@@ -18,11 +18,22 @@ class QueryParamsTest {
 
     @Test
     void parsesEveryParameter() {
-        SeriesQuery q = parse(Map.of("metric", List.of("host_load1"), "edge", List.of("web-3"),
-                "tag.mountpoint", List.of("/var"), "from", List.of("2026-11-22T10:00:00Z"),
-                "to", List.of("1795400000000"), "step", List.of("1m")));
-        assertThat(q).isEqualTo(new SeriesQuery("host_load1", "web-3", Map.of("mountpoint", "/var"),
-                1795341600000L, 1795400000000L, 60_000));
+        SeriesQuery q = parse(Map.of(
+                "metric",
+                List.of("host_load1"),
+                "edge",
+                List.of("web-3"),
+                "tag.mountpoint",
+                List.of("/var"),
+                "from",
+                List.of("2026-11-22T10:00:00Z"),
+                "to",
+                List.of("1795400000000"),
+                "step",
+                List.of("1m")));
+        assertThat(q)
+                .isEqualTo(new SeriesQuery(
+                        "host_load1", "web-3", Map.of("mountpoint", "/var"), 1795341600000L, 1795400000000L, 60_000));
     }
 
     @Test
@@ -40,14 +51,15 @@ class QueryParamsTest {
                 .hasMessageContaining("'from'='yesterday'");
         assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "step", List.of("0s"))))
                 .hasMessageContaining("'step'='0s'");
-        assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "from", List.of("5"),
-                "to", List.of("4")))).hasMessageContaining("after 'to'");
+        assertThatThrownBy(() -> parse(Map.of("metric", List.of("m"), "from", List.of("5"), "to", List.of("4"))))
+                .hasMessageContaining("after 'to'");
     }
 
     /** A measurement written with '-' or '.' is stored under its sanitized name: asking for the raw one says so. */
     @Test
     void aMetricNameThatCannotBeStoredNamesTheOneThatIs() {
         assertThatThrownBy(() -> parse(Map.of("metric", List.of("lost-queue_n"))))
-                .hasMessageContaining("'metric'='lost-queue_n'").hasMessageContaining("'lost_queue_n'");
+                .hasMessageContaining("'metric'='lost-queue_n'")
+                .hasMessageContaining("'lost_queue_n'");
     }
 }

@@ -17,7 +17,8 @@ class CentralConfigTest {
         assertThat(c.instance()).isEqualTo("main");
         assertThat(c.httpPort()).isEqualTo(8470);
         assertThat(c.stream().replicas()).isEqualTo(1);
-        assertThat(c.store()).as("the store.* keys' defaults are StoreSettings' named ones")
+        assertThat(c.store())
+                .as("the store.* keys' defaults are StoreSettings' named ones")
                 .isEqualTo(StoreSettings.ofDefaults());
     }
 
@@ -26,13 +27,15 @@ class CentralConfigTest {
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("instance", "a.b")))
                 .hasMessageContaining("instance='a.b'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("stream.replicas", "7")))
-                .hasMessageContaining("stream.replicas='7'").hasMessageContaining("1 to 5");
+                .hasMessageContaining("stream.replicas='7'")
+                .hasMessageContaining("1 to 5");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("ingest.fetch-wait", "soon")))
                 .hasMessageContaining("ingest.fetch-wait='soon'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))
                 .hasMessageContaining("analysis.cpu-share='0'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("store.memory-limit", "32MiB")))
-                .hasMessageContaining("store.memory-limit='32MiB'").hasMessageContaining("at least 67108864 bytes");
+                .hasMessageContaining("store.memory-limit='32MiB'")
+                .hasMessageContaining("at least 67108864 bytes");
     }
 
     /** Beyond loopback an open API is refused unless it is meant; loopback and tokens start as before. */
@@ -40,22 +43,30 @@ class CentralConfigTest {
     void anApiBeyondLoopbackNeedsTokensOrSaysItIsOpenOnPurpose() throws Exception {
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("http.host", "0.0.0.0")))
                 .hasMessageContaining("http.host='0.0.0.0' is not a loopback address and no API token is set")
-                .hasMessageContaining("api.viewer-token").hasMessageContaining("api.anonymous: true");
-        assertThat(CentralConfig.load(null, Map.of("http.host", "0.0.0.0", "api.anonymous", "true")).httpHost())
+                .hasMessageContaining("api.viewer-token")
+                .hasMessageContaining("api.anonymous: true");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "0.0.0.0", "api.anonymous", "true"))
+                        .httpHost())
                 .isEqualTo("0.0.0.0");
-        assertThat(CentralConfig.load(null, Map.of("http.host", "localhost")).httpHost()).isEqualTo("localhost");
-        assertThat(CentralConfig.load(null, Map.of("http.host", "::1")).httpHost()).isEqualTo("::1");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "localhost")).httpHost())
+                .isEqualTo("localhost");
+        assertThat(CentralConfig.load(null, Map.of("http.host", "::1")).httpHost())
+                .isEqualTo("::1");
         Path token = Files.createTempFile("viewer", ".token");
         Files.writeString(token, "t0ken\n");
         assertThat(CentralConfig.load(null, Map.of("http.host", "0.0.0.0", "api.viewer-token", "file:" + token))
-                .api().open()).isFalse();
+                        .api()
+                        .open())
+                .isFalse();
     }
 
     @Test
     void analysisRestsSoItsWorkIsItsShareOfACore() {
         CentralConfig c = CentralConfig.load(null, Map.of());
         assertThat(c.analysis().cpuShare()).isEqualTo(0.25);
-        assertThat(c.analysis().restAfter(1_000_000)).as("1 ms of work, then 3 ms of rest: 25 %").isEqualTo(3_000_000);
+        assertThat(c.analysis().restAfter(1_000_000))
+                .as("1 ms of work, then 3 ms of rest: 25 %")
+                .isEqualTo(3_000_000);
         CentralConfig whole = CentralConfig.load(null, Map.of("analysis.cpu-share", "1"));
         assertThat(whole.analysis().restAfter(1_000_000)).isZero();
     }
@@ -63,6 +74,7 @@ class CentralConfigTest {
     @Test
     void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
         String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
-        assertThat(ConfigReference.mismatches(readme, "CentralHub configuration", CentralConfig.KEYS)).isEmpty();
+        assertThat(ConfigReference.mismatches(readme, "CentralHub configuration", CentralConfig.KEYS))
+                .isEmpty();
     }
 }

@@ -28,8 +28,11 @@ class FleetViewNatsTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    private final NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-            .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
+    private final NatsSettings settings = NatsSettings.custom(NATS.urls())
+            .connectTimeout(Duration.ofSeconds(1))
+            .pingInterval(Duration.ofMillis(500))
+            .reconnectWait(Duration.ofMillis(100))
+            .build();
 
     @BeforeEach
     void noStreams() throws Exception {
@@ -41,19 +44,31 @@ class FleetViewNatsTest {
 
     private static FleetView fleet() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        return new FleetView(new Rejections("t", meters, a -> { }, Clock.systemUTC(), System::nanoTime),
-                Clock.systemUTC());
+        return new FleetView(
+                new Rejections("t", meters, a -> {}, Clock.systemUTC(), System::nanoTime), Clock.systemUTC());
     }
 
     private static byte[] heartbeat(String edge, long lastSeq) {
-        return EventCodec.encode(new Heartbeat(edge, "dev", System.currentTimeMillis(), 0, lastSeq, lastSeq, "host", "a1",
-                "CLOSED", 0, "Linux", null));
+        return EventCodec.encode(new Heartbeat(
+                edge,
+                "dev",
+                System.currentTimeMillis(),
+                0,
+                lastSeq,
+                lastSeq,
+                "host",
+                "a1",
+                "CLOSED",
+                0,
+                "Linux",
+                null));
     }
 
     @Test
     void liveHeartbeatsArriveWithoutAnyStream() throws Exception {
         FleetView fleet = fleet();
-        try (NatsLink hub = NatsLink.open(settings, "hub"); NatsLink edge = NatsLink.open(settings, "edge")) {
+        try (NatsLink hub = NatsLink.open(settings, "hub");
+                NatsLink edge = NatsLink.open(settings, "edge")) {
             fleet.start(hub);
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.isConnected() && edge.isConnected());
             hub.connection().flush(Duration.ofSeconds(5));
@@ -68,8 +83,12 @@ class FleetViewNatsTest {
         try (NatsLink link = NatsLink.open(settings, "hub")) {
             await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
             Connection c = link.connection();
-            c.jetStreamManagement().addStream(StreamConfiguration.builder().name(Subjects.EVENTS_STREAM)
-                    .subjects(Subjects.EVENTS_WILDCARD).storageType(StorageType.File).build());
+            c.jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name(Subjects.EVENTS_STREAM)
+                            .subjects(Subjects.EVENTS_WILDCARD)
+                            .storageType(StorageType.File)
+                            .build());
             for (long seq = 1; seq <= 3; seq++) {
                 c.jetStream().publish(Subjects.heartbeat("e1"), heartbeat("e1", seq));
             }
@@ -79,7 +98,8 @@ class FleetViewNatsTest {
             assertThat(fleet.seen("e1").heartbeat().lastAckedSeq()).isEqualTo(3);
             assertThat(fleet.seen("e2").heartbeat().lastAckedSeq()).isEqualTo(40);
             assertThat(fleet.seen("e1").streamSeq()).as("ordered by the stream").isEqualTo(3);
-            assertThat(c.jetStreamManagement().getConsumerNames(Subjects.EVENTS_STREAM)).isEmpty();
+            assertThat(c.jetStreamManagement().getConsumerNames(Subjects.EVENTS_STREAM))
+                    .isEmpty();
         }
     }
 }

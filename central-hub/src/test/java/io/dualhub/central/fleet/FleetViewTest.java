@@ -23,17 +23,20 @@ class FleetViewTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<RecoveryAction> audit = new ArrayList<>();
-    private final FleetView fleet = new FleetView(new Rejections("t", meters, audit::add, clock, System::nanoTime),
-            clock);
+    private final FleetView fleet =
+            new FleetView(new Rejections("t", meters, audit::add, clock, System::nanoTime), clock);
 
     private void beat(String subjectEdge, String claimedEdge, long sentAtMs) {
         Heartbeat hb = new Heartbeat(claimedEdge, "dev", sentAtMs, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
-        fleet.onHeartbeat(NatsMessage.builder().subject("dualhub.events." + subjectEdge + ".heartbeat")
-                .data(EventCodec.encode(hb)).build());
+        fleet.onHeartbeat(NatsMessage.builder()
+                .subject("dualhub.events." + subjectEdge + ".heartbeat")
+                .data(EventCodec.encode(hb))
+                .build());
     }
 
     private double rejected(String reason) {
-        return meters.counter("dualhub.central.messages.rejected", "reason", reason).count();
+        return meters.counter("dualhub.central.messages.rejected", "reason", reason)
+                .count();
     }
 
     @Test
@@ -42,7 +45,9 @@ class FleetViewTest {
         beat("web-3", "web-3", t);
         clock.advance(Duration.ofSeconds(5));
         beat("web-3", "web-3", t + 5_000 - 3_600_000);
-        assertThat(fleet.seen("web-3").receivedAtMs()).as("the later heartbeat counts").isEqualTo(t + 5_000);
+        assertThat(fleet.seen("web-3").receivedAtMs())
+                .as("the later heartbeat counts")
+                .isEqualTo(t + 5_000);
     }
 
     @Test
@@ -57,7 +62,7 @@ class FleetViewTest {
     void aHeartbeatEarlierInTheStreamDoesNotReplaceALaterOne() {
         Heartbeat hb = new Heartbeat("web-3", "dev", 0, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
         FleetView.Seen first = new FleetView.Seen(hb, 2_000, 7);
-        FleetView.Seen second = new FleetView.Seen(hb, 1_000, 8);  // another server's clock, later in the stream
+        FleetView.Seen second = new FleetView.Seen(hb, 1_000, 8); // another server's clock, later in the stream
         assertThat(FleetView.later(first, second)).isSameAs(second);
         assertThat(FleetView.later(second, first)).isSameAs(second);
     }
@@ -70,13 +75,18 @@ class FleetViewTest {
         assertThat(fleet.all()).containsOnlyKeys("web-3");
         assertThat(fleet.seen("web-3").heartbeat().sentAtMs()).isEqualTo(1_000);
         assertThat(rejected("edge-mismatch")).isEqualTo(2);
-        assertThat(audit).as("audited, the first of an edge and reason at once").singleElement()
+        assertThat(audit)
+                .as("audited, the first of an edge and reason at once")
+                .singleElement()
                 .satisfies(a -> assertThat(a.edge()).isEqualTo("intruder"));
     }
 
     @Test
     void anInvalidHeartbeatIsRefused() {
-        fleet.onHeartbeat(NatsMessage.builder().subject("dualhub.events.x.heartbeat").data("{not json".getBytes()).build());
+        fleet.onHeartbeat(NatsMessage.builder()
+                .subject("dualhub.events.x.heartbeat")
+                .data("{not json".getBytes())
+                .build());
         assertThat(fleet.all()).isEmpty();
         assertThat(rejected("malformed")).isEqualTo(1);
     }

@@ -37,7 +37,9 @@ class ArrivalsTest {
     @Test
     void aPutGivesUpOnceClosingAndAMessageOverTheBudgetStillFits() throws Exception {
         Arrivals arrivals = new Arrivals(100);
-        assertThat(arrivals.put(message(500), () -> true)).as("larger than the budget: takes all of it").isTrue();
+        assertThat(arrivals.put(message(500), () -> true))
+                .as("larger than the budget: takes all of it")
+                .isTrue();
         assertThat(arrivals.put(message(1), () -> false)).isFalse();
         List<Message> taken = arrivals.take(Duration.ofSeconds(1), 10);
         assertThat(taken).hasSize(1);
@@ -50,7 +52,11 @@ class ArrivalsTest {
         for (int i = 1; i <= 5; i++) {
             arrivals.put(message(i), () -> true);
         }
-        assertThat(arrivals.take(Duration.ZERO, 3)).extracting(m -> m.getData().length).containsExactly(1, 2, 3);
-        assertThat(arrivals.take(Duration.ZERO, 3)).extracting(m -> m.getData().length).containsExactly(4, 5);
+        assertThat(arrivals.take(Duration.ZERO, 3))
+                .extracting(m -> m.getData().length)
+                .containsExactly(1, 2, 3);
+        assertThat(arrivals.take(Duration.ZERO, 3))
+                .extracting(m -> m.getData().length)
+                .containsExactly(4, 5);
     }
 }

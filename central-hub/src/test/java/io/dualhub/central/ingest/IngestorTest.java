@@ -70,7 +70,8 @@ class IngestorTest {
             publish(link, MetricsRoute.PRIMARY, 2);
             publish(link, MetricsRoute.SECONDARY, 3);
             await("both batches stored after the restart, well before a 45 s heartbeat alarm")
-                    .atMost(Duration.ofSeconds(20)).until(() -> stored.containsAll(List.of(2L, 3L)));
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> stored.containsAll(List.of(2L, 3L)));
             assertThat(stored).containsExactlyInAnyOrder(1L, 2L, 3L);
         }
     }
@@ -84,11 +85,18 @@ class IngestorTest {
             publish(link, MetricsRoute.PRIMARY, "garbage", new byte[] {(byte) 0xD1, 2, 1, 2, 3});
             publish(link, MetricsRoute.PRIMARY, 1);
             await("the batch after it stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
-            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed").count()).isEqualTo(1);
-            assertThat(audit).singleElement().satisfies(a -> assertThat(a.edge()).isEqualTo("e1"));
-            ConsumerInfo consumer = link.connection().jetStreamManagement()
+            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed")
+                            .count())
+                    .isEqualTo(1);
+            assertThat(audit)
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.edge()).isEqualTo("e1"));
+            ConsumerInfo consumer = link.connection()
+                    .jetStreamManagement()
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-bad");
-            assertThat(consumer.getNumAckPending()).as("nothing left unacknowledged to come again").isZero();
+            assertThat(consumer.getNumAckPending())
+                    .as("nothing left unacknowledged to come again")
+                    .isZero();
             assertThat(consumer.getRedelivered()).isZero();
         }
     }
@@ -105,25 +113,52 @@ class IngestorTest {
             NatsLink link = rig.link();
             SimpleMeterRegistry meters = rig.meters();
             String forged = Incarnations.newId();
-            publish(link, MetricsRoute.PRIMARY, "e2-forged-5", BatchCodec.encode(new Batch("e2", forged, 5,
-                    System.currentTimeMillis(), List.of(Point.of("m", Map.of(), System.currentTimeMillis(), 1)))));
-            publish(link, MetricsRoute.SECONDARY, "e2-forged-gap", GapCodec.encode(new GapDeclaration("e2", forged, 1,
-                    4, GapDeclaration.Reason.OVERFLOW, new int[4], System.currentTimeMillis())));
+            publish(
+                    link,
+                    MetricsRoute.PRIMARY,
+                    "e2-forged-5",
+                    BatchCodec.encode(new Batch(
+                            "e2",
+                            forged,
+                            5,
+                            System.currentTimeMillis(),
+                            List.of(Point.of("m", Map.of(), System.currentTimeMillis(), 1)))));
+            publish(
+                    link,
+                    MetricsRoute.SECONDARY,
+                    "e2-forged-gap",
+                    GapCodec.encode(new GapDeclaration(
+                            "e2",
+                            forged,
+                            1,
+                            4,
+                            GapDeclaration.Reason.OVERFLOW,
+                            new int[4],
+                            System.currentTimeMillis())));
             publish(link, MetricsRoute.PRIMARY, 1);
             await("e1's batch stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(1L));
-            await("both refused").atMost(Duration.ofSeconds(10)).until(() -> meters.counter(
-                    "dualhub.central.messages.rejected", "reason", "edge-mismatch").count() == 2);
+            await("both refused")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.counter("dualhub.central.messages.rejected", "reason", "edge-mismatch")
+                                    .count()
+                            == 2);
             assertThat(store.edges()).as("nothing stored or believed for e2").containsOnlyKeys("e1");
             assertThat(stored).containsExactly(1L);
-            assertThat(audit).as("audited once a minute per edge and reason: the first of the two")
-                    .singleElement().satisfies(a -> {
-                        assertThat(a.edge()).as("the subject's edge, the one that sent it").isEqualTo("e1");
+            assertThat(audit)
+                    .as("audited once a minute per edge and reason: the first of the two")
+                    .singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.edge())
+                                .as("the subject's edge, the one that sent it")
+                                .isEqualTo("e1");
                         assertThat(a.why()).contains("names edge 'e2'");
                     });
             for (MetricsRoute route : MetricsRoute.values()) {
-                ConsumerInfo consumer = link.connection().jetStreamManagement()
-                        .getConsumerInfo(route.stream(), "central-id");
-                assertThat(consumer.getNumAckPending()).as("terminated, not left to come again").isZero();
+                ConsumerInfo consumer =
+                        link.connection().jetStreamManagement().getConsumerInfo(route.stream(), "central-id");
+                assertThat(consumer.getNumAckPending())
+                        .as("terminated, not left to come again")
+                        .isZero();
             }
         }
     }
@@ -139,10 +174,26 @@ class IngestorTest {
             MetricStore store = rig.store();
             NatsLink link = rig.link();
             SimpleMeterRegistry meters = rig.meters();
-            publish(link, MetricsRoute.PRIMARY, "e1-1", BatchCodec.encode(new Batch("e1", incarnation, 1,
-                    System.currentTimeMillis(), List.of(Point.of("m", Map.of(), Long.MAX_VALUE, 1)))));
-            publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
-                    System.currentTimeMillis(), List.of(Point.of("bad-name", Map.of(), System.currentTimeMillis(), 1)))));
+            publish(
+                    link,
+                    MetricsRoute.PRIMARY,
+                    "e1-1",
+                    BatchCodec.encode(new Batch(
+                            "e1",
+                            incarnation,
+                            1,
+                            System.currentTimeMillis(),
+                            List.of(Point.of("m", Map.of(), Long.MAX_VALUE, 1)))));
+            publish(
+                    link,
+                    MetricsRoute.PRIMARY,
+                    "e1-2",
+                    BatchCodec.encode(new Batch(
+                            "e1",
+                            incarnation,
+                            2,
+                            System.currentTimeMillis(),
+                            List.of(Point.of("bad-name", Map.of(), System.currentTimeMillis(), 1)))));
             publish(link, MetricsRoute.PRIMARY, 3);
             await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
             EdgeStoreState e1 = store.edges().get("e1");
@@ -151,9 +202,14 @@ class IngestorTest {
             assertThat(e1.invalidBatches()).isEqualTo(2);
             assertThat(e1.invalidRanges()).containsExactly("1-2");
             assertThat(e1.points()).isEqualTo(1);
-            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "invalid").count()).isEqualTo(1);
-            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed").count()).isEqualTo(1);
-            ConsumerInfo consumer = link.connection().jetStreamManagement()
+            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "invalid")
+                            .count())
+                    .isEqualTo(1);
+            assertThat(meters.counter("dualhub.central.messages.rejected", "reason", "malformed")
+                            .count())
+                    .isEqualTo(1);
+            ConsumerInfo consumer = link.connection()
+                    .jetStreamManagement()
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-inv");
             assertThat(consumer.getNumAckPending()).isZero();
         }
@@ -168,18 +224,27 @@ class IngestorTest {
     void aBatchInANewerWireFormatIsRefusedButLeftAHole() throws Exception {
         try (Rig rig = startedRig("newer", Map.of())) {
             NatsLink link = rig.link();
-            byte[] newer = BatchCodec.encode(new Batch("e1", incarnation, 1, System.currentTimeMillis(),
+            byte[] newer = BatchCodec.encode(new Batch(
+                    "e1",
+                    incarnation,
+                    1,
+                    System.currentTimeMillis(),
                     List.of(Point.of("m", Map.of(), System.currentTimeMillis(), 1))));
-            newer[1] = 9;  // the version byte
+            newer[1] = 9; // the version byte
             publish(link, MetricsRoute.PRIMARY, "e1-1", newer);
             publish(link, MetricsRoute.PRIMARY, 2);
             await("batch 2 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(2L));
-            await("refused as newer-format").atMost(Duration.ofSeconds(10)).until(() -> rig.meters()
-                    .counter("dualhub.central.messages.rejected", "reason", "newer-format").count() == 1);
+            await("refused as newer-format")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> rig.meters()
+                                    .counter("dualhub.central.messages.rejected", "reason", "newer-format")
+                                    .count()
+                            == 1);
             EdgeStoreState e1 = rig.store().edges().get("e1");
             assertThat(e1.invalidBatches()).as("not accounted as invalid").isZero();
             assertThat(e1.missing()).as("a hole for a newer hub or gap repair").containsExactly(new long[] {1, 1});
-            ConsumerInfo consumer = link.connection().jetStreamManagement()
+            ConsumerInfo consumer = link.connection()
+                    .jetStreamManagement()
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-newer");
             assertThat(consumer.getNumAckPending()).as("not held").isZero();
         }
@@ -195,20 +260,26 @@ class IngestorTest {
         try (Rig rig = startedRig("parks", Map.of("ingest.max-deliver", "2"))) {
             NatsLink link = rig.link();
             SimpleMeterRegistry meters = rig.meters();
-            rig.store().close();  // every commit fails from now on
+            rig.store().close(); // every commit fails from now on
             publish(link, MetricsRoute.PRIMARY, 1);
-            await("parked after 2 deliveries (retries after 1 s, 2 s)").atMost(Duration.ofSeconds(20)).until(() ->
-                    meters.counter("dualhub.central.messages.rejected", "reason", "max-deliveries").count() == 1);
+            await("parked after 2 deliveries (retries after 1 s, 2 s)")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> meters.counter("dualhub.central.messages.rejected", "reason", "max-deliveries")
+                                    .count()
+                            == 1);
             assertThat(audit).singleElement().satisfies(a -> {
                 assertThat(a.edge()).isEqualTo("e1");
                 assertThat(a.what()).contains("batch 1 on dualhub.metrics.e1", "sequence 1");
                 assertThat(a.why()).contains("delivered 2 times");
             });
-            ConsumerInfo consumer = link.connection().jetStreamManagement()
+            ConsumerInfo consumer = link.connection()
+                    .jetStreamManagement()
                     .getConsumerInfo(MetricsRoute.PRIMARY.stream(), "central-parks");
             assertThat(consumer.getNumAckPending()).as("no longer pending").isZero();
             assertThat(stored).isEmpty();
-            assertThat(rig.ingestor().storeFailingForMs()).as("failing since the first commit").isPositive();
+            assertThat(rig.ingestor().storeFailingForMs())
+                    .as("failing since the first commit")
+                    .isPositive();
         }
     }
 
@@ -218,15 +289,27 @@ class IngestorTest {
         try (Rig rig = startedRig("series", Map.of("store.max-series-per-edge", "1"))) {
             NatsLink link = rig.link();
             publish(link, MetricsRoute.PRIMARY, 1);
-            publish(link, MetricsRoute.PRIMARY, "e1-2", BatchCodec.encode(new Batch("e1", incarnation, 2,
-                    System.currentTimeMillis(), List.of(Point.of("m", Map.of("new", "series"), System.currentTimeMillis(), 1)))));
+            publish(
+                    link,
+                    MetricsRoute.PRIMARY,
+                    "e1-2",
+                    BatchCodec.encode(new Batch(
+                            "e1",
+                            incarnation,
+                            2,
+                            System.currentTimeMillis(),
+                            List.of(Point.of("m", Map.of("new", "series"), System.currentTimeMillis(), 1)))));
             publish(link, MetricsRoute.PRIMARY, 3);
             await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
             assertThat(stored).containsExactlyInAnyOrder(1L, 3L);
-            assertThat(rig.meters().counter("dualhub.central.messages.rejected", "reason", "series-limit").count())
+            assertThat(rig.meters()
+                            .counter("dualhub.central.messages.rejected", "reason", "series-limit")
+                            .count())
                     .isEqualTo(1);
             assertThat(rig.store().edges().get("e1").invalidRanges()).containsExactly("2-2");
-            assertThat(audit).singleElement().satisfies(a -> assertThat(a.why()).contains("store.max-series-per-edge (1)"));
+            assertThat(audit)
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.why()).contains("store.max-series-per-edge (1)"));
         }
     }
 
@@ -247,29 +330,57 @@ class IngestorTest {
         MetricStore store = new MetricStore(dir, Clock.systemUTC(), config.store());
         NatsLink link = NatsLink.open(settings(), "test-ingestor");
         Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
-        Ingestor ingestor = new Ingestor(link, new StreamSetup(config.stream(), config.ingest()), instance,
-                config.ingest(), store, c -> { }, listener(), rejections, meters, Clock.systemUTC());
+        Ingestor ingestor = new Ingestor(
+                link,
+                new StreamSetup(config.stream(), config.ingest()),
+                instance,
+                config.ingest(),
+                store,
+                c -> {},
+                listener(),
+                rejections,
+                meters,
+                Clock.systemUTC());
         ingestor.start();
         await("streams set up").atMost(Duration.ofSeconds(30)).until(() -> ingestor.state() == Ingestor.State.RUNNING);
         return new Rig(store, link, ingestor, meters);
     }
 
     private static NatsSettings settings() {
-        return NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
+        return NatsSettings.custom(NATS.urls())
+                .connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500))
+                .reconnectWait(Duration.ofMillis(100))
+                .build();
     }
 
     /** Publishes batch {@code seq} and waits for the stream's ack (retrying while the restarted server settles). */
     private void publish(NatsLink link, MetricsRoute route, long seq) {
-        publish(link, route, "e1-" + seq, BatchCodec.encode(new Batch("e1", incarnation, seq,
-                System.currentTimeMillis(), List.of(Point.of("m", Map.of(), System.currentTimeMillis() + seq, seq)))));
+        publish(
+                link,
+                route,
+                "e1-" + seq,
+                BatchCodec.encode(new Batch(
+                        "e1",
+                        incarnation,
+                        seq,
+                        System.currentTimeMillis(),
+                        List.of(Point.of("m", Map.of(), System.currentTimeMillis() + seq, seq)))));
     }
 
     private static void publish(NatsLink link, MetricsRoute route, String messageId, byte[] payload) {
-        PublishOptions options = PublishOptions.builder().messageId(messageId).expectedStream(route.stream()).build();
-        await(messageId + " acknowledged by " + route.stream()).atMost(Duration.ofSeconds(30))
-                .ignoreExceptions().until(() -> link.connection().jetStream()
-                        .publish(route.subject("e1"), payload, options).getSeqno() > 0);
+        PublishOptions options = PublishOptions.builder()
+                .messageId(messageId)
+                .expectedStream(route.stream())
+                .build();
+        await(messageId + " acknowledged by " + route.stream())
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> link.connection()
+                                .jetStream()
+                                .publish(route.subject("e1"), payload, options)
+                                .getSeqno()
+                        > 0);
     }
 
     private IngestListener listener() {
@@ -280,16 +391,13 @@ class IngestorTest {
             }
 
             @Override
-            public void declared(GapDeclaration gap) {
-            }
+            public void declared(GapDeclaration gap) {}
 
             @Override
-            public void streamsCreated(List<String> streams) {
-            }
+            public void streamsCreated(List<String> streams) {}
 
             @Override
-            public void maintained(StoreMaintenance.Result result) {
-            }
+            public void maintained(StoreMaintenance.Result result) {}
         };
     }
 }

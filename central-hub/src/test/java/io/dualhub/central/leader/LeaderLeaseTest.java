@@ -25,8 +25,13 @@ class LeaderLeaseTest {
     static final NatsFixture NATS = NatsFixture.single();
 
     private static NatsLink link(String name) {
-        NatsLink link = NatsLink.open(NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofSeconds(1)).reconnectWait(Duration.ofMillis(100)).build(), name);
+        NatsLink link = NatsLink.open(
+                NatsSettings.custom(NATS.urls())
+                        .connectTimeout(Duration.ofSeconds(1))
+                        .pingInterval(Duration.ofSeconds(1))
+                        .reconnectWait(Duration.ofMillis(100))
+                        .build(),
+                name);
         await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
         return link;
     }
@@ -66,7 +71,8 @@ class LeaderLeaseTest {
             linkA.close();
             a.close();
             await().atMost(Duration.ofSeconds(15)).until(b::holds);
-            System.out.printf("leader takeover after the leader died: %d ms (TTL %d ms)%n",
+            System.out.printf(
+                    "leader takeover after the leader died: %d ms (TTL %d ms)%n",
                     (System.nanoTime() - killedAt) / 1_000_000, TTL.toMillis());
             assertThat(a.holds()).isFalse();
             assertThat(b.leader().instance()).isEqualTo("b");
@@ -76,7 +82,9 @@ class LeaderLeaseTest {
             b.close();
             linkB.close();
         }
-        assertThat(overlaps.get()).as("instants at which both believed they lead").isZero();
+        assertThat(overlaps.get())
+                .as("instants at which both believed they lead")
+                .isZero();
     }
 
     @Test
@@ -109,23 +117,28 @@ class LeaderLeaseTest {
     void instancesWithDifferentTtlsNeverBothLead() {
         NatsLink linkShort = link("short");
         NatsLink linkLong = link("long");
-        LeaderLease shortTtl = new LeaderLease(linkShort, "short", Duration.ofSeconds(1), 1, Clock.systemUTC(),
-                System::nanoTime);
-        LeaderLease longTtl = new LeaderLease(linkLong, "long", Duration.ofSeconds(6), 1, Clock.systemUTC(),
-                System::nanoTime);
+        LeaderLease shortTtl =
+                new LeaderLease(linkShort, "short", Duration.ofSeconds(1), 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease longTtl =
+                new LeaderLease(linkLong, "long", Duration.ofSeconds(6), 1, Clock.systemUTC(), System::nanoTime);
         try {
             shortTtl.tick();
-            assertThat(shortTtl.holds()).as("made the bucket with its 1 s TTL and leads").isTrue();
-            shortTtl.close();  // released: the long one takes over
+            assertThat(shortTtl.holds())
+                    .as("made the bucket with its 1 s TTL and leads")
+                    .isTrue();
+            shortTtl.close(); // released: the long one takes over
             longTtl.tick();
             assertThat(longTtl.holds()).isTrue();
-            LeaderLease again = new LeaderLease(linkShort, "short-again", Duration.ofSeconds(1), 1,
-                    Clock.systemUTC(), System::nanoTime);
+            LeaderLease again = new LeaderLease(
+                    linkShort, "short-again", Duration.ofSeconds(1), 1, Clock.systemUTC(), System::nanoTime);
             // the long one pauses: no renewal for 2.5 s, well past 1 s; the short one tries all the while
-            await("never both").during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> {
-                again.tick();
-                return !(again.holds() && longTtl.holds());
-            });
+            await("never both")
+                    .during(Duration.ofMillis(2500))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> {
+                        again.tick();
+                        return !(again.holds() && longTtl.holds());
+                    });
             assertThat(again.effectiveTtl()).as("timed by the bucket's TTL").isEqualTo(Duration.ofSeconds(6));
             again.close();
         } finally {

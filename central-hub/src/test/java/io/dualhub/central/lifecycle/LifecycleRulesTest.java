@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 /** Each state and its reason from heartbeats, gaps and decommissioning, at chosen times. */
 class LifecycleRulesTest {
     private static final long NOW = 1_000_000;
-    private final LifecycleRules rules = new LifecycleRules(Duration.ofSeconds(15), 500, Duration.ofSeconds(30),
-            Duration.ofMinutes(10));
+    private final LifecycleRules rules =
+            new LifecycleRules(Duration.ofSeconds(15), 500, Duration.ofSeconds(30), Duration.ofMinutes(10));
 
     private static FleetView.Seen seen(long receivedAtMs, long backlog, String breaker, long lagMs) {
-        return new FleetView.Seen(new Heartbeat("web-3", "1.0", receivedAtMs, backlog, 10, 10, "web-3", "a1",
-                breaker, lagMs, "Linux", null), receivedAtMs);
+        return new FleetView.Seen(
+                new Heartbeat(
+                        "web-3", "1.0", receivedAtMs, backlog, 10, 10, "web-3", "a1", breaker, lagMs, "Linux", null),
+                receivedAtMs);
     }
 
     private LifecycleRules.Verdict judge(FleetView.Seen seen, long lastGap, long decommissioned) {
@@ -34,7 +36,8 @@ class LifecycleRulesTest {
     @Test
     void degradedForAnOpenBreakerAStallABacklogOrARecentGap() {
         assertThat(judge(seen(NOW, 0, "OPEN", 0), 0, 0).reason()).startsWith("circuit breaker OPEN");
-        assertThat(judge(seen(NOW, 3, "CLOSED", 31_000), 0, 0).reason()).isEqualTo("forwarding stalled for 31 s (limit 30 s)");
+        assertThat(judge(seen(NOW, 3, "CLOSED", 31_000), 0, 0).reason())
+                .isEqualTo("forwarding stalled for 31 s (limit 30 s)");
         assertThat(judge(seen(NOW, 501, "CLOSED", 0), 0, 0).reason()).isEqualTo("backlog of 501 batches (limit 500)");
         assertThat(judge(seen(NOW, 0, "CLOSED", 0), NOW - 600_000, 0).state()).isEqualTo(LifecycleState.DEGRADED);
         assertThat(judge(seen(NOW, 0, "CLOSED", 0), NOW - 600_001, 0).state()).isEqualTo(LifecycleState.ONLINE);

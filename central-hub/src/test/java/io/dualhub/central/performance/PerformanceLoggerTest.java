@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
 /** Rates and latencies from batches stored at times a test clock chooses. */
 class PerformanceLoggerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
-    private final PerformanceLogger perf = new PerformanceLogger(new SimpleMeterRegistry(), new FleetView(new Rejections("t", new SimpleMeterRegistry(), a -> { }, clock, System::nanoTime), clock),
-            () -> new Latency(1, 2, 3), clock, Duration.ofMinutes(1));
+    private final PerformanceLogger perf = new PerformanceLogger(
+            new SimpleMeterRegistry(),
+            new FleetView(new Rejections("t", new SimpleMeterRegistry(), a -> {}, clock, System::nanoTime), clock),
+            () -> new Latency(1, 2, 3),
+            clock,
+            Duration.ofMinutes(1));
 
     @Test
     void ratePerEdgeIsPointsOverTheLastMinute() {
@@ -33,14 +37,14 @@ class PerformanceLoggerTest {
         }
         PerformanceLogger.EdgePerformance web3 = perf.report().edges().get(0);
         assertThat(web3.edgeId()).isEqualTo("web-3");
-        assertThat(web3.pointsPerSecond()).isCloseTo(100.0, within(1e-9));  // 6000 points in 60 s
+        assertThat(web3.pointsPerSecond()).isCloseTo(100.0, within(1e-9)); // 6000 points in 60 s
         assertThat(perf.report().storeCommit()).isEqualTo(new Latency(1, 2, 3));
     }
 
     @Test
     void collectionToStoredIsMeasuredFromTheOldestPointOfEachBatch() {
         for (int i = 0; i < 100; i++) {
-            perf.stored(batch("web-3", 10, clock.millis() - 250));  // collected 250 ms before it is stored
+            perf.stored(batch("web-3", 10, clock.millis() - 250)); // collected 250 ms before it is stored
         }
         Latency latency = perf.report().edges().get(0).collectToStored();
         assertThat(latency.p50Ms()).isCloseTo(250, within(15.0));

@@ -55,7 +55,8 @@ class MetricStoreFatalErrorTest {
 
     private static long stored(MetricStore store) {
         return store.query(new SeriesQuery("disk_fill", null, Map.of(), 0, Long.MAX_VALUE, 0)).stream()
-                .mapToLong(s -> s.points().size()).sum();
+                .mapToLong(s -> s.points().size())
+                .sum();
     }
 
     @ParameterizedTest(name = "{0} bytes left")
@@ -70,7 +71,7 @@ class MetricStoreFatalErrorTest {
             long next = 21;
             for (int round = 0; round < 10; round++) {
                 Path filler = SmallDisk.fillLeaving(dir, leftFree);
-                List<Batch> pending = new ArrayList<>();  // what failed comes again with what arrived since
+                List<Batch> pending = new ArrayList<>(); // what failed comes again with what arrived since
                 int failures = 0;
                 for (int attempt = 0; attempt < 400 && failures < 3; attempt++) {
                     pending.addAll(batches(next, 20));
@@ -81,12 +82,20 @@ class MetricStoreFatalErrorTest {
                         pending.clear();
                     }
                 }
-                assertThat(failures).as("round %d: commits failed while the disk was full", round).isPositive();
+                assertThat(failures)
+                        .as("round %d: commits failed while the disk was full", round)
+                        .isPositive();
                 Files.delete(filler);
-                await("round " + round + ": commits succeed again").atMost(Duration.ofSeconds(30))
-                        .ignoreExceptions().until(() -> store.commit(pending) != null);
-                assertThat(store.edges().get("edge-f").contiguousSeq()).as("round %d", round).isEqualTo(next - 1);
-                assertThat(stored(store)).as("round %d: every point once", round).isEqualTo((next - 1) * POINTS);
+                await("round " + round + ": commits succeed again")
+                        .atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(() -> store.commit(pending) != null);
+                assertThat(store.edges().get("edge-f").contiguousSeq())
+                        .as("round %d", round)
+                        .isEqualTo(next - 1);
+                assertThat(stored(store))
+                        .as("round %d: every point once", round)
+                        .isEqualTo((next - 1) * POINTS);
             }
         } finally {
             store.close();

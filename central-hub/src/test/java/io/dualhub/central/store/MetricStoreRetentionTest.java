@@ -39,7 +39,8 @@ class MetricStoreRetentionTest {
     }
 
     private static SeriesQuery query(long stepMs) {
-        return new SeriesQuery("m", null, Map.of(), START.toEpochMilli(), START.toEpochMilli() + 400L * 24 * HOUR, stepMs);
+        return new SeriesQuery(
+                "m", null, Map.of(), START.toEpochMilli(), START.toEpochMilli() + 400L * 24 * HOUR, stepMs);
     }
 
     private static List<double[]> points(MetricStore store, long stepMs) {
@@ -50,8 +51,8 @@ class MetricStoreRetentionTest {
     @Test
     void rollupsCountEachStoredPointOnceAndAnswerLikeTheRawPoints() {
         try (MetricStore store = new MetricStore(dir, clock)) {
-            store.commit(List.of(batch(1, 180, 1_000)));  // three minutes, a point a second
-            store.commit(List.of(batch(1, 180, 1_000)));  // redelivered: a duplicate
+            store.commit(List.of(batch(1, 180, 1_000))); // three minutes, a point a second
+            store.commit(List.of(batch(1, 180, 1_000))); // redelivered: a duplicate
             assertThat(store.tierFor(query(MINUTE))).isEqualTo(StoreTier.MINUTE);
             assertThat(store.tierFor(query(30_000))).isEqualTo(StoreTier.RAW);
             assertThat(store.tierFor(query(2 * HOUR))).isEqualTo(StoreTier.HOUR);
@@ -68,15 +69,25 @@ class MetricStoreRetentionTest {
     @Test
     void rawPointsExpireAndTheRollupsAnswerForMonthsThenTheHourTierForYears() {
         try (MetricStore store = new MetricStore(dir, clock)) {
-            Batch hour = batch(1, 120, 30_000);  // an hour, a point every 30 s, in two commits: two rows per minute
-            store.commit(List.of(new Batch("e1", "", 1, 0, hour.points().stream()
-                    .filter(p -> p.value() % 2 == 0).toList())));
-            store.commit(List.of(new Batch("e1", "", 2, 0, hour.points().stream().filter(p -> p.value() % 2 == 1)
-                    .toList())));
+            Batch hour = batch(1, 120, 30_000); // an hour, a point every 30 s, in two commits: two rows per minute
+            store.commit(List.of(new Batch(
+                    "e1",
+                    "",
+                    1,
+                    0,
+                    hour.points().stream().filter(p -> p.value() % 2 == 0).toList())));
+            store.commit(List.of(new Batch(
+                    "e1",
+                    "",
+                    2,
+                    0,
+                    hour.points().stream().filter(p -> p.value() % 2 == 1).toList())));
             assertThat(store.rows(StoreTier.MINUTE)).isEqualTo(120);
             clock.advance(Duration.ofDays(1));
             assertThat(store.maintainIfDue().expired()).isZero();
-            assertThat(store.rows(StoreTier.MINUTE)).as("merged: a row per closed minute").isEqualTo(60);
+            assertThat(store.rows(StoreTier.MINUTE))
+                    .as("merged: a row per closed minute")
+                    .isEqualTo(60);
 
             clock.advance(Duration.ofDays(15));
             assertThat(store.maintainIfDue().expired()).isEqualTo(120);
@@ -108,8 +119,10 @@ class MetricStoreRetentionTest {
 
     @Test
     void aStorePastItsDiskBudgetDeletesItsOldestRawPointsFirst() {
-        StoreSettings settings = StoreSettings.custom().maxDisk(DiskBudget.bytes(10L << 20))
-                .retention(Duration.ofDays(400), Duration.ofDays(400), Duration.ofDays(800)).build();
+        StoreSettings settings = StoreSettings.custom()
+                .maxDisk(DiskBudget.bytes(10L << 20))
+                .retention(Duration.ofDays(400), Duration.ofDays(400), Duration.ofDays(800))
+                .build();
         try (MetricStore store = new MetricStore(dir, clock, settings)) {
             for (int seq = 1; seq <= 20; seq++) {
                 store.commit(List.of(spread(seq, 100_000)));
@@ -120,13 +133,19 @@ class MetricStoreRetentionTest {
             assertThat(r.evicted()).isPositive();
             assertThat(r.evictedFrom()).isEqualTo(StoreTier.RAW);
             assertThat(r.usedBytes()).as("inside the budget").isLessThanOrEqualTo(r.budgetBytes());
-            assertThat(r.engineMemoryBytes()).as("DuckDB's buffer manager, inside store.memory-limit").isPositive()
+            assertThat(r.engineMemoryBytes())
+                    .as("DuckDB's buffer manager, inside store.memory-limit")
+                    .isPositive()
                     .isLessThanOrEqualTo(settings.memoryLimit());
             assertThat(store.rows(StoreTier.RAW)).isEqualTo(before - r.evicted());
             List<double[]> raw = points(store, 0);
             assertThat(raw.get(0)[0]).as("the oldest went first").isGreaterThanOrEqualTo(r.evictedBeforeMs());
-            assertThat(raw.get(raw.size() - 1)[0]).as("the newest stayed").isEqualTo(START.toEpochMilli() + 40 * HOUR - 1);
-            assertThat(points(store, HOUR)).as("the rollups still answer for the deleted hours").hasSize(40);
+            assertThat(raw.get(raw.size() - 1)[0])
+                    .as("the newest stayed")
+                    .isEqualTo(START.toEpochMilli() + 40 * HOUR - 1);
+            assertThat(points(store, HOUR))
+                    .as("the rollups still answer for the deleted hours")
+                    .hasSize(40);
         }
     }
 
@@ -135,7 +154,10 @@ class MetricStoreRetentionTest {
         List<Point> points = new ArrayList<>();
         long from = START.toEpochMilli() + (seq - 1) * 2 * HOUR;
         for (int i = 0; i < n; i++) {
-            points.add(Point.of("m", Map.of("host", "a"), from + i * (2 * HOUR / n) + (i == n - 1 ? 2 * HOUR / n - 1 : 0),
+            points.add(Point.of(
+                    "m",
+                    Map.of("host", "a"),
+                    from + i * (2 * HOUR / n) + (i == n - 1 ? 2 * HOUR / n - 1 : 0),
                     Math.sin(i)));
         }
         return new Batch("e1", "", seq, 0, points);

@@ -1,6 +1,5 @@
 package io.dualhub.central.store;
 
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,8 @@ class MetricStoreTest {
             assertThat(store.commit(List.of(seriesBatch("a", 2, "s1", "s3"))))
                     .as("the refused sequence is accounted, so its redelivery is only counted")
                     .containsExactly(CommitOutcome.DUPLICATE);
-            assertThat(store.commit(List.of(seriesBatch("a", 3, "s1", "s2", "s3")))).containsExactly(CommitOutcome.STORED);
+            assertThat(store.commit(List.of(seriesBatch("a", 3, "s1", "s2", "s3"))))
+                    .containsExactly(CommitOutcome.STORED);
             EdgeStoreState a = store.edges().get("a");
             assertThat(a.invalidBatches()).isEqualTo(1);
             assertThat(a.invalidRanges()).containsExactly("2-2");
@@ -94,9 +95,11 @@ class MetricStoreTest {
             store.commit(List.of(a, b));
             List<StoredSeries> series = store.query(all("disk_used"));
             assertThat(series).hasSize(4).allSatisfy(s -> assertThat(s.points()).hasSize(3));
-            assertThat(series).filteredOn(s -> s.edge().equals("b") && s.tags().get("mount").equals("/var"))
-                    .singleElement().satisfies(s -> assertThat(s.points()).extracting(p -> p[1])
-                            .containsExactly(8.0, 10.0, 12.0));
+            assertThat(series)
+                    .filteredOn(
+                            s -> s.edge().equals("b") && s.tags().get("mount").equals("/var"))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.points()).extracting(p -> p[1]).containsExactly(8.0, 10.0, 12.0));
         }
     }
 
@@ -119,15 +122,17 @@ class MetricStoreTest {
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
             store.commit(List.of(batch("a", 1, 10, 20, 30, 40), batch("b", 1, 7)));
             assertThat(store.query(all("disk_used"))).hasSize(3);
-            List<StoredSeries> var = store.query(new SeriesQuery("disk_used", "a", Map.of("mount", "/var"), 0,
-                    Long.MAX_VALUE, 0));
+            List<StoredSeries> var =
+                    store.query(new SeriesQuery("disk_used", "a", Map.of("mount", "/var"), 0, Long.MAX_VALUE, 0));
             assertThat(var).singleElement().satisfies(s -> {
                 assertThat(s.tags()).containsEntry("mount", "/var");
                 assertThat(s.points()).extracting(p -> p[1]).containsExactly(20.0, 40.0);
             });
-            List<StoredSeries> root = store.query(new SeriesQuery("disk_used", "a", Map.of("mount", "/"), 1000, 1002,
-                    10_000));
-            assertThat(root.get(0).points()).singleElement().satisfies(p -> assertThat(p).containsExactly(0, 20.0));
+            List<StoredSeries> root =
+                    store.query(new SeriesQuery("disk_used", "a", Map.of("mount", "/"), 1000, 1002, 10_000));
+            assertThat(root.get(0).points())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p).containsExactly(0, 20.0));
             assertThat(store.query(all("nope"))).isEmpty();
         }
     }
@@ -137,7 +142,8 @@ class MetricStoreTest {
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
             store.commit(List.of(batch("a", 1, 1), batch("a", 3, 3, 3)));
             // 2..4 declared: 3 was already stored, so only 2 and 4 (1 + 4 points) count as dropped
-            assertThat(store.commit(List.of(new GapDeclaration("a", "a1", 2, 4, GapDeclaration.Reason.OVERFLOW, new int[] {1, 2, 4}, 0))))
+            assertThat(store.commit(List.of(new GapDeclaration(
+                            "a", "a1", 2, 4, GapDeclaration.Reason.OVERFLOW, new int[] {1, 2, 4}, 0))))
                     .containsExactly(CommitOutcome.DECLARED);
             assertThat(store.commit(List.of(batch("a", 4, 9), batch("a", 5, 5))))
                     .as("a declared batch arriving late is not stored")
@@ -151,7 +157,8 @@ class MetricStoreTest {
         }
         try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
             assertThat(reopened.edges().get("a").droppedRanges()).containsExactly("2-2", "4-4");
-            assertThat(reopened.commit(List.of(new GapDeclaration("a", "a1", 2, 2, GapDeclaration.Reason.OVERFLOW, new int[] {1}, 0))))
+            assertThat(reopened.commit(List.of(
+                            new GapDeclaration("a", "a1", 2, 2, GapDeclaration.Reason.OVERFLOW, new int[] {1}, 0))))
                     .containsExactly(CommitOutcome.DUPLICATE);
         }
     }
@@ -171,7 +178,8 @@ class MetricStoreTest {
             assertThat(store.stats().pointsStored()).isEqualTo(6);
         }
         try (MetricStore reopened = new MetricStore(dir, Clock.systemUTC())) {
-            assertThat(reopened.commit(List.of(batch("a", "a1", 2, 2), batch("a", "b2", 2, 20), batch("a", "b2", 3, 30))))
+            assertThat(reopened.commit(
+                            List.of(batch("a", "a1", 2, 2), batch("a", "b2", 2, 20), batch("a", "b2", 3, 30))))
                     .containsExactly(CommitOutcome.DUPLICATE, CommitOutcome.DUPLICATE, CommitOutcome.STORED);
         }
     }
@@ -194,16 +202,19 @@ class MetricStoreTest {
         // An edges table whose rows can never be written: the commit fails in saving the ledger, after the batch's
         // points went through the appender.
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-             Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
-                    + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL CHECK (points < 0),"
-                    + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
-                    + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
-                    + " lost_ranges VARCHAR NOT NULL, incarnation VARCHAR NOT NULL, retired_trackers VARCHAR NOT NULL)");
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "CREATE TABLE edges (edge VARCHAR PRIMARY KEY, contiguous_seq BIGINT NOT NULL,"
+                            + " above_seqs VARCHAR NOT NULL, batches BIGINT NOT NULL, points BIGINT NOT NULL CHECK (points < 0),"
+                            + " duplicates BIGINT NOT NULL, last_stored_ms BIGINT NOT NULL, dropped_batches BIGINT NOT NULL,"
+                            + " dropped_points BIGINT NOT NULL, dropped_ranges VARCHAR NOT NULL, lost_batches BIGINT NOT NULL,"
+                            + " lost_ranges VARCHAR NOT NULL, incarnation VARCHAR NOT NULL, retired_trackers VARCHAR NOT NULL)");
         }
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
-            assertThatThrownBy(() -> store.commit(List.of(batch("a", 1, 10, 20)))).isInstanceOf(StoreException.class);
-            assertThat(store.query(all("disk_used"))).allSatisfy(s -> assertThat(s.points()).isEmpty());
+            assertThatThrownBy(() -> store.commit(List.of(batch("a", 1, 10, 20))))
+                    .isInstanceOf(StoreException.class);
+            assertThat(store.query(all("disk_used")))
+                    .allSatisfy(s -> assertThat(s.points()).isEmpty());
             assertThat(store.edges()).isEmpty();
         }
     }
@@ -212,14 +223,17 @@ class MetricStoreTest {
     @Test
     void newSeriesIdsContinueFromTheHighestStored() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE series (id INTEGER PRIMARY KEY, edge VARCHAR NOT NULL, metric VARCHAR NOT NULL,"
                     + " tags VARCHAR NOT NULL)");
             st.execute("INSERT INTO series VALUES (1, 'a', 'disk_used', '{\"mount\":\"/\"}'), (3, 'a', 'other', '{}')");
         }
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
             assertThat(store.commit(List.of(batch("a", 1, 10, 20)))).containsExactly(CommitOutcome.STORED);
-            assertThat(store.query(all("disk_used")).stream().mapToInt(s -> s.points().size()).sum()).isEqualTo(2);
+            assertThat(store.query(all("disk_used")).stream()
+                            .mapToInt(s -> s.points().size())
+                            .sum())
+                    .isEqualTo(2);
         }
     }
 
@@ -233,7 +247,7 @@ class MetricStoreTest {
             store.commit(List.of(batch("a", 1, 1)));
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("ALTER TABLE edges DROP COLUMN invalid_batches");
             st.execute("ALTER TABLE edges DROP COLUMN invalid_ranges");
         }
@@ -248,7 +262,9 @@ class MetricStoreTest {
             assertThat(a.contiguousSeq()).isEqualTo(3);
             assertThat(a.invalidBatches()).isEqualTo(1);
             assertThat(a.invalidRanges()).containsExactly("2-2");
-            assertThat(a.droppedBatches()).as("invalid is not dropped by the edge").isZero();
+            assertThat(a.droppedBatches())
+                    .as("invalid is not dropped by the edge")
+                    .isZero();
         }
     }
 }

@@ -23,9 +23,11 @@ class SeqRangesTest {
     void keepsTheNewestRangesPastItsBound() {
         SeqRanges r = new SeqRanges();
         for (long s = 1; s <= 2L * (SeqRanges.MAX_RANGES + 5); s += 2) {
-            r.add(s);  // every other sequence: a separate range each
+            r.add(s); // every other sequence: a separate range each
         }
-        assertThat(r.asList()).hasSize(SeqRanges.MAX_RANGES).startsWith("11-11")
+        assertThat(r.asList())
+                .hasSize(SeqRanges.MAX_RANGES)
+                .startsWith("11-11")
                 .endsWith((2L * (SeqRanges.MAX_RANGES + 5) - 1) + "-" + (2L * (SeqRanges.MAX_RANGES + 5) - 1));
     }
 }

@@ -70,7 +70,8 @@ class StoreBackupTest {
                     for (String edge : List.of("e1", "e2")) {
                         EdgeStoreState state = copy.edges().get(edge);
                         assertThat(copy.count(new SeriesQuery("m", edge, Map.of(), 0, Long.MAX_VALUE, 0)))
-                                .as("%s's points in %s", edge, file).isEqualTo(state.points())
+                                .as("%s's points in %s", edge, file)
+                                .isEqualTo(state.points())
                                 .isEqualTo(state.batches() * 500);
                     }
                     assertThat(copy.restorePoint()).isEqualTo(POINT);
@@ -102,13 +103,15 @@ class StoreBackupTest {
     @Test
     void restoreRefusesWhatIsNotABackupAndNeverOverwritesAStore() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.duckdb"), "not a database");
-        assertThatThrownBy(() -> restore(garbage, dir.resolve("a"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> restore(garbage, dir.resolve("a")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a readable DuckDB database");
         try (MetricStore store = new MetricStore(dir.resolve("plain"), Clock.systemUTC())) {
             store.commit(List.of(batch("e1", 1)));
         }
         Path plain = dir.resolve("plain").resolve("metrics.duckdb");
-        assertThatThrownBy(() -> restore(plain, dir.resolve("b"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> restore(plain, dir.resolve("b")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a dualhub backup");
         assertThatThrownBy(() -> restore(dir.resolve("absent"), dir.resolve("c")))
                 .hasMessageContaining("is not a file");
@@ -117,14 +120,16 @@ class StoreBackupTest {
         try (MetricStore store = new MetricStore(dir.resolve("plain"), Clock.systemUTC())) {
             store.backup(file, POINT);
         }
-        assertThatThrownBy(() -> restore(file, dir.resolve("plain"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> restore(file, dir.resolve("plain")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds a store already (metrics.duckdb)");
         assertThatThrownBy(() -> restore(file, null)).hasMessageContaining("usage: restore FILE --data DIR");
         assertThat(dir.resolve("a")).doesNotExist();
     }
 
     private static void restore(Path file, Path data) throws Exception {
-        List<String> args = data == null ? List.of(file.toString()) : List.of(file.toString(), "--data", data.toString());
+        List<String> args =
+                data == null ? List.of(file.toString()) : List.of(file.toString(), "--data", data.toString());
         new RestoreCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(args);
     }
 }

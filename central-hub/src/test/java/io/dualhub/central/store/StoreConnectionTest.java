@@ -16,8 +16,8 @@ class StoreConnectionTest {
     @Test
     void theEnginesMemoryIsHeldToTheStoresLimit() throws Exception {
         try (StoreConnection db = StoreConnection.open(dir.resolve("metrics.duckdb"), 96L << 20);
-             Statement st = db.writer().createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_setting('memory_limit')")) {
+                Statement st = db.writer().createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting('memory_limit')")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("96.0 MiB");
         }

@@ -48,10 +48,11 @@ class StoreSchemaTest {
             assertThat(lab.incarnation()).isEqualTo("0123456789ab");
             SeriesQuery roomA = new SeriesQuery("room_temperature", "lab", Map.of("room", "a"), 0, Long.MAX_VALUE, 0);
             assertThat(store.query(roomA).get(0).points()).hasSize(60);
-            SeriesQuery minutes = new SeriesQuery("room_temperature", "lab", Map.of("room", "a"), 0, Long.MAX_VALUE,
-                    60_000);
+            SeriesQuery minutes =
+                    new SeriesQuery("room_temperature", "lab", Map.of("room", "a"), 0, Long.MAX_VALUE, 60_000);
             assertThat(store.query(minutes).get(0).points().get(0)[1]).isEqualTo(89.5);
-            assertThat(store.commit(List.of(batch(3))).get(0)).as("its trackers still know batch 3")
+            assertThat(store.commit(List.of(batch(3))).get(0))
+                    .as("its trackers still know batch 3")
                     .isEqualTo(CommitOutcome.DUPLICATE);
         }
         assertThat(storedVersion()).isEqualTo(StoreSchema.VERSION);
@@ -66,7 +67,9 @@ class StoreSchemaTest {
         try (MetricStore store = new MetricStore(dir, clock)) {
             SeriesQuery minutes = new SeriesQuery("m", null, Map.of(), 0, Long.MAX_VALUE, 60_000);
             assertThat(store.tierFor(minutes)).isEqualTo(StoreTier.MINUTE);
-            assertThat(store.query(minutes).get(0).points()).extracting(p -> p[1]).containsExactly(29.5, 89.5);
+            assertThat(store.query(minutes).get(0).points())
+                    .extracting(p -> p[1])
+                    .containsExactly(29.5, 89.5);
         }
         assertThat(storedVersion()).isEqualTo(StoreSchema.VERSION);
     }
@@ -87,21 +90,28 @@ class StoreSchemaTest {
         SeriesQuery minutes = new SeriesQuery("m", null, Map.of(), 0, Long.MAX_VALUE, 60_000);
         SeriesQuery hours = new SeriesQuery("m", null, Map.of(), 0, Long.MAX_VALUE, 3_600_000);
         try (MetricStore store = new MetricStore(dir, clock)) {
-            assertThat(store.query(minutes).get(0).points()).extracting(p -> p[1])
+            assertThat(store.query(minutes).get(0).points())
+                    .extracting(p -> p[1])
                     .containsExactly(29.5, 89.5, 29.5, 89.5);
             assertThat(store.query(hours).get(0).points()).extracting(p -> p[1]).containsExactly(59.5);
         }
-        sql("DELETE FROM points WHERE ts < " + (end - 120_000 + 30_000), String.format(olderRelease.replace("120000",
-                "240000"), end), "UPDATE edges SET points = points + 120, rolled_points = NULL");
+        sql(
+                "DELETE FROM points WHERE ts < " + (end - 120_000 + 30_000),
+                String.format(olderRelease.replace("120000", "240000"), end),
+                "UPDATE edges SET points = points + 120, rolled_points = NULL");
         try (MetricStore store = new MetricStore(dir, clock)) {
-            assertThat(store.query(minutes).get(0).points()).as("minute 0 lost raw points: kept as it was; minute 4"
-                    + " holds what the older release copied of the raw points left (values 30..59)")
-                    .extracting(p -> p[1]).containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
+            assertThat(store.query(minutes).get(0).points())
+                    .as("minute 0 lost raw points: kept as it was; minute 4"
+                            + " holds what the older release copied of the raw points left (values 30..59)")
+                    .extracting(p -> p[1])
+                    .containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
         }
         sql("DELETE FROM points", "UPDATE edges SET rolled_points = NULL");
         try (MetricStore store = new MetricStore(dir, clock)) {
-            assertThat(store.query(minutes).get(0).points()).as("no raw point left: the rollups stay")
-                    .extracting(p -> p[1]).containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
+            assertThat(store.query(minutes).get(0).points())
+                    .as("no raw point left: the rollups stay")
+                    .extracting(p -> p[1])
+                    .containsExactly(29.5, 89.5, 29.5, 89.5, 44.5, 89.5);
         }
     }
 
@@ -111,7 +121,8 @@ class StoreSchemaTest {
             store.commit(List.of(batch(1)));
         }
         sql("UPDATE schema_version SET version = 99");
-        assertThatThrownBy(() -> new MetricStore(dir, clock)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> new MetricStore(dir, clock))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("written by a newer dualhub (store schema 99; this CentralHub reads up to "
                         + StoreSchema.VERSION + ")");
         assertThat(storedVersion()).isEqualTo(99);
@@ -127,15 +138,15 @@ class StoreSchemaTest {
     }
 
     private void fixture(String name) throws Exception {
-        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("/store-fixtures/" + name
-                + ".duckdb.gz"))) {
+        try (InputStream in =
+                new GZIPInputStream(getClass().getResourceAsStream("/store-fixtures/" + name + ".duckdb.gz"))) {
             Files.copy(in, dir.resolve("metrics.duckdb"));
         }
     }
 
     private void sql(String... statements) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -144,7 +155,8 @@ class StoreSchemaTest {
 
     private int storedVersion() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("metrics.duckdb"));
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM schema_version")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version FROM schema_version")) {
             rs.next();
             return rs.getInt(1);
         }

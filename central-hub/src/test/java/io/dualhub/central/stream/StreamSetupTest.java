@@ -44,10 +44,12 @@ class StreamSetupTest {
             setup.ensure(jsm, "a");
             setup.ensure(jsm, "a");
             setup.ensure(jsm, "b");
-            StreamConfiguration metrics = jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration();
+            StreamConfiguration metrics =
+                    jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration();
             assertThat(metrics.getDuplicateWindow()).isEqualTo(Duration.ofMinutes(2));
             assertThat(metrics.getMaxAge()).isEqualTo(Duration.ofDays(7));
-            assertThat(jsm.getConsumerNames(Subjects.METRICS_STREAM)).containsExactlyInAnyOrder("central-a", "central-b");
+            assertThat(jsm.getConsumerNames(Subjects.METRICS_STREAM))
+                    .containsExactlyInAnyOrder("central-a", "central-b");
             assertThat(jsm.getStreamNames()).contains(Subjects.EVENTS_STREAM);
 
             CentralConfig other = CentralConfig.load(null, Map.of("stream.max-age", "1d"));
@@ -55,8 +57,11 @@ class StreamSetupTest {
                     .isInstanceOf(StreamConflictException.class)
                     .hasMessageContaining("stream DUALHUB_METRICS exists with a different configuration")
                     .hasMessageContaining("max age is PT168H, dualhub wants PT24H");
-            assertThat(jsm.getStreamInfo(Subjects.METRICS_STREAM).getConfiguration().getMaxAge())
-                    .as("unchanged").isEqualTo(Duration.ofDays(7));
+            assertThat(jsm.getStreamInfo(Subjects.METRICS_STREAM)
+                            .getConfiguration()
+                            .getMaxAge())
+                    .as("unchanged")
+                    .isEqualTo(Duration.ofDays(7));
         }
     }
 
@@ -77,8 +82,10 @@ class StreamSetupTest {
             }
             String primary = MetricsRoute.PRIMARY.stream();
             assertThat(setup.nextUnacknowledged(jsm, "r")).containsEntry(primary, 1L);
-            JetStreamSubscription sub = c.jetStream().subscribe(Subjects.METRICS_WILDCARD, PullSubscribeOptions.bind(
-                    primary, Subjects.centralConsumer("r")));
+            JetStreamSubscription sub = c.jetStream()
+                    .subscribe(
+                            Subjects.METRICS_WILDCARD,
+                            PullSubscribeOptions.bind(primary, Subjects.centralConsumer("r")));
             for (Message m : sub.fetch(3, Duration.ofSeconds(5))) {
                 m.ack();
             }
@@ -88,17 +95,26 @@ class StreamSetupTest {
 
             List<String> warnings = setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 4L)));
             assertThat(warnings).isEmpty();
-            assertThat(jsm.getConsumerInfo(primary, "central-r").getNumPending()).isEqualTo(7);
+            assertThat(jsm.getConsumerInfo(primary, "central-r").getNumPending())
+                    .isEqualTo(7);
             setup.ensure(jsm, "r");
-            assertThat(jsm.getConsumerInfo(primary, "central-r").getConsumerConfiguration().getStartSequence())
+            assertThat(jsm.getConsumerInfo(primary, "central-r")
+                            .getConsumerConfiguration()
+                            .getStartSequence())
                     .isEqualTo(4);
 
             jsm.purgeStream(primary, PurgeOptions.builder().sequence(6).build());
             assertThat(setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 4L))))
-                    .singleElement().asString().contains("messages 4..5 are gone");
+                    .singleElement()
+                    .asString()
+                    .contains("messages 4..5 are gone");
             assertThat(setup.moveTo(jsm, "r", new RestorePoint("src", 0, Map.of(primary, 40L))))
-                    .singleElement().asString().contains("made anew since the backup");
-            assertThat(jsm.getConsumerInfo(primary, "central-r").getConsumerConfiguration().getStartSequence())
+                    .singleElement()
+                    .asString()
+                    .contains("made anew since the backup");
+            assertThat(jsm.getConsumerInfo(primary, "central-r")
+                            .getConsumerConfiguration()
+                            .getStartSequence())
                     .isEqualTo(1);
         }
     }
@@ -112,15 +128,22 @@ class StreamSetupTest {
             JetStreamManagement jsm = c.jetStreamManagement();
             setup.ensure(jsm, "old");
             for (MetricsRoute route : MetricsRoute.values()) {
-                jsm.addOrUpdateConsumer(route.stream(), ConsumerConfiguration.builder(setup.consumer(route, "old"))
-                        .maxDeliver(-1).build());
-                assertThat(jsm.getConsumerInfo(route.stream(), "central-old").getConsumerConfiguration()
-                        .getMaxDeliver()).isEqualTo(-1);
+                jsm.addOrUpdateConsumer(
+                        route.stream(),
+                        ConsumerConfiguration.builder(setup.consumer(route, "old"))
+                                .maxDeliver(-1)
+                                .build());
+                assertThat(jsm.getConsumerInfo(route.stream(), "central-old")
+                                .getConsumerConfiguration()
+                                .getMaxDeliver())
+                        .isEqualTo(-1);
             }
             setup.ensure(jsm, "old");
             for (MetricsRoute route : MetricsRoute.values()) {
-                assertThat(jsm.getConsumerInfo(route.stream(), "central-old").getConsumerConfiguration()
-                        .getMaxDeliver()).isEqualTo(200);
+                assertThat(jsm.getConsumerInfo(route.stream(), "central-old")
+                                .getConsumerConfiguration()
+                                .getMaxDeliver())
+                        .isEqualTo(200);
             }
         }
     }
@@ -132,13 +155,17 @@ class StreamSetupTest {
         StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
         try (Connection c = Nats.connect(NATS.urls())) {
             JetStreamManagement jsm = c.jetStreamManagement();
-            jsm.addStream(StreamConfiguration.builder(setup.eventsStream()).subjects(Subjects.EVENTS_WILDCARD).build());
+            jsm.addStream(StreamConfiguration.builder(setup.eventsStream())
+                    .subjects(Subjects.EVENTS_WILDCARD)
+                    .build());
             c.jetStream().publish("dualhub.events.e1.heartbeat", "{}".getBytes());
             setup.ensure(jsm, "m");
             StreamInfo events = jsm.getStreamInfo(Subjects.EVENTS_STREAM);
             assertThat(events.getConfiguration().getSubjects())
                     .containsExactlyInAnyOrder(Subjects.EVENTS_WILDCARD, Subjects.LIFECYCLE_WILDCARD);
-            assertThat(events.getStreamState().getMsgCount()).as("what it held is kept").isEqualTo(1);
+            assertThat(events.getStreamState().getMsgCount())
+                    .as("what it held is kept")
+                    .isEqualTo(1);
         }
     }
 }

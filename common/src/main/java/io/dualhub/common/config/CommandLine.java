@@ -33,7 +33,8 @@ public record CommandLine(Path configFile, Map<String, String> overrides, boolea
             }
             if (flag == null || (!flag.equals("config") && !flags.containsKey(flag))) {
                 throw new ConfigException("unknown argument '" + arg + "'; valid: --config FILE, "
-                        + String.join(", ", flags.keySet().stream().map(f -> "--" + f).toList()));
+                        + String.join(
+                                ", ", flags.keySet().stream().map(f -> "--" + f).toList()));
             }
             if (value == null) {
                 throw new ConfigException("flag --" + flag + " needs a value");
@@ -50,7 +51,8 @@ public record CommandLine(Path configFile, Map<String, String> overrides, boolea
     /** One usage line per flag, for {@code --help}. */
     public static String usage(String command, Map<String, String> flags) {
         StringBuilder sb = new StringBuilder("usage: dualhub " + command + " [--config FILE]");
-        flags.forEach((flag, key) -> sb.append(" [--").append(flag).append(' ').append(key).append(']'));
+        flags.forEach((flag, key) ->
+                sb.append(" [--").append(flag).append(' ').append(key).append(']'));
         return sb.toString();
     }
 
@@ -58,8 +60,12 @@ public record CommandLine(Path configFile, Map<String, String> overrides, boolea
      * A hub's {@code main}: parses the flags, loads the config (file, then flags over defaults) and starts the hub;
      * {@code --help} prints the usage, and invalid arguments or configuration print one line and exit with 2.
      */
-    public static <C> void run(String command, String[] args, Map<String, String> flags,
-                               BiFunction<Path, Map<String, String>, C> load, Consumer<C> start) {
+    public static <C> void run(
+            String command,
+            String[] args,
+            Map<String, String> flags,
+            BiFunction<Path, Map<String, String>, C> load,
+            Consumer<C> start) {
         C config;
         try {
             CommandLine cli = parse(args, flags);

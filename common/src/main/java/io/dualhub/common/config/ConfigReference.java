@@ -11,14 +11,18 @@ import java.util.Map;
  * from a schema, and read back from it so a test can hold the two in step.
  */
 public final class ConfigReference {
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 
     public static String render(List<ConfigKey> schema) {
         StringBuilder sb = new StringBuilder("| key | default | what it does |\n|---|---|---|\n");
         for (ConfigKey k : schema) {
-            sb.append("| `").append(k.name()).append("` | `").append(k.defaultValue()).append("` | ")
-                    .append(k.description().replace("|", "\\|")).append(" |\n");
+            sb.append("| `")
+                    .append(k.name())
+                    .append("` | `")
+                    .append(k.defaultValue())
+                    .append("` | ")
+                    .append(k.description().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return sb.toString();
     }
@@ -52,7 +56,8 @@ public final class ConfigReference {
             if (doc == null) {
                 problems.add("'" + k.name() + "' is read by the code but not in the reference");
             } else if (!doc.equals(k.defaultValue())) {
-                problems.add("'" + k.name() + "' defaults to '" + k.defaultValue() + "' in the code, '" + doc + "' in the reference");
+                problems.add("'" + k.name() + "' defaults to '" + k.defaultValue() + "' in the code, '" + doc
+                        + "' in the reference");
             }
         }
         documented.keySet().forEach(k -> problems.add("'" + k + "' is in the reference but the code does not read it"));

@@ -27,8 +27,8 @@ public final class Secret {
             String name = ref.substring(4);
             String v = env.apply(name);
             if (v == null || v.isEmpty()) {
-                throw new ConfigException("invalid configuration: " + key + " names environment variable " + name
-                        + ", which is not set");
+                throw new ConfigException(
+                        "invalid configuration: " + key + " names environment variable " + name + ", which is not set");
             }
             return new Secret(v, ref);
         }
@@ -55,8 +55,9 @@ public final class Secret {
 
     /** Whether {@code candidate} is this secret, compared in constant time (no timing hint of how much matched). */
     public boolean matches(String candidate) {
-        return candidate != null && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
-                candidate.getBytes(StandardCharsets.UTF_8));
+        return candidate != null
+                && MessageDigest.isEqual(
+                        value.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

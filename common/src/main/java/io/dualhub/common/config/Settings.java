@@ -47,8 +47,12 @@ public final class Settings {
         return new Settings(values, origins);
     }
 
-    private static void layer(List<ConfigKey> schema, Map<String, String> layer, String origin,
-                              Map<String, String> values, Map<String, String> origins) {
+    private static void layer(
+            List<ConfigKey> schema,
+            Map<String, String> layer,
+            String origin,
+            Map<String, String> values,
+            Map<String, String> origins) {
         for (Map.Entry<String, String> e : layer.entrySet()) {
             requireKnown(schema, e.getKey(), origin);
             values.put(e.getKey(), e.getValue());
@@ -71,7 +75,8 @@ public final class Settings {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         } catch (YAMLException e) {
-            throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage().replace('\n', ' '));
+            throw new ConfigException("config file " + file + " is not valid YAML: "
+                    + e.getMessage().replace('\n', ' '));
         }
         Map<String, String> flat = new LinkedHashMap<>();
         if (root == null) {
@@ -107,7 +112,10 @@ public final class Settings {
     }
 
     public List<String> list(String key) {
-        return Arrays.stream(string(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(string(key).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public boolean bool(String key) {
@@ -199,7 +207,7 @@ public final class Settings {
     }
 
     public ConfigException invalid(String key, String value, String valid) {
-        return new ConfigException("invalid configuration: " + key + "='" + value + "' (from " + origins.getOrDefault(key, "defaults")
-                + "): must be " + valid);
+        return new ConfigException("invalid configuration: " + key + "='" + value + "' (from "
+                + origins.getOrDefault(key, "defaults") + "): must be " + valid);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     /** The field (and MDC key) naming the edge a line is about. */
     public static final String EDGE_ID = "edgeId";
+
     private static final JsonFactory JSON = new JsonFactory();
     private final Map<String, String> fixed;
 

@@ -15,11 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /** How a hub writes its log lines: plain text for a terminal (the default) or one JSON object per line. */
 public enum LogFormat {
-    TEXT, JSON;
+    TEXT,
+    JSON;
 
     /** The key both hubs read, with its default. */
     public static final List<ConfigKey> KEYS = List.of(
-            new ConfigKey("log.format", "text", "text, or json: one JSON object per line (ts, level, logger, thread, msg, edgeId on every line about an edge, error)"));
+            new ConfigKey(
+                    "log.format",
+                    "text",
+                    "text, or json: one JSON object per line (ts, level, logger, thread, msg, edgeId on every line about an edge, error)"));
 
     public static LogFormat from(Settings s) {
         return switch (s.string("log.format")) {

@@ -16,14 +16,13 @@ public final class LogThrottle {
      * What the throttle decided: say it or not; whether this is the first time (as far as the throttle remembers);
      * and how often it occurred unsaid since it was last said.
      */
-    public record Verdict(boolean say, boolean first, long repeats) {
-    }
+    public record Verdict(boolean say, boolean first, long repeats) {}
 
     private static final Verdict QUIET = new Verdict(false, false, 0);
     private final long quietNanos;
     private final int maxKeys;
     private final LongSupplier nanoTicker;
-    private final Map<String, long[]> seen = new HashMap<>();  // key -> {last said at, repeats since}
+    private final Map<String, long[]> seen = new HashMap<>(); // key -> {last said at, repeats since}
 
     public LogThrottle(Duration quiet, int maxKeys, LongSupplier nanoTicker) {
         this.quietNanos = quiet.toNanos();

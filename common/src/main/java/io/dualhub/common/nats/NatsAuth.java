@@ -22,8 +22,8 @@ public record NatsAuth(String user, Secret password, Secret token, Secret nkey, 
     public NatsAuth {
         user = user == null ? "" : user;
         if (user.isEmpty() != (password == null)) {
-            throw new ConfigException("invalid configuration: nats.user and nats.password go together: give both or"
-                    + " neither");
+            throw new ConfigException(
+                    "invalid configuration: nats.user and nats.password go together: give both or" + " neither");
         }
         List<String> given = new ArrayList<>();
         if (!user.isEmpty()) {

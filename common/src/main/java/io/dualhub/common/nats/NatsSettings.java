@@ -18,32 +18,70 @@ import javax.net.ssl.SSLContext;
  * notice a dead or silent server in about 2 s, reconnects never stop, and nothing is buffered in memory while
  * disconnected, because the data path's buffer is the edge's disk.
  */
-public record NatsSettings(List<String> servers, Duration connectTimeout, Duration pingInterval, int maxPingsOut,
-                           Duration reconnectWait, Duration reconnectJitter, boolean discoverServers, NatsAuth auth,
-                           SSLContext tls, String inboxPrefix) {
+public record NatsSettings(
+        List<String> servers,
+        Duration connectTimeout,
+        Duration pingInterval,
+        int maxPingsOut,
+        Duration reconnectWait,
+        Duration reconnectJitter,
+        boolean discoverServers,
+        NatsAuth auth,
+        SSLContext tls,
+        String inboxPrefix) {
 
     /** The keys every hub reads for its NATS connection, with their defaults. */
     public static final List<ConfigKey> KEYS = List.of(
-            new ConfigKey("nats.servers", "nats://127.0.0.1:4222", "comma-separated NATS server URLs; give every node of the cluster"),
+            new ConfigKey(
+                    "nats.servers",
+                    "nats://127.0.0.1:4222",
+                    "comma-separated NATS server URLs; give every node of the cluster"),
             new ConfigKey("nats.connect-timeout", "2s", "timeout of one connection attempt"),
-            new ConfigKey("nats.ping-interval", "1s", "client ping interval; a server that misses max-pings-out pings is treated as dead"),
-            new ConfigKey("nats.max-pings-out", "2", "unanswered pings before the connection is dropped and another server is tried"),
+            new ConfigKey(
+                    "nats.ping-interval",
+                    "1s",
+                    "client ping interval; a server that misses max-pings-out pings is treated as dead"),
+            new ConfigKey(
+                    "nats.max-pings-out",
+                    "2",
+                    "unanswered pings before the connection is dropped and another server is tried"),
             new ConfigKey("nats.reconnect-wait", "250ms", "pause before trying the same server again"),
-            new ConfigKey("nats.reconnect-jitter", "250ms", "random extra pause added to reconnect-wait, so a fleet does not reconnect in lockstep"),
-            new ConfigKey("nats.discover-servers", "true", "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"),
+            new ConfigKey(
+                    "nats.reconnect-jitter",
+                    "250ms",
+                    "random extra pause added to reconnect-wait, so a fleet does not reconnect in lockstep"),
+            new ConfigKey(
+                    "nats.discover-servers",
+                    "true",
+                    "also use the cluster's other servers as the servers announce them; false: only nats.servers (behind NAT or proxies)"),
             new ConfigKey("nats.user", "", "user name for NATS user/password authentication; empty: none"),
             new ConfigKey("nats.password", "", "the user's password as env:VARIABLE or file:/path (never inline)"),
-            new ConfigKey("nats.token", "", "token for NATS token authentication, as env:VARIABLE or file:/path (never inline)"),
-            new ConfigKey("nats.nkey", "", "user NKey seed (SU...) for NKey authentication, as env:VARIABLE or file:/path; `dualhub nats-user` makes one"),
-            new ConfigKey("nats.creds", "", "path of a .creds file (user JWT and seed) for servers in operator/JWT mode"),
-            new ConfigKey("nats.tls.ca", "", "PEM file of the CA that signed the NATS servers' certificates; set: connections use TLS and verify the server"),
-            new ConfigKey("nats.tls.cert", "", "PEM client certificate, for servers that verify clients (with nats.tls.key)"),
-            new ConfigKey("nats.tls.key", "", "the client certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"));
+            new ConfigKey(
+                    "nats.token",
+                    "",
+                    "token for NATS token authentication, as env:VARIABLE or file:/path (never inline)"),
+            new ConfigKey(
+                    "nats.nkey",
+                    "",
+                    "user NKey seed (SU...) for NKey authentication, as env:VARIABLE or file:/path; `dualhub nats-user` makes one"),
+            new ConfigKey(
+                    "nats.creds", "", "path of a .creds file (user JWT and seed) for servers in operator/JWT mode"),
+            new ConfigKey(
+                    "nats.tls.ca",
+                    "",
+                    "PEM file of the CA that signed the NATS servers' certificates; set: connections use TLS and verify the server"),
+            new ConfigKey(
+                    "nats.tls.cert", "", "PEM client certificate, for servers that verify clients (with nats.tls.key)"),
+            new ConfigKey(
+                    "nats.tls.key",
+                    "",
+                    "the client certificate's unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)"));
 
     public NatsSettings {
         servers = List.copyOf(servers);
         if (servers.isEmpty()) {
-            throw new ConfigException("invalid configuration: nats.servers is empty: give at least one URL like nats://127.0.0.1:4222");
+            throw new ConfigException(
+                    "invalid configuration: nats.servers is empty: give at least one URL like nats://127.0.0.1:4222");
         }
         for (String s : servers) {
             requireUrl(s);
@@ -106,8 +144,17 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
         }
 
         public NatsSettings build() {
-            return new NatsSettings(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait,
-                    reconnectJitter, discoverServers, NatsAuth.NONE, null, null);
+            return new NatsSettings(
+                    servers,
+                    connectTimeout,
+                    pingInterval,
+                    maxPingsOut,
+                    reconnectWait,
+                    reconnectJitter,
+                    discoverServers,
+                    NatsAuth.NONE,
+                    null,
+                    null);
         }
     }
 
@@ -116,8 +163,17 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
      * so the server can let it subscribe to its replies only ({@code _INBOX.<edge>.>}), not to every client's.
      */
     public NatsSettings withInboxPrefix(String prefix) {
-        return new NatsSettings(servers, connectTimeout, pingInterval, maxPingsOut, reconnectWait, reconnectJitter,
-                discoverServers, auth, tls, prefix);
+        return new NatsSettings(
+                servers,
+                connectTimeout,
+                pingInterval,
+                maxPingsOut,
+                reconnectWait,
+                reconnectJitter,
+                discoverServers,
+                auth,
+                tls,
+                prefix);
     }
 
     private static void requireUrl(String s) {
@@ -145,16 +201,22 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
     }
 
     public static NatsSettings from(Settings s) {
-        return new NatsSettings(s.list("nats.servers"),
+        return new NatsSettings(
+                s.list("nats.servers"),
                 s.duration("nats.connect-timeout", Duration.ofMillis(100)),
                 s.duration("nats.ping-interval", Duration.ofMillis(100)),
                 s.intBetween("nats.max-pings-out", 1, 100),
                 s.duration("nats.reconnect-wait", Duration.ZERO),
                 s.duration("nats.reconnect-jitter", Duration.ZERO),
                 s.bool("nats.discover-servers"),
-                new NatsAuth(s.string("nats.user"), s.secret("nats.password"), s.secret("nats.token"),
-                        s.secret("nats.nkey"), s.path("nats.creds")),
-                tls(s), null);
+                new NatsAuth(
+                        s.string("nats.user"),
+                        s.secret("nats.password"),
+                        s.secret("nats.token"),
+                        s.secret("nats.nkey"),
+                        s.path("nats.creds")),
+                tls(s),
+                null);
     }
 
     /** The TLS context from the nats.tls.* files, or null when none is set (plain connections). */
@@ -166,7 +228,8 @@ public record NatsSettings(List<String> servers, Duration connectTimeout, Durati
     }
 
     /** jnats options for one named connection; the listeners report state changes to the owner's health. */
-    public Options toOptions(String connectionName, ConnectionListener connectionListener, ErrorListener errorListener) {
+    public Options toOptions(
+            String connectionName, ConnectionListener connectionListener, ErrorListener errorListener) {
         Options.Builder b = new Options.Builder()
                 .servers(servers.toArray(String[]::new))
                 .connectionName(connectionName)

@@ -17,8 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
  * ({@code nats.tls.cert}, {@code nats.tls.key}). Problems name the key and the file and say what would do.
  */
 public final class NatsTls {
-    private NatsTls() {
-    }
+    private NatsTls() {}
 
     /**
      * An SSL context trusting the CA and, when given, presenting the client certificate; built once, at start-up,
@@ -26,8 +25,8 @@ public final class NatsTls {
      */
     public static SSLContext context(Path ca, Path cert, Path key) {
         if ((cert == null) != (key == null)) {
-            throw new ConfigException("invalid configuration: nats.tls.cert and nats.tls.key go together: give both "
-                    + "or neither");
+            throw new ConfigException(
+                    "invalid configuration: nats.tls.cert and nats.tls.key go together: give both " + "or neither");
         }
         if (ca == null) {
             throw new ConfigException("invalid configuration: nats.tls.cert needs nats.tls.ca (the CA that signed "
@@ -40,7 +39,10 @@ public final class NatsTls {
                 KeyStore identity = KeyStore.getInstance("PKCS12");
                 identity.load(null, null);
                 char[] none = new char[0];
-                identity.setKeyEntry("client", PemFiles.privateKey(key, "nats.tls.key"), none,
+                identity.setKeyEntry(
+                        "client",
+                        PemFiles.privateKey(key, "nats.tls.key"),
+                        none,
                         PemFiles.certificates(cert, "nats.tls.cert").toArray(Certificate[]::new));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(identity, none);

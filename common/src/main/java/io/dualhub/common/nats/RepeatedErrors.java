@@ -25,8 +25,10 @@ final class RepeatedErrors {
         if (!v.say()) {
             return;
         }
-        sink.accept(connection + ": NATS error: " + error + (v.first() ? hint(error)
-                : " (" + (v.repeats() + 1) + " times since it was last logged; still retrying)"));
+        sink.accept(connection + ": NATS error: " + error
+                + (v.first()
+                        ? hint(error)
+                        : " (" + (v.repeats() + 1) + " times since it was last logged; still retrying)"));
     }
 
     private static String hint(String error) {

@@ -80,7 +80,8 @@ public final class NatsUsers {
         Path seedFile = seed != null ? seed : Path.of(role + "-" + name + ".nk");
         String publicKey = users.add(role, name, seedFile);
         out.println("made " + role + " user " + name + " (" + publicKey + ")\n  seed: " + seedFile.toAbsolutePath()
-                + " (mode 600): copy it to the " + (role.equals("edge") ? "edge" : "CentralHub") + " as /etc/dualhub/nats.nk and set nats.nkey:"
+                + " (mode 600): copy it to the " + (role.equals("edge") ? "edge" : "CentralHub")
+                + " as /etc/dualhub/nats.nk and set nats.nkey:"
                 + " file:/etc/dualhub/nats.nk\n  servers: copy " + dir.resolve(ACCOUNTS_FILE)
                 + " to every NATS node and run nats-server --signal reload");
         return 0;
@@ -143,14 +144,20 @@ public final class NatsUsers {
                 }
             }
         }
-        Files.writeString(dir.resolve(ACCOUNTS_FILE), "# Written by `./dualhub nats-user` from the public keys in "
-                + KEYS_DIR + "/: run it again rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n"
-                + "    jetstream: enabled\n    users: [\n" + conf + "    ]\n  }\n}\n");
+        Files.writeString(
+                dir.resolve(ACCOUNTS_FILE),
+                "# Written by `./dualhub nats-user` from the public keys in "
+                        + KEYS_DIR + "/: run it again rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n"
+                        + "    jetstream: enabled\n    users: [\n" + conf + "    ]\n  }\n}\n");
         Map<String, Object> account = Map.of("jetstream", "enabled", "users", helmUsers);
-        Files.writeString(dir.resolve(HELM_VALUES_FILE), "# Written by `./dualhub nats-user` (the account of "
-                + ACCOUNTS_FILE + ", for the NATS Helm chart: helm ... -f " + HELM_VALUES_FILE + ")\n"
-                + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                        Map.of("config", Map.of("merge", Map.of("accounts", Map.of(ACCOUNT, account))))) + "\n");
+        Files.writeString(
+                dir.resolve(HELM_VALUES_FILE),
+                "# Written by `./dualhub nats-user` (the account of "
+                        + ACCOUNTS_FILE + ", for the NATS Helm chart: helm ... -f " + HELM_VALUES_FILE + ")\n"
+                        + JSON.writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(Map.of(
+                                        "config", Map.of("merge", Map.of("accounts", Map.of(ACCOUNT, account)))))
+                        + "\n");
     }
 
     /** One user as data: its public key and, for an edge, its permissions. */
@@ -158,22 +165,29 @@ public final class NatsUsers {
         if (role.equals("central")) {
             return Map.of("nkey", publicKey);
         }
-        return Map.of("nkey", publicKey, "permissions", new TreeMap<>(Map.of(
-                "publish", Map.of("allow", edgePublishes(name)),
-                "subscribe", Map.of("allow", edgeReceives(name)),
-                "allow_responses", true)));
+        return Map.of(
+                "nkey",
+                publicKey,
+                "permissions",
+                new TreeMap<>(Map.of(
+                        "publish", Map.of("allow", edgePublishes(name)),
+                        "subscribe", Map.of("allow", edgeReceives(name)),
+                        "allow_responses", true)));
     }
 
     /** One user in accounts.conf: a comment saying who it is, then the user as JSON (nats-server reads JSON). */
     private static String confUser(String role, String name, String publicKey) throws IOException {
-        String who = role.equals("central") ? "CentralHub " + name : "edge " + name + ": publishes its own metrics"
-                + " and events, receives its own commands and replies";
+        String who = role.equals("central")
+                ? "CentralHub " + name
+                : "edge " + name + ": publishes its own metrics" + " and events, receives its own commands and replies";
         return "      # " + who + "\n      " + JSON.writeValueAsString(user(role, name, publicKey)) + "\n";
     }
 
     /** Every subject an edge publishes to: both metrics routes and its events. */
     public static List<String> edgePublishes(String edgeId) {
-        return List.of(MetricsRoute.PRIMARY.subject(edgeId), MetricsRoute.SECONDARY.subject(edgeId),
+        return List.of(
+                MetricsRoute.PRIMARY.subject(edgeId),
+                MetricsRoute.SECONDARY.subject(edgeId),
                 Subjects.EVENTS_PREFIX + edgeId + ".>");
     }
 
@@ -181,5 +195,4 @@ public final class NatsUsers {
     public static List<String> edgeReceives(String edgeId) {
         return List.of(Subjects.command(edgeId), Subjects.edgeInbox(edgeId) + ".>");
     }
-
 }

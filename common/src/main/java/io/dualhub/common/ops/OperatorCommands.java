@@ -1,6 +1,5 @@
 package io.dualhub.common.ops;
 
-import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.common.config.ConfigException;
@@ -14,10 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLHandshakeException;
@@ -65,30 +65,49 @@ public final class OperatorCommands {
         String command = args.isEmpty() ? "" : args.get(0);
         switch (command) {
             case "status" -> {
-                Map<String, String> flags = flags(args, "--central URL [--token T] [--ca FILE]", "--central", "--token",
-                        "--ca");
+                Map<String, String> flags =
+                        flags(args, "--central URL [--token T] [--ca FILE]", "--central", "--token", "--ca");
                 String ca = flags.getOrDefault("--ca", env.apply("DUALHUB_CA"));
-                fleet(new Hub(url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"), "the CentralHub",
-                        "--central", flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")), client(ca)));
+                fleet(new Hub(
+                        url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"),
+                        "the CentralHub",
+                        "--central",
+                        flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")),
+                        client(ca)));
             }
             case "backup" -> {
-                Map<String, String> flags = flags(args, "[--central URL] --out FILE [--token T] [--ca FILE]",
-                        "--central", "--out", "--token", "--ca");
+                Map<String, String> flags = flags(
+                        args,
+                        "[--central URL] --out FILE [--token T] [--ca FILE]",
+                        "--central",
+                        "--out",
+                        "--token",
+                        "--ca");
                 if (!flags.containsKey("--out")) {
                     throw new UsageException("backup needs --out FILE: where to write the backup");
                 }
                 String ca = flags.getOrDefault("--ca", env.apply("DUALHUB_CA"));
-                backup(new Hub(url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"), "the CentralHub",
-                        "--central", flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")), client(ca)),
+                backup(
+                        new Hub(
+                                url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"),
+                                "the CentralHub",
+                                "--central",
+                                flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")),
+                                client(ca)),
                         Path.of(flags.get("--out")));
             }
             case "edge-status" -> {
                 Map<String, String> flags = flags(args, "--edge URL", "--edge");
-                edge(new Hub(url(flags.getOrDefault("--edge", DEFAULT_EDGE), "--edge"), "the edge agent", "--edge",
-                        null, client(null)));
+                edge(new Hub(
+                        url(flags.getOrDefault("--edge", DEFAULT_EDGE), "--edge"),
+                        "the edge agent",
+                        "--edge",
+                        null,
+                        client(null)));
             }
-            default -> throw new UsageException("usage: status [--central URL] [--token T] [--ca FILE] | backup"
-                    + " [--central URL] --out FILE [--token T] [--ca FILE] | edge-status [--edge URL]");
+            default ->
+                throw new UsageException("usage: status [--central URL] [--token T] [--ca FILE] | backup"
+                        + " [--central URL] --out FILE [--token T] [--ca FILE] | edge-status [--edge URL]");
         }
     }
 
@@ -127,32 +146,45 @@ public final class OperatorCommands {
      * A hub to read: its base URL, what it is, the flag that points at it (for error messages), the bearer token to
      * send (null for none) and the client to read it with.
      */
-    private record Hub(String url, String what, String flag, String token, HttpClient http) {
-    }
+    private record Hub(String url, String what, String flag, String token, HttpClient http) {}
 
     private void fleet(Hub central) throws IOException, InterruptedException {
-        JsonNode health = get(central, "/health").path("details").path("central").path("details");
+        JsonNode health =
+                get(central, "/health").path("details").path("central").path("details");
         JsonNode stats = get(central, "/api/v1/stats");
-        out.printf("CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n", central.url(),
-                health.path("instance").asText("?"), health.path("role").asText("?"), health.path("ingest").asText("?"),
+        out.printf(
+                "CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n",
+                central.url(),
+                health.path("instance").asText("?"),
+                health.path("role").asText("?"),
+                health.path("ingest").asText("?"),
                 stats.path("pointsStored").asLong());
         JsonNode alerts = get(central, "/api/v1/alerts");
         Map<String, Long> alertsPerEdge = new HashMap<>();
         for (JsonNode a : alerts) {
             alertsPerEdge.merge(a.path("edge").asText(), 1L, Long::sum);
         }
-        TextTable table = new TextTable("EDGE", "STATE", "LAST SEEN", "BACKLOG", "STORED", "DROPPED", "MISSING", "LOST",
-                "ALERTS", "VERSION");
+        TextTable table = new TextTable(
+                "EDGE", "STATE", "LAST SEEN", "BACKLOG", "STORED", "DROPPED", "MISSING", "LOST", "ALERTS", "VERSION");
         for (JsonNode e : get(central, "/api/v1/edges")) {
             String id = e.path("edgeId").asText();
-            table.row(id, e.path("state").asText(), e.path("lastSeen").asText("never"),
-                    e.path("backlog").asText(), e.path("pointsStored").asText(), e.path("pointsDeclaredDropped").asText(),
-                    Integer.toString(e.path("missingRanges").size()), e.path("batchesLost").asText(),
-                    Long.toString(alertsPerEdge.getOrDefault(id, 0L)), e.path("version").asText("-"));
+            table.row(
+                    id,
+                    e.path("state").asText(),
+                    e.path("lastSeen").asText("never"),
+                    e.path("backlog").asText(),
+                    e.path("pointsStored").asText(),
+                    e.path("pointsDeclaredDropped").asText(),
+                    Integer.toString(e.path("missingRanges").size()),
+                    e.path("batchesLost").asText(),
+                    Long.toString(alertsPerEdge.getOrDefault(id, 0L)),
+                    e.path("version").asText("-"));
         }
         out.print(table.render());
         for (JsonNode a : alerts) {
-            out.printf("%s  %s%n", a.path("severity").asText().toUpperCase(Locale.ROOT),
+            out.printf(
+                    "%s  %s%n",
+                    a.path("severity").asText().toUpperCase(Locale.ROOT),
                     a.path("summary").asText());
         }
     }
@@ -160,13 +192,23 @@ public final class OperatorCommands {
     private void edge(Hub edge) throws IOException, InterruptedException {
         JsonNode health = get(edge, "/health");
         JsonNode d = health.path("details").path("edge").path("details");
-        out.printf("edge %s at %s: %s%n", d.path("edgeId").asText("?"), edge.url(), health.path("status").asText("?"));
-        out.printf("  buffer     %s; last appended batch %d, acknowledged up to %d, backlog %d batches%n",
-                d.path("bufferWritable").asBoolean() ? "writable" : "NOT WRITABLE", d.path("lastSeq").asLong(),
-                d.path("ackedSeq").asLong(), d.path("backlog").asLong());
-        out.printf("  NATS       %s%s, publishing to %s%n", d.path("nats").asText("?"),
-                d.hasNonNull("natsServer") ? " to " + d.path("natsServer").asText() : "", d.path("stream").asText("?"));
-        out.printf("  forwarder  %s, circuit breaker %s%n", d.path("forwarderRunning").asBoolean() ? "running" : "STOPPED",
+        out.printf(
+                "edge %s at %s: %s%n",
+                d.path("edgeId").asText("?"), edge.url(), health.path("status").asText("?"));
+        out.printf(
+                "  buffer     %s; last appended batch %d, acknowledged up to %d, backlog %d batches%n",
+                d.path("bufferWritable").asBoolean() ? "writable" : "NOT WRITABLE",
+                d.path("lastSeq").asLong(),
+                d.path("ackedSeq").asLong(),
+                d.path("backlog").asLong());
+        out.printf(
+                "  NATS       %s%s, publishing to %s%n",
+                d.path("nats").asText("?"),
+                d.hasNonNull("natsServer") ? " to " + d.path("natsServer").asText() : "",
+                d.path("stream").asText("?"));
+        out.printf(
+                "  forwarder  %s, circuit breaker %s%n",
+                d.path("forwarderRunning").asBoolean() ? "running" : "STOPPED",
                 d.path("circuitBreaker").asText("?"));
     }
 
@@ -180,8 +222,13 @@ public final class OperatorCommands {
         }
         Path partial = WholeFile.partial(file);
         try {
-            HttpResponse<Path> resp = send(central, "/api/v1/backup", request(central, "/api/v1/backup")
-                    .timeout(Duration.ofHours(6)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse<Path> resp = send(
+                    central,
+                    "/api/v1/backup",
+                    request(central, "/api/v1/backup")
+                            .timeout(Duration.ofHours(6))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
                     HttpResponse.BodyHandlers.ofFile(partial));
             if (resp.statusCode() != 200) {
                 boolean token = resp.statusCode() == 401 || resp.statusCode() == 403;
@@ -196,14 +243,20 @@ public final class OperatorCommands {
                         + " bytes); nothing was written to " + file);
             }
             WholeFile.place(partial, file);
-            out.printf("backup of CentralHub %s taken at %s: %s points from %s edges, %,d bytes, written to %s%n",
-                    resp.headers().firstValue("X-Dualhub-Backup-Source").orElse("?"), resp.headers()
-                            .firstValueAsLong("X-Dualhub-Backup-Taken-At").stream().mapToObj(Instant::ofEpochMilli)
-                            .findFirst().map(Instant::toString).orElse("?"),
+            out.printf(
+                    "backup of CentralHub %s taken at %s: %s points from %s edges, %,d bytes, written to %s%n",
+                    resp.headers().firstValue("X-Dualhub-Backup-Source").orElse("?"),
+                    resp.headers().firstValueAsLong("X-Dualhub-Backup-Taken-At").stream()
+                            .mapToObj(Instant::ofEpochMilli)
+                            .findFirst()
+                            .map(Instant::toString)
+                            .orElse("?"),
                     resp.headers().firstValue("X-Dualhub-Backup-Points").orElse("?"),
-                    resp.headers().firstValue("X-Dualhub-Backup-Edges").orElse("?"), Files.size(file), file);
+                    resp.headers().firstValue("X-Dualhub-Backup-Edges").orElse("?"),
+                    Files.size(file),
+                    file);
         } finally {
-            Files.deleteIfExists(partial);  // placed, or nothing of it is kept
+            Files.deleteIfExists(partial); // placed, or nothing of it is kept
         }
     }
 
@@ -217,17 +270,22 @@ public final class OperatorCommands {
 
     /** A JSON document from the hub; the body is read whatever the status (health answers 503 when DOWN). */
     private JsonNode get(Hub hub, String path) throws IOException, InterruptedException {
-        HttpResponse<String> resp = send(hub, path, request(hub, path).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> resp = send(
+                hub,
+                path,
+                request(hub, path).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw new IOException(hub.what() + " at " + hub.url() + " refused " + path + " (" + resp.statusCode() + "): "
-                    + errorOf(resp.body()) + "; pass a viewer token with --token or DUALHUB_TOKEN");
+            throw new IOException(hub.what() + " at " + hub.url() + " refused " + path + " (" + resp.statusCode()
+                    + "): " + errorOf(resp.body()) + "; pass a viewer token with --token or DUALHUB_TOKEN");
         }
         try {
             return JSON.readTree(resp.body());
         } catch (IOException e) {
-            throw new IOException(hub.url() + path + " answered " + resp.statusCode() + " with something that is not"
-                    + " JSON; is " + hub.url() + " " + hub.what() + "?", e);
+            throw new IOException(
+                    hub.url() + path + " answered " + resp.statusCode() + " with something that is not" + " JSON; is "
+                            + hub.url() + " " + hub.what() + "?",
+                    e);
         }
     }
 
@@ -245,11 +303,15 @@ public final class OperatorCommands {
         try {
             return hub.http().send(req, body);
         } catch (ConnectException e) {
-            throw new IOException("cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
-                    + " running? Point " + hub.flag() + " at it.", e);
+            throw new IOException(
+                    "cannot reach " + hub.what() + " at " + hub.url() + " (connection refused): is it"
+                            + " running? Point " + hub.flag() + " at it.",
+                    e);
         } catch (SSLHandshakeException e) {
-            throw new IOException("cannot verify the TLS certificate of " + hub.what() + " at " + hub.url()
-                    + ": pass the CA that signed it with --ca FILE or DUALHUB_CA (" + e.getMessage() + ")", e);
+            throw new IOException(
+                    "cannot verify the TLS certificate of " + hub.what() + " at " + hub.url()
+                            + ": pass the CA that signed it with --ca FILE or DUALHUB_CA (" + e.getMessage() + ")",
+                    e);
         }
     }
 

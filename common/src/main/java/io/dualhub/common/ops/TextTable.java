@@ -13,7 +13,8 @@ final class TextTable {
 
     void row(String... cells) {
         if (cells.length != rows.get(0).length) {
-            throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + rows.get(0).length);
+            throw new IllegalArgumentException(
+                    "a row of " + cells.length + " cells in a table of " + rows.get(0).length);
         }
         rows.add(cells);
     }

@@ -12,8 +12,7 @@ import java.nio.file.StandardOpenOption;
  * to its name, which must not exist (a link never replaces a file, a rename would), and the partial name removed.
  */
 public final class WholeFile {
-    private WholeFile() {
-    }
+    private WholeFile() {}
 
     /** Where the file is written before it is placed; nothing may be left there from an earlier try. */
     public static Path partial(Path target) throws IOException {

@@ -26,8 +26,7 @@ public final class PemFiles {
     private static final String BEGIN_KEY = "-----BEGIN PRIVATE KEY-----";
     private static final String END_KEY = "-----END PRIVATE KEY-----";
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /** Every certificate in the file (a chain or a CA bundle); at least one. */
     public static List<Certificate> certificates(Path file, String what) {
@@ -39,8 +38,8 @@ public final class PemFiles {
             }
             return certs;
         } catch (IOException e) {
-            throw new ConfigException("invalid configuration: " + what + " names " + file
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("invalid configuration: " + what + " names " + file + ", which cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (GeneralSecurityException e) {
             throw new ConfigException("invalid configuration: " + what + " names " + file
                     + ", which holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
@@ -53,8 +52,8 @@ public final class PemFiles {
         try {
             pem = Files.readString(file);
         } catch (IOException e) {
-            throw new ConfigException("invalid configuration: " + what + " names " + file
-                    + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("invalid configuration: " + what + " names " + file + ", which cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
         int begin = pem.indexOf(BEGIN_KEY);
         int end = pem.indexOf(END_KEY);
@@ -71,8 +70,8 @@ public final class PemFiles {
                 // try the next algorithm
             }
         }
-        throw new ConfigException("invalid configuration: " + what + " names " + file
-                + ", whose key is neither RSA, EC nor Ed25519");
+        throw new ConfigException(
+                "invalid configuration: " + what + " names " + file + ", whose key is neither RSA, EC nor Ed25519");
     }
 
     /** Trust managers that accept exactly the certificates signed by the CA(s) in {@code ca}. */

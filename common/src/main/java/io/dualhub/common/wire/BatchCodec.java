@@ -1,7 +1,7 @@
 package io.dualhub.common.wire;
 
-import java.io.ByteArrayInputStream;
 import io.dualhub.common.MetricNames;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -32,8 +32,7 @@ public final class BatchCodec {
     /** Far above any batch the edge builds; bounds what a corrupt count could make the decoder allocate. */
     static final int MAX_POINTS = 1 << 20;
 
-    private BatchCodec() {
-    }
+    private BatchCodec() {}
 
     public static byte[] encode(Batch batch) {
         ByteSink bytes = new ByteSink(64 + batch.points().size() * 24);
@@ -83,12 +82,12 @@ public final class BatchCodec {
             throw new NewerFormatException("batch", version, VERSION);
         }
         if (version < 1) {
-            throw new WireFormatException("unsupported batch version " + version + ", this build reads 1 to " + VERSION);
+            throw new WireFormatException(
+                    "unsupported batch version " + version + ", this build reads 1 to " + VERSION);
         }
     }
 
-    public record Header(String edgeId, String incarnation, long seq, int pointCount) {
-    }
+    public record Header(String edgeId, String incarnation, long seq, int pointCount) {}
 
     /** The header of an encoded batch, without its points; a {@link WireFormatException} when unreadable. */
     public static Header header(byte[] data) {
@@ -132,8 +131,8 @@ public final class BatchCodec {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int magic = in.readUnsignedByte();
             if (magic != MAGIC) {
-                throw new WireFormatException("not a dualhub batch: magic byte 0x" + Integer.toHexString(magic)
-                        + ", expected 0xd1");
+                throw new WireFormatException(
+                        "not a dualhub batch: magic byte 0x" + Integer.toHexString(magic) + ", expected 0xd1");
             }
             int version = in.readUnsignedByte();
             requireVersion(version);
@@ -234,15 +233,15 @@ public final class BatchCodec {
             }
             int tagCount = readVarint(in, "tag count");
             if (tagCount > MetricNames.MAX_TAGS) {
-                throw new WireFormatException("point " + index + ": " + tagCount + " tags, at most "
-                        + MetricNames.MAX_TAGS);
+                throw new WireFormatException(
+                        "point " + index + ": " + tagCount + " tags, at most " + MetricNames.MAX_TAGS);
             }
             int[] refs = new int[tagCount * 2];
             for (int r = 0; r < refs.length; r++) {
                 refs[r] = readRef();
             }
-            SortedMap<String, String> tags = tagCount == 0 ? null
-                    : tagSets.computeIfAbsent(new TagRefs(refs), this::tagMap);
+            SortedMap<String, String> tags =
+                    tagCount == 0 ? null : tagSets.computeIfAbsent(new TagRefs(refs), this::tagMap);
             return new Point(metric, tags, in.readLong(), in.readDouble());
         }
 
@@ -259,8 +258,8 @@ public final class BatchCodec {
             int ref = readVarint(in, "string reference");
             if (ref > 0) {
                 if (ref > table.size()) {
-                    throw new WireFormatException("string reference " + ref + " beyond the " + table.size()
-                            + " defined");
+                    throw new WireFormatException(
+                            "string reference " + ref + " beyond the " + table.size() + " defined");
                 }
                 return ref - 1;
             }

@@ -15,7 +15,8 @@ public sealed interface EdgeMessage permits Batch, GapDeclaration {
 
     /** What it is, in words for a log line: {@code batch 17}, {@code gap declaration 3..9}. */
     default String describe() {
-        return this instanceof GapDeclaration gap ? "gap declaration " + gap.fromSeq() + ".." + gap.toSeq()
+        return this instanceof GapDeclaration gap
+                ? "gap declaration " + gap.fromSeq() + ".." + gap.toSeq()
                 : "batch " + ((Batch) this).seq();
     }
 

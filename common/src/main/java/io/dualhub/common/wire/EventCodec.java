@@ -9,11 +9,10 @@ import java.io.IOException;
  * sub}.
  */
 public final class EventCodec {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     public static byte[] encode(Object event) {
         try {

@@ -20,8 +20,7 @@ public final class GapCodec {
     /** More batches than one declaration ever covers; bounds what a corrupt range could allocate. */
     public static final int MAX_BATCHES = 100_000;
 
-    private GapCodec() {
-    }
+    private GapCodec() {}
 
     public static byte[] encode(GapDeclaration gap) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + gap.pointCounts().length * 4);
@@ -65,7 +64,8 @@ public final class GapCodec {
             long to = in.readLong();
             long declaredAt = in.readLong();
             if (to < from || to - from >= MAX_BATCHES) {
-                throw new WireFormatException("gap range " + from + ".." + to + " is invalid or longer than " + MAX_BATCHES);
+                throw new WireFormatException(
+                        "gap range " + from + ".." + to + " is invalid or longer than " + MAX_BATCHES);
             }
             int[] counts = new int[(int) (to - from + 1)];
             for (int i = 0; i < counts.length; i++) {
@@ -74,8 +74,8 @@ public final class GapCodec {
             if (in.available() > 0) {
                 throw new WireFormatException(in.available() + " trailing bytes after the gap declaration");
             }
-            return new GapDeclaration(edgeId, incarnation, from, to, GapDeclaration.Reason.values()[reason], counts,
-                    declaredAt);
+            return new GapDeclaration(
+                    edgeId, incarnation, from, to, GapDeclaration.Reason.values()[reason], counts, declaredAt);
         } catch (EOFException e) {
             throw new WireFormatException("gap declaration truncated", e);
         } catch (IllegalArgumentException e) {

@@ -9,8 +9,15 @@ import java.util.Arrays;
  * already expired from the edge's retention (point counts unknown, -1). It travels in the metrics stream like a
  * batch, so every CentralHub instance accounts it, and is retried like one, so it is never lost.
  */
-public record GapDeclaration(String edgeId, String incarnation, long fromSeq, long toSeq, Reason reason,
-                             int[] pointCounts, long declaredAtMs) implements EdgeMessage {
+public record GapDeclaration(
+        String edgeId,
+        String incarnation,
+        long fromSeq,
+        long toSeq,
+        Reason reason,
+        int[] pointCounts,
+        long declaredAtMs)
+        implements EdgeMessage {
 
     /** Why the batches will never arrive. */
     public enum Reason {
@@ -49,7 +56,8 @@ public record GapDeclaration(String edgeId, String incarnation, long fromSeq, lo
         EdgeId.require(edgeId);
         Incarnations.require(incarnation);
         if (fromSeq < 1 || toSeq < fromSeq) {
-            throw new IllegalArgumentException("gap range " + fromSeq + ".." + toSeq + " is not a range of sequences >= 1");
+            throw new IllegalArgumentException(
+                    "gap range " + fromSeq + ".." + toSeq + " is not a range of sequences >= 1");
         }
         if (pointCounts.length != toSeq - fromSeq + 1) {
             throw new IllegalArgumentException("gap " + fromSeq + ".." + toSeq + " needs " + (toSeq - fromSeq + 1)
@@ -69,9 +77,14 @@ public record GapDeclaration(String edgeId, String incarnation, long fromSeq, lo
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GapDeclaration g && g.edgeId.equals(edgeId) && g.incarnation.equals(incarnation)
-                && g.fromSeq == fromSeq && g.toSeq == toSeq
-                && g.reason == reason && Arrays.equals(g.pointCounts, pointCounts) && g.declaredAtMs == declaredAtMs;
+        return o instanceof GapDeclaration g
+                && g.edgeId.equals(edgeId)
+                && g.incarnation.equals(incarnation)
+                && g.fromSeq == fromSeq
+                && g.toSeq == toSeq
+                && g.reason == reason
+                && Arrays.equals(g.pointCounts, pointCounts)
+                && g.declaredAtMs == declaredAtMs;
     }
 
     @Override

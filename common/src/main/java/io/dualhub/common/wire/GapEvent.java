@@ -6,7 +6,12 @@ package io.dualhub.common.wire;
  */
 public record GapEvent(String edgeId, long fromSeq, long toSeq, long batches, long points, long declaredAtMs) {
     public static GapEvent of(GapDeclaration gap) {
-        return new GapEvent(gap.edgeId(), gap.fromSeq(), gap.toSeq(), gap.toSeq() - gap.fromSeq() + 1, gap.points(),
+        return new GapEvent(
+                gap.edgeId(),
+                gap.fromSeq(),
+                gap.toSeq(),
+                gap.toSeq() - gap.fromSeq() + 1,
+                gap.points(),
                 gap.declaredAtMs());
     }
 }

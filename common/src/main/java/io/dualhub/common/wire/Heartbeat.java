@@ -9,9 +9,19 @@ import io.dualhub.common.EdgeId;
  * {@code HALF_OPEN}; null from edges older than this field), how long its backlog has gone without progress, and its
  * publish-to-acknowledgement latency.
  */
-public record Heartbeat(String edgeId, String version, long sentAtMs, long backlog, long lastAppendedSeq,
-                        long lastAckedSeq, String host, String incarnation, String breaker, long forwardLagMs,
-                        String os, Latency publishAck) {
+public record Heartbeat(
+        String edgeId,
+        String version,
+        long sentAtMs,
+        long backlog,
+        long lastAppendedSeq,
+        long lastAckedSeq,
+        String host,
+        String incarnation,
+        String breaker,
+        long forwardLagMs,
+        String os,
+        Latency publishAck) {
     public Heartbeat {
         EdgeId.require(edgeId);
     }

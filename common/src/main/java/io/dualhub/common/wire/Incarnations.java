@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 public final class Incarnations {
     private static final Pattern VALID = Pattern.compile("[0-9a-f]{0,32}");
 
-    private Incarnations() {
-    }
+    private Incarnations() {}
 
     public static String newId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 12);

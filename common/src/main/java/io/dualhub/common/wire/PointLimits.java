@@ -28,8 +28,7 @@ public final class PointLimits {
     public static final long MAX_TIMESTAMP_MS = Long.MAX_VALUE / 1_000_000;
     public static final String TIMESTAMP_RANGE = "1677-09-21..2262-04-11";
 
-    private PointLimits() {
-    }
+    private PointLimits() {}
 
     /** Why the metric name is not valid, or null. */
     public static String metricViolation(String metric) {
@@ -60,8 +59,8 @@ public final class PointLimits {
                 return "tag key '" + key + "' is reserved (edge, and keys starting __)";
             }
             if (tag.getValue().length() > MetricNames.MAX_TAG_VALUE_LENGTH) {
-                return "value of tag '" + key + "' is longer than " + MetricNames.MAX_TAG_VALUE_LENGTH
-                        + " characters (" + tag.getValue().length() + ")";
+                return "value of tag '" + key + "' is longer than " + MetricNames.MAX_TAG_VALUE_LENGTH + " characters ("
+                        + tag.getValue().length() + ")";
             }
         }
         return null;

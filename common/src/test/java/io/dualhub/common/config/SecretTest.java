@@ -27,7 +27,8 @@ class SecretTest {
     @Test
     void anInlineSecretIsRefusedWithoutEchoingIt() {
         assertThatThrownBy(() -> Secret.resolve("nats.password", "hunter2", k -> null))
-                .hasMessageContaining("nats.password").hasMessageContaining("env:VARIABLE or file:")
+                .hasMessageContaining("nats.password")
+                .hasMessageContaining("env:VARIABLE or file:")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> Secret.resolve("nats.token", "env:NOPE", k -> null))
                 .hasMessageContaining("NOPE, which is not set");

@@ -24,7 +24,8 @@ class SettingsTest {
     @Test
     void layersDefaultsFileAndFlags() throws Exception {
         Path yaml = dir.resolve("c.yml");
-        Files.writeString(yaml, "http:\n  port: 9000\nbuffer:\n  retention: 2h\nnats:\n  servers: [nats://x:1, nats://y:2]\n");
+        Files.writeString(
+                yaml, "http:\n  port: 9000\nbuffer:\n  retention: 2h\nnats:\n  servers: [nats://x:1, nats://y:2]\n");
         Settings s = Settings.load(SCHEMA, yaml, Map.of("http.port", "9100"));
         assertThat(s.intBetween("http.port", 0, 65535)).isEqualTo(9100);
         assertThat(s.duration("buffer.retention", Duration.ZERO)).isEqualTo(Duration.ofHours(2));
@@ -51,8 +52,10 @@ class SettingsTest {
                 .hasMessage("invalid configuration: buffer.retention='3 days' (from " + yaml
                         + "): must be a duration of at least 0ms written like 500ms, 10s, 5m, 24h or 7d");
         assertThatThrownBy(() -> s.intBetween("http.port", 0, 65535))
-                .hasMessageContaining("http.port='70000' (from command line)").hasMessageContaining("0 to 65535");
-        assertThatThrownBy(() -> s.bytes("http.max-body", 1)).hasMessageContaining("http.max-body='16MB'")
+                .hasMessageContaining("http.port='70000' (from command line)")
+                .hasMessageContaining("0 to 65535");
+        assertThatThrownBy(() -> s.bytes("http.max-body", 1))
+                .hasMessageContaining("http.max-body='16MB'")
                 .hasMessageContaining("16MiB");
     }
 
@@ -60,20 +63,23 @@ class SettingsTest {
     void brokenYamlIsOneClearLine() throws Exception {
         Path yaml = dir.resolve("c.yml");
         Files.writeString(yaml, "http: [unclosed\n");
-        assertThatThrownBy(() -> Settings.load(SCHEMA, yaml, Map.of())).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("config file " + yaml + " is not valid YAML").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> Settings.load(SCHEMA, yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config file " + yaml + " is not valid YAML")
+                .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> Settings.load(SCHEMA, dir.resolve("missing.yml"), Map.of()))
                 .hasMessageStartingWith("cannot read config file");
     }
 
     @Test
     void commandLineFlagsMapToKeys() {
-        CommandLine cli = CommandLine.parse(new String[] {"--config", "a.yml", "--port", "1", "--id=x"},
-                Map.of("port", "http.port", "id", "id"));
+        CommandLine cli = CommandLine.parse(
+                new String[] {"--config", "a.yml", "--port", "1", "--id=x"}, Map.of("port", "http.port", "id", "id"));
         assertThat(cli.configFile()).isEqualTo(Path.of("a.yml"));
         assertThat(cli.overrides()).containsEntry("http.port", "1").containsEntry("id", "x");
         assertThatThrownBy(() -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of("port", "http.port")))
-                .hasMessageContaining("unknown argument '--prot'").hasMessageContaining("--port");
+                .hasMessageContaining("unknown argument '--prot'")
+                .hasMessageContaining("--port");
         assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port"}, Map.of("port", "http.port")))
                 .hasMessageContaining("--port needs a value");
     }
@@ -82,7 +88,14 @@ class SettingsTest {
     void referenceTableRoundTrips() {
         String md = "## Edge configuration\n\n" + ConfigReference.render(SCHEMA) + "\n## Other\n| `x` | `y` | z |\n";
         assertThat(ConfigReference.parse(md, "Edge configuration"))
-                .containsExactlyInAnyOrderEntriesOf(Map.of("http.port", "8471", "buffer.retention", "24h",
-                        "http.max-body", "16MiB", "nats.servers", "nats://a:4222"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "http.port",
+                        "8471",
+                        "buffer.retention",
+                        "24h",
+                        "http.max-body",
+                        "16MiB",
+                        "nats.servers",
+                        "nats://a:4222"));
     }
 }

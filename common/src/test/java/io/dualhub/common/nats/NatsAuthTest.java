@@ -28,18 +28,23 @@ class NatsAuthTest {
     void anNkeyMustBeAUserSeed() throws Exception {
         String accountSeed = new String(NKey.createAccount(new SecureRandom()).getSeed());
         assertThatThrownBy(() -> new NatsAuth("", null, null, secretFile("account.nk", accountSeed), null))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("nats.nkey")
-                .hasMessageContaining("not a user NKey seed").hasMessageNotContaining(accountSeed);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nats.nkey")
+                .hasMessageContaining("not a user NKey seed")
+                .hasMessageNotContaining(accountSeed);
         assertThatThrownBy(() -> new NatsAuth("", null, null, secretFile("junk.nk", "SUjunk"), null))
-                .hasMessageContaining("not a user NKey seed").hasMessageNotContaining("SUjunk");
+                .hasMessageContaining("not a user NKey seed")
+                .hasMessageNotContaining("SUjunk");
         String userSeed = new String(NKey.createUser(new SecureRandom()).getSeed());
-        assertThat(new NatsAuth("", null, null, secretFile("user.nk", userSeed), null).nkey()).isNotNull();
+        assertThat(new NatsAuth("", null, null, secretFile("user.nk", userSeed), null).nkey())
+                .isNotNull();
     }
 
     @Test
     void aCredsFileMustBeReadable() {
         assertThatThrownBy(() -> new NatsAuth("", null, null, null, dir.resolve("missing.creds")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("nats.creds names")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nats.creds names")
                 .hasMessageContaining("cannot be read");
     }
 

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class NatsSettingsTest {
     private static NatsSettings servers(String... urls) {
-        return NatsSettings.custom(urls).connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofSeconds(1)).reconnectWait(Duration.ofSeconds(1)).build();
+        return NatsSettings.custom(urls)
+                .connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofSeconds(1))
+                .reconnectWait(Duration.ofSeconds(1))
+                .build();
     }
 
     /** The builder's defaults are the configuration keys' defaults. */
@@ -28,8 +31,11 @@ class NatsSettingsTest {
         assertThatThrownBy(() -> servers("nats://127.0.0.1:4222", "nats://alice:s3cret@127.0.0.1:4223"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nats.servers contains credentials ('nats://***@127.0.0.1:4223')")
-                .hasMessageContaining("nats.user").hasMessageContaining("nats.password").hasMessageContaining("nats.token")
-                .hasMessageNotContaining("s3cret").hasMessageNotContaining("alice");
+                .hasMessageContaining("nats.user")
+                .hasMessageContaining("nats.password")
+                .hasMessageContaining("nats.token")
+                .hasMessageNotContaining("s3cret")
+                .hasMessageNotContaining("alice");
         assertThatThrownBy(() -> servers("nats://tok3n@127.0.0.1:4222")).hasMessageNotContaining("tok3n");
     }
 }

@@ -15,7 +15,8 @@ class NatsTlsTest {
 
     @Test
     void aCertificateNeedsItsKeyAndTheCa() {
-        assertThatThrownBy(() -> NatsTls.context(dir, dir, null)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> NatsTls.context(dir, dir, null))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nats.tls.cert and nats.tls.key go together");
         assertThatThrownBy(() -> NatsTls.context(null, dir, dir)).hasMessageContaining("needs nats.tls.ca");
     }
@@ -23,9 +24,9 @@ class NatsTlsTest {
     @Test
     void unreadableOrMalformedFilesAreNamed() throws Exception {
         assertThatThrownBy(() -> NatsTls.context(dir.resolve("missing.pem"), null, null))
-                .hasMessageContaining("nats.tls.ca names").hasMessageContaining("cannot be read");
+                .hasMessageContaining("nats.tls.ca names")
+                .hasMessageContaining("cannot be read");
         Path notPem = Files.writeString(dir.resolve("ca.pem"), "hello");
-        assertThatThrownBy(() -> NatsTls.context(notPem, null, null))
-                .hasMessageContaining("holds no PEM certificate");
+        assertThatThrownBy(() -> NatsTls.context(notPem, null, null)).hasMessageContaining("holds no PEM certificate");
     }
 }

@@ -24,15 +24,29 @@ class NatsUsersTest {
     @Test
     void theSeedIsPrivateTheServerGetsOnlyThePublicKeyAndRemovingRewrites() throws Exception {
         Path seed = dir.resolve("web-3.nk");
-        assertThat(run("edge", "web-3", "--dir", dir.toString(), "--seed", seed.toString())).isZero();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seed))).isEqualTo("rw-------");
+        assertThat(run("edge", "web-3", "--dir", dir.toString(), "--seed", seed.toString()))
+                .isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seed)))
+                .isEqualTo("rw-------");
         String accounts = Files.readString(dir.resolve("accounts.conf"));
-        String publicKey = Files.readString(dir.resolve("dualhub-users/edge-web-3.pub")).strip();
-        assertThat(accounts).contains("\"nkey\":\"" + publicKey + "\"").contains("\"dualhub.metrics.web-3\"")
-                .contains("\"_INBOX.web-3.>\"").doesNotContain(Files.readString(seed).strip());
-        assertThat(Files.readString(dir.resolve("accounts-values.yaml"))).as("the same account for the Helm chart")
-                .contains(publicKey, "\"dualhub.events.web-3.>\"").doesNotContain(Files.readString(seed).strip());
-        assertThatThrownBy(() -> run("edge", "web-3", "--dir", dir.toString(), "--seed", dir.resolve("b").toString()))
+        String publicKey =
+                Files.readString(dir.resolve("dualhub-users/edge-web-3.pub")).strip();
+        assertThat(accounts)
+                .contains("\"nkey\":\"" + publicKey + "\"")
+                .contains("\"dualhub.metrics.web-3\"")
+                .contains("\"_INBOX.web-3.>\"")
+                .doesNotContain(Files.readString(seed).strip());
+        assertThat(Files.readString(dir.resolve("accounts-values.yaml")))
+                .as("the same account for the Helm chart")
+                .contains(publicKey, "\"dualhub.events.web-3.>\"")
+                .doesNotContain(Files.readString(seed).strip());
+        assertThatThrownBy(() -> run(
+                        "edge",
+                        "web-3",
+                        "--dir",
+                        dir.toString(),
+                        "--seed",
+                        dir.resolve("b").toString()))
                 .hasMessageContaining("edge web-3 exists");
         assertThat(run("edge", "web-3", "--dir", dir.toString(), "--remove")).isZero();
         assertThat(Files.readString(dir.resolve("accounts.conf"))).doesNotContain(publicKey);

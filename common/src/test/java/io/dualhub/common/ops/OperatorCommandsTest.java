@@ -19,9 +19,11 @@ class OperatorCommandsTest {
     void badArgumentsSayWhatIsValid() {
         assertThatThrownBy(() -> commands.run(List.of("statuz"))).hasMessageContaining("usage: status");
         assertThatThrownBy(() -> commands.run(List.of("status", "--edge", "http://x")))
-                .hasMessageContaining("'--edge'").hasMessageContaining("--central URL [--token T]");
+                .hasMessageContaining("'--edge'")
+                .hasMessageContaining("--central URL [--token T]");
         assertThatThrownBy(() -> commands.run(List.of("edge-status", "--token", "x")))
-                .hasMessageContaining("'--token'").hasMessageContaining("valid: --edge URL");
+                .hasMessageContaining("'--token'")
+                .hasMessageContaining("valid: --edge URL");
         assertThatThrownBy(() -> commands.run(List.of("status", "--central", "localhost:8470")))
                 .hasMessageContaining("not an http:// or https:// URL");
         assertThatThrownBy(() -> commands.run(List.of("backup", "--central", "http://x")))
@@ -35,7 +37,8 @@ class OperatorCommandsTest {
             closedPort = s.getLocalPort();
         }
         assertThatThrownBy(() -> commands.run(List.of("edge-status", "--edge", "http://127.0.0.1:" + closedPort)))
-                .isInstanceOf(IOException.class).hasMessageContaining("cannot reach the edge agent")
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot reach the edge agent")
                 .hasMessageContaining("--edge");
     }
 

@@ -1,22 +1,27 @@
 package io.dualhub.common.wire;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BatchCodecTest {
-    private static final Batch BATCH = new Batch("web-3", "a1b2c3d4e5f6", 42, 1_700_000_000_123L, List.of(
-            Point.of("host_load1", Map.of(), 1_700_000_000_000L, 0.25),
-            Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/var"), 1_700_000_000_000L, 1.5e9),
-            Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/"), 1_700_000_000_000L, -0.0),
-            Point.of("temp", Map.of("site", "lab", "room", "ünïcode"), -5L, Double.MAX_VALUE)));
+    private static final Batch BATCH = new Batch(
+            "web-3",
+            "a1b2c3d4e5f6",
+            42,
+            1_700_000_000_123L,
+            List.of(
+                    Point.of("host_load1", Map.of(), 1_700_000_000_000L, 0.25),
+                    Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/var"), 1_700_000_000_000L, 1.5e9),
+                    Point.of("host_filesystem_used_bytes", Map.of("mountpoint", "/"), 1_700_000_000_000L, -0.0),
+                    Point.of("temp", Map.of("site", "lab", "room", "ünïcode"), -5L, Double.MAX_VALUE)));
 
     @Test
     void roundTripsEveryField() {
@@ -32,9 +37,16 @@ class BatchCodecTest {
 
     @Test
     void repeatedStringsAreWrittenOnce() {
-        byte[] once = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1))));
-        byte[] twice = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1),
-                Point.of("a_long_metric_name", Map.of(), 0, 1))));
+        byte[] once =
+                BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("a_long_metric_name", Map.of(), 0, 1))));
+        byte[] twice = BatchCodec.encode(new Batch(
+                "e",
+                "",
+                1,
+                0,
+                List.of(
+                        Point.of("a_long_metric_name", Map.of(), 0, 1),
+                        Point.of("a_long_metric_name", Map.of(), 0, 1))));
         // the second point costs a 1-byte reference, its tag count, timestamp and value: not the name again
         assertThat(twice.length - once.length).isEqualTo(1 + 1 + 8 + 8);
     }
@@ -60,21 +72,25 @@ class BatchCodecTest {
     void refusesWhatIsNotABatch() {
         byte[] good = BatchCodec.encode(BATCH);
         assertThatThrownBy(() -> BatchCodec.decode("{\"json\":1}".getBytes()))
-                .isInstanceOf(WireFormatException.class).hasMessageContaining("magic");
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("magic");
         byte[] version = good.clone();
         version[1] = 9;
         assertThatThrownBy(() -> BatchCodec.decode(version)).hasMessageContaining("version 9");
         assertThatThrownBy(() -> BatchCodec.decode(Arrays.copyOf(good, good.length - 3)))
-                .isInstanceOf(WireFormatException.class).hasMessageContaining("truncated");
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("truncated");
         assertThatThrownBy(() -> BatchCodec.decode(Arrays.copyOf(good, good.length + 2)))
-                .isInstanceOf(WireFormatException.class).hasMessageContaining("trailing");
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("trailing");
     }
 
     @Test
     void refusesAnInvalidEdgeIdOrMetricName() {
         byte[] badEdge = BatchCodec.encode(new Batch("edge-1", "", 1, 0, List.of()));
         badEdge[4 + 4] = '.';
-        assertThatThrownBy(() -> BatchCodec.decode(badEdge)).isInstanceOf(WireFormatException.class)
+        assertThatThrownBy(() -> BatchCodec.decode(badEdge))
+                .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("edge id");
         byte[] badMetric = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("1bad", Map.of(), 0, 1))));
         assertThatThrownBy(() -> BatchCodec.decode(badMetric)).hasMessageContaining("invalid metric name '1bad'");
@@ -82,23 +98,37 @@ class BatchCodecTest {
 
     @Test
     void pointsWithTheSameTagsShareOneImmutableTagMapAndKeepTheirOwn() {
-        Batch batch = new Batch("e", "", 1, 0, List.of(
-                Point.of("cpu", Map.of("core", "0", "host", "a"), 1, 1),
-                Point.of("cpu", Map.of("core", "1", "host", "a"), 1, 2),
-                Point.of("mem", Map.of("core", "0", "host", "a"), 2, 3),
-                Point.of("cpu", Map.of("core", "1", "host", "a"), 3, 4)));
+        Batch batch = new Batch(
+                "e",
+                "",
+                1,
+                0,
+                List.of(
+                        Point.of("cpu", Map.of("core", "0", "host", "a"), 1, 1),
+                        Point.of("cpu", Map.of("core", "1", "host", "a"), 1, 2),
+                        Point.of("mem", Map.of("core", "0", "host", "a"), 2, 3),
+                        Point.of("cpu", Map.of("core", "1", "host", "a"), 3, 4)));
         List<Point> decoded = BatchCodec.decode(BatchCodec.encode(batch)).points();
         assertThat(decoded).isEqualTo(batch.points());
         assertThat(decoded.get(2).tags()).isSameAs(decoded.get(0).tags());
-        assertThat(decoded.get(3).tags()).isSameAs(decoded.get(1).tags()).isNotSameAs(decoded.get(0).tags());
+        assertThat(decoded.get(3).tags())
+                .isSameAs(decoded.get(1).tags())
+                .isNotSameAs(decoded.get(0).tags());
         assertThatThrownBy(() -> decoded.get(0).tags().put("host", "b"))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void aMetricNameIsCheckedWhereverItFirstAppears() {
-        byte[] later = BatchCodec.encode(new Batch("e", "", 1, 0, List.of(Point.of("ok", Map.of(), 0, 1),
-                Point.of("ok", Map.of(), 0, 2), Point.of("bad-name", Map.of(), 0, 3))));
+        byte[] later = BatchCodec.encode(new Batch(
+                "e",
+                "",
+                1,
+                0,
+                List.of(
+                        Point.of("ok", Map.of(), 0, 1),
+                        Point.of("ok", Map.of(), 0, 2),
+                        Point.of("bad-name", Map.of(), 0, 3))));
         assertThatThrownBy(() -> BatchCodec.decode(later)).hasMessageContaining("point 2: invalid metric name");
     }
 

@@ -34,7 +34,8 @@ class WireFormatPropertiesTest {
 
     @Property(tries = 300)
     void aHeartbeatRoundTrips(@ForAll("heartbeats") Heartbeat heartbeat) {
-        assertThat(EventCodec.decode(EventCodec.encode(heartbeat), Heartbeat.class)).isEqualTo(heartbeat);
+        assertThat(EventCodec.decode(EventCodec.encode(heartbeat), Heartbeat.class))
+                .isEqualTo(heartbeat);
     }
 
     @Property(tries = 2000)
@@ -43,8 +44,8 @@ class WireFormatPropertiesTest {
     }
 
     @Property(tries = 2000)
-    void randomBytesBehindAMagicByteAreAWireFormatErrorOrAMessage(@ForAll("magic") int magic,
-                                                                  @ForAll @Size(max = 300) byte[] rest) {
+    void randomBytesBehindAMagicByteAreAWireFormatErrorOrAMessage(
+            @ForAll("magic") int magic, @ForAll @Size(max = 300) byte[] rest) {
         byte[] data = new byte[rest.length + 1];
         data[0] = (byte) magic;
         System.arraycopy(rest, 0, data, 1, rest.length);
@@ -52,16 +53,18 @@ class WireFormatPropertiesTest {
     }
 
     @Property(tries = 2000)
-    void aBatchWithFlippedBytesIsAWireFormatErrorOrAMessage(@ForAll("batches") Batch batch,
-                                                            @ForAll @Size(min = 1, max = 4) List<Integer> positions,
-                                                            @ForAll byte flip) {
+    void aBatchWithFlippedBytesIsAWireFormatErrorOrAMessage(
+            @ForAll("batches") Batch batch,
+            @ForAll @Size(min = 1, max = 4) List<Integer> positions,
+            @ForAll byte flip) {
         assertOnlyWireFormatErrors(flipped(BatchCodec.encode(batch), positions, flip));
     }
 
     @Property(tries = 1000)
-    void aGapWithFlippedBytesIsAWireFormatErrorOrAMessage(@ForAll("gaps") GapDeclaration gap,
-                                                          @ForAll @Size(min = 1, max = 4) List<Integer> positions,
-                                                          @ForAll byte flip) {
+    void aGapWithFlippedBytesIsAWireFormatErrorOrAMessage(
+            @ForAll("gaps") GapDeclaration gap,
+            @ForAll @Size(min = 1, max = 4) List<Integer> positions,
+            @ForAll byte flip) {
         assertOnlyWireFormatErrors(flipped(GapCodec.encode(gap), positions, flip));
     }
 
@@ -124,48 +127,85 @@ class WireFormatPropertiesTest {
     @Provide
     Arbitrary<Batch> batches() {
         Arbitrary<List<Point>> points = point().list().ofMaxSize(20);
-        return Combinators.combine(edgeIds(), incarnations(), Arbitraries.longs().between(1, Long.MAX_VALUE),
-                Arbitraries.longs(), points).as(Batch::new);
+        return Combinators.combine(
+                        edgeIds(),
+                        incarnations(),
+                        Arbitraries.longs().between(1, Long.MAX_VALUE),
+                        Arbitraries.longs(),
+                        points)
+                .as(Batch::new);
     }
 
     @Provide
     Arbitrary<GapDeclaration> gaps() {
-        return Combinators.combine(edgeIds(), incarnations(), Arbitraries.longs().between(1, 1L << 40),
-                Arbitraries.integers().between(0, 50), Arbitraries.of(GapDeclaration.Reason.class),
-                Arbitraries.longs()).as((edge, inc, from, length, reason, at) -> new GapDeclaration(edge, inc, from,
-                        from + length, reason, new int[length + 1], at));
+        return Combinators.combine(
+                        edgeIds(),
+                        incarnations(),
+                        Arbitraries.longs().between(1, 1L << 40),
+                        Arbitraries.integers().between(0, 50),
+                        Arbitraries.of(GapDeclaration.Reason.class),
+                        Arbitraries.longs())
+                .as((edge, inc, from, length, reason, at) ->
+                        new GapDeclaration(edge, inc, from, from + length, reason, new int[length + 1], at));
     }
 
     @Provide
     Arbitrary<Heartbeat> heartbeats() {
-        return Combinators.combine(edgeIds(), text(40), Arbitraries.longs(), Arbitraries.longs().between(0, 1L << 40),
-                incarnations(), Arbitraries.of("CLOSED", "OPEN", "HALF_OPEN")).as((edge, host, sentAt, seq, inc,
-                        breaker) -> new Heartbeat(edge, "dev", sentAt, seq / 2, seq, seq / 3, host, inc, breaker, 0,
-                        "Linux", null));
+        return Combinators.combine(
+                        edgeIds(),
+                        text(40),
+                        Arbitraries.longs(),
+                        Arbitraries.longs().between(0, 1L << 40),
+                        incarnations(),
+                        Arbitraries.of("CLOSED", "OPEN", "HALF_OPEN"))
+                .as((edge, host, sentAt, seq, inc, breaker) -> new Heartbeat(
+                        edge, "dev", sentAt, seq / 2, seq, seq / 3, host, inc, breaker, 0, "Linux", null));
     }
 
     private static Arbitrary<Point> point() {
-        Arbitrary<String> metric = Combinators.combine(Arbitraries.of('a', 'q', 'Z', '_', ':'),
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('_', ':')
-                        .ofMaxLength(60)).as((first, rest) -> first + rest);
-        Arbitrary<Map<String, String>> tags = Arbitraries.maps(text(30).filter(s -> !s.isEmpty()), text(60))
-                .ofMaxSize(8);
-        return Combinators.combine(metric, tags, Arbitraries.longs(), Arbitraries.doubles().withSpecialValue(
-                Double.NaN).withSpecialValue(-0.0).withSpecialValue(Double.POSITIVE_INFINITY)).as(Point::of);
+        Arbitrary<String> metric = Combinators.combine(
+                        Arbitraries.of('a', 'q', 'Z', '_', ':'),
+                        Arbitraries.strings()
+                                .withCharRange('a', 'z')
+                                .withCharRange('0', '9')
+                                .withChars('_', ':')
+                                .ofMaxLength(60))
+                .as((first, rest) -> first + rest);
+        Arbitrary<Map<String, String>> tags =
+                Arbitraries.maps(text(30).filter(s -> !s.isEmpty()), text(60)).ofMaxSize(8);
+        return Combinators.combine(
+                        metric,
+                        tags,
+                        Arbitraries.longs(),
+                        Arbitraries.doubles()
+                                .withSpecialValue(Double.NaN)
+                                .withSpecialValue(-0.0)
+                                .withSpecialValue(Double.POSITIVE_INFINITY))
+                .as(Point::of);
     }
 
     /** Any text a strict UTF-8 request body can carry: every code point but unpaired surrogates. */
     private static Arbitrary<String> text(int maxLength) {
-        return Arbitraries.strings().withCharRange('\u0000', '\uD7FF').withCharRange('\uE000', '\uFFFF')
+        return Arbitraries.strings()
+                .withCharRange('\u0000', '\uD7FF')
+                .withCharRange('\uE000', '\uFFFF')
                 .ofMaxLength(maxLength);
     }
 
     private static Arbitrary<String> edgeIds() {
-        return Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
-                .withChars('_', '-').ofMinLength(1).ofMaxLength(64);
+        return Arbitraries.strings()
+                .withCharRange('a', 'z')
+                .withCharRange('A', 'Z')
+                .withCharRange('0', '9')
+                .withChars('_', '-')
+                .ofMinLength(1)
+                .ofMaxLength(64);
     }
 
     private static Arbitrary<String> incarnations() {
-        return Arbitraries.strings().withCharRange('0', '9').withCharRange('a', 'f').ofMaxLength(32);
+        return Arbitraries.strings()
+                .withCharRange('0', '9')
+                .withCharRange('a', 'f')
+                .ofMaxLength(32);
     }
 }

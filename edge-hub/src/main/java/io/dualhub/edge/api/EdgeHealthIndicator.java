@@ -43,6 +43,7 @@ public class EdgeHealthIndicator implements HealthIndicator {
         details.put("ackedSeq", agent.buffer().checkpointSeq());
         details.put("backlog", agent.buffer().backlog());
         HealthStatus status = writable ? HealthStatus.UP : HealthStatus.DOWN;
-        return Publishers.just(HealthResult.builder("edge", status).details(details).build());
+        return Publishers.just(
+                HealthResult.builder("edge", status).details(details).build());
     }
 }

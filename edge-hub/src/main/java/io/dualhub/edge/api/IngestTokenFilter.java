@@ -29,8 +29,11 @@ public class IngestTokenFilter {
         if (token == null || token.matches(Secret.presented(request.getHeaders().get(HttpHeaders.AUTHORIZATION)))) {
             return null;
         }
-        return HttpResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .body(WriteError.of("this edge needs its ingest token: send 'Authorization: Bearer <token>' (or "
-                        + "'Token <token>', as InfluxDB v2 clients do); nothing was stored", null));
+        return HttpResponse.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .body(WriteError.of(
+                        "this edge needs its ingest token: send 'Authorization: Bearer <token>' (or "
+                                + "'Token <token>', as InfluxDB v2 clients do); nothing was stored",
+                        null));
     }
 }

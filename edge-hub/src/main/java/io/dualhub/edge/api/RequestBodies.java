@@ -7,8 +7,7 @@ import java.util.zip.GZIPInputStream;
 
 /** Decodes a request body's {@code Content-Encoding} (identity or gzip) within the size limit, after decompression. */
 final class RequestBodies {
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     /** Thrown when the (decompressed) body exceeds the limit. */
     static final class TooLargeException extends RuntimeException {
@@ -21,9 +20,12 @@ final class RequestBodies {
         boolean gzipped = body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
         if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity") || !gzipped) {
             // The server may already have inflated a gzip body; what matters is what we hold now.
-            if (encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")
+            if (encoding != null
+                    && !encoding.isBlank()
+                    && !encoding.equalsIgnoreCase("identity")
                     && !encoding.equalsIgnoreCase("gzip")) {
-                throw new IllegalArgumentException("Content-Encoding '" + encoding + "' is not supported; use gzip or identity");
+                throw new IllegalArgumentException(
+                        "Content-Encoding '" + encoding + "' is not supported; use gzip or identity");
             }
             if (body.length > limit) {
                 throw new TooLargeException(limit);

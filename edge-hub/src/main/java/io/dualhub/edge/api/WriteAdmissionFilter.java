@@ -27,6 +27,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 public class WriteAdmissionFilter {
     /** Writes finish within a second or so: a refused writer is asked to come back after one. */
     static final long RETRY_AFTER_SECONDS = 1;
+
     private final int maxWrites;
     private final long maxBytes;
     private final long maxBody;
@@ -50,8 +51,8 @@ public class WriteAdmissionFilter {
         if (refusal != null) {
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
-                    .body(WriteError.of(refusal + "; retry after " + RETRY_AFTER_SECONDS + " s, nothing was stored",
-                            null));
+                    .body(WriteError.of(
+                            refusal + "; retry after " + RETRY_AFTER_SECONDS + " s, nothing was stored", null));
         }
         try {
             return next.proceed();

@@ -1,6 +1,5 @@
 package io.dualhub.edge.api;
 
-import java.nio.ByteBuffer;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.buffer.BufferFullException;
@@ -21,6 +20,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +39,7 @@ import java.util.List;
 public class WriteController {
     /** How long a writer refused by a full buffer is asked to wait: about one forwarder backoff cap. */
     static final long RETRY_AFTER_SECONDS = 5;
+
     private final EdgeAgent agent;
     private final Clock clock;
     private final long maxBody;
@@ -51,9 +52,10 @@ public class WriteController {
 
     @Post(uri = "/write", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<?> write(@Body @Nullable byte[] body,
-                                 @Header("Content-Encoding") @Nullable String encoding,
-                                 @QueryValue @Nullable String precision) {
+    public HttpResponse<?> write(
+            @Body @Nullable byte[] body,
+            @Header("Content-Encoding") @Nullable String encoding,
+            @QueryValue @Nullable String precision) {
         Precision unit;
         try {
             unit = Precision.parse(precision);
@@ -70,9 +72,12 @@ public class WriteController {
         }
         List<Point> points;
         try {
-            points = parse(raw, new LineProtocolParser(unit, clock.millis(), agent.config().maxPoints()));
+            points = parse(
+                    raw,
+                    new LineProtocolParser(unit, clock.millis(), agent.config().maxPoints()));
         } catch (TooManyPointsException e) {
-            return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE).body(WriteError.of(e.getMessage(), e.line()));
+            return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+                    .body(WriteError.of(e.getMessage(), e.line()));
         } catch (LineProtocolException e) {
             return HttpResponse.badRequest(WriteError.of(e.getMessage(), e.line()));
         }
@@ -105,7 +110,7 @@ public class WriteController {
                 to++;
             }
             lines += parser.parseInto(utf8(raw, from, to), lines, points);
-            from = to + 1;  // past the newline that ends the piece
+            from = to + 1; // past the newline that ends the piece
         }
         return points;
     }
@@ -121,8 +126,11 @@ public class WriteController {
             return text;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw, from, to - from)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw, from, to - from))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new LineProtocolException(0, "body is not valid UTF-8");
         }

@@ -38,7 +38,9 @@ final class BufferLives {
             if (Files.exists(livesFile)) {
                 return parse(dir, Files.readAllLines(livesFile));
             }
-            String id = Files.exists(idFile) ? Incarnations.require(Files.readString(idFile).trim()) : null;
+            String id = Files.exists(idFile)
+                    ? Incarnations.require(Files.readString(idFile).trim())
+                    : null;
             if (id == null) {
                 id = Incarnations.newId();
                 replace(idFile, id);
@@ -114,7 +116,9 @@ final class BufferLives {
     BufferLives rotate(long firstSeq) {
         List<BufferLife> next = new ArrayList<>();
         for (BufferLife life : lives) {
-            next.add(new BufferLife(life.incarnation(), life.firstSeq(),
+            next.add(new BufferLife(
+                    life.incarnation(),
+                    life.firstSeq(),
                     Math.max(life.firstSeq() - 1, Math.min(life.lastSeq(), firstSeq - 1))));
         }
         next.add(new BufferLife(Incarnations.newId(), firstSeq, Long.MAX_VALUE));
@@ -129,7 +133,9 @@ final class BufferLives {
     private BufferLives save(List<BufferLife> next, boolean inRecovery) {
         StringBuilder text = new StringBuilder("version " + VERSION + "\n");
         for (BufferLife life : next) {
-            text.append(life.incarnation().isEmpty() ? "-" : life.incarnation()).append(' ').append(life.firstSeq());
+            text.append(life.incarnation().isEmpty() ? "-" : life.incarnation())
+                    .append(' ')
+                    .append(life.firstSeq());
             if (life.lastSeq() != Long.MAX_VALUE) {
                 text.append(' ').append(life.lastSeq());
             } else if (inRecovery) {

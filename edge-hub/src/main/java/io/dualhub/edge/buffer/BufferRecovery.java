@@ -1,10 +1,10 @@
 package io.dualhub.edge.buffer;
 
-import java.nio.file.StandardCopyOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,16 +40,20 @@ import org.slf4j.LoggerFactory;
 final class BufferRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(BufferRecovery.class);
 
-    private BufferRecovery() {
-    }
+    private BufferRecovery() {}
 
     /** Runs the checks and, when the buffer is torn, the rotation; returns the lives to open the buffer with. */
-    static BufferLives run(Path dir, Checkpoint checkpoint, BufferLives lives, RunMarker.PreviousRun previous,
-                           boolean sync, Clock clock) {
+    static BufferLives run(
+            Path dir,
+            Checkpoint checkpoint,
+            BufferLives lives,
+            RunMarker.PreviousRun previous,
+            boolean sync,
+            Clock clock) {
         Path queueDir = dir.resolve("queue");
         finishRebuild(queueDir);
         if (lives.recovering()) {
-            return lives;  // rotated already; the buffer only settles its marks
+            return lives; // rotated already; the buffer only settles its marks
         }
         Scan scan = scan(queueDir, clock, previous != RunMarker.PreviousRun.CLEAN, checkpoint.appendedSeq());
         if (!scan.whole() || checkpoint.appendedSeq() > scan.last() && scan.last() > 0) {
@@ -69,17 +73,24 @@ final class BufferRecovery {
         if (lostTo >= lostFrom) {
             LostRange range = new LostRange(old.incarnation(), old.wireSeq(lostFrom), old.wireSeq(lostTo));
             LostRange.record(dir, range);
-            lost = ", batches " + range.fromSeq() + ".." + range.toSeq() + " can no longer be sent and are declared lost";
+            lost = ", batches " + range.fromSeq() + ".." + range.toSeq()
+                    + " can no longer be sent and are declared lost";
         }
         BufferLives rotated = lives.rotate(tail + 1);
-        LOG.warn("buffer {} was torn ({}): incarnation {} ends at batch {}{}; new batches are numbered from 1 under"
-                        + " incarnation {}", dir, String.join("; ", problems), old.incarnation(),
-                Math.max(0, old.wireSeq(tail)), lost, rotated.current().incarnation());
+        LOG.warn(
+                "buffer {} was torn ({}): incarnation {} ends at batch {}{}; new batches are numbered from 1 under"
+                        + " incarnation {}",
+                dir,
+                String.join("; ", problems),
+                old.incarnation(),
+                Math.max(0, old.wireSeq(tail)),
+                lost,
+                rotated.current().incarnation());
         return rotated;
     }
 
-    private static List<String> problems(Scan scan, Checkpoint checkpoint, RunMarker.PreviousRun previous,
-                                         boolean sync) {
+    private static List<String> problems(
+            Scan scan, Checkpoint checkpoint, RunMarker.PreviousRun previous, boolean sync) {
         List<String> problems = new ArrayList<>();
         long tail = scan.last();
         if (!scan.whole()) {
@@ -105,8 +116,7 @@ final class BufferRecovery {
      * The sequence of the queue's last batch that reads back in order (0 when empty), and whether that is the
      * whole queue (sequences follow each other without holes).
      */
-    private record Scan(long last, boolean whole) {
-    }
+    private record Scan(long last, boolean whole) {}
 
     /**
      * Reads every batch only when asked to ({@code deep}: after an unclean stop) or when the tail Chronicle reports
@@ -141,7 +151,7 @@ final class BufferRecovery {
                 last = seq;
             }
         } catch (RuntimeException | AssertionError e) {
-            whole = false;  // Chronicle cannot read on: the batches before are what survives
+            whole = false; // Chronicle cannot read on: the batches before are what survives
         }
         return new Scan(last, whole && tail == last);
     }
@@ -170,10 +180,10 @@ final class BufferRecovery {
         Path rebuilt = queueDir.resolveSibling("queue.rebuild");
         deleteTree(rebuilt);
         try (SingleChronicleQueue to = EdgeBuffer.openQueue(rebuilt, clock);
-             ExcerptAppender appender = to.createAppender()) {
+                ExcerptAppender appender = to.createAppender()) {
             if (lastSeq > 0) {
                 try (SingleChronicleQueue from = EdgeBuffer.openQueue(queueDir, clock);
-                     ExcerptTailer tailer = from.createTailer()) {
+                        ExcerptTailer tailer = from.createTailer()) {
                     tailer.toStart();
                     copy(tailer, appender, lastSeq);
                 } catch (RuntimeException | AssertionError e) {
@@ -183,7 +193,7 @@ final class BufferRecovery {
         }
         Path torn = queueDir.resolveSibling("queue.torn");
         deleteTree(torn);
-        move(queueDir, torn);  // only once the copy is whole: see finishRebuild
+        move(queueDir, torn); // only once the copy is whole: see finishRebuild
         move(rebuilt, queueDir);
         deleteTree(torn);
     }

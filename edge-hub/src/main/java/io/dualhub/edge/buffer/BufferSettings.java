@@ -9,8 +9,8 @@ import java.time.Duration;
  * {@code maxBatchBytes}, acknowledged batches kept for {@code retention}, and {@code sync} to force each append to
  * disk.
  */
-public record BufferSettings(long maxBytes, Overflow overflow, long minFreeDisk, int maxBatchBytes, Duration retention,
-                             boolean sync) {
+public record BufferSettings(
+        long maxBytes, Overflow overflow, long minFreeDisk, int maxBatchBytes, Duration retention, boolean sync) {
 
     /** What happens to new points when the unacknowledged backlog reaches {@code maxBytes}. */
     public enum Overflow {
@@ -22,7 +22,8 @@ public record BufferSettings(long maxBytes, Overflow overflow, long minFreeDisk,
 
     public BufferSettings {
         if (maxBytes < maxBatchBytes) {
-            throw new IllegalArgumentException("buffer max bytes " + maxBytes + " is below one batch (" + maxBatchBytes + ")");
+            throw new IllegalArgumentException(
+                    "buffer max bytes " + maxBytes + " is below one batch (" + maxBatchBytes + ")");
         }
     }
 

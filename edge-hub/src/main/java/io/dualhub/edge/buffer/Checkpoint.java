@@ -27,12 +27,14 @@ final class Checkpoint implements AutoCloseable {
     private static final int SIZE = 48;
     /** 1: index, flag and published sequence (a file without a version); 2: the high-water marks and the version. */
     static final long VERSION = 2;
+
     private final FileChannel channel;
     private final MappedByteBuffer map;
 
     Checkpoint(Path file) {
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             map = channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open checkpoint " + file, e);

@@ -1,6 +1,5 @@
 package io.dualhub.edge.buffer;
 
-import java.util.function.Predicate;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -32,7 +32,7 @@ public final class EdgeBuffer implements AutoCloseable {
     private final String edgeId;
     private final Clock clock;
     private final BufferSettings settings;
-    private volatile int batchLimit;  // settings.maxBatchBytes(), lowered to fit the NATS server's max_payload
+    private volatile int batchLimit; // settings.maxBatchBytes(), lowered to fit the NATS server's max_payload
     private final FileStore fileStore;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -40,10 +40,10 @@ public final class EdgeBuffer implements AutoCloseable {
     private final Path dir;
     private final BufferLives lives;
     private final Object appendLock = new Object();
-    private volatile Runnable appendListener = () -> { };
+    private volatile Runnable appendListener = () -> {};
     private volatile long lastSeq;
     private volatile long checkpointSeq;
-    private volatile long sentSeq;  // written by the forwarder's thread only
+    private volatile long sentSeq; // written by the forwarder's thread only
     private volatile long unackedBytes;
     private volatile long progressAtMs;
 
@@ -61,11 +61,12 @@ public final class EdgeBuffer implements AutoCloseable {
         this.dir = dir;
         RunMarker.PreviousRun previous = RunMarker.start(dir);
         this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
-        BufferLives found = BufferRecovery.run(dir, checkpoint, BufferLives.load(dir), previous, settings.sync(), clock);
+        BufferLives found =
+                BufferRecovery.run(dir, checkpoint, BufferLives.load(dir), previous, settings.sync(), clock);
         this.queue = openQueue(dir.resolve("queue"), clock);
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);
-        this.lastSeq = seqAt(queue.lastIndex());  // a new life starts right after it (BufferLives.rotate)
+        this.lastSeq = seqAt(queue.lastIndex()); // a new life starts right after it (BufferLives.rotate)
         settleMarks();
         this.lives = found.recovering() ? found.recovered() : found;
         this.checkpointSeq = checkpoint.index() >= 0 ? seqAt(checkpoint.index()) : firstSeq() - 1;
@@ -74,7 +75,9 @@ public final class EdgeBuffer implements AutoCloseable {
     }
 
     static SingleChronicleQueue openQueue(Path queueDir, Clock clock) {
-        return SingleChronicleQueueBuilder.binary(queueDir).rollCycle(RollCycles.FAST_HOURLY).timeProvider(clock::millis)
+        return SingleChronicleQueueBuilder.binary(queueDir)
+                .rollCycle(RollCycles.FAST_HOURLY)
+                .timeProvider(clock::millis)
                 .build();
     }
 
@@ -174,7 +177,7 @@ public final class EdgeBuffer implements AutoCloseable {
         synchronized (appendLock) {
             requireRoom(bytes);
             if (lastSeq == checkpointSeq) {
-                progressAtMs = now;  // the backlog starts now
+                progressAtMs = now; // the backlog starts now
             }
             long first = lastSeq + 1;
             for (byte[] payload : payloads) {
@@ -203,8 +206,9 @@ public final class EdgeBuffer implements AutoCloseable {
                     + settings.minFreeDisk() + " (buffer.min-free-disk)");
         }
         if (settings.overflow() == BufferSettings.Overflow.REJECT && unackedBytes + bytes > settings.maxBytes()) {
-            throw new BufferFullException("the buffer holds " + unackedBytes + " bytes not yet forwarded, at its limit of "
-                    + settings.maxBytes() + " (buffer.max-bytes, overflow: reject)");
+            throw new BufferFullException(
+                    "the buffer holds " + unackedBytes + " bytes not yet forwarded, at its limit of "
+                            + settings.maxBytes() + " (buffer.max-bytes, overflow: reject)");
         }
     }
 
@@ -301,7 +305,7 @@ public final class EdgeBuffer implements AutoCloseable {
         int hi = cycles.size() - 1;
         BufferedBatch cycleFirst = null;
         int cycle = -1;
-        while (lo <= hi) {  // the last cycle whose first batch is at or before seq
+        while (lo <= hi) { // the last cycle whose first batch is at or before seq
             int mid = (lo + hi) >>> 1;
             BufferedBatch b = tailer.moveToCycle(cycles.get(mid).intValue()) ? peek(tailer) : null;
             if (b != null && b.seq() <= seq) {
@@ -317,8 +321,8 @@ public final class EdgeBuffer implements AutoCloseable {
             return;
         }
         long index = cycleFirst.index() + (seq - cycleFirst.seq());
-        BufferedBatch target = queue.rollCycle().toCycle(index) == cycle && tailer.moveToIndex(index) ? peek(tailer)
-                : null;
+        BufferedBatch target =
+                queue.rollCycle().toCycle(index) == cycle && tailer.moveToIndex(index) ? peek(tailer) : null;
         if (target == null || target.seq() != seq) {
             tailer.moveToCycle(cycle);
         }
@@ -477,6 +481,5 @@ public final class EdgeBuffer implements AutoCloseable {
     }
 
     /** The first and last sequence one append used. */
-    public record SeqRange(long first, long last) {
-    }
+    public record SeqRange(long first, long last) {}
 }

@@ -29,11 +29,16 @@ public record LostRange(String incarnation, long fromSeq, long toSeq) {
     static List<LostRange> pending(Path dir) {
         List<LostRange> ranges = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX)).sorted().forEach(n -> {
-                String[] f = n.substring(PREFIX.length()).split("-");
-                ranges.add(new LostRange(f[0].equals("none") ? "" : Incarnations.require(f[0]), Long.parseLong(f[1]),
-                        Long.parseLong(f[2])));
-            });
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(PREFIX))
+                    .sorted()
+                    .forEach(n -> {
+                        String[] f = n.substring(PREFIX.length()).split("-");
+                        ranges.add(new LostRange(
+                                f[0].equals("none") ? "" : Incarnations.require(f[0]),
+                                Long.parseLong(f[1]),
+                                Long.parseLong(f[2])));
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }

@@ -16,10 +16,13 @@ final class RunMarker {
     static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     /** How the previous run over a buffer directory ended. */
-    enum PreviousRun { CLEAN, PROCESS_DIED, MACHINE_WENT_DOWN }
-
-    private RunMarker() {
+    enum PreviousRun {
+        CLEAN,
+        PROCESS_DIED,
+        MACHINE_WENT_DOWN
     }
+
+    private RunMarker() {}
 
     /** Reads how the previous run ended and marks this one as running. */
     static PreviousRun start(Path dir) {
@@ -29,7 +32,8 @@ final class RunMarker {
             PreviousRun previous = PreviousRun.CLEAN;
             if (Files.exists(file)) {
                 previous = boot.equals(Files.readString(file).trim()) && !boot.isEmpty()
-                        ? PreviousRun.PROCESS_DIED : PreviousRun.MACHINE_WENT_DOWN;
+                        ? PreviousRun.PROCESS_DIED
+                        : PreviousRun.MACHINE_WENT_DOWN;
             }
             Files.writeString(file, boot);
             return previous;

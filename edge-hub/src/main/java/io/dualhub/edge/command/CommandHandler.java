@@ -71,11 +71,13 @@ public final class CommandHandler {
             ResendRequest request = EventCodec.decode(m.getData(), ResendRequest.class);
             if (ResendRequest.RECONNECT.equals(request.type())) {
                 reply(m, new ResendResult(0, 0, 0, null));
-                LOG.warn("reconnecting to NATS at the CentralHub's request {} (its drain stalled)", request.requestId());
+                LOG.warn(
+                        "reconnecting to NATS at the CentralHub's request {} (its drain stalled)", request.requestId());
                 nats.forceReconnect();
                 return;
             }
-            result = ResendRequest.TYPE.equals(request.type()) ? resend(m.getConnection(), request, requester(m))
+            result = ResendRequest.TYPE.equals(request.type())
+                    ? resend(m.getConnection(), request, requester(m))
                     : ResendResult.failed("unknown command type '" + request.type() + "'; known: resend, reconnect");
         } catch (WireFormatException e) {
             result = ResendResult.failed(e.getMessage());
@@ -90,7 +92,7 @@ public final class CommandHandler {
         if (m.getReplyTo() != null) {
             m.getConnection().publish(m.getReplyTo(), EventCodec.encode(result));
             try {
-                m.getConnection().flushBuffer();  // the answer leaves before a reconnect drops the connection
+                m.getConnection().flushBuffer(); // the answer leaves before a reconnect drops the connection
             } catch (IOException e) {
                 LOG.debug("reply not flushed: {}", e.toString());
             }
@@ -116,8 +118,8 @@ public final class CommandHandler {
         long acked = life.wireSeq(Math.min(buffer.checkpointSeq(), life.lastSeq()));
         long to = Math.min(Math.min(r.toSeq(), acked), r.fromSeq() + MAX_RESEND - 1);
         if (r.fromSeq() < 1 || to < r.fromSeq()) {
-            return ResendResult.failed("nothing to resend in " + r.fromSeq() + ".." + r.toSeq()
-                    + " (acknowledged up to " + acked + ")");
+            return ResendResult.failed(
+                    "nothing to resend in " + r.fromSeq() + ".." + r.toSeq() + " (acknowledged up to " + acked + ")");
         }
         long now = clock.millis();
         ResendBudget.Bucket budget = budgets.of(requester, now);
@@ -127,27 +129,44 @@ public final class CommandHandler {
         }
         JetStream js = c.jetStream();
         String subject = Subjects.metrics(edgeId);
-        Republisher out = new Republisher(js, subject, life, r.requestId(),
-                Math.min(settings.maxBytes(), budget.available()), now + RESEND_DEADLINE_MS);
+        Republisher out = new Republisher(
+                js,
+                subject,
+                life,
+                r.requestId(),
+                Math.min(settings.maxBytes(), budget.available()),
+                now + RESEND_DEADLINE_MS);
         long firstRetained = life.wireSeq(buffer.readRange(life.queueSeq(r.fromSeq()), life.queueSeq(to), out::offer));
         budget.spend(out.bytes);
         long expiredTo = Math.min(to, firstRetained - 1);
         if (expiredTo >= r.fromSeq()) {
-            LOG.error("batches {}..{} were requested again but expired from this edge's retention: declared lost",
-                    r.fromSeq(), expiredTo);
-            LostDeclarations.publish(js, subject, GapDeclaration.lost(edgeId, life.incarnation(), r.fromSeq(),
-                    expiredTo, clock.millis()));
+            LOG.error(
+                    "batches {}..{} were requested again but expired from this edge's retention: declared lost",
+                    r.fromSeq(),
+                    expiredTo);
+            LostDeclarations.publish(
+                    js,
+                    subject,
+                    GapDeclaration.lost(edgeId, life.incarnation(), r.fromSeq(), expiredTo, clock.millis()));
         }
         String failure = out.awaitAcks();
         if (failure != null) {
             return new ResendResult(out.acked, 0, 0, failure);
         }
         long resentTo = out.lastSeq < 0 ? expiredTo : life.wireSeq(out.lastSeq);
-        LOG.info("resent batches {}..{} on request {} ({} republished, {} bytes{}{})", r.fromSeq(), resentTo,
-                r.requestId(), out.acked, out.bytes, resentTo < to ? "; " + (resentTo + 1) + ".." + to
-                        + " left for the next request (" + out.stoppedBy + ")" : "",
+        LOG.info(
+                "resent batches {}..{} on request {} ({} republished, {} bytes{}{})",
+                r.fromSeq(),
+                resentTo,
+                r.requestId(),
+                out.acked,
+                out.bytes,
+                resentTo < to
+                        ? "; " + (resentTo + 1) + ".." + to + " left for the next request (" + out.stoppedBy + ")"
+                        : "",
                 expiredTo >= r.fromSeq() ? ", " + r.fromSeq() + ".." + expiredTo + " expired and declared lost" : "");
-        return expiredTo >= r.fromSeq() ? new ResendResult(out.acked, r.fromSeq(), expiredTo, null)
+        return expiredTo >= r.fromSeq()
+                ? new ResendResult(out.acked, r.fromSeq(), expiredTo, null)
                 : new ResendResult(out.acked, 0, 0, null);
     }
 
@@ -170,8 +189,7 @@ public final class CommandHandler {
         private String failure;
         private String stoppedBy;
 
-        private record Sent(CompletableFuture<PublishAck> ack, long bytes) {
-        }
+        private record Sent(CompletableFuture<PublishAck> ack, long bytes) {}
 
         Republisher(JetStream js, String subject, BufferLife life, String requestId, long maxBytes, long deadlineMs) {
             this.js = js;
@@ -198,9 +216,13 @@ public final class CommandHandler {
                     return false;
                 }
             }
-            CompletableFuture<PublishAck> ack = js.publishAsync(subject, b.payload(), PublishOptions.builder()
-                    .messageId(Subjects.msgId(edgeId, life.incarnation(), life.wireSeq(b.seq())) + "-resend-" + requestId)
-                    .build());
+            CompletableFuture<PublishAck> ack = js.publishAsync(
+                    subject,
+                    b.payload(),
+                    PublishOptions.builder()
+                            .messageId(Subjects.msgId(edgeId, life.incarnation(), life.wireSeq(b.seq())) + "-resend-"
+                                    + requestId)
+                            .build());
             inFlight.add(new Sent(ack, b.size()));
             inFlightBytes += b.size();
             bytes += b.size();
@@ -233,5 +255,4 @@ public final class CommandHandler {
             return false;
         }
     }
-
 }

@@ -48,17 +48,26 @@ public final class LostDeclarations {
             try {
                 for (long from = range.fromSeq(); from <= range.toSeq(); from += CHUNK) {
                     long to = Math.min(range.toSeq(), from + CHUNK - 1);
-                    publish(c.jetStream(), Subjects.metrics(edgeId),
+                    publish(
+                            c.jetStream(),
+                            Subjects.metrics(edgeId),
                             GapDeclaration.lost(edgeId, range.incarnation(), from, to, clock.millis()));
                 }
             } catch (IOException e) {
-                LOG.warn("declaring batches {}..{} of incarnation {} lost failed, trying again: {}", range.fromSeq(),
-                        range.toSeq(), range.incarnation(), e.getMessage());
+                LOG.warn(
+                        "declaring batches {}..{} of incarnation {} lost failed, trying again: {}",
+                        range.fromSeq(),
+                        range.toSeq(),
+                        range.incarnation(),
+                        e.getMessage());
                 return;
             }
             buffer.lostDeclared(range);
-            LOG.warn("declared batches {}..{} of incarnation {} lost: they were gone with the torn buffer",
-                    range.fromSeq(), range.toSeq(), range.incarnation());
+            LOG.warn(
+                    "declared batches {}..{} of incarnation {} lost: they were gone with the torn buffer",
+                    range.fromSeq(),
+                    range.toSeq(),
+                    range.incarnation());
         }
     }
 
@@ -66,7 +75,10 @@ public final class LostDeclarations {
     static void publish(JetStream js, String subject, GapDeclaration lost) throws IOException {
         String msgId = Subjects.msgId(lost.edgeId(), lost.incarnation(), lost.fromSeq()) + "-lost-" + lost.toSeq();
         try {
-            js.publish(subject, GapCodec.encode(lost), PublishOptions.builder().messageId(msgId).build());
+            js.publish(
+                    subject,
+                    GapCodec.encode(lost),
+                    PublishOptions.builder().messageId(msgId).build());
         } catch (JetStreamApiException e) {
             throw new IOException(e);
         }

@@ -23,7 +23,7 @@ final class ResendBudget {
     Bucket of(String requester, long nowMs) {
         Bucket bucket = buckets.get(requester);
         if (bucket == null) {
-            buckets.values().removeIf(b -> b.refill(nowMs) >= bytesPerMinute);  // a full bucket remembers nothing
+            buckets.values().removeIf(b -> b.refill(nowMs) >= bytesPerMinute); // a full bucket remembers nothing
             bucket = buckets.computeIfAbsent(buckets.size() < MAX_REQUESTERS ? requester : OTHERS, k -> new Bucket());
         }
         bucket.refill(nowMs);

@@ -13,8 +13,8 @@ public record ResendSettings(long maxBytes, long maxInFlightBytes, long bytesPer
 
     public ResendSettings {
         if (maxBytes < 1 || maxInFlightBytes < 1 || bytesPerMinute < 1) {
-            throw new IllegalArgumentException("resend bounds must be positive: " + maxBytes + ", " + maxInFlightBytes
-                    + ", " + bytesPerMinute);
+            throw new IllegalArgumentException(
+                    "resend bounds must be positive: " + maxBytes + ", " + maxInFlightBytes + ", " + bytesPerMinute);
         }
     }
 

@@ -22,11 +22,26 @@ import java.util.Map;
  * The edge agent's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
  * the configuration reference (docs/configuration.md) is checked against it by a test.
  */
-public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String httpHost, int httpPort, Secret ingestToken,
-                         long maxBodyBytes, int maxPoints, int maxConcurrentWrites,
-                         long maxWriteBytes, int maxSeries, Duration seriesWindow,
-                         boolean collectEnabled, Duration collectInterval, Duration heartbeatInterval,
-                         BufferSettings buffer, ForwarderConfig forward, ResendSettings resend, LogFormat logFormat) {
+public record EdgeConfig(
+        String id,
+        NatsSettings nats,
+        Path dataDir,
+        String httpHost,
+        int httpPort,
+        Secret ingestToken,
+        long maxBodyBytes,
+        int maxPoints,
+        int maxConcurrentWrites,
+        long maxWriteBytes,
+        int maxSeries,
+        Duration seriesWindow,
+        boolean collectEnabled,
+        Duration collectInterval,
+        Duration heartbeatInterval,
+        BufferSettings buffer,
+        ForwarderConfig forward,
+        ResendSettings resend,
+        LogFormat logFormat) {
 
     public static final List<ConfigKey> KEYS;
 
@@ -36,33 +51,90 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
                 new ConfigKey("data.dir", "var/edge", "directory of the buffer (Chronicle Queue) and its checkpoint"),
                 new ConfigKey("http.host", "127.0.0.1", "address the ingest API and /health listen on"),
                 new ConfigKey("http.port", "8471", "port of the ingest API, /health and /prometheus"),
-                new ConfigKey("http.ingest-token", "", "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
-                new ConfigKey("http.max-body", "8MiB", "largest accepted request body, after gzip decompression; larger gets 413 (with http.max-points, sized for the 64 MiB heap the installers give an edge)"),
-                new ConfigKey("http.max-points", "50000", "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap one request takes while it is parsed"),
-                new ConfigKey("http.max-concurrent-writes", "8", "write requests taken at once (1 to 10000); another gets 503 with Retry-After before its body is read, and nothing is stored"),
-                new ConfigKey("http.max-write-bytes", "16MiB", "bodies of the writes in progress together, by their Content-Length (a body without one counts as http.max-body); past it 503 with Retry-After, one write always let in: bounds the heap writes take at once"),
-                new ConfigKey("ingest.max-series", "100000", "distinct series (metric and tags) this edge takes within each ingest.series-window (1 to 10000000); a write bringing more gets 400 naming the limit and nothing of it is stored"),
-                new ConfigKey("ingest.series-window", "1h", "the series are counted afresh at the end of each window: series that stop reporting free their place"),
+                new ConfigKey(
+                        "http.ingest-token",
+                        "",
+                        "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
+                new ConfigKey(
+                        "http.max-body",
+                        "8MiB",
+                        "largest accepted request body, after gzip decompression; larger gets 413 (with http.max-points, sized for the 64 MiB heap the installers give an edge)"),
+                new ConfigKey(
+                        "http.max-points",
+                        "50000",
+                        "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap one request takes while it is parsed"),
+                new ConfigKey(
+                        "http.max-concurrent-writes",
+                        "8",
+                        "write requests taken at once (1 to 10000); another gets 503 with Retry-After before its body is read, and nothing is stored"),
+                new ConfigKey(
+                        "http.max-write-bytes",
+                        "16MiB",
+                        "bodies of the writes in progress together, by their Content-Length (a body without one counts as http.max-body); past it 503 with Retry-After, one write always let in: bounds the heap writes take at once"),
+                new ConfigKey(
+                        "ingest.max-series",
+                        "100000",
+                        "distinct series (metric and tags) this edge takes within each ingest.series-window (1 to 10000000); a write bringing more gets 400 naming the limit and nothing of it is stored"),
+                new ConfigKey(
+                        "ingest.series-window",
+                        "1h",
+                        "the series are counted afresh at the end of each window: series that stop reporting free their place"),
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
                 new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
                 new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),
                 new ConfigKey("buffer.retention", "24h", "how long acknowledged batches are kept for resend requests"),
-                new ConfigKey("buffer.max-batch-bytes", "512KiB", "largest batch the buffer cuts (must stay under the NATS max_payload, 1MiB by default)"),
-                new ConfigKey("buffer.sync", "false", "force every append to disk before answering, for power loss (not tested against one here); slower"),
-                new ConfigKey("buffer.max-bytes", "1GiB", "most bytes of batches not yet acknowledged; beyond it the overflow policy applies"),
-                new ConfigKey("buffer.overflow", "drop-oldest", "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
-                new ConfigKey("buffer.min-free-disk", "256MiB", "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
-                new ConfigKey("resend.max-bytes", "64MiB", "batches one resend request republishes at most; the CentralHub asks again for the rest"),
-                new ConfigKey("resend.max-in-flight", "4MiB", "republished batches awaiting their JetStream ack at once: the heap a resend takes"),
-                new ConfigKey("resend.max-bytes-per-minute", "512MiB", "bytes each requester (a CentralHub's connection) may have resent per minute; past it a request is refused with the time to wait"),
+                new ConfigKey(
+                        "buffer.max-batch-bytes",
+                        "512KiB",
+                        "largest batch the buffer cuts (must stay under the NATS max_payload, 1MiB by default)"),
+                new ConfigKey(
+                        "buffer.sync",
+                        "false",
+                        "force every append to disk before answering, for power loss (not tested against one here); slower"),
+                new ConfigKey(
+                        "buffer.max-bytes",
+                        "1GiB",
+                        "most bytes of batches not yet acknowledged; beyond it the overflow policy applies"),
+                new ConfigKey(
+                        "buffer.overflow",
+                        "drop-oldest",
+                        "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
+                new ConfigKey(
+                        "buffer.min-free-disk",
+                        "256MiB",
+                        "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
+                new ConfigKey(
+                        "resend.max-bytes",
+                        "64MiB",
+                        "batches one resend request republishes at most; the CentralHub asks again for the rest"),
+                new ConfigKey(
+                        "resend.max-in-flight",
+                        "4MiB",
+                        "republished batches awaiting their JetStream ack at once: the heap a resend takes"),
+                new ConfigKey(
+                        "resend.max-bytes-per-minute",
+                        "512MiB",
+                        "bytes each requester (a CentralHub's connection) may have resent per minute; past it a request is refused with the time to wait"),
                 new ConfigKey("forward.window", "64", "batches published and awaiting their JetStream ack at once"),
-                new ConfigKey("forward.publish-timeout", "1s", "a publish not acknowledged within this is retried on the other metrics stream"),
+                new ConfigKey(
+                        "forward.publish-timeout",
+                        "1s",
+                        "a publish not acknowledged within this is retried on the other metrics stream"),
                 new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
                 new ConfigKey("forward.retry.multiplier", "2", "backoff growth per consecutive failure"),
-                new ConfigKey("forward.retry.randomization", "0.5", "jitter: each backoff is randomized by this factor (0 to 1)"),
+                new ConfigKey(
+                        "forward.retry.randomization",
+                        "0.5",
+                        "jitter: each backoff is randomized by this factor (0 to 1)"),
                 new ConfigKey("forward.retry.max-interval", "5s", "backoff cap; retries never stop"),
-                new ConfigKey("forward.breaker.failure-rate", "50", "percent of the last 20 publishes failing that opens the circuit breaker"),
-                new ConfigKey("forward.breaker.open-duration", "5s", "how long an open breaker stops sending before it probes again")));
+                new ConfigKey(
+                        "forward.breaker.failure-rate",
+                        "50",
+                        "percent of the last 20 publishes failing that opens the circuit breaker"),
+                new ConfigKey(
+                        "forward.breaker.open-duration",
+                        "5s",
+                        "how long an open breaker stops sending before it probes again")));
         keys.addAll(NatsSettings.KEYS);
         keys.addAll(LogFormat.KEYS);
         KEYS = Collections.unmodifiableList(keys);
@@ -80,21 +152,35 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
             throw new ConfigException("invalid configuration: id='" + id
                     + "': an edge id must match [A-Za-z0-9_-]{1,64} (letters, digits, '_' and '-'; no dots)");
         }
-        return new EdgeConfig(id, NatsSettings.from(s), Path.of(s.string("data.dir")), s.string("http.host"),
-                s.intBetween("http.port", 0, 65535), s.secret("http.ingest-token"), s.bytes("http.max-body", 1024),
-                s.intBetween("http.max-points", 1, 10_000_000), s.intBetween("http.max-concurrent-writes", 1, 10_000),
-                s.bytes("http.max-write-bytes", 1024), s.intBetween("ingest.max-series", 1, 10_000_000),
+        return new EdgeConfig(
+                id,
+                NatsSettings.from(s),
+                Path.of(s.string("data.dir")),
+                s.string("http.host"),
+                s.intBetween("http.port", 0, 65535),
+                s.secret("http.ingest-token"),
+                s.bytes("http.max-body", 1024),
+                s.intBetween("http.max-points", 1, 10_000_000),
+                s.intBetween("http.max-concurrent-writes", 1, 10_000),
+                s.bytes("http.max-write-bytes", 1024),
+                s.intBetween("ingest.max-series", 1, 10_000_000),
                 s.duration("ingest.series-window", Duration.ofMinutes(1)),
-                s.bool("collect.enabled"), s.duration("collect.interval", Duration.ofMillis(100)),
+                s.bool("collect.enabled"),
+                s.duration("collect.interval", Duration.ofMillis(100)),
                 s.duration("heartbeat.interval", Duration.ofMillis(100)),
-                buffer(s), forwarder(s), resend(s), LogFormat.from(s));
+                buffer(s),
+                forwarder(s),
+                resend(s),
+                LogFormat.from(s));
     }
 
     private static BufferSettings buffer(Settings s) {
         int maxBatch = maxBatchBytes(s);
         long maxBytes = s.bytes("buffer.max-bytes", 1024);
         if (maxBytes < maxBatch) {
-            throw s.invalid("buffer.max-bytes", s.string("buffer.max-bytes"),
+            throw s.invalid(
+                    "buffer.max-bytes",
+                    s.string("buffer.max-bytes"),
                     "at least buffer.max-batch-bytes (" + s.string("buffer.max-batch-bytes") + ")");
         }
         BufferSettings.Overflow overflow = switch (s.string("buffer.overflow")) {
@@ -102,8 +188,13 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
             case "reject" -> BufferSettings.Overflow.REJECT;
             default -> throw s.invalid("buffer.overflow", s.string("buffer.overflow"), "drop-oldest or reject");
         };
-        return new BufferSettings(maxBytes, overflow, s.bytes("buffer.min-free-disk", 0), maxBatch,
-                s.duration("buffer.retention", Duration.ZERO), s.bool("buffer.sync"));
+        return new BufferSettings(
+                maxBytes,
+                overflow,
+                s.bytes("buffer.min-free-disk", 0),
+                maxBatch,
+                s.duration("buffer.retention", Duration.ZERO),
+                s.bool("buffer.sync"));
     }
 
     private static int maxBatchBytes(Settings s) {
@@ -115,7 +206,9 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
     }
 
     private static ResendSettings resend(Settings s) {
-        return new ResendSettings(s.bytes("resend.max-bytes", 1024), s.bytes("resend.max-in-flight", 1024),
+        return new ResendSettings(
+                s.bytes("resend.max-bytes", 1024),
+                s.bytes("resend.max-in-flight", 1024),
                 s.bytes("resend.max-bytes-per-minute", 1024));
     }
 
@@ -123,13 +216,18 @@ public record EdgeConfig(String id, NatsSettings nats, Path dataDir, String http
         Duration initial = s.duration("forward.retry.initial-interval", Duration.ofMillis(1));
         Duration max = s.duration("forward.retry.max-interval", Duration.ofMillis(1));
         if (max.compareTo(initial) < 0) {
-            throw s.invalid("forward.retry.max-interval", s.string("forward.retry.max-interval"),
+            throw s.invalid(
+                    "forward.retry.max-interval",
+                    s.string("forward.retry.max-interval"),
                     "at least forward.retry.initial-interval (" + s.string("forward.retry.initial-interval") + ")");
         }
-        return new ForwarderConfig(s.intBetween("forward.window", 1, 100_000),
-                s.duration("forward.publish-timeout", Duration.ofMillis(10)), initial,
+        return new ForwarderConfig(
+                s.intBetween("forward.window", 1, 100_000),
+                s.duration("forward.publish-timeout", Duration.ofMillis(10)),
+                initial,
                 s.doubleBetween("forward.retry.multiplier", 1, 100),
-                s.doubleBetween("forward.retry.randomization", 0, 1), max,
+                s.doubleBetween("forward.retry.randomization", 0, 1),
+                max,
                 (float) s.doubleBetween("forward.breaker.failure-rate", 1, 100),
                 s.duration("forward.breaker.open-duration", Duration.ofMillis(100)));
     }

@@ -1,15 +1,16 @@
 package io.dualhub.edge.forward;
 
-import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
+import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.GapEvent;
-import io.dualhub.edge.buffer.BufferSettings;
+import io.dualhub.common.wire.Latency;
 import io.dualhub.edge.buffer.BufferLife;
+import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -19,7 +20,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.dualhub.common.wire.Latency;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
@@ -62,6 +62,7 @@ public final class Forwarder implements AutoCloseable {
      * look a second on an idle edge.
      */
     private static final long CAUGHT_UP_WAIT_MS = 1000;
+
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
     /** Batches one gap declaration covers at most, so a declaration stays a small message. */
     private static final int MAX_GAP_BATCHES = 1000;
@@ -95,29 +96,41 @@ public final class Forwarder implements AutoCloseable {
     private long pausedUntilNanos;
     private long pendingDropBytes;
     private volatile MetricsRoute route = MetricsRoute.PRIMARY;
-    private long maxPayload = Long.MAX_VALUE;  // the connected server's, once known
+    private long maxPayload = Long.MAX_VALUE; // the connected server's, once known
     private volatile String payloadProblem;
 
-    public Forwarder(EdgeBuffer buffer, NatsLink nats, String edgeId, ForwarderConfig config, MeterRegistry meters,
-                     Clock clock, LongSupplier nanoTime) {
+    public Forwarder(
+            EdgeBuffer buffer,
+            NatsLink nats,
+            String edgeId,
+            ForwarderConfig config,
+            MeterRegistry meters,
+            Clock clock,
+            LongSupplier nanoTime) {
         this.clock = clock;
         this.buffer = buffer;
         this.nats = nats;
         this.edgeId = edgeId;
         this.config = config;
         this.nanoTime = nanoTime;
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryInitial(), config.retryMultiplier(),
-                config.retryRandomization(), config.retryMax());
-        this.breaker = CircuitBreaker.of("forward-" + edgeId, CircuitBreakerConfig.custom()
-                .slidingWindowSize(20).minimumNumberOfCalls(10)
-                .failureRateThreshold(config.breakerFailureRate())
-                .waitDurationInOpenState(config.breakerOpenFor())
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true).build());
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(
+                config.retryInitial(), config.retryMultiplier(), config.retryRandomization(), config.retryMax());
+        this.breaker = CircuitBreaker.of(
+                "forward-" + edgeId,
+                CircuitBreakerConfig.custom()
+                        .slidingWindowSize(20)
+                        .minimumNumberOfCalls(10)
+                        .failureRateThreshold(config.breakerFailureRate())
+                        .waitDurationInOpenState(config.breakerOpenFor())
+                        .permittedNumberOfCallsInHalfOpenState(3)
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .build());
         Gauge.builder("dualhub.edge.circuit.state", breaker, b -> stateCode(b.getState()))
-                .description("Forwarder circuit breaker: 0 closed, 1 open, 2 half-open").register(meters);
+                .description("Forwarder circuit breaker: 0 closed, 1 open, 2 half-open")
+                .register(meters);
         Counter opened = Counter.builder("dualhub.edge.circuit.opened")
-                .description("Times the forwarder's circuit breaker opened").register(meters);
+                .description("Times the forwarder's circuit breaker opened")
+                .register(meters);
         breaker.getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 opened.increment();
@@ -125,15 +138,21 @@ public final class Forwarder implements AutoCloseable {
         });
         this.publishAck = Timer.builder("dualhub.edge.publish.ack")
                 .description("Time from publishing a batch to its JetStream acknowledgement")
-                .publishPercentileHistogram().publishPercentiles(LatencyTimers.PERCENTILES).register(meters);
+                .publishPercentileHistogram()
+                .publishPercentiles(LatencyTimers.PERCENTILES)
+                .register(meters);
         this.acked = Counter.builder("dualhub.edge.batches.acked")
-                .description("Batches acknowledged by JetStream").register(meters);
+                .description("Batches acknowledged by JetStream")
+                .register(meters);
         this.failures = Counter.builder("dualhub.edge.publish.failures")
-                .description("Publish attempts that failed or timed out and will be retried").register(meters);
+                .description("Publish attempts that failed or timed out and will be retried")
+                .register(meters);
         this.pointsDropped = Counter.builder("dualhub.edge.points.dropped")
-                .description("Points dropped by the overflow policy and declared to the CentralHub").register(meters);
+                .description("Points dropped by the overflow policy and declared to the CentralHub")
+                .register(meters);
         this.batchesDropped = Counter.builder("dualhub.edge.batches.dropped")
-                .description("Batches dropped by the overflow policy and declared to the CentralHub").register(meters);
+                .description("Batches dropped by the overflow policy and declared to the CentralHub")
+                .register(meters);
         this.thread = new Thread(this::run, "forwarder-" + edgeId);
         this.thread.setDaemon(true);
         buffer.onAppend(this::wake);
@@ -272,14 +291,18 @@ public final class Forwarder implements AutoCloseable {
             nats.forceReconnect();
         }
         if (consecutiveFailures == 1 || consecutiveFailures % 50 == 0) {
-            LOG.warn("publish of {} failed ({}); switching to stream {}, retrying in {} ms (failure {} in a row)",
-                    f.msgId, describe(error), route.stream(), delayMs, consecutiveFailures);
+            LOG.warn(
+                    "publish of {} failed ({}); switching to stream {}, retrying in {} ms (failure {} in a row)",
+                    f.msgId,
+                    describe(error),
+                    route.stream(),
+                    delayMs,
+                    consecutiveFailures);
         }
     }
 
     private static String describe(Throwable error) {
-        Throwable t = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
@@ -288,7 +311,10 @@ public final class Forwarder implements AutoCloseable {
         long timeout = config.publishTimeout().toNanos();
         for (InFlight f : window) {
             if (f.awaitingAck() && now - f.sentAtNanos > timeout) {
-                fail(f, new TimeoutException("no ack within " + config.publishTimeout().toMillis() + " ms"));
+                fail(
+                        f,
+                        new TimeoutException(
+                                "no ack within " + config.publishTimeout().toMillis() + " ms"));
             }
         }
     }
@@ -338,9 +364,12 @@ public final class Forwarder implements AutoCloseable {
         int fits = (int) Math.max(1024, Math.min(Integer.MAX_VALUE, maxPayload - PUBLISH_OVERHEAD));
         int configured = buffer.settings().maxBatchBytes();
         buffer.limitBatches(fits);
-        String problem = configured <= fits ? null : "buffer.max-batch-bytes (" + configured + ") does not fit the"
-                + " NATS server's max_payload (" + maxPayload + "): batches are cut at " + fits + " bytes instead;"
-                + " lower buffer.max-batch-bytes or raise max_payload";
+        String problem = configured <= fits
+                ? null
+                : "buffer.max-batch-bytes (" + configured + ") does not fit the"
+                        + " NATS server's max_payload (" + maxPayload + "): batches are cut at " + fits
+                        + " bytes instead;"
+                        + " lower buffer.max-batch-bytes or raise max_payload";
         if (problem != null && !problem.equals(payloadProblem)) {
             LOG.warn(problem);
         }
@@ -361,11 +390,21 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         BufferLife life = buffer.lifeOf(f.firstSeq);
-        GapDeclaration gap = new GapDeclaration(edgeId, life.incarnation(), life.wireSeq(f.firstSeq),
-                life.wireSeq(f.firstSeq), GapDeclaration.Reason.TOO_LARGE, new int[] {BatchCodec.pointCount(f.payload)},
+        GapDeclaration gap = new GapDeclaration(
+                edgeId,
+                life.incarnation(),
+                life.wireSeq(f.firstSeq),
+                life.wireSeq(f.firstSeq),
+                GapDeclaration.Reason.TOO_LARGE,
+                new int[] {BatchCodec.pointCount(f.payload)},
                 clock.millis());
-        LOG.error("batch {} ({} bytes, {} points) is larger than the NATS server's max_payload ({}): declaring it"
-                + " dropped instead of retrying it forever", f.firstSeq, f.payload.length, gap.points(), maxPayload);
+        LOG.error(
+                "batch {} ({} bytes, {} points) is larger than the NATS server's max_payload ({}): declaring it"
+                        + " dropped instead of retrying it forever",
+                f.firstSeq,
+                f.payload.length,
+                gap.points(),
+                maxPayload);
         f.declareInstead(gap);
         pendingDropBytes += f.bytes;
     }
@@ -430,8 +469,10 @@ public final class Forwarder implements AutoCloseable {
             }
             // Published by an earlier run, its ack never came: it may be in the stream, so it waits in the window to
             // be resent, and the drop goes on after it.
-            window.addLast(next.seq() <= buffer.sentSeq() ? InFlight.batch(edgeId, buffer.lifeOf(next.seq()), next)
-                    : drop(next));
+            window.addLast(
+                    next.seq() <= buffer.sentSeq()
+                            ? InFlight.batch(edgeId, buffer.lifeOf(next.seq()), next)
+                            : drop(next));
         }
     }
 
@@ -464,12 +505,19 @@ public final class Forwarder implements AutoCloseable {
             b = reader.next();
         }
         pendingDropBytes += bytes;
-        GapDeclaration gap = new GapDeclaration(edgeId, life.incarnation(), life.wireSeq(first.seq()),
+        GapDeclaration gap = new GapDeclaration(
+                edgeId,
+                life.incarnation(),
+                life.wireSeq(first.seq()),
                 life.wireSeq(last.seq()),
                 GapDeclaration.Reason.OVERFLOW,
-                counts.stream().mapToInt(Integer::intValue).toArray(), clock.millis());
-        LOG.warn("buffer over its limit (buffer.max-bytes, overflow: drop-oldest): dropping batches {}..{} ({} points)",
-                gap.fromSeq(), gap.toSeq(), gap.points());
+                counts.stream().mapToInt(Integer::intValue).toArray(),
+                clock.millis());
+        LOG.warn(
+                "buffer over its limit (buffer.max-bytes, overflow: drop-oldest): dropping batches {}..{} ({} points)",
+                gap.fromSeq(),
+                gap.toSeq(),
+                gap.points());
         return InFlight.gap(first.seq(), gap, last, bytes);
     }
 
@@ -489,7 +537,7 @@ public final class Forwarder implements AutoCloseable {
     /** Publishes one attempt; false when the publish could not even be queued (then sending pauses). */
     private boolean send(InFlight f) {
         declareIfTooLarge(f);
-        buffer.markSent(f.last.seq());  // before it may reach the stream: a restart must not drop it
+        buffer.markSent(f.last.seq()); // before it may reach the stream: a restart must not drop it
         f.attempt++;
         f.sentAtNanos = nanoTime.getAsLong();
         long seq = f.firstSeq;

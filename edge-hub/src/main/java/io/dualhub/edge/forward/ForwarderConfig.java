@@ -9,15 +9,22 @@ import java.time.Duration;
  * more than {@code breakerFailureRate} percent of recent publishes fail and stops sending for {@code breakerOpenFor}
  * before probing again. Durable data is never given up.
  */
-public record ForwarderConfig(int window, Duration publishTimeout, Duration retryInitial, double retryMultiplier,
-                              double retryRandomization, Duration retryMax, float breakerFailureRate,
-                              Duration breakerOpenFor) {
+public record ForwarderConfig(
+        int window,
+        Duration publishTimeout,
+        Duration retryInitial,
+        double retryMultiplier,
+        double retryRandomization,
+        Duration retryMax,
+        float breakerFailureRate,
+        Duration breakerOpenFor) {
     public ForwarderConfig {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1");
         }
         if (retryMax.compareTo(retryInitial) < 0) {
-            throw new IllegalArgumentException("retry max " + retryMax + " is below the initial interval " + retryInitial);
+            throw new IllegalArgumentException(
+                    "retry max " + retryMax + " is below the initial interval " + retryInitial);
         }
     }
 
@@ -37,8 +44,7 @@ public record ForwarderConfig(int window, Duration publishTimeout, Duration retr
         private float breakerFailureRate = 50;
         private Duration breakerOpenFor = Duration.ofSeconds(5);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder window(int batches) {
             window = batches;
@@ -72,8 +78,15 @@ public record ForwarderConfig(int window, Duration publishTimeout, Duration retr
         }
 
         public ForwarderConfig build() {
-            return new ForwarderConfig(window, publishTimeout, retryInitial, retryMultiplier, retryRandomization,
-                    retryMax, breakerFailureRate, breakerOpenFor);
+            return new ForwarderConfig(
+                    window,
+                    publishTimeout,
+                    retryInitial,
+                    retryMultiplier,
+                    retryRandomization,
+                    retryMax,
+                    breakerFailureRate,
+                    breakerOpenFor);
         }
     }
 }

@@ -35,8 +35,13 @@ final class InFlight {
 
     /** A batch of the buffer, under its incarnation's own number ({@link BufferLife}). */
     static InFlight batch(String edgeId, BufferLife life, BufferedBatch batch) {
-        return new InFlight(batch.seq(), batch, batch.payload(),
-                Subjects.msgId(edgeId, life.incarnation(), life.wireSeq(batch.seq())), batch.size(), null);
+        return new InFlight(
+                batch.seq(),
+                batch,
+                batch.payload(),
+                Subjects.msgId(edgeId, life.incarnation(), life.wireSeq(batch.seq())),
+                batch.size(),
+                null);
     }
 
     /** A declaration standing for the buffer's batches {@code firstSeq..last}. */

@@ -20,6 +20,7 @@ public final class HeartbeatPublisher {
     /** This host's operating system, architecture, cores and memory as the JVM sees them. */
     private static final String OS = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+
     private final String edgeId;
     private final String version;
     private final String host;
@@ -28,8 +29,14 @@ public final class HeartbeatPublisher {
     private final Clock clock;
     private final Forwarder forwarder;
 
-    public HeartbeatPublisher(String edgeId, String version, String host, EdgeBuffer buffer, NatsLink nats,
-                              Forwarder forwarder, Clock clock) {
+    public HeartbeatPublisher(
+            String edgeId,
+            String version,
+            String host,
+            EdgeBuffer buffer,
+            NatsLink nats,
+            Forwarder forwarder,
+            Clock clock) {
         this.forwarder = forwarder;
         this.edgeId = edgeId;
         this.version = version;
@@ -40,8 +47,18 @@ public final class HeartbeatPublisher {
     }
 
     public Heartbeat current() {
-        return new Heartbeat(edgeId, version, clock.millis(), buffer.backlog(), buffer.lastSeq(),
-                buffer.checkpointSeq(), host, buffer.incarnation(), forwarder.circuitState(), buffer.forwardLagMs(), OS,
+        return new Heartbeat(
+                edgeId,
+                version,
+                clock.millis(),
+                buffer.backlog(),
+                buffer.lastSeq(),
+                buffer.checkpointSeq(),
+                host,
+                buffer.incarnation(),
+                forwarder.circuitState(),
+                buffer.forwardLagMs(),
+                OS,
                 forwarder.publishAckLatency());
     }
 

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 public final class LineProtocolParser {
     /** Fields (so points) one line may carry at most. */
     public static final int MAX_FIELDS_PER_LINE = 1000;
+
     private final Precision precision;
     private final long nowMs;
     private final int maxPoints;
@@ -119,8 +120,8 @@ public final class LineProtocolParser {
             String base = MetricNames.sanitize(measurement);
             Set<String> metrics = fields.size() > 1 ? new HashSet<>() : null;
             for (String[] field : fields) {
-                String metric = field[0].equals("value") ? base
-                        : tokens.get(base + "_" + MetricNames.sanitize(field[0]));
+                String metric =
+                        field[0].equals("value") ? base : tokens.get(base + "_" + MetricNames.sanitize(field[0]));
                 String bad = PointLimits.metricViolation(metric);
                 if (bad != null) {
                     throw error("field '" + field[0] + "': " + bad);
@@ -168,7 +169,7 @@ public final class LineProtocolParser {
                 if (last == 'i') {
                     return Long.parseLong(raw, 0, raw.length() - 1, 10);
                 }
-                if (last == 'u') {  // unsigned 64-bit, up to 18446744073709551615u, as InfluxDB takes it
+                if (last == 'u') { // unsigned 64-bit, up to 18446744073709551615u, as InfluxDB takes it
                     return unsignedToDouble(Long.parseUnsignedLong(raw, 0, raw.length() - 1, 10));
                 }
                 if (hasLetter(raw) && !raw.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")) {
@@ -210,8 +211,9 @@ public final class LineProtocolParser {
                 throw error("timestamp '" + s.substring(pos, end) + "' is not an integer in "
                         + precision.name().toLowerCase() + "; expected e.g. 1700000000000000000 for ns");
             } catch (ArithmeticException e) {
-                throw error("timestamp '" + s.substring(pos, end) + "' in " + precision.name().toLowerCase()
-                        + " is outside " + PointLimits.TIMESTAMP_RANGE + ": is the precision right?");
+                throw error("timestamp '" + s.substring(pos, end) + "' in "
+                        + precision.name().toLowerCase() + " is outside " + PointLimits.TIMESTAMP_RANGE
+                        + ": is the precision right?");
             }
             check(PointLimits.timestampViolation(ms));
             return ms;

@@ -4,7 +4,10 @@ import java.util.Arrays;
 
 /** The unit of line-protocol timestamps, from the {@code precision} query parameter. */
 public enum Precision {
-    NS(1_000_000L, true), US(1_000L, true), MS(1L, false), S(1_000L, false);
+    NS(1_000_000L, true),
+    US(1_000L, true),
+    MS(1L, false),
+    S(1_000L, false);
 
     private final long factor;
     private final boolean divide;
@@ -24,7 +27,10 @@ public enum Precision {
         if (value == null || value.isEmpty()) {
             return NS;
         }
-        return Arrays.stream(values()).filter(p -> p.name().equalsIgnoreCase(value)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("precision '" + value + "' is not one of ns, us, ms, s"));
+        return Arrays.stream(values())
+                .filter(p -> p.name().equalsIgnoreCase(value))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("precision '" + value + "' is not one of ns, us, ms, s"));
     }
 }

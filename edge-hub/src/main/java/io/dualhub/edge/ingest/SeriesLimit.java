@@ -27,7 +27,7 @@ public final class SeriesLimit {
         this.maxSeries = maxSeries;
         this.windowMs = window.toMillis();
         this.clock = clock;
-        this.current = new LongSet(Math.min(maxSeries, 1024));  // grown as series come
+        this.current = new LongSet(Math.min(maxSeries, 1024)); // grown as series come
         this.windowStartMs = clock.millis();
     }
 
@@ -74,7 +74,7 @@ public final class SeriesLimit {
             h = h * 0x9E3779B97F4A7C15L + tag.getKey().hashCode();
             h = h * 0x9E3779B97F4A7C15L + tag.getValue().hashCode();
         }
-        h ^= h >>> 33;  // murmur3's finaliser: every input bit moves every output bit
+        h ^= h >>> 33; // murmur3's finaliser: every input bit moves every output bit
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
         h *= 0xc4ceb9fe1a85ec53L;

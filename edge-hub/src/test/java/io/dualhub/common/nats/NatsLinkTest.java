@@ -19,17 +19,26 @@ class NatsLinkTest {
 
     @Test
     void aLinkOpenedBeforeItsServerIsUpConnectsAndRunsWhatWaitedForIt() {
-        NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(200)).reconnectWait(Duration.ofMillis(100)).build();
+        NatsSettings settings = NatsSettings.custom(NATS.urls())
+                .connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(200))
+                .reconnectWait(Duration.ofMillis(100))
+                .build();
         NATS.node(0).stop();
         try (NatsLink link = NatsLink.open(settings, "early")) {
             AtomicInteger ran = new AtomicInteger();
             link.whenConnected(c -> ran.incrementAndGet());
-            await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !link.isConnected());
+            await().pollDelay(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !link.isConnected());
             NATS.node(0).start();
-            await("connected once the server is up").atMost(Duration.ofSeconds(20)).until(link::isConnected);
+            await("connected once the server is up")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(link::isConnected);
             assertThat(link.connection()).isNotNull();
-            assertThat(ran).as("the action that waited for the connection ran, once").hasValue(1);
+            assertThat(ran)
+                    .as("the action that waited for the connection ran, once")
+                    .hasValue(1);
         }
     }
 }

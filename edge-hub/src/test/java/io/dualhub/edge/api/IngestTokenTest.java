@@ -36,9 +36,21 @@ class IngestTokenTest {
     void onlyWritesPresentingTheTokenAreStored() throws Exception {
         Path token = Files.writeString(dir.resolve("ingest.token"), "s3cret-ingest\n");
         int port = FreePorts.next();
-        EdgeConfig config = EdgeConfig.load(null, Map.of("id", "token-test", "nats.servers", NATS.urls(),
-                "data.dir", dir.resolve("data").toString(), "http.port", Integer.toString(port),
-                "collect.enabled", "false", "http.ingest-token", "file:" + token));
+        EdgeConfig config = EdgeConfig.load(
+                null,
+                Map.of(
+                        "id",
+                        "token-test",
+                        "nats.servers",
+                        NATS.urls(),
+                        "data.dir",
+                        dir.resolve("data").toString(),
+                        "http.port",
+                        Integer.toString(port),
+                        "collect.enabled",
+                        "false",
+                        "http.ingest-token",
+                        "file:" + token));
         try (ApplicationContext context = EdgeMain.start(config)) {
             EdgeAgent agent = context.getBean(EdgeAgent.class);
             String url = "http://127.0.0.1:" + port + "/api/v1/write";
@@ -48,9 +60,12 @@ class IngestTokenTest {
             assertThat(post(url, "Bearer wrong").statusCode()).isEqualTo(401);
             assertThat(agent.buffer().lastSeq()).isZero();
             assertThat(post(url, "Bearer s3cret-ingest").statusCode()).isEqualTo(204);
-            assertThat(post(url, "Token s3cret-ingest").statusCode()).as("InfluxDB v2 clients' scheme").isEqualTo(204);
+            assertThat(post(url, "Token s3cret-ingest").statusCode())
+                    .as("InfluxDB v2 clients' scheme")
+                    .isEqualTo(204);
             assertThat(agent.buffer().lastSeq()).isEqualTo(2);
-            assertThat(statusBeforeTheBody(port)).as("refused on its headers, the 16 MiB body never sent")
+            assertThat(statusBeforeTheBody(port))
+                    .as("refused on its headers, the 16 MiB body never sent")
                     .startsWith("HTTP/1.1 401");
         }
     }
@@ -64,7 +79,8 @@ class IngestTokenTest {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/v1/write HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (16 << 20)
-                    + "\r\n\r\ncpu usage=1\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\n\r\ncpu usage=1\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
@@ -72,8 +88,8 @@ class IngestTokenTest {
     }
 
     private static HttpResponse<String> post(String url, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString("cpu usage=1"));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString("cpu usage=1"));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

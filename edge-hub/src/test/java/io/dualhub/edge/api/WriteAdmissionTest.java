@@ -41,15 +41,29 @@ class WriteAdmissionTest {
     @Test
     void writesPastEitherBoundAreRefusedBeforeTheirBodies() throws Exception {
         int port = FreePorts.next();
-        EdgeConfig config = EdgeConfig.load(null, Map.of("id", "admission", "nats.servers", NATS.urls(),
-                "data.dir", dir.resolve("data").toString(), "http.port", Integer.toString(port),
-                "collect.enabled", "false", "http.max-concurrent-writes", "2", "http.max-write-bytes", "64KiB"));
+        EdgeConfig config = EdgeConfig.load(
+                null,
+                Map.of(
+                        "id",
+                        "admission",
+                        "nats.servers",
+                        NATS.urls(),
+                        "data.dir",
+                        dir.resolve("data").toString(),
+                        "http.port",
+                        Integer.toString(port),
+                        "collect.enabled",
+                        "false",
+                        "http.max-concurrent-writes",
+                        "2",
+                        "http.max-write-bytes",
+                        "64KiB"));
         try (ApplicationContext context = EdgeMain.start(config)) {
             EdgeAgent agent = context.getBean(EdgeAgent.class);
             WriteAdmissionFilter admission = context.getBean(WriteAdmissionFilter.class);
             String url = "http://127.0.0.1:" + port + "/api/v1/write";
             try (SlowWrite first = new SlowWrite(port, 2 * LINE.length());
-                 SlowWrite second = new SlowWrite(port, 2 * LINE.length())) {
+                    SlowWrite second = new SlowWrite(port, 2 * LINE.length())) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> admission.inProgress() == 2);
                 HttpResponse<String> third = post(url, LINE);
                 assertThat(third.statusCode()).isEqualTo(503);
@@ -58,18 +72,23 @@ class WriteAdmissionTest {
                 assertThat(first.finish()).startsWith("HTTP/1.1 204");
                 assertThat(second.finish()).startsWith("HTTP/1.1 204");
             }
-            assertThat(agent.buffer().lastSeq()).as("the two slow writes, not the refused one").isEqualTo(2);
+            assertThat(agent.buffer().lastSeq())
+                    .as("the two slow writes, not the refused one")
+                    .isEqualTo(2);
 
             try (SlowWrite big = new SlowWrite(port, 40 * 1024)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> admission.inProgress() == 1);
                 HttpResponse<String> tooMuch = post(url, LINE.repeat(30 * 1024 / LINE.length()));
                 assertThat(tooMuch.statusCode()).isEqualTo(503);
                 assertThat(tooMuch.body()).contains("http.max-write-bytes = 65536");
-                assertThat(post(url, LINE).statusCode()).as("a small one still fits").isEqualTo(204);
+                assertThat(post(url, LINE).statusCode())
+                        .as("a small one still fits")
+                        .isEqualTo(204);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> admission.inProgress() == 0);
             assertThat(post(url, LINE.repeat(100 * 1024 / LINE.length())).statusCode())
-                    .as("alone, a write larger than http.max-write-bytes is let in").isEqualTo(204);
+                    .as("alone, a write larger than http.max-write-bytes is let in")
+                    .isEqualTo(204);
         }
     }
 
@@ -106,7 +125,11 @@ class WriteAdmissionTest {
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

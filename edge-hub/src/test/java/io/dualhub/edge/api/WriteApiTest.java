@@ -17,8 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -44,9 +44,25 @@ class WriteApiTest {
     @BeforeAll
     static void start() {
         int port = FreePorts.next();
-        EdgeConfig config = EdgeConfig.load(null, Map.of("id", "api-test", "nats.servers", NATS.urls(),
-                "data.dir", dir.toString(), "http.port", Integer.toString(port), "http.max-body", "4KiB", "http.max-points", "100", "ingest.max-series", "40",
-                "collect.enabled", "false"));
+        EdgeConfig config = EdgeConfig.load(
+                null,
+                Map.of(
+                        "id",
+                        "api-test",
+                        "nats.servers",
+                        NATS.urls(),
+                        "data.dir",
+                        dir.toString(),
+                        "http.port",
+                        Integer.toString(port),
+                        "http.max-body",
+                        "4KiB",
+                        "http.max-points",
+                        "100",
+                        "ingest.max-series",
+                        "40",
+                        "collect.enabled",
+                        "false"));
         context = EdgeMain.start(config);
         agent = context.getBean(EdgeAgent.class);
         url = "http://127.0.0.1:" + port;
@@ -73,10 +89,10 @@ class WriteApiTest {
     /** Only health and metrics are served; the framework's other endpoints (internals, state changes) are not. */
     @Test
     void onlyHealthAndMetricsOfTheManagementEndpointsAreServed() throws Exception {
-        assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN)).allSatisfy((path, status) ->
-                assertThat(status).as(path).isEqualTo(200));
-        assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED)).allSatisfy((path, status) ->
-                assertThat(status).as(path).isIn(401, 403, 404, 405));
+        assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN))
+                .allSatisfy((path, status) -> assertThat(status).as(path).isEqualTo(200));
+        assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED))
+                .allSatisfy((path, status) -> assertThat(status).as(path).isIn(401, 403, 404, 405));
     }
 
     @Test
@@ -100,12 +116,14 @@ class WriteApiTest {
     void aBodyThatIsNotUtf8Is400AndALegitimateReplacementCharacterIsKept() throws Exception {
         long before = agent.buffer().lastSeq();
         byte[] bad = "a,t=x v=1\nb v=2".getBytes(StandardCharsets.UTF_8);
-        bad[4] = (byte) 0xC3;  // a lead byte without its continuation
+        bad[4] = (byte) 0xC3; // a lead byte without its continuation
         HttpResponse<String> r = post("", bad, null);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("not valid UTF-8");
         assertThat(agent.buffer().lastSeq()).isEqualTo(before);
-        assertThat(post("", "a,t=\uFFFD v=1".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
+        assertThat(post("", "a,t=\uFFFD v=1".getBytes(StandardCharsets.UTF_8), null)
+                        .statusCode())
+                .isEqualTo(204);
     }
 
     @Test
@@ -118,8 +136,10 @@ class WriteApiTest {
     @Test
     void bodyOverTheLimitIs413AndNothingIsStored() throws Exception {
         long before = agent.buffer().lastSeq();
-        assertThat(post("", "a v=1\n".repeat(1000).getBytes(), null).statusCode()).isEqualTo(413);
-        assertThat(post("", gzip("a v=1\n".repeat(1000)), "gzip").statusCode()).as("limit applies after inflating")
+        assertThat(post("", "a v=1\n".repeat(1000).getBytes(), null).statusCode())
+                .isEqualTo(413);
+        assertThat(post("", gzip("a v=1\n".repeat(1000)), "gzip").statusCode())
+                .as("limit applies after inflating")
                 .isEqualTo(413);
         assertThat(agent.buffer().lastSeq()).isEqualTo(before);
     }
@@ -127,8 +147,10 @@ class WriteApiTest {
     @Test
     void moreThanMaxPointsIs413NamingTheLimitAndNothingIsStored() throws Exception {
         long before = agent.buffer().lastSeq();
-        assertThat(post("", "a v=1\n".repeat(100).getBytes(), null).statusCode()).isEqualTo(204);
-        HttpResponse<String> r = post("", "a v=1\n".repeat(50).concat("b x=1,y=2\n".repeat(26)).getBytes(), null);
+        assertThat(post("", "a v=1\n".repeat(100).getBytes(), null).statusCode())
+                .isEqualTo(204);
+        HttpResponse<String> r =
+                post("", "a v=1\n".repeat(50).concat("b x=1,y=2\n".repeat(26)).getBytes(), null);
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.body()).contains("more than 100 points (http.max-points)", "\"line\":76");
         assertThat(agent.buffer().lastSeq()).isEqualTo(before + 1);
@@ -151,11 +173,14 @@ class WriteApiTest {
     @Test
     void aBadLineIsNamedByItsNumberInTheWholeBody() {
         String body = "a v=1\n".repeat(200_000) + "bad\n";
-        assertThatThrownBy(() -> WriteController.parse(body.getBytes(StandardCharsets.UTF_8),
-                new LineProtocolParser(Precision.NS, 0)))
-                .isInstanceOfSatisfying(LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(200_001));
-        assertThat(WriteController.parse(("a v=1\n".repeat(200_000)).getBytes(StandardCharsets.UTF_8),
-                new LineProtocolParser(Precision.NS, 0))).hasSize(200_000);
+        assertThatThrownBy(() -> WriteController.parse(
+                        body.getBytes(StandardCharsets.UTF_8), new LineProtocolParser(Precision.NS, 0)))
+                .isInstanceOfSatisfying(
+                        LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(200_001));
+        assertThat(WriteController.parse(
+                        ("a v=1\n".repeat(200_000)).getBytes(StandardCharsets.UTF_8),
+                        new LineProtocolParser(Precision.NS, 0)))
+                .hasSize(200_000);
     }
 
     @Test
@@ -171,9 +196,13 @@ class WriteApiTest {
         HttpResponse<String> health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"", "\"bufferWritable\":true", "\"edgeId\":\"api-test\"");
-        assertThat(get("/prometheus").body()).contains("dualhub_edge_points_accepted_total",
-                "dualhub_edge_batches_appended_total", "dualhub_edge_batches_acked_total",
-                "dualhub_edge_backlog_batches", "dualhub_edge_publish_ack_seconds_bucket");
+        assertThat(get("/prometheus").body())
+                .contains(
+                        "dualhub_edge_points_accepted_total",
+                        "dualhub_edge_batches_appended_total",
+                        "dualhub_edge_batches_acked_total",
+                        "dualhub_edge_backlog_batches",
+                        "dualhub_edge_publish_ack_seconds_bucket");
     }
 
     private static byte[] gzip(String s) throws Exception {

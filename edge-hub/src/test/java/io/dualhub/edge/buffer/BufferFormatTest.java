@@ -39,14 +39,15 @@ class BufferFormatTest {
     @Test
     void aCheckpointFromBeforeVersionsIsReadAndCarriedForward() throws Exception {
         String incarnation = appendThreeAcknowledgeTwo();
-        TornFiles.truncate(dir.resolve("checkpoint"), 24);  // index, flag, published sequence: the first format
+        TornFiles.truncate(dir.resolve("checkpoint"), 24); // index, flag, published sequence: the first format
 
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, EdgeBufferTest.SETTINGS)) {
             assertThat(buffer.incarnation()).isEqualTo(incarnation);
             assertThat(buffer.checkpointSeq()).isEqualTo(2);
             assertThat(buffer.append(EdgeBufferTest.points(1)).first()).isEqualTo(4);
         }
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("checkpoint").toFile(), "r")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(dir.resolve("checkpoint").toFile(), "r")) {
             file.seek(40);
             assertThat(file.readLong()).isEqualTo(Checkpoint.VERSION);
         }
@@ -55,7 +56,8 @@ class BufferFormatTest {
     @Test
     void aCheckpointOfANewerFormatIsRefused() throws Exception {
         appendThreeAcknowledgeTwo();
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("checkpoint").toFile(), "rw")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(dir.resolve("checkpoint").toFile(), "rw")) {
             file.seek(40);
             file.writeLong(99);
         }

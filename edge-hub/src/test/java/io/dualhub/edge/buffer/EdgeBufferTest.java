@@ -66,7 +66,7 @@ class EdgeBufferTest {
             assertThat(buffer.backlog()).isEqualTo(3);
         }
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS);
-             EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
             assertThat(buffer.checkpointSeq()).isEqualTo(2);
             assertThat(reader.next().seq()).isEqualTo(3);
         }
@@ -103,7 +103,9 @@ class EdgeBufferTest {
                 BufferedBatch second = reader.next();
                 buffer.checkpoint(second, 2 * second.size());
             }
-            assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep()).as("within retention").isZero();
+            assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep())
+                    .as("within retention")
+                    .isZero();
             assertThat(cycleFiles()).hasSize(3);
             assertThat(sweeper.sweep()).as("first cycle: acknowledged and old").isEqualTo(1);
             assertThat(cycleFiles()).hasSize(2);
@@ -120,7 +122,7 @@ class EdgeBufferTest {
                 for (int i = 0; i < cycle % 4 + 1; i++) {
                     buffer.append(points(1));
                 }
-                clock.advance(Duration.ofHours(cycle % 3 == 0 ? 3 : 1));  // some hours have no cycle file
+                clock.advance(Duration.ofHours(cycle % 3 == 0 ? 3 : 1)); // some hours have no cycle file
             }
             long last = buffer.lastSeq();
             for (long from = 1; from <= last + 1; from++) {
@@ -129,8 +131,9 @@ class EdgeBufferTest {
                 }
             }
             acknowledgeAll(buffer);
-            assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep()).isPositive();
-            long firstRetained = readAll(buffer, 1, last).get(0);  // from the start: no seek
+            assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep())
+                    .isPositive();
+            long firstRetained = readAll(buffer, 1, last).get(0); // from the start: no seek
             assertThat(firstRetained).isGreaterThan(1);
             for (long from = 1; from <= last; from++) {
                 assertRead(buffer, from, last, firstRetained, last);

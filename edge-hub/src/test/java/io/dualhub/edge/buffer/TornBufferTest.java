@@ -67,7 +67,9 @@ class TornBufferTest {
             Batch first = onlyBatchAfterCheckpoint(buffer);
             assertThat(first.incarnation()).isEqualTo(buffer.incarnation());
             assertThat(first.seq()).isEqualTo(1);
-            assertThat(buffer.life(old).holds(buffer.lastSeq())).as("the old incarnation claims no new batch").isFalse();
+            assertThat(buffer.life(old).holds(buffer.lastSeq()))
+                    .as("the old incarnation claims no new batch")
+                    .isFalse();
         }
     }
 
@@ -104,13 +106,16 @@ class TornBufferTest {
             Batch fresh = unacknowledged.get(unacknowledged.size() - 1);
             assertThat(fresh.incarnation()).isEqualTo(buffer.incarnation());
             assertThat(fresh.seq()).isEqualTo(1);
-            assertThat(buffer.lifeOf(buffer.lastSeq()).wireSeq(buffer.lastSeq())).isEqualTo(1);
+            assertThat(buffer.lifeOf(buffer.lastSeq()).wireSeq(buffer.lastSeq()))
+                    .isEqualTo(1);
         }
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             assertThat(buffer.lostToDeclare()).as("recorded once").hasSize(1);
             assertThat(buffer.life(old)).isNotNull();
             buffer.append(points(3));
-            assertThat(buffer.lifeOf(buffer.lastSeq()).wireSeq(buffer.lastSeq())).as("a clean reopen goes on").isEqualTo(2);
+            assertThat(buffer.lifeOf(buffer.lastSeq()).wireSeq(buffer.lastSeq()))
+                    .as("a clean reopen goes on")
+                    .isEqualTo(2);
         }
     }
 
@@ -121,7 +126,9 @@ class TornBufferTest {
 
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             assertThat(buffer.incarnation()).isNotEqualTo(old);
-            assertThat(buffer.lostToDeclare()).as("acknowledged batches are in the stream").isEmpty();
+            assertThat(buffer.lostToDeclare())
+                    .as("acknowledged batches are in the stream")
+                    .isEmpty();
             assertThat(buffer.checkpointSeq()).isEqualTo(6);
             assertThat(buffer.backlog()).isZero();
             buffer.append(points(3));
@@ -154,16 +161,25 @@ class TornBufferTest {
     void aMachineThatWentDownRetiresTheIncarnationOnlyWithoutSync() throws Exception {
         String old = fill(3, 1, 3);
         Files.writeString(dir.resolve("running"), "another-boot");
-        BufferSettings synced = new BufferSettings(SETTINGS.maxBytes(), SETTINGS.overflow(), SETTINGS.minFreeDisk(),
-                SETTINGS.maxBatchBytes(), SETTINGS.retention(), true);
+        BufferSettings synced = new BufferSettings(
+                SETTINGS.maxBytes(),
+                SETTINGS.overflow(),
+                SETTINGS.minFreeDisk(),
+                SETTINGS.maxBatchBytes(),
+                SETTINGS.retention(),
+                true);
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, synced)) {
-            assertThat(buffer.incarnation()).as("forced to disk: nothing can be missing").isEqualTo(old);
+            assertThat(buffer.incarnation())
+                    .as("forced to disk: nothing can be missing")
+                    .isEqualTo(old);
         }
         Files.writeString(dir.resolve("running"), "another-boot");
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             assertThat(buffer.incarnation()).isNotEqualTo(old);
             assertThat(buffer.lastSeq()).as("the surviving batches stay").isEqualTo(3);
-            assertThat(batchesAfterCheckpoint(buffer)).extracting(Batch::incarnation).containsOnly(old);
+            assertThat(batchesAfterCheckpoint(buffer))
+                    .extracting(Batch::incarnation)
+                    .containsOnly(old);
         }
     }
 

@@ -46,51 +46,63 @@ class CommandHandlerTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-            .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
+    private final NatsSettings settings = NatsSettings.custom(NATS.urls())
+            .connectTimeout(Duration.ofSeconds(1))
+            .pingInterval(Duration.ofMillis(500))
+            .reconnectWait(Duration.ofMillis(100))
+            .build();
 
     @BeforeEach
     void freshStream() throws Exception {
         try (NatsLink admin = NatsLink.open(settings, "test-admin")) {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             NatsFixture.deleteStreams(admin.connection());
-            admin.connection().jetStreamManagement().addStream(StreamConfiguration.builder()
-                    .name(Subjects.METRICS_STREAM).subjects(Subjects.METRICS_WILDCARD).storageType(StorageType.File)
-                    .build());
+            admin.connection()
+                    .jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name(Subjects.METRICS_STREAM)
+                            .subjects(Subjects.METRICS_WILDCARD)
+                            .storageType(StorageType.File)
+                            .build());
         }
     }
 
     @Test
     void aResendStopsAtItsBytesAndEachRequesterAtItsBudget() throws Exception {
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, BufferSettings.unbounded(64 * 1024));
-             NatsLink edge = NatsLink.open(settings, "test-edge");
-             NatsLink hubA = NatsLink.open(settings, "test-hub-a");
-             NatsLink hubB = NatsLink.open(settings, "test-hub-b")) {
+                NatsLink edge = NatsLink.open(settings, "test-edge");
+                NatsLink hubA = NatsLink.open(settings, "test-hub-a");
+                NatsLink hubB = NatsLink.open(settings, "test-hub-b")) {
             List<Long> sizes = appendAndAcknowledge(buffer);
             long batch = sizes.get(0);
             // A request takes 10 batches at most, a requester 25 a minute, in flight 2 at once.
             ResendSettings bounds = new ResendSettings(10 * batch, 2 * batch, 25 * batch);
             new CommandHandler("e1", buffer, edge, clock, bounds).start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> edge.isConnected() && hubA.isConnected()
-                    && hubB.isConnected());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> edge.isConnected() && hubA.isConnected() && hubB.isConnected());
 
             String inc = buffer.incarnation();
-            assertThat(ask(hubA, ResendRequest.of(inc, 1, BATCHES, "a1")).resent()).isEqualTo(10);
+            assertThat(ask(hubA, ResendRequest.of(inc, 1, BATCHES, "a1")).resent())
+                    .isEqualTo(10);
             assertThat(resentSeqs("a1")).as("the first 10 only").containsExactly(seqs(1, 10));
-            assertThat(ask(hubA, ResendRequest.of(inc, 11, BATCHES, "a2")).resent()).isEqualTo(10);
+            assertThat(ask(hubA, ResendRequest.of(inc, 11, BATCHES, "a2")).resent())
+                    .isEqualTo(10);
             assertThat(ask(hubA, ResendRequest.of(inc, 21, BATCHES, "a3")).resent())
-                    .as("what is left of A's budget").isEqualTo(5);
+                    .as("what is left of A's budget")
+                    .isEqualTo(5);
             ResendResult refused = ask(hubA, ResendRequest.of(inc, 26, BATCHES, "a4"));
             assertThat(refused.resent()).isZero();
             assertThat(refused.error()).contains("resend.max-bytes-per-minute").contains("ask again in");
             assertThat(resentSeqs("a4")).isEmpty();
 
             assertThat(ask(hubB, ResendRequest.of(inc, 26, BATCHES, "b1")).resent())
-                    .as("another requester has a budget of its own").isEqualTo(10);
+                    .as("another requester has a budget of its own")
+                    .isEqualTo(10);
             assertThat(resentSeqs("b1")).containsExactly(seqs(26, 35));
 
-            clock.advance(Duration.ofSeconds(24));  // 10 batches' worth of A's budget back
-            assertThat(ask(hubA, ResendRequest.of(inc, 36, BATCHES, "a5")).resent()).isEqualTo(5);
+            clock.advance(Duration.ofSeconds(24)); // 10 batches' worth of A's budget back
+            assertThat(ask(hubA, ResendRequest.of(inc, 36, BATCHES, "a5")).resent())
+                    .isEqualTo(5);
             assertThat(resentSeqs("a5")).containsExactly(seqs(36, 40));
         }
     }
@@ -130,7 +142,8 @@ class CommandHandlerTest {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             Connection c = admin.connection();
             JetStreamManagement jsm = c.jetStreamManagement();
-            long last = jsm.getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getLastSequence();
+            long last =
+                    jsm.getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getLastSequence();
             for (long s = 1; s <= last; s++) {
                 var m = jsm.getMessage(Subjects.METRICS_STREAM, s);
                 if (m.getHeaders().getFirst("Nats-Msg-Id").endsWith("-resend-" + requestId)) {

@@ -16,7 +16,8 @@ class EdgeConfigTest {
     /** The forwarder's builder starts where the configuration's defaults are. */
     @Test
     void theForwarderBuilderStartsFromTheDefaultsOfTheKeys() {
-        assertThat(ForwarderConfig.custom().build()).isEqualTo(EdgeConfig.load(null, Map.of()).forward());
+        assertThat(ForwarderConfig.custom().build())
+                .isEqualTo(EdgeConfig.load(null, Map.of()).forward());
     }
 
     @Test
@@ -33,9 +34,11 @@ class EdgeConfigTest {
     @Test
     void anInvalidEdgeIdStopsStartUpNamingIt() {
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("id", "web.3")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("id='web.3'")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("id='web.3'")
                 .hasMessageContaining("[A-Za-z0-9_-]{1,64}");
-        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("id", "x".repeat(65)))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("id", "x".repeat(65))))
+                .isInstanceOf(ConfigException.class);
     }
 
     @Test
@@ -45,7 +48,8 @@ class EdgeConfigTest {
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.window", "0")))
                 .hasMessageContaining("forward.window='0'");
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.retry.max-interval", "10ms")))
-                .hasMessageContaining("forward.retry.max-interval='10ms'").hasMessageContaining("initial-interval");
+                .hasMessageContaining("forward.retry.max-interval='10ms'")
+                .hasMessageContaining("initial-interval");
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-batch-bytes", "1GiB")))
                 .hasMessageContaining("at most 8MiB");
     }
@@ -53,6 +57,7 @@ class EdgeConfigTest {
     @Test
     void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
         String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
-        assertThat(ConfigReference.mismatches(readme, "Edge configuration", EdgeConfig.KEYS)).isEmpty();
+        assertThat(ConfigReference.mismatches(readme, "Edge configuration", EdgeConfig.KEYS))
+                .isEmpty();
     }
 }

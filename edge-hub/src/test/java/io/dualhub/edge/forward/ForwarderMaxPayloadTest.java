@@ -46,32 +46,45 @@ class ForwarderMaxPayloadTest {
 
     @Test
     void aBatchTheServerWillNeverTakeIsDeclaredAndLaterBatchesAreCutToFit() throws Exception {
-        ForwarderConfig config = ForwarderConfig.custom().window(8)
-                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(1)).build();
-        NatsSettings settings = NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100))
+                .breaker(50, Duration.ofSeconds(1))
+                .build();
+        NatsSettings settings = NatsSettings.custom(NATS.urls())
+                .connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500))
+                .reconnectWait(Duration.ofMillis(100))
+                .build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
-             EdgeBuffer buffer = new EdgeBuffer(dir, "big", Clock.systemUTC(), BufferSettings.unbounded(64 * 1024));
-             NatsLink link = NatsLink.open(settings, "test-forwarder")) {
+                EdgeBuffer buffer = new EdgeBuffer(dir, "big", Clock.systemUTC(), BufferSettings.unbounded(64 * 1024));
+                NatsLink link = NatsLink.open(settings, "test-forwarder")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> admin.isConnected() && link.isConnected());
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
-            jsm.addStream(StreamConfiguration.builder().name(Subjects.METRICS_STREAM)
-                    .subjects(Subjects.METRICS_WILDCARD).storageType(StorageType.File).build());
-            buffer.append(points(800));  // about 20 KB encoded: one batch, cut at 64 KiB before the server was known
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(Subjects.METRICS_STREAM)
+                    .subjects(Subjects.METRICS_WILDCARD)
+                    .storageType(StorageType.File)
+                    .build());
+            buffer.append(points(800)); // about 20 KB encoded: one batch, cut at 64 KiB before the server was known
             assertThat(buffer.lastSeq()).isEqualTo(1);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            try (Forwarder forwarder = new Forwarder(buffer, link, "big", config, meters, Clock.systemUTC(),
-                    System::nanoTime)) {
+            try (Forwarder forwarder =
+                    new Forwarder(buffer, link, "big", config, meters, Clock.systemUTC(), System::nanoTime)) {
                 forwarder.start();
-                await("the oversized batch declared").atMost(Duration.ofSeconds(10))
+                await("the oversized batch declared")
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> buffer.checkpointSeq() == 1);
                 assertThat(forwarder.payloadProblem()).contains("buffer.max-batch-bytes", "max_payload");
                 buffer.append(points(1000));
                 long last = buffer.lastSeq();
                 assertThat(last).as("cut to fit the server").isGreaterThan(3);
-                await("every later batch stored").atMost(Duration.ofSeconds(10))
+                await("every later batch stored")
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> buffer.checkpointSeq() == last);
-                assertThat(meters.counter("dualhub.edge.publish.failures").count()).as("nothing retried").isZero();
+                assertThat(meters.counter("dualhub.edge.publish.failures").count())
+                        .as("nothing retried")
+                        .isZero();
             }
             MessageInfo first = jsm.getMessage(Subjects.METRICS_STREAM, 1);
             EdgeMessage declared = EdgeMessage.decode(first.getData());

@@ -43,8 +43,11 @@ class ForwarderTest {
     @Test
     void everyBatchReachesTheStreamOnceThroughANatsCrash() throws Exception {
         NatsSettings settings = settings();
-        ForwarderConfig config = ForwarderConfig.custom().window(32)
-                .retry(Duration.ofMillis(50), 2, Duration.ofMillis(500)).breaker(50, Duration.ofSeconds(1)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(32)
+                .retry(Duration.ofMillis(50), 2, Duration.ofMillis(500))
+                .breaker(50, Duration.ofSeconds(1))
+                .build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin")) {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
@@ -52,45 +55,68 @@ class ForwarderTest {
             createStream(jsm);
 
             try (EdgeBuffer buffer = new EdgeBuffer(dir, "fwd", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
-                 NatsLink link = NatsLink.open(settings, "test-forwarder");
-                 Forwarder forwarder = new Forwarder(buffer, link, "fwd", config, new SimpleMeterRegistry(),
-                         Clock.systemUTC(), System::nanoTime)) {
+                    NatsLink link = NatsLink.open(settings, "test-forwarder");
+                    Forwarder forwarder = new Forwarder(
+                            buffer,
+                            link,
+                            "fwd",
+                            config,
+                            new SimpleMeterRegistry(),
+                            Clock.systemUTC(),
+                            System::nanoTime)) {
                 forwarder.start();
                 append(buffer, 1000);
                 NATS.node(0).restart();
                 append(buffer, 1000);
-                await("checkpoint at the last batch").atMost(Duration.ofSeconds(60))
+                await("checkpoint at the last batch")
+                        .atMost(Duration.ofSeconds(60))
                         .until(() -> buffer.checkpointSeq() == 2000);
                 assertThat(buffer.backlog()).isZero();
             }
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             Connection c = admin.connection();
-            assertThat(c.jetStreamManagement().getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getMsgCount())
-                    .as("messages in the stream").isEqualTo(2000);
+            assertThat(c.jetStreamManagement()
+                            .getStreamInfo(Subjects.METRICS_STREAM)
+                            .getStreamState()
+                            .getMsgCount())
+                    .as("messages in the stream")
+                    .isEqualTo(2000);
         }
     }
 
     @Test
     void breakerOpensWhileTheStreamIsMissingAndTheBacklogDrainsOnceItExists() throws Exception {
         NatsSettings settings = settings();
-        ForwarderConfig config = ForwarderConfig.custom().window(8)
-                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofMillis(500)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100))
+                .breaker(50, Duration.ofMillis(500))
+                .build();
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
-             EdgeBuffer buffer = new EdgeBuffer(dir, "nostream", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
-             NatsLink link = NatsLink.open(settings, "test-forwarder");
-             Forwarder forwarder = new Forwarder(buffer, link, "nostream", config, new SimpleMeterRegistry(),
-                     Clock.systemUTC(), System::nanoTime)) {
+                EdgeBuffer buffer =
+                        new EdgeBuffer(dir, "nostream", Clock.systemUTC(), BufferSettings.unbounded(1 << 20));
+                NatsLink link = NatsLink.open(settings, "test-forwarder");
+                Forwarder forwarder = new Forwarder(
+                        buffer,
+                        link,
+                        "nostream",
+                        config,
+                        new SimpleMeterRegistry(),
+                        Clock.systemUTC(),
+                        System::nanoTime)) {
             await().atMost(Duration.ofSeconds(10)).until(admin::isConnected);
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
             deleteStreamIfPresent(jsm);
             forwarder.start();
             append(buffer, 50);
-            await("breaker open: every publish finds no stream").atMost(Duration.ofSeconds(30))
+            await("breaker open: every publish finds no stream")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> forwarder.circuitState().equals("OPEN"));
             assertThat(buffer.checkpointSeq()).isZero();
             createStream(jsm);
             await("backlog drained").atMost(Duration.ofSeconds(30)).until(() -> buffer.checkpointSeq() == 50);
-            await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.circuitState().equals("CLOSED"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> forwarder.circuitState().equals("CLOSED"));
         }
     }
 
@@ -103,8 +129,11 @@ class ForwarderTest {
      */
     @Test
     void theAcksAfterAShortOutageDoNotOpenTheBreaker() throws Exception {
-        ForwarderConfig config = ForwarderConfig.custom().window(8)
-                .retry(Duration.ofMillis(10), 2.0, Duration.ofSeconds(2)).breaker(50, Duration.ofSeconds(60)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(8)
+                .retry(Duration.ofMillis(10), 2.0, Duration.ofSeconds(2))
+                .breaker(50, Duration.ofSeconds(60))
+                .build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Rig rig = startedRig("short", config, meters)) {
             EdgeBuffer buffer = rig.buffer();
@@ -113,15 +142,20 @@ class ForwarderTest {
 
             NATS.node(0).stop();
             append(buffer, 1);
-            await("6 failed publishes").atMost(Duration.ofSeconds(30))
+            await("6 failed publishes")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> meters.counter("dualhub.edge.publish.failures").count() >= 6);
-            assertThat(rig.forwarder().circuitState()).as("fewer than 10 outcomes: not judged yet").isEqualTo("CLOSED");
+            assertThat(rig.forwarder().circuitState())
+                    .as("fewer than 10 outcomes: not judged yet")
+                    .isEqualTo("CLOSED");
             NATS.node(0).start();
             await().atMost(Duration.ofSeconds(10)).until(rig.link()::isConnected);
             append(buffer, 20);
 
             await("backlog drained").atMost(Duration.ofSeconds(30)).until(() -> buffer.checkpointSeq() == 22);
-            assertThat(meters.counter("dualhub.edge.circuit.opened").count()).as("times the breaker opened").isZero();
+            assertThat(meters.counter("dualhub.edge.circuit.opened").count())
+                    .as("times the breaker opened")
+                    .isZero();
             assertThat(rig.forwarder().circuitState()).isEqualTo("CLOSED");
         }
     }
@@ -129,16 +163,22 @@ class ForwarderTest {
     /** After an outage long enough to open the breaker, the reconnect starts the probes: no waiting out the 60 s. */
     @Test
     void aReconnectEndsAnOpenBreakersWait() throws Exception {
-        ForwarderConfig config = ForwarderConfig.custom().window(8).publishTimeout(Duration.ofMillis(200))
-                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(50)).breaker(50, Duration.ofSeconds(60)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(8)
+                .publishTimeout(Duration.ofMillis(200))
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(50))
+                .breaker(50, Duration.ofSeconds(60))
+                .build();
         try (Rig rig = startedRig("long", config, new SimpleMeterRegistry())) {
             Forwarder forwarder = rig.forwarder();
             NATS.node(0).stop();
             append(rig.buffer(), 10);
-            await("breaker open: every publish fails").atMost(Duration.ofSeconds(30))
+            await("breaker open: every publish fails")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> forwarder.circuitState().equals("OPEN"));
             NATS.node(0).start();
-            await("backlog drained well before the breaker's 60 s are up").atMost(Duration.ofSeconds(30))
+            await("backlog drained well before the breaker's 60 s are up")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> rig.buffer().checkpointSeq() == 10);
             assertThat(forwarder.circuitState()).isEqualTo("CLOSED");
         }
@@ -150,22 +190,31 @@ class ForwarderTest {
      */
     @Test
     void aCaughtUpForwarderSleepsUntilAnAppendOrCloseWakesIt() throws Exception {
-        ForwarderConfig config = ForwarderConfig.custom().window(8)
-                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(1)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100))
+                .breaker(50, Duration.ofSeconds(1))
+                .build();
         try (Rig rig = startedRig("idle", config, new SimpleMeterRegistry())) {
             EdgeBuffer buffer = rig.buffer();
             append(buffer, 5);
             await("first batches acked").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 5);
             Thread thread = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("forwarder-idle")).findFirst().orElseThrow();
-            await("forwarder waiting").atMost(Duration.ofSeconds(10))
+                    .filter(t -> t.getName().equals("forwarder-idle"))
+                    .findFirst()
+                    .orElseThrow();
+            await("forwarder waiting")
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
             append(buffer, 5);
             await("woken by the append").atMost(Duration.ofSeconds(10)).until(() -> buffer.checkpointSeq() == 10);
-            await("caught up again").atMost(Duration.ofSeconds(10))
+            await("caught up again")
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
             rig.forwarder().close();
-            assertThat(rig.forwarder().isRunning()).as("close() woke the waiting thread and it ended").isFalse();
+            assertThat(rig.forwarder().isRunning())
+                    .as("close() woke the waiting thread and it ended")
+                    .isFalse();
         }
     }
 
@@ -175,37 +224,53 @@ class ForwarderTest {
      */
     @Test
     void afterARestartDropOldestNeverDeclaresABatchAnEarlierRunPublished() throws Exception {
-        ForwarderConfig config = ForwarderConfig.custom().window(8)
-                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100)).breaker(50, Duration.ofSeconds(1)).build();
+        ForwarderConfig config = ForwarderConfig.custom()
+                .window(8)
+                .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100))
+                .breaker(50, Duration.ofSeconds(1))
+                .build();
         try (NatsLink admin = NatsLink.open(settings(), "test-admin")) {
             recreateStream(admin);
             long batchBytes;
-            try (EdgeBuffer probe = new EdgeBuffer(dir.resolve("probe"), "restart", Clock.systemUTC(),
-                    BufferSettings.unbounded(1 << 20))) {
+            try (EdgeBuffer probe = new EdgeBuffer(
+                    dir.resolve("probe"), "restart", Clock.systemUTC(), BufferSettings.unbounded(1 << 20))) {
                 append(probe, 1);
                 batchBytes = probe.unackedBytes();
             }
-            BufferSettings fourBatches = new BufferSettings(4 * batchBytes, BufferSettings.Overflow.DROP_OLDEST, 0,
-                    (int) batchBytes, Duration.ofHours(1), false);
+            BufferSettings fourBatches = new BufferSettings(
+                    4 * batchBytes,
+                    BufferSettings.Overflow.DROP_OLDEST,
+                    0,
+                    (int) batchBytes,
+                    Duration.ofHours(1),
+                    false);
             try (EdgeBuffer buffer = new EdgeBuffer(dir.resolve("edge"), "restart", Clock.systemUTC(), fourBatches)) {
                 append(buffer, 10);
-                buffer.markSent(5);  // what the run before the restart had published when it was killed
+                buffer.markSent(5); // what the run before the restart had published when it was killed
                 try (NatsLink link = NatsLink.open(settings(), "test-forwarder");
-                     Forwarder forwarder = new Forwarder(buffer, link, "restart", config, new SimpleMeterRegistry(),
-                             Clock.systemUTC(), System::nanoTime)) {
+                        Forwarder forwarder = new Forwarder(
+                                buffer,
+                                link,
+                                "restart",
+                                config,
+                                new SimpleMeterRegistry(),
+                                Clock.systemUTC(),
+                                System::nanoTime)) {
                     await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
                     forwarder.start();
-                    await("every batch accounted for").atMost(Duration.ofSeconds(30))
+                    await("every batch accounted for")
+                            .atMost(Duration.ofSeconds(30))
                             .until(() -> buffer.checkpointSeq() == 10);
                 }
             }
             List<Long> published = new ArrayList<>();
             List<long[]> declared = new ArrayList<>();
             JetStreamManagement jsm = admin.connection().jetStreamManagement();
-            long last = jsm.getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getLastSequence();
+            long last =
+                    jsm.getStreamInfo(Subjects.METRICS_STREAM).getStreamState().getLastSequence();
             for (long seq = 1; seq <= last; seq++) {
                 byte[] data = jsm.getMessage(Subjects.METRICS_STREAM, seq).getData();
-                if ((data[0] & 0xff) == 0xD2) {  // GapCodec's magic byte
+                if ((data[0] & 0xff) == 0xD2) { // GapCodec's magic byte
                     GapDeclaration gap = GapCodec.decode(data);
                     declared.add(new long[] {gap.fromSeq(), gap.toSeq()});
                 } else {
@@ -213,8 +278,11 @@ class ForwarderTest {
                 }
             }
             assertThat(published).as("what the earlier run published is resent").contains(1L, 2L, 3L, 4L, 5L);
-            assertThat(declared).as("something was dropped: ten batches in a buffer of four").isNotEmpty()
-                    .allSatisfy(range -> assertThat(range[0]).as("first dropped").isGreaterThan(5));
+            assertThat(declared)
+                    .as("something was dropped: ten batches in a buffer of four")
+                    .isNotEmpty()
+                    .allSatisfy(
+                            range -> assertThat(range[0]).as("first dropped").isGreaterThan(5));
         }
     }
 
@@ -243,8 +311,11 @@ class ForwarderTest {
     }
 
     private static NatsSettings settings() {
-        return NatsSettings.custom(NATS.urls()).connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(500)).reconnectWait(Duration.ofMillis(100)).build();
+        return NatsSettings.custom(NATS.urls())
+                .connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500))
+                .reconnectWait(Duration.ofMillis(100))
+                .build();
     }
 
     private static void recreateStream(NatsLink admin) throws Exception {
@@ -255,8 +326,12 @@ class ForwarderTest {
     }
 
     private static void createStream(JetStreamManagement jsm) throws Exception {
-        jsm.addStream(StreamConfiguration.builder().name(Subjects.METRICS_STREAM).subjects(Subjects.METRICS_WILDCARD)
-                .storageType(StorageType.File).duplicateWindow(Duration.ofMinutes(2)).build());
+        jsm.addStream(StreamConfiguration.builder()
+                .name(Subjects.METRICS_STREAM)
+                .subjects(Subjects.METRICS_WILDCARD)
+                .storageType(StorageType.File)
+                .duplicateWindow(Duration.ofMinutes(2))
+                .build());
     }
 
     private static void deleteStreamIfPresent(JetStreamManagement jsm) throws Exception {

@@ -23,10 +23,11 @@ class LineProtocolParserTest {
     @Test
     void eachFieldBecomesMeasurementUnderscoreField() {
         List<Point> points = parse("cpu,host=a,dc=x usage=1.5,n=3i,ok=true 1700000000000000000");
-        assertThat(points).containsExactly(
-                Point.of("cpu_usage", Map.of("host", "a", "dc", "x"), 1_700_000_000_000L, 1.5),
-                Point.of("cpu_n", Map.of("host", "a", "dc", "x"), 1_700_000_000_000L, 3),
-                Point.of("cpu_ok", Map.of("host", "a", "dc", "x"), 1_700_000_000_000L, 1));
+        assertThat(points)
+                .containsExactly(
+                        Point.of("cpu_usage", Map.of("host", "a", "dc", "x"), 1_700_000_000_000L, 1.5),
+                        Point.of("cpu_n", Map.of("host", "a", "dc", "x"), 1_700_000_000_000L, 3),
+                        Point.of("cpu_ok", Map.of("host", "a", "dc", "x"), 1_700_000_000_000L, 1));
     }
 
     @Test
@@ -59,27 +60,31 @@ class LineProtocolParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "m s=\"text\"|field 's' is a string",
-        "m|expected a space before the fields",
-        "m =1|missing field key",
-        "m v=|missing value of field 'v'",
-        "m v=abc|value of field 'v' is 'abc'",
-        "m v=NaN|value of field 'v' is 'NaN'",
-        "m v=1x|value of field 'v' is '1x'",
-        "m v=-1u|value of field 'v' is '-1u'",
-        "m v 1|expected '=' after field key 'v'",
-        "m,t v=1|expected '=' after tag key 't'",
-        "m,t= v=1|missing value of tag 't'",
-        "m,t=1,t=2 v=1|tag 't' appears twice",
-        "m,__name=x v=1|tag key '__name' is reserved",
-        "m,edge=x v=1|tag key 'edge' is reserved",
-        "m v=1 12:00|timestamp '12:00' is not an integer in ns",
-        "m v=1 1 2|timestamp '1 2' is not an integer",
-        ",t=1 v=1|missing measurement"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "m s=\"text\"|field 's' is a string",
+                "m|expected a space before the fields",
+                "m =1|missing field key",
+                "m v=|missing value of field 'v'",
+                "m v=abc|value of field 'v' is 'abc'",
+                "m v=NaN|value of field 'v' is 'NaN'",
+                "m v=1x|value of field 'v' is '1x'",
+                "m v=-1u|value of field 'v' is '-1u'",
+                "m v 1|expected '=' after field key 'v'",
+                "m,t v=1|expected '=' after tag key 't'",
+                "m,t= v=1|missing value of tag 't'",
+                "m,t=1,t=2 v=1|tag 't' appears twice",
+                "m,__name=x v=1|tag key '__name' is reserved",
+                "m,edge=x v=1|tag key 'edge' is reserved",
+                "m v=1 12:00|timestamp '12:00' is not an integer in ns",
+                "m v=1 1 2|timestamp '1 2' is not an integer",
+                ",t=1 v=1|missing measurement"
+            })
     void eachKindOfBadLineIsNamed(String line, String message) {
         assertThatThrownBy(() -> parse("ok v=1\n" + line))
-                .isInstanceOfSatisfying(LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .isInstanceOfSatisfying(
+                        LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(2))
                 .hasMessageContaining(message);
     }
 
@@ -101,7 +106,8 @@ class LineProtocolParserTest {
 
     @Test
     void unknownPrecisionIsRefused() {
-        assertThatThrownBy(() -> Precision.parse("h")).hasMessageContaining("precision 'h' is not one of ns, us, ms, s");
+        assertThatThrownBy(() -> Precision.parse("h"))
+                .hasMessageContaining("precision 'h' is not one of ns, us, ms, s");
     }
 
     /**
@@ -109,39 +115,47 @@ class LineProtocolParserTest {
      * ({@link PointLimits}), or a refusal naming the line and the reason; never anything else.
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "MEASUREMENT_200 value=1|1",
-        "temp\\ \\,\\=ure,ro\\ om=a\\,b\\=c v=1|1",
-        "température,pièce=salle\\ à\\ manger wärme=1|1",
-        "1st v=1|1",
-        "m v=1 0|1",
-        "m v=1 -1000000000000000000|1",
-        "m v=1 9000000000000000000|1",
-        "m v=18446744073709551615u|1",
-        "m v=1e308,w=-0.0|2",
-        "FIELDS_1000|1000"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MEASUREMENT_200 value=1|1",
+                "temp\\ \\,\\=ure,ro\\ om=a\\,b\\=c v=1|1",
+                "température,pièce=salle\\ à\\ manger wärme=1|1",
+                "1st v=1|1",
+                "m v=1 0|1",
+                "m v=1 -1000000000000000000|1",
+                "m v=1 9000000000000000000|1",
+                "m v=18446744073709551615u|1",
+                "m v=1e308,w=-0.0|2",
+                "FIELDS_1000|1000"
+            })
     void oddInputThatKeepsTheBoundsIsPoints(String line, int points) {
         List<Point> parsed = parse(expand(line));
         assertThat(parsed).hasSize(points);
-        parsed.forEach(p -> assertThat(PointLimits.violation(p)).as(p.toString()).isNull());
+        parsed.forEach(
+                p -> assertThat(PointLimits.violation(p)).as(p.toString()).isNull());
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "MEASUREMENT_201 value=1|metric name 'mmmmmmmmmmmmmmmmmmmm...' is longer than 200 characters (201)",
-        "MEASUREMENT_300 value=1|longer than 200 characters (300)",
-        "m,TAGKEY_300=x v=1|tag key 'kkkkkkkkkkkkkkkkkkkk...' is longer than 200 characters (300)",
-        "TAGS_64 v=1|more than 32 tags (64)",
-        "FIELDS_1001|more than 1000 fields",
-        "m v=1,v=2|field 'v' appears twice",
-        "m a.b=1,a_b=2|field 'a_b' appears twice (as metric m_a_b)",
-        "m,t= v=1|missing value of tag 't'",
-        "m,t=TAGVALUE_1500000 v=1|value of tag 't' is longer than 1024 characters (1500000)",
-        "m v=1 9300000000000000000|timestamp '9300000000000000000' is not an integer",
-        "m v=18446744073709551616u|value of field 'v' is '18446744073709551616u'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MEASUREMENT_201 value=1|metric name 'mmmmmmmmmmmmmmmmmmmm...' is longer than 200 characters (201)",
+                "MEASUREMENT_300 value=1|longer than 200 characters (300)",
+                "m,TAGKEY_300=x v=1|tag key 'kkkkkkkkkkkkkkkkkkkk...' is longer than 200 characters (300)",
+                "TAGS_64 v=1|more than 32 tags (64)",
+                "FIELDS_1001|more than 1000 fields",
+                "m v=1,v=2|field 'v' appears twice",
+                "m a.b=1,a_b=2|field 'a_b' appears twice (as metric m_a_b)",
+                "m,t= v=1|missing value of tag 't'",
+                "m,t=TAGVALUE_1500000 v=1|value of tag 't' is longer than 1024 characters (1500000)",
+                "m v=1 9300000000000000000|timestamp '9300000000000000000' is not an integer",
+                "m v=18446744073709551616u|value of field 'v' is '18446744073709551616u'"
+            })
     void oddInputThatBreaksABoundIsRefusedWithTheReason(String line, String message) {
         assertThatThrownBy(() -> parse("ok v=1\n" + expand(line)))
-                .isInstanceOfSatisfying(LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .isInstanceOfSatisfying(
+                        LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(2))
                 .hasMessageContaining(message);
     }
 
@@ -149,7 +163,8 @@ class LineProtocolParserTest {
     void aTimestampInTheWrongPrecisionIsRefusedNotStoredInTheYear55000() {
         long ms = 1_700_000_000_000L;
         assertThatThrownBy(() -> new LineProtocolParser(Precision.S, NOW).parse("m v=1 " + ms))
-                .hasMessageContaining("is outside 1677-09-21..2262-04-11").hasMessageContaining("precision");
+                .hasMessageContaining("is outside 1677-09-21..2262-04-11")
+                .hasMessageContaining("precision");
         assertThatThrownBy(() -> new LineProtocolParser(Precision.MS, NOW).parse("m v=1 " + ms * 1000))
                 .hasMessageContaining("is outside 1677-09-21..2262-04-11");
     }
@@ -161,10 +176,13 @@ class LineProtocolParserTest {
 
     /** Writes out the placeholders for lines too long to spell in a table. */
     private static String expand(String line) {
-        return line.replace("MEASUREMENT_200", "m".repeat(200)).replace("MEASUREMENT_201", "m".repeat(201))
-                .replace("MEASUREMENT_300", "m".repeat(300)).replace("TAGKEY_300", "k".repeat(300))
+        return line.replace("MEASUREMENT_200", "m".repeat(200))
+                .replace("MEASUREMENT_201", "m".repeat(201))
+                .replace("MEASUREMENT_300", "m".repeat(300))
+                .replace("TAGKEY_300", "k".repeat(300))
                 .replace("TAGVALUE_1500000", "x".repeat(1_500_000))
-                .replace("TAGS_64", "m" + repeat(",t%d=v", 64)).replace("FIELDS_1000", "m " + fields(1000))
+                .replace("TAGS_64", "m" + repeat(",t%d=v", 64))
+                .replace("FIELDS_1000", "m " + fields(1000))
                 .replace("FIELDS_1001", "m " + fields(1001));
     }
 

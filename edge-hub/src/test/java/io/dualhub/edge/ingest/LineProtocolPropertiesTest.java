@@ -1,6 +1,5 @@
 package io.dualhub.edge.ingest;
 
-import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.common.MetricNames;
@@ -8,6 +7,7 @@ import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.PointLimits;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -30,17 +30,22 @@ class LineProtocolPropertiesTest {
         } catch (LineProtocolException expected) {
             return;
         }
-        points.forEach(p -> assertThat(PointLimits.violation(p)).as(p.toString()).isNull());
+        points.forEach(
+                p -> assertThat(PointLimits.violation(p)).as(p.toString()).isNull());
     }
 
     @Property(tries = 1000)
-    void escapedNamesAndValuesComeBackAsWritten(@ForAll("texts") String measurement, @ForAll("texts") String tagKey,
-                                                @ForAll("texts") String tagValue) {
-        String line = escape(measurement, ", ") + "," + escape(tagKey, ",= ") + "=" + escape(tagValue, ",= ")
-                + " value=1.5";
+    void escapedNamesAndValuesComeBackAsWritten(
+            @ForAll("texts") String measurement, @ForAll("texts") String tagKey, @ForAll("texts") String tagValue) {
+        String line =
+                escape(measurement, ", ") + "," + escape(tagKey, ",= ") + "=" + escape(tagValue, ",= ") + " value=1.5";
         List<Point> points = new LineProtocolParser(Precision.NS, NOW).parse(line);
-        assertThat(points).containsExactly(new Point(MetricNames.sanitize(measurement),
-                new TreeMap<>(Map.of(MetricNames.sanitize(tagKey), tagValue)), NOW, 1.5));
+        assertThat(points)
+                .containsExactly(new Point(
+                        MetricNames.sanitize(measurement),
+                        new TreeMap<>(Map.of(MetricNames.sanitize(tagKey), tagValue)),
+                        NOW,
+                        1.5));
     }
 
     /** Backslash before each of {@code special} and before a backslash: line protocol's escaping. */
@@ -58,16 +63,48 @@ class LineProtocolPropertiesTest {
     @Provide
     Arbitrary<String> texts() {
         // printable text with the characters line protocol escapes; not starting with '#' (a comment) or a space
-        return Arbitraries.strings().withChars("abcXYZ019 ,=\\_.-:é\"").ofMinLength(1).ofMaxLength(30)
-                .filter(s -> !s.startsWith("#") && !s.isBlank() && s.strip().equals(s) && !s.endsWith("\\")
-                        && !MetricNames.sanitize(s).startsWith("__") && !MetricNames.sanitize(s).equals("edge"));
+        return Arbitraries.strings()
+                .withChars("abcXYZ019 ,=\\_.-:é\"")
+                .ofMinLength(1)
+                .ofMaxLength(30)
+                .filter(s -> !s.startsWith("#")
+                        && !s.isBlank()
+                        && s.strip().equals(s)
+                        && !s.endsWith("\\")
+                        && !MetricNames.sanitize(s).startsWith("__")
+                        && !MetricNames.sanitize(s).equals("edge"));
     }
 
     @Provide
     Arbitrary<String> bodies() {
-        Arbitrary<String> fragments = Arbitraries.of("m", "cpu", ",", " ", "=", "\\", "\"", "1", "1.5", "-0", "i",
-                "u", "e308", "t", "false", "\n", "\r\n", "#", "é", "\u0000", "9223372036854775808", "18446744073709551615",
-                "__x", "edge", "18446744073709551616u", "NaN", "1e999");
+        Arbitrary<String> fragments = Arbitraries.of(
+                "m",
+                "cpu",
+                ",",
+                " ",
+                "=",
+                "\\",
+                "\"",
+                "1",
+                "1.5",
+                "-0",
+                "i",
+                "u",
+                "e308",
+                "t",
+                "false",
+                "\n",
+                "\r\n",
+                "#",
+                "é",
+                "\u0000",
+                "9223372036854775808",
+                "18446744073709551615",
+                "__x",
+                "edge",
+                "18446744073709551616u",
+                "NaN",
+                "1e999");
         return fragments.list().ofMaxSize(40).map(l -> String.join("", l));
     }
 

@@ -21,7 +21,7 @@ class SeriesLimitTest {
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             points.add(Point.of("m", Map.of("pod", prefix + i), 0, i));
-            points.add(Point.of("m", Map.of("pod", prefix + i), 1, i));  // a second point of the same series
+            points.add(Point.of("m", Map.of("pod", prefix + i), 1, i)); // a second point of the same series
         }
         return points;
     }
@@ -30,14 +30,15 @@ class SeriesLimitTest {
     void aWriteThatWouldPassTheBoundIsRefusedWholeAndKnownSeriesStillFlow() {
         limit.admit(series("a", 90));
         assertThat(limit.size()).isEqualTo(90);
-        assertThatThrownBy(() -> limit.admit(series("b", 11))).isInstanceOf(SeriesLimitException.class)
+        assertThatThrownBy(() -> limit.admit(series("b", 11)))
+                .isInstanceOf(SeriesLimitException.class)
                 .hasMessageContaining("limit of 100 series per 60 min (ingest.max-series, ingest.series-window)")
                 .hasMessageContaining("nothing was stored");
         assertThat(limit.size()).as("nothing of the refused write admitted").isEqualTo(90);
         limit.admit(series("a", 90));
         limit.admit(series("b", 10));
         assertThat(limit.size()).isEqualTo(100);
-        limit.admit(series("a", 50));  // known series never meet the bound
+        limit.admit(series("a", 50)); // known series never meet the bound
     }
 
     @Test

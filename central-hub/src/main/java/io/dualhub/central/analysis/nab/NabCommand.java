@@ -10,8 +10,7 @@ import java.util.Map;
  * our own anomaly detector over the corpus point by point, and prints the three profiles' scores.
  */
 public final class NabCommand {
-    private NabCommand() {
-    }
+    private NabCommand() {}
 
     /** Runs the command; {@code flags} holds {@code nab} and optionally {@code detector-results}. */
     public static void run(Map<String, String> flags, PrintStream out) {

@@ -15,8 +15,11 @@ public record NabProfile(String name, double tpWeight, double fpWeight, double f
         for (Iterator<Map.Entry<String, JsonNode>> it = profiles.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             JsonNode costs = entry.getValue().path("CostMatrix");
-            parsed.add(new NabProfile(entry.getKey(), weight(costs, "tpWeight", file, entry.getKey()),
-                    weight(costs, "fpWeight", file, entry.getKey()), weight(costs, "fnWeight", file, entry.getKey())));
+            parsed.add(new NabProfile(
+                    entry.getKey(),
+                    weight(costs, "tpWeight", file, entry.getKey()),
+                    weight(costs, "fpWeight", file, entry.getKey()),
+                    weight(costs, "fnWeight", file, entry.getKey())));
         }
         if (parsed.isEmpty()) {
             throw new NabFormatException(file + " defines no profiles");

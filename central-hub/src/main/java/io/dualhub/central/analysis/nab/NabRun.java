@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** Runs the anomaly model over every NAB series exactly as it runs online: one fresh model, point by point. */
 final class NabRun {
-    private NabRun() {
-    }
+    private NabRun() {}
 
     static Map<String, double[]> detect(NabCorpus corpus) {
         return detect(corpus, AnomalySettings.DEFAULTS);

@@ -41,7 +41,9 @@ public final class NabScorer {
         }
         double nothingDetected = total;
         Integer[] order = IntStream.range(0, rows.size()).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> rows.anomaly[i]).reversed());
+        Arrays.sort(
+                order,
+                Comparator.comparingDouble((Integer i) -> rows.anomaly[i]).reversed());
         double bestScore = total;
         double bestThreshold = 1.1;
         int detections = 0;
@@ -83,7 +85,8 @@ public final class NabScorer {
         return rows;
     }
 
-    private static void addRows(ScoredRows rows, NabProfile profile, NabSeries series, double[] scores, int windowBase) {
+    private static void addRows(
+            ScoredRows rows, NabProfile profile, NabSeries series, double[] scores, int windowBase) {
         List<NabSeries.Window> windows = series.windows();
         int next = 0;
         NabSeries.Window previous = null;
@@ -97,7 +100,8 @@ public final class NabScorer {
                 NabSeries.Window w = windows.get(next);
                 weight = profile.tpWeight() * scaledSigmoid(-(w.last() - i + 1) / (double) w.width()) / MAX_TP;
             } else {
-                double position = previous == null ? 3.0 : Math.abs(previous.last() - i) / (double) (previous.width() - 1);
+                double position =
+                        previous == null ? 3.0 : Math.abs(previous.last() - i) / (double) (previous.width() - 1);
                 weight = profile.fpWeight() * scaledSigmoid(position);
             }
             if (i >= series.probationRows()) {

@@ -17,8 +17,8 @@ public record NabSeries(String name, long[] epochSeconds, double[] values, List<
 
     public NabSeries {
         if (epochSeconds.length != values.length) {
-            throw new IllegalArgumentException(name + ": " + epochSeconds.length + " timestamps but "
-                    + values.length + " values");
+            throw new IllegalArgumentException(
+                    name + ": " + epochSeconds.length + " timestamps but " + values.length + " values");
         }
         windows = List.copyOf(windows);
     }

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  * {@code anomaly_score} column.
  */
 final class PublishedResults {
-    private PublishedResults() {
-    }
+    private PublishedResults() {}
 
     static Map<String, double[]> load(Path dir, NabCorpus corpus) {
         if (!Files.isDirectory(dir)) {
@@ -34,7 +33,8 @@ final class PublishedResults {
         Path category = dir.resolve(seriesName).getParent();
         String suffix = "_" + Path.of(seriesName).getFileName();
         try (Stream<Path> files = Files.list(category)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst()
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix))
+                    .findFirst()
                     .orElseThrow(() -> missing(category, suffix));
         } catch (IOException e) {
             throw missing(category, suffix);

@@ -3,7 +3,6 @@ package io.dualhub.central.analysis.nab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -21,7 +20,9 @@ class NabBenchmarkTest {
     @BeforeAll
     static void corpus() {
         Path dir = locate();
-        Assumptions.assumeTrue(dir != null, "NAB corpus not given (set NAB_DIR to a checkout of github.com/numenta/NAB): skipping the benchmark");
+        Assumptions.assumeTrue(
+                dir != null,
+                "NAB corpus not given (set NAB_DIR to a checkout of github.com/numenta/NAB): skipping the benchmark");
         corpus = NabCorpus.load(dir);
     }
 
@@ -37,15 +38,19 @@ class NabBenchmarkTest {
 
     @Test
     void ourModelBeatsTwitterAdVecOnTheStandardProfile() {
-        NabScore standard = new NabScorer(corpus).score(NabRun.detect(corpus)).stream()
-                .filter(s -> s.profile().equals("standard")).findFirst().orElseThrow();
+        NabScore standard = new NabScorer(corpus)
+                .score(NabRun.detect(corpus)).stream()
+                        .filter(s -> s.profile().equals("standard"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(standard.normalized()).isGreaterThan(47.1);
     }
 
     private static void assertPublished(String detector, double standard, double lowFp, double lowFn) {
         List<NabScore> scores = new NabScorer(corpus)
                 .score(PublishedResults.load(corpus.root().resolve("results").resolve(detector), corpus));
-        assertThat(scores).extracting(NabScore::profile)
+        assertThat(scores)
+                .extracting(NabScore::profile)
                 .containsExactly("standard", "reward_low_FP_rate", "reward_low_FN_rate");
         assertThat(scores.get(0).normalized()).isCloseTo(standard, within(0.5));
         assertThat(scores.get(1).normalized()).isCloseTo(lowFp, within(0.5));

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The scorer on a two-series corpus whose scores can be worked out by hand. */
 class NabScorerTest {
-    private static final int ROWS = 100;  // probation: the first 15 rows
+    private static final int ROWS = 100; // probation: the first 15 rows
+
     @TempDir
     Path dir;
+
     private NabCorpus corpus;
 
     @BeforeEach
@@ -30,7 +32,8 @@ class NabScorerTest {
         Files.writeString(dir.resolve("labels/combined_windows.json"), """
                 {"cat/a.csv": [["2020-01-01 00:40:00.000000", "2020-01-01 00:49:00.000000"]],
                  "cat/b.csv": [["2020-01-01 00:20:00", "2020-01-01 00:29:00"], ["2020-01-01 00:70:00", "x"]]}
-                """.replace("00:70:00", "01:10:00").replace("\"x\"", "\"2020-01-01 01:19:00\""));
+                """.replace("00:70:00", "01:10:00")
+                .replace("\"x\"", "\"2020-01-01 01:19:00\""));
         Files.writeString(dir.resolve("config/profiles.json"), """
                 {"standard": {"CostMatrix": {"tpWeight": 1.0, "fnWeight": 1.0, "fpWeight": 0.11, "tnWeight": 1.0}},
                  "reward_low_FN_rate": {"CostMatrix": {"tpWeight": 1.0, "fnWeight": 2.0, "fpWeight": 0.11}}}
@@ -75,8 +78,8 @@ class NabScorerTest {
     @Test
     void falsePositivesCostTheirWeightAndDetectionsInProbationAreIgnored() {
         double[] a = new double[ROWS];
-        a[10] = 1;   // probation: ignored
-        a[30] = 1;   // before any window: -0.11
+        a[10] = 1; // probation: ignored
+        a[30] = 1; // before any window: -0.11
         a[40] = 0.5; // window's first row, but below the best threshold once the FP is weighed
         NabScore s = score(a, new double[ROWS], "standard");
         assertThat(s.threshold()).isEqualTo(0.5);
@@ -88,7 +91,7 @@ class NabScorerTest {
         double[] a = new double[ROWS];
         a[40] = 0.9;
         for (int i = 50; i < 90; i++) {
-            a[i] = 0.5;  // 40 false positives right after the window: far cheaper to leave out
+            a[i] = 0.5; // 40 false positives right after the window: far cheaper to leave out
         }
         NabScore s = score(a, new double[ROWS], "standard");
         assertThat(s.threshold()).isEqualTo(0.9);
@@ -97,20 +100,25 @@ class NabScorerTest {
 
     @Test
     void aScoreListOfTheWrongLengthIsNamed() {
-        assertThatThrownBy(() -> new NabScorer(corpus).score(Map.of("cat/a.csv", new double[3],
-                "cat/b.csv", new double[ROWS])))
-                .isInstanceOf(NabFormatException.class).hasMessageContaining("cat/a.csv: expected 100");
+        assertThatThrownBy(() ->
+                        new NabScorer(corpus).score(Map.of("cat/a.csv", new double[3], "cat/b.csv", new double[ROWS])))
+                .isInstanceOf(NabFormatException.class)
+                .hasMessageContaining("cat/a.csv: expected 100");
     }
 
     @Test
     void aMalformedRowIsNamedWithItsLine() throws IOException {
         Files.writeString(dir.resolve("data/cat/a.csv"), "timestamp,value\n2020-01-01 00:00:00,x\n");
         assertThatThrownBy(() -> NabCorpus.load(dir))
-                .isInstanceOf(NabFormatException.class).hasMessageContaining("a.csv line 2: value 'x'");
+                .isInstanceOf(NabFormatException.class)
+                .hasMessageContaining("a.csv line 2: value 'x'");
     }
 
     private NabScore score(double[] a, double[] b, String profile) {
-        NabProfile p = corpus.profiles().stream().filter(x -> x.name().equals(profile)).findFirst().orElseThrow();
+        NabProfile p = corpus.profiles().stream()
+                .filter(x -> x.name().equals(profile))
+                .findFirst()
+                .orElseThrow();
         return new NabScorer(corpus).score(p, Map.of("cat/a.csv", a, "cat/b.csv", b));
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
 /** Reads a CentralHub's API for drills: stats, the fleet, and the stored values of a metric. */
 public final class CentralClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String url;
 
     public CentralClient(String url) {
@@ -34,18 +35,27 @@ public final class CentralClient {
 
     /** POSTs an empty body; returns the status code and the answer. */
     public HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String path) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(30))
+                .build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
     /** The {@code /health} details (instance, ingest state, problem, role), whatever the status code. */
     public JsonNode health() throws IOException, InterruptedException {
-        return JSON.readTree(send("/health").body()).path("details").path("central").path("details");
+        return JSON.readTree(send("/health").body())
+                .path("details")
+                .path("central")
+                .path("details");
     }
 
     /** The sum of a counter or gauge over its label sets on {@code /prometheus}; 0 when absent. */
@@ -102,7 +112,9 @@ public final class CentralClient {
      * and returns them: a test then asserts there are exactly that many, none twice.
      */
     public List<Long> awaitStored(LineWriter writer, String edgeId) {
-        await(edgeId + " stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await(edgeId + " stored")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .until(() -> values(writer.metric(), edgeId).size() >= writer.accepted());
         try {
             return values(writer.metric(), edgeId);

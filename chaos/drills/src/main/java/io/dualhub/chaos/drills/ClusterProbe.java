@@ -31,8 +31,10 @@ import java.util.TreeSet;
 public final class ClusterProbe {
     /** The streams the data path writes to. */
     public static final List<String> METRICS_STREAMS = List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B");
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final NatsFixture nats;
 
     public ClusterProbe(NatsFixture nats) {
@@ -54,7 +56,9 @@ public final class ClusterProbe {
     }
 
     private Connection connect() throws Exception {
-        return Nats.connect(Options.builder().servers(nats.urls().split(",")).connectionTimeout(Duration.ofSeconds(2))
+        return Nats.connect(Options.builder()
+                .servers(nats.urls().split(","))
+                .connectionTimeout(Duration.ofSeconds(2))
                 .build());
     }
 
@@ -74,12 +78,16 @@ public final class ClusterProbe {
                 infos.add(c.jetStreamManagement().getStreamInfo(stream));
             }
         }
-        if (Objects.equals(infos.get(0).getClusterInfo().getLeader(), infos.get(1).getClusterInfo().getLeader())) {
+        if (Objects.equals(
+                infos.get(0).getClusterInfo().getLeader(),
+                infos.get(1).getClusterInfo().getLeader())) {
             return false;
         }
         for (StreamInfo info : infos) {
             List<Replica> replicas = info.getClusterInfo().getReplicas();
-            if (info.getClusterInfo().getLeader() == null || replicas == null || replicas.size() != 2
+            if (info.getClusterInfo().getLeader() == null
+                    || replicas == null
+                    || replicas.size() != 2
                     || !replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
                 return false;
             }
@@ -95,11 +103,13 @@ public final class ClusterProbe {
         Set<String> lagging = new TreeSet<>();
         try (Connection c = connect()) {
             for (String stream : METRICS_STREAMS) {
-                ClusterInfo cluster = c.jetStreamManagement().getStreamInfo(stream).getClusterInfo();
+                ClusterInfo cluster =
+                        c.jetStreamManagement().getStreamInfo(stream).getClusterInfo();
                 if (cluster.getLeader() == null || cluster.getReplicas() == null) {
                     return List.of();
                 }
-                cluster.getReplicas().stream().filter(r -> !r.isCurrent() || r.isOffline())
+                cluster.getReplicas().stream()
+                        .filter(r -> !r.isCurrent() || r.isOffline())
                         .forEach(r -> lagging.add(r.getName()));
             }
         }
@@ -125,8 +135,13 @@ public final class ClusterProbe {
                     for (JsonNode s : account.path("stream_detail")) {
                         if (s.path("name").asText().equals(stream)) {
                             JsonNode st = s.path("state");
-                            states.put(n.name(), new ReplicaState(n.name(), st.path("messages").asLong(),
-                                    st.path("first_seq").asLong(), st.path("last_seq").asLong()));
+                            states.put(
+                                    n.name(),
+                                    new ReplicaState(
+                                            n.name(),
+                                            st.path("messages").asLong(),
+                                            st.path("first_seq").asLong(),
+                                            st.path("last_seq").asLong()));
                         }
                     }
                 }
@@ -141,12 +156,16 @@ public final class ClusterProbe {
 
     /** True when every node holding a replica of the stream reports the same first and last sequence and count. */
     public static boolean agree(Map<String, ReplicaState> states) {
-        return states.values().stream().allMatch(s -> s.sameAs(states.values().iterator().next()));
+        return states.values().stream()
+                .allMatch(s -> s.sameAs(states.values().iterator().next()));
     }
 
     private static JsonNode jsz(NatsServerNode n, String query) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + n.host() + ":" + n.monitorPort() + "/jsz" + query))
-                .timeout(Duration.ofSeconds(2)).build();
-        return JSON.readTree(HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body());
+        HttpRequest req = HttpRequest.newBuilder(
+                        URI.create("http://" + n.host() + ":" + n.monitorPort() + "/jsz" + query))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        return JSON.readTree(
+                HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body());
     }
 }

@@ -25,12 +25,14 @@ import java.util.Map;
  */
 public final class HubProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     /** The edge's heap as its installers set it (deploy/install-hub.sh, the container image). */
     public static final List<String> INSTALLED_EDGE_HEAP = List.of("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-Xss512k");
     /** The CentralHub's heap as its installers set it. */
-    public static final List<String> INSTALLED_CENTRAL_HEAP = List.of("-Xmx512m", "-XX:MaxMetaspaceSize=128m",
-            "-Xss512k");
+    public static final List<String> INSTALLED_CENTRAL_HEAP =
+            List.of("-Xmx512m", "-XX:MaxMetaspaceSize=128m", "-Xss512k");
+
     private final String name;
     private final String jarName;
     private final Path jar;
@@ -77,10 +79,18 @@ public final class HubProcess {
     /** The same with environment variables, as a service manager or an orchestrator would give the hub. */
     public static void startsOn(String role, Path config, Path workDir, Map<String, String> env) {
         int port = FreePorts.next();
-        List<String> args = List.of("--config", config.toString(), "--data", workDir.resolve(role + "-data").toString(),
-                "--port", Integer.toString(port), "--nats", "nats://127.0.0.1:1");
+        List<String> args = List.of(
+                "--config",
+                config.toString(),
+                "--data",
+                workDir.resolve(role + "-data").toString(),
+                "--port",
+                Integer.toString(port),
+                "--nats",
+                "nats://127.0.0.1:1");
         Path log = workDir.resolve(role + "-" + config.getFileName() + ".log");
-        HubProcess hub = role.equals("edge") ? edge(home(), "staged-edge", args, log, port)
+        HubProcess hub = role.equals("edge")
+                ? edge(home(), "staged-edge", args, log, port)
                 : central(home(), "staged-central", args, log, port);
         try {
             hub.env(env).start();
@@ -97,8 +107,10 @@ public final class HubProcess {
     /** The JVM flags in a jvm.options file (comments and blank lines left out). */
     public static List<String> jvmOptions(Path file) {
         try {
-            return Files.readAllLines(file).stream().map(String::trim)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            return Files.readAllLines(file).stream()
+                    .map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -151,7 +163,10 @@ public final class HubProcess {
     /** True when the process is alive and its {@code /health} answers 200. */
     public boolean isHealthy() {
         try {
-            return process.isAlive() && HTTP.send(healthRequest(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return process.isAlive()
+                    && HTTP.send(healthRequest(), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -161,18 +176,24 @@ public final class HubProcess {
     }
 
     private HttpRequest healthRequest() {
-        return HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
+        return HttpRequest.newBuilder(URI.create(url() + "/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
     }
 
     private void awaitHealthy() {
         HttpRequest req = healthRequest();
-        await(name + " healthy on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await(name + " healthy on port " + port)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException(name + " exited during start-up; see " + log);
                     }
-                    return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    return HTTP.send(req, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
                 });
     }
 

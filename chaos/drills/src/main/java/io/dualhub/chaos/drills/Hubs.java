@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     private final NatsFixture nats;
     private final List<HubProcess> started = new ArrayList<>();
-    private final Map<String, String> secrets = new LinkedHashMap<>();  // what it is -> its value
+    private final Map<String, String> secrets = new LinkedHashMap<>(); // what it is -> its value
     private Path dir;
     private String natsUrls;
     private boolean installedHeaps;
@@ -73,8 +73,11 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
      * a multi-line secret (a PEM key) count each.
      */
     public Hubs secret(String what, String value) {
-        List<String> lines = value.strip().lines().map(String::strip)
-                .filter(l -> l.length() >= 8 && !l.startsWith("-----")).toList();
+        List<String> lines = value.strip()
+                .lines()
+                .map(String::strip)
+                .filter(l -> l.length() >= 8 && !l.startsWith("-----"))
+                .toList();
         for (int i = 0; i < lines.size(); i++) {
             secrets.put(lines.size() == 1 ? what : what + " (line " + (i + 1) + ")", lines.get(i));
         }
@@ -89,7 +92,8 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
         }
         List<Path> logs;
         try (Stream<Path> files = Files.walk(dir)) {
-            logs = files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f)).toList();
+            logs = files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f))
+                    .toList();
         }
         for (Path log : logs) {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
@@ -131,8 +135,8 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
     /** The same from the jars built under {@code home} (an {@link OldRelease}, or this checkout). */
     public HubProcess central(String instance, String yaml, Path data, Path home) {
         int port = FreePorts.next();
-        HubProcess hub = HubProcess.central(home, instance, args("--instance", instance, yaml, data, port),
-                dir.resolve(instance + ".log"), port);
+        HubProcess hub = HubProcess.central(
+                home, instance, args("--instance", instance, yaml, data, port), dir.resolve(instance + ".log"), port);
         return start(installedHeaps ? hub.heap(HubProcess.INSTALLED_CENTRAL_HEAP) : hub);
     }
 
@@ -155,8 +159,13 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
     /** Starts edge {@code id} with the given YAML config and heap flags instead of the drills' default heap. */
     public HubProcess edge(String id, String yaml, List<String> heap) {
         int port = FreePorts.next();
-        return start(HubProcess.edge(HubProcess.home(), id, args("--id", id, yaml, dir.resolve(id), port),
-                dir.resolve(id + ".log"), port).heap(heap));
+        return start(HubProcess.edge(
+                        HubProcess.home(),
+                        id,
+                        args("--id", id, yaml, dir.resolve(id), port),
+                        dir.resolve(id + ".log"),
+                        port)
+                .heap(heap));
     }
 
     /** Starts edge {@code id} with its own server list and data directory. */
@@ -174,8 +183,8 @@ public final class Hubs implements AutoCloseable, BeforeEachCallback, AfterEachC
     }
 
     private List<String> args(String nameFlag, String name, String yaml, Path data, int port) {
-        List<String> args = new ArrayList<>(List.of(nameFlag, name, "--nats", natsUrls, "--data", data.toString(),
-                "--port", Integer.toString(port)));
+        List<String> args = new ArrayList<>(List.of(
+                nameFlag, name, "--nats", natsUrls, "--data", data.toString(), "--port", Integer.toString(port)));
         if (!yaml.isEmpty()) {
             Path config = dir.resolve(name + ".yml");
             try {

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every write must be accepted (204); anything else stops the run with the status.
  */
 public final class LineLoad {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String writeUrl;
     private final String measurement;
 
@@ -67,7 +69,7 @@ public final class LineLoad {
             long due = start + tick * 50_000_000L;
             long wait = due - System.nanoTime();
             if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));  // pacing a load, not awaiting a condition
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing a load, not awaiting a condition
             }
             post(body(written, perRequest, System.currentTimeMillis(), 0));
             written += perRequest;
@@ -79,16 +81,24 @@ public final class LineLoad {
     private String body(long first, int count, long ts, int step) {
         StringBuilder b = new StringBuilder(count * 48);
         for (int i = 0; i < count; i++) {
-            b.append(measurement).append(",host=bench,core=").append(i & 7).append(" value=").append(first + i)
-                    .append("i ").append(ts + (long) i * step).append('\n');
+            b.append(measurement)
+                    .append(",host=bench,core=")
+                    .append(i & 7)
+                    .append(" value=")
+                    .append(first + i)
+                    .append("i ")
+                    .append(ts + (long) i * step)
+                    .append('\n');
         }
         return b.toString();
     }
 
     private void post(String body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(writeUrl)).timeout(Duration.ofSeconds(60))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(writeUrl))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status != 204) {
             throw new IOException("the edge answered " + status + " to a write at " + writeUrl);

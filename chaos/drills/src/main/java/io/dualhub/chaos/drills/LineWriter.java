@@ -16,7 +16,8 @@ import java.util.List;
  * again and are kept as uncertain, so the store may hold them at most once.
  */
 public final class LineWriter {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String metric;
     private final List<long[]> uncertain = new ArrayList<>();
     // Point n is stamped epochMs + n: distinct times, all recent (inside the hub's store.retention).
@@ -35,13 +36,18 @@ public final class LineWriter {
         StringBuilder body = new StringBuilder(count * 40);
         for (int i = 0; i < count; i++) {
             long n = next + i;
-            body.append(metric).append(",drill=exactly-once n=").append(n).append("i ").append(epochMs + n)
+            body.append(metric)
+                    .append(",drill=exactly-once n=")
+                    .append(n)
+                    .append("i ")
+                    .append(epochMs + n)
                     .append('\n');
         }
         HttpRequest req = HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         HttpResponse<Void> response;
         try {
             response = http.send(req, HttpResponse.BodyHandlers.discarding());

@@ -15,15 +15,16 @@ import java.util.List;
 public final class MetricsStreams {
     private static final List<String> STREAMS = List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B");
 
-    private MetricsStreams() {
-    }
+    private MetricsStreams() {}
 
     public static void refuseNew(JetStreamManagement jsm) throws IOException, JetStreamApiException {
         for (String stream : STREAMS) {
             StreamConfiguration now = jsm.getStreamInfo(stream).getConfiguration();
             long count = jsm.getStreamInfo(stream).getStreamState().getMsgCount();
-            jsm.updateStream(StreamConfiguration.builder(now).maxMessages(Math.max(count, 1))
-                    .discardPolicy(DiscardPolicy.New).build());
+            jsm.updateStream(StreamConfiguration.builder(now)
+                    .maxMessages(Math.max(count, 1))
+                    .discardPolicy(DiscardPolicy.New)
+                    .build());
         }
     }
 
@@ -31,7 +32,10 @@ public final class MetricsStreams {
     public static void acceptAgain(JetStreamManagement jsm) throws IOException, JetStreamApiException {
         for (String stream : STREAMS) {
             StreamConfiguration now = jsm.getStreamInfo(stream).getConfiguration();
-            jsm.updateStream(StreamConfiguration.builder(now).maxMessages(-1).discardPolicy(DiscardPolicy.Old).build());
+            jsm.updateStream(StreamConfiguration.builder(now)
+                    .maxMessages(-1)
+                    .discardPolicy(DiscardPolicy.Old)
+                    .build());
         }
     }
 }

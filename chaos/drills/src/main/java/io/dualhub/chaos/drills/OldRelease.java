@@ -19,8 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class OldRelease {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
-    private OldRelease() {
-    }
+    private OldRelease() {}
 
     /**
      * Whether this checkout's history holds {@code commit}: not in a shallow clone (CI systems often fetch only the
@@ -28,8 +27,10 @@ public final class OldRelease {
      */
     public static boolean inHistory(String commit) {
         try {
-            Process p = new ProcessBuilder("git", "-C", HubProcess.home().toString(), "cat-file", "-e",
-                    commit + "^{commit}").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            Process p = new ProcessBuilder(
+                            "git", "-C", HubProcess.home().toString(), "cat-file", "-e", commit + "^{commit}")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -51,12 +52,32 @@ public final class OldRelease {
         try {
             NatsFixture.deleteTree(release);
             Files.createDirectories(release);
-            run(release.getParent(), "export-" + commit, "the drill needs this repository's history (a shallow clone"
-                    + " lacks older commits: git fetch --unshallow)", List.of("bash", "-c",
-                    "set -o pipefail; git -C \"$0\" archive \"$1\" | tar -x -C \"$2\"", home.toString(), commit,
-                    release.toString()));
-            run(release.getParent(), "build-" + commit, "its build failed", List.of("mvn", "-B", "-q", "-DskipTests",
-                    "package", "-f", release.resolve("pom.xml").toString(), "-pl", "common,edge-hub,central-hub"));
+            run(
+                    release.getParent(),
+                    "export-" + commit,
+                    "the drill needs this repository's history (a shallow clone"
+                            + " lacks older commits: git fetch --unshallow)",
+                    List.of(
+                            "bash",
+                            "-c",
+                            "set -o pipefail; git -C \"$0\" archive \"$1\" | tar -x -C \"$2\"",
+                            home.toString(),
+                            commit,
+                            release.toString()));
+            run(
+                    release.getParent(),
+                    "build-" + commit,
+                    "its build failed",
+                    List.of(
+                            "mvn",
+                            "-B",
+                            "-q",
+                            "-DskipTests",
+                            "package",
+                            "-f",
+                            release.resolve("pom.xml").toString(),
+                            "-pl",
+                            "common,edge-hub,central-hub"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare release " + commit + " in " + release, e);
         }

@@ -13,8 +13,7 @@ import java.time.Duration;
  * in large line-protocol requests, and reports how fast the edge accepted them and how fast they were stored.
  */
 public final class RateProbe {
-    private RateProbe() {
-    }
+    private RateProbe() {}
 
     public static void main(String[] args) throws Exception {
         long points = 1_000_000;
@@ -25,8 +24,9 @@ public final class RateProbe {
                 case "--points" -> points = Long.parseLong(args[i + 1]);
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
                 case "--lines" -> perRequest = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                        + "; valid: --points N, --connections N, --lines N");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown flag " + args[i] + "; valid: --points N, --connections N, --lines N");
             }
         }
         Path dir = Files.createTempDirectory("dualhub-rate-");
@@ -46,13 +46,18 @@ public final class RateProbe {
         long stored = total / perRequest * perRequest;
         long start = System.nanoTime();
         double acceptSeconds = new LineLoad(edgeUrl, "rate").burst(stored, connections, perRequest);
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> central.pointsStored() >= stored);
         double storeSeconds = (System.nanoTime() - start) / 1e9;
         long requests = stored / perRequest;
-        System.out.printf("points %,d in %,d requests of %,d lines over %d connections%n", stored, requests,
-                perRequest, connections);
-        System.out.printf("accepted by the edge (HTTP 204): %,.0f points/s (%.2f s)%n", stored / acceptSeconds, acceptSeconds);
-        System.out.printf("stored at the CentralHub (end to end): %,.0f points/s (%.2f s)%n", stored / storeSeconds, storeSeconds);
+        System.out.printf(
+                "points %,d in %,d requests of %,d lines over %d connections%n",
+                stored, requests, perRequest, connections);
+        System.out.printf(
+                "accepted by the edge (HTTP 204): %,.0f points/s (%.2f s)%n", stored / acceptSeconds, acceptSeconds);
+        System.out.printf(
+                "stored at the CentralHub (end to end): %,.0f points/s (%.2f s)%n",
+                stored / storeSeconds, storeSeconds);
     }
 }

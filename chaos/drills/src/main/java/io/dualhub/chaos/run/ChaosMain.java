@@ -16,8 +16,7 @@ import java.util.function.Consumer;
  * declared dropped. Exits 1 when any scenario fails, 2 on bad usage.
  */
 public final class ChaosMain {
-    private ChaosMain() {
-    }
+    private ChaosMain() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, Scenario> catalogue = new LinkedHashMap<>();
@@ -34,7 +33,8 @@ public final class ChaosMain {
                     System.exit(2);
                     return;
                 }
-                List<Scenario> chosen = options.scenarios().isEmpty() ? List.copyOf(catalogue.values())
+                List<Scenario> chosen = options.scenarios().isEmpty()
+                        ? List.copyOf(catalogue.values())
                         : options.scenarios().stream().map(catalogue::get).toList();
                 try {
                     System.exit(run(options, chosen) ? 0 : 1);
@@ -56,15 +56,22 @@ public final class ChaosMain {
         Path dir = Files.createTempDirectory("dualhub-chaos-");
         long start = System.nanoTime();
         Consumer<String> progress = line -> System.out.printf("%6.1fs %s%n", (System.nanoTime() - start) / 1e9, line);
-        String topologyLine = String.format("Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges; load %d points/s;"
-                + " %s phases.", options.edges(), options.rate(), options.quick() ? "quick" : "full");
+        String topologyLine = String.format(
+                "Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges; load %d points/s;" + " %s phases.",
+                options.edges(), options.rate(), options.quick() ? "quick" : "full");
         progress.accept(topologyLine + " Working directory " + dir);
         List<ScenarioResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Topology.during(dir, options.edges(), false, progress, topology -> {
             for (Scenario s : scenarios) {
-                ScenarioResult r = runOne(s, "chaos_" + s.name().replace('-', '_'), topology, options.phases(),
-                        options.rate(), progress, skipped);
+                ScenarioResult r = runOne(
+                        s,
+                        "chaos_" + s.name().replace('-', '_'),
+                        topology,
+                        options.phases(),
+                        options.rate(),
+                        progress,
+                        skipped);
                 if (r != null) {
                     results.add(r);
                 }
@@ -86,8 +93,14 @@ public final class ChaosMain {
      * Runs one scenario from the steady state, its load writing {@code measurement}; null when it was skipped (noted
      * in {@code skipped}), a failed result when it could not run.
      */
-    static ScenarioResult runOne(Scenario s, String measurement, Topology topology, Phases phases, int rate,
-                                 Consumer<String> progress, List<String> skipped) {
+    static ScenarioResult runOne(
+            Scenario s,
+            String measurement,
+            Topology topology,
+            Phases phases,
+            int rate,
+            Consumer<String> progress,
+            List<String> skipped) {
         try {
             topology.restore();
             ScenarioResult r = new Drill(s, measurement, topology, phases, rate, progress).run();

@@ -65,7 +65,8 @@ final class ChaosReport {
     }
 
     private static String terminalRow(Function<Column, String> cell) {
-        return COLUMNS.stream().map(c -> String.format("%" + c.width() + "s", cell.apply(c)))
+        return COLUMNS.stream()
+                .map(c -> String.format("%" + c.width() + "s", cell.apply(c)))
                 .collect(Collectors.joining(" "));
     }
 
@@ -85,11 +86,17 @@ final class ChaosReport {
 
     /** The report under the given heading (a soak puts its faults under a heading of its own). */
     String markdown(String heading, String topology) {
-        StringBuilder sb = new StringBuilder(heading).append("\n\n").append(topology).append("\n\n")
-                .append(markdownRow(c -> c.name().equals("name") ? "scenario" : c.name())).append('\n')
-                .append(markdownRow(c -> "---")).append('\n');
+        StringBuilder sb = new StringBuilder(heading)
+                .append("\n\n")
+                .append(topology)
+                .append("\n\n")
+                .append(markdownRow(c -> c.name().equals("name") ? "scenario" : c.name()))
+                .append('\n')
+                .append(markdownRow(c -> "---"))
+                .append('\n');
         for (ScenarioResult r : results) {
-            sb.append(markdownRow(c -> c.name().equals("passed") && !r.passed() ? "**no**" : c.text(r))).append('\n');
+            sb.append(markdownRow(c -> c.name().equals("passed") && !r.passed() ? "**no**" : c.text(r)))
+                    .append('\n');
         }
         sb.append("\nfailoverMs: fault to the next batch edge-1 appended and got acknowledged (kill-leader-central:"
                 + " to the standby holding the lease); recoveryMs: fault cleared to every backlog forwarded and every"

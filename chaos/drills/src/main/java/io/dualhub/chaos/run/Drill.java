@@ -36,8 +36,13 @@ final class Drill {
     private long failoverMs = -1;
 
     /** A run whose load writes {@code measurement}: a metric no other run in the same stores writes. */
-    Drill(Scenario scenario, String measurement, Topology topology, Phases phases, int rate,
-          Consumer<String> progress) {
+    Drill(
+            Scenario scenario,
+            String measurement,
+            Topology topology,
+            Phases phases,
+            int rate,
+            Consumer<String> progress) {
         this.scenario = scenario;
         this.measurement = measurement;
         this.topology = topology;
@@ -74,8 +79,11 @@ final class Drill {
     /** Waits for the next batch the target appends from now on to be acknowledged: the data path works again. */
     void awaitFailover() {
         AtomicLong appended = new AtomicLong(-1);
-        await(scenario.name() + ": a batch appended after the fault acknowledged").atMost(LONG)
-                .pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() -> {
+        await(scenario.name() + ": a batch appended after the fault acknowledged")
+                .atMost(LONG)
+                .pollInterval(Duration.ofMillis(10))
+                .ignoreExceptions()
+                .until(() -> {
                     if (appended.get() < 0) {
                         appended.set(target().lastSeq());
                     }
@@ -154,8 +162,18 @@ final class Drill {
         }
         Tally worst = Tally.worst(tallies);
         boolean passed = error == null && recoveryMs >= 0 && tallies.stream().allMatch(Tally::whole);
-        return new ScenarioResult(scenario.name(), passed, worst.accepted(), worst.stored(), worst.declaredDropped(),
-                worst.lost(), worst.duplicates(), failoverMs, recoveryMs, maxBacklog.get(), List.copyOf(notes));
+        return new ScenarioResult(
+                scenario.name(),
+                passed,
+                worst.accepted(),
+                worst.stored(),
+                worst.declaredDropped(),
+                worst.lost(),
+                worst.duplicates(),
+                failoverMs,
+                recoveryMs,
+                maxBacklog.get(),
+                List.copyOf(notes));
     }
 
     private void holdSteady() {
@@ -165,8 +183,11 @@ final class Drill {
     /** Waits for every edge's backlog to be forwarded and every point accepted until now stored at every CentralHub. */
     private long awaitRecovery(List<CentralClient> centrals, List<Map<String, JsonNode>> before) {
         long accepted = load.accepted();
-        await(scenario.name() + ": backlog drained and stored").atMost(LONG).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions().until(() -> backlog() == 0 && caughtUp(centrals, before, accepted));
+        await(scenario.name() + ": backlog drained and stored")
+                .atMost(LONG)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> backlog() == 0 && caughtUp(centrals, before, accepted));
         long ms = millisSince(healedAt);
         phase("recovered " + ms + " ms after the fault was cleared");
         return ms;
@@ -174,7 +195,9 @@ final class Drill {
 
     private void awaitStored(List<CentralClient> centrals, List<Map<String, JsonNode>> before, long accepted) {
         try {
-            await().atMost(LONG).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            await().atMost(LONG)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> caughtUp(centrals, before, accepted));
         } catch (RuntimeException e) {
             note("not every accepted point reached both CentralHubs within " + LONG.toMinutes() + " min");
@@ -187,7 +210,8 @@ final class Drill {
         for (int c = 0; c < centrals.size(); c++) {
             long delta = 0;
             for (String edge : load.writers().keySet()) {
-                delta += accounted(now.get(c).get(edge)) - accounted(before.get(c).get(edge));
+                delta += accounted(now.get(c).get(edge))
+                        - accounted(before.get(c).get(edge));
             }
             if (delta < accepted) {
                 return false;
@@ -225,13 +249,22 @@ final class Drill {
             Map<String, Long> dropped = new HashMap<>();
             Map<String, List<Long>> values = new HashMap<>();
             for (String edge : load.writers().keySet()) {
-                dropped.put(edge, declared(centrals.get(c).edge(edge)) - declared(before.get(c).get(edge)));
+                dropped.put(
+                        edge,
+                        declared(centrals.get(c).edge(edge))
+                                - declared(before.get(c).get(edge)));
                 values.put(edge, centrals.get(c).values(metric, edge));
             }
             Tally t = Tally.of(topology.centrals().get(c).name(), values, load.writers(), dropped);
             tallies.add(t);
-            phase(String.format("%s: accepted %d, stored %d, declared dropped %d, lost %d, duplicates %d%s",
-                    t.central(), t.accepted(), t.stored(), t.declaredDropped(), t.lost(), t.duplicates(),
+            phase(String.format(
+                    "%s: accepted %d, stored %d, declared dropped %d, lost %d, duplicates %d%s",
+                    t.central(),
+                    t.accepted(),
+                    t.stored(),
+                    t.declaredDropped(),
+                    t.lost(),
+                    t.duplicates(),
                     t.uncertainStored() > 0 ? ", stored of unanswered writes " + t.uncertainStored() : ""));
         }
         return tallies;
@@ -242,10 +275,12 @@ final class Drill {
         ClusterProbe probe = topology.probe();
         for (String stream : ClusterProbe.METRICS_STREAMS) {
             try {
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(250))
                         .until(() -> ClusterProbe.agree(probe.replicaStates(stream)));
             } catch (RuntimeException e) {
-                note("replicas of " + stream + " diverge: " + probe.replicaStates(stream).values());
+                note("replicas of " + stream + " diverge: "
+                        + probe.replicaStates(stream).values());
             }
         }
     }
@@ -272,18 +307,20 @@ final class Drill {
     }
 
     private Thread startBacklogSampler() {
-        Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (ChaosEdge e : topology.edges()) {
-                    try {
-                        maxBacklog.accumulateAndGet(e.backlog(), Math::max);
-                    } catch (Exception ignored) {
-                        // an edge that is down has no backlog to read
+        Thread t = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        for (ChaosEdge e : topology.edges()) {
+                            try {
+                                maxBacklog.accumulateAndGet(e.backlog(), Math::max);
+                            } catch (Exception ignored) {
+                                // an edge that is down has no backlog to read
+                            }
+                        }
+                        LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
                     }
-                }
-                LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-            }
-        }, "backlog-sampler");
+                },
+                "backlog-sampler");
         t.setDaemon(true);
         t.start();
         return t;

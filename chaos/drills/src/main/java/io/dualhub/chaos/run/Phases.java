@@ -14,8 +14,18 @@ import java.time.Duration;
  * @param pause    the SIGSTOP of a NATS node
  */
 record Phases(Duration lead, Duration fault, Duration outage, Duration centrals, Duration storm, Duration pause) {
-    static final Phases FULL = new Phases(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(15));
-    static final Phases QUICK = new Phases(Duration.ofSeconds(2), Duration.ofSeconds(6), Duration.ofSeconds(12),
-            Duration.ofSeconds(8), Duration.ofSeconds(10), Duration.ofSeconds(6));
+    static final Phases FULL = new Phases(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(15));
+    static final Phases QUICK = new Phases(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(6),
+            Duration.ofSeconds(12),
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(6));
 }

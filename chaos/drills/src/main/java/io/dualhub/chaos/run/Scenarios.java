@@ -19,40 +19,65 @@ import java.util.concurrent.locks.LockSupport;
 final class Scenarios {
     private static final Duration SETTLE = Duration.ofMinutes(2);
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     static List<Scenario> all() {
         return List.of(
-                new Scenario("link-blackhole", "the link between edge-1 and its NATS node goes silent (open, no bytes)",
+                new Scenario(
+                        "link-blackhole",
+                        "the link between edge-1 and its NATS node goes silent (open, no bytes)",
                         Scenarios::linkBlackhole),
                 new Scenario("link-flapping", "every link of edge-1 is reset every 2 s", Scenarios::linkFlapping),
-                new Scenario("kill-edge-node", "kill -9 of the NATS node edge-1 is connected to, restarted later",
+                new Scenario(
+                        "kill-edge-node",
+                        "kill -9 of the NATS node edge-1 is connected to, restarted later",
                         d -> killNode(d, nodeOfTarget(d))),
-                new Scenario("kill-stream-leader", "kill -9 of the leader of the metrics stream edge-1 publishes to",
+                new Scenario(
+                        "kill-stream-leader",
+                        "kill -9 of the leader of the metrics stream edge-1 publishes to",
                         d -> killNode(d, leaderOfTargetStream(d))),
-                new Scenario("pause-node", "SIGSTOP of the NATS node edge-1 is connected to, then SIGCONT",
+                new Scenario(
+                        "pause-node",
+                        "SIGSTOP of the NATS node edge-1 is connected to, then SIGCONT",
                         d -> pauseNode(d, nodeOfTarget(d), d.phases().pause())),
-                new Scenario("cluster-down", "every NATS node killed; the cluster is down, then restarted",
+                new Scenario(
+                        "cluster-down",
+                        "every NATS node killed; the cluster is down, then restarted",
                         Scenarios::clusterDown),
-                new Scenario("rolling-restart", "each NATS node in turn stopped and restarted under load",
+                new Scenario(
+                        "rolling-restart",
+                        "each NATS node in turn stopped and restarted under load",
                         Scenarios::rollingRestart),
-                new Scenario("kill-leader-central", "kill -9 of the leading CentralHub; failover = the standby leads",
+                new Scenario(
+                        "kill-leader-central",
+                        "kill -9 of the leading CentralHub; failover = the standby leads",
                         Scenarios::killLeaderCentral),
-                new Scenario("centrals-down", "both CentralHubs killed, restarted after the outage",
+                new Scenario(
+                        "centrals-down",
+                        "both CentralHubs killed, restarted after the outage",
                         Scenarios::centralsDown),
                 new Scenario("kill-edge", "kill -9 of edge-1 mid-load, restarted on its data", Scenarios::killEdge),
-                new Scenario("edge-restart-storm", "edge-1 killed 5 times while cut off from NATS, with a backlog",
+                new Scenario(
+                        "edge-restart-storm",
+                        "edge-1 killed 5 times while cut off from NATS, with a backlog",
                         Scenarios::edgeRestartStorm),
-                new Scenario("edge-disk-full", "the last edge's buffer disk (tmpfs) filled, then freed",
+                new Scenario(
+                        "edge-disk-full",
+                        "the last edge's buffer disk (tmpfs) filled, then freed",
                         Scenarios::edgeDiskFull),
-                new Scenario("slow-link", "200 ms latency and a 1 Mbit/s cap on every link of edge-1",
-                        Scenarios::slowLink),
-                new Scenario("store-failing", "central-2's store disk (tmpfs) filled so commits fail, then freed",
+                new Scenario(
+                        "slow-link", "200 ms latency and a 1 Mbit/s cap on every link of edge-1", Scenarios::slowLink),
+                new Scenario(
+                        "store-failing",
+                        "central-2's store disk (tmpfs) filled so commits fail, then freed",
                         Scenarios::storeFailing),
-                new Scenario("paused-old-leader", "the stream leader paused past an election, then returned",
+                new Scenario(
+                        "paused-old-leader",
+                        "the stream leader paused past an election, then returned",
                         d -> pauseNode(d, leaderOfTargetStream(d), d.phases().fault())),
-                new Scenario("partition-leader", "the stream leader's network cut (namespace link down), then restored",
+                new Scenario(
+                        "partition-leader",
+                        "the stream leader's network cut (namespace link down), then restored",
                         Scenarios::partitionLeader));
     }
 
@@ -81,20 +106,27 @@ final class Scenarios {
 
     private static void linkBlackhole(Drill d) throws Exception {
         FaultProxy link = d.target().links().get(nodeIndexOfTarget(d));
-        reversible(d, "blackholed edge-1's link on port " + link.port(), link::blackhole, d.phases().fault(),
-                link::heal, "link healed");
+        reversible(
+                d,
+                "blackholed edge-1's link on port " + link.port(),
+                link::blackhole,
+                d.phases().fault(),
+                link::heal,
+                "link healed");
     }
 
     private static void linkFlapping(Drill d) throws InterruptedException {
         List<FaultProxy> links = d.target().links();
-        Thread flapper = new Thread(() -> {
-            long end = System.nanoTime() + d.phases().fault().toNanos();
-            while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-                links.forEach(FaultProxy::reset);
-                // the flapping period is the fault itself
-                LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
-            }
-        }, "flapper");
+        Thread flapper = new Thread(
+                () -> {
+                    long end = System.nanoTime() + d.phases().fault().toNanos();
+                    while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                        links.forEach(FaultProxy::reset);
+                        // the flapping period is the fault itself
+                        LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
+                    }
+                },
+                "flapper");
         d.faultStarting("resetting every link of edge-1 every 2 s");
         flapper.start();
         try {
@@ -107,18 +139,29 @@ final class Scenarios {
     }
 
     private static void killNode(Drill d, NatsServerNode node) throws Exception {
-        reversible(d, "kill -9 of " + node.name(), node::kill, d.phases().pause(), node::start,
+        reversible(
+                d,
+                "kill -9 of " + node.name(),
+                node::kill,
+                d.phases().pause(),
+                node::start,
                 node.name() + " restarted");
     }
 
     private static void pauseNode(Drill d, NatsServerNode node, Duration length) throws Exception {
-        reversible(d, "SIGSTOP of " + node.name() + " for " + length.toSeconds() + " s", node::pause, length,
-                node::resume, "SIGCONT of " + node.name());
+        reversible(
+                d,
+                "SIGSTOP of " + node.name() + " for " + length.toSeconds() + " s",
+                node::pause,
+                length,
+                node::resume,
+                "SIGCONT of " + node.name());
     }
 
     private static void clusterDown(Drill d) {
         List<NatsServerNode> nodes = d.topology().nats().nodes();
-        d.faultStarting("kill -9 of all " + nodes.size() + " NATS nodes for " + d.phases().outage().toSeconds() + " s");
+        d.faultStarting("kill -9 of all " + nodes.size() + " NATS nodes for "
+                + d.phases().outage().toSeconds() + " s");
         nodes.forEach(NatsServerNode::kill);
         d.holdFault(d.phases().outage());
         long restart = System.nanoTime();
@@ -142,8 +185,11 @@ final class Scenarios {
                 first = false;
             }
             node.start();
-            await(node.name() + " back: replicas current").atMost(SETTLE).pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions().until(d.topology().probe()::replicasCurrent);
+            await(node.name() + " back: replicas current")
+                    .atMost(SETTLE)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(d.topology().probe()::replicasCurrent);
         }
         d.healed("every node restarted");
     }
@@ -151,12 +197,17 @@ final class Scenarios {
     private static void killLeaderCentral(Drill d) throws Exception {
         List<HubProcess> centrals = d.topology().centrals();
         List<CentralClient> clients = d.topology().clients();
-        int leader = await("a leading CentralHub").atMost(SETTLE).ignoreExceptions()
+        int leader = await("a leading CentralHub")
+                .atMost(SETTLE)
+                .ignoreExceptions()
                 .until(() -> clients.get(0).isLeader() ? 0 : clients.get(1).isLeader() ? 1 : -1, i -> i >= 0);
         d.faultStarting("kill -9 of the leader " + centrals.get(leader).name());
         centrals.get(leader).kill9();
         CentralClient standby = clients.get(1 - leader);
-        await("the standby leads").atMost(SETTLE).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        await("the standby leads")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
                 .until(standby::isLeader);
         d.failoverNow();
         d.holdFault(d.phases().pause());
@@ -166,7 +217,8 @@ final class Scenarios {
 
     private static void centralsDown(Drill d) {
         List<HubProcess> centrals = d.topology().centrals();
-        d.faultStarting("kill -9 of both CentralHubs for " + d.phases().centrals().toSeconds() + " s");
+        d.faultStarting(
+                "kill -9 of both CentralHubs for " + d.phases().centrals().toSeconds() + " s");
         centrals.forEach(HubProcess::kill9);
         d.awaitFailover();
         d.holdFault(d.phases().centrals());
@@ -185,7 +237,8 @@ final class Scenarios {
 
     private static void edgeRestartStorm(Drill d) {
         ChaosEdge edge = d.target();
-        d.faultStarting("edge-1 cut off from NATS and killed 5 times in " + d.phases().storm().toSeconds() + " s");
+        d.faultStarting("edge-1 cut off from NATS and killed 5 times in "
+                + d.phases().storm().toSeconds() + " s");
         edge.links().forEach(FaultProxy::blackhole);
         for (int kill = 1; kill <= 5; kill++) {
             d.holdFault(d.phases().storm().multipliedBy(kill).dividedBy(5));
@@ -209,7 +262,9 @@ final class Scenarios {
         long start = System.nanoTime();
         Path filler = SmallDisk.fillLeaving(disk, 4L << 20);
         try {
-            await(edge.id() + " refuses writes").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
+            await(edge.id() + " refuses writes")
+                    .atMost(SETTLE)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> writer.lastStatus() == 503);
             d.note(edge.id() + " answered 503 " + Drill.millisSince(start) + " ms after the disk filled; accepted"
                     + " so far " + writer.accepted());
@@ -217,17 +272,25 @@ final class Scenarios {
         } finally {
             Files.delete(filler);
         }
-        await(edge.id() + " accepts writes again").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
+        await(edge.id() + " accepts writes again")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> writer.lastStatus() == 204);
         d.healed("disk space freed; " + edge.id() + " accepts again");
     }
 
     private static void slowLink(Drill d) throws Exception {
         ChaosEdge edge = d.target();
-        reversible(d, "200 ms one-way latency and 1 Mbit/s on every link of edge-1", () -> edge.links().forEach(l -> {
-            l.latency(Duration.ofMillis(200));
-            l.bandwidth(1_000_000);
-        }), d.phases().fault(), edge::healLinks, "latency and cap lifted");
+        reversible(
+                d,
+                "200 ms one-way latency and 1 Mbit/s on every link of edge-1",
+                () -> edge.links().forEach(l -> {
+                    l.latency(Duration.ofMillis(200));
+                    l.bandwidth(1_000_000);
+                }),
+                d.phases().fault(),
+                edge::healLinks,
+                "latency and cap lifted");
     }
 
     private static void storeFailing(Drill d) throws Exception {
@@ -240,9 +303,13 @@ final class Scenarios {
         try {
             d.faultStarting("central-2's store disk filled");
             d.awaitFailover();
-            await("central-2 reports its store failing").atMost(SETTLE).pollInterval(Duration.ofMillis(50))
-                    .ignoreExceptions().until(() -> central2.health().path("ingest").asText().equals("STORE_FAILING"));
-            d.note("central-2 ingest: STORE_FAILING (" + central2.health().path("problem").asText() + ")");
+            await("central-2 reports its store failing")
+                    .atMost(SETTLE)
+                    .pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> central2.health().path("ingest").asText().equals("STORE_FAILING"));
+            d.note("central-2 ingest: STORE_FAILING ("
+                    + central2.health().path("problem").asText() + ")");
             d.holdFault(d.phases().fault());
         } finally {
             Files.delete(filler);
@@ -257,8 +324,13 @@ final class Scenarios {
         }
         NatsServerNode node = leaderOfTargetStream(d);
         int index = d.topology().nats().nodes().indexOf(node);
-        reversible(d, "network of " + node.name() + " cut for " + d.phases().fault().toSeconds() + " s",
-                () -> lab.cut(index), d.phases().fault(), () -> lab.restore(index), node.name() + "'s network restored");
+        reversible(
+                d,
+                "network of " + node.name() + " cut for " + d.phases().fault().toSeconds() + " s",
+                () -> lab.cut(index),
+                d.phases().fault(),
+                () -> lab.restore(index),
+                node.name() + "'s network restored");
     }
 
     /** The index of the node (and of the link) edge-1 is connected through, once it is connected. */
@@ -271,9 +343,13 @@ final class Scenarios {
     }
 
     private static NatsServerNode leaderOfTargetStream(Drill d) {
-        String leader = await().atMost(SETTLE).ignoreExceptions()
+        String leader = await().atMost(SETTLE)
+                .ignoreExceptions()
                 .until(() -> d.topology().probe().leaderOf(d.target().stream()), l -> l != null);
-        return d.topology().nats().nodes().stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+        return d.topology().nats().nodes().stream()
+                .filter(n -> n.name().equals(leader))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String backlogOf(ChaosEdge edge) {

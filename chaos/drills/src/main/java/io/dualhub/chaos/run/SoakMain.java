@@ -24,8 +24,7 @@ import java.util.function.Consumer;
  * judged figure missed its goal, 2 on bad usage.
  */
 public final class SoakMain {
-    private SoakMain() {
-    }
+    private SoakMain() {}
 
     public static void main(String[] args) throws Exception {
         SoakOptions options;
@@ -49,12 +48,13 @@ public final class SoakMain {
         Path dir = Files.createTempDirectory("dualhub-soak-");
         long started = System.nanoTime();
         Consumer<String> progress = line -> System.out.printf("%7.1fs %s%n", (System.nanoTime() - started) / 1e9, line);
-        String topologyLine = String.format("Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges, each on"
-                + " its installed heap; load %d points/s; a random fault every %s (seed %d).", options.edges(), options.rate(),
-                SoakOptions.text(options.faultEvery()), options.seed());
+        String topologyLine = String.format(
+                "Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges, each on"
+                        + " its installed heap; load %d points/s; a random fault every %s (seed %d).",
+                options.edges(), options.rate(), SoakOptions.text(options.faultEvery()), options.seed());
         progress.accept(topologyLine + " Working directory " + dir);
-        SoakReport report = Topology.during(dir, options.edges(), true, progress,
-                topology -> soak(options, topology, topologyLine, progress));
+        SoakReport report = Topology.during(
+                dir, options.edges(), true, progress, topology -> soak(options, topology, topologyLine, progress));
         report.write(options.reportDir());
         System.out.println();
         System.out.print(report.markdown());
@@ -63,8 +63,9 @@ public final class SoakMain {
         return report.passed();
     }
 
-    private static SoakReport soak(SoakOptions options, Topology topology, String topologyLine,
-                                   Consumer<String> progress) throws InterruptedException {
+    private static SoakReport soak(
+            SoakOptions options, Topology topology, String topologyLine, Consumer<String> progress)
+            throws InterruptedException {
         Clock clock = Clock.systemUTC();
         SoakSampler sampler = new SoakSampler(topology, clock);
         ScheduledExecutorService sampling = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,19 +74,26 @@ public final class SoakMain {
             return t;
         });
         long start = clock.millis();
-        sampling.scheduleAtFixedRate(sampler::sampleAll, 0, options.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
+        sampling.scheduleAtFixedRate(
+                sampler::sampleAll, 0, options.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
         List<Scenario> catalogue = Scenarios.all();
         Random random = new Random(options.seed());
         Phases phases = phases(options.faultEvery());
         List<ScenarioResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         long end = start + options.duration().toMillis();
-        for (int run = 1; clock.millis() < end; run++) {  // the last fault may end after the duration
+        for (int run = 1; clock.millis() < end; run++) { // the last fault may end after the duration
             Scenario s = catalogue.get(random.nextInt(catalogue.size()));
-            progress.accept(String.format("soak: fault %d, %s, %d min left", run, s.name(),
-                    (end - clock.millis()) / 60_000));
-            ScenarioResult r = ChaosMain.runOne(s, "soak_" + run + "_" + s.name().replace('-', '_'), topology,
-                    phases, options.rate(), progress, skipped);
+            progress.accept(
+                    String.format("soak: fault %d, %s, %d min left", run, s.name(), (end - clock.millis()) / 60_000));
+            ScenarioResult r = ChaosMain.runOne(
+                    s,
+                    "soak_" + run + "_" + s.name().replace('-', '_'),
+                    topology,
+                    phases,
+                    options.rate(),
+                    progress,
+                    skipped);
             if (r != null) {
                 results.add(r);
             }
@@ -96,8 +104,16 @@ public final class SoakMain {
         Set<String> hubs = new HashSet<>();
         topology.centrals().forEach(c -> hubs.add(c.name()));
         topology.edges().forEach(e -> hubs.add(e.id()));
-        return new SoakReport(options, topologyLine, sampler.samples(), hubs, results, skipped,
-                topology.replicaRestarts(), start, clock.millis());
+        return new SoakReport(
+                options,
+                topologyLine,
+                sampler.samples(),
+                hubs,
+                results,
+                skipped,
+                topology.replicaRestarts(),
+                start,
+                clock.millis());
     }
 
     /**
@@ -107,7 +123,12 @@ public final class SoakMain {
     static Phases phases(Duration faultEvery) {
         Duration lead = faultEvery.minus(Phases.FULL.outage()).dividedBy(2);
         Phases full = Phases.FULL;
-        return new Phases(lead.compareTo(full.lead()) > 0 ? lead : full.lead(), full.fault(), full.outage(),
-                full.centrals(), full.storm(), full.pause());
+        return new Phases(
+                lead.compareTo(full.lead()) > 0 ? lead : full.lead(),
+                full.fault(),
+                full.outage(),
+                full.centrals(),
+                full.storm(),
+                full.pause());
     }
 }

@@ -17,8 +17,15 @@ import java.util.List;
  * @param reportDir   where soak.md and soak.json go
  * @param seed        of the random choice of faults, so a run can be repeated
  */
-record SoakOptions(Duration duration, int edges, int rate, Duration faultEvery, Duration sampleEvery, Duration warmup,
-                   Path reportDir, long seed) {
+record SoakOptions(
+        Duration duration,
+        int edges,
+        int rate,
+        Duration faultEvery,
+        Duration sampleEvery,
+        Duration warmup,
+        Path reportDir,
+        long seed) {
     static final Duration DEFAULT_DURATION = Duration.ofHours(1);
     static final int DEFAULT_EDGES = 5;
     /**
@@ -26,10 +33,12 @@ record SoakOptions(Duration duration, int edges, int rate, Duration faultEvery, 
      * memory, load, each filesystem, disk and interface).
      */
     static final int DEFAULT_RATE_PER_EDGE = 100;
+
     static final Duration DEFAULT_FAULT_EVERY = Duration.ofMinutes(3);
     static final Duration DEFAULT_SAMPLE_EVERY = Duration.ofMinutes(1);
     /** The warm-up left out of the slopes, at most; a shorter soak leaves out its first third. */
     static final Duration DEFAULT_WARMUP = Duration.ofMinutes(10);
+
     static final String USAGE = "usage: ./dualhub soak [--duration 1h] [--edges 5] [--rate POINTS_PER_S]"
             + " [--fault-every 3m] [--sample-every 1m] [--warmup 10m] [--report DIR] [--seed N]";
 
@@ -50,8 +59,8 @@ record SoakOptions(Duration duration, int edges, int rate, Duration faultEvery, 
                     + ")");
         }
         if (sampleEvery.compareTo(Duration.ofSeconds(5)) < 0 || sampleEvery.compareTo(duration) > 0) {
-            throw new IllegalArgumentException("--sample-every " + text(sampleEvery) + " is out of range: from 5s to"
-                    + " the duration");
+            throw new IllegalArgumentException(
+                    "--sample-every " + text(sampleEvery) + " is out of range: from 5s to" + " the duration");
         }
         if (warmup.compareTo(duration.dividedBy(2)) > 0) {
             throw new IllegalArgumentException("--warmup " + text(warmup) + " is too long: at most half the duration"
@@ -87,10 +96,17 @@ record SoakOptions(Duration duration, int edges, int rate, Duration faultEvery, 
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "; " + USAGE);
             }
         }
-        Duration defaultWarmup = duration.dividedBy(3).compareTo(DEFAULT_WARMUP) < 0 ? duration.dividedBy(3)
-                : DEFAULT_WARMUP;
-        return new SoakOptions(duration, edges, rate == null ? DEFAULT_RATE_PER_EDGE * edges : rate, faultEvery,
-                sampleEvery, warmup == null ? defaultWarmup : warmup, report, seed);
+        Duration defaultWarmup =
+                duration.dividedBy(3).compareTo(DEFAULT_WARMUP) < 0 ? duration.dividedBy(3) : DEFAULT_WARMUP;
+        return new SoakOptions(
+                duration,
+                edges,
+                rate == null ? DEFAULT_RATE_PER_EDGE * edges : rate,
+                faultEvery,
+                sampleEvery,
+                warmup == null ? defaultWarmup : warmup,
+                report,
+                seed);
     }
 
     private static Duration duration(String flag, String value) {

@@ -1,6 +1,5 @@
 package io.dualhub.chaos.run;
 
-import java.util.function.ToLongFunction;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * What a soak found: the exactly-once tally over all its faults, and each figure of each process as its trend per
@@ -32,9 +32,16 @@ final class SoakReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One figure of one process after warm-up; {@code verdict} is "yes", "NO", or "-" when there is no goal. */
-    record Figure(String process, String figure, int samples, int lives, double first, double last,
-                  double slopePerHour, String goal, String verdict) {
-    }
+    record Figure(
+            String process,
+            String figure,
+            int samples,
+            int lives,
+            double first,
+            double last,
+            double slopePerHour,
+            String goal,
+            String verdict) {}
 
     /** The tally summed over the faults, each fault's counts those of the CentralHub that did worst. */
     record Totals(long accepted, long stored, long declaredDropped, long lost, long duplicates) {
@@ -52,15 +59,22 @@ final class SoakReport {
     private final List<String> nodeRestarts;
     private final long startMs;
     private final long endMs;
-    private final List<Figure> figures;  // worked out once: the report, its verdict and its JSON all read them
+    private final List<Figure> figures; // worked out once: the report, its verdict and its JSON all read them
 
     /**
      * {@code judgedProcesses}: the processes whose figures are held to the goals (the hubs, not NATS);
      * {@code nodeRestarts}: the NATS nodes the topology restarted because their replica did not catch up.
      */
-    SoakReport(SoakOptions options, String topology, List<SoakSample> samples, Set<String> judgedProcesses,
-               List<ScenarioResult> faults, List<String> skipped, List<String> nodeRestarts, long startMs,
-               long endMs) {
+    SoakReport(
+            SoakOptions options,
+            String topology,
+            List<SoakSample> samples,
+            Set<String> judgedProcesses,
+            List<ScenarioResult> faults,
+            List<String> skipped,
+            List<String> nodeRestarts,
+            long startMs,
+            long endMs) {
         this.options = options;
         this.topology = topology;
         this.samples = List.copyOf(samples);
@@ -74,8 +88,12 @@ final class SoakReport {
     }
 
     Totals totals() {
-        return new Totals(sum(ScenarioResult::accepted), sum(ScenarioResult::stored),
-                sum(ScenarioResult::declaredDropped), sum(ScenarioResult::lost), sum(ScenarioResult::duplicates));
+        return new Totals(
+                sum(ScenarioResult::accepted),
+                sum(ScenarioResult::stored),
+                sum(ScenarioResult::declaredDropped),
+                sum(ScenarioResult::lost),
+                sum(ScenarioResult::duplicates));
     }
 
     private long sum(ToLongFunction<ScenarioResult> f) {
@@ -100,16 +118,25 @@ final class SoakReport {
         Map<String, Map<String, List<SoakSample>>> byProcess = new TreeMap<>();
         for (SoakSample s : samples) {
             if (s.atMs() >= from) {
-                byProcess.computeIfAbsent(s.process(), p -> new TreeMap<>())
-                        .computeIfAbsent(s.figure(), f -> new ArrayList<>()).add(s);
+                byProcess
+                        .computeIfAbsent(s.process(), p -> new TreeMap<>())
+                        .computeIfAbsent(s.figure(), f -> new ArrayList<>())
+                        .add(s);
             }
         }
         List<Figure> figures = new ArrayList<>();
         byProcess.forEach((process, figs) -> figs.forEach((figure, list) -> {
             double slope = SoakSample.slopePerHour(list);
             String goal = judgedProcesses.contains(process) ? goal(figure) : "";
-            figures.add(new Figure(process, figure, list.size(), (int) list.stream().mapToLong(SoakSample::pid)
-                    .distinct().count(), list.get(0).value(), list.get(list.size() - 1).value(), slope, goal,
+            figures.add(new Figure(
+                    process,
+                    figure,
+                    list.size(),
+                    (int) list.stream().mapToLong(SoakSample::pid).distinct().count(),
+                    list.get(0).value(),
+                    list.get(list.size() - 1).value(),
+                    slope,
+                    goal,
                     goal.isEmpty() || Double.isNaN(slope) || !judged() ? "-" : meets(figure, slope) ? "yes" : "NO"));
         }));
         return figures;
@@ -129,27 +156,52 @@ final class SoakReport {
 
     /** Every fault passed (each accepted point stored once or declared) and every judged figure met its goal. */
     boolean passed() {
-        return !faults.isEmpty() && faults.stream().allMatch(ScenarioResult::passed) && totals().whole()
+        return !faults.isEmpty()
+                && faults.stream().allMatch(ScenarioResult::passed)
+                && totals().whole()
                 && figures().stream().noneMatch(f -> f.verdict().equals("NO"));
     }
 
     String markdown() {
         Totals t = totals();
-        StringBuilder sb = new StringBuilder("# dualhub soak\n\n").append(topology).append("\n\n")
-                .append(String.format(Locale.ROOT, "Ran %d min, %d faults, sampled every %s; slopes after a warm-up"
-                        + " of %s, over %d min%s.%n%n", Duration.ofMillis(endMs - startMs).toMinutes(), faults.size(),
-                        SoakOptions.text(options.sampleEvery()), SoakOptions.text(options.warmup()),
-                        window().toMinutes(), judged() ? "" : " (under " + JUDGED_WINDOW.toMinutes()
-                                + " min: the goals are not judged)"))
-                .append(String.format(Locale.ROOT, "**Exactly once: %s.** accepted %,d, stored %,d, declared dropped"
-                        + " %,d, lost %,d, duplicates %,d (summed over the faults, each from the CentralHub that did"
-                        + " worst).%n%n", t.whole() ? "yes" : "NO", t.accepted(), t.stored(), t.declaredDropped(),
-                        t.lost(), t.duplicates()))
+        StringBuilder sb = new StringBuilder("# dualhub soak\n\n")
+                .append(topology)
+                .append("\n\n")
+                .append(String.format(
+                        Locale.ROOT,
+                        "Ran %d min, %d faults, sampled every %s; slopes after a warm-up"
+                                + " of %s, over %d min%s.%n%n",
+                        Duration.ofMillis(endMs - startMs).toMinutes(),
+                        faults.size(),
+                        SoakOptions.text(options.sampleEvery()),
+                        SoakOptions.text(options.warmup()),
+                        window().toMinutes(),
+                        judged() ? "" : " (under " + JUDGED_WINDOW.toMinutes() + " min: the goals are not judged)"))
+                .append(String.format(
+                        Locale.ROOT,
+                        "**Exactly once: %s.** accepted %,d, stored %,d, declared dropped"
+                                + " %,d, lost %,d, duplicates %,d (summed over the faults, each from the CentralHub that did"
+                                + " worst).%n%n",
+                        t.whole() ? "yes" : "NO",
+                        t.accepted(),
+                        t.stored(),
+                        t.declaredDropped(),
+                        t.lost(),
+                        t.duplicates()))
                 .append("| process | figure | samples | lives | first | last | slope per hour | goal | met |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Figure f : figures()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f | %+.2f | %s | %s |%n",
-                    f.process(), f.figure(), f.samples(), f.lives(), f.first(), f.last(), f.slopePerHour(), f.goal(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %d | %.1f | %.1f | %+.2f | %s | %s |%n",
+                    f.process(),
+                    f.figure(),
+                    f.samples(),
+                    f.lives(),
+                    f.first(),
+                    f.last(),
+                    f.slopePerHour(),
+                    f.goal(),
                     f.verdict().equals("NO") ? "**no**" : f.verdict()));
         }
         sb.append("\nlives: how many processes the figure came from (a fault that kills a process starts another;"
@@ -161,7 +213,8 @@ final class SoakReport {
             nodeRestarts.forEach(r -> sb.append("- ").append(r).append('\n'));
             sb.append('\n');
         }
-        return sb.append(new ChaosReport(faults, skipped).markdown("## Faults", "In the order they ran.")).toString();
+        return sb.append(new ChaosReport(faults, skipped).markdown("## Faults", "In the order they ran."))
+                .toString();
     }
 
     String json() throws IOException {

@@ -18,8 +18,12 @@ record SoakSample(long atMs, String process, long pid, String figure, double val
         double variance = 0;
         for (long pid : samples.stream().mapToLong(SoakSample::pid).distinct().toArray()) {
             List<SoakSample> life = samples.stream().filter(s -> s.pid() == pid).toList();
-            double meanT = life.stream().mapToDouble(s -> s.atMs() / 3_600_000.0).average().orElse(0);
-            double meanV = life.stream().mapToDouble(SoakSample::value).average().orElse(0);
+            double meanT = life.stream()
+                    .mapToDouble(s -> s.atMs() / 3_600_000.0)
+                    .average()
+                    .orElse(0);
+            double meanV =
+                    life.stream().mapToDouble(SoakSample::value).average().orElse(0);
             for (SoakSample s : life) {
                 double dt = s.atMs() / 3_600_000.0 - meanT;
                 covariance += dt * (s.value() - meanV);

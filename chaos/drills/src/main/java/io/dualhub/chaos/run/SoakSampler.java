@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class SoakSampler {
     /** The JDK's jcmd beside the java running this: the hubs run on the same one. */
-    private static final String JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    private static final String JCMD =
+            Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+
     private final Topology topology;
     private final Clock clock;
     private final List<SoakSample> samples = new ArrayList<>();
@@ -52,10 +54,21 @@ final class SoakSampler {
             CentralClient api = topology.clients().get(i);
             jvm(taken, now, hub);
             figure(taken, now, hub, "store_mb", () -> api.meter("dualhub_central_store_used_bytes") / (1 << 20));
-            figure(taken, now, hub, "engine_memory_mb",
+            figure(
+                    taken,
+                    now,
+                    hub,
+                    "engine_memory_mb",
                     () -> api.meter("dualhub_central_store_engine_memory_bytes") / (1 << 20));
-            figure(taken, now, hub, "commit_p99_ms",
-                    () -> api.get("/api/v1/performance").path("storeCommit").path("p99Ms").asDouble());
+            figure(
+                    taken,
+                    now,
+                    hub,
+                    "commit_p99_ms",
+                    () -> api.get("/api/v1/performance")
+                            .path("storeCommit")
+                            .path("p99Ms")
+                            .asDouble());
         }
         for (ChaosEdge edge : topology.edges()) {
             jvm(taken, now, edge.process());
@@ -86,8 +99,10 @@ final class SoakSampler {
     }
 
     private static double heapAfterGc(long pid, CentralClient api) throws Exception {
-        Process gc = new ProcessBuilder(JCMD, Long.toString(pid), "GC.run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process gc = new ProcessBuilder(JCMD, Long.toString(pid), "GC.run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
             gc.destroyForcibly();
             throw new IllegalStateException("jcmd " + pid + " GC.run did not succeed");

@@ -10,15 +10,24 @@ import java.util.Map;
  * stored once or declared dropped by the edge; a value stored twice is a duplicate; a value neither stored nor
  * declared is lost. Values of requests that got no answer may be stored at most once and are counted apart.
  */
-record Tally(String central, long accepted, long stored, long declaredDropped, long lost, long duplicates,
-             long uncertainStored) {
+record Tally(
+        String central,
+        long accepted,
+        long stored,
+        long declaredDropped,
+        long lost,
+        long duplicates,
+        long uncertainStored) {
 
     /**
      * Counts one central's stored values of the scenario's metric (by edge id) against what each edge's writer sent,
      * with the points each edge declared dropped during the scenario.
      */
-    static Tally of(String central, Map<String, List<Long>> storedValues, Map<String, LineWriter> writers,
-                    Map<String, Long> declaredDropped) {
+    static Tally of(
+            String central,
+            Map<String, List<Long>> storedValues,
+            Map<String, LineWriter> writers,
+            Map<String, Long> declaredDropped) {
         long accepted = 0, stored = 0, dropped = 0, duplicates = 0, uncertain = 0;
         for (Map.Entry<String, LineWriter> e : writers.entrySet()) {
             LineWriter w = e.getValue();
@@ -46,7 +55,8 @@ record Tally(String central, long accepted, long stored, long declaredDropped, l
 
     /** The tally that breaks the invariants worst: the one a report must show. */
     static Tally worst(List<Tally> tallies) {
-        return tallies.stream().max((a, b) -> Long.compare(Math.abs(a.lost) + a.duplicates,
-                Math.abs(b.lost) + b.duplicates)).orElseThrow();
+        return tallies.stream()
+                .max((a, b) -> Long.compare(Math.abs(a.lost) + a.duplicates, Math.abs(b.lost) + b.duplicates))
+                .orElseThrow();
     }
 }

@@ -33,6 +33,7 @@ final class Topology implements AutoCloseable {
     private static final Duration SETTLE = Duration.ofMinutes(2);
     /** How long a replica may stay behind after a fault before restore restarts its node. */
     private static final Duration REPLICA_CATCH_UP = Duration.ofMinutes(1);
+
     private final Path dir;
     private final NetworkLab lab = NetworkLab.create(3);
     private final NatsFixture nats = lab == null ? NatsFixture.cluster() : NatsFixture.cluster(lab);
@@ -102,26 +103,33 @@ final class Topology implements AutoCloseable {
         if (installedHeaps) {
             hubs.withInstalledHeaps();
         }
-        progress.accept("NATS cluster up: " + nats.urls() + (lab == null
-                ? " (on loopback: network namespaces need root)" : " (each node in its own network namespace)"));
+        progress.accept("NATS cluster up: " + nats.urls()
+                + (lab == null
+                        ? " (on loopback: network namespaces need root)"
+                        : " (each node in its own network namespace)"));
         storeDisk = smallDisk("store-disk", 1024);
         edgeDisk = smallDisk("edge-disk", 64);
         centrals.add(hubs.central("central-1", CENTRAL_YAML));
-        centrals.add(hubs.central("central-2", CENTRAL_YAML,
+        centrals.add(hubs.central(
+                "central-2",
+                CENTRAL_YAML,
                 storeDisk == null ? dir.resolve("central-2") : storeDisk.resolve("central-2")));
         centrals.forEach(c -> clients.add(new CentralClient(c.url())));
-        progress.accept("CentralHubs up: " + String.join(", ", centrals.stream().map(HubProcess::url).toList()));
+        progress.accept("CentralHubs up: "
+                + String.join(", ", centrals.stream().map(HubProcess::url).toList()));
         for (int i = 1; i <= edgeCount; i++) {
             boolean onSmallDisk = i == edgeCount && edgeDisk != null;
             edges.add(startEdge("edge-" + i, onSmallDisk));
         }
-        progress.accept(edgeCount + " edges up" + (edgeDisk == null ? "" : ", edge-" + edgeCount
-                + "'s buffer on a 64 MiB tmpfs"));
+        progress.accept(edgeCount + " edges up"
+                + (edgeDisk == null ? "" : ", edge-" + edgeCount + "'s buffer on a 64 MiB tmpfs"));
         restore();
     }
 
     private ChaosEdge startEdge(String id, boolean onSmallDisk) {
-        List<FaultProxy> links = nats.nodes().stream().map(n -> new FaultProxy(n.host(), n.clientPort())).toList();
+        List<FaultProxy> links = nats.nodes().stream()
+                .map(n -> new FaultProxy(n.host(), n.clientPort()))
+                .toList();
         String servers = String.join(",", links.stream().map(FaultProxy::url).toList());
         String yaml = onSmallDisk ? EDGE_YAML + "buffer:\n  min-free-disk: 8MiB\n" : EDGE_YAML;
         Path data = onSmallDisk ? edgeDisk.resolve(id) : dir.resolve(id);
@@ -155,10 +163,16 @@ final class Topology implements AutoCloseable {
         if (!replicasCurrentWithin(REPLICA_CATCH_UP)) {
             restartLaggingNodes();
         }
-        await("every replica current, stream leaders apart").atMost(SETTLE).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().until(probe::replicasCurrent);
-        await("every edge's backlog forwarded").atMost(SETTLE).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().until(() -> {
+        await("every replica current, stream leaders apart")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(probe::replicasCurrent);
+        await("every edge's backlog forwarded")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
                     for (ChaosEdge e : edges) {
                         if (e.backlog() > 0) {
                             return false;
@@ -170,7 +184,10 @@ final class Topology implements AutoCloseable {
 
     private boolean replicasCurrentWithin(Duration limit) {
         try {
-            await().atMost(limit).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(probe::replicasCurrent);
+            await().atMost(limit)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(probe::replicasCurrent);
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
@@ -187,7 +204,7 @@ final class Topology implements AutoCloseable {
         try {
             lagging = probe.laggingReplicas();
         } catch (Exception e) {
-            return;  // the cluster does not answer yet; the wait that follows says so
+            return; // the cluster does not answer yet; the wait that follows says so
         }
         for (NatsServerNode node : nats.nodes()) {
             if (lagging.contains(node.name())) {

@@ -37,8 +37,8 @@ class AlertDrillTest {
         HubProcess edge = hubs.edge("api-edge", "collect:\n  enabled: false\n");
         List<String> alerts = new CopyOnWriteArrayList<>();
         try (Connection nats = Nats.connect(NATS.urls())) {
-            Dispatcher listener = nats.createDispatcher(m -> alerts.add(m.getSubject() + " "
-                    + new String(m.getData(), StandardCharsets.UTF_8)));
+            Dispatcher listener = nats.createDispatcher(
+                    m -> alerts.add(m.getSubject() + " " + new String(m.getData(), StandardCharsets.UTF_8)));
             listener.subscribe("dualhub.alerts.>");
             nats.flush(Duration.ofSeconds(5));
 
@@ -46,7 +46,9 @@ class AlertDrillTest {
 
             for (HubProcess central : pair) {
                 CentralClient api = new CentralClient(central.url());
-                await(central.name() + " finds the incident").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                await(central.name() + " finds the incident")
+                        .atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
                         .until(() -> api.get("/api/v1/anomalies?edge=api-edge").size() == 1);
                 JsonNode anomaly = api.get("/api/v1/anomalies?edge=api-edge").get(0);
                 assertThat(anomaly.path("metric").asText()).isEqualTo("latency_ms");
@@ -55,13 +57,15 @@ class AlertDrillTest {
                         .contains("latency_ms{svc=api} on edge api-edge is anomalous");
             }
             await("the leader's alert").atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
-            await("no second message").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            await("no second message")
+                    .during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> alerts.size() == 1);
             assertThat(alerts.get(0)).startsWith("dualhub.alerts.warning ").contains("\"state\":\"firing\"");
         }
     }
 
-    private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - 3_600_000L;  // inside store.retention
+    private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - 3_600_000L; // inside store.retention
     private static final int SPIKE = 300;
 
     /** 400 seconds of latency around 20 ms with one 500 ms spike. */
@@ -70,16 +74,22 @@ class AlertDrillTest {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 400; i++) {
             double value = i == SPIKE ? 500 : 20 + random.nextGaussian();
-            body.append("latency_ms,svc=api value=").append(value).append(' ').append(T0 + i * 1000L).append('\n');
+            body.append("latency_ms,svc=api value=")
+                    .append(value)
+                    .append(' ')
+                    .append(T0 + i * 1000L)
+                    .append('\n');
         }
         return body.toString();
     }
 
     private static void write(String edgeUrl, String body) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
     }
 }

@@ -1,6 +1,5 @@
 package io.dualhub.chaos.drills;
 
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.chaos.harness.NatsFixture;
@@ -12,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,8 +38,8 @@ class ApiTokensDrillTest {
         hubs.secret("the viewer token", VIEWER).secret("the operator token", OPERATOR);
         Path viewer = Files.writeString(hubs.dir().resolve("viewer.token"), VIEWER + "\n");
         Path operator = Files.writeString(hubs.dir().resolve("operator.token"), OPERATOR + "\n");
-        HubProcess central = hubs.central("secured", "api:\n  viewer-token: file:" + viewer + "\n"
-                + "  operator-token: file:" + operator + "\n");
+        HubProcess central = hubs.central(
+                "secured", "api:\n  viewer-token: file:" + viewer + "\n" + "  operator-token: file:" + operator + "\n");
 
         HttpResponse<String> anonymous = send(central, "GET", "/api/v1/edges", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -50,8 +50,10 @@ class ApiTokensDrillTest {
         HttpResponse<String> viewerActs = send(central, "POST", "/api/v1/edges/web-3/decommission", VIEWER);
         assertThat(viewerActs.statusCode()).isEqualTo(403);
         assertThat(viewerActs.body()).contains("needs the operator token");
-        assertThat(send(central, "POST", "/api/v1/edges/web-3/decommission", OPERATOR).statusCode())
-                .as("authorised, and the edge is unknown").isEqualTo(404);
+        assertThat(send(central, "POST", "/api/v1/edges/web-3/decommission", OPERATOR)
+                        .statusCode())
+                .as("authorised, and the edge is unknown")
+                .isEqualTo(404);
         assertThat(send(central, "GET", "/health", null).statusCode()).isEqualTo(200);
 
         assertThat(status(central, "--token", VIEWER).exitValue()).isZero();
@@ -61,24 +63,36 @@ class ApiTokensDrillTest {
 
         Path backup = hubs.dir().resolve("secured.duckdb");
         assertThat(backup(central, backup, VIEWER).exitValue()).isEqualTo(1);
-        assertThat(Files.readString(hubs.dir().resolve("backup.log"))).contains("refused the backup (403)",
-                "needs the operator token");
+        assertThat(Files.readString(hubs.dir().resolve("backup.log")))
+                .contains("refused the backup (403)", "needs the operator token");
         assertThat(backup).doesNotExist();
         assertThat(backup(central, backup, OPERATOR).exitValue()).isZero();
         assertThat(backup).isNotEmptyFile();
-        assertThat(backup(central, backup, OPERATOR).exitValue()).as("never overwrites").isEqualTo(2);
+        assertThat(backup(central, backup, OPERATOR).exitValue())
+                .as("never overwrites")
+                .isEqualTo(2);
     }
 
     private OsProcess backup(HubProcess central, Path out, String token) {
-        OsProcess p = OsProcess.start("backup", List.of(HubProcess.home().resolve("dualhub").toString(), "backup",
-                "--central", central.url(), "--out", out.toString(), "--token", token),
+        OsProcess p = OsProcess.start(
+                "backup",
+                List.of(
+                        HubProcess.home().resolve("dualhub").toString(),
+                        "backup",
+                        "--central",
+                        central.url(),
+                        "--out",
+                        out.toString(),
+                        "--token",
+                        token),
                 hubs.dir().resolve("backup.log"));
         assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();
         return p;
     }
 
     private HttpResponse<String> send(HubProcess hub, String method, String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.url() + path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.url() + path))
+                .timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -87,8 +101,8 @@ class ApiTokensDrillTest {
     }
 
     private OsProcess status(HubProcess central, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString(),
-                "status", "--central", central.url()));
+        List<String> cmd = new ArrayList<>(
+                List.of(HubProcess.home().resolve("dualhub").toString(), "status", "--central", central.url()));
         cmd.addAll(List.of(extra));
         OsProcess p = OsProcess.start("status", cmd, hubs.dir().resolve("status.log"));
         assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();

@@ -30,14 +30,21 @@ class BacklogCatchUpDrillTest {
         central.stop();
         HubProcess edge = hubs.edge("backlog-edge", "collect:\n  enabled: false\n");
         new LineLoad(edge.url(), "backlog").burst((long) WRITES * POINTS_PER_WRITE, 2, POINTS_PER_WRITE);
-        await("forwarded to JetStream").atMost(Duration.ofMinutes(2)).ignoreExceptions()
+        await("forwarded to JetStream")
+                .atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
                 .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
         central.start();
         CentralClient api = new CentralClient(central.url());
         long total = (long) WRITES * POINTS_PER_WRITE;
-        await("caught up").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await("caught up")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> !central.isAlive() || api.pointsStored() >= total);
-        assertThat(central.isAlive()).as("the CentralHub survived the catch-up (see main.log)").isTrue();
+        assertThat(central.isAlive())
+                .as("the CentralHub survived the catch-up (see main.log)")
+                .isTrue();
         assertThat(api.pointsStored()).isEqualTo(total);
         assertThat(api.get("/api/v1/stats").path("duplicatesDropped").asLong()).isZero();
     }

@@ -52,7 +52,9 @@ class BackupRestoreDrillTest {
         write(writer, edge, 20);
         CentralClient c2 = new CentralClient(pair.get(1).url());
         long storedBeforeKill = writer.accepted();
-        await("c2 stores past the backup").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await("c2 stores past the backup")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .until(() -> c2.values(writer.metric(), "backup-edge").size() >= storedBeforeKill);
         pair.get(1).kill9();
         write(writer, edge, 10);
@@ -67,19 +69,24 @@ class BackupRestoreDrillTest {
 
         for (HubProcess central : List.of(pair.get(0), restored)) {
             List<Long> values = new CentralClient(central.url()).awaitStored(writer, "backup-edge");
-            assertThat(values).as("%s holds every accepted point", central.name()).hasSize((int) writer.accepted())
+            assertThat(values)
+                    .as("%s holds every accepted point", central.name())
+                    .hasSize((int) writer.accepted())
                     .doesNotHaveDuplicates();
         }
     }
 
     private static void write(LineWriter writer, HubProcess edge, int requests) throws Exception {
         for (int i = 0; i < requests; i++) {
-            assertThat(writer.write(edge.url(), 500)).as("edge accepts, status %d", writer.lastStatus()).isTrue();
+            assertThat(writer.write(edge.url(), 500))
+                    .as("edge accepts, status %d", writer.lastStatus())
+                    .isTrue();
         }
     }
 
     private OsProcess dualhub(String name, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString()));
         cmd.addAll(List.of(args));
         return OsProcess.start(name, cmd, hubs.dir().resolve(name + ".log"));
     }

@@ -50,47 +50,60 @@ class ClusterFailoverDrillTest {
         }
         String proxied = String.join(",", proxies.stream().map(FaultProxy::url).toList());
         HubProcess central = hubs.central("main", "stream:\n  replicas: 3\n");
-        HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nnats:\n  discover-servers: false\n", proxied,
+        HubProcess edge = hubs.edge(
+                EDGE,
+                "collect:\n  enabled: false\nnats:\n  discover-servers: false\n",
+                proxied,
                 hubs.dir().resolve(EDGE));
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(probe::replicasCurrent);
 
         LineWriter writer = new LineWriter("cluster");
         AtomicBoolean writing = new AtomicBoolean(true);
-        Thread load = new Thread(() -> {
-            while (writing.get()) {
-                try {
-                    writer.write(edge.url(), 50);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-        }, "load");
+        Thread load = new Thread(
+                () -> {
+                    while (writing.get()) {
+                        try {
+                            writer.write(edge.url(), 50);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                    }
+                },
+                "load");
         load.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> ackedSeq(edge) > 10);
             fault(edge, "kill -9 of the edge's node", n -> n == nodeOf(edge), true);
             fault(edge, "kill -9 of the stream leader", n -> n.name().equals(leaderOfStreamInUse(edge)), true);
             fault(edge, "kill -9 of the meta leader", n -> n.name().equals(probe.metaLeader()), true);
-            fault(edge, "SIGSTOP of the stream leader for 15 s", n -> n.name().equals(leaderOfStreamInUse(edge)), false);
+            fault(
+                    edge,
+                    "SIGSTOP of the stream leader for 15 s",
+                    n -> n.name().equals(leaderOfStreamInUse(edge)),
+                    false);
             blackhole(edge);
             wholeClusterDown(edge);
         } finally {
             writing.set(false);
             load.join();
         }
-        await("everything accepted stored").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        await("everything accepted stored")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> api.edge(EDGE).path("pointsStored").asLong() >= writer.accepted());
         List<Long> values = api.values(writer.metric(), EDGE);
-        report.add(String.format("cluster drill: accepted %d, stored %d, distinct %d", writer.accepted(), values.size(),
-                values.stream().distinct().count()));
+        report.add(String.format(
+                "cluster drill: accepted %d, stored %d, distinct %d",
+                writer.accepted(), values.size(), values.stream().distinct().count()));
         assertThat(values).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
     }
 
     /** Injects one fault on the node the selector picks, measures the failover, then heals the node. */
     private void fault(HubProcess edge, String name, Selector selector, boolean kill) throws Exception {
-        NatsServerNode node = NATS.nodes().stream().filter(selector::safeTest).findFirst().orElseThrow();
+        NatsServerNode node =
+                NATS.nodes().stream().filter(selector::safeTest).findFirst().orElseThrow();
         String streamBefore = health(edge).path("stream").asText();
         String leaderBefore = probe.leaderOf(streamBefore);
         long start = System.nanoTime();
@@ -101,12 +114,20 @@ class ClusterFailoverDrillTest {
         }
         // Only a batch appended once the fault is in place proves a path that survived it.
         long appendedAtFault = health(edge).path("lastSeq").asLong();
-        await(name + ": a batch appended after the fault acknowledged").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+        await(name + ": a batch appended after the fault acknowledged")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .ignoreExceptions()
                 .until(() -> ackedSeq(edge) > appendedAtFault);
         long failoverMs = (System.nanoTime() - start) / 1_000_000;
-        report.add(String.format("%-40s node %s: failover %5d ms (edge on %s led by %s, then on %s)", name,
-                node.name(), failoverMs, streamBefore, leaderBefore, health(edge).path("stream").asText()));
+        report.add(String.format(
+                "%-40s node %s: failover %5d ms (edge on %s led by %s, then on %s)",
+                name,
+                node.name(),
+                failoverMs,
+                streamBefore,
+                leaderBefore,
+                health(edge).path("stream").asText()));
         if (kill) {
             node.start();
         } else {
@@ -114,8 +135,11 @@ class ClusterFailoverDrillTest {
             LockSupport.parkNanos(Duration.ofSeconds(15).toNanos());
             node.resume();
         }
-        await(name + ": replicas current and stream leaders apart again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(probe::replicasCurrent);
+        await(name + ": replicas current and stream leaders apart again")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(probe::replicasCurrent);
     }
 
     /** Silences the link between the edge and its node (both directions, connection left open) for 15 s. */
@@ -124,10 +148,17 @@ class ClusterFailoverDrillTest {
         long start = System.nanoTime();
         link.blackhole();
         long appendedAtFault = health(edge).path("lastSeq").asLong();
-        await("blackhole: a batch appended after it acknowledged").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() -> ackedSeq(edge) > appendedAtFault);
-        report.add(String.format("%-40s link %d: failover %5d ms (edge now on %s)", "blackholed edge link",
-                link.port(), (System.nanoTime() - start) / 1_000_000, health(edge).path("natsServer").asText()));
+        await("blackhole: a batch appended after it acknowledged")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .ignoreExceptions()
+                .until(() -> ackedSeq(edge) > appendedAtFault);
+        report.add(String.format(
+                "%-40s link %d: failover %5d ms (edge now on %s)",
+                "blackholed edge link",
+                link.port(),
+                (System.nanoTime() - start) / 1_000_000,
+                health(edge).path("natsServer").asText()));
         LockSupport.parkNanos(Duration.ofSeconds(15).toNanos());
         link.heal();
     }
@@ -141,12 +172,19 @@ class ClusterFailoverDrillTest {
         long start = System.nanoTime();
         NATS.startAll();
         long appendedAtRestart = health(edge).path("lastSeq").asLong();
-        await("cluster back: the backlog acknowledged").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> ackedSeq(edge) > appendedAtRestart);
-        report.add(String.format("%-40s backlog %d batches acknowledged %5d ms after the cluster restarted",
+        await("cluster back: the backlog acknowledged")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> ackedSeq(edge) > appendedAtRestart);
+        report.add(String.format(
+                "%-40s backlog %d batches acknowledged %5d ms after the cluster restarted",
                 "whole cluster down for 60 s", backlog, (System.nanoTime() - start) / 1_000_000));
-        await("replicas current and stream leaders apart again").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(probe::replicasCurrent);
+        await("replicas current and stream leaders apart again")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(probe::replicasCurrent);
     }
 
     /** The proxy the edge is connected through. */

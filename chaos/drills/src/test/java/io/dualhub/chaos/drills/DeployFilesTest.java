@@ -27,8 +27,8 @@ class DeployFilesTest {
     private static final Path DEPLOY = HOME.resolve("deploy");
 
     /** The API tokens the shipped CentralHub configs take from the environment (they listen beyond loopback). */
-    private static final Map<String, String> API_TOKENS = Map.of("DUALHUB_VIEWER_TOKEN", "viewer-7f3a",
-            "DUALHUB_OPERATOR_TOKEN", "operator-91c2");
+    private static final Map<String, String> API_TOKENS =
+            Map.of("DUALHUB_VIEWER_TOKEN", "viewer-7f3a", "DUALHUB_OPERATOR_TOKEN", "operator-91c2");
 
     @TempDir
     Path dir;
@@ -43,15 +43,19 @@ class DeployFilesTest {
             assertThat(stage.get(0)).isEqualTo("FROM runtime AS " + role);
             assertThat(stage).noneMatch(i -> i.startsWith("USER"));
             assertThat(stage).contains("EXPOSE " + (role.equals("edge") ? 8471 : 8470));
-            assertThat(String.join("\n", stage)).as("the heap install-%s.sh gives", role)
+            assertThat(String.join("\n", stage))
+                    .as("the heap install-%s.sh gives", role)
                     .contains("\"-Xmx" + installedHeap(role) + "\"");
         }
         for (List<String> stage : stages.values()) {
-            for (String copy : stage.stream().filter(i -> i.startsWith("COPY --from=build /src/")).toList()) {
+            for (String copy : stage.stream()
+                    .filter(i -> i.startsWith("COPY --from=build /src/"))
+                    .toList()) {
                 String source = copy.split(" ")[2].substring("/src/".length());
                 assertThat(Files.exists(HOME.resolve(source))
-                        || String.join("\n", stages.get("build")).contains("> /src/" + source))
-                        .as("%s: built or written by the build stage", copy).isTrue();
+                                || String.join("\n", stages.get("build")).contains("> /src/" + source))
+                        .as("%s: built or written by the build stage", copy)
+                        .isTrue();
             }
         }
     }
@@ -71,23 +75,30 @@ class DeployFilesTest {
         for (String hub : List.of("central-a", "central-b", "edge")) {
             Map<String, Object> build = map(map(services, hub), "build");
             assertThat(stages).containsKey((String) build.get("target"));
-            assertThat(compose.getParent().resolve((String) build.get("context")).resolve((String) build.get("dockerfile")))
+            assertThat(compose.getParent()
+                            .resolve((String) build.get("context"))
+                            .resolve((String) build.get("dockerfile")))
                     .exists();
         }
         for (Object service : services.values()) {
             for (Object volume : (List<?>) ((Map<?, ?>) service).get("volumes")) {
                 String source = volume.toString().split(":")[0];
-                Path mounted = source.startsWith("./secrets/") ? secrets.resolve(source.substring("./secrets/".length()))
+                Path mounted = source.startsWith("./secrets/")
+                        ? secrets.resolve(source.substring("./secrets/".length()))
                         : compose.getParent().resolve(source);
                 if (source.startsWith(".")) {
-                    assertThat(mounted).as("mounted " + source + " (by the repository or setup.sh)").exists();
+                    assertThat(mounted)
+                            .as("mounted " + source + " (by the repository or setup.sh)")
+                            .exists();
                 }
             }
         }
         natsServerTakes(secrets, "nats-1.conf");
         for (String hub : List.of("central-a", "central-b", "edge")) {
-            assertThat(String.valueOf(map(services, hub).get("volumes"))).as(hub + " gets its own NKey seed")
-                    .contains("./secrets/" + (hub.equals("edge") ? "compose-edge" : hub) + ".nk:/etc/dualhub/secrets/nats.nk");
+            assertThat(String.valueOf(map(services, hub).get("volumes")))
+                    .as(hub + " gets its own NKey seed")
+                    .contains("./secrets/" + (hub.equals("edge") ? "compose-edge" : hub)
+                            + ".nk:/etc/dualhub/secrets/nats.nk");
         }
         HubProcess.startsOn("central", withSecretsIn(DEPLOY.resolve("compose/central.yml"), secrets, "central-a"), dir);
         HubProcess.startsOn("edge", withSecretsIn(DEPLOY.resolve("compose/edge.yml"), secrets, "compose-edge"), dir);
@@ -99,13 +110,18 @@ class DeployFilesTest {
         Files.copy(DEPLOY.resolve("nats").resolve(nodeConfig), conf.resolve(nodeConfig));
         Files.copy(DEPLOY.resolve("nats/cluster.conf"), conf.resolve("cluster.conf"));
         Files.copy(secrets.resolve("nats/accounts.conf"), conf.resolve("accounts.conf"));
-        run("nats-server", List.of("nats-server", "-t", "-c", conf.resolve(nodeConfig).toString()));
+        run(
+                "nats-server",
+                List.of("nats-server", "-t", "-c", conf.resolve(nodeConfig).toString()));
     }
 
     /** A copy of a compose hub config whose secret files are the ones setup.sh made for {@code user}. */
     private Path withSecretsIn(Path config, Path secrets, String user) throws Exception {
-        String text = Files.readString(config).replace("/etc/dualhub/secrets/nats.nk", secrets.resolve(user + ".nk")
-                .toString()).replace("/etc/dualhub/secrets/", secrets + "/");
+        String text = Files.readString(config)
+                .replace(
+                        "/etc/dualhub/secrets/nats.nk",
+                        secrets.resolve(user + ".nk").toString())
+                .replace("/etc/dualhub/secrets/", secrets + "/");
         assertThat(text).doesNotContain("/etc/dualhub/secrets");
         return Files.writeString(dir.resolve(user + "-" + config.getFileName()), text);
     }
@@ -138,37 +154,47 @@ class DeployFilesTest {
         assertThat(map(map(container, "livenessProbe"), "httpGet").get("port")).isEqualTo("http");
         assertThat(container.get("ports").toString()).contains("name=http", "containerPort=8470");
         assertThat(central).containsKey("Service/" + map(statefulSet, "spec").get("serviceName"));
-        assertThat(container.get("env").toString()).as("tokens from the Secret")
+        assertThat(container.get("env").toString())
+                .as("tokens from the Secret")
                 .contains("name=DUALHUB_VIEWER_TOKEN", "name=DUALHUB_OPERATOR_TOKEN", "name=dualhub-central-api");
-        assertThat(container.get("args")).as("each instance its own NKey user")
-                .asString().contains("--nkey, file:/etc/dualhub/secrets/$(POD_NAME).nk");
+        assertThat(container.get("args"))
+                .as("each instance its own NKey user")
+                .asString()
+                .contains("--nkey, file:/etc/dualhub/secrets/$(POD_NAME).nk");
         assertThat(pod.get("volumes").toString()).contains("secretName=dualhub-central-nats");
         startsOnConfigMap(central.get("ConfigMap/dualhub-central"), "central");
 
         Map<String, Map<String, Object>> edge = manifests("edge-daemonset.yaml");
-        Map<String, Object> edgeContainer = containers(map(map(map(edge.get("DaemonSet/dualhub-edge"), "spec"),
-                "template"), "spec")).get(0);
+        Map<String, Object> edgeContainer = containers(
+                        map(map(map(edge.get("DaemonSet/dualhub-edge"), "spec"), "template"), "spec"))
+                .get(0);
         assertThat(edgeContainer.get("image")).isEqualTo("dualhub/edge:dev");
         assertThat(probePath(edgeContainer, "livenessProbe")).isEqualTo("/health");
         assertThat(map(edgeContainer, "securityContext")).containsEntry("runAsNonRoot", true);
-        assertThat(edgeContainer.get("args")).as("each edge its own NKey user")
-                .asString().contains("--nkey, file:/etc/dualhub/secrets/$(NODE_NAME).nk");
+        assertThat(edgeContainer.get("args"))
+                .as("each edge its own NKey user")
+                .asString()
+                .contains("--nkey, file:/etc/dualhub/secrets/$(NODE_NAME).nk");
         startsOnConfigMap(edge.get("ConfigMap/dualhub-edge"), "edge");
 
         Map<String, Object> values = yaml(DEPLOY.resolve("k8s/nats-values.yaml"));
-        assertThat(map(map(values, "config"), "cluster")).containsEntry("enabled", true).containsEntry("replicas", 3);
+        assertThat(map(map(values, "config"), "cluster"))
+                .containsEntry("enabled", true)
+                .containsEntry("replicas", 3);
         assertThat(map(map(values, "config"), "jetstream")).containsEntry("enabled", true);
     }
 
     private void startsOnConfigMap(Map<String, Object> configMap, String role) throws Exception {
-        Path config = Files.writeString(dir.resolve(role + ".yml"), (String) map(configMap, "data").get(role + ".yml"));
+        Path config = Files.writeString(
+                dir.resolve(role + ".yml"), (String) map(configMap, "data").get(role + ".yml"));
         HubProcess.startsOn(role, config, dir, API_TOKENS);
     }
 
     /** Every document of a manifest file by kind/name; each must have apiVersion, kind and metadata.name. */
     private static Map<String, Map<String, Object>> manifests(String file) throws Exception {
         Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
-        for (Object doc : new Yaml().loadAll(Files.readString(DEPLOY.resolve("k8s").resolve(file)))) {
+        for (Object doc :
+                new Yaml().loadAll(Files.readString(DEPLOY.resolve("k8s").resolve(file)))) {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) doc;
             assertThat(m).containsKeys("apiVersion", "kind", "metadata");
@@ -210,7 +236,9 @@ class DeployFilesTest {
                 current = new ArrayList<>();
                 stages.put(from.group(1), current);
             }
-            assertThat(current).as("an instruction before the first FROM: " + line).isNotNull();
+            assertThat(current)
+                    .as("an instruction before the first FROM: " + line)
+                    .isNotNull();
             current.add(line.strip());
         }
         return stages;
@@ -218,8 +246,8 @@ class DeployFilesTest {
 
     /** The heap deploy/install-hub.sh gives a role's service (its case line: heap=64m). */
     private static String installedHeap(String role) throws Exception {
-        Matcher m = Pattern.compile("(?m)^\\s*" + role + "\\).*heap=(\\S+);").matcher(
-                Files.readString(DEPLOY.resolve("install-hub.sh")));
+        Matcher m = Pattern.compile("(?m)^\\s*" + role + "\\).*heap=(\\S+);")
+                .matcher(Files.readString(DEPLOY.resolve("install-hub.sh")));
         assertThat(m.find()).isTrue();
         return m.group(1);
     }

@@ -25,7 +25,9 @@ class DocsTest {
 
     @Test
     void theReadmeIsShortAndEveryLinkLeadsSomewhere() throws IOException {
-        assertThat(Files.readAllLines(HOME.resolve("README.md"))).as("README lines").hasSizeLessThanOrEqualTo(200);
+        assertThat(Files.readAllLines(HOME.resolve("README.md")))
+                .as("README lines")
+                .hasSizeLessThanOrEqualTo(200);
         List<String> broken = new ArrayList<>();
         for (Path doc : documents()) {
             Matcher m = LINK.matcher(Files.readString(doc));
@@ -46,19 +48,27 @@ class DocsTest {
     void noFileOfTheProjectNamesAPathOutsideTheRepository() throws IOException {
         List<String> naming = new ArrayList<>();
         try (Stream<Path> files = Files.walk(HOME)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(DocsTest::isProjectText).toList()) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(DocsTest::isProjectText)
+                    .toList()) {
                 if (Files.readString(f).contains("../" + "shared")) {
                     naming.add(HOME.relativize(f).toString());
                 }
             }
         }
-        assertThat(naming).as("files naming ../" + "shared (only .ci/ may pass such paths)").isEmpty();
+        assertThat(naming)
+                .as("files naming ../" + "shared (only .ci/ may pass such paths)")
+                .isEmpty();
     }
 
     private static boolean isProjectText(Path f) {
         String rel = HOME.relativize(f).toString();
-        return !rel.startsWith(".git/") && !rel.startsWith(".ci/") && !rel.contains("/target/")
-                && !rel.startsWith("target/") && !rel.startsWith("var/") && !rel.startsWith(".jqwik")
+        return !rel.startsWith(".git/")
+                && !rel.startsWith(".ci/")
+                && !rel.contains("/target/")
+                && !rel.startsWith("target/")
+                && !rel.startsWith("var/")
+                && !rel.startsWith(".jqwik")
                 && rel.matches(".*\\.(java|md|yml|yaml|sh|conf|xml|options)$|dualhub|.*Dockerfile");
     }
 
@@ -89,7 +99,8 @@ class DocsTest {
         Set<String> anchors = new HashSet<>();
         Matcher m = HEADING.matcher(Files.readString(file));
         while (m.find()) {
-            anchors.add(m.group(1).trim().toLowerCase().replaceAll("[^\\w\\- ]", "").replace(' ', '-'));
+            anchors.add(
+                    m.group(1).trim().toLowerCase().replaceAll("[^\\w\\- ]", "").replace(' ', '-'));
         }
         return anchors;
     }

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,18 +30,23 @@ class EdgeHeapDrillTest {
     @Test
     void theLargestBodyFitsTheInstalledHeap() throws Exception {
         HubProcess edge = hubs.edge("lean", "collect:\n  enabled: false\n", HubProcess.INSTALLED_EDGE_HEAP);
-        byte[] withinPoints = body(49_000);  // long lines: 8 MiB in fewer than http.max-points (50,000)
-        byte[] tooManyPoints = shortLines();  // 8 MiB of some 700,000 points
+        byte[] withinPoints = body(49_000); // long lines: 8 MiB in fewer than http.max-points (50,000)
+        byte[] tooManyPoints = shortLines(); // 8 MiB of some 700,000 points
         for (int round = 0; round < 5; round++) {
             HttpResponse<String> accepted = post(edge, withinPoints);
-            assertThat(accepted.statusCode()).as("round %d: 8 MiB of 49,000 points: %s", round, accepted.body())
+            assertThat(accepted.statusCode())
+                    .as("round %d: 8 MiB of 49,000 points: %s", round, accepted.body())
                     .isEqualTo(204);
             HttpResponse<String> refused = post(edge, tooManyPoints);
-            assertThat(refused.statusCode()).as("round %d: 8 MiB of short lines", round).isEqualTo(413);
+            assertThat(refused.statusCode())
+                    .as("round %d: 8 MiB of short lines", round)
+                    .isEqualTo(413);
             assertThat(refused.body()).contains("http.max-points");
             assertThat(edge.isHealthy()).isTrue();
         }
-        assertThat(edge.edgeStatus().path("lastSeq").asLong()).as("the accepted bodies are in the buffer").isPositive();
+        assertThat(edge.edgeStatus().path("lastSeq").asLong())
+                .as("the accepted bodies are in the buffer")
+                .isPositive();
     }
 
     /** Lines of one field, padded so that {@code lines} of them come to just under 8 MiB. */
@@ -73,8 +77,12 @@ class EdgeHeapDrillTest {
     }
 
     private static HttpResponse<String> post(HubProcess edge, byte[] body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(edge.url() + "/api/v1/write"))
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(edge.url() + "/api/v1/write"))
+                                .timeout(Duration.ofSeconds(60))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

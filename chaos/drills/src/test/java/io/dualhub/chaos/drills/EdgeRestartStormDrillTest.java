@@ -49,10 +49,16 @@ class EdgeRestartStormDrillTest {
             edge.start();
         }
 
-        await("the backlog drained exactly once").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        await("the backlog drained exactly once")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> api.edge(EDGE).path("pointsStored").asLong() >= writer.accepted());
-        assertThat(api.values(writer.metric(), EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        assertThat(api.edge(EDGE).path("lastSeq").asLong()).as("numbering without holes").isEqualTo(requests);
+        assertThat(api.values(writer.metric(), EDGE))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
+        assertThat(api.edge(EDGE).path("lastSeq").asLong())
+                .as("numbering without holes")
+                .isEqualTo(requests);
         assertThat(api.edge(EDGE).path("highestSeq").asLong()).isEqualTo(requests);
     }
 
@@ -75,9 +81,12 @@ class EdgeRestartStormDrillTest {
         for (int i = 0; i < 10; i++) {
             assertThat(writer.write(edge.url(), PER_REQUEST)).isTrue();
         }
-        await("the rebuilt edge's batches, numbered from 1 again, are stored").atMost(Duration.ofSeconds(60))
+        await("the rebuilt edge's batches, numbered from 1 again, are stored")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> api.edge("rebuilt-edge").path("pointsStored").asLong() >= writer.accepted());
-        assertThat(api.values(writer.metric(), "rebuilt-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.values(writer.metric(), "rebuilt-edge"))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
         assertThat(api.edge("rebuilt-edge").path("incarnation").asText()).isNotEqualTo(first);
         assertThat(api.edge("rebuilt-edge").path("lastSeq").asLong()).isEqualTo(10);
     }

@@ -29,7 +29,6 @@ class ExactlyOnceDrillTest {
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
 
-
     @Test
     void everyAcceptedPointIsStoredExactlyOnceThroughCrashesOfEveryPart() throws Exception {
         HubProcess central = hubs.central("drill", "");
@@ -37,7 +36,9 @@ class ExactlyOnceDrillTest {
         LineWriter writer = new LineWriter("drill");
 
         for (int request = 1; request <= REQUESTS; request++) {
-            assertThat(writer.write(edge.url(), PER_REQUEST)).as("write %d accepted", request).isTrue();
+            assertThat(writer.write(edge.url(), PER_REQUEST))
+                    .as("write %d accepted", request)
+                    .isTrue();
             switch (request) {
                 case 40 -> central.kill9();
                 case 70 -> central.start();
@@ -46,22 +47,28 @@ class ExactlyOnceDrillTest {
                     edge.start();
                 }
                 case 140 -> NATS.node(0).restart();
-                default -> { }
+                default -> {}
             }
         }
 
         CentralClient api = new CentralClient(central.url());
-        await("all accepted points stored").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        await("all accepted points stored")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> api.pointsStored() >= writer.accepted());
         List<Long> values = api.values(writer.metric());
         Set<Long> distinct = new HashSet<>(values);
 
         assertThat(writer.accepted()).isEqualTo(POINTS);
         assertThat(values).as("stored points").hasSize(POINTS);
-        assertThat(distinct).as("distinct stored points (duplicates = stored - distinct)").hasSize(POINTS);
+        assertThat(distinct)
+                .as("distinct stored points (duplicates = stored - distinct)")
+                .hasSize(POINTS);
         assertThat(distinct).allMatch(v -> v >= 0 && v < POINTS);
         JsonNode fleet = api.edge("drill-edge");
-        assertThat(fleet.path("lastSeq").asLong()).as("contiguous batch sequence: numbering continued").isEqualTo(REQUESTS);
+        assertThat(fleet.path("lastSeq").asLong())
+                .as("contiguous batch sequence: numbering continued")
+                .isEqualTo(REQUESTS);
         assertThat(fleet.path("highestSeq").asLong()).isEqualTo(REQUESTS);
     }
 }

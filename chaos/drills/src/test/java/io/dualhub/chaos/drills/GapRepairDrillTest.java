@@ -49,27 +49,39 @@ class GapRepairDrillTest {
         CentralClient api = new CentralClient(central.url());
         LineWriter writer = new LineWriter("gap");
         writeBatches(writer, edge, 20);
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.edge(EDGE).path("lastSeq").asLong() == 20);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.edge(EDGE).path("lastSeq").asLong() == 20);
 
         central.stop();
         writeBatches(writer, edge, 20);
         Set<Long> lost = Set.of(25L, 30L, 31L, 32L, 40L);
         try (Connection c = Nats.connect(NATS.urls())) {
-            await("all 40 batches in the stream").atMost(Duration.ofSeconds(30))
-                    .until(() -> c.jetStreamManagement().getStreamInfo("DUALHUB_METRICS").getStreamState().getMsgCount() >= 40);
+            await("all 40 batches in the stream")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> c.jetStreamManagement()
+                                    .getStreamInfo("DUALHUB_METRICS")
+                                    .getStreamState()
+                                    .getMsgCount()
+                            >= 40);
             deleteBatches(c.jetStreamManagement(), EDGE, lost);
         }
         long repairStart = System.nanoTime();
         central.start();
 
-        await("holes and tail repaired").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+        await("holes and tail repaired")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> api.edge(EDGE).path("pointsStored").asLong() >= writer.accepted());
-        System.out.printf("gap repair: %d lost batches restored in %d ms (grace 2 s)%n", lost.size(),
-                (System.nanoTime() - repairStart) / 1_000_000);
-        assertThat(api.values(writer.metric(), EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        System.out.printf(
+                "gap repair: %d lost batches restored in %d ms (grace 2 s)%n",
+                lost.size(), (System.nanoTime() - repairStart) / 1_000_000);
+        assertThat(api.values(writer.metric(), EDGE))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
         assertThat(api.edge(EDGE).path("lastSeq").asLong()).isEqualTo(40);
         assertThat(api.get("/api/v1/edges/" + EDGE).path("missingRanges")).isEmpty();
-        assertThat(api.get("/api/v1/edges/" + EDGE).path("batchesLost").asLong()).isZero();
+        assertThat(api.get("/api/v1/edges/" + EDGE).path("batchesLost").asLong())
+                .isZero();
     }
 
     /**
@@ -85,13 +97,19 @@ class GapRepairDrillTest {
         CentralClient api = new CentralClient(central.url());
         LineWriter writer = new LineWriter("loadedgap");
         writeBatches(writer, edge, 20);
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.edge(LOADED_EDGE).path("lastSeq").asLong() == 20);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.edge(LOADED_EDGE).path("lastSeq").asLong() == 20);
 
         central.stop();
         writeBatches(writer, edge, 20);
         try (Connection c = Nats.connect(NATS.urls())) {
-            await("all 40 batches in the stream").atMost(Duration.ofSeconds(30)).until(() -> c.jetStreamManagement()
-                    .getStreamInfo("DUALHUB_METRICS").getStreamState().getMsgCount() >= 40);
+            await("all 40 batches in the stream")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> c.jetStreamManagement()
+                                    .getStreamInfo("DUALHUB_METRICS")
+                                    .getStreamState()
+                                    .getMsgCount()
+                            >= 40);
             deleteBatches(c.jetStreamManagement(), LOADED_EDGE, Set.of(25L, 30L, 31L));
         }
         LineLoad load = new LineLoad(busy.url(), "busy");
@@ -110,7 +128,9 @@ class GapRepairDrillTest {
         loader.start();
         try {
             central.start();
-            await("holes repaired under load").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
+            await("holes repaired under load")
+                    .atMost(Duration.ofSeconds(45))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> api.edge(LOADED_EDGE).path("pointsStored").asLong() >= writer.accepted());
             long before = bursts.get();
             await("the load still flows").atMost(Duration.ofSeconds(30)).until(() -> bursts.get() > before);
@@ -118,38 +138,55 @@ class GapRepairDrillTest {
             loading.set(false);
             loader.join();
         }
-        assertThat(api.values(writer.metric(), LOADED_EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        assertThat(api.get("/api/v1/edges/" + LOADED_EDGE).path("missingRanges")).isEmpty();
+        assertThat(api.values(writer.metric(), LOADED_EDGE))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
+        assertThat(api.get("/api/v1/edges/" + LOADED_EDGE).path("missingRanges"))
+                .isEmpty();
     }
 
     @Test
     void batchesOnlyTheStandbyLacksAreResentThroughTheLeader() throws Exception {
         HubProcess leader = hubs.central("leader", "gaps:\n  grace: 2s\n");
         CentralClient leaderApi = new CentralClient(leader.url());
-        await("the first hub leads").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(leaderApi::isLeader);
+        await("the first hub leads")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(leaderApi::isLeader);
         HubProcess standby = hubs.central("standby", "gaps:\n  grace: 2s\n");
         CentralClient standbyApi = new CentralClient(standby.url());
         HubProcess edge = hubs.edge(STANDBY_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         LineWriter writer = new LineWriter("standbygap");
         writeBatches(writer, edge, 10);
-        await().atMost(Duration.ofSeconds(30)).until(() -> standbyApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 10);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> standbyApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 10);
 
         standby.stop();
         writeBatches(writer, edge, 10);
-        await("the leader stored all 20").atMost(Duration.ofSeconds(30))
+        await("the leader stored all 20")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> leaderApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 20);
         try (Connection c = Nats.connect(NATS.urls())) {
             deleteBatches(c.jetStreamManagement(), STANDBY_EDGE, Set.of(13L, 14L, 20L));
         }
         standby.start();
 
-        await("the standby's holes and tail repaired").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+        await("the standby's holes and tail repaired")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> standbyApi.edge(STANDBY_EDGE).path("pointsStored").asLong() >= writer.accepted());
-        assertThat(standbyApi.values(writer.metric(), STANDBY_EDGE)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        assertThat(standbyApi.get("/api/v1/edges/" + STANDBY_EDGE).path("missingRanges")).isEmpty();
-        assertThat(leaderApi.values(writer.metric(), STANDBY_EDGE)).as("the leader only counts the resent batches")
-                .hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        assertThat(leaderApi.isLeader()).as("the standby did not take over to repair").isTrue();
+        assertThat(standbyApi.values(writer.metric(), STANDBY_EDGE))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
+        assertThat(standbyApi.get("/api/v1/edges/" + STANDBY_EDGE).path("missingRanges"))
+                .isEmpty();
+        assertThat(leaderApi.values(writer.metric(), STANDBY_EDGE))
+                .as("the leader only counts the resent batches")
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
+        assertThat(leaderApi.isLeader())
+                .as("the standby did not take over to repair")
+                .isTrue();
     }
 
     /** Deletes the stream messages that carry the given batch sequences of this drill's edge. */

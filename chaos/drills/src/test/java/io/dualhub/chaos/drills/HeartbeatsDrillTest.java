@@ -24,10 +24,15 @@ class HeartbeatsDrillTest {
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     /** Three heartbeats, and the lifecycle check that turns the first one into ONLINE. */
     private static final Duration WITHIN_THREE = HEARTBEAT.multipliedBy(3).plusSeconds(2);
+
     private static final String HUB = "fleet:\n  heartbeat-interval: 1s\n";
     private static final String EDGE = "heartbeat:\n  interval: 1s\ncollect:\n  enabled: false\n";
 
-    private enum Order { HUB_FIRST, EDGE_FIRST, BOTH_BEFORE_NATS }
+    private enum Order {
+        HUB_FIRST,
+        EDGE_FIRST,
+        BOTH_BEFORE_NATS
+    }
 
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
@@ -71,9 +76,12 @@ class HeartbeatsDrillTest {
                     NATS.node(0).start();
                 }
                 CentralClient api = new CentralClient(hub.url());
-                await(order + ", round " + round + ": " + edgeId + " ONLINE").atMost(WITHIN_THREE.plusSeconds(
-                        order == Order.BOTH_BEFORE_NATS ? 2 : 0)).pollInterval(Duration.ofMillis(100))
-                        .ignoreExceptions().until(() -> "ONLINE".equals(api.edge(edgeId).path("state").asText()));
+                await(order + ", round " + round + ": " + edgeId + " ONLINE")
+                        .atMost(WITHIN_THREE.plusSeconds(order == Order.BOTH_BEFORE_NATS ? 2 : 0))
+                        .pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions()
+                        .until(() ->
+                                "ONLINE".equals(api.edge(edgeId).path("state").asText()));
                 LineWriter writer = new LineWriter("hb");
                 assertThat(writer.write(edge.url(), 20)).isTrue();
                 assertThat(api.awaitStored(writer, edgeId)).hasSize(20).doesNotHaveDuplicates();
@@ -89,16 +97,26 @@ class HeartbeatsDrillTest {
         HubProcess hub = hubs.central("restarted", HUB);
         hubs.edge("steady", EDGE);
         CentralClient api = new CentralClient(hub.url());
-        await("steady ONLINE").atMost(WITHIN_THREE).ignoreExceptions()
+        await("steady ONLINE")
+                .atMost(WITHIN_THREE)
+                .ignoreExceptions()
                 .until(() -> "ONLINE".equals(api.edge("steady").path("state").asText()));
         for (int round = 0; round < ROUNDS; round++) {
             hub.stop();
             hub.start();
-            await("round " + round + ": ONLINE after the restart").atMost(WITHIN_THREE).ignoreExceptions()
-                    .until(() -> "ONLINE".equals(api.edge("steady").path("state").asText()));
-            await("round " + round + ": stays ONLINE").during(HEARTBEAT.multipliedBy(4)).atMost(HEARTBEAT.multipliedBy(6))
-                    .ignoreExceptions().until(() -> "ONLINE".equals(api.edge("steady").path("state").asText()));
+            await("round " + round + ": ONLINE after the restart")
+                    .atMost(WITHIN_THREE)
+                    .ignoreExceptions()
+                    .until(() ->
+                            "ONLINE".equals(api.edge("steady").path("state").asText()));
+            await("round " + round + ": stays ONLINE")
+                    .during(HEARTBEAT.multipliedBy(4))
+                    .atMost(HEARTBEAT.multipliedBy(6))
+                    .ignoreExceptions()
+                    .until(() ->
+                            "ONLINE".equals(api.edge("steady").path("state").asText()));
         }
-        assertThat(api.get("/api/v1/edges/steady").path("transitions").toString()).doesNotContain("OFFLINE");
+        assertThat(api.get("/api/v1/edges/steady").path("transitions").toString())
+                .doesNotContain("OFFLINE");
     }
 }

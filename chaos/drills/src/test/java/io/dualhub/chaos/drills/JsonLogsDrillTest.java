@@ -38,25 +38,35 @@ class JsonLogsDrillTest {
         CentralClient api = new CentralClient(central.url());
         HubProcess edge = hubs.edge("json-edge", edgeYaml);
         assertThat(new LineWriter("json").write(edge.url(), 100)).isTrue();
-        await("stored").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await("stored")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> api.edge("json-edge").path("pointsStored").asLong() == 100);
         // the edge comes back with its data directory lost: a new buffer incarnation, which the hub logs
         edge.kill9();
         NatsFixture.deleteTree(hubs.dir().resolve("json-edge"));
         HubProcess rebuilt = hubs.edge("json-edge", edgeYaml);
         assertThat(new LineWriter("json-again").write(rebuilt.url(), 100)).isTrue();
-        await("the new incarnation logged").atMost(Duration.ofSeconds(30))
+        await("the new incarnation logged")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> lines(hubs.dir().resolve("main.log")).stream()
                         .anyMatch(l -> l.path("msg").asText().contains("started buffer incarnation")));
 
         List<JsonNode> edgeLines = lines(hubs.dir().resolve("json-edge.log"));
-        assertThat(edgeLines).isNotEmpty().allSatisfy(l -> assertThat(l.path("edgeId").asText()).isEqualTo("json-edge"));
+        assertThat(edgeLines)
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l.path("edgeId").asText()).isEqualTo("json-edge"));
         List<JsonNode> centralLines = lines(hubs.dir().resolve("main.log"));
-        assertThat(centralLines).allSatisfy(l -> assertThat(l.path("instance").asText()).isEqualTo("main"));
+        assertThat(centralLines)
+                .allSatisfy(l -> assertThat(l.path("instance").asText()).isEqualTo("main"));
         List<JsonNode> aboutTheEdge = centralLines.stream()
-                .filter(l -> l.path("msg").asText().contains("json-edge")).toList();
-        assertThat(aboutTheEdge).as("the incarnation line, and lifecycle transitions when seen").isNotEmpty()
-                .allSatisfy(l -> assertThat(l.path("edgeId").asText()).as(l.toString()).isEqualTo("json-edge"));
+                .filter(l -> l.path("msg").asText().contains("json-edge"))
+                .toList();
+        assertThat(aboutTheEdge)
+                .as("the incarnation line, and lifecycle transitions when seen")
+                .isNotEmpty()
+                .allSatisfy(l ->
+                        assertThat(l.path("edgeId").asText()).as(l.toString()).isEqualTo("json-edge"));
     }
 
     /** Every line of the log as JSON; a line that is not JSON fails the test, naming it. */
@@ -73,7 +83,8 @@ class JsonLogsDrillTest {
                 throw new AssertionError("not a JSON line in " + log.getFileName() + ": " + line);
             }
             assertThat(node.has("ts") && node.has("level") && node.has("logger") && node.has("msg"))
-                    .as("ts, level, logger, msg in %s", line).isTrue();
+                    .as("ts, level, logger, msg in %s", line)
+                    .isTrue();
             parsed.add(node);
         }
         return parsed;

@@ -19,14 +19,18 @@ class LeaderFailoverDrillTest {
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
 
-
     @Test
     void theStandbyTakesOverAndHoldsEverything() throws Exception {
         HubProcess c1 = hubs.central("c1", "");
         await("c1 leads").atMost(Duration.ofSeconds(20)).until(() -> isLeader(c1));
         HubProcess c2 = hubs.central("c2", "");
-        await("c2 sees c1 lead").atMost(Duration.ofSeconds(20))
-                .until(() -> new CentralClient(c2.url()).get("/api/v1/leader").path("leader").asText().equals("c1"));
+        await("c2 sees c1 lead")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> new CentralClient(c2.url())
+                        .get("/api/v1/leader")
+                        .path("leader")
+                        .asText()
+                        .equals("c1"));
         assertThat(isLeader(c2)).isFalse();
 
         HubProcess edge = hubs.edge("pair-edge", "collect:\n  enabled: false\n");
@@ -39,16 +43,25 @@ class LeaderFailoverDrillTest {
         for (int i = 0; i < 20; i++) {
             assertThat(writer.write(edge.url(), 500)).isTrue();
         }
-        await("c2 leads").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> isLeader(c2));
-        System.out.printf("leader CentralHub kill -9 -> standby leads: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
+        await("c2 leads")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> isLeader(c2));
+        System.out.printf(
+                "leader CentralHub kill -9 -> standby leads: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
 
         CentralClient api = new CentralClient(c2.url());
-        await().atMost(Duration.ofSeconds(60)).until(() -> api.edge("pair-edge").path("pointsStored").asLong()
-                >= writer.accepted());
-        assertThat(api.values(writer.metric(), "pair-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> api.edge("pair-edge").path("pointsStored").asLong() >= writer.accepted());
+        assertThat(api.values(writer.metric(), "pair-edge"))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
     }
 
     private static boolean isLeader(HubProcess central) throws Exception {
-        return new CentralClient(central.url()).get("/api/v1/leader").path("isLeader").asBoolean();
+        return new CentralClient(central.url())
+                .get("/api/v1/leader")
+                .path("isLeader")
+                .asBoolean();
     }
 }

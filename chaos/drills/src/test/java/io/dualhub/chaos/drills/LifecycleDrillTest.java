@@ -1,6 +1,5 @@
 package io.dualhub.chaos.drills;
 
-import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import io.dualhub.common.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -53,10 +53,11 @@ class LifecycleDrillTest {
             JetStreamManagement jsm = nats.jetStreamManagement();
             LineWriter writer = new LineWriter("life");
             assertThat(writer.write(edge.url(), 100)).isTrue();
-            await("the first batch forwarded").atMost(Duration.ofSeconds(20))
+            await("the first batch forwarded")
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
             MetricsStreams.refuseNew(jsm);
-            for (int i = 0; i < 3; i++) {  // more batches than an empty stream's one-message room
+            for (int i = 0; i < 3; i++) { // more batches than an empty stream's one-message room
                 assertThat(writer.write(edge.url(), 100)).isTrue();
             }
             awaitState("DEGRADED", leader, standby);
@@ -68,20 +69,23 @@ class LifecycleDrillTest {
 
             edge.kill9();
             awaitState("OFFLINE", leader, standby);
-            await("the OFFLINE alert").atMost(Duration.ofSeconds(10)).until(() ->
-                    standby.get("/api/v1/alerts").toString().contains("edge life-1 is OFFLINE"));
+            await("the OFFLINE alert")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> standby.get("/api/v1/alerts").toString().contains("edge life-1 is OFFLINE"));
 
             HttpResponse<String> decommissioned = standby.post("/api/v1/edges/life-1/decommission");
             assertThat(decommissioned.statusCode()).as(decommissioned.body()).isEqualTo(200);
             awaitState("DECOMMISSIONED", leader, standby);
-            await("the alert resolved").atMost(Duration.ofSeconds(10)).until(() ->
-                    !leader.get("/api/v1/alerts").toString().contains("life-1"));
+            await("the alert resolved")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !leader.get("/api/v1/alerts").toString().contains("life-1"));
             assertThat(leader.get("/api/v1/edges/life-1").path("transitions")).hasSize(5);
         }
         await("five events").atMost(Duration.ofSeconds(5)).until(() -> events.size() >= 5);
-        assertThat(events).extracting(e -> e.path("from").asText("") + ">" + e.path("to").asText())
-                .containsExactly(">ONLINE", "ONLINE>DEGRADED", "DEGRADED>ONLINE", "ONLINE>OFFLINE",
-                        "OFFLINE>DECOMMISSIONED");
+        assertThat(events)
+                .extracting(e -> e.path("from").asText("") + ">" + e.path("to").asText())
+                .containsExactly(
+                        ">ONLINE", "ONLINE>DEGRADED", "DEGRADED>ONLINE", "ONLINE>OFFLINE", "OFFLINE>DECOMMISSIONED");
         assertThat(events.get(4).path("by").asText()).isEqualTo("c2");
     }
 
@@ -93,7 +97,8 @@ class LifecycleDrillTest {
         HttpResponse<String> refused = central.post("/api/v1/edges/life-2/decommission");
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.body()).contains("still sends heartbeats", "stop its agent first");
-        assertThat(central.post("/api/v1/edges/nobody/decommission").statusCode()).isEqualTo(404);
+        assertThat(central.post("/api/v1/edges/nobody/decommission").statusCode())
+                .isEqualTo(404);
     }
 
     private static void awaitState(String state, CentralClient a, CentralClient b) {
@@ -101,9 +106,14 @@ class LifecycleDrillTest {
     }
 
     private static void awaitState(String state, CentralClient a, CentralClient b, String edge) {
-        await(edge + " " + state + " at both hubs").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await(edge + " " + state + " at both hubs")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> a.get("/api/v1/edges/" + edge).path("state").asText().equals(state)
+                .until(() -> a.get("/api/v1/edges/" + edge)
+                                .path("state")
+                                .asText()
+                                .equals(state)
                         && b.get("/api/v1/edges/" + edge).path("state").asText().equals(state));
     }
 

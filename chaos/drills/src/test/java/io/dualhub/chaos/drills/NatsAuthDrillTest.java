@@ -38,7 +38,8 @@ class NatsAuthDrillTest {
         LineWriter writer = new LineWriter("auth");
         assertThat(writer.write(edge.url(), 100)).isTrue();
         CentralClient api = new CentralClient(central.url());
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> api.edge("auth-edge").path("pointsStored").asLong() == 100);
     }
 
@@ -46,16 +47,19 @@ class NatsAuthDrillTest {
     void aWrongPasswordIsOneClearLineWhileTheEdgeKeepsBuffering() throws Exception {
         hubs.secret("the wrong NATS password", "not-the-password");
         HubProcess edge = hubs.edge("wrong-edge", "collect:\n  enabled: false\n" + authYaml("not-the-password"));
-        assertThat(new LineWriter("refused").write(edge.url(), 10)).as("accepted into the buffer").isTrue();
+        assertThat(new LineWriter("refused").write(edge.url(), 10))
+                .as("accepted into the buffer")
+                .isTrue();
         Path log = hubs.dir().resolve("wrong-edge.log");
-        await("the refusal logged").atMost(Duration.ofSeconds(30))
-                .until(() -> refusals(log) >= 1);
+        await("the refusal logged").atMost(Duration.ofSeconds(30)).until(() -> refusals(log) >= 1);
         // about 8 reconnect attempts at the default reconnect-wait while the log stays at one line
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> refusals(log) == 1);
         assertThat(Files.readString(log)).contains("check nats.user and nats.password");
     }
 
     private static long refusals(Path log) throws Exception {
-        return Files.readAllLines(log).stream().filter(l -> l.toLowerCase().contains("authorization violation")).count();
+        return Files.readAllLines(log).stream()
+                .filter(l -> l.toLowerCase().contains("authorization violation"))
+                .count();
     }
 }

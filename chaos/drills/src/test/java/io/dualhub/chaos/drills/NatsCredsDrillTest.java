@@ -24,7 +24,8 @@ class NatsCredsDrillTest {
     private static final Path DIR = operatorSetup();
 
     @RegisterExtension
-    static final NatsFixture NATS = NatsFixture.single("-c", DIR.resolve("operator.conf").toString());
+    static final NatsFixture NATS =
+            NatsFixture.single("-c", DIR.resolve("operator.conf").toString());
 
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
@@ -40,7 +41,9 @@ class NatsCredsDrillTest {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
         CentralClient api = new CentralClient(central.url());
-        assertThat(api.awaitStored(writer, "creds-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.awaitStored(writer, "creds-edge"))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
     }
 
     /**
@@ -58,24 +61,42 @@ class NatsCredsDrillTest {
             String operatorKey = new String(operator.getPublicKey());
             String accountKey = new String(account.getPublicKey());
             long now = JwtUtils.currentTimeSeconds();
-            String operatorJwt = JwtUtils.issueJWT(operator, operatorKey, "dualhub-test", null, now, operatorKey,
+            String operatorJwt = JwtUtils.issueJWT(
+                    operator,
+                    operatorKey,
+                    "dualhub-test",
+                    null,
+                    now,
+                    operatorKey,
                     claim("{\"type\":\"operator\",\"version\":2}"));
-            String accountJwt = JwtUtils.issueJWT(operator, accountKey, "DUALHUB", null, now, operatorKey,
+            String accountJwt = JwtUtils.issueJWT(
+                    operator,
+                    accountKey,
+                    "DUALHUB",
+                    null,
+                    now,
+                    operatorKey,
                     claim("{\"limits\":{\"subs\":-1,\"data\":-1,\"payload\":-1,\"imports\":-1,\"exports\":-1,"
                             + "\"wildcards\":true,\"conn\":-1,\"leaf\":-1,\"mem_storage\":-1,\"disk_storage\":-1,"
                             + "\"streams\":-1,\"consumer\":-1},\"type\":\"account\",\"version\":2}"));
             String systemKey = new String(system.getPublicKey());
-            String systemJwt = JwtUtils.issueJWT(operator, systemKey, "SYS", null, now, operatorKey,
-                    claim("{\"type\":\"account\",\"version\":2}"));
+            String systemJwt = JwtUtils.issueJWT(
+                    operator, systemKey, "SYS", null, now, operatorKey, claim("{\"type\":\"account\",\"version\":2}"));
             String userJwt = JwtUtils.issueUserJWT(account, accountKey, new String(user.getPublicKey()));
             Files.writeString(dir.resolve("operator.jwt"), operatorJwt);
-            Files.writeString(dir.resolve("operator.conf"), "operator: " + dir.resolve("operator.jwt") + "\n"
-                    + "system_account: " + systemKey + "\nresolver: MEMORY\nresolver_preload: {\n  " + accountKey + ": "
-                    + accountJwt + "\n  " + systemKey + ": " + systemJwt + "\n}\n");
+            Files.writeString(
+                    dir.resolve("operator.conf"),
+                    "operator: " + dir.resolve("operator.jwt") + "\n"
+                            + "system_account: " + systemKey + "\nresolver: MEMORY\nresolver_preload: {\n  "
+                            + accountKey + ": "
+                            + accountJwt + "\n  " + systemKey + ": " + systemJwt + "\n}\n");
             Files.writeString(dir.resolve("user.seed"), new String(user.getSeed()));
-            Files.writeString(dir.resolve("hub.creds"), "-----BEGIN NATS USER JWT-----\n" + userJwt
-                    + "\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n" + new String(user.getSeed())
-                    + "\n------END USER NKEY SEED------\n");
+            Files.writeString(
+                    dir.resolve("hub.creds"),
+                    "-----BEGIN NATS USER JWT-----\n" + userJwt
+                            + "\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n"
+                            + new String(user.getSeed())
+                            + "\n------END USER NKEY SEED------\n");
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

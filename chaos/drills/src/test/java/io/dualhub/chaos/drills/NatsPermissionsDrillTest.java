@@ -1,6 +1,5 @@
 package io.dualhub.chaos.drills;
 
-import java.security.GeneralSecurityException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +34,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,8 @@ class NatsPermissionsDrillTest {
     private static final Path CONF = serverConfig();
 
     @RegisterExtension
-    static final NatsFixture NATS = NatsFixture.cluster("-c", CONF.resolve("nats-1.conf").toString());
+    static final NatsFixture NATS =
+            NatsFixture.cluster("-c", CONF.resolve("nats-1.conf").toString());
 
     @RegisterExtension
     final Hubs hubs = Hubs.on(NATS);
@@ -78,15 +79,22 @@ class NatsPermissionsDrillTest {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
         CentralClient api = new CentralClient(central.url());
-        assertThat(api.awaitStored(writer, "perm-edge")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        await("heartbeats arrive").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        assertThat(api.awaitStored(writer, "perm-edge"))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
+        await("heartbeats arrive")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> !api.edge("perm-edge").path("lastSeen").asText().isEmpty());
 
         try (Connection hub = connect("central-main", new CopyOnWriteArrayList<>())) {
-            Message reply = hub.request(Subjects.command("perm-edge"),
-                    EventCodec.encode(ResendRequest.of(null, 1, 2, "permissions-drill")), Duration.ofSeconds(10));
+            Message reply = hub.request(
+                    Subjects.command("perm-edge"),
+                    EventCodec.encode(ResendRequest.of(null, 1, 2, "permissions-drill")),
+                    Duration.ofSeconds(10));
             assertThat(reply).as("the edge answers its commands").isNotNull();
-            assertThat(EventCodec.decode(reply.getData(), ResendResult.class).resent()).isEqualTo(2);
+            assertThat(EventCodec.decode(reply.getData(), ResendResult.class).resent())
+                    .isEqualTo(2);
         }
 
         List<String> refused = new CopyOnWriteArrayList<>();
@@ -96,18 +104,23 @@ class NatsPermissionsDrillTest {
             asEdge.subscribe("dualhub.metrics.>");
             asEdge.flush(Duration.ofSeconds(5));
             assertThatThrownBy(() -> asEdge.jetStream(JetStreamOptions.builder()
-                    .requestTimeout(Duration.ofSeconds(2)).build())
-                    .publish(Subjects.metrics("other-edge"), new byte[] {1}))
-                    .as("a JetStream publish to another edge's subject gets no ack").isInstanceOf(IOException.class);
+                                    .requestTimeout(Duration.ofSeconds(2))
+                                    .build())
+                            .publish(Subjects.metrics("other-edge"), new byte[] {1}))
+                    .as("a JetStream publish to another edge's subject gets no ack")
+                    .isInstanceOf(IOException.class);
             await("refusals").atMost(Duration.ofSeconds(10)).until(() -> refused.size() >= 3);
         }
         assertThat(String.join("\n", refused))
                 .contains("Permissions Violation for Publish to \"dualhub.metrics.other-edge\"")
                 .contains("Permissions Violation for Subscription to \"dualhub.cmd.other-edge\"")
                 .contains("Permissions Violation for Subscription to \"dualhub.metrics.>\"");
-        assertThat(api.values(writer.metric(), "perm-edge")).as("resent batches deduplicated")
-                .hasSize((int) writer.accepted()).doesNotHaveDuplicates();
-        assertThat(api.edge("other-edge").path("pointsStored").asLong()).as("nothing stored for the other edge")
+        assertThat(api.values(writer.metric(), "perm-edge"))
+                .as("resent batches deduplicated")
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
+        assertThat(api.edge("other-edge").path("pointsStored").asLong())
+                .as("nothing stored for the other edge")
                 .isZero();
     }
 
@@ -119,7 +132,8 @@ class NatsPermissionsDrillTest {
 
     private static Connection connect(String user, List<String> errors) throws Exception {
         String seed = Files.readString(CONF.resolve(user + ".nk")).strip();
-        return Nats.connect(new Options.Builder().server(NATS.urls())
+        return Nats.connect(new Options.Builder()
+                .server(NATS.urls())
                 .authHandler(Nats.staticCredentials(null, seed.toCharArray()))
                 .inboxPrefix(user.startsWith("edge-") ? Subjects.edgeInbox(user.substring(5)) : "_INBOX")
                 .errorListener(new ErrorListener() {
@@ -127,7 +141,8 @@ class NatsPermissionsDrillTest {
                     public void errorOccurred(Connection conn, String error) {
                         errors.add(error);
                     }
-                }).build());
+                })
+                .build());
     }
 
     /**
@@ -141,13 +156,26 @@ class NatsPermissionsDrillTest {
             Files.copy(shipped.resolve("nats-1.conf"), dir.resolve("nats-1.conf"));
             // three nodes on one machine: each gets its own store from the fixture (-sd), which nats-server
             // refuses beside a store_dir in the file; everything else is as shipped
-            Files.writeString(dir.resolve("cluster.conf"), Files.readString(shipped.resolve("cluster.conf"))
-                    .replaceAll("(?m)^\\s*store_dir:.*$", ""));
-            for (String user : List.of("central main", "edge perm-edge", "edge other-edge", "edge victim",
-                    "edge lifecycle", "edge heartbeat")) {
+            Files.writeString(
+                    dir.resolve("cluster.conf"),
+                    Files.readString(shipped.resolve("cluster.conf")).replaceAll("(?m)^\\s*store_dir:.*$", ""));
+            for (String user : List.of(
+                    "central main",
+                    "edge perm-edge",
+                    "edge other-edge",
+                    "edge victim",
+                    "edge lifecycle",
+                    "edge heartbeat")) {
                 String[] roleAndName = user.split(" ");
-                int status = NatsUsers.run(List.of(roleAndName[0], roleAndName[1], "--dir", dir.toString(),
-                        "--seed", dir.resolve(roleAndName[0] + "-" + roleAndName[1] + ".nk").toString()),
+                int status = NatsUsers.run(
+                        List.of(
+                                roleAndName[0],
+                                roleAndName[1],
+                                "--dir",
+                                dir.toString(),
+                                "--seed",
+                                dir.resolve(roleAndName[0] + "-" + roleAndName[1] + ".nk")
+                                        .toString()),
                         new PrintStream(new ByteArrayOutputStream()));
                 assertThat(status).isZero();
             }
@@ -181,8 +209,11 @@ class NatsPermissionsDrillTest {
         assertThat(toHeartbeat.write(heartbeat.url(), 100)).isTrue();
         assertThat(toVictim.write(victim.url(), 200)).isTrue();
         api.awaitStored(toVictim, "victim");
-        await("all three ONLINE").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                List.of("victim", "lifecycle", "heartbeat").stream().allMatch(id -> onlineAndSeen(api, id)));
+        await("all three ONLINE")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() ->
+                        List.of("victim", "lifecycle", "heartbeat").stream().allMatch(id -> onlineAndSeen(api, id)));
         String incarnation = api.edge("victim").path("incarnation").asText();
         long next = api.edge("victim").path("highestSeq").asLong() + 1;
 
@@ -190,14 +221,41 @@ class NatsPermissionsDrillTest {
         try (Connection attacker = connect("edge-lifecycle", refused)) {
             JetStream js = attacker.jetStream();
             String forged = Incarnations.newId();
-            js.publish(Subjects.metrics("lifecycle"), BatchCodec.encode(new Batch("victim", forged, next,
-                    System.currentTimeMillis(), List.of(Point.of("victim_load", Map.of(), 1, -1)))));
+            js.publish(
+                    Subjects.metrics("lifecycle"),
+                    BatchCodec.encode(new Batch(
+                            "victim",
+                            forged,
+                            next,
+                            System.currentTimeMillis(),
+                            List.of(Point.of("victim_load", Map.of(), 1, -1)))));
             assertThat(toVictim.write(victim.url(), 200)).isTrue();
-            js.publish(Subjects.metrics("lifecycle"), GapCodec.encode(new GapDeclaration("victim", incarnation,
-                    next, next + 49, GapDeclaration.Reason.OVERFLOW, new int[50], System.currentTimeMillis())));
+            js.publish(
+                    Subjects.metrics("lifecycle"),
+                    GapCodec.encode(new GapDeclaration(
+                            "victim",
+                            incarnation,
+                            next,
+                            next + 49,
+                            GapDeclaration.Reason.OVERFLOW,
+                            new int[50],
+                            System.currentTimeMillis())));
             assertThat(toVictim.write(victim.url(), 200)).isTrue();
-            attacker.publish(Subjects.heartbeat("lifecycle"), EventCodec.encode(new Heartbeat("victim", "evil",
-                    Long.MAX_VALUE, 0, next + 1000, next + 1000, "evil", forged, "CLOSED", 0, "Linux", null)));
+            attacker.publish(
+                    Subjects.heartbeat("lifecycle"),
+                    EventCodec.encode(new Heartbeat(
+                            "victim",
+                            "evil",
+                            Long.MAX_VALUE,
+                            0,
+                            next + 1000,
+                            next + 1000,
+                            "evil",
+                            forged,
+                            "CLOSED",
+                            0,
+                            "Linux",
+                            null)));
             byte[] garbage = new byte[512];
             new Random(7).nextBytes(garbage);
             js.publish(Subjects.metrics("lifecycle"), garbage);
@@ -205,28 +263,47 @@ class NatsPermissionsDrillTest {
             assertThat(toVictim.write(victim.url(), 200)).isTrue();
             attacker.publish(Subjects.lifecycle("victim"), "{\"edgeId\":\"victim\",\"to\":\"OFFLINE\"}".getBytes());
             attacker.flush(Duration.ofSeconds(5));
-            await("the forged lifecycle event refused").atMost(Duration.ofSeconds(10)).until(() -> !refused.isEmpty());
+            await("the forged lifecycle event refused")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !refused.isEmpty());
         }
         assertThat(refused.get(0)).contains("Permissions Violation for Publish to \"dualhub.lifecycle.victim\"");
-        assertThat(api.awaitStored(toVictim, "victim")).as("every accepted point once")
-                .hasSize((int) toVictim.accepted()).doesNotHaveDuplicates().doesNotContain(-1L);
-        await("refusals counted").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
-                api.get("/api/v1/stats").path("rejected").path("edge-mismatch").asLong() == 3
-                        && api.get("/api/v1/stats").path("rejected").path("malformed").asLong() == 2);
+        assertThat(api.awaitStored(toVictim, "victim"))
+                .as("every accepted point once")
+                .hasSize((int) toVictim.accepted())
+                .doesNotHaveDuplicates()
+                .doesNotContain(-1L);
+        await("refusals counted")
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> api.get("/api/v1/stats")
+                                        .path("rejected")
+                                        .path("edge-mismatch")
+                                        .asLong()
+                                == 3
+                        && api.get("/api/v1/stats")
+                                        .path("rejected")
+                                        .path("malformed")
+                                        .asLong()
+                                == 2);
 
         // victim's gap repair still works: a batch the stream lost before the hub read it is asked for and resent
         central.stop();
         assertThat(toVictim.write(victim.url(), 200)).isTrue();
-        await("victim's batch acknowledged by the stream").atMost(Duration.ofSeconds(20))
+        await("victim's batch acknowledged by the stream")
+                .atMost(Duration.ofSeconds(20))
                 .until(() -> victim.edgeStatus().path("backlog").asLong() == 0);
         try (Connection hub = connect("central-main", new CopyOnWriteArrayList<>())) {
             JetStreamManagement jsm = hub.jetStreamManagement();
             MessageInfo last = jsm.getLastMessage(MetricsRoute.PRIMARY.stream(), Subjects.metrics("victim"));
-            assertThat(jsm.deleteMessage(MetricsRoute.PRIMARY.stream(), last.getSeq())).isTrue();
+            assertThat(jsm.deleteMessage(MetricsRoute.PRIMARY.stream(), last.getSeq()))
+                    .isTrue();
         }
         central.start();
-        assertThat(api.awaitStored(toVictim, "victim")).as("the deleted batch resent on request, stored once")
-                .hasSize((int) toVictim.accepted()).doesNotHaveDuplicates();
+        assertThat(api.awaitStored(toVictim, "victim"))
+                .as("the deleted batch resent on request, stored once")
+                .hasSize((int) toVictim.accepted())
+                .doesNotHaveDuplicates();
 
         JsonNode v = api.edge("victim");
         assertThat(v.path("incarnation").asText()).isEqualTo(incarnation);
@@ -238,7 +315,8 @@ class NatsPermissionsDrillTest {
         api.get("/api/v1/edges").forEach(e -> ids.add(e.path("edgeId").asText()));
         assertThat(ids).as("no other edge appears").containsExactlyInAnyOrder("victim", "lifecycle", "heartbeat");
         for (String id : ids) {
-            assertThat(api.get("/api/v1/edges/" + id).path("transitions").toString()).as(id + " never flapped")
+            assertThat(api.get("/api/v1/edges/" + id).path("transitions").toString())
+                    .as(id + " never flapped")
                     .doesNotContain("OFFLINE");
         }
     }
@@ -246,7 +324,8 @@ class NatsPermissionsDrillTest {
     private static boolean onlineAndSeen(CentralClient api, String id) {
         try {
             JsonNode e = api.edge(id);
-            return e.path("state").asText().equals("ONLINE") && !e.path("lastSeen").asText().isEmpty();
+            return e.path("state").asText().equals("ONLINE")
+                    && !e.path("lastSeen").asText().isEmpty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -30,7 +30,8 @@ class NatsTokenAuthDrillTest {
         HubProcess edge = hubs.edge("token-edge", "collect:\n  enabled: false\n" + yaml);
         assertThat(new LineWriter("token").write(edge.url(), 100)).isTrue();
         CentralClient api = new CentralClient(central.url());
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> api.edge("token-edge").path("pointsStored").asLong() == 100);
     }
 }

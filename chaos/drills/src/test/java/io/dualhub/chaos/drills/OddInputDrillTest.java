@@ -1,6 +1,5 @@
 package io.dualhub.chaos.drills;
 
-import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,17 +34,34 @@ class OddInputDrillTest {
             "m v=18446744073709551615u",
             "m v=1e308,w=-0.0",
             "m,t=" + "x".repeat(1024) + " v=1",
-            "m " + String.join(",", IntStream.range(0, 1000).mapToObj(i -> "f" + i + "=1").toList()));
+            "m "
+                    + String.join(
+                            ",",
+                            IntStream.range(0, 1000)
+                                    .mapToObj(i -> "f" + i + "=1")
+                                    .toList()));
     private static final Map<String, Integer> REFUSED = Map.of(
-            "m".repeat(201) + " value=1", 400,
-            "m,t" + "k".repeat(300) + "=x v=1", 400,
-            "m" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab".chars()
-                    .mapToObj(c -> ",t" + (char) c + "=v").reduce("", String::concat) + " v=1", 400,
-            "m v=1,v=2", 400,
-            "m,t= v=1", 400,
-            "m,t=" + "x".repeat(1_500_000) + " v=1", 400,
-            "good v=1\nm v=\"text\"", 400,
-            "m v=1 1700000000000", 400);
+            "m".repeat(201) + " value=1",
+            400,
+            "m,t" + "k".repeat(300) + "=x v=1",
+            400,
+            "m"
+                    + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab"
+                            .chars()
+                            .mapToObj(c -> ",t" + (char) c + "=v")
+                            .reduce("", String::concat)
+                    + " v=1",
+            400,
+            "m v=1,v=2",
+            400,
+            "m,t= v=1",
+            400,
+            "m,t=" + "x".repeat(1_500_000) + " v=1",
+            400,
+            "good v=1\nm v=\"text\"",
+            400,
+            "m v=1 1700000000000",
+            400);
 
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
@@ -66,22 +83,33 @@ class OddInputDrillTest {
             String query = bad.getKey().endsWith("1700000000000") ? "?precision=s" : "";
             HttpResponse<String> r = post(edge, query, bad.getKey());
             assertThat(r.statusCode()).as("%.60s", bad.getKey()).isEqualTo(bad.getValue());
-            assertThat(r.body()).as("a reason, not a stack trace").contains("error").doesNotContain("Exception");
+            assertThat(r.body())
+                    .as("a reason, not a stack trace")
+                    .contains("error")
+                    .doesNotContain("Exception");
         }
         assertThat(post(edge, "", "after v=1").statusCode()).isEqualTo(204);
         long expected = accepted + 1;
         CentralClient api = new CentralClient(central.url());
-        await("every accepted point stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await("every accepted point stored")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .until(() -> api.pointsStored() == expected);
         JsonNode stats = api.get("/api/v1/stats");
-        stats.path("rejected").forEach(n -> assertThat(n.asLong()).as("the hub refused nothing").isZero());
+        stats.path("rejected")
+                .forEach(n ->
+                        assertThat(n.asLong()).as("the hub refused nothing").isZero());
         assertThat(api.edge("odd-edge").path("batchesInvalid").asLong()).isZero();
         assertThat(api.edge("odd-edge").path("missingRanges")).isEmpty();
     }
 
     private static HttpResponse<String> post(HubProcess edge, String query, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(edge.url() + "/api/v1/write" + query))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(edge.url() + "/api/v1/write" + query))
+                                .timeout(Duration.ofSeconds(30))
+                                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

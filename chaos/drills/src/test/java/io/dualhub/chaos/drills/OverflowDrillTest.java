@@ -39,14 +39,20 @@ class OverflowDrillTest {
     }
 
     private CentralClient start(String edgeId, String overflow) throws Exception {
-        return start(edgeId, "  max-bytes: 64KiB\n  max-batch-bytes: 8KiB\n  overflow: " + overflow + "\n",
+        return start(
+                edgeId,
+                "  max-bytes: 64KiB\n  max-batch-bytes: 8KiB\n  overflow: " + overflow + "\n",
                 hubs.dir().resolve("edge"));
     }
 
     private CentralClient start(String edgeId, String bufferYaml, Path edgeData) {
         HubProcess central = hubs.central("central-" + edgeId, "");
-        edge = hubs.edge(edgeId, "collect:\n  enabled: false\nbuffer:\n" + bufferYaml
-                + "forward:\n  window: 4\n  retry:\n    max-interval: 500ms\n", NATS.urls(), edgeData);
+        edge = hubs.edge(
+                edgeId,
+                "collect:\n  enabled: false\nbuffer:\n" + bufferYaml
+                        + "forward:\n  window: 4\n  retry:\n    max-interval: 500ms\n",
+                NATS.urls(),
+                edgeData);
         return new CentralClient(central.url());
     }
 
@@ -60,27 +66,35 @@ class OverflowDrillTest {
 
         NATS.node(0).stop();
         for (int i = 1; i < REQUESTS; i++) {
-            assertThat(writer.write(edge.url(), PER_REQUEST)).as("write %d accepted under drop-oldest", i).isTrue();
+            assertThat(writer.write(edge.url(), PER_REQUEST))
+                    .as("write %d accepted under drop-oldest", i)
+                    .isTrue();
         }
         NATS.node(0).start();
 
-        await("stored + declared-dropped = accepted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        await("stored + declared-dropped = accepted")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     JsonNode e = api.edge("drop-oldest");
-                    return e.path("pointsStored").asLong() + e.path("pointsDeclaredDropped").asLong()
+                    return e.path("pointsStored").asLong()
+                                    + e.path("pointsDeclaredDropped").asLong()
                             >= writer.accepted();
                 });
         JsonNode fleet = api.edge("drop-oldest");
         long stored = fleet.path("pointsStored").asLong();
         long dropped = fleet.path("pointsDeclaredDropped").asLong();
         List<Long> values = api.values(writer.metric(), "drop-oldest");
-        System.out.printf("drop-oldest: accepted %d, stored %d, declared dropped %d%n", writer.accepted(), stored, dropped);
+        System.out.printf(
+                "drop-oldest: accepted %d, stored %d, declared dropped %d%n", writer.accepted(), stored, dropped);
         assertThat(dropped).as("the outage overflowed the buffer").isPositive();
         assertThat(stored + dropped).isEqualTo(writer.accepted());
         assertThat(values).hasSize((int) stored);
         assertThat(new HashSet<>(values)).as("no duplicates").hasSize((int) stored);
         assertThat(fleet.path("droppedRanges")).isNotEmpty();
-        assertThat(fleet.path("lastSeq").asLong()).as("every sequence accounted").isEqualTo(fleet.path("highestSeq").asLong());
+        assertThat(fleet.path("lastSeq").asLong())
+                .as("every sequence accounted")
+                .isEqualTo(fleet.path("highestSeq").asLong());
     }
 
     @Test
@@ -97,11 +111,15 @@ class OverflowDrillTest {
         assertThat(writer.lastStatus()).isEqualTo(503);
         assertThat(writer.lastRetryAfter()).isEqualTo("5");
         NATS.node(0).start();
-        await("everything accepted is stored").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        await("everything accepted is stored")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> api.edge("reject").path("pointsStored").asLong() >= writer.accepted());
         System.out.printf("reject: accepted %d, refused %d requests%n", writer.accepted(), refused);
         assertThat(refused).isPositive();
-        assertThat(api.values(writer.metric(), "reject")).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.values(writer.metric(), "reject"))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
         assertThat(api.edge("reject").path("pointsDeclaredDropped").asLong()).isZero();
     }
 
@@ -109,7 +127,8 @@ class OverflowDrillTest {
     void aFullDiskRefusesNewPointsWithoutCrashingAndRecoversWhenSpaceReturns() throws Exception {
         Path disk = hubs.dir().resolve("small-disk");
         Files.createDirectories(disk);
-        Assumptions.assumeTrue(SmallDisk.mount(disk, 64),
+        Assumptions.assumeTrue(
+                SmallDisk.mount(disk, 64),
                 "skipped: mounting a 64 MiB tmpfs for the disk-full drill needs root (this run is not root)");
         try {
             CentralClient api = start("disk-full", "  min-free-disk: 8MiB\n", disk.resolve("edge"));
@@ -122,19 +141,27 @@ class OverflowDrillTest {
                     refused++;
                 }
             }
-            assertThat(writer.lastStatus()).as("refused once the disk reserve is reached").isEqualTo(503);
+            assertThat(writer.lastStatus())
+                    .as("refused once the disk reserve is reached")
+                    .isEqualTo(503);
             assertThat(edge.isHealthy()).as("the edge is still up").isTrue();
             long acceptedWhileFull = writer.accepted();
 
             Files.delete(filler);
-            await("accepting again once space returned").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            await("accepting again once space returned")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
                     .until(() -> writer.write(edge.url(), 1000));
             NATS.node(0).start();
-            await("everything accepted is stored").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+            await("everything accepted is stored")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> api.edge("disk-full").path("pointsStored").asLong() >= writer.accepted());
-            System.out.printf("disk full: accepted %d before the reserve was reached, %d in all%n", acceptedWhileFull,
-                    writer.accepted());
-            assertThat(api.values(writer.metric(), "disk-full")).hasSize((int) writer.accepted())
+            System.out.printf(
+                    "disk full: accepted %d before the reserve was reached, %d in all%n",
+                    acceptedWhileFull, writer.accepted());
+            assertThat(api.values(writer.metric(), "disk-full"))
+                    .hasSize((int) writer.accepted())
                     .doesNotHaveDuplicates();
         } finally {
             edge.stop();

@@ -49,10 +49,14 @@ class QueryBoundsDrillTest {
     void aWeekOfOneMetricIsAnsweredWithinTheBoundOrRefusedAndTheHubStaysHealthy() throws Exception {
         HubProcess central = hubs.central("week", "analysis:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
-        await("streams set up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await("streams set up")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> api.health().path("ingest").asText().equals("RUNNING"));
         publishAWeek();
-        await("6,000,000 points stored").atMost(Duration.ofSeconds(180)).ignoreExceptions()
+        await("6,000,000 points stored")
+                .atMost(Duration.ofSeconds(180))
+                .ignoreExceptions()
                 .until(() -> api.pointsStored() == (long) BATCHES * POINTS_PER_BATCH);
 
         HttpResponse<String> allTime = get(central, "metric=week_load&from=0");
@@ -66,7 +70,9 @@ class QueryBoundsDrillTest {
         JsonNode series = new ObjectMapper().readTree(bounded.body()).path("series");
         assertThat(series).hasSize(1);
         assertThat(series.get(0).path("points")).hasSize(1_000_000);
-        assertThat(central.isHealthy()).as("still healthy after a million-point answer").isTrue();
+        assertThat(central.isHealthy())
+                .as("still healthy after a million-point answer")
+                .isTrue();
         assertThat(get(central, "metric=week_load&from=0&step=1h").statusCode()).isEqualTo(200);
     }
 
@@ -81,15 +87,23 @@ class QueryBoundsDrillTest {
                     long n = (long) b * POINTS_PER_BATCH + i;
                     points.add(new Point("week_load", tags, START_MS + n * EVERY_MS, n % 100));
                 }
-                js.publish(Subjects.metrics("week"), BatchCodec.encode(new Batch("week", "", b + 1,
-                        System.currentTimeMillis(), points)), PublishOptions.builder().messageId("week-" + (b + 1))
-                        .expectedStream(MetricsRoute.PRIMARY.stream()).build());
+                js.publish(
+                        Subjects.metrics("week"),
+                        BatchCodec.encode(new Batch("week", "", b + 1, System.currentTimeMillis(), points)),
+                        PublishOptions.builder()
+                                .messageId("week-" + (b + 1))
+                                .expectedStream(MetricsRoute.PRIMARY.stream())
+                                .build());
             }
         }
     }
 
     private static HttpResponse<String> get(HubProcess central, String query) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(central.url() + "/api/v1/query?"
-                + query)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(central.url() + "/api/v1/query?" + query))
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

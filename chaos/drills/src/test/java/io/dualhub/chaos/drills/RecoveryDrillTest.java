@@ -54,7 +54,8 @@ class RecoveryDrillTest {
 
         central.kill9();
         writeBatches(writer, edge, 5);
-        await("second half acknowledged by the stream").atMost(Duration.ofSeconds(30))
+        await("second half acknowledged by the stream")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
         try (Connection nats = Nats.connect(NATS.urls())) {
             for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
@@ -64,11 +65,22 @@ class RecoveryDrillTest {
         central.start();
 
         awaitAllStoredOnce(api, writer, "rb-1");
-        await("both actions audited").atMost(Duration.ofSeconds(20)).until(() ->
-                action(api, "stream-rebuilt", a -> a.path("status").asText().equals("DONE")) != null
-                        && action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1")
-                        && a.path("status").asText().equals("DONE")) != null);
-        assertThat(action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1")).path("outcome").asText())
+        await("both actions audited")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> action(
+                                        api,
+                                        "stream-rebuilt",
+                                        a -> a.path("status").asText().equals("DONE"))
+                                != null
+                        && action(
+                                        api,
+                                        "gap-resend",
+                                        a -> a.path("edge").asText().equals("rb-1")
+                                                && a.path("status").asText().equals("DONE"))
+                                != null);
+        assertThat(action(api, "gap-resend", a -> a.path("edge").asText().equals("rb-1"))
+                        .path("outcome")
+                        .asText())
                 .startsWith("resent 5 batches");
     }
 
@@ -82,23 +94,30 @@ class RecoveryDrillTest {
         central.kill9();
         try (Connection nats = Nats.connect(NATS.urls())) {
             List<Long> acked = new CopyOnWriteArrayList<>();
-            nats.createDispatcher(m -> acked.add(EventCodec.decode(m.getData(), Heartbeat.class).lastAckedSeq()))
+            nats.createDispatcher(m -> acked.add(
+                            EventCodec.decode(m.getData(), Heartbeat.class).lastAckedSeq()))
                     .subscribe("dualhub.events.gone-1.heartbeat");
             writeBatches(writer, edge, 3);
-            await("a heartbeat saying all 6 batches are acknowledged").atMost(Duration.ofSeconds(30))
+            await("a heartbeat saying all 6 batches are acknowledged")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> acked.contains(6L));
             edge.kill9();
             for (String stream : List.of("DUALHUB_METRICS", "DUALHUB_METRICS_B")) {
                 nats.jetStreamManagement().deleteStream(stream);
             }
         }
-        central.start();  // it lacks batches 4..6, and the only copy is on an edge that is gone
+        central.start(); // it lacks batches 4..6, and the only copy is on an edge that is gone
 
-        await("the first request fails").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await("the first request fails")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> resends(api) > 0);
         // with a 1 s grace, asking every grace would be about 15 requests in 15 s; doubling waits make it 4 or so
-        await("asked at doubling intervals").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20))
-                .ignoreExceptions().until(() -> resends(api) <= 5);
+        await("asked at doubling intervals")
+                .during(Duration.ofSeconds(15))
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> resends(api) <= 5);
         assertThat(resends(api)).as("still asking").isGreaterThanOrEqualTo(3);
     }
 
@@ -106,7 +125,8 @@ class RecoveryDrillTest {
     private long resends(CentralClient api) throws Exception {
         long failed = 0;
         for (JsonNode a : api.get("/api/v1/recovery?edge=gone-1")) {
-            if (a.path("playbook").asText().equals("gap-resend") && a.path("startedAtMs").asLong() >= testStartMs) {
+            if (a.path("playbook").asText().equals("gap-resend")
+                    && a.path("startedAtMs").asLong() >= testStartMs) {
                 assertThat(a.path("status").asText()).isIn("PENDING", "FAILED");
                 failed++;
             }
@@ -124,9 +144,14 @@ class RecoveryDrillTest {
             nats.jetStreamManagement().deleteConsumer("DUALHUB_METRICS", "central-c9");
         }
         writeBatches(writer, edge, 3);
-        await("recreated, audited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                action(api, "stream-rebuilt", a -> a.path("what").asText()
-                        .equals("recreated consumer central-c9 on DUALHUB_METRICS")) != null);
+        await("recreated, audited")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> action(
+                                api,
+                                "stream-rebuilt",
+                                a -> a.path("what").asText().equals("recreated consumer central-c9 on DUALHUB_METRICS"))
+                        != null);
         awaitAllStoredOnce(api, writer, "cd-1");
     }
 
@@ -137,18 +162,29 @@ class RecoveryDrillTest {
         CentralClient first = new CentralClient(c1.url());
         CentralClient second = new CentralClient(pair.get(1).url());
         try (FaultProxy link = new FaultProxy(NATS.node(0).clientPort());
-             Connection nats = Nats.connect(NATS.urls())) {
+                Connection nats = Nats.connect(NATS.urls())) {
             HubProcess edge = hubs.edge("dr-1", EDGE, link.url(), hubs.dir().resolve("dr-1"));
             LineWriter writer = new LineWriter("drain");
             writeBatches(writer, edge, 2);
-            await("dr-1 ONLINE").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> first.get("/api/v1/edges/dr-1").path("state").asText().equals("ONLINE"));
+            await("dr-1 ONLINE")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> first.get("/api/v1/edges/dr-1")
+                            .path("state")
+                            .asText()
+                            .equals("ONLINE"));
 
             link.blackhole();
             writeBatches(writer, edge, 5);
-            await("OFFLINE, alerted and audited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    action(first, "edge-offline", a -> a.path("edge").asText().equals("dr-1")
-                            && a.path("status").asText().equals("DONE")) != null);
+            await("OFFLINE, alerted and audited")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> action(
+                                    first,
+                                    "edge-offline",
+                                    a -> a.path("edge").asText().equals("dr-1")
+                                            && a.path("status").asText().equals("DONE"))
+                            != null);
             JetStreamManagement jsm = nats.jetStreamManagement();
             MetricsStreams.refuseNew(jsm);
             try {
@@ -161,18 +197,36 @@ class RecoveryDrillTest {
     }
 
     /** With the streams refusing messages: a reconnect, the leader killed, the watch adopted, then finished. */
-    private void stalledDrainAdoptedAndFinished(CentralClient first, CentralClient second, HubProcess c1,
-                                                JetStreamManagement jsm, LineWriter writer) throws Exception {
-        await("the stalled drain gets a reconnect").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                action(first, "edge-drain", a -> a.path("outcome").asText().contains("reconnect 1")) != null);
+    private void stalledDrainAdoptedAndFinished(
+            CentralClient first, CentralClient second, HubProcess c1, JetStreamManagement jsm, LineWriter writer)
+            throws Exception {
+        await("the stalled drain gets a reconnect")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> action(
+                                first,
+                                "edge-drain",
+                                a -> a.path("outcome").asText().contains("reconnect 1"))
+                        != null);
         c1.kill9();
-        await("c2 adopts the watch").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                action(second, "edge-drain", a -> a.path("outcome").asText().contains("adopted by c2 from c1"))
+        await("c2 adopts the watch")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> action(
+                                second,
+                                "edge-drain",
+                                a -> a.path("outcome").asText().contains("adopted by c2 from c1"))
                         != null);
         MetricsStreams.acceptAgain(jsm);
-        await("the drain finishes under c2").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                action(second, "edge-drain", a -> a.path("status").asText().equals("DONE")
-                        && a.path("by").asText().equals("c2")) != null);
+        await("the drain finishes under c2")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> action(
+                                second,
+                                "edge-drain",
+                                a -> a.path("status").asText().equals("DONE")
+                                        && a.path("by").asText().equals("c2"))
+                        != null);
         awaitAllStoredOnce(second, writer, "dr-1");
     }
 
@@ -189,14 +243,27 @@ class RecoveryDrillTest {
             writeBatches(writer, edge, 2);
             awaitAllStoredOnce(api, writer, "sf-1");
             Path filler = SmallDisk.fillLeaving(disk, 64 << 10);
-            await("the store fails, audited").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                writeBatches(writer, edge, 1);
-                return action(api, "store-failing", a -> a.path("status").asText().equals("PENDING")) != null;
-            });
+            await("the store fails, audited")
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        writeBatches(writer, edge, 1);
+                        return action(
+                                        api,
+                                        "store-failing",
+                                        a -> a.path("status").asText().equals("PENDING"))
+                                != null;
+                    });
             assertThat(api.health().path("ingest").asText()).isEqualTo("STORE_FAILING");
             Files.delete(filler);
-            await("recovered by itself, audited").atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
-                    action(api, "store-failing", a -> a.path("status").asText().equals("DONE")) != null);
+            await("recovered by itself, audited")
+                    .atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
+                    .until(() -> action(
+                                    api,
+                                    "store-failing",
+                                    a -> a.path("status").asText().equals("DONE"))
+                            != null);
             awaitAllStoredOnce(api, writer, "sf-1");
         } finally {
             if (central != null) {
@@ -207,8 +274,7 @@ class RecoveryDrillTest {
     }
 
     /** A CentralHub and an edge, with the edge's first batches stored. */
-    private record Stored(HubProcess central, CentralClient api, HubProcess edge, LineWriter writer) {
-    }
+    private record Stored(HubProcess central, CentralClient api, HubProcess edge, LineWriter writer) {}
 
     /** Starts a CentralHub and an edge writing a metric named after the edge, and waits for its batches stored. */
     private Stored storedThrough(String instance, String yaml, String edgeId, int batches) throws Exception {
@@ -223,10 +289,14 @@ class RecoveryDrillTest {
 
     /** Waits until every point the writer got accepted is stored at the hub, then checks each is stored once. */
     private static void awaitAllStoredOnce(CentralClient api, LineWriter writer, String edge) throws Exception {
-        await(edge + ": every accepted point stored").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+        await(edge + ": every accepted point stored")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
                 .until(() -> api.values(writer.metric(), edge).size() >= writer.accepted());
-        assertThat(api.values(writer.metric(), edge)).hasSize((int) writer.accepted()).doesNotHaveDuplicates();
+        assertThat(api.values(writer.metric(), edge))
+                .hasSize((int) writer.accepted())
+                .doesNotHaveDuplicates();
     }
 
     private static void writeBatches(LineWriter writer, HubProcess edge, int batches) throws Exception {
@@ -241,12 +311,12 @@ class RecoveryDrillTest {
      */
     private JsonNode action(CentralClient api, String playbook, Predicate<JsonNode> test) throws Exception {
         for (JsonNode a : api.get("/api/v1/recovery")) {
-            if (a.path("playbook").asText().equals(playbook) && a.path("startedAtMs").asLong() >= testStartMs
+            if (a.path("playbook").asText().equals(playbook)
+                    && a.path("startedAtMs").asLong() >= testStartMs
                     && test.test(a)) {
                 return a;
             }
         }
         return null;
     }
-
 }

@@ -38,12 +38,18 @@ class StoreRetentionDrillTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> api.pointsStored() == writer.accepted());
         Map<Long, double[]> expected = minuteAverages(api.get(query(0)));
 
-        await("raw points past store.retention").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> api.get(query(0)).path("series").path(0).path("points").isEmpty());
+        await("raw points past store.retention")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() ->
+                        api.get(query(0)).path("series").path(0).path("points").isEmpty());
         JsonNode rollup = api.get(query(60_000));
         assertThat(rollup.path("tier").asText()).isEqualTo("1m");
         Map<Long, Double> answered = new TreeMap<>();
-        rollup.path("series").path(0).path("points").forEach(p -> answered.put(p.get(0).asLong(), p.get(1).asDouble()));
+        rollup.path("series")
+                .path(0)
+                .path("points")
+                .forEach(p -> answered.put(p.get(0).asLong(), p.get(1).asDouble()));
         assertThat(answered.keySet()).isEqualTo(expected.keySet());
         expected.forEach((minute, sum) -> assertThat(answered.get(minute)).isEqualTo(sum[0] / sum[1]));
         assertThat(api.get(query(0)).path("tier").asText()).isEqualTo("raw");
@@ -63,26 +69,35 @@ class StoreRetentionDrillTest {
             written += 200_000;
         }
         for (int i = 0; i < 5; i++) {
-            load.burst(200_000, 2, 5_000);  // going on past the budget
+            load.burst(200_000, 2, 5_000); // going on past the budget
             written += 200_000;
         }
-        await("the last load stored").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+        await("the last load stored")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> api.edge("loaded").path("backlog").asLong() == 0
                         && api.meter("dualhub_central_store_used_bytes") <= budget);
 
-        assertThat(api.meter("dualhub_central_store_rows_evicted_total")).as("the oldest data went, not all of it")
-                .isPositive().isLessThan(written);
+        assertThat(api.meter("dualhub_central_store_rows_evicted_total"))
+                .as("the oldest data went, not all of it")
+                .isPositive()
+                .isLessThan(written);
         assertThat(api.get("/api/v1/recovery").findValuesAsText("playbook")).contains("disk-budget");
-        assertThat(api.edge("loaded").path("batchesInvalid").asLong()).as("nothing refused").isZero();
+        assertThat(api.edge("loaded").path("batchesInvalid").asLong())
+                .as("nothing refused")
+                .isZero();
         long file = Files.size(hubs.dir().resolve("main").resolve("metrics.duckdb"));
         // The budget bounds the data; the file holds a checkpoint's working room beside it (docs/architecture.md).
         assertThat(file).as("the store's file").isLessThanOrEqualTo(budget * 5 / 4);
-        System.out.printf("store under load: file %d bytes, budget %d bytes, used %.0f bytes, %.0f rows evicted%n",
-                file, budget, api.meter("dualhub_central_store_used_bytes"),
+        System.out.printf(
+                "store under load: file %d bytes, budget %d bytes, used %.0f bytes, %.0f rows evicted%n",
+                file,
+                budget,
+                api.meter("dualhub_central_store_used_bytes"),
                 api.meter("dualhub_central_store_rows_evicted_total"));
         for (JsonNode a : api.get("/api/v1/recovery")) {
-            System.out.println("  " + a.path("what").asText() + " / " + a.path("why").asText() + " / "
-                    + a.path("outcome").asText());
+            System.out.println("  " + a.path("what").asText() + " / "
+                    + a.path("why").asText() + " / " + a.path("outcome").asText());
         }
     }
 

@@ -48,7 +48,9 @@ class TornFilesDrillTest {
 
         torn.restartAndWrite(5);
         JsonNode state = torn.awaitAccounted(20);
-        assertThat(state.path("batchesLost").asLong()).as("the backlog that was never published").isEqualTo(5);
+        assertThat(state.path("batchesLost").asLong())
+                .as("the backlog that was never published")
+                .isEqualTo(5);
         assertThat(state.path("pointsStored").asLong()).isEqualTo(15L * PER_REQUEST);
     }
 
@@ -65,7 +67,9 @@ class TornFilesDrillTest {
 
         torn.restartAndWrite(5);
         JsonNode state = torn.awaitAccounted(25);
-        assertThat(state.path("batchesLost").asLong()).as("the backlog's torn tail").isBetween(1L, 9L);
+        assertThat(state.path("batchesLost").asLong())
+                .as("the backlog's torn tail")
+                .isBetween(1L, 9L);
     }
 
     @Test
@@ -103,7 +107,9 @@ class TornFilesDrillTest {
 
         Path cycleFile() throws Exception {
             try (Stream<Path> files = Files.list(data().resolve("queue"))) {
-                return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+                return files.filter(p -> p.toString().endsWith(".cq4"))
+                        .findFirst()
+                        .orElseThrow();
             }
         }
 
@@ -131,20 +137,32 @@ class TornFilesDrillTest {
          * and include every point written after the restart.
          */
         JsonNode awaitAccounted(int batches) throws Exception {
-            await("every batch stored or declared").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+            await("every batch stored or declared")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         JsonNode e = api.edge(id);
-                        return e.path("pointsStored").asLong() / PER_REQUEST + e.path("batchesLost").asLong() >= batches;
+                        return e.path("pointsStored").asLong() / PER_REQUEST
+                                        + e.path("batchesLost").asLong()
+                                >= batches;
                     });
             JsonNode state = api.edge(id);
-            assertThat(state.path("pointsStored").asLong() / PER_REQUEST + state.path("batchesLost").asLong())
-                    .as("stored or lost, each once").isEqualTo(batches);
+            assertThat(state.path("pointsStored").asLong() / PER_REQUEST
+                            + state.path("batchesLost").asLong())
+                    .as("stored or lost, each once")
+                    .isEqualTo(batches);
             assertThat(state.path("pointsStored").asLong() % PER_REQUEST).isZero();
             List<Long> values = api.values(writer.metric(), id);
-            assertThat(values).hasSize((int) state.path("pointsStored").asLong()).doesNotHaveDuplicates();
-            assertThat(values).as("every point written after the restart")
-                    .containsAll(LongStream.range(newFrom, writer.accepted()).boxed().toList());
-            assertThat(state.path("incarnation").asText()).as("a new incarnation").isNotEqualTo(incarnation);
+            assertThat(values)
+                    .hasSize((int) state.path("pointsStored").asLong())
+                    .doesNotHaveDuplicates();
+            assertThat(values)
+                    .as("every point written after the restart")
+                    .containsAll(
+                            LongStream.range(newFrom, writer.accepted()).boxed().toList());
+            assertThat(state.path("incarnation").asText())
+                    .as("a new incarnation")
+                    .isNotEqualTo(incarnation);
             assertThat(edge.isHealthy()).isTrue();
             return state;
         }

@@ -43,24 +43,44 @@ class UpSmokeTest {
         int nats = FreePorts.next();
         int central = FreePorts.next();
         int edge = FreePorts.next();
-        up = OsProcess.start("dualhub up", List.of(home.resolve("dualhub").toString(), "up",
-                "--nats-port", Integer.toString(nats), "--central-port", Integer.toString(central),
-                "--edge-port", Integer.toString(edge), "--data", dir.resolve("var").toString()), dir.resolve("up.log"));
+        up = OsProcess.start(
+                "dualhub up",
+                List.of(
+                        home.resolve("dualhub").toString(),
+                        "up",
+                        "--nats-port",
+                        Integer.toString(nats),
+                        "--central-port",
+                        Integer.toString(central),
+                        "--edge-port",
+                        Integer.toString(edge),
+                        "--data",
+                        dir.resolve("var").toString()),
+                dir.resolve("up.log"));
 
         CentralClient api = new CentralClient("http://127.0.0.1:" + central);
-        await("this host's edge ONLINE with host metrics stored").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await("this host's edge ONLINE with host metrics stored")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> {
                     JsonNode edges = api.get("/api/v1/edges");
-                    return edges.size() == 1 && edges.get(0).path("state").asText().equals("ONLINE")
+                    return edges.size() == 1
+                            && edges.get(0).path("state").asText().equals("ONLINE")
                             && !api.values("host_memory_total_bytes").isEmpty();
                 });
         assertThat(api.values("host_uptime_seconds")).isNotEmpty();
-        await("capacity forecasts for this host").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> api.get("/api/v1/predictions").size() > 0);
-        assertThat(api.get("/api/v1/predictions").get(0).path("summary").asText()).contains("on edge ");
+        await("capacity forecasts for this host")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> api.get("/api/v1/predictions").size() > 0);
+        assertThat(api.get("/api/v1/predictions").get(0).path("summary").asText())
+                .contains("on edge ");
         assertThat(api.get("/api/v1/alerts").isArray()).isTrue();
-        await("performance numbers for this host's edge").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+        await("performance numbers for this host's edge")
+                .atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
                 .until(() -> {
                     JsonNode perf = api.get("/api/v1/performance").path("edges").get(0);
                     return perf.path("collectToStored").path("p99Ms").asDouble() > 0
@@ -72,13 +92,23 @@ class UpSmokeTest {
 
         String status = run(home, dir.resolve("status.log"), "status", "--central", "http://127.0.0.1:" + central);
         assertThat(status).contains("CentralHub http://127.0.0.1:" + central, "leader", "EDGE", "STATE", "ONLINE");
-        String edgeStatus = run(home, dir.resolve("edge-status.log"), "edge-status", "--edge",
-                "http://127.0.0.1:" + edge);
+        String edgeStatus =
+                run(home, dir.resolve("edge-status.log"), "edge-status", "--edge", "http://127.0.0.1:" + edge);
         assertThat(edgeStatus).contains(": UP", "writable", "CONNECTED", "circuit breaker CLOSED");
 
-        OsProcess second = OsProcess.start("second up", List.of(home.resolve("dualhub").toString(), "up",
-                "--nats-port", Integer.toString(FreePorts.next()), "--central-port", Integer.toString(central),
-                "--edge-port", Integer.toString(FreePorts.next()), "--data", dir.resolve("var2").toString()),
+        OsProcess second = OsProcess.start(
+                "second up",
+                List.of(
+                        home.resolve("dualhub").toString(),
+                        "up",
+                        "--nats-port",
+                        Integer.toString(FreePorts.next()),
+                        "--central-port",
+                        Integer.toString(central),
+                        "--edge-port",
+                        Integer.toString(FreePorts.next()),
+                        "--data",
+                        dir.resolve("var2").toString()),
                 dir.resolve("second.log"));
         assertThat(second.awaitExit(Duration.ofSeconds(30))).isTrue();
         assertThat(Files.readString(dir.resolve("second.log")))
@@ -86,7 +116,9 @@ class UpSmokeTest {
         assertThat(dir.resolve("var2")).doesNotExist();
 
         up.interrupt();
-        assertThat(up.awaitExit(Duration.ofSeconds(60))).as("up exits on Ctrl-C").isTrue();
+        assertThat(up.awaitExit(Duration.ofSeconds(60)))
+                .as("up exits on Ctrl-C")
+                .isTrue();
         for (int port : List.of(nats, central, edge)) {
             assertThat(listening(port)).as("port %d released", port).isFalse();
         }
@@ -98,7 +130,9 @@ class UpSmokeTest {
         cmd.addAll(List.of(args));
         OsProcess p = OsProcess.start(String.join(" ", args), cmd, log);
         assertThat(p.awaitExit(Duration.ofSeconds(60))).as("%s ends", args[0]).isTrue();
-        assertThat(p.exitValue()).as("%s exit status (output in %s)", args[0], log).isZero();
+        assertThat(p.exitValue())
+                .as("%s exit status (output in %s)", args[0], log)
+                .isZero();
         return Files.readString(log);
     }
 

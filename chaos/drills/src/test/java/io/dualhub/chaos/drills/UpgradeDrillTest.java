@@ -41,17 +41,28 @@ class UpgradeDrillTest {
 
     @Test
     void aFleetUpgradedOneProcessAtATimeAndRolledBackUnderLoadHoldsEveryPointOnce() throws Exception {
-        assumeTrue(OldRelease.inHistory(OLD), "commit " + OLD + " is not in this checkout's history (a shallow"
-                + " clone?): git fetch --unshallow, then run the drill again");
+        assumeTrue(
+                OldRelease.inHistory(OLD),
+                "commit " + OLD + " is not in this checkout's history (a shallow"
+                        + " clone?): git fetch --unshallow, then run the drill again");
         Path old = OldRelease.of(OLD);
         Path now = HubProcess.home();
         HubProcess c1 = hubs.central("c1", "", hubs.dir().resolve("c1"), old);
-        await("c1 leads").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await("c1 leads")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> new CentralClient(c1.url()).isLeader());
         HubProcess c2 = hubs.central("c2", "", hubs.dir().resolve("c2"), old);
         Map<String, HubProcess> edges = new LinkedHashMap<>();
         for (String id : List.of("up-1", "up-2")) {
-            edges.put(id, hubs.edge(id, "collect:\n  enabled: false\n", NATS.urls(), hubs.dir().resolve(id), old));
+            edges.put(
+                    id,
+                    hubs.edge(
+                            id,
+                            "collect:\n  enabled: false\n",
+                            NATS.urls(),
+                            hubs.dir().resolve(id),
+                            old));
         }
         try (SteadyLoad load = new SteadyLoad(edges)) {
             load.awaitAccepted(2);
@@ -71,8 +82,10 @@ class UpgradeDrillTest {
             for (HubProcess central : List.of(newC1, againC2)) {
                 for (Map.Entry<String, LineWriter> w : load.writers().entrySet()) {
                     assertThat(perMinute(central, w.getValue().metric(), w.getKey(), "&step=1m"))
-                            .as("%s's 1-minute rollups of %s (also of what the older release stored) against its raw"
-                                    + " points", central.name(), w.getKey())
+                            .as(
+                                    "%s's 1-minute rollups of %s (also of what the older release stored) against its raw"
+                                            + " points",
+                                    central.name(), w.getKey())
                             .isEqualTo(perMinute(central, w.getValue().metric(), w.getKey(), ""));
                 }
             }
@@ -82,7 +95,9 @@ class UpgradeDrillTest {
     private static void awaitEveryPointOnce(HubProcess central, SteadyLoad load) {
         CentralClient api = new CentralClient(central.url());
         for (Map.Entry<String, LineWriter> w : load.writers().entrySet()) {
-            await(central.name() + " stores " + w.getKey()).atMost(Duration.ofSeconds(90)).ignoreExceptions()
+            await(central.name() + " stores " + w.getKey())
+                    .atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
                     .until(() -> holdsOnce(api.values(w.getValue().metric(), w.getKey()), w.getValue()));
         }
     }
@@ -93,8 +108,8 @@ class UpgradeDrillTest {
      */
     private static Map<Long, Double> perMinute(HubProcess central, String metric, String edge, String step)
             throws Exception {
-        JsonNode answer = new CentralClient(central.url()).get("/api/v1/query?metric=" + metric + "&edge=" + edge
-                + "&from=0" + step);
+        JsonNode answer = new CentralClient(central.url())
+                .get("/api/v1/query?metric=" + metric + "&edge=" + edge + "&from=0" + step);
         Map<Long, double[]> sums = new TreeMap<>();
         for (JsonNode p : answer.path("series").get(0).path("points")) {
             double[] s = sums.computeIfAbsent(p.get(0).asLong() / 60_000 * 60_000, m -> new double[2]);
@@ -118,7 +133,9 @@ class UpgradeDrillTest {
     private static boolean holdsOnce(List<Long> stored, LineWriter writer) {
         Set<Long> seen = new HashSet<>();
         for (long v : stored) {
-            assertThat(seen.add(v)).as("value %d of %s stored twice", v, writer.metric()).isTrue();
+            assertThat(seen.add(v))
+                    .as("value %d of %s stored twice", v, writer.metric())
+                    .isTrue();
         }
         for (long n = 0; n < writer.written(); n++) {
             if (!writer.isUncertain(n) && !seen.contains(n)) {
@@ -159,7 +176,7 @@ class UpgradeDrillTest {
             while (running) {
                 try {
                     w.write(url, 200);
-                    LockSupport.parkNanos(Duration.ofMillis(50).toNanos());  // pacing the load
+                    LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // pacing the load
                 } catch (IOException e) {
                     LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
                 } catch (InterruptedException e) {
@@ -172,8 +189,10 @@ class UpgradeDrillTest {
         void awaitAccepted(int requests) {
             Map<String, Long> from = new LinkedHashMap<>();
             writers.forEach((id, w) -> from.put(id, w.accepted()));
-            await("every edge accepts writes").atMost(Duration.ofSeconds(60)).until(() -> writers.entrySet().stream()
-                    .allMatch(e -> e.getValue().accepted() >= from.get(e.getKey()) + requests * 200L));
+            await("every edge accepts writes")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> writers.entrySet().stream()
+                            .allMatch(e -> e.getValue().accepted() >= from.get(e.getKey()) + requests * 200L));
         }
 
         Map<String, LineWriter> writers() {

@@ -21,7 +21,9 @@ class ScenarioCatalogueTest {
         while (m.find()) {
             listed.add(m.group(1));
         }
-        assertThat(listed).containsExactlyElementsOf(Scenarios.all().stream().map(Scenario::name).toList());
+        assertThat(listed)
+                .containsExactlyElementsOf(
+                        Scenarios.all().stream().map(Scenario::name).toList());
     }
 
     @Test

@@ -17,15 +17,17 @@ class SoakTest {
     @Test
     void aSlopeIsTheTrendWithinEachLifeOfAProcess() {
         List<SoakSample> samples = new ArrayList<>();
-        for (int m = 0; m < 30; m++) {  // 3 MB per hour, 200 MB at the start
+        for (int m = 0; m < 30; m++) { // 3 MB per hour, 200 MB at the start
             samples.add(new SoakSample(m * MINUTE, "edge-1", 1, "rss_mb", 200 + 3.0 * m / 60));
         }
-        for (int m = 30; m < 60; m++) {  // killed and restarted: 120 MB lower, the same trend
+        for (int m = 30; m < 60; m++) { // killed and restarted: 120 MB lower, the same trend
             samples.add(new SoakSample(m * MINUTE, "edge-1", 2, "rss_mb", 80 + 3.0 * m / 60));
         }
         assertThat(SoakSample.slopePerHour(samples)).isCloseTo(3.0, within(1e-9));
-        assertThat(SoakSample.slopePerHour(List.of(new SoakSample(0, "e", 1, "rss_mb", 1),
-                new SoakSample(MINUTE, "e", 2, "rss_mb", 9)))).as("no life with two samples").isNaN();
+        assertThat(SoakSample.slopePerHour(
+                        List.of(new SoakSample(0, "e", 1, "rss_mb", 1), new SoakSample(MINUTE, "e", 2, "rss_mb", 9))))
+                .as("no life with two samples")
+                .isNaN();
     }
 
     @Test
@@ -37,22 +39,47 @@ class SoakTest {
             rising.add(new SoakSample(m * MINUTE, "central-1", 7, "rss_mb", 100 + 60.0 * m));
         }
         ScenarioResult fault = new ScenarioResult("kill-edge", true, 10, 10, 0, 0, 0, 1, 1, 0, List.of());
-        SoakReport report = new SoakReport(options, "t", rising, Set.of("central-1"), List.of(fault), List.of(),
-                List.of(), 0, 5 * MINUTE);
+        SoakReport report = new SoakReport(
+                options, "t", rising, Set.of("central-1"), List.of(fault), List.of(), List.of(), 0, 5 * MINUTE);
         assertThat(report.judged()).isFalse();
-        assertThat(report.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("-");
+        assertThat(report.figures())
+                .singleElement()
+                .extracting(SoakReport.Figure::verdict)
+                .isEqualTo("-");
         assertThat(report.passed()).isTrue();
         assertThat(report.markdown()).contains("Exactly once: yes", "the goals are not judged");
 
-        List<SoakSample> hourOfRise = List.of(new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
+        List<SoakSample> hourOfRise = List.of(
+                new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
                 new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110));
-        SoakReport hour = new SoakReport(SoakOptions.parse(List.of()), "t", hourOfRise, Set.of("central-1"),
-                List.of(fault), List.of(), List.of(), 0, 60 * MINUTE);
-        assertThat(hour.figures()).singleElement().extracting(SoakReport.Figure::verdict).isEqualTo("NO");
+        SoakReport hour = new SoakReport(
+                SoakOptions.parse(List.of()),
+                "t",
+                hourOfRise,
+                Set.of("central-1"),
+                List.of(fault),
+                List.of(),
+                List.of(),
+                0,
+                60 * MINUTE);
+        assertThat(hour.figures())
+                .singleElement()
+                .extracting(SoakReport.Figure::verdict)
+                .isEqualTo("NO");
         assertThat(hour.passed()).as("RSS rose 15 MB per hour").isFalse();
-        SoakReport notOurs = new SoakReport(SoakOptions.parse(List.of()), "t", hourOfRise, Set.of("edge-1"),
-                List.of(fault), List.of(), List.of("replica on nats-2 still behind: node restarted"), 0, 60 * MINUTE);
-        assertThat(notOurs.passed()).as("a process that is not one of the hubs is reported, not judged").isTrue();
+        SoakReport notOurs = new SoakReport(
+                SoakOptions.parse(List.of()),
+                "t",
+                hourOfRise,
+                Set.of("edge-1"),
+                List.of(fault),
+                List.of(),
+                List.of("replica on nats-2 still behind: node restarted"),
+                0,
+                60 * MINUTE);
+        assertThat(notOurs.passed())
+                .as("a process that is not one of the hubs is reported, not judged")
+                .isTrue();
         assertThat(notOurs.markdown()).contains("- replica on nats-2 still behind: node restarted");
     }
 
@@ -62,12 +89,14 @@ class SoakTest {
                 .hasMessageContaining("--duration '1x' is not a duration");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "1m"))).hasMessageContaining("at least 2m");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--edges", "0"))).hasMessageContaining("1 to 10 edges");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--fault-every", "10s"))).hasMessageContaining("at least 30s");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--fault-every", "10s")))
+                .hasMessageContaining("at least 30s");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "5m", "--fault-every", "6m")))
                 .hasMessageContaining("at most the duration (5m)");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--warmup", "40m"))).hasMessageContaining("at most half");
         assertThatThrownBy(() -> SoakOptions.parse(List.of("--rate"))).hasMessageContaining("--rate needs a value");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--bogus", "1"))).hasMessageContaining("usage: ./dualhub soak");
+        assertThatThrownBy(() -> SoakOptions.parse(List.of("--bogus", "1")))
+                .hasMessageContaining("usage: ./dualhub soak");
         assertThat(SoakOptions.parse(List.of("--edges", "3")).rate()).isEqualTo(3 * SoakOptions.DEFAULT_RATE_PER_EDGE);
     }
 

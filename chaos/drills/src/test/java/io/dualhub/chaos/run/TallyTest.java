@@ -71,7 +71,9 @@ class TallyTest {
         write(503, 10);
         write(204, 10);
         Tally t = tally(range(0, 20), 0);
-        assertThat(t.accepted()).as("a refused write is retried with the same points").isEqualTo(20);
+        assertThat(t.accepted())
+                .as("a refused write is retried with the same points")
+                .isEqualTo(20);
         assertThat(t.stored()).isEqualTo(20);
         assertThat(t.whole()).isTrue();
     }
@@ -105,7 +107,9 @@ class TallyTest {
         Tally stored = tally(range(0, 15), 0);
         assertThat(stored.whole()).isTrue();
         assertThat(stored.uncertainStored()).isEqualTo(5);
-        assertThat(tally(concat(range(0, 5), range(10, 15)), 0).whole()).as("or not at all").isTrue();
+        assertThat(tally(concat(range(0, 5), range(10, 15)), 0).whole())
+                .as("or not at all")
+                .isTrue();
         List<Long> twice = range(0, 15);
         twice.add(6L);
         assertThat(tally(twice, 0).duplicates()).isEqualTo(1);
@@ -120,15 +124,17 @@ class TallyTest {
     @Test
     void optionsRejectWhatCannotRunAndNameTheFlag() {
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--edges", "11"), Set.of()))
-                .hasMessageContaining("--edges 11").hasMessageContaining("1 to 10");
+                .hasMessageContaining("--edges 11")
+                .hasMessageContaining("1 to 10");
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--rate"), Set.of()))
                 .hasMessage("--rate needs a value");
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--loud"), Set.of()))
                 .hasMessageContaining("unknown flag --loud");
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("kill-nothing"), Set.of("kill-edge")))
-                .hasMessageContaining("unknown scenario 'kill-nothing'").hasMessageContaining("kill-edge");
-        ChaosOptions o = ChaosOptions.parse(List.of("kill-edge", "--quick", "--rate", "600", "--edges", "2"),
-                Set.of("kill-edge"));
+                .hasMessageContaining("unknown scenario 'kill-nothing'")
+                .hasMessageContaining("kill-edge");
+        ChaosOptions o = ChaosOptions.parse(
+                List.of("kill-edge", "--quick", "--rate", "600", "--edges", "2"), Set.of("kill-edge"));
         assertThat(o).isEqualTo(new ChaosOptions(List.of("kill-edge"), true, null, 2, 600));
     }
 }

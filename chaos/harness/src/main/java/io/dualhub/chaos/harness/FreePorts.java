@@ -15,14 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FreePorts {
     /** The lowest port handed out: above the well-known and most registered service ports. */
     static final int LOWEST = 10_000;
+
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int LINUX_DEFAULT_EPHEMERAL_LOW = 32_768;
     /** How many ports lie between {@link #LOWEST} and the ephemeral range: read from the kernel once. */
     private static final int SPAN = ephemeralLow() - LOWEST;
+
     private static int next = -1;
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that nothing was bound to a moment ago and that the kernel does not hand to outgoing connections. */
     public static synchronized int next() {

@@ -89,8 +89,14 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
                     routes.add("nats://" + host(j) + ":" + clusterPorts.get(j));
                 }
             }
-            nodes.add(new NatsServerNode("n" + (i + 1), root.resolve("n" + (i + 1)), host(i),
-                    lab == null ? List.of() : lab.exec(i), size > 1 ? clusterPorts.get(i) : 0, routes, serverArgs));
+            nodes.add(new NatsServerNode(
+                    "n" + (i + 1),
+                    root.resolve("n" + (i + 1)),
+                    host(i),
+                    lab == null ? List.of() : lab.exec(i),
+                    size > 1 ? clusterPorts.get(i) : 0,
+                    routes,
+                    serverArgs));
         }
         startAll();
     }

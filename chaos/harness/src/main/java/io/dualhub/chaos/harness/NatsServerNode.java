@@ -35,8 +35,14 @@ public final class NatsServerNode {
      * A node listening on {@code host}, started through {@code prefix} (empty, or a network namespace's exec), with
      * a cluster port (0: no cluster), the route URLs of its peers, and further nats-server flags (auth, ...).
      */
-    NatsServerNode(String name, Path workDir, String host, List<String> prefix, int clusterPort, List<String> routes,
-                   List<String> extraArgs) {
+    NatsServerNode(
+            String name,
+            Path workDir,
+            String host,
+            List<String> prefix,
+            int clusterPort,
+            List<String> routes,
+            List<String> extraArgs) {
         this.name = name;
         this.host = host;
         this.prefix = List.copyOf(prefix);
@@ -91,29 +97,50 @@ public final class NatsServerNode {
 
     private List<String> command() {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(binary(), "-js", "-sd", storeDir.toString(),
-                "-a", host, "-p", Integer.toString(clientPort), "-m", Integer.toString(monitorPort), "-n", name));
+        cmd.addAll(List.of(
+                binary(),
+                "-js",
+                "-sd",
+                storeDir.toString(),
+                "-a",
+                host,
+                "-p",
+                Integer.toString(clientPort),
+                "-m",
+                Integer.toString(monitorPort),
+                "-n",
+                name));
         if (clusterPort > 0) {
-            cmd.addAll(List.of("--cluster_name", "dualhub-test", "--cluster", "nats://" + host + ":" + clusterPort,
-                    "--routes", String.join(",", routes)));
+            cmd.addAll(List.of(
+                    "--cluster_name",
+                    "dualhub-test",
+                    "--cluster",
+                    "nats://" + host + ":" + clusterPort,
+                    "--routes",
+                    String.join(",", routes)));
         }
         cmd.addAll(extraArgs);
         return cmd;
     }
 
     synchronized void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
-                .timeout(Duration.ofSeconds(1)).build();
+                .timeout(Duration.ofSeconds(1))
+                .build();
         await("nats-server " + name + " ready on port " + clientPort)
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("nats-server " + name + " exited; " + process.log() + " ends:\n"
-                                + process.logTail(5));
+                        throw new IllegalStateException(
+                                "nats-server " + name + " exited; " + process.log() + " ends:\n" + process.logTail(5));
                     }
-                    return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    return http.send(req, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
                 });
     }
 

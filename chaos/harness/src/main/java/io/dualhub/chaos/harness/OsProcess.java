@@ -98,7 +98,10 @@ public final class OsProcess {
 
     private void signal(String sig) {
         try {
-            int rc = new ProcessBuilder("kill", "-" + sig, Long.toString(pid())).inheritIO().start().waitFor();
+            int rc = new ProcessBuilder("kill", "-" + sig, Long.toString(pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (rc != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + pid() + " (" + name + ") exited " + rc);
             }

@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * says so by returning false rather than failing.
  */
 public final class SmallDisk {
-    private SmallDisk() {
-    }
+    private SmallDisk() {}
 
     /** Mounts a tmpfs of {@code mib} MiB on {@code dir}; false when this process may not mount. */
     public static boolean mount(Path dir, int mib) {
@@ -60,8 +59,11 @@ public final class SmallDisk {
 
     private static int run(String... command) {
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor();
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -23,15 +23,54 @@ public final class TestCertificates {
         try {
             Path dir = Files.createTempDirectory("dualhub-tls-");
             String ext = "subjectAltName=IP:127.0.0.1,DNS:localhost";
-            openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                    "-days", "2", "-subj", "/CN=dualhub-test-ca");
+            openssl(
+                    dir,
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=dualhub-test-ca");
             for (String who : List.of("server", "client")) {
-                openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr",
-                        "-subj", "/CN=" + who);
-                Files.writeString(dir.resolve(who + ".ext"), ext + "\nextendedKeyUsage="
-                        + (who.equals("server") ? "serverAuth" : "clientAuth") + "\n");
-                openssl(dir, "x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                        "-CAcreateserial", "-out", who + ".pem", "-days", "2", "-extfile", who + ".ext");
+                openssl(
+                        dir,
+                        "req",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-keyout",
+                        who + ".key",
+                        "-out",
+                        who + ".csr",
+                        "-subj",
+                        "/CN=" + who);
+                Files.writeString(
+                        dir.resolve(who + ".ext"),
+                        ext + "\nextendedKeyUsage=" + (who.equals("server") ? "serverAuth" : "clientAuth") + "\n");
+                openssl(
+                        dir,
+                        "x509",
+                        "-req",
+                        "-in",
+                        who + ".csr",
+                        "-CA",
+                        "ca.pem",
+                        "-CAkey",
+                        "ca.key",
+                        "-CAcreateserial",
+                        "-out",
+                        who + ".pem",
+                        "-days",
+                        "2",
+                        "-extfile",
+                        who + ".ext");
             }
             return new TestCertificates(dir);
         } catch (IOException e) {
@@ -54,10 +93,14 @@ public final class TestCertificates {
         command.addAll(List.of(args));
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("openssl.log").toFile())).start();
+            p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("openssl.log").toFile()))
+                    .start();
         } catch (IOException e) {
-            return;  // no openssl: the certificates stay absent and available() says so
+            return; // no openssl: the certificates stay absent and available() says so
         }
         try {
             if (p.waitFor() != 0) {

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Tears files the way a power loss or a damaged disk can: for tests of what survives. */
 public final class TornFiles {
-    private TornFiles() {
-    }
+    private TornFiles() {}
 
     /**
      * The length of a file's written part: up to its last non-zero byte (a Chronicle cycle file is allocated ahead

@@ -40,7 +40,9 @@ class FaultProxyTest {
             try {
                 Socket s = echo.accept();
                 Thread t = new Thread(() -> {
-                    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    try (s;
+                            InputStream in = s.getInputStream();
+                            OutputStream out = s.getOutputStream()) {
                         in.transferTo(out);
                     } catch (IOException ignored) {
                         // closed
@@ -70,7 +72,9 @@ class FaultProxyTest {
         assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
         proxy.heal();
         client.setSoTimeout(10_000);
-        assertThat(roundTrip(new byte[] {3})).as("the blackholed byte is gone, the link is open").containsExactly(3);
+        assertThat(roundTrip(new byte[] {3}))
+                .as("the blackholed byte is gone, the link is open")
+                .containsExactly(3);
     }
 
     @Test

@@ -17,7 +17,8 @@ class FreePortsTest {
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             int port = FreePorts.next();
-            assertTrue(port >= FreePorts.LOWEST && port < low, port + " outside [" + FreePorts.LOWEST + ", " + low + ")");
+            assertTrue(
+                    port >= FreePorts.LOWEST && port < low, port + " outside [" + FreePorts.LOWEST + ", " + low + ")");
             assertTrue(seen.add(port), "port " + port + " handed out twice");
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 assertEquals(port, s.getLocalPort());

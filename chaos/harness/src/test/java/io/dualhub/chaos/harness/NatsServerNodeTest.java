@@ -14,7 +14,9 @@ class NatsServerNodeTest {
             NatsFixture fixture = NatsFixture.single("-p", Integer.toString(taken.getLocalPort()));
             try {
                 Throwable failure = assertThrows(Throwable.class, fixture::start);
-                String why = failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage();
+                String why = failure.getCause() == null
+                        ? failure.getMessage()
+                        : failure.getCause().getMessage();
                 assertTrue(why.contains("address already in use"), why);
             } finally {
                 fixture.close();
