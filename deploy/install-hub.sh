@@ -14,9 +14,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 role=${1:?usage: install-hub.sh edge|central [flags]}; shift
 case "$role" in
   # name flag, default name, heap and metaspace, unit memory cap, HTTP port, description
-  edge) name_flag=--id; name=""; heap=64m; metaspace=64m; memory_max=256M; port=8471
+  edge) name_flag=--id; name=""; heap=64m; pretouch=""; metaspace=64m; memory_max=256M; port=8471
         description="dualhub edge agent (collects, buffers on disk, forwards to NATS JetStream)" ;;
-  central) name_flag=--instance; name=main; heap=512m; metaspace=128m; memory_max=2G; port=8470
+  central) name_flag=--instance; name=main; heap=512m; pretouch=yes; metaspace=128m; memory_max=2G; port=8470
         description="dualhub CentralHub (stores every batch once, tracks the fleet)" ;;
   *) echo "install-hub: unknown role '$role' (edge or central)" >&2; exit 1 ;;
 esac
@@ -75,9 +75,11 @@ for f in "$nkey" "$creds" "$tls_ca"; do [ -z "$f" ] || [ -r "$f" ] || die "$f ca
 
 mkdir -p "$opt" "$etc" "$data" "$(dirname "$unit")"
 install -m 0644 "$jar" "$opt/dualhub-$role.jar"
-# The flags every dualhub process needs (Chronicle Queue), plus the role's heap.
-{ grep -Ev '^\s*(#|$)' "$here/jvm.options"; echo "-Xmx$heap"; echo "-XX:MaxMetaspaceSize=$metaspace"; echo "-Xss512k"; } \
-  > "$opt/$role.jvm.options"
+# The flags every dualhub process needs (Chronicle Queue), plus the role's heap. The CentralHub's heap is taken and
+# touched whole at start, so its RSS is what it will be after months (the old generation fills before a full
+# collection) instead of creeping up to it.
+{ grep -Ev '^\s*(#|$)' "$here/jvm.options"; echo "-Xmx$heap"; [ -z "$pretouch" ] || printf '%s\n' "-Xms$heap" -XX:+AlwaysPreTouch
+  echo "-XX:MaxMetaspaceSize=$metaspace"; echo "-Xss512k"; } > "$opt/$role.jvm.options"
 
 # Credentials and the CA go next to the config, readable by root and the service's group only; a second run with
 # them replaces the files (rotation) and keeps the config.

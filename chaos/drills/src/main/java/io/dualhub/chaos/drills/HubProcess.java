@@ -29,9 +29,9 @@ public final class HubProcess {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     /** The edge's heap as its installers set it (deploy/install-hub.sh, the container image). */
     public static final List<String> INSTALLED_EDGE_HEAP = List.of("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-Xss512k");
-    /** The CentralHub's heap as its installers set it. */
+    /** The CentralHub's heap as its installers set it: taken and touched whole at start. */
     public static final List<String> INSTALLED_CENTRAL_HEAP =
-            List.of("-Xmx512m", "-XX:MaxMetaspaceSize=128m", "-Xss512k");
+            List.of("-Xmx512m", "-Xms512m", "-XX:+AlwaysPreTouch", "-XX:MaxMetaspaceSize=128m", "-Xss512k");
 
     private final String name;
     private final String jarName;

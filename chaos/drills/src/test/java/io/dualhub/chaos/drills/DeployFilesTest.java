@@ -46,6 +46,11 @@ class DeployFilesTest {
             assertThat(String.join("\n", stage))
                     .as("the heap install-%s.sh gives", role)
                     .contains("\"-Xmx" + installedHeap(role) + "\"");
+            List<String> heapFlags =
+                    role.equals("edge") ? HubProcess.INSTALLED_EDGE_HEAP : HubProcess.INSTALLED_CENTRAL_HEAP;
+            assertThat(String.join("\n", stage))
+                    .as("the heap flags the drills and the soak run this role with")
+                    .contains(heapFlags.stream().map(f -> "\"" + f + "\"").toList());
         }
         for (List<String> stage : stages.values()) {
             for (String copy : stage.stream()

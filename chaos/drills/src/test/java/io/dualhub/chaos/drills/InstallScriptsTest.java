@@ -72,6 +72,9 @@ class InstallScriptsTest {
                         "@/opt/dualhub/" + role + ".jvm.options");
         assertThat(Files.readString(root.resolve("opt/dualhub/" + role + ".jvm.options")))
                 .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true", heap);
+        assertThat(Files.readAllLines(root.resolve("opt/dualhub/" + role + ".jvm.options")))
+                .as("the heap flags the drills and the soak run this role with")
+                .containsAll(role.equals("edge") ? HubProcess.INSTALLED_EDGE_HEAP : HubProcess.INSTALLED_CENTRAL_HEAP);
         assertThat(Files.readString(config)).contains(nameLine, "- nats://a:4222", "- nats://b:4222");
         verifyUnit(unit);
         HubProcess.startsOn(role, config, dir);
