@@ -1,8 +1,8 @@
 package io.dualhub.bench;
 
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.drills.LineLoad;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.LineLoad;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamState;
 import java.util.ArrayList;

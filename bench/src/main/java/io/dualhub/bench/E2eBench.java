@@ -1,9 +1,9 @@
 package io.dualhub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.drills.LineLoad;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.LineLoad;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.dualhub.bench;
 
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.drills.LineLoad;
-import io.dualhub.chaos.harness.OsProcess;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.LineLoad;
+import io.dualhub.testkit.OsProcess;
 import java.util.ArrayList;
 import java.util.List;
 

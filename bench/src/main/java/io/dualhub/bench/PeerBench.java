@@ -2,10 +2,10 @@ package io.dualhub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.harness.FreePorts;
-import io.dualhub.chaos.harness.OsProcess;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.OsProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

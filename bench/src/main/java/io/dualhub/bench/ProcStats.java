@@ -1,6 +1,6 @@
 package io.dualhub.bench;
 
-import io.dualhub.chaos.harness.ProcessStatus;
+import io.dualhub.testkit.ProcessStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

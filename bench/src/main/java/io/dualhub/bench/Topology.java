@@ -2,11 +2,11 @@ package io.dualhub.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.drills.Hubs;
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.NatsServerNode;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamManagement;

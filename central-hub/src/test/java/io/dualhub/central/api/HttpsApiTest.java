@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.central.CentralMain;
 import io.dualhub.central.config.CentralConfig;
-import io.dualhub.chaos.harness.FreePorts;
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.OsProcess;
-import io.dualhub.chaos.harness.TestCertificates;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.tls.PemFiles;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.OsProcess;
+import io.dualhub.testkit.TestCertificates;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.net.URI;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.central.CentralMain;
 import io.dualhub.central.config.CentralConfig;
-import io.dualhub.chaos.harness.FreePorts;
-import io.dualhub.chaos.harness.ManagementEndpoints;
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.ManagementEndpoints;
+import io.dualhub.testkit.NatsFixture;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.rejection.Rejections;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
+import io.dualhub.testkit.NatsFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.api.StorageType;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.rejection.Rejections;
-import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
+import io.dualhub.testkit.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;

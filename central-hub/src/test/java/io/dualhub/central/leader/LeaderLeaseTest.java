@@ -3,9 +3,9 @@ package io.dualhub.central.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
+import io.dualhub.testkit.NatsFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.rejection.Rejections;
-import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Latency;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.SmallDisk;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

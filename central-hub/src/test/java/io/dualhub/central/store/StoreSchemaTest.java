@@ -3,9 +3,9 @@ package io.dualhub.central.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.MutableClock;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

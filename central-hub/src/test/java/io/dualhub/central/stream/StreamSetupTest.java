@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.store.RestorePoint;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
+import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;

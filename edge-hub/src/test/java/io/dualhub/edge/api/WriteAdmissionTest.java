@@ -3,11 +3,11 @@ package io.dualhub.edge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.FreePorts;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.EdgeMain;
 import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.NatsFixture;
 import io.micronaut.context.ApplicationContext;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -3,15 +3,15 @@ package io.dualhub.edge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualhub.chaos.harness.FreePorts;
-import io.dualhub.chaos.harness.ManagementEndpoints;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.EdgeMain;
 import io.dualhub.edge.config.EdgeConfig;
 import io.dualhub.edge.ingest.LineProtocolException;
 import io.dualhub.edge.ingest.LineProtocolParser;
 import io.dualhub.edge.ingest.Precision;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.ManagementEndpoints;
+import io.dualhub.testkit.NatsFixture;
 import io.micronaut.context.ApplicationContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

@@ -3,8 +3,8 @@ package io.dualhub.edge.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualhub.chaos.harness.MutableClock;
-import io.dualhub.chaos.harness.TornFiles;
+import io.dualhub.testkit.MutableClock;
+import io.dualhub.testkit.TornFiles;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.dualhub.edge.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.MutableClock;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package io.dualhub.edge.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.harness.MutableClock;
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.TornFiles;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.MutableClock;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.TornFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

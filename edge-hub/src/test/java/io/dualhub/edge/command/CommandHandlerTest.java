@@ -3,8 +3,6 @@ package io.dualhub.edge.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.MutableClock;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
@@ -16,6 +14,8 @@ import io.dualhub.common.wire.ResendResult;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
+import io.dualhub.testkit.MutableClock;
+import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;

@@ -3,7 +3,6 @@ package io.dualhub.edge.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
@@ -12,6 +11,7 @@ import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.EdgeBuffer;
+import io.dualhub.testkit.NatsFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.MessageInfo;

@@ -3,8 +3,8 @@ package io.dualhub.edge.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualhub.chaos.harness.MutableClock;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

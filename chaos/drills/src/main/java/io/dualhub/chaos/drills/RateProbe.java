@@ -2,7 +2,11 @@ package io.dualhub.chaos.drills;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineLoad;
+import io.dualhub.testkit.NatsFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

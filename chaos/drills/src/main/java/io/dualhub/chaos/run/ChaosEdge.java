@@ -1,7 +1,7 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.harness.FaultProxy;
+import io.dualhub.testkit.FaultProxy;
+import io.dualhub.testkit.HubProcess;
 import java.net.URI;
 import java.util.List;
 

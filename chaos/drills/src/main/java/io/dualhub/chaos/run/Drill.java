@@ -3,8 +3,8 @@ package io.dualhub.chaos.run;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.ClusterProbe;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.ClusterProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

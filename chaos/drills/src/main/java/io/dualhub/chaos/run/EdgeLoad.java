@@ -1,6 +1,6 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.drills.LineWriter;
+import io.dualhub.testkit.LineWriter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package io.dualhub.chaos.run;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.drills.LineWriter;
-import io.dualhub.chaos.harness.FaultProxy;
-import io.dualhub.chaos.harness.NatsServerNode;
-import io.dualhub.chaos.harness.NetworkLab;
-import io.dualhub.chaos.harness.SmallDisk;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.FaultProxy;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsServerNode;
+import io.dualhub.testkit.NetworkLab;
+import io.dualhub.testkit.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.testkit.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,10 +1,10 @@
 package io.dualhub.chaos.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.harness.NatsServerNode;
-import io.dualhub.chaos.harness.ProcessStatus;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.NatsServerNode;
+import io.dualhub.testkit.ProcessStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

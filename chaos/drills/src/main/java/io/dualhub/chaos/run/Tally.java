@@ -1,6 +1,6 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.chaos.drills.LineWriter;
+import io.dualhub.testkit.LineWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,15 +2,15 @@ package io.dualhub.chaos.run;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.drills.CentralClient;
-import io.dualhub.chaos.drills.ClusterProbe;
-import io.dualhub.chaos.drills.HubProcess;
-import io.dualhub.chaos.drills.Hubs;
-import io.dualhub.chaos.harness.FaultProxy;
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.NatsServerNode;
-import io.dualhub.chaos.harness.NetworkLab;
-import io.dualhub.chaos.harness.SmallDisk;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.ClusterProbe;
+import io.dualhub.testkit.FaultProxy;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.NatsServerNode;
+import io.dualhub.testkit.NetworkLab;
+import io.dualhub.testkit.SmallDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

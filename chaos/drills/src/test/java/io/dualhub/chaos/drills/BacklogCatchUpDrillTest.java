@@ -3,7 +3,11 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineLoad;
+import io.dualhub.testkit.NatsFixture;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

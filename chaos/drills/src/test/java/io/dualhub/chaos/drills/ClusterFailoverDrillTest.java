@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.harness.FaultProxy;
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.NatsServerNode;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.ClusterProbe;
+import io.dualhub.testkit.FaultProxy;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.NatsServerNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,8 @@ package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.harness.OsProcess;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.OsProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualhub.testkit.HubProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,9 @@ package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.NatsFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

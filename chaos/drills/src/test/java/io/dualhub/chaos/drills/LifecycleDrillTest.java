@@ -5,8 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.Subjects;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.MetricsStreams;
+import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;

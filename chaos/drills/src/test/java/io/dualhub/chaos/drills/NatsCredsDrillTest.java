@@ -2,7 +2,11 @@ package io.dualhub.chaos.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsFixture;
 import io.nats.client.NKey;
 import io.nats.client.support.JsonSerializable;
 import io.nats.client.support.JwtUtils;

@@ -3,8 +3,12 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.TestCertificates;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dualhub.chaos.harness.NatsFixture;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.Nats;

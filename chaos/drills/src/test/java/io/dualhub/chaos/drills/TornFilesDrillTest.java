@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.harness.NatsFixture;
-import io.dualhub.chaos.harness.TornFiles;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.TornFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.harness.FreePorts;
-import io.dualhub.chaos.harness.OsProcess;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.OsProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -5,7 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dualhub.chaos.harness.NatsFixture;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.OldRelease;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

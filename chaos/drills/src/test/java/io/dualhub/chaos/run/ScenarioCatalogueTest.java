@@ -2,7 +2,7 @@ package io.dualhub.chaos.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.chaos.drills.HubProcess;
+import io.dualhub.testkit.HubProcess;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

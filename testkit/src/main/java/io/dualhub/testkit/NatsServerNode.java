@@ -1,0 +1,198 @@
+package io.dualhub.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One real {@code nats-server -js} process with its own store directory and fixed ports, so it can be killed
+ * and restarted on the same data, paused, or partitioned. Ready means its monitor answers {@code /healthz}.
+ */
+public final class NatsServerNode {
+    private final String name;
+    private final String host;
+    private final List<String> prefix;
+    private final int clientPort;
+    private final int monitorPort;
+    private final int clusterPort;
+    private final List<String> routes;
+    private final List<String> extraArgs;
+    private final Path storeDir;
+    private final Path workDir;
+    private OsProcess process;
+
+    /**
+     * A node listening on {@code host}, started through {@code prefix} (empty, or a network namespace's exec), with
+     * a cluster port (0: no cluster), the route URLs of its peers, and further nats-server flags (auth, ...).
+     */
+    NatsServerNode(
+            String name,
+            Path workDir,
+            String host,
+            List<String> prefix,
+            int clusterPort,
+            List<String> routes,
+            List<String> extraArgs) {
+        this.name = name;
+        this.host = host;
+        this.prefix = List.copyOf(prefix);
+        this.workDir = workDir;
+        this.storeDir = workDir.resolve("store");
+        this.clientPort = FreePorts.next();
+        this.monitorPort = FreePorts.next();
+        this.clusterPort = clusterPort;
+        this.routes = List.copyOf(routes);
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** The nats-server binary: {@code $NATS_SERVER}, else the one on the PATH, else Debian's. */
+    public static String binary() {
+        String env = System.getenv("NATS_SERVER");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "nats-server"))) {
+                return Path.of(dir, "nats-server").toString();
+            }
+        }
+        if (Files.isExecutable(Path.of("/usr/sbin/nats-server"))) {
+            return "/usr/sbin/nats-server";
+        }
+        throw new IllegalStateException("nats-server not found: install it (Debian: apt-get install -y nats-server)"
+                + " or set NATS_SERVER to its path");
+    }
+
+    /** Starts the process and waits until it is ready; nothing when it is running. */
+    public synchronized void start() {
+        launch();
+        awaitReady();
+    }
+
+    /**
+     * Starts the process without waiting for it to be ready: after a whole cluster went down a node reports ready
+     * only once enough peers are back for JetStream, so the nodes are launched together and awaited after.
+     */
+    synchronized void launch() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(storeDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        process = OsProcess.start("nats-server " + name, command(), workDir.resolve("nats-server.log"));
+    }
+
+    private List<String> command() {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
+                binary(),
+                "-js",
+                "-sd",
+                storeDir.toString(),
+                "-a",
+                host,
+                "-p",
+                Integer.toString(clientPort),
+                "-m",
+                Integer.toString(monitorPort),
+                "-n",
+                name));
+        if (clusterPort > 0) {
+            cmd.addAll(List.of(
+                    "--cluster_name",
+                    "dualhub-test",
+                    "--cluster",
+                    "nats://" + host + ":" + clusterPort,
+                    "--routes",
+                    String.join(",", routes)));
+        }
+        cmd.addAll(extraArgs);
+        return cmd;
+    }
+
+    synchronized void awaitReady() {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
+                .timeout(Duration.ofSeconds(1))
+                .build();
+        await("nats-server " + name + " ready on port " + clientPort)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(
+                                "nats-server " + name + " exited; " + process.log() + " ends:\n" + process.logTail(5));
+                    }
+                    return http.send(req, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                });
+    }
+
+    /** The OS process id of the server, -1 when it was never started. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** kill -9, leaving the store as a crash leaves it. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill9();
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    public synchronized void restart() {
+        kill();
+        start();
+    }
+
+    public synchronized void pause() {
+        process.pause();
+    }
+
+    public synchronized void resume() {
+        process.resume();
+    }
+
+    public String url() {
+        return "nats://" + host + ":" + clientPort;
+    }
+
+    /** The address the node listens on: loopback, or its network namespace's. */
+    public String host() {
+        return host;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    public int monitorPort() {
+        return monitorPort;
+    }
+
+    public String name() {
+        return name;
+    }
+}
