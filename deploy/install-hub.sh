@@ -76,8 +76,8 @@ for f in "$nkey" "$creds" "$tls_ca"; do [ -z "$f" ] || [ -r "$f" ] || die "$f ca
 mkdir -p "$opt" "$etc" "$data" "$(dirname "$unit")"
 install -m 0644 "$jar" "$opt/dualhub-$role.jar"
 # The flags every dualhub process needs (Chronicle Queue), plus the role's heap. The CentralHub's heap is taken and
-# touched whole at start, so its RSS is what it will be after months (the old generation fills before a full
-# collection) instead of creeping up to it.
+# touched whole at start, so the heap's share of its RSS is there from the start instead of creeping up as the old
+# generation fills before a full collection.
 { grep -Ev '^\s*(#|$)' "$here/jvm.options"; echo "-Xmx$heap"; [ -z "$pretouch" ] || printf '%s\n' "-Xms$heap" -XX:+AlwaysPreTouch
   echo "-XX:MaxMetaspaceSize=$metaspace"; echo "-Xss512k"; } > "$opt/$role.jvm.options"
 

@@ -70,20 +70,13 @@ public final class ClusterProbe {
      * from different nodes (its leader placement moves them apart after a failure). One connection per check.
      */
     public boolean replicasCurrent() throws Exception {
-        List<StreamInfo> infos = new ArrayList<>();
-        try (Connection c = connect()) {
-            for (String stream : METRICS_STREAMS) {
-                infos.add(c.jetStreamManagement().getStreamInfo(stream));
-            }
-        }
-        if (Objects.equals(
-                infos.get(0).getClusterInfo().getLeader(),
-                infos.get(1).getClusterInfo().getLeader())) {
+        List<ClusterInfo> infos = metricsClusters();
+        if (Objects.equals(infos.get(0).getLeader(), infos.get(1).getLeader())) {
             return false;
         }
-        for (StreamInfo info : infos) {
-            List<Replica> replicas = info.getClusterInfo().getReplicas();
-            if (info.getClusterInfo().getLeader() == null
+        for (ClusterInfo info : infos) {
+            List<Replica> replicas = info.getReplicas();
+            if (info.getLeader() == null
                     || replicas == null
                     || replicas.size() != 2
                     || !replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
@@ -99,19 +92,26 @@ public final class ClusterProbe {
      */
     public List<String> laggingReplicas() throws Exception {
         Set<String> lagging = new TreeSet<>();
-        try (Connection c = connect()) {
-            for (String stream : METRICS_STREAMS) {
-                ClusterInfo cluster =
-                        c.jetStreamManagement().getStreamInfo(stream).getClusterInfo();
-                if (cluster.getLeader() == null || cluster.getReplicas() == null) {
-                    return List.of();
-                }
-                cluster.getReplicas().stream()
-                        .filter(r -> !r.isCurrent() || r.isOffline())
-                        .forEach(r -> lagging.add(r.getName()));
+        for (ClusterInfo cluster : metricsClusters()) {
+            if (cluster.getLeader() == null || cluster.getReplicas() == null) {
+                return List.of();
             }
+            cluster.getReplicas().stream()
+                    .filter(r -> !r.isCurrent() || r.isOffline())
+                    .forEach(r -> lagging.add(r.getName()));
         }
         return List.copyOf(lagging);
+    }
+
+    /** Both metrics streams' cluster state as their leaders report it, over one connection. */
+    private List<ClusterInfo> metricsClusters() throws Exception {
+        List<ClusterInfo> clusters = new ArrayList<>();
+        try (Connection c = connect()) {
+            for (String stream : METRICS_STREAMS) {
+                clusters.add(c.jetStreamManagement().getStreamInfo(stream).getClusterInfo());
+            }
+        }
+        return clusters;
     }
 
     public String metaLeader() throws Exception {

@@ -37,7 +37,10 @@ public record StoreSettings(
     public static final DiskBudget DEFAULT_MAX_DISK = DiskBudget.share(80);
     public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
     public static final long DEFAULT_MEMORY_LIMIT = 512L << 20;
-    /** Below this DuckDB's own work (a commit's appender, a rollup's aggregation) runs out of memory. */
+    /**
+     * A floor, not a measured minimum: it refuses a value mistyped without its unit (64 for 64MiB). DuckDB's own
+     * guidance asks for more per thread for large queries; the store's work was not measured below 512 MiB.
+     */
     public static final long MIN_MEMORY_LIMIT = 64L << 20;
 
     public StoreSettings {
