@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -156,6 +157,25 @@ public final class ClusterProbe {
     public static boolean agree(Map<String, ReplicaState> states) {
         return states.values().stream()
                 .allMatch(s -> s.sameAs(states.values().iterator().next()));
+    }
+
+    /**
+     * The one node whose replica differs from every other node's while those all agree with each other: the replica
+     * to rebuild from its peers. Empty when every replica agrees, when fewer than three nodes answered (no majority to
+     * trust), or when the others disagree among themselves too.
+     */
+    public static Optional<String> oddOneOut(Map<String, ReplicaState> states) {
+        if (states.size() < 3 || agree(states)) {
+            return Optional.empty();
+        }
+        for (String node : states.keySet()) {
+            Map<String, ReplicaState> others = new LinkedHashMap<>(states);
+            ReplicaState odd = others.remove(node);
+            if (agree(others) && !odd.sameAs(others.values().iterator().next())) {
+                return Optional.of(node);
+            }
+        }
+        return Optional.empty();
     }
 
     private static JsonNode jsz(NatsServerNode n, String query) throws IOException, InterruptedException {

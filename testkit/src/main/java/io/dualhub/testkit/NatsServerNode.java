@@ -167,6 +167,23 @@ public final class NatsServerNode {
         start();
     }
 
+    /**
+     * Stops the node, deletes its store (its replica of every stream and its Raft state) and starts it empty under the
+     * same name, as after a replaced disk: it rejoins as the same peer (a Raft peer's id derives from the server name)
+     * and its peers catch every stream up on it. What an operator does with a replica nats-server 2.9 leaves
+     * different from the others for good; only for a cluster whose other nodes hold a quorum.
+     */
+    public synchronized void rebuild() {
+        stop();
+        NatsFixture.deleteTree(storeDir);
+        start();
+    }
+
+    /** The node's JetStream store directory. */
+    public Path storeDir() {
+        return storeDir;
+    }
+
     public synchronized void pause() {
         process.pause();
     }

@@ -63,7 +63,8 @@ final class SoakReport {
 
     /**
      * {@code judgedProcesses}: the processes whose figures are held to the goals (the hubs, not NATS);
-     * {@code nodeRestarts}: the NATS nodes the topology restarted because their replica did not catch up.
+     * {@code nodeRestarts}: the NATS nodes the topology restarted or rebuilt because a replica of theirs did
+     * not mend by itself.
      */
     SoakReport(
             SoakOptions options,
@@ -208,8 +209,8 @@ final class SoakReport {
                 + " the slope gives each life its own level). heap_after_gc_mb: the heap right after a full"
                 + " collection the sampler asked for (jcmd GC.run).\n\n");
         if (!nodeRestarts.isEmpty()) {
-            sb.append("NATS nodes restarted because a replica of theirs did not catch up by itself (nats-server's, not"
-                    + " dualhub's):\n\n");
+            sb.append("NATS nodes restarted or rebuilt because a replica of theirs did not mend by itself"
+                    + " (nats-server's, not dualhub's):\n\n");
             nodeRestarts.forEach(r -> sb.append("- ").append(r).append('\n'));
             sb.append('\n');
         }

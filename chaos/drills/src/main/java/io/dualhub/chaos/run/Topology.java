@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -153,45 +156,86 @@ final class Topology implements AutoCloseable {
 
     /**
      * Brings every part back to the steady state whatever a scenario left: nodes running, links healed, hubs
-     * running, every replica current with the stream leaders apart, every edge's backlog forwarded.
+     * running, every replica current with the stream leaders apart, every edge's backlog forwarded, and every
+     * node's replica of the metrics streams the same.
      */
     void restore() {
         nats.startAll();
         edges.forEach(ChaosEdge::healLinks);
         centrals.forEach(HubProcess::start);
         edges.forEach(e -> e.process().start());
-        if (!replicasCurrentWithin(REPLICA_CATCH_UP)) {
+        if (!within(REPLICA_CATCH_UP, probe::replicasCurrent)) {
             restartLaggingNodes();
         }
-        await("every replica current, stream leaders apart")
-                .atMost(SETTLE)
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(probe::replicasCurrent);
-        await("every edge's backlog forwarded")
-                .atMost(SETTLE)
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> {
-                    for (ChaosEdge e : edges) {
-                        if (e.backlog() > 0) {
-                            return false;
-                        }
-                    }
-                    return true;
-                });
+        settle("every replica current, stream leaders apart", probe::replicasCurrent);
+        settle("every edge's backlog forwarded", this::backlogsForwarded);
+        if (rebuildDivergentReplicas()) {
+            settle("every replica current after the rebuild, stream leaders apart", probe::replicasCurrent);
+            settle("every replica of the metrics streams the same after the rebuild", this::replicasAgree);
+        }
     }
 
-    private boolean replicasCurrentWithin(Duration limit) {
+    private static void settle(String what, Callable<Boolean> condition) {
+        await(what)
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(condition);
+    }
+
+    private static boolean within(Duration limit, Callable<Boolean> condition) {
         try {
             await().atMost(limit)
                     .pollInterval(Duration.ofMillis(250))
                     .ignoreExceptions()
-                    .until(probe::replicasCurrent);
+                    .until(condition);
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
         }
+    }
+
+    private boolean backlogsForwarded() throws Exception {
+        for (ChaosEdge e : edges) {
+            if (e.backlog() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean replicasAgree() {
+        return ClusterProbe.METRICS_STREAMS.stream().allMatch(s -> ClusterProbe.agree(probe.replicaStates(s)));
+    }
+
+    /**
+     * A replica still different from the other two a minute after the backlogs drained: nats-server 2.9.10 can leave
+     * a node with one message more than its peers after a leader change and still mark it current (the 1-hour soak:
+     * 4226 messages on n3, 4225 on n1 and n2), which neither time nor a restart mends. That node is rebuilt from its
+     * peers ({@link NatsServerNode#rebuild}); without a majority to rebuild it from, nothing is touched and the
+     * scenario's replica check reports the divergence. Every rebuild is kept for the report. True when it rebuilt.
+     */
+    private boolean rebuildDivergentReplicas() {
+        if (within(REPLICA_CATCH_UP, this::replicasAgree)) {
+            return false;
+        }
+        Map<String, String> odd = new TreeMap<>(); // node -> what differed
+        for (String stream : ClusterProbe.METRICS_STREAMS) {
+            Map<String, ClusterProbe.ReplicaState> states = probe.replicaStates(stream);
+            ClusterProbe.oddOneOut(states)
+                    .ifPresent(node -> odd.merge(node, stream + " " + states.values(), (a, b) -> a + "; " + b));
+        }
+        for (NatsServerNode node : nats.nodes()) {
+            if (odd.containsKey(node.name())) {
+                String line = "replica on " + node.name() + " still differs from its peers "
+                        + REPLICA_CATCH_UP.toSeconds() + " s after the backlogs drained (" + odd.get(node.name())
+                        + "): node rebuilt from its peers";
+                progress.accept(line);
+                replicaRestarts.add(line);
+                node.rebuild();
+            }
+        }
+        return !odd.isEmpty();
     }
 
     /**
@@ -218,7 +262,7 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    /** The NATS nodes restore had to restart because their replica did not catch up by itself, in order. */
+    /** The NATS nodes restore had to restart or rebuild because their replica did not mend by itself, in order. */
     List<String> replicaRestarts() {
         return List.copyOf(replicaRestarts);
     }
