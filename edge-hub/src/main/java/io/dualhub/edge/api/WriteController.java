@@ -3,6 +3,7 @@ package io.dualhub.edge.api;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.buffer.BufferFullException;
+import io.dualhub.edge.buffer.PointTooLargeException;
 import io.dualhub.edge.ingest.LineProtocolException;
 import io.dualhub.edge.ingest.LineProtocolParser;
 import io.dualhub.edge.ingest.Precision;
@@ -83,7 +84,7 @@ public class WriteController {
         }
         try {
             agent.accept(points);
-        } catch (SeriesLimitException e) {
+        } catch (SeriesLimitException | PointTooLargeException e) {
             return HttpResponse.badRequest(WriteError.of(e.getMessage(), null));
         } catch (BufferFullException e) {
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)

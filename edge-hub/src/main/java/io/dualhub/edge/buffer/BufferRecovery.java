@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BufferRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(BufferRecovery.class);
+    private static final long REBUILD_BLOCK_BYTES = 64L << 20;
 
     private BufferRecovery() {}
 
@@ -48,20 +49,25 @@ final class BufferRecovery {
             Checkpoint checkpoint,
             BufferLives lives,
             RunMarker.PreviousRun previous,
-            boolean sync,
+            BufferSettings settings,
             Clock clock) {
         Path queueDir = dir.resolve("queue");
         finishRebuild(queueDir);
         if (lives.recovering()) {
             return lives; // rotated already; the buffer only settles its marks
         }
-        Scan scan = scan(queueDir, clock, previous != RunMarker.PreviousRun.CLEAN, checkpoint.appendedSeq());
+        Scan scan = scan(
+                queueDir,
+                clock,
+                settings.queueBlockBytes(),
+                previous != RunMarker.PreviousRun.CLEAN,
+                checkpoint.appendedSeq());
         if (!scan.whole() || checkpoint.appendedSeq() > scan.last() && scan.last() > 0) {
             // A tail cut short inside the queue leaves Chronicle's own write position past it: appends would land
             // beyond a hole that readers never cross. A rebuilt queue ends where its last whole batch does.
             rebuild(queueDir, clock, scan.last());
         }
-        List<String> problems = problems(scan, checkpoint, previous, sync);
+        List<String> problems = problems(scan, checkpoint, previous, settings.sync());
         if (problems.isEmpty()) {
             return lives;
         }
@@ -122,11 +128,11 @@ final class BufferRecovery {
      * Reads every batch only when asked to ({@code deep}: after an unclean stop) or when the tail Chronicle reports
      * does not match the appended high-water mark.
      */
-    private static Scan scan(Path queueDir, Clock clock, boolean deep, long appended) {
+    private static Scan scan(Path queueDir, Clock clock, long blockBytes, boolean deep, long appended) {
         if (!Files.exists(queueDir)) {
             return new Scan(0, true);
         }
-        try (SingleChronicleQueue queue = EdgeBuffer.openQueue(queueDir, clock)) {
+        try (SingleChronicleQueue queue = EdgeBuffer.openQueue(queueDir, clock, blockBytes)) {
             return scan(queue, deep, appended);
         } catch (RuntimeException | AssertionError e) {
             LOG.warn("the buffer's queue {} cannot be opened: {}", queueDir, e.toString());
@@ -175,14 +181,17 @@ final class BufferRecovery {
         }
     }
 
-    /** Copies the batches up to {@code lastSeq} into a new queue that then replaces the old one. */
+    /**
+     * Copies the batches up to {@code lastSeq} into a new queue that then replaces the old one; written in blocks
+     * that take any batch an earlier release may have buffered (up to a quarter of Chronicle's default 64 MiB).
+     */
     private static void rebuild(Path queueDir, Clock clock, long lastSeq) {
         Path rebuilt = queueDir.resolveSibling("queue.rebuild");
         deleteTree(rebuilt);
-        try (SingleChronicleQueue to = EdgeBuffer.openQueue(rebuilt, clock);
+        try (SingleChronicleQueue to = EdgeBuffer.openQueue(rebuilt, clock, REBUILD_BLOCK_BYTES);
                 ExcerptAppender appender = to.createAppender()) {
             if (lastSeq > 0) {
-                try (SingleChronicleQueue from = EdgeBuffer.openQueue(queueDir, clock);
+                try (SingleChronicleQueue from = EdgeBuffer.openQueue(queueDir, clock, REBUILD_BLOCK_BYTES);
                         ExcerptTailer tailer = from.createTailer()) {
                     tailer.toStart();
                     copy(tailer, appender, lastSeq);

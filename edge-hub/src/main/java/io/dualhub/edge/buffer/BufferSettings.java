@@ -27,6 +27,21 @@ public record BufferSettings(
         }
     }
 
+    /** The smallest block the queue maps its files in. */
+    static final long MIN_QUEUE_BLOCK_BYTES = 4L << 20;
+
+    /**
+     * The block the queue maps its files in: eight times the largest batch, at least {@link #MIN_QUEUE_BLOCK_BYTES},
+     * a power of two. Chronicle takes a message of at most a quarter block, so every batch fits with room to spare;
+     * and it maps only the blocks around the writer and the reader, so the current hour's file counts in the edge's RSS
+     * by a few blocks at most, not by everything written into it that hour (Chronicle's default 64 MiB blocks held
+     * an hour's writes whole: 7 MB an hour at the soak's load, up to 128 MB at high rates).
+     */
+    public long queueBlockBytes() {
+        long wanted = Math.max(MIN_QUEUE_BLOCK_BYTES, 8L * maxBatchBytes);
+        return Long.highestOneBit(wanted - 1) << 1;
+    }
+
     /** Unbounded in practice, for tests that do not exercise overflow. */
     public static BufferSettings unbounded(int maxBatchBytes) {
         return new BufferSettings(Long.MAX_VALUE, Overflow.REJECT, 0, maxBatchBytes, Duration.ofHours(24), false);

@@ -61,9 +61,8 @@ public final class EdgeBuffer implements AutoCloseable {
         this.dir = dir;
         RunMarker.PreviousRun previous = RunMarker.start(dir);
         this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
-        BufferLives found =
-                BufferRecovery.run(dir, checkpoint, BufferLives.load(dir), previous, settings.sync(), clock);
-        this.queue = openQueue(dir.resolve("queue"), clock);
+        BufferLives found = BufferRecovery.run(dir, checkpoint, BufferLives.load(dir), previous, settings, clock);
+        this.queue = openQueue(dir.resolve("queue"), clock, settings.queueBlockBytes());
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);
         this.lastSeq = seqAt(queue.lastIndex()); // a new life starts right after it (BufferLives.rotate)
@@ -74,9 +73,14 @@ public final class EdgeBuffer implements AutoCloseable {
         this.unackedBytes = bytesAfterCheckpoint();
     }
 
-    static SingleChronicleQueue openQueue(Path queueDir, Clock clock) {
+    /**
+     * Opens the queue with hourly files mapped in blocks of {@code blockBytes}: a queue written with other blocks
+     * reads the same (the block is how a file is mapped, not part of it).
+     */
+    static SingleChronicleQueue openQueue(Path queueDir, Clock clock, long blockBytes) {
         return SingleChronicleQueueBuilder.binary(queueDir)
                 .rollCycle(RollCycles.FAST_HOURLY)
+                .blockSize(blockBytes)
                 .timeProvider(clock::millis)
                 .build();
     }
@@ -161,6 +165,8 @@ public final class EdgeBuffer implements AutoCloseable {
      * lock so their sequences are consecutive, all or none. Returns the sequences used.
      *
      * @throws BufferFullException when the disk is nearly full, or the backlog is full under the reject policy
+     * @throws PointTooLargeException when one point alone makes a batch larger than batches are cut at (nothing of
+     *     the list is appended)
      */
     public SeqRange append(List<Point> points) {
         // Encoding is the expensive part; it happens outside the lock, and only the numbering inside it.
@@ -168,8 +174,12 @@ public final class EdgeBuffer implements AutoCloseable {
         BufferLife life = lives.current();
         List<byte[]> payloads = new ArrayList<>();
         long bytes = 0;
-        for (List<Point> chunk : split(points, batchLimit)) {
+        int limit = batchLimit;
+        for (List<Point> chunk : split(points, limit)) {
             byte[] payload = BatchCodec.encode(new Batch(edgeId, life.incarnation(), 1, now, chunk));
+            if (chunk.size() == 1 && payload.length > limit) {
+                throw new PointTooLargeException(chunk.get(0).metric(), payload.length, limit);
+            }
             payloads.add(payload);
             bytes += BufferedBatch.size(payload);
         }

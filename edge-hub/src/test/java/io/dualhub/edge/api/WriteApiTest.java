@@ -61,6 +61,8 @@ class WriteApiTest {
                         "100",
                         "ingest.max-series",
                         "40",
+                        "buffer.max-batch-bytes",
+                        "3500",
                         "collect.enabled",
                         "false"));
         context = EdgeMain.start(config);
@@ -166,6 +168,18 @@ class WriteApiTest {
         HttpResponse<String> r = post("", body.toString().getBytes(), null);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("limit of 40 series", "ingest.max-series");
+        assertThat(agent.buffer().lastSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void aPointLargerThanABatchMayHoldIs400NamingTheLimitAndNothingIsStored() throws Exception {
+        long before = agent.buffer().lastSeq();
+        // four tag values of 900 characters, each its own: more than a batch's 3500 bytes, within the body's 4 KiB
+        String big = "big,t1=" + "a".repeat(900) + ",t2=" + "b".repeat(900) + ",t3=" + "c".repeat(900) + ",t4="
+                + "d".repeat(900) + " v=1";
+        HttpResponse<String> r = post("", ("a v=1\n" + big + "\nc v=1").getBytes(), null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("metric 'big_v'", "buffer.max-batch-bytes", "nothing of this write was stored");
         assertThat(agent.buffer().lastSeq()).isEqualTo(before);
     }
 

@@ -1,11 +1,13 @@
 package io.dualhub.edge.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
 import io.dualhub.testkit.MutableClock;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +88,64 @@ class EdgeBufferTest {
             }
             assertThat(total).isEqualTo(1000);
         }
+    }
+
+    @Test
+    void aPointThatAloneOutgrowsABatchIsRefusedAndNothingOfItsListIsAppended() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, BufferSettings.unbounded(4096))) {
+            List<Point> write = new ArrayList<>(points(3));
+            write.add(Point.of("big", Map.of("t", "x".repeat(5000)), 1, 1));
+            write.addAll(points(3));
+
+            assertThatThrownBy(() -> buffer.append(write))
+                    .isInstanceOf(PointTooLargeException.class)
+                    .hasMessageContaining("metric 'big'")
+                    .hasMessageContaining("4096 bytes");
+            assertThat(buffer.lastSeq()).isZero();
+            assertThat(buffer.append(points(3))).isEqualTo(new EdgeBuffer.SeqRange(1, 1));
+        }
+    }
+
+    @Test
+    void theQueueIsMappedInBlocksOfEightBatchesAtLeastFourMebibytes() {
+        assertThat(BufferSettings.unbounded(1024).queueBlockBytes()).isEqualTo(4L << 20);
+        assertThat(BufferSettings.unbounded(512 << 10).queueBlockBytes()).isEqualTo(4L << 20);
+        assertThat(BufferSettings.unbounded(600 << 10).queueBlockBytes()).isEqualTo(8L << 20);
+        assertThat(BufferSettings.unbounded(8 << 20).queueBlockBytes()).isEqualTo(64L << 20);
+    }
+
+    /**
+     * An hour's file counts in the edge's RSS by the blocks mapped around the writer and the reader, not by all that
+     * was written into it: 40 MB written and forwarded within one hour leave at most four blocks resident.
+     */
+    @Test
+    void theCurrentHoursFileStaysResidentAFewBlocksAtATime() throws Exception {
+        BufferSettings settings = BufferSettings.unbounded(512 << 10);
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, settings);
+                EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+            long written = 0;
+            while (written < 40L << 20) {
+                buffer.append(points(2000));
+                BufferedBatch b = reader.next();
+                buffer.checkpoint(b, b.size());
+                written += b.size();
+            }
+            assertThat(residentQueueBytes()).isLessThanOrEqualTo(4 * settings.queueBlockBytes());
+        }
+    }
+
+    /** The resident bytes of this process's mappings of the queue's files ({@code /proc/self/smaps}). */
+    private long residentQueueBytes() throws Exception {
+        long kib = 0;
+        boolean queueFile = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                queueFile = line.contains(dir.resolve("queue").toString());
+            } else if (queueFile && line.startsWith("Rss:")) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib << 10;
     }
 
     @Test
