@@ -33,6 +33,15 @@ public final class CentralClient {
         return JSON.readTree(resp.body());
     }
 
+    /** The {@code error} text of a GET the API refuses (4xx); fails when it answers 2xx. */
+    public String error(String path) throws IOException, InterruptedException {
+        HttpResponse<String> resp = send(path);
+        if (resp.statusCode() < 400) {
+            throw new IOException("GET " + path + " was not refused: " + resp.statusCode());
+        }
+        return JSON.readTree(resp.body()).path("error").asText();
+    }
+
     /** POSTs an empty body; returns the status code and the answer. */
     public HttpResponse<String> post(String path) throws IOException, InterruptedException {
         return http.send(

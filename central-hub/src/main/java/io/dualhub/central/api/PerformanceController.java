@@ -12,6 +12,7 @@ import io.micronaut.serde.annotation.SerdeImport;
  */
 @Controller("/api/v1")
 @SerdeImport(PerformanceLogger.Report.class)
+@SerdeImport(PerformanceLogger.RateHistory.class)
 @SerdeImport(PerformanceLogger.EdgePerformance.class)
 @SerdeImport(Latency.class)
 public class PerformanceController {
@@ -24,5 +25,11 @@ public class PerformanceController {
     @Get("/performance")
     public PerformanceLogger.Report performance() {
         return hub.performance().report();
+    }
+
+    /** Each edge's stored rate per minute over the last half hour: the fleet page's sparklines. */
+    @Get("/performance/rates")
+    public PerformanceLogger.RateHistory rates() {
+        return hub.performance().rates();
     }
 }

@@ -25,9 +25,7 @@ final class QueryParams {
             throw new IllegalArgumentException("parameter 'metric' is required, e.g. ?metric=host_load1");
         }
         if (!MetricNames.isValidMetric(metric)) {
-            throw new IllegalArgumentException("parameter 'metric'='" + metric + "' names no series: metric names are"
-                    + " [a-zA-Z_:][a-zA-Z0-9_:]* (an edge stores a line-protocol measurement and field with other"
-                    + " characters replaced by '_'), so ask for '" + MetricNames.sanitize(metric) + "'");
+            throw new IllegalArgumentException(noSuchName("parameter 'metric'='" + metric + "'", metric));
         }
         Map<String, String> tags = new LinkedHashMap<>();
         params.forEach((k, v) -> {
@@ -41,6 +39,13 @@ final class QueryParams {
             throw new IllegalArgumentException("parameter 'from' (" + from + ") is after 'to' (" + to + ")");
         }
         return new SeriesQuery(metric, single(params, "edge"), tags, from, to, step(single(params, "step")));
+    }
+
+    /** Why {@code metric} (as {@code what} names it) can have no series, and the name it would be stored under. */
+    static String noSuchName(String what, String metric) {
+        return what + " names no series: metric names are [a-zA-Z_:][a-zA-Z0-9_:]* (an edge stores a line-protocol"
+                + " measurement and field with other characters replaced by '_'), so ask for '"
+                + MetricNames.sanitize(metric) + "'";
     }
 
     private static String single(Map<String, List<String>> params, String name) {

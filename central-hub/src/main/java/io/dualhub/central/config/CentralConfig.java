@@ -62,7 +62,10 @@ public record CentralConfig(
                                 "var/central",
                                 "directory of the metric store (DuckDB), and of a backup while it is sent (backups/)"),
                         new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
-                        new ConfigKey("http.port", "8470", "port of the HTTP API, /health and /prometheus"),
+                        new ConfigKey(
+                                "http.port",
+                                "8470",
+                                "port of the dashboard (/), the HTTP API, /health and /prometheus"),
                         new ConfigKey(
                                 "http.tls.cert",
                                 "",

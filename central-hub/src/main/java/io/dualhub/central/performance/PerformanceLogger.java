@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +36,11 @@ public final class PerformanceLogger implements AutoCloseable {
     private static final Logger PERF = LoggerFactory.getLogger("dualhub.performance");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SAMPLE = Duration.ofSeconds(10);
-    private static final int RATE_SAMPLES = 7; // a minute of 10-second samples, both ends included
+    private static final int SAMPLES_PER_MINUTE = (int) (Duration.ofMinutes(1).toMillis() / SAMPLE.toMillis());
+    /** How far back {@link #rates()} goes: the dashboard's sparkline of each edge. */
+    static final int HISTORY_MINUTES = 30;
+
+    private static final int KEPT_SAMPLES = HISTORY_MINUTES * SAMPLES_PER_MINUTE + 1; // both ends included
 
     private final MeterRegistry meters;
     private final FleetView fleet;
@@ -53,6 +58,13 @@ public final class PerformanceLogger implements AutoCloseable {
 
     /** The whole report. */
     public record Report(long atMs, Latency storeCommit, List<EdgePerformance> edges) {}
+
+    /**
+     * Each edge's stored points per second, minute by minute (oldest first) up to the last half hour, and over the
+     * last minute so far ({@code now}: the same as {@link EdgePerformance#pointsPerSecond}, there before a whole
+     * minute is).
+     */
+    public record RateHistory(long atMs, long stepMs, Map<String, double[]> edges, Map<String, Double> now) {}
 
     public PerformanceLogger(
             MeterRegistry meters, FleetView fleet, Supplier<Latency> commit, Clock clock, Duration logEvery) {
@@ -112,16 +124,41 @@ public final class PerformanceLogger implements AutoCloseable {
         return new EdgeMeters(points, latency, new ArrayDeque<>());
     }
 
-    /** Points per second between the oldest and newest sample (up to a minute apart). */
+    /** Points per second over the last minute (between the newest sample and the one a minute before it). */
     private static double rate(EdgeMeters m) {
-        synchronized (m.counts()) {
-            if (m.counts().size() < 2) {
-                return 0;
-            }
-            long[] first = m.counts().peekFirst();
-            long[] last = m.counts().peekLast();
-            return last[1] == first[1] ? 0 : (last[1] - first[1]) * 1000.0 / Math.max(1, last[0] - first[0]);
+        long[][] s = samples(m);
+        return s.length < 2 ? 0 : perSecond(s[Math.max(0, s.length - 1 - SAMPLES_PER_MINUTE)], s[s.length - 1]);
+    }
+
+    public RateHistory rates() {
+        Map<String, double[]> rates = new TreeMap<>();
+        Map<String, Double> now = new TreeMap<>();
+        edges.forEach((id, m) -> {
+            rates.put(id, minuteRates(samples(m)));
+            now.put(id, rate(m));
+        });
+        return new RateHistory(clock.millis(), Duration.ofMinutes(1).toMillis(), rates, now);
+    }
+
+    /** One rate per whole minute the samples span, counted back from the newest sample; oldest first. */
+    private static double[] minuteRates(long[][] s) {
+        int minutes = Math.max(0, s.length - 1) / SAMPLES_PER_MINUTE;
+        double[] rates = new double[minutes];
+        for (int i = 0; i < minutes; i++) {
+            int later = s.length - 1 - i * SAMPLES_PER_MINUTE;
+            rates[minutes - 1 - i] = perSecond(s[later - SAMPLES_PER_MINUTE], s[later]);
         }
+        return rates;
+    }
+
+    private static long[][] samples(EdgeMeters m) {
+        synchronized (m.counts()) {
+            return m.counts().toArray(new long[0][]);
+        }
+    }
+
+    private static double perSecond(long[] earlier, long[] later) {
+        return later[1] == earlier[1] ? 0 : (later[1] - earlier[1]) * 1000.0 / Math.max(1, later[0] - earlier[0]);
     }
 
     void sample() {
@@ -129,7 +166,7 @@ public final class PerformanceLogger implements AutoCloseable {
         for (EdgeMeters m : edges.values()) {
             synchronized (m.counts()) {
                 m.counts().addLast(new long[] {now, (long) m.points().count()});
-                while (m.counts().size() > RATE_SAMPLES) {
+                while (m.counts().size() > KEPT_SAMPLES) {
                     m.counts().removeFirst();
                 }
             }

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -588,6 +589,11 @@ public final class MetricStore implements AutoCloseable {
     /** Per-edge state as of the last commit. */
     public Map<String, EdgeStoreState> edges() {
         return snapshot;
+    }
+
+    /** The series dictionary's names and tags (a live view: series stored later show in later answers). */
+    public SeriesCatalogue catalogue() {
+        return new SeriesCatalogue(Collections.unmodifiableCollection(seriesById.values()));
     }
 
     public StoreStats stats() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.CentralMain;
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.dashboard.DashboardController;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
 import io.dualhub.testkit.FreePorts;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /api/v1/query} within its bounds: the last hour unless {@code from} says otherwise, at most
  * {@code query.max-points} points (1,000 here) or 422 saying what to narrow, and the answer written straight from
- * the store in the documented shape.
+ * the store in the documented shape; what there is to ask for ({@code /api/v1/metrics}); and the dashboard's files,
+ * only those, served from the jar.
  */
 class QueryApiTest {
     @RegisterExtension
@@ -77,10 +79,11 @@ class QueryApiTest {
     }
 
     private static HttpResponse<String> get(String query) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/query?" + query))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return fetch("/api/v1/query?" + query);
+    }
+
+    private static HttpResponse<String> fetch(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int points(JsonNode answer) {
@@ -118,5 +121,44 @@ class QueryApiTest {
                 .hasSize(750);
         assertThat(series.path("points").get(0).get(0).isIntegralNumber()).isTrue();
         assertThat(series.path("points").get(0).get(1).asDouble()).isZero();
+    }
+
+    @Test
+    void metricNamesAndOneMetricsTagsAreListedForChoosing() throws Exception {
+        JsonNode names = JSON.readTree(fetch("/api/v1/metrics?match=TEMP").body());
+        assertThat(names.path("metrics").get(0).path("name").asText()).isEqualTo("room_temperature");
+        assertThat(names.path("metrics").get(0).path("series").asInt()).isEqualTo(2);
+        assertThat(names.path("metrics").get(0).path("edges").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(fetch("/api/v1/metrics?match=humidity").body()).path("metrics"))
+                .isEmpty();
+
+        JsonNode tags = JSON.readTree(fetch("/api/v1/metrics/room_temperature").body());
+        assertThat(tags.path("edges").get(0).asText()).isEqualTo("lab");
+        assertThat(tags.path("tags").path("room").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(fetch("/api/v1/metrics/room_temperature?edge=elsewhere").statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> invalid = fetch("/api/v1/metrics/room-temperature");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(invalid.body()).path("error").asText()).contains("ask for 'room_temperature'");
+        HttpResponse<String> limit = fetch("/api/v1/metrics?limit=0");
+        assertThat(limit.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(limit.body()).path("error").asText()).contains("'limit'", "1 to 10000");
+    }
+
+    @Test
+    void theDashboardIsServedFromTheJarAndNothingElseIs() throws Exception {
+        HttpResponse<String> page = fetch("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValue(DashboardController.CONTENT_SECURITY_POLICY);
+        assertThat(page.body()).contains("/ui/app.js", "/ui/uplot.js");
+        for (String asset : List.of("app.js", "app.css", "uplot.js", "uplot.css")) {
+            assertThat(fetch("/ui/" + asset).statusCode()).as(asset).isEqualTo(200);
+        }
+        assertThat(fetch("/ui/uplot.js").body()).contains("uPlot");
+        assertThat(fetch("/ui/..%2Fapplication.yml").statusCode()).isEqualTo(404);
+        assertThat(fetch("/ui/index.html").statusCode()).isEqualTo(404);
     }
 }

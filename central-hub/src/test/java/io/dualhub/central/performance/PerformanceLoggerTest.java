@@ -42,6 +42,37 @@ class PerformanceLoggerTest {
     }
 
     @Test
+    void theRateHistoryHoldsOneRatePerMinuteForHalfAnHourOldestFirst() {
+        perf.sample();
+        for (int minute = 1; minute <= PerformanceLogger.HISTORY_MINUTES + 5; minute++) {
+            for (int s = 0; s < 6; s++) {
+                perf.stored(batch("web-3", 10 * minute, clock.millis())); // minute m: 60 m points, m per second
+                clock.advance(Duration.ofSeconds(10));
+                perf.sample();
+            }
+        }
+        PerformanceLogger.RateHistory history = perf.rates();
+        double[] web3 = history.edges().get("web-3");
+        assertThat(history.stepMs()).isEqualTo(60_000);
+        assertThat(web3).hasSize(PerformanceLogger.HISTORY_MINUTES);
+        assertThat(web3[0]).as("the oldest minute kept").isCloseTo(6.0, within(1e-9));
+        assertThat(web3[web3.length - 1]).as("the last minute").isCloseTo(35.0, within(1e-9));
+        assertThat(perf.report().edges().get(0).pointsPerSecond()).isCloseTo(35.0, within(1e-9));
+    }
+
+    @Test
+    void aYoungEdgeHasOnlyTheWholeMinutesItWasSeen() {
+        perf.sample();
+        for (int s = 0; s < 9; s++) { // a minute and a half
+            perf.stored(batch("web-3", 100, clock.millis()));
+            clock.advance(Duration.ofSeconds(10));
+            perf.sample();
+        }
+        assertThat(perf.rates().edges().get("web-3")).containsExactly(10.0);
+        assertThat(perf.rates().now().get("web-3")).isCloseTo(10.0, within(1e-9));
+    }
+
+    @Test
     void collectionToStoredIsMeasuredFromTheOldestPointOfEachBatch() {
         for (int i = 0; i < 100; i++) {
             perf.stored(batch("web-3", 10, clock.millis() - 250)); // collected 250 ms before it is stored

@@ -90,7 +90,8 @@ class UpSmokeTest {
                             && perf.path("pointsPerSecond").asDouble() > 0;
                 });
         assertThat(api.get("/api/v1/anomalies").isArray()).isTrue();
-        assertThat(Files.readString(dir.resolve("up.log"))).contains("dualhub is up", "http://127.0.0.1:" + central);
+        assertThat(Files.readString(dir.resolve("up.log")))
+                .contains("dualhub is up", "dashboard        http://127.0.0.1:" + central + "/");
 
         String status = run(home, dir.resolve("status.log"), "status", "--central", "http://127.0.0.1:" + central);
         assertThat(status).contains("CentralHub http://127.0.0.1:" + central, "leader", "EDGE", "STATE", "ONLINE");

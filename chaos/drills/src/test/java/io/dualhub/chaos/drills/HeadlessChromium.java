@@ -1,0 +1,128 @@
+package io.dualhub.chaos.drills;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's Chromium, headless, driven through its ChromeDriver ({@code CHROMIUM} and {@code CHROMEDRIVER} name
+ * others): the dashboard's tests look at the pages a person would. Skips the test, saying why, where no browser is
+ * installed ({@code .ci/run} installs both). Every start gets an empty profile, and Chromium's own calls home are off
+ * (they are refused on a closed network, many at a time).
+ */
+final class HeadlessChromium implements AutoCloseable {
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+
+    private final ChromeDriver driver;
+
+    private HeadlessChromium(ChromeDriver driver) {
+        this.driver = driver;
+    }
+
+    static HeadlessChromium start(Path profile) {
+        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+        String chromedriver = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
+        Assumptions.assumeTrue(
+                new File(chromium).canExecute() && new File(chromedriver).canExecute(),
+                "no browser here: the dashboard's browser tests need " + chromium + " and " + chromedriver
+                        + " (Debian packages chromium and chromium-driver; CHROMIUM and CHROMEDRIVER name others)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox", // Chromium refuses to run as root with its sandbox
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1280,1000",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(chromedriver))
+                .usingAnyFreePort()
+                .build();
+        return new HeadlessChromium(new ChromeDriver(service, options));
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    /** Navigates within the page (a new hash), as a click on a link would. */
+    void go(String hash) {
+        driver.executeScript("location.hash = arguments[0]", hash);
+    }
+
+    String url() {
+        return driver.getCurrentUrl();
+    }
+
+    List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** The element, once it is on the page. */
+    WebElement awaitOne(String css) {
+        return await("'" + css + "' on the page")
+                .atMost(PATIENCE)
+                .ignoreExceptions()
+                .until(() -> driver.findElement(By.cssSelector(css)), e -> e != null);
+    }
+
+    String text(String css) {
+        return awaitOne(css).getText();
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /**
+     * How many of the page's charts hold a drawn series: a canvas with pixels of the first series' colour (axes and
+     * grid are grey or black, so an empty chart has none).
+     */
+    long chartsWithLines() {
+        Object n = script("""
+                const near = (d, i) => Math.abs(d[i] - 31) < 40 && Math.abs(d[i + 1] - 95) < 40
+                    && Math.abs(d[i + 2] - 191) < 40 && d[i + 3] > 100;
+                return [...document.querySelectorAll('.chart canvas')].filter((c) => {
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  for (let i = 0; i < d.length; i += 4) if (near(d, i)) return true;
+                  return false;
+                }).length;""");
+        return ((Number) n).longValue();
+    }
+
+    /** Writes what the browser shows to {@code target/dashboard-screenshots/<name>.png}, for a person to look at. */
+    void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
