@@ -675,6 +675,7 @@
   let current = null; // { name, arg, page }
   let generation = 0;
   let timer = null;
+  let drawn = 0; // the generation whose first full view was marked
 
   function route() {
     const [path, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
@@ -708,6 +709,10 @@
     try {
       const [h] = await Promise.all([health().catch(() => null), current.page.load()]);
       if (mine !== generation) return;
+      if (drawn !== mine) { // the page's first full view, for `./dualhub bench dashboard` (navigation to drawn)
+        drawn = mine;
+        requestAnimationFrame(() => performance.mark(`dualhub:drawn:${current.name}`));
+      }
       const nats = h && h.nats;
       problem.hidden = !nats || nats === 'CONNECTED';
       problem.textContent = problem.hidden ? '' : `This CentralHub has no NATS connection (${nats}): it stores nothing new`

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HeadlessChromium;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.LineWriter;
@@ -12,6 +13,8 @@ import io.dualhub.testkit.NatsFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +40,12 @@ class DashboardBrowserTest {
 
     @TempDir
     Path profile;
+
+    @BeforeEach
+    void aBrowserIsHere() {
+        Assumptions.assumeTrue(
+                HeadlessChromium.missing().isEmpty(), HeadlessChromium.missing().orElse(""));
+    }
 
     @Test
     void everyPageShowsWhatTheApiHolds() throws Exception {

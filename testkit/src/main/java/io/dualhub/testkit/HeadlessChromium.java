@@ -1,4 +1,4 @@
-package io.dualhub.chaos.drills;
+package io.dualhub.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
+import java.util.Optional;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -20,13 +20,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's Chromium, headless, driven through its ChromeDriver ({@code CHROMIUM} and {@code CHROMEDRIVER} name
- * others): the dashboard's tests look at the pages a person would. Skips the test, saying why, where no browser is
- * installed ({@code .ci/run} installs both). Every start gets an empty profile, and Chromium's own calls home are off
- * (they are refused on a closed network, many at a time).
+ * others): the dashboard's tests and bench look at the pages a person would. {@link #missing()} says what is not
+ * installed ({@code .ci/run} installs both), for a test to skip with. Every start gets an empty profile, and
+ * Chromium's own calls home are off (they are refused on a closed network, many at a time).
  */
-final class HeadlessChromium implements AutoCloseable {
-    static final Duration PATIENCE = Duration.ofSeconds(30);
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
 
     private final ChromeDriver driver;
 
@@ -34,13 +36,22 @@ final class HeadlessChromium implements AutoCloseable {
         this.driver = driver;
     }
 
-    static HeadlessChromium start(Path profile) {
-        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        String chromedriver = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
-        Assumptions.assumeTrue(
-                new File(chromium).canExecute() && new File(chromedriver).canExecute(),
-                "no browser here: the dashboard's browser tests need " + chromium + " and " + chromedriver
-                        + " (Debian packages chromium and chromium-driver; CHROMIUM and CHROMEDRIVER name others)");
+    /** Why no browser can start here, if none can. */
+    public static Optional<String> missing() {
+        if (new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute()) {
+            return Optional.empty();
+        }
+        return Optional.of("no browser here: the dashboard's browser tests and bench need " + CHROMIUM + " and "
+                + CHROMEDRIVER + " (Debian packages chromium and chromium-driver; CHROMIUM and CHROMEDRIVER name"
+                + " others)");
+    }
+
+    public static HeadlessChromium start(Path profile) {
+        missing().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
+        String chromium = CHROMIUM;
+        String chromedriver = CHROMEDRIVER;
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
         options.addArguments(
@@ -62,44 +73,49 @@ final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(new ChromeDriver(service, options));
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
     /** Navigates within the page (a new hash), as a click on a link would. */
-    void go(String hash) {
+    public void go(String hash) {
         driver.executeScript("location.hash = arguments[0]", hash);
     }
 
-    String url() {
+    public String url() {
         return driver.getCurrentUrl();
     }
 
-    List<WebElement> all(String css) {
+    public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
     /** The element, once it is on the page. */
-    WebElement awaitOne(String css) {
+    public WebElement awaitOne(String css) {
         return await("'" + css + "' on the page")
                 .atMost(PATIENCE)
                 .ignoreExceptions()
                 .until(() -> driver.findElement(By.cssSelector(css)), e -> e != null);
     }
 
-    String text(String css) {
+    public String text(String css) {
         return awaitOne(css).getText();
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Runs a script that calls its last argument when it is done; returns what it passed. */
+    public Object asyncScript(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
     }
 
     /**
      * How many of the page's charts hold a drawn series: a canvas with pixels of the first series' colour (axes and
      * grid are grey or black, so an empty chart has none).
      */
-    long chartsWithLines() {
+    public long chartsWithLines() {
         Object n = script("""
                 const near = (d, i) => Math.abs(d[i] - 31) < 40 && Math.abs(d[i + 1] - 95) < 40
                     && Math.abs(d[i + 2] - 191) < 40 && d[i + 3] > 100;
@@ -112,7 +128,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Writes what the browser shows to {@code target/dashboard-screenshots/<name>.png}, for a person to look at. */
-    void screenshot(String name) {
+    public void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
