@@ -626,7 +626,8 @@
   const pipelinePage = {
     title: 'Pipeline',
     mount(el) {
-      el.innerHTML = `<h1>Pipeline</h1><div class="cards" id="pipeline-cards"></div><div class="charts" id="pipeline-charts">
+      el.innerHTML = `<h1>Pipeline</h1><div class="cards" id="pipeline-cards"></div>
+        <h2>CentralHubs</h2><div id="pipeline-hubs"></div><h2>Over time</h2><div class="charts" id="pipeline-charts">
         </div><p class="muted">Stored per second is the hub's per-minute history; the other charts sample every
         ${REFRESH_MS / 1000} s since this page opened.</p>`;
       const charts = el.querySelector('#pipeline-charts');
@@ -637,8 +638,14 @@
       this.samples = [];
     },
     async load() {
-      const [stats, perf, rates, leader, h] = await Promise.all([api('/api/v1/stats'), api('/api/v1/performance'),
-        api('/api/v1/performance/rates'), api('/api/v1/leader'), health()]);
+      const [stats, perf, rates, leader, h, hubs] = await Promise.all([api('/api/v1/stats'), api('/api/v1/performance'),
+        api('/api/v1/performance/rates'), api('/api/v1/leader'), health(), api('/api/v1/hubs').catch((e) => e)]);
+      main.querySelector('#pipeline-hubs').innerHTML = hubs instanceof Error
+        ? `<p class="error">${esc(hubs.message)}</p>`
+        : table(['CentralHub', 'Role', 'Messages to read or acknowledge', 'Last read'], hubs.map((x) => `<tr>
+          <td>${esc(x.instance)}${x.self ? ' <span class="muted">(this page)</span>' : ''}</td>
+          <td>${x.leader ? 'leader' : 'standby'}</td><td class="num">${int(x.pending)}</td><td>${ago(x.lastReadMs)}</td>
+          </tr>`), 'No CentralHub reads the metrics streams.');
       const worst = (key) => Math.max(0, ...perf.edges.map((e) => (e.collectToStored ? e.collectToStored[key] : 0)));
       this.samples.push({ at: perf.atMs, dup: stats.duplicatesDropped, dropped: stats.pointsDeclaredDropped,
         commit: perf.storeCommit, e2e: { p50Ms: worst('p50Ms'), p95Ms: worst('p95Ms'), p99Ms: worst('p99Ms') } });

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -80,6 +81,11 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Navigates within the page (a new hash), as a click on a link would. */
     public void go(String hash) {
         driver.executeScript("location.hash = arguments[0]", hash);
+    }
+
+    /** Sets the window's size, as a phone's or a laptop's screen would. */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
     }
 
     public String url() {

@@ -29,6 +29,9 @@ public final class NatsServerNode {
     private final List<String> extraArgs;
     private final Path storeDir;
     private final Path workDir;
+    private static final HttpClient MONITOR =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
     private OsProcess process;
 
     /**
@@ -124,11 +127,6 @@ public final class NatsServerNode {
     }
 
     synchronized void awaitReady() {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
-                .timeout(Duration.ofSeconds(1))
-                .build();
         await("nats-server " + name + " ready on port " + clientPort)
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
@@ -138,10 +136,27 @@ public final class NatsServerNode {
                         throw new IllegalStateException(
                                 "nats-server " + name + " exited; " + process.log() + " ends:\n" + process.logTail(5));
                     }
-                    return http.send(req, HttpResponse.BodyHandlers.discarding())
-                                    .statusCode()
-                            == 200;
+                    return healthy();
                 });
+    }
+
+    /** Whether the server runs and its monitor's {@code /healthz} answers 200 (JetStream current) right now. */
+    public synchronized boolean isReady() {
+        try {
+            return process != null && process.isAlive() && healthy();
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean healthy() throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
+                .timeout(Duration.ofSeconds(1))
+                .build();
+        return MONITOR.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
     /** The OS process id of the server, -1 when it was never started. */

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * The hubs' jars of an earlier commit, for upgrade and rollback drills: the commit's tree is exported from this
  * repository's history ({@code git archive}, which leaves the repository as it is) into
  * {@code target/releases/<commit>} and built there once ({@code mvn package} of the hubs and the modules they need,
- * tests skipped, with the local Maven
+ * tests neither compiled nor run, with the local Maven
  * repository this build filled); later runs reuse it. {@link HubProcess#from} runs a hub from it.
  */
 public final class OldRelease {
@@ -71,14 +71,14 @@ public final class OldRelease {
                             "mvn",
                             "-B",
                             "-q",
-                            "-DskipTests",
+                            "-Dmaven.test.skip=true", // its tests are neither run nor compiled
                             "package",
                             "-f",
                             release.resolve("pom.xml").toString(),
                             "-pl",
                             "common,edge-hub,central-hub",
-                            // with the modules they depend on, test scope included (tests are compiled): a fresh
-                            // machine's Maven repository holds no module of an earlier layout (chaos/harness)
+                            // with the modules they depend on, test scope included (resolved even when skipped): a
+                            // fresh machine's Maven repository holds no module of an earlier layout (chaos/harness)
                             "-am"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare release " + commit + " in " + release, e);

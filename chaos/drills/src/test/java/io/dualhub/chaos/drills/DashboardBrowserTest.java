@@ -74,7 +74,36 @@ class DashboardBrowserTest {
             explore(browser, api, writer);
             others(browser, api);
             survivesARestart(browser, central);
+            saysWhenTheHubHasNoNats(browser);
+            fitsAPhone(browser);
         }
+    }
+
+    /** NATS goes away: every page says the hub has no NATS connection (and what that means) until it is back. */
+    private static void saysWhenTheHubHasNoNats(HeadlessChromium browser) {
+        NATS.node(0).stop();
+        await("the banner shown")
+                .atMost(HeadlessChromium.PATIENCE)
+                .until(() -> browser.text("#problem").startsWith("This CentralHub has no NATS connection"));
+        browser.screenshot("no-nats");
+        NATS.node(0).start();
+        await("the banner gone")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> browser.all("#problem").get(0).getText().isEmpty());
+    }
+
+    /** At a phone's width the page does not overflow sideways: wide tables scroll within their own box. */
+    private static void fitsAPhone(HeadlessChromium browser) {
+        browser.resize(390, 844);
+        browser.go("#/edge/" + HOST_EDGE);
+        await("the host's charts drawn at a phone's width")
+                .atMost(HeadlessChromium.PATIENCE)
+                .until(() -> browser.chartsWithLines() >= 4);
+        assertThat(((Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth"))
+                        .intValue())
+                .as("sideways overflow in px")
+                .isLessThanOrEqualTo(0);
+        browser.screenshot("edge-phone");
     }
 
     private static void fleet(HeadlessChromium browser, CentralClient api) throws Exception {
@@ -140,6 +169,7 @@ class DashboardBrowserTest {
                 .atMost(Duration.ofSeconds(90))
                 .until(() -> number(cardValue(browser, "Points stored")) >= stored && browser.chartsWithLines() >= 1);
         assertThat(cardValue(browser, "Leader")).isEqualTo("dash");
+        awaitShown(browser, "#pipeline-hubs", "dash (this page)");
         assertThat(cardValue(browser, "NATS"))
                 .isEqualTo(api.health().path("nats").asText());
         browser.screenshot("pipeline");

@@ -3,6 +3,7 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
@@ -36,6 +37,11 @@ class LeaderFailoverDrillTest {
                         .asText()
                         .equals("c1"));
         assertThat(isLeader(c2)).isFalse();
+        JsonNode pair = new CentralClient(c2.url()).get("/api/v1/hubs");
+        assertThat(pair.toString())
+                .as("the leader and the standby, from their consumers")
+                .contains("{\"instance\":\"c1\",\"leader\":true,\"self\":false")
+                .contains("{\"instance\":\"c2\",\"leader\":false,\"self\":true");
 
         HubProcess edge = hubs.edge("pair-edge", "collect:\n  enabled: false\n");
         LineWriter writer = new LineWriter("pair");
