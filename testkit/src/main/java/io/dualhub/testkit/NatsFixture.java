@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -103,8 +105,43 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts every node that is not running, all at once, and waits until each is ready. */
     public void startAll() {
+        startAll(NatsServerNode.READY_WITHIN);
+    }
+
+    private void startAll(Duration patience) {
         nodes.forEach(NatsServerNode::launch);
-        nodes.forEach(NatsServerNode::awaitReady);
+        nodes.forEach(n -> n.awaitReady(patience));
+    }
+
+    /**
+     * {@link #startAll()}, then what an operator does for a node that runs but does not pass its health check within
+     * {@code patience} (nats-server 2.9.10 once kept a node unhealthy for good after a 6 s SIGSTOP under load):
+     * restart it, and rebuild it from its peers when a restart does not mend it. Returns a line per node mended.
+     */
+    public List<String> startAllMending(Duration patience) {
+        try {
+            startAll(patience);
+            return List.of();
+        } catch (ConditionTimeoutException e) {
+            // one node or more is not ready: mended one at a time
+        }
+        List<String> mended = new ArrayList<>();
+        for (NatsServerNode node : nodes) {
+            if (node.isReady()) {
+                continue;
+            }
+            String line = "node " + node.name() + " not ready " + patience.toSeconds() + " s after the fault: ";
+            try {
+                node.kill();
+                node.start();
+                line += "restarted";
+            } catch (ConditionTimeoutException e) {
+                node.rebuild();
+                line += "restarted, still not ready: rebuilt from its peers";
+            }
+            mended.add(line);
+        }
+        return mended;
     }
 
     private String host(int i) {

@@ -126,9 +126,16 @@ public final class NatsServerNode {
         return cmd;
     }
 
+    /** How long a started node may take to pass its health check. */
+    static final Duration READY_WITHIN = Duration.ofSeconds(30);
+
     synchronized void awaitReady() {
+        awaitReady(READY_WITHIN);
+    }
+
+    synchronized void awaitReady(Duration within) {
         await("nats-server " + name + " ready on port " + clientPort)
-                .atMost(Duration.ofSeconds(30))
+                .atMost(within)
                 .pollInterval(Duration.ofMillis(50))
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {

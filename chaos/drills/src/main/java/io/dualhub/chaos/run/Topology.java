@@ -45,6 +45,7 @@ final class Topology implements AutoCloseable {
     private final List<CentralClient> clients = new ArrayList<>();
     private final List<ChaosEdge> edges = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
+    private static final Duration NODE_READY_WITHIN = Duration.ofSeconds(30);
     private final List<String> replicaRestarts = new ArrayList<>();
     private final Consumer<String> progress;
     private Hubs hubs;
@@ -175,31 +176,9 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts the nodes that are down and waits for all to be ready. A node that runs but does not become ready
-     * (nats-server 2.9.10 once kept a node unhealthy for good after a 6 s SIGSTOP under load: every later scenario
-     * of a quick run failed on it) is restarted, and rebuilt from its peers when a restart does not mend it. Every
-     * restart and rebuild is kept for the report.
-     */
+    /** Every node up and ready; a node that runs but stays unhealthy is mended ({@link NatsFixture#startAllMending}). */
     private void startNodes() {
-        try {
-            nats.startAll();
-            return;
-        } catch (ConditionTimeoutException e) {
-            // one node or more is not ready: mended below, one at a time
-        }
-        for (NatsServerNode node : nats.nodes()) {
-            if (node.isReady()) {
-                continue;
-            }
-            String line = "node " + node.name() + " not ready 30 s after the fault: ";
-            try {
-                node.restart();
-                line += "restarted";
-            } catch (ConditionTimeoutException e) {
-                node.rebuild();
-                line += "restarted, still not ready: rebuilt from its peers";
-            }
+        for (String line : nats.startAllMending(NODE_READY_WITHIN)) {
             progress.accept(line);
             replicaRestarts.add(line);
         }
