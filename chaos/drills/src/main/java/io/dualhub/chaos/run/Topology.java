@@ -176,7 +176,7 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    /** Every node up and ready; a node that runs but stays unhealthy is mended ({@link NatsFixture#startAllMending}). */
+    /** Every node up and ready; a node that runs but stays unhealthy is mended (NatsFixture.startAllMending). */
     private void startNodes() {
         for (String line : nats.startAllMending(NODE_READY_WITHIN)) {
             progress.accept(line);
