@@ -72,13 +72,18 @@
     },
   };
 
-  async function api(path) {
+  // The signal of the page load in progress: a newer load (a new page, a new query) aborts the older one, so an old
+  // answer never lands on a newer view. Requests of their own (suggestions) pass { signal: null }.
+  let loadSignal = null;
+
+  async function api(path, options = {}) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const headers = token ? { Authorization: `Bearer ${token}` } : {};
     let res;
     try {
-      res = await fetch(path, { headers, cache: 'no-store' });
+      res = await fetch(path, { headers, cache: 'no-store', signal: 'signal' in options ? options.signal : loadSignal });
     } catch (e) {
+      if (e.name === 'AbortError') throw new ApiError(-1, 'superseded by a newer request');
       live.lost(e.message);
       throw new ApiError(0, `the CentralHub does not answer: ${e.message}`);
     }
@@ -113,6 +118,11 @@
   document.getElementById('token-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const input = document.getElementById('token-input');
+    if (!/^[\x21-\x7e]+$/.test(input.value.trim())) { // a header carries printable ASCII only
+      document.getElementById('token-why').textContent = 'A token is printable ASCII without spaces; this one has'
+        + ' other characters (a pasted space or quote?). Paste it again.';
+      return;
+    }
     sessionStorage.setItem(TOKEN_KEY, input.value.trim());
     input.value = '';
     dialog.close();
@@ -123,8 +133,11 @@
 
   // One uPlot chart in a card. set() takes [{label, points: [[epochMs, value], ...]}]; a chart the user zoomed
   // keeps its zoom across refreshes until a double click resets it.
+  const charts = new Set(); // every chart on the current page, destroyed when another page is shown
+
   class Chart {
     constructor(parent, title, format = num) {
+      charts.add(this);
       this.card = document.createElement('div');
       this.card.className = 'card chart';
       this.card.innerHTML = `<h3>${esc(title)}</h3><div class="plot"></div><p class="muted note" hidden></p>`;
@@ -133,11 +146,19 @@
       this.note = this.card.querySelector('.note');
       this.format = format;
       this.plot.addEventListener('dblclick', () => { this.zoomed = false; });
-      new ResizeObserver(() => this.u && this.u.setSize(this.size())).observe(this.card);
+      this.resizes = new ResizeObserver(() => this.u && this.u.setSize(this.size()));
+      this.resizes.observe(this.card);
     }
 
     size() {
       return { width: Math.max(200, this.card.clientWidth - 24), height: 200 };
+    }
+
+    destroy() {
+      this.resizes.disconnect();
+      if (this.u) this.u.destroy();
+      this.card.remove();
+      charts.delete(this);
     }
 
     set(series, note) {
@@ -160,7 +181,7 @@
         ...this.size(),
         series: [{}, ...drawn.map((s, i) => ({
           label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: s.width || 1.5,
-          dash: s.dash, spanGaps: true, points: { show: s.points.length < 3 || !!s.dots }, value: (u, v) => format(v),
+          dash: s.dash, spanGaps: true, points: { show: s.points.length < 3 || !!s.dots }, value: (u, v) => (v == null ? '–' : format(v)),
         }))],
         // a lone point gets five minutes either side, not a span of years
         scales: { x: { range: (u, min, max) => (min === max ? [min - 300, max + 300] : [min, max]) } },
@@ -244,14 +265,14 @@
       const alertsByEdge = {};
       alerts.forEach((a) => { alertsByEdge[a.edge] = (alertsByEdge[a.edge] || 0) + 1; });
       this.rows = edges.map((e) => {
-        const history = rates.edges[e.edgeId] || [];
+        const history = (rates.edges || {})[e.edgeId] || [];
         return {
           ...e,
           lastSeenMs: e.lastSeen ? Date.parse(e.lastSeen) : 0,
           missing: rangeSize(e.missingRanges),
           alerts: alertsByEdge[e.edgeId] || 0,
           history,
-          rate: rates.now[e.edgeId] || 0,
+          rate: (rates.now || {})[e.edgeId] || 0,
         };
       });
       this.alerts = alerts.length;
@@ -354,7 +375,7 @@
         ['Last heartbeat', ago(edge.lastSeen ? Date.parse(edge.lastSeen) : 0)], ['Backlog', int(edge.backlog)],
         ['Stored', int(edge.pointsStored)], ['Breaker', esc(edge.breaker || '–')],
       ].map(card).join('');
-      const mine = perf.edges.find((p) => p.edgeId === this.id) || {};
+      const mine = (perf.edges || []).find((p) => p.edgeId === this.id) || {};
       const lat = (name, l) => `<tr><td>${name}</td><td class="num">${ms(l && l.p50Ms)}</td>
         <td class="num">${ms(l && l.p95Ms)}</td><td class="num">${ms(l && l.p99Ms)}</td></tr>`;
       main.querySelector('#edge-latency').innerHTML = table(['', 'p50', 'p95', 'p99'],
@@ -379,7 +400,7 @@
       await Promise.all(HOST_CHARTS.map(async (c, i) => {
         const answers = await Promise.all(c.series.map((s) => query({ metric: s.metric, edge: this.id, from, step })));
         const lines = [];
-        c.series.forEach((s, j) => answers[j].series.forEach((found) => lines.push({
+        c.series.forEach((s, j) => (answers[j].series || []).forEach((found) => lines.push({
           label: [s.label, s.by ? found.tags[s.by] : null].filter(Boolean).join(' ') || s.metric,
           points: s.rate ? counterRate(found.points) : found.points,
         })));
@@ -441,8 +462,8 @@
     },
     async suggest(match) {
       try {
-        const list = await api(`/api/v1/metrics?limit=50&match=${encodeURIComponent(match.trim())}`);
-        main.querySelector('#explore-names').innerHTML = list.metrics.map((m) =>
+        const list = await api(`/api/v1/metrics?limit=50&match=${encodeURIComponent(match.trim())}`, { signal: null });
+        main.querySelector('#explore-names').innerHTML = (list.metrics || []).map((m) =>
           `<option value="${esc(m.name)}">${esc(`${m.series} series on ${m.edges} edge(s)`)}</option>`).join('');
       } catch (e) {
         this.error(e);
@@ -452,14 +473,15 @@
     async describe(metric, tags, edge) {
       if (!metric.trim()) return;
       try {
-        const d = await api(`/api/v1/metrics/${encodeURIComponent(metric.trim())}`);
+        const d = await api(`/api/v1/metrics/${encodeURIComponent(metric.trim())}`, { signal: null });
         const edges = main.querySelector('#explore-edge');
         const chosen = edge ?? edges.value;
-        edges.innerHTML = '<option value="">any</option>' + d.edges.map((e) =>
-          `<option${e === chosen ? ' selected' : ''}>${esc(e)}</option>`).join('');
-        main.querySelector('#explore-tags').innerHTML = Object.entries(d.tags).map(([k, values]) =>
+        edges.innerHTML = '<option value="">any</option>' + (d.edges || []).map((e) =>
+          `<option value="${esc(e)}"${e === chosen ? ' selected' : ''}>${esc(e)}</option>`).join('');
+        main.querySelector('#explore-tags').innerHTML = Object.entries(d.tags || {}).map(([k, values]) =>
           `<label>${esc(k)}<select data-tag="${esc(k)}"><option value="">any</option>${values.map((v) =>
-            `<option${tags[k] === v ? ' selected' : ''}>${esc(v)}</option>`).join('')}</select></label>`).join('');
+            `<option value="${esc(v)}"${tags[k] === v ? ' selected' : ''}>${esc(v)}</option>`).join('')}</select></label>`)
+          .join('');
         this.error(null);
       } catch (e) {
         this.error(e);
@@ -484,21 +506,26 @@
       try {
         answer = await query(p);
       } catch (e) {
-        if (e.status === 0 || e.status === 401) throw e;
+        if (e.status <= 0 || e.status === 401) throw e;
         this.error(e);
         return;
       }
       this.error(null);
+      answer.series = answer.series || [];
       main.querySelector('#explore-tier').textContent = `${answer.series.length} series; answered from ${
         answer.tier === 'raw' ? 'the raw points' : `the ${answer.tier} rollup (averages per bucket)`}.`;
       const label = (s) => `${s.edge} ${seriesName(s.metric, s.tags)}`;
-      this.chart.set(answer.series.map((s) => ({ label: label(s), points: s.points })));
+      this.chart.set(answer.series.map((s) => ({ label: label(s), points: s.points || [] })));
       main.querySelector('#explore-table').innerHTML = table(['Edge', 'Series', 'Points', 'Last', 'Min', 'Max'],
         answer.series.map((s) => {
-          const values = s.points.map((x) => x[1]);
+          const points = s.points || [];
+          let min = Infinity;
+          let max = -Infinity;
+          points.forEach((x) => { min = Math.min(min, x[1]); max = Math.max(max, x[1]); });
           return `<tr><td>${esc(s.edge)}</td><td>${esc(seriesName(s.metric, s.tags))}</td>
-            <td class="num">${int(values.length)}</td><td class="num">${num(values[values.length - 1])}</td>
-            <td class="num">${num(Math.min(...values))}</td><td class="num">${num(Math.max(...values))}</td></tr>`;
+            <td class="num">${int(points.length)}</td><td class="num">${num(points.length ? points[points.length - 1][1]
+              : null)}</td><td class="num">${num(points.length ? min : null)}</td>
+            <td class="num">${num(points.length ? max : null)}</td></tr>`;
         }), 'No series matches.');
     },
   };
@@ -526,8 +553,7 @@
     prune() {
       this.charts.forEach((chart, id) => {
         if (this.shown.has(id)) return;
-        if (chart.u) chart.u.destroy();
-        chart.card.remove();
+        chart.destroy();
         this.charts.delete(id);
       });
     },
@@ -556,7 +582,7 @@
       const params = { metric: a.metric, edge: a.edge, from: a.startedMs - AROUND_MS, to: end + AROUND_MS };
       Object.entries(a.tags || {}).forEach(([k, v]) => { params[`tag.${k}`] = v; });
       const answer = await query(params);
-      const points = answer.series.length ? answer.series[0].points : [];
+      const points = answer.series && answer.series.length ? answer.series[0].points : [];
       const title = `${a.edge}: ${seriesName(a.metric, a.tags)} — ${a.endedMs ? `ended ${when(a.endedMs)}` : 'open'}`;
       this.chart('anomalies', `${a.edge}${seriesName(a.metric, a.tags)}${a.startedMs}`, title).set([
         { label: 'value', points },
@@ -571,7 +597,7 @@
       const params = { metric: f.metric, edge: f.edge, from: f.atMs - 6 * 3600e3, step: '1m' };
       Object.entries(f.tags || {}).forEach(([k, v]) => { params[`tag.${k}`] = v; });
       const answer = await query(params);
-      const points = answer.series.length ? answer.series[0].points : [];
+      const points = answer.series && answer.series.length ? answer.series[0].points : [];
       const latest = points.length ? points[points.length - 1][1] : 0;
       const history = latest > 0 ? points.map((p) => [p[0], p[1] * f.fraction / latest]) : [];
       const horizon = f.atMs + Math.min(Math.max(f.etaHighSeconds, f.etaSeconds, 3600), FORECAST_HORIZON_S) * 1000;
@@ -639,14 +665,15 @@
     },
     async load() {
       const [stats, perf, rates, leader, h, hubs] = await Promise.all([api('/api/v1/stats'), api('/api/v1/performance'),
-        api('/api/v1/performance/rates'), api('/api/v1/leader'), health(), api('/api/v1/hubs').catch((e) => e)]);
+        api('/api/v1/performance/rates'), api('/api/v1/leader'), health().catch(() => ({})),
+        api('/api/v1/hubs').catch((e) => (e.status === -1 ? Promise.reject(e) : e))]);
       main.querySelector('#pipeline-hubs').innerHTML = hubs instanceof Error
         ? `<p class="error">${esc(hubs.message)}</p>`
         : table(['CentralHub', 'Role', 'Messages to read or acknowledge', 'Last read'], hubs.map((x) => `<tr>
           <td>${esc(x.instance)}${x.self ? ' <span class="muted">(this page)</span>' : ''}</td>
           <td>${x.leader ? 'leader' : 'standby'}</td><td class="num">${int(x.pending)}</td><td>${ago(x.lastReadMs)}</td>
           </tr>`), 'No CentralHub reads the metrics streams.');
-      const worst = (key) => Math.max(0, ...perf.edges.map((e) => (e.collectToStored ? e.collectToStored[key] : 0)));
+      const worst = (key) => (perf.edges || []).reduce((m, e) => Math.max(m, e.collectToStored ? e.collectToStored[key] : 0), 0);
       this.samples.push({ at: perf.atMs, dup: stats.duplicatesDropped, dropped: stats.pointsDeclaredDropped,
         commit: perf.storeCommit, e2e: { p50Ms: worst('p50Ms'), p95Ms: worst('p95Ms'), p99Ms: worst('p99Ms') } });
       if (this.samples.length > HISTORY_SAMPLES) this.samples.shift();
@@ -656,10 +683,11 @@
         ['Points stored', int(stats.pointsStored)], ['Duplicates dropped', int(stats.duplicatesDropped)],
         ['Declared dropped', int(stats.pointsDeclaredDropped)], ['Commit p99', ms(perf.storeCommit && perf.storeCommit.p99Ms)],
       ].map(card).join('');
-      const minutes = Math.max(0, ...Object.values(rates.edges).map((r) => r.length));
+      const perEdge = Object.values(rates.edges || {});
+      const minutes = perEdge.reduce((m, r) => Math.max(m, r.length), 0);
       const total = [];
       for (let i = 0; i < minutes; i++) {
-        const sum = Object.values(rates.edges).reduce((s, r) => s + (r[r.length - minutes + i] || 0), 0);
+        const sum = perEdge.reduce((s, r) => s + (r[r.length - minutes + i] || 0), 0);
         total.push([rates.atMs - (minutes - 1 - i) * rates.stepMs, sum]);
       }
       this.rate.set([{ label: 'stored/s', points: total }]);
@@ -687,7 +715,14 @@
   function route() {
     const [path, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
     const [name, ...rest] = path.split('/');
-    return { name: PAGES[name] ? name : 'fleet', arg: rest.map(decodeURIComponent).join('/'),
+    const decode = (part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch (e) {
+        return part; // a malformed escape is taken as it is
+      }
+    };
+    return { name: PAGES[name] ? name : 'fleet', arg: rest.map(decode).join('/'),
       params: new URLSearchParams(search) };
   }
 
@@ -708,6 +743,7 @@
       if (a.dataset.page === r.name || (r.name === 'edge' && a.dataset.page === 'fleet')) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     });
+    charts.forEach((c) => c.destroy());
     current.page.mount(main, r);
     refreshNow();
   }
@@ -726,7 +762,7 @@
         + ` and its fleet view is stale until it reconnects.${h.problem ? ` ${h.problem}` : ''}`;
     } catch (e) {
       if (mine !== generation) return;
-      if (e.status === 0 || e.status === 401) return; // shown as reconnecting, or the token dialog is open
+      if (e.status <= 0 || e.status === 401) return; // aborted, shown as reconnecting, or the token dialog is open
       problem.hidden = false;
       problem.textContent = e.message;
     }
@@ -734,8 +770,12 @@
 
   // One chain of refreshes: a refresh asked for now (a new page, a new query) replaces the one that was due.
   let chain = 0;
+  let loading = null;
   function refreshNow() {
     clearTimeout(timer);
+    if (loading) loading.abort();
+    loading = new AbortController();
+    loadSignal = loading.signal;
     const mine = ++chain;
     refresh(generation).finally(() => {
       if (mine === chain) timer = setTimeout(refreshNow, REFRESH_MS);
