@@ -51,10 +51,8 @@ public final class HeadlessChromium implements AutoCloseable {
         missing().ifPresent(why -> {
             throw new IllegalStateException(why);
         });
-        String chromium = CHROMIUM;
-        String chromedriver = CHROMEDRIVER;
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
+        options.setBinary(CHROMIUM);
         options.addArguments(
                 "--headless=new",
                 "--no-sandbox", // Chromium refuses to run as root with its sandbox
@@ -68,7 +66,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--window-size=1280,1000",
                 "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(chromedriver))
+                .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
                 .build();
         return new HeadlessChromium(new ChromeDriver(service, options));

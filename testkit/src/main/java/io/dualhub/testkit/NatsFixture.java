@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -116,24 +117,29 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
     /**
      * {@link #startAll()}, then what an operator does for a node that runs but does not pass its health check within
      * {@code patience} (nats-server 2.9.10 once kept a node unhealthy for good after a 6 s SIGSTOP under load):
-     * restart it, and rebuild it from its peers when a restart does not mend it. Returns a line per node mended.
+     * restart it, and rebuild it from its peers when a restart does not mend it. One node at a time, the most stuck
+     * first (its monitor does not answer at all), since a stuck node can keep its peers' health checks failing too;
+     * after each, all are awaited again. Returns a line per node mended.
      */
     public List<String> startAllMending(Duration patience) {
-        try {
-            startAll(patience);
-            return List.of();
-        } catch (ConditionTimeoutException e) {
-            // one node or more is not ready: mended one at a time
-        }
         List<String> mended = new ArrayList<>();
-        for (NatsServerNode node : nodes) {
-            if (node.isReady()) {
-                continue;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                startAll(patience);
+                return mended;
+            } catch (ConditionTimeoutException e) {
+                if (attempt == nodes.size()) {
+                    throw e; // every node had its turn
+                }
             }
+            Optional<NatsServerNode> stuck = mostStuck();
+            if (stuck.isEmpty()) {
+                continue; // ready by now: the next wait passes
+            }
+            NatsServerNode node = stuck.get();
             String line = "node " + node.name() + " not ready " + patience.toSeconds() + " s after the fault: ";
             try {
-                node.kill();
-                node.start();
+                node.restart();
                 line += "restarted";
             } catch (ConditionTimeoutException e) {
                 node.rebuild();
@@ -141,7 +147,14 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
             }
             mended.add(line);
         }
-        return mended;
+    }
+
+    /** A node whose monitor does not answer at all, else one whose health check fails; none when all are ready. */
+    private Optional<NatsServerNode> mostStuck() {
+        Optional<NatsServerNode> hung = nodes.stream().filter(n -> !n.answers()).findFirst();
+        return hung.isPresent()
+                ? hung
+                : nodes.stream().filter(n -> !n.isReady()).findFirst();
     }
 
     private String host(int i) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * One real {@code nats-server -js} process with its own store directory and fixed ports, so it can be killed
@@ -127,7 +128,7 @@ public final class NatsServerNode {
     }
 
     /** How long a started node may take to pass its health check. */
-    static final Duration READY_WITHIN = Duration.ofSeconds(30);
+    public static final Duration READY_WITHIN = Duration.ofSeconds(30);
 
     synchronized void awaitReady() {
         awaitReady(READY_WITHIN);
@@ -148,9 +149,18 @@ public final class NatsServerNode {
     }
 
     /** Whether the server runs and its monitor's {@code /healthz} answers 200 (JetStream current) right now. */
-    public synchronized boolean isReady() {
+    public boolean isReady() {
+        return monitorSays(status -> status == 200);
+    }
+
+    /** Whether the server runs and its monitor answers at all (healthy or not): a paused or hung one does not. */
+    public boolean answers() {
+        return monitorSays(status -> status > 0);
+    }
+
+    private synchronized boolean monitorSays(IntPredicate status) {
         try {
-            return process != null && process.isAlive() && healthy();
+            return process != null && process.isAlive() && status.test(healthStatus());
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -160,10 +170,14 @@ public final class NatsServerNode {
     }
 
     private boolean healthy() throws IOException, InterruptedException {
+        return healthStatus() == 200;
+    }
+
+    private int healthStatus() throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
                 .timeout(Duration.ofSeconds(1))
                 .build();
-        return MONITOR.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        return MONITOR.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** The OS process id of the server, -1 when it was never started. */

@@ -32,8 +32,12 @@ public class DashboardController {
             "uplot.css", new Asset(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));
     private static final Asset PAGE = new Asset("dashboard/index.html", MediaType.TEXT_HTML + "; charset=utf-8");
 
-    /** A file of this jar and the type it is served as. */
-    private record Asset(String resource, String contentType) {}
+    /** A file of this jar, read once (the jar does not change under a running hub), and the type it is served as. */
+    private record Asset(byte[] bytes, String contentType) {
+        Asset(String resource, String contentType) {
+            this(read(resource), contentType);
+        }
+    }
 
     @Get(uris = {"/", "/index.html"})
     public MutableHttpResponse<byte[]> page() {
@@ -47,7 +51,7 @@ public class DashboardController {
     }
 
     private static MutableHttpResponse<byte[]> serve(Asset asset) {
-        return HttpResponse.ok(read(asset.resource()))
+        return HttpResponse.ok(asset.bytes())
                 .contentType(asset.contentType())
                 .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .header("X-Content-Type-Options", "nosniff")

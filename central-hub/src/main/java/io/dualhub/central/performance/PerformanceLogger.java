@@ -107,7 +107,10 @@ public final class PerformanceLogger implements AutoCloseable {
                 ? null
                 : seen.heartbeat().publishAck();
         return new EdgePerformance(
-                id, m == null ? 0 : rate(m), m == null ? null : LatencyTimers.latency(m.collectToStored()), ack);
+                id,
+                m == null ? 0 : rate(samples(m)),
+                m == null ? null : LatencyTimers.latency(m.collectToStored()),
+                ack);
     }
 
     private EdgeMeters register(String edgeId) {
@@ -125,8 +128,7 @@ public final class PerformanceLogger implements AutoCloseable {
     }
 
     /** Points per second over the last minute (between the newest sample and the one a minute before it). */
-    private static double rate(EdgeMeters m) {
-        long[][] s = samples(m);
+    private static double rate(long[][] s) {
         return s.length < 2 ? 0 : perSecond(s[Math.max(0, s.length - 1 - SAMPLES_PER_MINUTE)], s[s.length - 1]);
     }
 
@@ -134,8 +136,9 @@ public final class PerformanceLogger implements AutoCloseable {
         Map<String, double[]> rates = new TreeMap<>();
         Map<String, Double> now = new TreeMap<>();
         edges.forEach((id, m) -> {
-            rates.put(id, minuteRates(samples(m)));
-            now.put(id, rate(m));
+            long[][] s = samples(m); // one copy of the samples for both figures
+            rates.put(id, minuteRates(s));
+            now.put(id, rate(s));
         });
         return new RateHistory(clock.millis(), Duration.ofMinutes(1).toMillis(), rates, now);
     }

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 /**
  * What the series dictionary holds, for people choosing what to ask for: the metric names (with how many series and
  * edges each has) and one metric's edges and tag values. Read from the dictionary in memory, never from the file;
- * each answer walks it once (a million series take well under a second) and is bounded by its caller's limits.
+ * each answer walks it once (time in proportion to the series stored) and is bounded by its caller's limits.
  */
 public final class SeriesCatalogue {
     private final Collection<SeriesKey> series;

@@ -45,7 +45,6 @@ final class Topology implements AutoCloseable {
     private final List<CentralClient> clients = new ArrayList<>();
     private final List<ChaosEdge> edges = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
-    private static final Duration NODE_READY_WITHIN = Duration.ofSeconds(30);
     private final List<String> replicaRestarts = new ArrayList<>();
     private final Consumer<String> progress;
     private Hubs hubs;
@@ -178,7 +177,7 @@ final class Topology implements AutoCloseable {
 
     /** Every node up and ready; a node that runs but stays unhealthy is mended (NatsFixture.startAllMending). */
     private void startNodes() {
-        for (String line : nats.startAllMending(NODE_READY_WITHIN)) {
+        for (String line : nats.startAllMending(NatsServerNode.READY_WITHIN)) {
             progress.accept(line);
             replicaRestarts.add(line);
         }
