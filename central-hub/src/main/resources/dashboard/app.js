@@ -647,58 +647,44 @@
     },
   };
 
-  const HISTORY_SAMPLES = 360; // 30 minutes of 5-second samples
-
   const pipelinePage = {
     title: 'Pipeline',
     mount(el) {
       el.innerHTML = `<h1>Pipeline</h1><div class="cards" id="pipeline-cards"></div>
-        <h2>CentralHubs</h2><div id="pipeline-hubs"></div><h2>Over time</h2><div class="charts" id="pipeline-charts">
-        </div><p class="muted">Stored per second is the hub's per-minute history; the other charts sample every
-        ${REFRESH_MS / 1000} s since this page opened.</p>`;
+        <h2>CentralHubs</h2><div id="pipeline-hubs"></div><h2>Last half hour</h2><div class="charts" id="pipeline-charts">
+        </div><p class="muted">Sampled by this hub every 10 s since it started, for up to half an hour.</p>`;
       const charts = el.querySelector('#pipeline-charts');
       this.rate = new Chart(charts, 'Stored points per second (all edges)');
       this.counts = new Chart(charts, 'Duplicates dropped and points declared dropped (per second)');
       this.commit = new Chart(charts, 'Store commit latency', ms);
       this.e2e = new Chart(charts, 'Collect → stored latency (worst edge)', ms);
-      this.samples = [];
     },
     async load() {
-      const [stats, perf, rates, leader, h, hubs] = await Promise.all([api('/api/v1/stats'), api('/api/v1/performance'),
-        api('/api/v1/performance/rates'), api('/api/v1/leader'), health().catch(() => ({})),
-        api('/api/v1/hubs').catch((e) => (e.status === -1 ? Promise.reject(e) : e))]);
+      const [stats, perf, history, leader, h, hubs] = await Promise.all([api('/api/v1/stats'),
+        api('/api/v1/performance'), api('/api/v1/performance/history'), api('/api/v1/leader'),
+        health().catch(() => ({})), api('/api/v1/hubs').catch((e) => (e.status === -1 ? Promise.reject(e) : e))]);
       main.querySelector('#pipeline-hubs').innerHTML = hubs instanceof Error
         ? `<p class="error">${esc(hubs.message)}</p>`
         : table(['CentralHub', 'Role', 'Messages to read or acknowledge', 'Last read'], hubs.map((x) => `<tr>
           <td>${esc(x.instance)}${x.self ? ' <span class="muted">(this page)</span>' : ''}</td>
           <td>${x.leader ? 'leader' : 'standby'}</td><td class="num">${int(x.pending)}</td><td>${ago(x.lastReadMs)}</td>
           </tr>`), 'No CentralHub reads the metrics streams.');
-      const worst = (key) => (perf.edges || []).reduce((m, e) => Math.max(m, e.collectToStored ? e.collectToStored[key] : 0), 0);
-      this.samples.push({ at: perf.atMs, dup: stats.duplicatesDropped, dropped: stats.pointsDeclaredDropped,
-        commit: perf.storeCommit, e2e: { p50Ms: worst('p50Ms'), p95Ms: worst('p95Ms'), p99Ms: worst('p99Ms') } });
-      if (this.samples.length > HISTORY_SAMPLES) this.samples.shift();
       main.querySelector('#pipeline-cards').innerHTML = [
         ['Leader', esc(leader.leader || 'none known')], ['This hub', esc(leader.self), leader.isLeader ? 'leader'
           : 'standby'], ['NATS', esc(h.nats || '–')], ['Ingest', esc(h.ingest || '–'), esc(h.problem || '')],
         ['Points stored', int(stats.pointsStored)], ['Duplicates dropped', int(stats.duplicatesDropped)],
         ['Declared dropped', int(stats.pointsDeclaredDropped)], ['Commit p99', ms(perf.storeCommit && perf.storeCommit.p99Ms)],
       ].map(card).join('');
-      const perEdge = Object.values(rates.edges || {});
-      const minutes = perEdge.reduce((m, r) => Math.max(m, r.length), 0);
-      const total = [];
-      for (let i = 0; i < minutes; i++) {
-        const sum = perEdge.reduce((s, r) => s + (r[r.length - minutes + i] || 0), 0);
-        total.push([rates.atMs - (minutes - 1 - i) * rates.stepMs, sum]);
-      }
-      this.rate.set([{ label: 'stored/s', points: total }]);
-      const perSecond = (key) => this.samples.slice(1).map((s, i) =>
-        [s.at, Math.max(0, s[key] - this.samples[i][key]) * 1000 / Math.max(1, s.at - this.samples[i].at)]);
-      this.counts.set([{ label: 'duplicates', points: perSecond('dup') },
-        { label: 'declared dropped', points: perSecond('dropped') }]);
+      // Rates between consecutive samples; a total that fell (a restored store) counts as none.
+      const perSecond = (key) => history.slice(1).map((s, i) =>
+        [s.atMs, Math.max(0, s[key] - history[i][key]) * 1000 / Math.max(1, s.atMs - history[i].atMs)]);
+      this.rate.set([{ label: 'stored/s', points: perSecond('pointsStored') }]);
+      this.counts.set([{ label: 'duplicates', points: perSecond('duplicatesDropped') },
+        { label: 'declared dropped', points: perSecond('pointsDeclaredDropped') }]);
       const percentiles = (key) => ['p50Ms', 'p95Ms', 'p99Ms'].map((p) => ({
-        label: p.slice(0, 3), points: this.samples.filter((s) => s[key]).map((s) => [s.at, s[key][p]]) }));
-      this.commit.set(percentiles('commit'));
-      this.e2e.set(percentiles('e2e'));
+        label: p.slice(0, 3), points: history.filter((s) => s[key]).map((s) => [s.atMs, s[key][p]]) }));
+      this.commit.set(percentiles('storeCommit'));
+      this.e2e.set(percentiles('collectToStored'));
     },
   };
 

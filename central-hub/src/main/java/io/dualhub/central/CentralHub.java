@@ -129,7 +129,8 @@ public final class CentralHub implements AutoCloseable {
                 lease::holds,
                 config.recovery().drainStall(),
                 clock);
-        this.performance = new PerformanceLogger(meters, fleet, ingestor::commitLatency, clock, Duration.ofMinutes(1));
+        this.performance = new PerformanceLogger(
+                meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
         this.placement = new LeaderPlacement(nats, lease);
         this.gapRepair =
                 new GapRepair(nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock, meters);

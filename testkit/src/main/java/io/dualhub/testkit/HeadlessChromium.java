@@ -116,16 +116,17 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     /**
-     * How many of the page's charts hold a drawn series: a canvas with pixels of the first series' colour (axes and
-     * grid are grey or black, so an empty chart has none).
+     * How many of the page's charts hold a drawn series: a canvas with coloured pixels (axes and grid are grey or
+     * black, so an empty chart has none; series are drawn in saturated colours, and where several coincide, as a few
+     * lines at zero do, the topmost still counts).
      */
     public long chartsWithLines() {
         Object n = script("""
-                const near = (d, i) => Math.abs(d[i] - 31) < 40 && Math.abs(d[i + 1] - 95) < 40
-                    && Math.abs(d[i + 2] - 191) < 40 && d[i + 3] > 100;
+                const coloured = (d, i) => Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80
+                    && d[i + 3] > 100;
                 return [...document.querySelectorAll('.chart canvas')].filter((c) => {
                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  for (let i = 0; i < d.length; i += 4) if (near(d, i)) return true;
+                  for (let i = 0; i < d.length; i += 4) if (coloured(d, i)) return true;
                   return false;
                 }).length;""");
         return ((Number) n).longValue();

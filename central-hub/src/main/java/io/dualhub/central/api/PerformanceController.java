@@ -2,10 +2,12 @@ package io.dualhub.central.api;
 
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.performance.PerformanceLogger;
+import io.dualhub.central.performance.PipelineHistory;
 import io.dualhub.common.wire.Latency;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.SerdeImport;
+import java.util.List;
 
 /**
  * {@code GET /api/v1/performance}: per edge the stored rate and latency percentiles, and the store's commit latency.
@@ -14,6 +16,7 @@ import io.micronaut.serde.annotation.SerdeImport;
 @SerdeImport(PerformanceLogger.Report.class)
 @SerdeImport(PerformanceLogger.RateHistory.class)
 @SerdeImport(PerformanceLogger.EdgePerformance.class)
+@SerdeImport(PipelineHistory.Sample.class)
 @SerdeImport(Latency.class)
 public class PerformanceController {
     private final CentralHub hub;
@@ -31,5 +34,11 @@ public class PerformanceController {
     @Get("/performance/rates")
     public PerformanceLogger.RateHistory rates() {
         return hub.performance().rates();
+    }
+
+    /** The pipeline every 10 s over the last half hour: the Pipeline page's charts. */
+    @Get("/performance/history")
+    public List<PipelineHistory.Sample> history() {
+        return hub.performance().history();
     }
 }

@@ -3,6 +3,7 @@ package io.dualhub.central.performance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.central.fleet.FleetView;
+import io.dualhub.central.store.StoreStats;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.wire.Batch;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The pipeline's own numbers: per edge, the points stored per second, the latency from collection (the oldest
  * point's timestamp in a batch) to its commit here, and the edge's publish-to-ack latency from its heartbeats; for
  * the hub, the store's commit latency. Micrometer histograms with percentiles (on {@code /prometheus}), one JSON
- * line a minute on logger {@code dualhub.performance}, and the same document at {@code GET /api/v1/performance}.
+ * line a minute on logger {@code dualhub.performance}, and the same document at {@code GET /api/v1/performance};
+ * every 10 s a sample of the whole pipeline into a half hour's {@link PipelineHistory}.
  */
 public final class PerformanceLogger implements AutoCloseable {
     private static final Logger PERF = LoggerFactory.getLogger("dualhub.performance");
@@ -45,9 +47,11 @@ public final class PerformanceLogger implements AutoCloseable {
     private final MeterRegistry meters;
     private final FleetView fleet;
     private final Supplier<Latency> commit;
+    private final Supplier<StoreStats> stats;
     private final Clock clock;
     private final Duration logEvery;
     private final Map<String, EdgeMeters> edges = new ConcurrentHashMap<>();
+    private final PipelineHistory history = new PipelineHistory(KEPT_SAMPLES);
     private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("performance");
 
     /** Per-edge meters and the recent counts the rate is taken from (guarded by itself). */
@@ -67,10 +71,16 @@ public final class PerformanceLogger implements AutoCloseable {
     public record RateHistory(long atMs, long stepMs, Map<String, double[]> edges, Map<String, Double> now) {}
 
     public PerformanceLogger(
-            MeterRegistry meters, FleetView fleet, Supplier<Latency> commit, Clock clock, Duration logEvery) {
+            MeterRegistry meters,
+            FleetView fleet,
+            Supplier<Latency> commit,
+            Supplier<StoreStats> stats,
+            Clock clock,
+            Duration logEvery) {
         this.meters = meters;
         this.fleet = fleet;
         this.commit = commit;
+        this.stats = stats;
         this.clock = clock;
         this.logEvery = logEvery;
     }
@@ -154,6 +164,11 @@ public final class PerformanceLogger implements AutoCloseable {
         return rates;
     }
 
+    /** The pipeline every 10 s over the last half hour, oldest first. */
+    public List<PipelineHistory.Sample> history() {
+        return history.samples();
+    }
+
     private static long[][] samples(EdgeMeters m) {
         synchronized (m.counts()) {
             return m.counts().toArray(new long[0][]);
@@ -166,6 +181,7 @@ public final class PerformanceLogger implements AutoCloseable {
 
     void sample() {
         long now = clock.millis();
+        double[] worst = new double[3];
         for (EdgeMeters m : edges.values()) {
             synchronized (m.counts()) {
                 m.counts().addLast(new long[] {now, (long) m.points().count()});
@@ -173,7 +189,19 @@ public final class PerformanceLogger implements AutoCloseable {
                     m.counts().removeFirst();
                 }
             }
+            Latency l = LatencyTimers.latency(m.collectToStored());
+            worst[0] = Math.max(worst[0], l.p50Ms());
+            worst[1] = Math.max(worst[1], l.p95Ms());
+            worst[2] = Math.max(worst[2], l.p99Ms());
         }
+        StoreStats s = stats.get();
+        history.add(new PipelineHistory.Sample(
+                now,
+                s.pointsStored(),
+                s.duplicatesDropped(),
+                s.pointsDeclaredDropped(),
+                commit.get(),
+                new Latency(worst[0], worst[1], worst[2])));
     }
 
     private void log() {

@@ -43,7 +43,7 @@ class HttpsApiTest {
     Path dir;
 
     @Test
-    void theApiIsServedOverHttpsOnlyOnItsPort() throws Exception {
+    void theApiAndTheDashboardAreServedOverHttpsOnlyOnTheirPort() throws Exception {
         Assumptions.assumeTrue(CERTS.available(), "skipped: openssl is needed to make the test certificates");
         int port = FreePorts.next();
         CentralConfig config = CentralConfig.load(
@@ -69,6 +69,16 @@ class HttpsApiTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(stats.statusCode()).isEqualTo(200);
             assertThat(stats.body()).contains("pointsStored");
+            for (String page : new String[] {"/", "/ui/app.js", "/ui/uplot.js"}) {
+                HttpResponse<String> asset = trusting.send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + page))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(asset.statusCode())
+                        .as("the dashboard's " + page + " over https")
+                        .isEqualTo(200);
+                assertThat(asset.body()).isNotBlank();
+            }
             assertThatThrownBy(() -> HttpClient.newHttpClient()
                             .send(
                                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stats"))

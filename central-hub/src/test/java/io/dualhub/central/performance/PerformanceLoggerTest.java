@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.rejection.Rejections;
+import io.dualhub.central.store.StoreStats;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Latency;
 import io.dualhub.common.wire.Point;
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.Test;
 /** Rates and latencies from batches stored at times a test clock chooses. */
 class PerformanceLoggerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    private StoreStats stats = new StoreStats(0, 0, 0, 0, 0);
     private final PerformanceLogger perf = new PerformanceLogger(
             new SimpleMeterRegistry(),
             new FleetView(new Rejections("t", new SimpleMeterRegistry(), a -> {}, clock, System::nanoTime), clock),
             () -> new Latency(1, 2, 3),
+            () -> stats,
             clock,
             Duration.ofMinutes(1));
 
@@ -80,6 +83,27 @@ class PerformanceLoggerTest {
         Latency latency = perf.report().edges().get(0).collectToStored();
         assertThat(latency.p50Ms()).isCloseTo(250, within(15.0));
         assertThat(latency.p99Ms()).isCloseTo(250, within(15.0));
+    }
+
+    @Test
+    void thePipelineHistoryKeepsHalfAnHourOfSamplesWithTheStoreTotalsAndTheWorstEdge() {
+        for (int s = 0; s < 200; s++) {
+            stats = new StoreStats(1000L * s, s, 10L * s, s, 2);
+            perf.stored(batch("web-3", 10, clock.millis() - 40));
+            perf.stored(batch("web-4", 10, clock.millis() - 400)); // the slower edge
+            perf.sample();
+            clock.advance(Duration.ofSeconds(10));
+        }
+        List<PipelineHistory.Sample> history = perf.history();
+        assertThat(history).hasSize(PerformanceLogger.HISTORY_MINUTES * 6 + 1);
+        PipelineHistory.Sample newest = history.get(history.size() - 1);
+        assertThat(newest.atMs()).isEqualTo(clock.millis() - 10_000);
+        assertThat(newest.pointsStored()).isEqualTo(199_000);
+        assertThat(newest.duplicatesDropped()).isEqualTo(1990);
+        assertThat(newest.pointsDeclaredDropped()).isEqualTo(199);
+        assertThat(newest.storeCommit()).isEqualTo(new Latency(1, 2, 3));
+        assertThat(newest.collectToStored().p99Ms()).isCloseTo(400, within(25.0));
+        assertThat(history.get(0).pointsStored()).as("the oldest kept").isEqualTo(1000L * (200 - history.size()));
     }
 
     private static Batch batch(String edge, int points, long oldestMs) {

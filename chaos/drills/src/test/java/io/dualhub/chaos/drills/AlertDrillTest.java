@@ -11,14 +11,9 @@ import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +40,7 @@ class AlertDrillTest {
             listener.subscribe("dualhub.alerts.>");
             nats.flush(Duration.ofSeconds(5));
 
-            write(edge.url(), latencies());
+            ShapedSeries.write(edge.url(), ShapedSeries.spikedLatency());
 
             for (HubProcess central : pair) {
                 CentralClient api = new CentralClient(central.url());
@@ -55,7 +50,7 @@ class AlertDrillTest {
                         .until(() -> api.get("/api/v1/anomalies?edge=api-edge").size() == 1);
                 JsonNode anomaly = api.get("/api/v1/anomalies?edge=api-edge").get(0);
                 assertThat(anomaly.path("metric").asText()).isEqualTo("latency_ms");
-                assertThat(anomaly.path("startedMs").asLong()).isEqualTo(T0 + SPIKE * 1000L);
+                assertThat(anomaly.path("startedMs").asLong()).isEqualTo(ShapedSeries.T0 + ShapedSeries.SPIKE * 1000L);
                 assertThat(api.get("/api/v1/alerts").get(0).path("summary").asText())
                         .contains("latency_ms{svc=api} on edge api-edge is anomalous");
             }
@@ -66,33 +61,5 @@ class AlertDrillTest {
                     .until(() -> alerts.size() == 1);
             assertThat(alerts.get(0)).startsWith("dualhub.alerts.warning ").contains("\"state\":\"firing\"");
         }
-    }
-
-    private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - 3_600_000L; // inside store.retention
-    private static final int SPIKE = 300;
-
-    /** 400 seconds of latency around 20 ms with one 500 ms spike. */
-    private static String latencies() {
-        Random random = new Random(3);
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < 400; i++) {
-            double value = i == SPIKE ? 500 : 20 + random.nextGaussian();
-            body.append("latency_ms,svc=api value=")
-                    .append(value)
-                    .append(' ')
-                    .append(T0 + i * 1000L)
-                    .append('\n');
-        }
-        return body.toString();
-    }
-
-    private static void write(String edgeUrl, String body) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
     }
 }

@@ -58,6 +58,7 @@ class DashboardBrowserTest {
             assertThat(writer.write(written.url(), 100)).isTrue();
         }
         api.awaitStored(writer, WRITTEN_EDGE);
+        ShapedSeries.write(written.url(), ShapedSeries.spikedLatency() + ShapedSeries.fillingDisk());
         await("host metrics of a few collections")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> api.get("/api/v1/query?metric=host_cpu_utilization_ratio&edge=" + HOST_EDGE)
@@ -155,8 +156,13 @@ class DashboardBrowserTest {
 
     private static void others(HeadlessChromium browser, CentralClient api) throws Exception {
         browser.go("#/alerts");
-        awaitShown(browser, "#alerts-active", firstOr(api, "/api/v1/alerts", "summary", "No active alert."));
-        browser.awaitOne("#alerts-forecasts-note");
+        awaitShown(browser, "#alerts-active", "latency_ms{svc=api} on edge " + WRITTEN_EDGE + " is anomalous");
+        awaitShown(browser, "#alerts-forecasts-note", "the soonest heading for a limit drawn");
+        await("the incident and the filling disk charted")
+                .atMost(HeadlessChromium.PATIENCE)
+                .until(() -> browser.chartsWithLines() >= 2
+                        && browser.text("#alerts-anomalies").contains(WRITTEN_EDGE + ": latency_ms{svc=\"api\"}")
+                        && browser.text("#alerts-forecasts").contains(WRITTEN_EDGE));
         browser.screenshot("alerts");
 
         browser.go("#/recovery");
@@ -167,7 +173,7 @@ class DashboardBrowserTest {
         long stored = api.pointsStored();
         await("the pipeline's numbers and stored rate")
                 .atMost(Duration.ofSeconds(90))
-                .until(() -> number(cardValue(browser, "Points stored")) >= stored && browser.chartsWithLines() >= 1);
+                .until(() -> number(cardValue(browser, "Points stored")) >= stored && browser.chartsWithLines() == 4);
         assertThat(cardValue(browser, "Leader")).isEqualTo("dash");
         awaitShown(browser, "#pipeline-hubs", "dash (this page)");
         assertThat(cardValue(browser, "NATS"))
