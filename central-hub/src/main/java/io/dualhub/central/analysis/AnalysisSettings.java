@@ -12,7 +12,10 @@ import java.util.Set;
  * @param skipMetrics      metrics never scored (sizes, uptimes: they move only when something was changed on purpose)
  * @param capacity         ratio series to forecast, each {@code used/size}
  * @param capacityLimit    the fraction of size a capacity forecast predicts reaching
- * @param horizon          a capacity series predicted to reach its limit within this raises an alert
+ * @param horizon          a capacity series predicted to reach its limit within this raises an alert (the far end of
+ *                         the forecast's range, not only its middle, must be inside it)
+ * @param capacityMinHistory a capacity series raises no alert before its points span this long: a trend through the
+ *                         first minutes of a machine (JVMs starting, caches filling) says nothing about the next day
  * @param trendHalfLife    how fast old points lose their say in a capacity trend
  * @param maxSeries        series analysed at most (memory bound); further series are stored but not analysed
  * @param cpuShare         the share of one core analysis may take (0 < share <= 1): beyond it batches are skipped for
@@ -26,6 +29,7 @@ public record AnalysisSettings(
         List<CapacityRule> capacity,
         double capacityLimit,
         Duration horizon,
+        Duration capacityMinHistory,
         Duration trendHalfLife,
         int maxSeries,
         double cpuShare,

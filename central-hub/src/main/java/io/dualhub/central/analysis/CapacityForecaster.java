@@ -72,6 +72,7 @@ final class CapacityForecaster {
                 eta,
                 early,
                 late,
+                (long) fit.span(),
                 summary(key, limit, fraction, eta, early, late));
     }
 

@@ -209,13 +209,24 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         predictions.put(key, prediction);
         String alertKey = "capacity:" + key.edge() + ":" + seriesName(key.metric(), key.tags());
         long horizon = settings.horizon().toSeconds();
-        if (prediction.etaSeconds() >= 0 && prediction.etaSeconds() <= horizon) {
+        if (alerting(prediction, horizon)) {
             String severity = prediction.etaSeconds() <= horizon / 24 ? "critical" : "warning";
             alerts.raise(
                     new Alert(alertKey, severity, "capacity", key.edge(), prediction.summary(), prediction.atMs()));
         } else if (prediction.etaSeconds() < 0 || prediction.etaSeconds() > horizon * 5 / 4) {
             alerts.resolve(alertKey); // a quarter of the horizon as hysteresis, so a wavering trend does not flap
         }
+    }
+
+    /**
+     * A forecast worth paging someone for: fitted to at least analysis.capacity-min-history of points, and heading for
+     * the limit within the horizon even at the slow end of its range (a wide range from a noisy trend does not alert).
+     */
+    private boolean alerting(Prediction p, long horizon) {
+        return p.historySeconds() >= settings.capacityMinHistory().toSeconds()
+                && p.etaSeconds() >= 0
+                && p.etaHighSeconds() >= 0
+                && p.etaHighSeconds() <= horizon;
     }
 
     /** {@code metric{k=v,...}}, the way series are named in alerts. */

@@ -44,6 +44,11 @@ final class TrendFit {
         weightSquares += 1;
     }
 
+    /** Seconds from the first point to the newest; 0 before any. */
+    double span() {
+        return Double.isNaN(latest) ? 0 : latest - first;
+    }
+
     /** The fit at the newest point, or null with fewer than three effective points or no time spread. */
     Trend trend() {
         int terms = latest - first >= DAY ? TERMS : 2;

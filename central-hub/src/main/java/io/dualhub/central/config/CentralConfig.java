@@ -210,7 +210,11 @@ public record CentralConfig(
                         new ConfigKey(
                                 "analysis.horizon",
                                 "24h",
-                                "a capacity series predicted to reach its limit within this raises a warning; within 1/24 of it, critical"),
+                                "a capacity series predicted to reach its limit within this, even at the far end of the forecast's range, raises a warning; within 1/24 of it, critical"),
+                        new ConfigKey(
+                                "analysis.capacity-min-history",
+                                "2h",
+                                "a capacity series raises no alert before its points span this long (its forecast is shown from the start)"),
                         new ConfigKey(
                                 "analysis.trend-half-life",
                                 "6h",
@@ -366,6 +370,7 @@ public record CentralConfig(
                 capacity,
                 s.doubleBetween("analysis.capacity-limit", 0.01, 1),
                 s.duration("analysis.horizon", Duration.ofMinutes(1)),
+                s.duration("analysis.capacity-min-history", Duration.ZERO),
                 s.duration("analysis.trend-half-life", Duration.ofMinutes(1)),
                 s.intBetween("analysis.max-series", 0, 10_000_000),
                 s.doubleBetween("analysis.cpu-share", 0.01, 1),

@@ -78,22 +78,17 @@ class PredictiveAnalyzerTest {
         assertThat(analyzer.anomalies("other")).isEmpty();
     }
 
+    /** Forecast from the start; alerted only once the points span analysis.capacity-min-history (2 h here). */
     @Test
-    void aFillingFilesystemIsForecastAndAlertedWithItsEta() {
-        analyzer.start();
+    void aFillingFilesystemIsForecastAndAlertedWithItsEtaOnceTwoHoursWereSeen() {
         List<Point> points = new ArrayList<>();
-        double size = 100e9;
-        for (int i = 0; i < 120; i++) { // 2 hours of minutes, filling 1 % of the disk an hour from 80 %
-            long t = T0 + i * 60_000L;
-            points.add(Point.of("host_filesystem_size_bytes", Map.of("mountpoint", "/var"), t, size));
-            points.add(Point.of(
-                    "host_filesystem_used_bytes", Map.of("mountpoint", "/var"), t, size * (0.80 + 0.01 * i / 60.0)));
+        for (int i = 0; i < 120; i++) { // 119 minutes, filling 1 % of the disk an hour from 80 %
+            points.addAll(filesystem(i, 0.80 + 0.01 * i / 60.0));
         }
-        send("web-3", points);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> !analyzer.predictions("web-3").isEmpty()
-                        && analyzer.predictions("web-3").get(0).atMs() == T0 + 119 * 60_000L);
+        analyzer.analyse(new Batch("web-3", "", ++seq, T0, points));
         Prediction p = analyzer.predictions("web-3").get(0);
+        assertThat(p.atMs()).isEqualTo(T0 + 119 * 60_000L);
+        assertThat(p.historySeconds()).isEqualTo(119 * 60);
         // at 81.98 % and 1 %/h, 95 % is 13.02 h away
         assertThat(p.etaSeconds()).isCloseTo((long) (13.0167 * 3600), within(60L));
         assertThat(p.trendPerHour()).isCloseTo(0.01, within(1e-6));
@@ -101,8 +96,68 @@ class PredictiveAnalyzerTest {
                 .startsWith("host_filesystem_used_bytes{mountpoint=/var} on edge web-3 reaches 95 % "
                         + "in 13 h 1 m (13 h ");
         assertThat(analyzer.alerts().active())
+                .as("a minute short of the history an alert needs")
+                .isEmpty();
+
+        analyzer.analyse(new Batch("web-3", "", ++seq, T0, filesystem(120, 0.82)));
+        assertThat(analyzer.alerts().active())
                 .singleElement()
                 .satisfies(a -> assertThat(a.severity()).isEqualTo("warning"));
+    }
+
+    /** A fresh machine's memory climbing for a few minutes as its processes start is no capacity alert. */
+    @Test
+    void aSteepTrendThroughAFreshMachinesFirstMinutesIsForecastButNotAlerted() {
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < 10; i++) { // 10 minutes climbing 3 % a minute
+            points.addAll(filesystem(i, 0.30 + 0.03 * i));
+        }
+        analyzer.analyse(new Batch("fresh", "", ++seq, T0, points));
+        Prediction p = analyzer.predictions("fresh").get(0);
+        assertThat(p.etaSeconds())
+                .as("heading for the limit within the horizon")
+                .isBetween(0L, 3600L);
+        assertThat(analyzer.alerts().active()).isEmpty();
+        assertThat(published).isEmpty();
+    }
+
+    /** A noisy trend whose central ETA is inside the horizon but whose slow end is not raises no alert. */
+    @Test
+    void aTrendWhoseRangeReachesPastTheHorizonIsNotAlerted() {
+        Random random = new Random(7);
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i <= 180; i++) { // 3 hours rising 2 % an hour from 50 %, with 5 % noise
+            points.addAll(filesystem(i, 0.50 + 0.02 * i / 60.0 + 0.05 * random.nextGaussian()));
+        }
+        analyzer.analyse(new Batch("noisy", "", ++seq, T0, points));
+        Prediction p = analyzer.predictions("noisy").get(0);
+        long horizon = Duration.ofHours(24).toSeconds();
+        assertThat(p.etaSeconds()).isBetween(0L, horizon);
+        assertThat(p.etaHighSeconds() < 0 || p.etaHighSeconds() > horizon)
+                .as("the slow end %s s past the horizon", p.etaHighSeconds())
+                .isTrue();
+        assertThat(analyzer.alerts().active()).isEmpty();
+    }
+
+    /** A spike among a series' first points, before the model knows what is usual, is no incident. */
+    @Test
+    void noAnomalyIsRaisedDuringASeriesWarmUp() {
+        List<Point> points = new ArrayList<>();
+        int warmup = AnomalySettings.DEFAULTS.warmupPoints();
+        for (int i = 0; i < warmup; i++) {
+            points.add(Point.of("latency_ms", Map.of(), T0 + i * 1000L, i == warmup / 2 ? 500 : 20 + (i % 3)));
+        }
+        analyzer.analyse(new Batch("young", "", ++seq, T0, points));
+        assertThat(analyzer.anomalies(null)).isEmpty();
+        assertThat(analyzer.alerts().active()).isEmpty();
+    }
+
+    private static List<Point> filesystem(int minute, double usedFraction) {
+        long t = T0 + minute * 60_000L;
+        Map<String, String> tags = Map.of("mountpoint", "/var");
+        return List.of(
+                Point.of("host_filesystem_size_bytes", tags, t, 100e9),
+                Point.of("host_filesystem_used_bytes", tags, t, 100e9 * usedFraction));
     }
 
     @Test
@@ -160,6 +215,7 @@ class PredictiveAnalyzerTest {
                                 "host_filesystem_used_bytes", "host_filesystem_size_bytes")),
                         0.95,
                         Duration.ofHours(24),
+                        Duration.ofHours(2),
                         Duration.ofHours(6),
                         10,
                         1.0,
@@ -193,6 +249,7 @@ class PredictiveAnalyzerTest {
                 List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
                 0.95,
                 Duration.ofHours(24),
+                Duration.ofHours(2),
                 Duration.ofHours(6),
                 100,
                 1.0,
