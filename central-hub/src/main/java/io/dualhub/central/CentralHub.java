@@ -1,5 +1,7 @@
 package io.dualhub.central;
 
+import io.dualhub.central.alerting.AlertDelivery;
+import io.dualhub.central.alerting.AlertPoster;
 import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.central.analysis.PredictiveAnalyzer;
 import io.dualhub.central.config.CentralConfig;
@@ -55,6 +57,7 @@ public final class CentralHub implements AutoCloseable {
     private final PredictiveAnalyzer analyzer;
     private final AgentLifecycleManager lifecycle;
     private final PerformanceLogger performance;
+    private final AlertDelivery alertDelivery;
     private final RecoveryLog audit;
     private final Rejections rejections;
     private final RecoveryManager recovery;
@@ -74,7 +77,13 @@ public final class CentralHub implements AutoCloseable {
         this.fleet = new FleetView(rejections, clock);
         this.lease = new LeaderLease(
                 nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock, System::nanoTime);
-        AlertBoard alerts = new AlertBoard(lease::holds, nats::publish);
+        this.alertDelivery = new AlertDelivery(
+                config.alerting(),
+                lease::holds,
+                AlertPoster.http(config.alerting().timeout()),
+                clock,
+                meters);
+        AlertBoard alerts = new AlertBoard(lease::holds, nats::publish, alertDelivery::accept);
         this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
         this.lifecycle = new AgentLifecycleManager(
                 config.instance(),
@@ -101,7 +110,7 @@ public final class CentralHub implements AutoCloseable {
 
                     @Override
                     public void declared(GapDeclaration gap) {
-                        lifecycle.gapDeclared(gap.edgeId());
+                        lifecycle.gapDeclared(gap);
                     }
 
                     @Override
@@ -138,6 +147,7 @@ public final class CentralHub implements AutoCloseable {
 
     public void start() {
         analyzer.start();
+        alertDelivery.start();
         fleet.start(nats);
         ingestor.start();
         lifecycle.start();
@@ -220,6 +230,10 @@ public final class CentralHub implements AutoCloseable {
         return lifecycle;
     }
 
+    public AlertDelivery alertDelivery() {
+        return alertDelivery;
+    }
+
     public PredictiveAnalyzer analyzer() {
         return analyzer;
     }
@@ -242,6 +256,7 @@ public final class CentralHub implements AutoCloseable {
         lease.close();
         ingestor.close();
         analyzer.close();
+        alertDelivery.close();
         nats.close();
         store.close();
         LOG.info("central {} stopped", config.instance());

@@ -188,9 +188,12 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         if (change == SeriesWatch.Change.OPENED) {
             alerts.raise(new Alert(
                     key,
+                    "DualhubAnomaly",
                     "warning",
                     "anomaly",
                     incident.edge(),
+                    incident.metric(),
+                    incident.tags(),
                     String.format(
                             Locale.ROOT,
                             "%s on edge %s is anomalous (score %.2f, value %s)",
@@ -211,8 +214,16 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         long horizon = settings.horizon().toSeconds();
         if (alerting(prediction, horizon)) {
             String severity = prediction.etaSeconds() <= horizon / 24 ? "critical" : "warning";
-            alerts.raise(
-                    new Alert(alertKey, severity, "capacity", key.edge(), prediction.summary(), prediction.atMs()));
+            alerts.raise(new Alert(
+                    alertKey,
+                    "DualhubCapacity",
+                    severity,
+                    "capacity",
+                    key.edge(),
+                    key.metric(),
+                    key.tags(),
+                    prediction.summary(),
+                    prediction.atMs()));
         } else if (prediction.etaSeconds() < 0 || prediction.etaSeconds() > horizon * 5 / 4) {
             alerts.resolve(alertKey); // a quarter of the horizon as hysteresis, so a wavering trend does not flap
         }

@@ -1,6 +1,7 @@
 package io.dualhub.central.api;
 
 import io.dualhub.central.CentralHub;
+import io.dualhub.central.alerting.DeliveryTarget;
 import io.dualhub.central.analysis.Alert;
 import io.dualhub.central.analysis.Anomaly;
 import io.dualhub.central.analysis.Prediction;
@@ -19,6 +20,7 @@ import java.util.List;
 @SerdeImport(Anomaly.class)
 @SerdeImport(Prediction.class)
 @SerdeImport(Alert.class)
+@SerdeImport(DeliveryTarget.DeliveryStatus.class)
 public class AnalysisController {
     private final CentralHub hub;
 
@@ -39,5 +41,11 @@ public class AnalysisController {
     @Get("/alerts")
     public List<Alert> alerts() {
         return hub.analyzer().alerts().active();
+    }
+
+    /** Where this hub delivers alerts, and how that goes (only the leader sends). */
+    @Get("/alerting")
+    public List<DeliveryTarget.DeliveryStatus> alerting() {
+        return hub.alertDelivery().status();
     }
 }

@@ -1,5 +1,6 @@
 package io.dualhub.central.config;
 
+import io.dualhub.central.alerting.AlertingSettings;
 import io.dualhub.central.analysis.AnalysisSettings;
 import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.api.ApiAccess;
@@ -13,6 +14,8 @@ import io.dualhub.common.config.Settings;
 import io.dualhub.common.logging.LogFormat;
 import io.dualhub.common.nats.NatsSettings;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +47,8 @@ public record CentralConfig(
         HttpTls httpTls,
         LogFormat logFormat,
         QuerySettings query,
-        StoreSettings store) {
+        StoreSettings store,
+        AlertingSettings alerting) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -66,6 +70,10 @@ public record CentralConfig(
                                 "http.port",
                                 "8470",
                                 "port of the dashboard (/), the HTTP API, /health and /prometheus"),
+                        new ConfigKey(
+                                "http.external-url",
+                                "",
+                                "this hub's dashboard as its users reach it, for the links in alerts; empty: http(s)://<http.host, or this machine's name when that is 0.0.0.0>:<http.port>/"),
                         new ConfigKey(
                                 "http.tls.cert",
                                 "",
@@ -187,6 +195,23 @@ public record CentralConfig(
                                 "recovery.audit-max-age",
                                 "30d",
                                 "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
+                        new ConfigKey(
+                                "alerting.alertmanager.urls",
+                                "",
+                                "Alertmanager base URLs (comma-separated, like http://127.0.0.1:9093): the leader posts every firing alert to <url>/api/v2/alerts on each change and every alerting.resend-interval"),
+                        new ConfigKey(
+                                "alerting.webhook.urls",
+                                "",
+                                "URLs (comma-separated) the leader posts each alert change to, as JSON in Alertmanager's webhook format"),
+                        new ConfigKey(
+                                "alerting.resend-interval",
+                                "1m",
+                                "how often firing alerts are sent to Alertmanager again; each says it ends four of these later unless sent again"),
+                        new ConfigKey("alerting.timeout", "10s", "one alert delivery's HTTP timeout"),
+                        new ConfigKey(
+                                "alerting.webhook.max-pending",
+                                "1000",
+                                "alert changes queued for one webhook while it fails (1 to 1000000); past it the oldest are dropped and counted (dualhub_central_alerting_webhook_dropped_total)"),
                         new ConfigKey(
                                 "analysis.enabled",
                                 "true",
@@ -312,7 +337,43 @@ public record CentralConfig(
                 new QuerySettings(
                         s.intBetween("query.max-points", 1000, 100_000_000),
                         s.duration("query.default-range", Duration.ofSeconds(1))),
-                store(s));
+                store(s),
+                alerting(s));
+    }
+
+    private static AlertingSettings alerting(Settings s) {
+        return new AlertingSettings(
+                s.httpUrls("alerting.alertmanager.urls"),
+                s.httpUrls("alerting.webhook.urls"),
+                s.duration("alerting.resend-interval", Duration.ofSeconds(1)),
+                s.duration("alerting.timeout", Duration.ofMillis(100)),
+                s.intBetween("alerting.webhook.max-pending", 1, 1_000_000),
+                externalUrl(s));
+    }
+
+    private static URI externalUrl(Settings s) {
+        String given = s.string("http.external-url");
+        if (!given.isEmpty()) {
+            List<URI> url = s.httpUrls("http.external-url");
+            if (url.size() != 1) {
+                throw s.invalid("http.external-url", given, "one http:// or https:// URL");
+            }
+            return url.get(0);
+        }
+        String host = s.string("http.host");
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        }
+        String scheme = s.path("http.tls.cert") == null ? "http" : "https";
+        try {
+            return new URI(scheme, null, host, s.intBetween("http.port", 0, 65535), "/", null, null);
+        } catch (URISyntaxException e) {
+            throw s.invalid("http.host", host, "a host name or address (it makes the alerts' links)");
+        }
     }
 
     private static StoreSettings store(Settings s) {

@@ -1,6 +1,5 @@
 package io.dualhub.central.lifecycle;
 
-import io.dualhub.central.analysis.Alert;
 import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.common.DaemonThreads;
@@ -8,6 +7,7 @@ import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.Heartbeat;
 import io.nats.client.Connection;
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class AgentLifecycleManager implements AutoCloseable {
     private final FleetRegistry registry;
     private final NatsLink nats;
     private final BooleanSupplier leader;
-    private final AlertBoard alerts;
+    private final EdgeAlerts edgeAlerts;
     private final Clock clock;
     private final Map<String, Long> lastGapAtMs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
@@ -58,9 +58,9 @@ public final class AgentLifecycleManager implements AutoCloseable {
         this.fleet = fleet;
         this.nats = nats;
         this.leader = leader;
-        this.alerts = alerts;
+        this.edgeAlerts = new EdgeAlerts(alerts, rules.gapHold());
         this.clock = clock;
-        this.registry = new FleetRegistry(replicas, this::alertOnOffline);
+        this.registry = new FleetRegistry(replicas, this::alertOnChange);
         this.scheduler = DaemonThreads.scheduler("lifecycle-" + instance);
     }
 
@@ -69,8 +69,9 @@ public final class AgentLifecycleManager implements AutoCloseable {
     }
 
     /** The Ingestor reports each gap an edge declared; it keeps the edge DEGRADED for a while. */
-    public void gapDeclared(String edgeId) {
-        lastGapAtMs.put(edgeId, clock.millis());
+    public void gapDeclared(GapDeclaration gap) {
+        lastGapAtMs.put(gap.edgeId(), clock.millis());
+        edgeAlerts.lossDeclared(gap, clock.millis());
     }
 
     /** The registry's record of an edge, or null when it has none (yet). */
@@ -215,19 +216,8 @@ public final class AgentLifecycleManager implements AutoCloseable {
     }
 
     /** Runs on every hub as the registry changes, so a standby's alert board matches the leader's. */
-    private void alertOnOffline(EdgeRecord record) {
-        String key = "edge:" + record.edgeId();
-        if (record.state() == LifecycleState.OFFLINE) {
-            alerts.raise(new Alert(
-                    key,
-                    "warning",
-                    "edge",
-                    record.edgeId(),
-                    "edge " + record.edgeId() + " is OFFLINE: " + record.reason(),
-                    record.sinceMs()));
-        } else {
-            alerts.resolve(key);
-        }
+    private void alertOnChange(EdgeRecord record) {
+        edgeAlerts.stateChanged(record, clock.millis(), lastGapAtMs.getOrDefault(record.edgeId(), 0L));
     }
 
     @Override

@@ -29,7 +29,8 @@ class PredictiveAnalyzerTest {
             settings(),
             new AlertBoard(
                     leader::get,
-                    (subject, body) -> published.add(subject + " " + new String(body, StandardCharsets.UTF_8))),
+                    (subject, body) -> published.add(subject + " " + new String(body, StandardCharsets.UTF_8)),
+                    change -> {}),
             meters);
     private long seq;
 
@@ -220,7 +221,7 @@ class PredictiveAnalyzerTest {
                         10,
                         1.0,
                         AnomalySettings.DEFAULTS),
-                new AlertBoard(leader::get, (subject, body) -> {}),
+                new AlertBoard(leader::get, (subject, body) -> {}, change -> {}),
                 meters);
         try {
             List<Point> points = new ArrayList<>();

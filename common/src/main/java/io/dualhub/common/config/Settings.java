@@ -2,9 +2,12 @@ package io.dualhub.common.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +119,24 @@ public final class Settings {
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
+    }
+
+    /** A comma-separated list of absolute http:// or https:// URLs, each with a host; empty when the key is. */
+    public List<URI> httpUrls(String key) {
+        List<URI> urls = new ArrayList<>();
+        for (String entry : list(key)) {
+            try {
+                URI url = new URI(entry);
+                if (url.getHost() != null && ("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+                    urls.add(url);
+                    continue;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw invalid(key, entry, "a comma-separated list of http:// or https:// URLs with a host");
+        }
+        return List.copyOf(urls);
     }
 
     public boolean bool(String key) {
