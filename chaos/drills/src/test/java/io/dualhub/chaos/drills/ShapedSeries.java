@@ -24,12 +24,24 @@ final class ShapedSeries {
 
     /** 400 seconds of {@code latency_ms,svc=api} around 20 ms with one 500 ms spike at {@link #SPIKE}. */
     static String spikedLatency() {
+        return latency(0, 400);
+    }
+
+    /** The 600 calm seconds that follow {@link #spikedLatency()}: the incident ends within them. */
+    static String calmAfterSpike() {
+        return latency(400, 1000);
+    }
+
+    /** Seconds {@code from} to {@code to} (exclusive) of the one latency series, the same values on every call. */
+    private static String latency(int from, int to) {
         Random random = new Random(3);
         StringBuilder body = new StringBuilder();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < to; i++) {
             double value = i == SPIKE ? 500 : 20 + random.nextGaussian();
-            body.append("latency_ms,svc=api value=").append(value).append(' ');
-            body.append(T0 + i * 1000L).append('\n');
+            if (i >= from) {
+                body.append("latency_ms,svc=api value=").append(value).append(' ');
+                body.append(T0 + i * 1000L).append('\n');
+            }
         }
         return body.toString();
     }
