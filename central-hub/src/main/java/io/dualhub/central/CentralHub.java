@@ -2,6 +2,7 @@ package io.dualhub.central;
 
 import io.dualhub.central.alerting.AlertDelivery;
 import io.dualhub.central.alerting.AlertPoster;
+import io.dualhub.central.alerting.StoreFailingAlert;
 import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.central.analysis.PredictiveAnalyzer;
 import io.dualhub.central.config.CentralConfig;
@@ -58,6 +59,7 @@ public final class CentralHub implements AutoCloseable {
     private final AgentLifecycleManager lifecycle;
     private final PerformanceLogger performance;
     private final AlertDelivery alertDelivery;
+    private final StoreFailingAlert storeFailingAlert;
     private final RecoveryLog audit;
     private final Rejections rejections;
     private final RecoveryManager recovery;
@@ -138,6 +140,13 @@ public final class CentralHub implements AutoCloseable {
                 lease::holds,
                 config.recovery().drainStall(),
                 clock);
+        this.storeFailingAlert = new StoreFailingAlert(
+                config.instance(),
+                alerts,
+                ingestor::storeFailingForMs,
+                ingestor::problem,
+                config.alerting().storeFailingAfter(),
+                clock);
         this.performance = new PerformanceLogger(
                 meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
         this.placement = new LeaderPlacement(nats, lease);
@@ -148,6 +157,7 @@ public final class CentralHub implements AutoCloseable {
     public void start() {
         analyzer.start();
         alertDelivery.start();
+        storeFailingAlert.start();
         fleet.start(nats);
         ingestor.start();
         lifecycle.start();
@@ -257,6 +267,7 @@ public final class CentralHub implements AutoCloseable {
         ingestor.close();
         analyzer.close();
         alertDelivery.close();
+        storeFailingAlert.close();
         nats.close();
         store.close();
         LOG.info("central {} stopped", config.instance());

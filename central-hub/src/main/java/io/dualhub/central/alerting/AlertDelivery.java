@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * order, queued per URL; a new leader queues every firing alert again (receivers tell repeats by fingerprint).
  * Failed attempts are retried with backoff and jitter, forever for Alertmanager (the next set replaces the last),
  * and for webhooks until {@code alerting.webhook.max-pending} changes wait, past which the oldest are dropped and
- * counted.
+ * counted. An alert about this hub itself ({@link Alert#aboutItsHub()}, like its store failing) is sent by this hub
+ * whether it leads or not: the leader's board does not know it.
  *
  * <p>Threads: one delivery thread owns the copy, the queues and the targets' retry state; {@link #runOnce} is its
  * step (a test drives it with its own clock and poster); {@link #status()} reads the snapshots it publishes.
@@ -71,10 +72,13 @@ public final class AlertDelivery implements AutoCloseable {
         }
     }
 
+    /** A change waiting for a webhook; {@code ownHub} when it is about this hub (sent even by a standby). */
+    private record Pending(byte[] document, boolean ownHub) {}
+
     /** A webhook: the changes not yet delivered, oldest first. */
     private static final class Webhook {
         final DeliveryTarget target;
-        final Deque<byte[]> pending = new ArrayDeque<>();
+        final Deque<Pending> pending = new ArrayDeque<>();
 
         Webhook(DeliveryTarget target) {
             this.target = target;
@@ -147,19 +151,20 @@ public final class AlertDelivery implements AutoCloseable {
         wasLeader = lead;
         if (becameLeader) { // what fired before this step: its changes were not sent while a standby
             alertmanagers.forEach(a -> a.changed = true);
-            firing.values().forEach(a -> queue(documents.webhook(a, true, 0)));
+            firing.values().forEach(a -> queue(a, documents.webhook(a, true, 0)));
         }
         for (AlertBoard.Change change; (change = inbox.pollFirst()) != null; ) {
             take(change, now, lead);
         }
         resolved.values().removeIf(r -> now - r.atMs() > AlertingSettings.RESOLVED_RETENTION.toMillis());
-        if (!lead) {
-            webhooks.forEach(w -> w.pending.clear()); // the leader delivers them; it queues what fires anew
-            webhooks.forEach(w -> w.target.publish(0));
-            return;
+        if (!lead) { // the leader delivers the fleet's alerts; a new one queues what fires anew
+            webhooks.forEach(w -> {
+                w.pending.removeIf(p -> !p.ownHub());
+                w.target.publish(w.pending.size());
+            });
         }
         for (Alertmanager am : alertmanagers) {
-            sendSet(am, now);
+            sendSet(am, now, lead);
         }
         for (Webhook webhook : webhooks) {
             drain(webhook, now);
@@ -176,14 +181,14 @@ public final class AlertDelivery implements AutoCloseable {
             resolved.put(alert.key(), new Resolved(alert, now));
         }
         alertmanagers.forEach(a -> a.changed = true);
-        if (lead) {
-            queue(documents.webhook(alert, change.firing(), now));
+        if (lead || alert.aboutItsHub()) {
+            queue(alert, documents.webhook(alert, change.firing(), now));
         }
     }
 
-    private void queue(byte[] document) {
+    private void queue(Alert alert, byte[] document) {
         for (Webhook webhook : webhooks) {
-            webhook.pending.addLast(document);
+            webhook.pending.addLast(new Pending(document, alert.aboutItsHub()));
             while (webhook.pending.size() > settings.webhookMaxPending()) {
                 webhook.pending.removeFirst();
                 webhookDropped.increment();
@@ -192,14 +197,23 @@ public final class AlertDelivery implements AutoCloseable {
         }
     }
 
-    private void sendSet(Alertmanager am, long now) throws InterruptedException {
+    /** The whole set (a standby's: only the alerts about itself, and nothing when it has none). */
+    private void sendSet(Alertmanager am, long now, boolean lead) throws InterruptedException {
         if (!am.target.due(now) || !(am.changed || now >= am.nextResendMs)) {
             return;
         }
         long resend = settings.resendInterval().toMillis();
         List<Map<String, Object>> set = new ArrayList<>();
-        firing.values().forEach(a -> set.add(documents.alert(a, now + 4 * resend)));
-        resolved.values().forEach(r -> set.add(documents.alert(r.alert(), r.atMs())));
+        firing.values().stream()
+                .filter(a -> lead || a.aboutItsHub())
+                .forEach(a -> set.add(documents.alert(a, now + 4 * resend)));
+        resolved.values().stream()
+                .filter(r -> lead || r.alert().aboutItsHub())
+                .forEach(r -> set.add(documents.alert(r.alert(), r.atMs())));
+        if (!lead && set.isEmpty()) {
+            am.changed = false;
+            return;
+        }
         try {
             poster.post(am.target.url(), documents.alertmanager(set));
             am.changed = false;
@@ -213,7 +227,7 @@ public final class AlertDelivery implements AutoCloseable {
     private void drain(Webhook webhook, long now) throws InterruptedException {
         for (int sent = 0; sent < WEBHOOK_BURST && !webhook.pending.isEmpty() && webhook.target.due(now); sent++) {
             try {
-                poster.post(webhook.target.url(), webhook.pending.peekFirst());
+                poster.post(webhook.target.url(), webhook.pending.peekFirst().document());
                 webhook.pending.removeFirst();
                 webhook.target.delivered(now, webhook.pending.size());
             } catch (IOException e) {

@@ -14,15 +14,15 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Alerts as Alertmanager reads them: labels {@code alertname}, {@code severity}, {@code edge}, {@code metric} and the
- * series' tags (a tag never replaces one of those four), annotations {@code summary}, {@code description} and
- * {@code dashboard} (the edge's dashboard page), {@code startsAt}, {@code endsAt} and {@code generatorURL}; for
- * webhooks the same alert wrapped in Alertmanager's webhook document (version 4), so a receiver written for
- * Alertmanager's webhooks reads ours.
+ * Alerts as Alertmanager reads them: labels {@code alertname}, {@code severity}, {@code edge} (or {@code hub}, for an
+ * alert about a CentralHub), {@code metric} and the series' tags (a tag never replaces one of those), annotations
+ * {@code summary}, {@code description} and {@code dashboard} (the edge's dashboard page), {@code startsAt},
+ * {@code endsAt} and {@code generatorURL}; for webhooks the same alert wrapped in Alertmanager's webhook document
+ * (version 4), so a receiver written for Alertmanager's webhooks reads ours.
  */
 final class AlertDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> OWN_LABELS = Set.of("alertname", "severity", "edge", "metric");
+    private static final Set<String> OWN_LABELS = Set.of("alertname", "severity", "edge", "hub", "metric");
     private final URI externalUrl;
 
     AlertDocuments(URI externalUrl) {
@@ -77,7 +77,12 @@ final class AlertDocuments {
         });
         labels.put("alertname", alert.name());
         labels.put("severity", alert.severity());
-        labels.put("edge", alert.edge());
+        if (!alert.edge().isEmpty()) {
+            labels.put("edge", alert.edge());
+        }
+        if (!alert.hub().isEmpty()) {
+            labels.put("hub", alert.hub());
+        }
         if (!alert.metric().isEmpty()) {
             labels.put("metric", alert.metric());
         }
@@ -91,7 +96,11 @@ final class AlertDocuments {
                 "description",
                 alert.summary() + ". Since " + Instant.ofEpochMilli(alert.sinceMs()) + "; a " + alert.kind()
                         + " alert of dualhub's CentralHub.");
-        annotations.put("dashboard", link("#/edge/" + URLEncoder.encode(alert.edge(), StandardCharsets.UTF_8)));
+        annotations.put(
+                "dashboard",
+                alert.edge().isEmpty()
+                        ? link("#/pipeline")
+                        : link("#/edge/" + URLEncoder.encode(alert.edge(), StandardCharsets.UTF_8)));
         return annotations;
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
  *                        alert's {@code endsAt} is four of these ahead, so a silent hub's alerts expire by themselves
  * @param timeout         one delivery's HTTP timeout
  * @param webhookMaxPending changes queued for one webhook at most; past it the oldest are dropped and counted
+ * @param storeFailingAfter how long every commit must have failed before the hub raises its store-failing alert
  * @param externalUrl     this hub's dashboard as users reach it: the alerts' links
  */
 public record AlertingSettings(
@@ -23,6 +24,7 @@ public record AlertingSettings(
         Duration resendInterval,
         Duration timeout,
         int webhookMaxPending,
+        Duration storeFailingAfter,
         URI externalUrl) {
     /** How long a resolved alert is still sent to Alertmanager, as Prometheus does. */
     public static final Duration RESOLVED_RETENTION = Duration.ofMinutes(15);

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 /**
  * The active alerts. Every CentralHub keeps the same board (each analyses every stored point), but only the leader
  * publishes a change — {@code firing} or {@code resolved} — on {@code dualhub.alerts.<severity>}, so a fleet gets one
- * message per change whichever hub holds the lease. Every change also goes to the {@link Change} listener on every
- * hub (alert delivery keeps its own copy, so a standby that becomes leader knows what is firing); the listener must
- * not block: raising and resolving happen on the analysis and lifecycle threads.
+ * message per change whichever hub holds the lease (an alert about a hub itself is published by that hub). Every
+ * change also goes to the {@link Change} listener on every hub (alert delivery keeps its own copy, so a standby that
+ * becomes leader knows what is firing); the listener must not block: raising and resolving happen on the analysis
+ * and lifecycle threads.
  */
 public final class AlertBoard {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +66,7 @@ public final class AlertBoard {
 
     private void changed(Alert alert, boolean firing) {
         listener.accept(new Change(alert, firing));
-        if (leader.getAsBoolean()) {
+        if (alert.aboutItsHub() || leader.getAsBoolean()) {
             publish(alert, firing ? "firing" : "resolved");
         }
     }
@@ -78,6 +79,7 @@ public final class AlertBoard {
         body.put("severity", alert.severity());
         body.put("kind", alert.kind());
         body.put("edge", alert.edge());
+        body.put("hub", alert.hub());
         body.put("metric", alert.metric());
         body.put("tags", alert.tags());
         body.put("summary", alert.summary());

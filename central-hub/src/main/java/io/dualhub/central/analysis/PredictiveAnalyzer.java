@@ -192,6 +192,7 @@ public final class PredictiveAnalyzer implements AutoCloseable {
                     "warning",
                     "anomaly",
                     incident.edge(),
+                    "",
                     incident.metric(),
                     incident.tags(),
                     String.format(
@@ -220,6 +221,7 @@ public final class PredictiveAnalyzer implements AutoCloseable {
                     severity,
                     "capacity",
                     key.edge(),
+                    "",
                     key.metric(),
                     key.tags(),
                     prediction.summary(),

@@ -209,6 +209,10 @@ public record CentralConfig(
                                 "how often firing alerts are sent to Alertmanager again; each says it ends four of these later unless sent again"),
                         new ConfigKey("alerting.timeout", "10s", "one alert delivery's HTTP timeout"),
                         new ConfigKey(
+                                "alerting.store-failing-after",
+                                "1m",
+                                "after every commit of this hub's store failed for this long, it raises DualhubStoreFailing (critical; sent by this hub, leader or standby), resolved by the next commit"),
+                        new ConfigKey(
                                 "alerting.webhook.max-pending",
                                 "1000",
                                 "alert changes queued for one webhook while it fails (1 to 1000000); past it the oldest are dropped and counted (dualhub_central_alerting_webhook_dropped_total)"),
@@ -348,6 +352,7 @@ public record CentralConfig(
                 s.duration("alerting.resend-interval", Duration.ofSeconds(1)),
                 s.duration("alerting.timeout", Duration.ofMillis(100)),
                 s.intBetween("alerting.webhook.max-pending", 1, 1_000_000),
+                s.duration("alerting.store-failing-after", Duration.ofSeconds(1)),
                 externalUrl(s));
     }
 

@@ -43,6 +43,7 @@ class AlertDeliveryTest {
                         RESEND,
                         Duration.ofSeconds(5),
                         maxPending,
+                        Duration.ofMinutes(1),
                         URI.create("https://hub.example:8470/")),
                 leader::get,
                 (url, json) -> {
@@ -130,6 +131,24 @@ class AlertDeliveryTest {
                 .containsExactly("firing", "firing");
     }
 
+    /** An alert about the hub itself (its store failing) is sent by that hub even as a standby; the fleet's are not. */
+    @Test
+    void aStandbySendsTheAlertsAboutItselfOnly() throws Exception {
+        leader.set(false);
+        fire(anomaly("web-3"));
+        fire(Alert.ofHub("store:c2", "DualhubStoreFailing", "critical", "c2", "the store of c2 fails", clock.millis()));
+        delivery.runOnce();
+        assertThat(lastTo(AM.resolve("/api/v2/alerts")))
+                .singleElement()
+                .satisfies(
+                        a -> assertThat(a.path("labels").path("hub").asText()).isEqualTo("c2"));
+        assertThat(sent.stream().filter(s -> s.url().equals(HOOK)))
+                .singleElement()
+                .satisfies(s -> assertThat(
+                                s.body().path("commonLabels").path("alertname").asText())
+                        .isEqualTo("DualhubStoreFailing"));
+    }
+
     @Test
     void aFailingTargetIsRetriedWithBackoffAndItsStateShown() throws Exception {
         failing.set(true);
@@ -185,6 +204,7 @@ class AlertDeliveryTest {
                 "warning",
                 "anomaly",
                 edge,
+                "",
                 "latency_ms",
                 new TreeMap<>(Map.of("svc", "api", "severity", "x")),
                 "latency_ms on " + edge + " is anomalous",

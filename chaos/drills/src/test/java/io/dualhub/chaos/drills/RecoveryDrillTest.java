@@ -14,6 +14,7 @@ import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.MetricsStreams;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.SmallDisk;
+import io.dualhub.testkit.WebhookReceiver;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * resent by the edge from its retention, exactly once); an edge goes OFFLINE and returns with a backlog that cannot
  * drain (alert, drain watch, reconnect), the leader dies and the standby adopts the watch, which completes once the
  * streams take messages again; a hub's durable consumer is deleted under it (recreated, audited, nothing stored
- * twice); the store's disk fills up (stops acknowledging, not ready, audited) and is freed
- * (recovers by itself with backoff, audited), every point stored once.
+ * twice); the store's disk fills up (stops acknowledging, not ready, audited, alerted to a webhook) and is freed
+ * (recovers by itself with backoff, audited, the alert resolved), every point stored once.
  */
 class RecoveryDrillTest {
     private static final String FAST = "fleet:\n  heartbeat-interval: 1s\n  degraded-lag: 2s\ngaps:\n  grace: 2s\n"
@@ -236,12 +237,15 @@ class RecoveryDrillTest {
     }
 
     @Test
-    void aFullStoreDiskIsAuditedFromFailureToRecovery() throws Exception {
+    void aFullStoreDiskIsAuditedAndAlertedFromFailureToRecovery() throws Exception {
         Path disk = Files.createDirectories(hubs.dir().resolve("store-disk"));
         Assumptions.assumeTrue(SmallDisk.mount(disk, 64), "skipped: a full store disk (tmpfs) needs root");
         HubProcess central = null;
-        try {
-            central = hubs.central("c1", FAST, disk.resolve("store"));
+        try (WebhookReceiver webhook = WebhookReceiver.start()) {
+            central = hubs.central(
+                    "c1",
+                    FAST + "alerting:\n  store-failing-after: 1s\n  webhook:\n    urls: " + webhook.url("/hook") + "\n",
+                    disk.resolve("store"));
             CentralClient api = new CentralClient(central.url());
             HubProcess edge = hubs.edge("sf-1", EDGE);
             LineWriter writer = new LineWriter("storefull");
@@ -260,6 +264,10 @@ class RecoveryDrillTest {
                                 != null;
                     });
             assertThat(api.health().path("ingest").asText()).isEqualTo("STORE_FAILING");
+            await("the store-failing alert raised and delivered")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> storeAlert(webhook, "firing"));
+            assertThat(api.get("/api/v1/alerts").toString()).contains("DualhubStoreFailing");
             Files.delete(filler);
             await("recovered by itself, audited")
                     .atMost(Duration.ofSeconds(90))
@@ -270,12 +278,21 @@ class RecoveryDrillTest {
                                     a -> a.path("status").asText().equals("DONE"))
                             != null);
             awaitAllStoredOnce(api, writer, "sf-1");
+            await("the alert resolved").atMost(Duration.ofSeconds(30)).until(() -> storeAlert(webhook, "resolved"));
         } finally {
             if (central != null) {
                 central.stop();
             }
             SmallDisk.unmount(disk);
         }
+    }
+
+    /** Whether the webhook got the hub's store-failing alert in this state, labelled with the hub. */
+    private static boolean storeAlert(WebhookReceiver webhook, String status) {
+        return webhook.at("/hook").stream()
+                .anyMatch(d -> d.path("status").asText().equals(status)
+                        && d.path("commonLabels").path("alertname").asText().equals("DualhubStoreFailing")
+                        && d.path("commonLabels").path("hub").asText().equals("c1"));
     }
 
     /** A CentralHub and an edge, with the edge's first batches stored. */
