@@ -6,7 +6,9 @@ package io.dualhub.central.analysis;
  * of the last few points and of a longer recent stretch against it (level shifts, sudden and gradual), the recent
  * spread against the usual one (a series turning noisy or flat) and the point against what this time of day usually
  * looks like — and each is judged by how rare such a deviation has been in this series ({@link TailRecord}); the
- * rarest decides.
+ * rarest decides. A value beyond the range the series has covered so far scores at least
+ * {@link AnomalySettings#outOfRangeScore} ({@link RangeNovelty}): below the default alert threshold, so alone it
+ * alerts only where a lower threshold is chosen, and it lifts the incidents it coincides with.
  * Once a score reaches the alert level the next points are damped, so one incident is one alert.
  */
 public final class AnomalyModel {
@@ -16,6 +18,7 @@ public final class AnomalyModel {
     private final RecentMean stretch;
     private final SpreadChange spread;
     private final DailyProfile daily;
+    private final RangeNovelty range;
     private final TailRecord spreadTail = new TailRecord();
     private final TailRecord pointTail = new TailRecord();
     private final TailRecord shiftTail = new TailRecord();
@@ -32,6 +35,7 @@ public final class AnomalyModel {
         this.stretch = new RecentMean(settings.slowShiftPoints());
         this.spread = new SpreadChange(settings.spreadPoints(), settings.spreadAlpha());
         this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha());
+        this.range = new RangeNovelty(settings.rangeTolerance());
     }
 
     /** Scores the next point of the series ({@code epochSeconds} in time order) and learns from it. */
@@ -50,6 +54,10 @@ public final class AnomalyModel {
                 Math.max(
                         Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)),
                         spreadTail.surprise(spreadZ)));
+        if (warm && range.outside(value)) {
+            surprise = Math.max(surprise, settings.outOfRangeScore() * settings.scaleDecades());
+        }
+        range.learn(value);
         if (warm) {
             pointTail.learn(pointZ);
             shiftTail.learn(shiftZ);

@@ -19,6 +19,8 @@ package io.dualhub.central.analysis;
  * @param quietPoints   points after an incident starts during which scores are damped, so one incident is one alert
  * @param quietFactor   the damping factor for those points
  * @param breakThrough  how much worse than the incident's peak a score must be to pass undamped
+ * @param rangeTolerance share of the range seen so far that a value must pass it by to be out of range
+ * @param outOfRangeScore the score an out-of-range value gets at least (after warm-up)
  */
 public record AnomalySettings(
         int warmupPoints,
@@ -36,9 +38,11 @@ public record AnomalySettings(
         double alertLevel,
         int quietPoints,
         double quietFactor,
-        double breakThrough) {
+        double breakThrough,
+        double rangeTolerance,
+        double outOfRangeScore) {
     public static final AnomalySettings DEFAULTS =
-            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2);
+            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
@@ -56,6 +60,10 @@ public record AnomalySettings(
         fraction("alertLevel", alertLevel);
         fraction("quietFactor", quietFactor);
         fraction("breakThrough", breakThrough);
+        fraction("outOfRangeScore", outOfRangeScore);
+        if (!(rangeTolerance >= 0)) {
+            throw new IllegalArgumentException("rangeTolerance must be at least 0, got " + rangeTolerance);
+        }
         if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(spreadGain > 0) || !(scaleDecades > 0)) {
             throw new IllegalArgumentException("shiftGain, slowShiftGain, spreadGain and scaleDecades must be "
                     + "positive, got " + shiftGain + ", " + slowShiftGain + ", " + spreadGain + " and " + scaleDecades);

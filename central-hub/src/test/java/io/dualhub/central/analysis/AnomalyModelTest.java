@@ -22,6 +22,26 @@ class AnomalyModelTest {
         assertThat(scores[2000]).isGreaterThanOrEqualTo(ALERT).isEqualTo(max(scores, 0, scores.length));
     }
 
+    /** Past the range a series has covered by more than its tolerance (2.5 % of 10 here): a score of at least 0.7. */
+    @Test
+    void aValueBeyondTheRangeSeenSoFarScoresAtLeastTheOutOfRangeScore() {
+        double floor = AnomalySettings.DEFAULTS.outOfRangeScore();
+        assertThat(lastScoreAfterSquareWave(11)).isGreaterThanOrEqualTo(floor);
+        assertThat(lastScoreAfterSquareWave(-1)).isGreaterThanOrEqualTo(floor);
+        assertThat(lastScoreAfterSquareWave(10.2)).as("within the tolerance").isLessThan(floor);
+    }
+
+    /** The score of {@code value} after 1,000 points alternating between 0 and 10. */
+    private static double lastScoreAfterSquareWave(double value) {
+        double[] series = new double[1001];
+        for (int i = 0; i < 1000; i++) {
+            series[i] = i % 2 == 0 ? 0 : 10;
+        }
+        series[1000] = value;
+        double[] scores = run(series);
+        return scores[1000];
+    }
+
     @Test
     void aLevelShiftAlertsOnceNotOncePerShiftedPoint() {
         double[] series = noise(3000, 50, 1, 2);
@@ -82,11 +102,11 @@ class AnomalyModelTest {
 
     @Test
     void settingsNameTheInvalidValue() {
-        assertThatThrownBy(
-                        () -> new AnomalySettings(150, 2, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2))
+        assertThatThrownBy(() -> new AnomalySettings(
+                        150, 2, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
                 .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
-        assertThatThrownBy(() ->
-                        new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 7, 0.2, 5, 0.6, 100, 0.5, 0.2))
+        assertThatThrownBy(() -> new AnomalySettings(
+                        150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 7, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
                 .hasMessageContaining("profileBucket must divide a day");
     }
 
