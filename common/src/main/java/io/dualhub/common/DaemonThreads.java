@@ -15,4 +15,23 @@ public final class DaemonThreads {
             return t;
         });
     }
+
+    /** A daemon thread called {@code name} that runs {@code loop}, not started. */
+    public static Thread thread(String name, Runnable loop) {
+        Thread t = new Thread(loop, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Waits up to 5 s for a loop thread told to stop (its flag cleared and it woken) to end; an interrupt of the
+     * caller is kept for it.
+     */
+    public static void awaitEnd(Thread thread) {
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.dualhub.central.alerting;
 
 import io.dualhub.central.analysis.Alert;
 import io.dualhub.central.analysis.AlertBoard;
+import io.dualhub.common.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -102,8 +103,7 @@ public final class AlertDelivery implements AutoCloseable {
         this.webhookDropped = Counter.builder("dualhub.central.alerting.webhook.dropped")
                 .description("Alert changes dropped because alerting.webhook.max-pending were waiting for a webhook")
                 .register(meters);
-        this.thread = new Thread(this::run, "alert-delivery");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("alert-delivery", this::run);
     }
 
     public void start() {
@@ -240,10 +240,6 @@ public final class AlertDelivery implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonThreads.awaitEnd(thread);
     }
 }

@@ -1,6 +1,7 @@
 package io.dualhub.central.analysis;
 
 import io.dualhub.central.store.SeriesKey;
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
 import io.micrometer.core.instrument.Counter;
@@ -65,8 +66,7 @@ public final class PredictiveAnalyzer implements AutoCloseable {
         this.skipped = Counter.builder("dualhub.central.analysis.skipped")
                 .description("Stored points not analysed because analysis was a full queue behind")
                 .register(meters);
-        this.thread = new Thread(this::run, "predictive-analyzer");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("predictive-analyzer", this::run);
     }
 
     public void start() {
@@ -256,10 +256,6 @@ public final class PredictiveAnalyzer implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonThreads.awaitEnd(thread);
     }
 }

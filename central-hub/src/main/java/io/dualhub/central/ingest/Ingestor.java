@@ -9,6 +9,7 @@ import io.dualhub.central.store.StoreException;
 import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.stream.StreamConflictException;
 import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
@@ -510,10 +511,6 @@ public final class Ingestor implements AutoCloseable {
     public void close() {
         running = false;
         LockSupport.unpark(thread);
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonThreads.awaitEnd(thread);
     }
 }
