@@ -263,7 +263,7 @@
       const [edges, alerts, rates] = await Promise.all([
         api('/api/v1/edges'), api('/api/v1/alerts'), api('/api/v1/performance/rates')]);
       const alertsByEdge = {};
-      alerts.forEach((a) => { alertsByEdge[a.edge] = (alertsByEdge[a.edge] || 0) + 1; });
+      alerts.filter((a) => a.edge).forEach((a) => { alertsByEdge[a.edge] = (alertsByEdge[a.edge] || 0) + 1; });
       this.rows = edges.map((e) => {
         const history = (rates.edges || {})[e.edgeId] || [];
         return {
@@ -562,7 +562,8 @@
         api('/api/v1/predictions')]);
       main.querySelector('#alerts-active').innerHTML = table(['Severity', 'Kind', 'Edge', 'Summary', 'Since'],
         alerts.map((a) => `<tr><td>${state(a.severity)}</td><td>${esc(a.kind)}</td>
-          <td><a href="#/edge/${encodeURIComponent(a.edge)}">${esc(a.edge)}</a></td><td class="wrap">${esc(a.summary)}</td>
+          <td>${a.edge ? `<a href="#/edge/${encodeURIComponent(a.edge)}">${esc(a.edge)}</a>`
+            : `<a href="#/pipeline">CentralHub ${esc(a.hub || '')}</a>`}</td><td class="wrap">${esc(a.summary)}</td>
           <td>${when(a.sinceMs)}</td></tr>`), 'No active alert.');
       this.shown = new Set();
       const incidents = anomalies.slice(0, 6);
