@@ -151,7 +151,9 @@ public final class AlertDelivery implements AutoCloseable {
         wasLeader = lead;
         if (becameLeader) { // what fired before this step: its changes were not sent while a standby
             alertmanagers.forEach(a -> a.changed = true);
-            firing.values().forEach(a -> queue(a, documents.webhook(a, true, 0)));
+            if (!webhooks.isEmpty()) {
+                firing.values().forEach(a -> queue(a, documents.webhook(a, true, 0)));
+            }
         }
         for (AlertBoard.Change change; (change = inbox.pollFirst()) != null; ) {
             take(change, now, lead);
@@ -181,7 +183,7 @@ public final class AlertDelivery implements AutoCloseable {
             resolved.put(alert.key(), new Resolved(alert, now));
         }
         alertmanagers.forEach(a -> a.changed = true);
-        if (lead || alert.aboutItsHub()) {
+        if (!webhooks.isEmpty() && (lead || alert.aboutItsHub())) {
             queue(alert, documents.webhook(alert, change.firing(), now));
         }
     }

@@ -36,9 +36,14 @@ final class AlertDocuments {
 
     /** One alert for Alertmanager; {@code endsAtMs} in the future while it fires, its resolution time after. */
     Map<String, Object> alert(Alert alert, long endsAtMs) {
+        return alert(alert, labels(alert), annotations(alert), endsAtMs);
+    }
+
+    private Map<String, Object> alert(
+            Alert alert, Map<String, String> labels, Map<String, String> annotations, long endsAtMs) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("labels", labels(alert));
-        doc.put("annotations", annotations(alert));
+        doc.put("labels", labels);
+        doc.put("annotations", annotations);
         doc.put("startsAt", Instant.ofEpochMilli(alert.sinceMs()).toString());
         doc.put("endsAt", Instant.ofEpochMilli(endsAtMs).toString());
         doc.put("generatorURL", link("#/alerts"));
@@ -47,13 +52,15 @@ final class AlertDocuments {
 
     /** A webhook's body for one change, in Alertmanager's webhook format. */
     byte[] webhook(Alert alert, boolean firing, long endsAtMs) {
-        Map<String, Object> one = alert(alert, firing ? 0 : endsAtMs);
+        Map<String, String> labels = labels(alert);
+        Map<String, String> annotations = annotations(alert);
+        Map<String, Object> one = alert(alert, labels, annotations, firing ? 0 : endsAtMs);
         if (firing) {
             one.put("endsAt", "0001-01-01T00:00:00Z"); // what Alertmanager sends for an alert with no end yet
         }
         String status = firing ? "firing" : "resolved";
         one.put("status", status);
-        one.put("fingerprint", fingerprint(labels(alert)));
+        one.put("fingerprint", fingerprint(labels));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", "4");
         doc.put("groupKey", "dualhub:" + alert.key());
@@ -61,8 +68,8 @@ final class AlertDocuments {
         doc.put("status", status);
         doc.put("receiver", "dualhub");
         doc.put("groupLabels", Map.of("alertname", alert.name()));
-        doc.put("commonLabels", labels(alert));
-        doc.put("commonAnnotations", annotations(alert));
+        doc.put("commonLabels", labels);
+        doc.put("commonAnnotations", annotations);
         doc.put("externalURL", externalUrl.toString());
         doc.put("alerts", List.of(one));
         return json(doc);

@@ -16,6 +16,7 @@ public final class DeliveryTarget {
 
     private final String kind;
     private final URI url;
+    private final String shown;
     private final Counter delivered;
     private final Counter failed;
     private int consecutiveFailures;
@@ -51,7 +52,7 @@ public final class DeliveryTarget {
     DeliveryTarget(String kind, URI url, MeterRegistry meters) {
         this.kind = kind;
         this.url = url;
-        String shown = shown(url);
+        this.shown = shown(url);
         this.delivered = counter(meters, kind, shown, "delivered");
         this.failed = counter(meters, kind, shown, "failed");
         publish(0);
@@ -87,7 +88,7 @@ public final class DeliveryTarget {
     void publish(int pending) {
         status = new DeliveryStatus(
                 kind,
-                shown(url),
+                shown,
                 consecutiveFailures == 0 ? "ok" : "failing",
                 (long) delivered.count(),
                 (long) failed.count(),

@@ -2,7 +2,6 @@ package io.dualhub.central.api;
 
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.performance.PerformanceLogger;
-import io.dualhub.central.performance.PipelineHistory;
 import io.dualhub.common.wire.Latency;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -16,7 +15,7 @@ import java.util.List;
 @SerdeImport(PerformanceLogger.Report.class)
 @SerdeImport(PerformanceLogger.RateHistory.class)
 @SerdeImport(PerformanceLogger.EdgePerformance.class)
-@SerdeImport(PipelineHistory.Sample.class)
+@SerdeImport(PerformanceLogger.PipelineSample.class)
 @SerdeImport(Latency.class)
 public class PerformanceController {
     private final CentralHub hub;
@@ -38,7 +37,7 @@ public class PerformanceController {
 
     /** The pipeline every 10 s over the last half hour: the Pipeline page's charts. */
     @Get("/performance/history")
-    public List<PipelineHistory.Sample> history() {
+    public List<PerformanceLogger.PipelineSample> history() {
         return hub.performance().history();
     }
 }

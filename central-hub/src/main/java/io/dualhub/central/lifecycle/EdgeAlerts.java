@@ -4,7 +4,6 @@ import io.dualhub.central.analysis.Alert;
 import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.common.wire.GapDeclaration;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -33,12 +32,10 @@ final class EdgeAlerts {
 
     /** An edge declared batches it will never deliver. */
     void lossDeclared(GapDeclaration gap, long nowMs) {
-        int[] counts = gap.pointCounts();
-        long points = counts == null
-                ? -1
-                : Arrays.stream(counts).filter(c -> c >= 0).asLongStream().sum();
         long batches = gap.toSeq() - gap.fromSeq() + 1;
-        String what = points >= 0 ? points + " points in " + batches + " batches" : batches + " batches";
+        String what = gap.reason() == GapDeclaration.Reason.EXPIRED // their point counts are not known
+                ? batches + " batches"
+                : gap.points() + " points in " + batches + " batches";
         alerts.raise(Alert.ofEdge(
                 lossKey(gap.edgeId()),
                 "DualhubDataLoss",

@@ -14,8 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * point's timestamp in a batch) to its commit here, and the edge's publish-to-ack latency from its heartbeats; for
  * the hub, the store's commit latency. Micrometer histograms with percentiles (on {@code /prometheus}), one JSON
  * line a minute on logger {@code dualhub.performance}, and the same document at {@code GET /api/v1/performance};
- * every 10 s a sample of the whole pipeline into a half hour's {@link PipelineHistory}.
+ * every 10 s a {@link PipelineSample} of the whole pipeline, kept for half an hour.
  */
 public final class PerformanceLogger implements AutoCloseable {
     private static final Logger PERF = LoggerFactory.getLogger("dualhub.performance");
@@ -51,11 +49,29 @@ public final class PerformanceLogger implements AutoCloseable {
     private final Clock clock;
     private final Duration logEvery;
     private final Map<String, EdgeMeters> edges = new ConcurrentHashMap<>();
-    private final PipelineHistory history = new PipelineHistory(KEPT_SAMPLES);
+    private final RecentSamples<PipelineSample> history = new RecentSamples<>(KEPT_SAMPLES);
     private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("performance");
 
-    /** Per-edge meters and the recent counts the rate is taken from (guarded by itself). */
-    private record EdgeMeters(Counter points, Timer collectToStored, Deque<long[]> counts) {}
+    /** Per-edge meters and the recent counts ({time, points}) the rate is taken from. */
+    private record EdgeMeters(Counter points, Timer collectToStored, RecentSamples<long[]> counts) {}
+
+    /**
+     * The whole pipeline at one sampling step: the totals the rates of stored, duplicate and declared-dropped points
+     * are taken from, and the latency percentiles at that time.
+     *
+     * @param pointsStored          points in the store (its total)
+     * @param duplicatesDropped     duplicate points recognised and not stored again, total
+     * @param pointsDeclaredDropped points edges declared dropped (overflow, lost batches), total
+     * @param storeCommit           the store's commit latency percentiles
+     * @param collectToStored       the worst edge's collect-to-stored percentiles (each percentile its own worst)
+     */
+    public record PipelineSample(
+            long atMs,
+            long pointsStored,
+            long duplicatesDropped,
+            long pointsDeclaredDropped,
+            Latency storeCommit,
+            Latency collectToStored) {}
 
     /** One edge's numbers: points stored per second over the last minute, and two latencies. */
     public record EdgePerformance(String edgeId, double pointsPerSecond, Latency collectToStored, Latency publishAck) {}
@@ -134,7 +150,7 @@ public final class PerformanceLogger implements AutoCloseable {
                 .publishPercentiles(LatencyTimers.PERCENTILES)
                 .publishPercentileHistogram()
                 .register(meters);
-        return new EdgeMeters(points, latency, new ArrayDeque<>());
+        return new EdgeMeters(points, latency, new RecentSamples<>(KEPT_SAMPLES));
     }
 
     /** Points per second over the last minute (between the newest sample and the one a minute before it). */
@@ -165,14 +181,12 @@ public final class PerformanceLogger implements AutoCloseable {
     }
 
     /** The pipeline every 10 s over the last half hour, oldest first. */
-    public List<PipelineHistory.Sample> history() {
-        return history.samples();
+    public List<PipelineSample> history() {
+        return history.all();
     }
 
     private static long[][] samples(EdgeMeters m) {
-        synchronized (m.counts()) {
-            return m.counts().toArray(new long[0][]);
-        }
+        return m.counts().all().toArray(long[][]::new);
     }
 
     private static double perSecond(long[] earlier, long[] later) {
@@ -183,19 +197,14 @@ public final class PerformanceLogger implements AutoCloseable {
         long now = clock.millis();
         double[] worst = new double[3];
         for (EdgeMeters m : edges.values()) {
-            synchronized (m.counts()) {
-                m.counts().addLast(new long[] {now, (long) m.points().count()});
-                while (m.counts().size() > KEPT_SAMPLES) {
-                    m.counts().removeFirst();
-                }
-            }
+            m.counts().add(new long[] {now, (long) m.points().count()});
             Latency l = LatencyTimers.latency(m.collectToStored());
             worst[0] = Math.max(worst[0], l.p50Ms());
             worst[1] = Math.max(worst[1], l.p95Ms());
             worst[2] = Math.max(worst[2], l.p99Ms());
         }
         StoreStats s = stats.get();
-        history.add(new PipelineHistory.Sample(
+        history.add(new PipelineSample(
                 now,
                 s.pointsStored(),
                 s.duplicatesDropped(),

@@ -94,9 +94,9 @@ class PerformanceLoggerTest {
             perf.sample();
             clock.advance(Duration.ofSeconds(10));
         }
-        List<PipelineHistory.Sample> history = perf.history();
+        List<PerformanceLogger.PipelineSample> history = perf.history();
         assertThat(history).hasSize(PerformanceLogger.HISTORY_MINUTES * 6 + 1);
-        PipelineHistory.Sample newest = history.get(history.size() - 1);
+        PerformanceLogger.PipelineSample newest = history.get(history.size() - 1);
         assertThat(newest.atMs()).isEqualTo(clock.millis() - 10_000);
         assertThat(newest.pointsStored()).isEqualTo(199_000);
         assertThat(newest.duplicatesDropped()).isEqualTo(1990);

@@ -99,6 +99,11 @@ class OverflowDrillTest {
         assertThat(fleet.path("lastSeq").asLong())
                 .as("every sequence accounted")
                 .isEqualTo(fleet.path("highestSeq").asLong());
+        assertThat(api.get("/api/v1/alerts")).as("the declared loss alerted").anySatisfy(a -> {
+            assertThat(a.path("name").asText()).isEqualTo("DualhubDataLoss");
+            assertThat(a.path("edge").asText()).isEqualTo("drop-oldest");
+            assertThat(a.path("summary").asText()).contains("points in", "lost (OVERFLOW");
+        });
     }
 
     @Test
