@@ -113,6 +113,15 @@ public final class AlertmanagerProcess implements AutoCloseable {
         return alerts;
     }
 
+    /** SIGSTOP: it keeps its port and answers nothing, as a hung receiver does. */
+    public void pause() {
+        process.pause();
+    }
+
+    public void resume() {
+        process.resume();
+    }
+
     @Override
     public void close() {
         process.stop(Duration.ofSeconds(5));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.AlertmanagerProcess;
+import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.NatsFixture;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An anomaly's alert through the whole chain, with real processes: an edge's spiked series stored by a CentralHub
- * pair, the leader posting to a real Alertmanager (asked with {@code amtool}) and to a webhook, Alertmanager's own
+ * pair while Alertmanager hangs (SIGSTOP: the delivery fails, is retried, and holds nothing up), the leader posting
+ * to the real Alertmanager once it answers (asked with {@code amtool}) and to a webhook, Alertmanager's own
  * webhook receiver delivering the notification to a test endpoint; kill -9 of the leader, and the new leader sending
  * what fires; then the series calms down and the alert is resolved everywhere.
  */
@@ -40,9 +42,25 @@ class AlertmanagerDrillTest {
         try (WebhookReceiver receiver = WebhookReceiver.start();
                 AlertmanagerProcess am = AlertmanagerProcess.start(hubs.dir().resolve("am"), receiver.url("/am"))) {
             List<HubProcess> pair = hubs.leaderAndStandby("alerting:\n  alertmanager:\n    urls: " + am.url()
-                    + "\n  webhook:\n    urls: " + receiver.url("/dualhub") + "\n  resend-interval: 2s\n");
+                    + "\n  webhook:\n    urls: " + receiver.url("/dualhub")
+                    + "\n  resend-interval: 2s\n  timeout: 2s\n");
             HubProcess edge = hubs.edge("api-edge", "collect:\n  enabled: false\n");
+            CentralClient leader = new CentralClient(pair.get(0).url());
+
+            am.pause(); // a hung Alertmanager: the points are stored and scored, the delivery retried
             ShapedSeries.write(edge.url(), ShapedSeries.spikedLatency());
+            await("the incident found and stored while Alertmanager hangs")
+                    .atMost(PATIENCE)
+                    .until(() -> leader.get("/api/v1/anomalies?edge=api-edge").size() == 1
+                            && leader.get("/api/v1/alerting")
+                                    .get(0)
+                                    .path("state")
+                                    .asText()
+                                    .equals("failing"));
+            assertThat(leader.values("latency_ms", "api-edge")).hasSize(400);
+            assertThat(leader.get("/api/v1/alerting").get(0).path("lastError").asText())
+                    .containsIgnoringCase("timed out");
+            am.resume();
 
             await("Alertmanager holds the anomaly").atMost(PATIENCE).until(() -> anomaly(am) != null);
             JsonNode alert = anomaly(am);
