@@ -2,10 +2,11 @@ package io.dualhub.central;
 
 import io.dualhub.central.alerting.AlertDelivery;
 import io.dualhub.central.alerting.AlertPoster;
-import io.dualhub.central.alerting.StoreFailingAlert;
+import io.dualhub.central.alerting.FailingAlerts;
 import io.dualhub.central.analysis.AlertBoard;
 import io.dualhub.central.analysis.PredictiveAnalyzer;
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.export.Exports;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.gaps.GapRepair;
 import io.dualhub.central.ingest.IngestListener;
@@ -34,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -59,12 +61,18 @@ public final class CentralHub implements AutoCloseable {
     private final AgentLifecycleManager lifecycle;
     private final PerformanceLogger performance;
     private final AlertDelivery alertDelivery;
-    private final StoreFailingAlert storeFailingAlert;
+    private final FailingAlerts failingAlerts;
+    private final Exports exports;
     private final RecoveryLog audit;
     private final Rejections rejections;
     private final RecoveryManager recovery;
     private final StreamSetup streams;
     private final Clock clock;
+
+    /** This build's version, as the jar's manifest names it (a dev build: "dev"). */
+    static final String VERSION = CentralHub.class.getPackage().getImplementationVersion() == null
+            ? "dev"
+            : CentralHub.class.getPackage().getImplementationVersion();
 
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -140,13 +148,15 @@ public final class CentralHub implements AutoCloseable {
                 lease::holds,
                 config.recovery().drainStall(),
                 clock);
-        this.storeFailingAlert = new StoreFailingAlert(
+        this.exports = new Exports(config.export(), nats, lease::holds, "dualhub-central/" + VERSION, meters, clock);
+        List<FailingAlerts.Watched> watched = new ArrayList<>();
+        watched.add(FailingAlerts.Watched.store(
                 config.instance(),
-                alerts,
                 ingestor::storeFailingForMs,
                 ingestor::problem,
-                config.alerting().storeFailingAfter(),
-                clock);
+                config.alerting().storeFailingAfter()));
+        watched.addAll(exports.watched());
+        this.failingAlerts = new FailingAlerts(config.instance(), alerts, watched, clock);
         this.performance = new PerformanceLogger(
                 meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
         this.placement = new LeaderPlacement(nats, lease);
@@ -157,7 +167,7 @@ public final class CentralHub implements AutoCloseable {
     public void start() {
         analyzer.start();
         alertDelivery.start();
-        storeFailingAlert.start();
+        failingAlerts.start();
         fleet.start(nats);
         ingestor.start();
         lifecycle.start();
@@ -166,6 +176,7 @@ public final class CentralHub implements AutoCloseable {
         lease.start();
         gapRepair.start();
         placement.start();
+        exports.start();
         LOG.info(
                 "central {} started: store {} ({} points from {} edges), NATS {}",
                 config.instance(),
@@ -240,6 +251,10 @@ public final class CentralHub implements AutoCloseable {
         return lifecycle;
     }
 
+    public Exports exports() {
+        return exports;
+    }
+
     public AlertDelivery alertDelivery() {
         return alertDelivery;
     }
@@ -267,7 +282,8 @@ public final class CentralHub implements AutoCloseable {
         ingestor.close();
         analyzer.close();
         alertDelivery.close();
-        storeFailingAlert.close();
+        failingAlerts.close();
+        exports.close();
         nats.close();
         store.close();
         LOG.info("central {} stopped", config.instance());

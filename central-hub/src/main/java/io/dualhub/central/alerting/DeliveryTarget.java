@@ -1,5 +1,6 @@
 package io.dualhub.central.alerting;
 
+import io.dualhub.common.config.ShownUrl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -52,7 +53,7 @@ public final class DeliveryTarget {
     DeliveryTarget(String kind, URI url, MeterRegistry meters) {
         this.kind = kind;
         this.url = url;
-        this.shown = shown(url);
+        this.shown = ShownUrl.of(url);
         this.delivered = counter(meters, kind, shown, "delivered");
         this.failed = counter(meters, kind, shown, "failed");
         publish(0);
@@ -100,12 +101,6 @@ public final class DeliveryTarget {
 
     DeliveryStatus status() {
         return status;
-    }
-
-    /** The URL without user information or query (which may hold credentials). */
-    private static String shown(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
-                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     private static Counter counter(MeterRegistry meters, String kind, String url, String outcome) {

@@ -5,6 +5,7 @@ import io.dualhub.central.analysis.AnalysisSettings;
 import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.api.ApiAccess;
 import io.dualhub.central.api.HttpTls;
+import io.dualhub.central.export.ExportSettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.central.store.DiskBudget;
 import io.dualhub.central.store.StoreSettings;
@@ -48,7 +49,8 @@ public record CentralConfig(
         LogFormat logFormat,
         QuerySettings query,
         StoreSettings store,
-        AlertingSettings alerting) {
+        AlertingSettings alerting,
+        ExportSettings export) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -217,6 +219,26 @@ public record CentralConfig(
                                 "1000",
                                 "alert changes queued for one webhook while it fails (1 to 1000000); past it the oldest are dropped and counted (dualhub_central_alerting_webhook_dropped_total)"),
                         new ConfigKey(
+                                "export.remote-write.urls",
+                                "",
+                                "Prometheus remote-write endpoints (comma-separated, like http://127.0.0.1:8428/api/v1/write): the leader sends every point of the metrics streams to each, resuming from a checkpoint in NATS"),
+                        new ConfigKey(
+                                "export.timeout",
+                                "30s",
+                                "one remote-write request's HTTP timeout; a request without an answer is sent again"),
+                        new ConfigKey(
+                                "export.max-samples-per-request",
+                                "5000",
+                                "samples in one remote-write request at most (1 to 1000000)"),
+                        new ConfigKey(
+                                "export.max-backoff",
+                                "30s",
+                                "longest wait between two attempts at a failing receiver (from 100 ms, doubling, with jitter; a longer Retry-After up to this)"),
+                        new ConfigKey(
+                                "export.alert-after",
+                                "5m",
+                                "after every request to a receiver failed for this long, the leader raises DualhubExportFailing (critical), resolved by the next request it takes"),
+                        new ConfigKey(
                                 "analysis.enabled",
                                 "true",
                                 "score stored points for anomalies and forecast capacity series"),
@@ -342,7 +364,17 @@ public record CentralConfig(
                         s.intBetween("query.max-points", 1000, 100_000_000),
                         s.duration("query.default-range", Duration.ofSeconds(1))),
                 store(s),
-                alerting(s));
+                alerting(s),
+                export(s));
+    }
+
+    private static ExportSettings export(Settings s) {
+        return new ExportSettings(
+                s.httpUrls("export.remote-write.urls"),
+                s.duration("export.timeout", Duration.ofMillis(100)),
+                s.intBetween("export.max-samples-per-request", 1, 1_000_000),
+                s.duration("export.max-backoff", Duration.ofMillis(100)),
+                s.duration("export.alert-after", Duration.ofSeconds(1)));
     }
 
     private static AlertingSettings alerting(Settings s) {

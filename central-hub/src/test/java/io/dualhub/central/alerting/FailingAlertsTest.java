@@ -12,14 +12,25 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The store-failing alert checked by hand against how long the store has failed. */
-class StoreFailingAlertTest {
+/** The store- and export-failing alerts checked by hand against how long each has failed. */
+class FailingAlertsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
     private final AtomicLong failingForMs = new AtomicLong();
     private final List<AlertBoard.Change> changes = new ArrayList<>();
     private final AlertBoard board = new AlertBoard(() -> false, (subject, body) -> {}, changes::add);
-    private final StoreFailingAlert alert = new StoreFailingAlert(
-            "c2", board, failingForMs::get, () -> "IO Error: No space left on device", Duration.ofMinutes(1), clock);
+    private final AtomicLong exportFailingForMs = new AtomicLong();
+    private final FailingAlerts alert = new FailingAlerts(
+            "c2",
+            board,
+            List.of(
+                    FailingAlerts.Watched.store(
+                            "c2", failingForMs::get, () -> "IO Error: No space left on device", Duration.ofMinutes(1)),
+                    FailingAlerts.Watched.export(
+                            "http://vm:8428/api/v1/write",
+                            exportFailingForMs::get,
+                            () -> "HTTP 503: busy",
+                            Duration.ofMinutes(5))),
+            clock);
 
     @Test
     void raisedOnceEveryCommitFailedForTheSettingAndResolvedByTheNextCommit() {
@@ -46,5 +57,25 @@ class StoreFailingAlertTest {
         alert.check();
         assertThat(board.active()).isEmpty();
         assertThat(changes).extracting(AlertBoard.Change::firing).containsExactly(true, false);
+    }
+
+    @Test
+    void exportFailingRaisedAfterItsOwnSettingNamingTheTarget() {
+        exportFailingForMs.set(299_000);
+        alert.check();
+        assertThat(board.active()).as("five minutes not yet passed").isEmpty();
+
+        exportFailingForMs.set(301_000);
+        alert.check();
+        Alert raised = board.active().get(0);
+        assertThat(raised.name()).isEqualTo("DualhubExportFailing");
+        assertThat(raised.aboutItsHub()).isTrue();
+        assertThat(raised.summary())
+                .isEqualTo("export to http://vm:8428/api/v1/write has failed every request for 301 s (HTTP 503: busy);"
+                        + " the points wait in the metrics streams");
+
+        exportFailingForMs.set(0);
+        alert.check();
+        assertThat(board.active()).isEmpty();
     }
 }

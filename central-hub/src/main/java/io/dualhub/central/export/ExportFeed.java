@@ -1,0 +1,144 @@
+package io.dualhub.central.export;
+
+import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.nats.NatsLink;
+import io.nats.client.Connection;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One export target's durable pull consumers on both metrics streams: the target's checkpoint. A message is
+ * acknowledged only once its points are in the receiver, so the consumers' state in NATS (replicated with the
+ * streams) is where the export stands, the same for every hub; whichever hub leads pulls from them and goes on where
+ * the last one stopped. Used by the target's exporter thread only.
+ */
+final class ExportFeed {
+    /** Messages delivered and not yet acknowledged at most: about eight fetches. */
+    static final int MAX_ACK_PENDING = 10_000;
+    /** Error code of JetStream's "consumer not found". */
+    private static final int CONSUMER_NOT_FOUND = 10014;
+
+    private final NatsLink nats;
+    private final String durable;
+    private final Duration ackWait;
+    private final int maxAckPending;
+    private Connection readyOn; // the connection the consumers were checked on; null until then
+
+    ExportFeed(NatsLink nats, String durable, Duration ackWait, int maxAckPending) {
+        this.nats = nats;
+        this.durable = durable;
+        this.ackWait = ackWait;
+        this.maxAckPending = maxAckPending;
+    }
+
+    String durable() {
+        return durable;
+    }
+
+    /**
+     * Makes sure both consumers exist (created at the start of each stream, so a new target gets everything the
+     * streams hold), once per connection; false while NATS is not connected.
+     */
+    boolean ready() throws IOException, JetStreamApiException {
+        Connection c = nats.connection();
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return false;
+        }
+        if (c != readyOn) {
+            for (MetricsRoute route : MetricsRoute.values()) {
+                ensure(c, route);
+            }
+            readyOn = c;
+        }
+        return true;
+    }
+
+    /** Forgets that the consumers were there, so the next {@link #ready()} checks them again (after an error). */
+    void recheck() {
+        readyOn = null;
+    }
+
+    private void ensure(Connection c, MetricsRoute route) throws IOException, JetStreamApiException {
+        try {
+            c.jetStreamManagement().getConsumerInfo(route.stream(), durable);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
+                throw e;
+            }
+            c.jetStreamManagement()
+                    .addOrUpdateConsumer(
+                            route.stream(),
+                            ConsumerConfiguration.builder()
+                                    .durable(durable)
+                                    .filterSubject(route.wildcard())
+                                    .ackPolicy(AckPolicy.Explicit)
+                                    .deliverPolicy(DeliverPolicy.All)
+                                    .ackWait(ackWait)
+                                    .maxAckPending(maxAckPending)
+                                    .maxDeliver(-1) // never given up: a receiver may be down for days
+                                    .build());
+        }
+    }
+
+    /**
+     * Up to {@code maxMessages} (and about {@code maxBytes}) from each route: what is there at once; when neither has
+     * anything, waits up to {@code wait} (at least 1 s, JetStream's least) on the primary route for a message.
+     */
+    List<Message> fetch(int maxMessages, int maxBytes, Duration wait)
+            throws IOException, JetStreamApiException, InterruptedException {
+        List<Message> messages = new ArrayList<>();
+        for (MetricsRoute route : MetricsRoute.values()) {
+            fetch(
+                    route,
+                    FetchConsumeOptions.builder()
+                            .maxMessages(maxMessages)
+                            .maxBytes(maxBytes)
+                            .noWait(),
+                    messages);
+        }
+        if (messages.isEmpty()) {
+            fetch(
+                    MetricsRoute.PRIMARY,
+                    FetchConsumeOptions.builder()
+                            .maxMessages(maxMessages)
+                            .maxBytes(maxBytes)
+                            .expiresIn(Math.max(1000, wait.toMillis())),
+                    messages);
+        }
+        return messages;
+    }
+
+    private void fetch(MetricsRoute route, FetchConsumeOptions.Builder options, List<Message> into)
+            throws IOException, JetStreamApiException, InterruptedException {
+        try (FetchConsumer fetch =
+                nats.connection().getConsumerContext(route.stream(), durable).fetch(options.build())) {
+            for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
+                into.add(m);
+            }
+        } catch (JetStreamApiException | IOException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // FetchConsumer.close declares Exception
+            throw new IOException("fetching from " + durable + " on " + route.stream() + ": " + e, e);
+        }
+    }
+
+    /** Messages on both routes not yet acknowledged: waiting, and delivered but not acknowledged. */
+    long pending() throws IOException, JetStreamApiException {
+        long pending = 0;
+        for (MetricsRoute route : MetricsRoute.values()) {
+            ConsumerInfo info = nats.connection().jetStreamManagement().getConsumerInfo(route.stream(), durable);
+            pending += info.getNumPending() + info.getNumAckPending();
+        }
+        return pending;
+    }
+}

@@ -1,0 +1,43 @@
+package io.dualhub.central.export;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where the leader exports every stored point to by Prometheus remote write, and how.
+ *
+ * @param urls          remote-write endpoints (like {@code http://vm:8428/api/v1/write}); each gets every point
+ * @param timeout       one request's HTTP timeout; a request without an answer in it is retried
+ * @param maxSamples    samples in one request at most
+ * @param maxBackoff    longest wait between two attempts at a failing receiver (doubling from 100 ms, with jitter)
+ * @param alertAfter    how long a receiver must have failed every attempt before {@code DualhubExportFailing}
+ */
+public record ExportSettings(
+        List<URI> urls, Duration timeout, int maxSamples, Duration maxBackoff, Duration alertAfter) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_SAMPLES = 5000;
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_ALERT_AFTER = Duration.ofMinutes(5);
+
+    public ExportSettings {
+        urls = List.copyOf(urls);
+        if (maxSamples < 1 || timeout.isNegative() || timeout.isZero() || maxBackoff.isNegative()) {
+            throw new IllegalArgumentException("BUG: export settings out of their bounds");
+        }
+    }
+
+    /** No export: the defaults without a target. */
+    public static ExportSettings none() {
+        return new ExportSettings(
+                List.of(), DEFAULT_TIMEOUT, DEFAULT_MAX_SAMPLES, DEFAULT_MAX_BACKOFF, DEFAULT_ALERT_AFTER);
+    }
+
+    /**
+     * How long a delivered message may stay unacknowledged before JetStream offers it again: three request timeouts
+     * (a unit is acknowledged after its requests, and a failing one is kept alive while it is retried).
+     */
+    Duration ackWait() {
+        return timeout.multipliedBy(3);
+    }
+}

@@ -1,0 +1,76 @@
+package io.dualhub.central.export;
+
+import io.dualhub.central.alerting.FailingAlerts;
+import io.dualhub.common.nats.NatsLink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** One {@link RemoteWriteExporter} per configured receiver, each on its own thread; none without a receiver. */
+public final class Exports implements AutoCloseable {
+    private final ExportSettings settings;
+    private final List<RemoteWriteExporter> exporters = new ArrayList<>();
+
+    public Exports(
+            ExportSettings settings,
+            NatsLink nats,
+            BooleanSupplier leads,
+            String userAgent,
+            MeterRegistry meters,
+            Clock clock) {
+        this.settings = settings;
+        for (URI url : settings.urls()) {
+            exporters.add(new RemoteWriteExporter(
+                    url,
+                    settings,
+                    new ExportFeed(nats, consumerName(url), settings.ackWait(), ExportFeed.MAX_ACK_PENDING),
+                    RemoteWriteClient.http(url, settings.timeout(), userAgent),
+                    leads,
+                    meters,
+                    clock,
+                    d -> Thread.sleep(d.toMillis())));
+        }
+    }
+
+    /**
+     * The durable consumers' name for a receiver: {@code export-} and a digest of its URL, so every hub given the same
+     * URL continues the same checkpoint (and a changed URL starts a new one, from the streams' start).
+     */
+    static String consumerName(URI url) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(url.toString().getBytes(StandardCharsets.UTF_8));
+            return "export-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("BUG: every JDK has SHA-256", e);
+        }
+    }
+
+    public void start() {
+        exporters.forEach(RemoteWriteExporter::start);
+    }
+
+    public List<RemoteWriteExporter.ExportStatus> statuses() {
+        return exporters.stream().map(RemoteWriteExporter::status).toList();
+    }
+
+    /** Each receiver's failing alert, for {@link FailingAlerts}. */
+    public List<FailingAlerts.Watched> watched() {
+        return exporters.stream()
+                .map(e -> FailingAlerts.Watched.export(
+                        e.target(), e::failingForMs, () -> e.status().lastError(), settings.alertAfter()))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        exporters.forEach(RemoteWriteExporter::close);
+    }
+}

@@ -1,0 +1,76 @@
+package io.dualhub.central.export;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** Sends one remote-write body to one receiver and tells what came back. */
+@FunctionalInterface
+interface RemoteWriteClient {
+    /**
+     * What a receiver answered: its HTTP status (0 when no answer came: {@code message} says why), the start of its
+     * body, and its {@code Retry-After} in seconds (-1 without one).
+     */
+    record Answer(int status, String message, long retryAfterSeconds) {
+        boolean accepted() {
+            return status / 100 == 2;
+        }
+
+        /** Worth sending again: no answer, 5xx, or 429; any other 4xx would be refused again as it is. */
+        boolean retryable() {
+            return status == 0 || status == 429 || status / 100 == 5;
+        }
+
+        /** The meters' and status page's name for this answer's outcome: the code, or timeout / unreachable. */
+        String code() {
+            return status != 0 ? Integer.toString(status) : message.startsWith("timeout") ? "timeout" : "unreachable";
+        }
+    }
+
+    Answer send(byte[] snappyBody) throws InterruptedException;
+
+    /** Over the JDK's HTTP client (HTTP/1.1, as receivers expect), each request bounded by {@code timeout}. */
+    static RemoteWriteClient http(URI url, Duration timeout, String userAgent) {
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+        return body -> {
+            HttpRequest request = HttpRequest.newBuilder(url)
+                    .timeout(timeout)
+                    .header("Content-Encoding", "snappy")
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                    .header("User-Agent", userAgent)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            try {
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                String text = response.body().strip();
+                return new Answer(
+                        response.statusCode(),
+                        text.length() > 300 ? text.substring(0, 300) + "…" : text,
+                        response.headers()
+                                .firstValue("Retry-After")
+                                .map(RemoteWriteClient::seconds)
+                                .orElse(-1L));
+            } catch (HttpTimeoutException e) {
+                return new Answer(0, "timeout after " + timeout.toMillis() + " ms", -1);
+            } catch (IOException e) {
+                return new Answer(0, "unreachable: " + e, -1);
+            }
+        };
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(0, Long.parseLong(retryAfter.strip()));
+        } catch (NumberFormatException e) {
+            return -1; // an HTTP date: our own backoff decides
+        }
+    }
+}

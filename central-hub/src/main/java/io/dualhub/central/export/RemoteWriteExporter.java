@@ -1,0 +1,441 @@
+package io.dualhub.central.export;
+
+import io.dualhub.central.store.SequenceTracker;
+import io.dualhub.common.DaemonThreads;
+import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.config.ShownUrl;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.EdgeMessage;
+import io.dualhub.common.wire.PointLimits;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports every point of the metrics streams to one remote-write receiver, while this hub leads. One thread owns all
+ * of it; {@link #status()} is the snapshot it publishes. A unit of work ({@link #runOnce()}) is one fetch from the
+ * target's {@link ExportFeed}: its batches are cut into requests, each sent until the receiver takes it, and only then
+ * are the unit's messages acknowledged, so the consumers' acknowledgements are the checkpoint: a crash, a kill -9 or
+ * a change of leader between a receiver's 2xx and the acknowledgement sends those requests again (receivers
+ * deduplicate them: see docs/operations.md), and nothing acknowledged was not received.
+ *
+ * <p>No answer, a 5xx or a 429 is retried with backoff and jitter for as long as this hub leads (durable data is
+ * never given up; the unit's messages are kept from redelivery meanwhile). Any other 4xx is permanent for what it
+ * refused: a request of several series is split in halves and each sent on its own, so one bad series cannot hold back
+ * the rest; a single series refused is counted by code and kept in the status with its range, and its messages
+ * acknowledged like the rest. A batch the streams carry twice (an edge resending it) is exported once while this
+ * hub leads ({@link SequenceTracker} per edge and incarnation, in memory only).
+ */
+public final class RemoteWriteExporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteExporter.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration STANDBY_POLL = Duration.ofMillis(250);
+    private static final Duration FETCH_WAIT = Duration.ofSeconds(1);
+    private static final Duration PENDING_POLL = Duration.ofSeconds(5);
+    private static final int FETCH_MESSAGES = 1000;
+    private static final int FETCH_BYTES = 8 << 20;
+    private static final int REFUSALS_KEPT = 20;
+
+    /** What the exporter is doing. */
+    public enum State {
+        STANDBY,
+        WAITING_FOR_NATS,
+        IDLE,
+        EXPORTING,
+        FAILING
+    }
+
+    /**
+     * A request (or the part of one) the receiver refused for good.
+     *
+     * @param atMs    when
+     * @param code    the receiver's HTTP status
+     * @param message the start of its answer
+     * @param series  the series, as Prometheus writes one
+     * @param fromMs  its first sample's timestamp
+     * @param toMs    its last sample's timestamp
+     * @param samples how many samples of it were refused
+     */
+    public record Refusal(long atMs, int code, String message, String series, long fromMs, long toMs, int samples) {}
+
+    /**
+     * What {@code GET /api/v1/export} shows of a target.
+     *
+     * @param url             where it is, without credentials
+     * @param consumer        the durable consumers' name on both metrics streams (the export's checkpoint)
+     * @param state           what the exporter is doing
+     * @param samplesExported samples the receiver took since this hub started
+     * @param lastExportMs    when it last took a request (0: not since start)
+     * @param lagSeconds      age of the oldest message not yet exported (0 when none is held)
+     * @param pendingMessages messages of the streams not yet exported (checked every 5 s while leading; -1: unknown)
+     * @param failingSinceMs  since when every attempt failed (0 while it takes requests)
+     * @param lastError       why the last attempt failed
+     * @param refusedSamples  samples refused for good since start
+     * @param refusals        the last refusals
+     */
+    public record ExportStatus(
+            String url,
+            String consumer,
+            State state,
+            long samplesExported,
+            long lastExportMs,
+            double lagSeconds,
+            long pendingMessages,
+            long failingSinceMs,
+            String lastError,
+            long refusedSamples,
+            List<Refusal> refusals) {}
+
+    /** Waits between attempts; tests pass one that advances their clock. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private enum Outcome {
+        DONE,
+        LOST_LEADERSHIP
+    }
+
+    private final String shown;
+    private final ExportSettings settings;
+    private final ExportFeed feed;
+    private final RemoteWriteClient client;
+    private final BooleanSupplier leads;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final MeterRegistry meters;
+    private final WriteRequestEncoder encoder = new WriteRequestEncoder();
+    private final Map<String, SequenceTracker> exported = new HashMap<>(); // edge/incarnation -> batches exported
+    private final Deque<Refusal> refusals = new ArrayDeque<>();
+    private final Counter samples;
+    private final Map<String, Counter> failures = new HashMap<>();
+    private final Map<Integer, Counter> refused = new HashMap<>();
+    private final Thread thread;
+    private volatile List<Message> held = List.of(); // the unit being exported
+    private volatile long heldSinceMs; // publish time of the oldest held message
+    private long lastTouchMs;
+    private long lastPendingPollMs = Long.MIN_VALUE;
+    private volatile long refusedSamples; // written by the exporter thread only
+    private volatile boolean running = true;
+    private volatile State state = State.STANDBY;
+    private volatile long failingSinceMs;
+    private volatile long lastExportMs;
+    private volatile long pending = -1;
+    private volatile String lastError = "";
+    private volatile List<Refusal> shownRefusals = List.of();
+
+    RemoteWriteExporter(
+            URI url,
+            ExportSettings settings,
+            ExportFeed feed,
+            RemoteWriteClient client,
+            BooleanSupplier leads,
+            MeterRegistry meters,
+            Clock clock,
+            Sleeper sleeper) {
+        this.shown = ShownUrl.of(url);
+        this.settings = settings;
+        this.feed = feed;
+        this.client = client;
+        this.leads = leads;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.meters = meters;
+        this.samples = Counter.builder("dualhub.central.export.samples")
+                .description("Samples a remote-write receiver took")
+                .tag("target", shown)
+                .register(meters);
+        Gauge.builder(
+                        "dualhub.central.export.lag.seconds",
+                        this,
+                        e -> e.status().lagSeconds())
+                .description("Age of the oldest message not yet exported to the target (0 when caught up)")
+                .tag("target", shown)
+                .register(meters);
+        Gauge.builder("dualhub.central.export.pending.messages", this, e -> e.pending)
+                .description("Messages of the metrics streams not yet exported to the target (-1: unknown)")
+                .tag("target", shown)
+                .register(meters);
+        this.thread = DaemonThreads.thread("export-" + feed.durable(), this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (!runOnce()) {
+                    sleeper.sleep(STANDBY_POLL);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                // NATS went away or a consumer is gone: what is held is redelivered; check the consumers again
+                lastError = "NATS: " + e.getMessage();
+                LOG.warn("export to {}: {}; trying again", shown, e.toString());
+                feed.recheck();
+                held = List.of();
+                try {
+                    sleeper.sleep(Duration.ofSeconds(1));
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * One unit: fetch, export, acknowledge. Returns false when there was nothing to do (not leading, NATS not
+     * connected); true when it fetched, whether or not anything came.
+     */
+    boolean runOnce() throws IOException, JetStreamApiException, InterruptedException {
+        if (!leads.getAsBoolean()) {
+            state = State.STANDBY;
+            pending = -1;
+            return false;
+        }
+        if (!feed.ready()) {
+            state = State.WAITING_FOR_NATS;
+            return false;
+        }
+        pollPending();
+        List<Message> messages = feed.fetch(FETCH_MESSAGES, FETCH_BYTES, FETCH_WAIT);
+        if (messages.isEmpty()) {
+            state = State.IDLE;
+            return true;
+        }
+        hold(messages);
+        List<Batch> batches = new ArrayList<>();
+        Set<String> inUnit = new HashSet<>();
+        for (Message m : messages) {
+            Batch b = exportable(m);
+            if (b != null && !tracker(b).isDuplicate(b.seq()) && inUnit.add(key(b) + "/" + b.seq())) {
+                batches.add(b);
+            }
+        }
+        for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
+            if (deliver(request) == Outcome.LOST_LEADERSHIP) {
+                for (Message m : messages) {
+                    m.nak(); // the new leader gets them at once, not after the ack wait
+                }
+                held = List.of();
+                state = State.STANDBY;
+                return true;
+            }
+        }
+        for (Batch b : batches) {
+            tracker(b).record(b.seq());
+        }
+        for (Message m : messages) {
+            m.ack();
+        }
+        held = List.of();
+        state = State.EXPORTING;
+        return true;
+    }
+
+    /** The batch a message carries, when it is one that the hubs store; null for anything else. */
+    private static Batch exportable(Message m) {
+        try {
+            EdgeMessage decoded = EdgeMessage.decode(m.getData());
+            // what the Ingestor stores: a batch of the subject's edge within the point limits (else it is refused,
+            // counted and audited there); gap declarations carry no points
+            if (decoded instanceof Batch b
+                    && b.edgeId().equals(MetricsRoute.edgeOf(m.getSubject()))
+                    && PointLimits.violation(b.points()) == null) {
+                return b;
+            }
+        } catch (RuntimeException e) {
+            // undecodable or of a newer format: the Ingestor refuses and accounts it; nothing to export
+        }
+        return null;
+    }
+
+    private SequenceTracker tracker(Batch b) {
+        return exported.computeIfAbsent(key(b), k -> new SequenceTracker(0, List.of()));
+    }
+
+    private static String key(Batch b) {
+        return b.edgeId() + "/" + b.incarnation();
+    }
+
+    private void hold(List<Message> messages) {
+        held = messages;
+        long oldest = Long.MAX_VALUE;
+        for (Message m : messages) {
+            oldest = Math.min(oldest, m.metaData().timestamp().toInstant().toEpochMilli());
+        }
+        heldSinceMs = oldest;
+        lastTouchMs = clock.millis();
+    }
+
+    /** Sends one request until it is taken or refused for good; splits a refused one to find what it refused. */
+    private Outcome deliver(List<ExportSeries> request) throws InterruptedException {
+        byte[] body = encoder.encode(request);
+        for (int attempt = 0; ; attempt++) {
+            if (!leads.getAsBoolean()) {
+                return Outcome.LOST_LEADERSHIP;
+            }
+            RemoteWriteClient.Answer answer = client.send(body);
+            if (answer.accepted()) {
+                samples.increment(ExportRequests.samples(request));
+                lastExportMs = clock.millis();
+                failingSinceMs = 0;
+                return Outcome.DONE;
+            }
+            failure(answer);
+            if (!answer.retryable()) {
+                return refused(request, answer);
+            }
+            if (failingSinceMs == 0) {
+                failingSinceMs = clock.millis();
+            }
+            state = State.FAILING;
+            pause(backoff(attempt, answer.retryAfterSeconds()));
+        }
+    }
+
+    private Outcome refused(List<ExportSeries> request, RemoteWriteClient.Answer answer) throws InterruptedException {
+        if (request.size() > 1) {
+            int half = request.size() / 2;
+            Outcome first = deliver(request.subList(0, half));
+            return first == Outcome.DONE ? deliver(request.subList(half, request.size())) : first;
+        }
+        ExportSeries s = request.get(0);
+        Refusal r = new Refusal(
+                clock.millis(),
+                answer.status(),
+                answer.message(),
+                s.describe(),
+                s.firstTimestampMs(),
+                s.lastTimestampMs(),
+                s.sampleCount());
+        LOG.warn(
+                "export to {}: the receiver refused {} samples of {} from {} to {} for good (HTTP {}: {})",
+                shown,
+                r.samples(),
+                r.series(),
+                r.fromMs(),
+                r.toMs(),
+                r.code(),
+                r.message());
+        refused.computeIfAbsent(
+                        answer.status(),
+                        code -> Counter.builder("dualhub.central.export.refused.samples")
+                                .description("Samples a remote-write receiver refused for good (a 4xx other than 429)")
+                                .tag("target", shown)
+                                .tag("code", Integer.toString(code))
+                                .register(meters))
+                .increment(r.samples());
+        refusedSamples += r.samples();
+        refusals.addLast(r);
+        if (refusals.size() > REFUSALS_KEPT) {
+            refusals.removeFirst();
+        }
+        shownRefusals = List.copyOf(refusals);
+        failingSinceMs = 0; // the receiver answers: it is not failing
+        return Outcome.DONE;
+    }
+
+    private void failure(RemoteWriteClient.Answer answer) {
+        lastError = answer.status() == 0 ? answer.message() : "HTTP " + answer.status() + ": " + answer.message();
+        failures.computeIfAbsent(
+                        answer.code(),
+                        code -> Counter.builder("dualhub.central.export.failures")
+                                .description(
+                                        "Remote-write requests a receiver did not take, by HTTP status (or timeout)")
+                                .tag("target", shown)
+                                .tag("code", code)
+                                .register(meters))
+                .increment();
+    }
+
+    /** 100 ms doubling to the maximum, each with jitter down to half; a receiver's Retry-After, if longer. */
+    private Duration backoff(int attempt, long retryAfterSeconds) {
+        long max = settings.maxBackoff().toMillis();
+        long d = Math.min(max, MIN_BACKOFF.toMillis() << Math.min(attempt, 20));
+        long jittered = d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+        return Duration.ofMillis(Math.max(jittered, Math.min(max, retryAfterSeconds * 1000)));
+    }
+
+    /** Waits {@code d}, keeping the held messages from redelivery; returns early when leadership is lost. */
+    private void pause(Duration d) throws InterruptedException {
+        long end = clock.millis() + d.toMillis();
+        long touchEvery = settings.ackWait().toMillis() / 3;
+        for (long now = clock.millis(); now < end && leads.getAsBoolean(); now = clock.millis()) {
+            sleeper.sleep(Duration.ofMillis(Math.min(end - now, Math.max(1, touchEvery))));
+            if (clock.millis() - lastTouchMs >= touchEvery) {
+                held.forEach(Message::inProgress);
+                lastTouchMs = clock.millis();
+            }
+        }
+    }
+
+    private void pollPending() {
+        long now = clock.millis();
+        if (now - lastPendingPollMs < PENDING_POLL.toMillis()) {
+            return;
+        }
+        lastPendingPollMs = now;
+        try {
+            pending = feed.pending();
+        } catch (IOException | JetStreamApiException e) {
+            pending = -1;
+        }
+    }
+
+    /** How long every attempt has failed, 0 while the receiver takes requests. */
+    public long failingForMs() {
+        long since = failingSinceMs;
+        return since == 0 ? 0 : Math.max(1, clock.millis() - since);
+    }
+
+    public String target() {
+        return shown;
+    }
+
+    public ExportStatus status() {
+        List<Message> unit = held;
+        double lag = unit.isEmpty() ? 0 : Math.max(0, clock.millis() - heldSinceMs) / 1000.0;
+        return new ExportStatus(
+                shown,
+                feed.durable(),
+                state,
+                (long) samples.count(),
+                lastExportMs,
+                lag,
+                pending,
+                failingSinceMs,
+                lastError,
+                refusedSamples,
+                shownRefusals);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        DaemonThreads.awaitEnd(thread);
+    }
+}

@@ -1,0 +1,222 @@
+package io.dualhub.central.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.nats.NatsSettings;
+import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.Incarnations;
+import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.MutableClock;
+import io.dualhub.testkit.NatsFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nats.client.PublishOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The exporter driven step by step ({@link RemoteWriteExporter#runOnce()}) against a real nats-server and a scripted
+ * receiver over HTTP: what reaches the receiver, what is retried, what is refused and how that is told, and that the
+ * consumers' acknowledgements are the checkpoint another exporter (a new leader) goes on from.
+ */
+class RemoteWriteExporterTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
+    private final List<Duration> pauses = new ArrayList<>();
+    private final AtomicBoolean leads = new AtomicBoolean(true);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final String incarnation = Incarnations.newId();
+    private NatsLink link;
+    private ScriptedReceiver receiver;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        NATS.deleteStreams();
+        link = NatsLink.open(NatsSettings.custom(NATS.urls()).build(), "test-export");
+        await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+        CentralConfig defaults = CentralConfig.load(null, Map.of());
+        new StreamSetup(defaults.stream(), defaults.ingest())
+                .ensure(link.connection().jetStreamManagement(), "t");
+        receiver = new ScriptedReceiver();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+        link.close();
+    }
+
+    @Test
+    void everyBatchOfBothRoutesOnceAndANewExporterGoesOnFromTheAcknowledgements() throws Exception {
+        for (long seq = 1; seq <= 5; seq++) {
+            publish(MetricsRoute.PRIMARY, batch(seq, "m"));
+        }
+        for (long seq = 3; seq <= 7; seq++) { // 3..5 again: an edge resending on the other route
+            publish(MetricsRoute.SECONDARY, batch(seq, "m"));
+        }
+        RemoteWriteExporter exporter = exporter(receiver.url());
+        drain(exporter);
+
+        assertThat(timestamps("m")).as("each batch once").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(exporter.status().samplesExported()).isEqualTo(7);
+        assertThat(exporter.status().state()).isEqualTo(RemoteWriteExporter.State.IDLE);
+
+        publish(MetricsRoute.PRIMARY, batch(8, "m"));
+        drain(exporter(receiver.url())); // as a new leader would: only what was not acknowledged
+        assertThat(timestamps("m")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
+    @Test
+    void aFailingReceiverIsRetriedWithBackoffUntilItTakesTheRequest() throws Exception {
+        publish(MetricsRoute.PRIMARY, batch(1, "m"));
+        List<Integer> script = new ArrayList<>(List.of(503, 429, 500));
+        receiver.answer(series -> script.isEmpty() ? 204 : script.remove(0));
+        RemoteWriteExporter exporter = exporter(receiver.url());
+
+        drain(exporter);
+
+        assertThat(receiver.answered()).containsExactly(503, 429, 500, 204);
+        assertThat(timestamps("m")).containsExactly(1L);
+        assertThat(pauses)
+                .as("doubling from 100 ms, each with jitter down to half")
+                .hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(pauses.get(i).toMillis()).isBetween(50L << i, 100L << i);
+        }
+        assertThat(meters.get("dualhub.central.export.failures")
+                        .tag("code", "503")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(exporter.failingForMs()).as("taken: not failing any more").isZero();
+        assertThat(exporter.status().lastError()).isEqualTo("HTTP 500: scripted 500");
+    }
+
+    @Test
+    void aRefusedSeriesIsSplitOutCountedAndShownAndTheRestIsExported() throws Exception {
+        long t0 = clock.millis();
+        publish(
+                MetricsRoute.PRIMARY,
+                new Batch(
+                        "e1",
+                        incarnation,
+                        1,
+                        t0,
+                        List.of(
+                                Point.of("good_a", Map.of(), t0, 1),
+                                Point.of("bad", Map.of("k", "v"), t0 + 1, 1),
+                                Point.of("bad", Map.of("k", "v"), t0 + 9, 2),
+                                Point.of("good_b", Map.of(), t0, 1),
+                                Point.of("good_c", Map.of(), t0, 1))));
+        receiver.answer(series -> series.stream().anyMatch(s -> s.name().equals("bad")) ? 400 : 204);
+        RemoteWriteExporter exporter = exporter(receiver.url());
+
+        drain(exporter);
+
+        assertThat(receiver.kept())
+                .extracting(ReceivedWrites.Series::name)
+                .containsExactlyInAnyOrder("good_a", "good_b", "good_c");
+        RemoteWriteExporter.Refusal refusal = exporter.status().refusals().get(0);
+        assertThat(refusal.series()).isEqualTo("bad{edge=\"e1\", k=\"v\"}");
+        assertThat(refusal.code()).isEqualTo(400);
+        assertThat(refusal.fromMs()).isEqualTo(t0 + 1);
+        assertThat(refusal.toMs()).isEqualTo(t0 + 9);
+        assertThat(refusal.samples()).isEqualTo(2);
+        assertThat(exporter.status().refusedSamples()).isEqualTo(2);
+        assertThat(meters.get("dualhub.central.export.refused.samples")
+                        .tag("code", "400")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(pauses).as("a 4xx is not retried").isEmpty();
+    }
+
+    @Test
+    void aStandbyExportsNothingAndLeadershipLostWhileRetryingHandsTheUnitOn() throws Exception {
+        publish(MetricsRoute.PRIMARY, batch(1, "m"));
+        leads.set(false);
+        RemoteWriteExporter standby = exporter(receiver.url());
+        assertThat(standby.runOnce()).isFalse();
+        assertThat(standby.status().state()).isEqualTo(RemoteWriteExporter.State.STANDBY);
+        assertThat(receiver.answered()).isEmpty();
+
+        leads.set(true);
+        receiver.answer(series -> {
+            leads.set(false); // the lease moved while the receiver failed
+            return 503;
+        });
+        RemoteWriteExporter former = exporter(receiver.url());
+        former.runOnce();
+        assertThat(former.status().state()).isEqualTo(RemoteWriteExporter.State.STANDBY);
+
+        leads.set(true);
+        receiver.answer(series -> 204);
+        drain(exporter(receiver.url()));
+        assertThat(timestamps("m"))
+                .as("the new leader got the unit at once (nak), not after the ack wait")
+                .containsExactly(1L);
+    }
+
+    /** Runs the exporter until a fetch brings nothing and the consumers hold nothing unacknowledged. */
+    private void drain(RemoteWriteExporter exporter) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            exporter.runOnce();
+            return exporter.status().state() == RemoteWriteExporter.State.IDLE
+                    && new ExportFeed(link, Exports.consumerName(receiver.url()), Duration.ofSeconds(30), 10).pending()
+                            == 0;
+        });
+    }
+
+    private RemoteWriteExporter exporter(URI url) {
+        ExportSettings settings = new ExportSettings(
+                List.of(url), Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        return new RemoteWriteExporter(
+                url,
+                settings,
+                new ExportFeed(link, Exports.consumerName(url), settings.ackWait(), ExportFeed.MAX_ACK_PENDING),
+                RemoteWriteClient.http(url, settings.timeout(), "test"),
+                leads::get,
+                meters,
+                clock,
+                d -> {
+                    pauses.add(d);
+                    clock.advance(d);
+                });
+    }
+
+    private Batch batch(long seq, String metric) {
+        return new Batch("e1", incarnation, seq, clock.millis(), List.of(Point.of(metric, Map.of(), seq, seq)));
+    }
+
+    private List<Long> timestamps(String metric) {
+        return receiver.kept().stream()
+                .filter(s -> s.name().equals(metric))
+                .flatMap(s -> s.timestamps().stream())
+                .sorted()
+                .toList();
+    }
+
+    private void publish(MetricsRoute route, Batch b) throws Exception {
+        PublishOptions options = PublishOptions.builder()
+                .messageId(route + "-" + b.seq())
+                .expectedStream(route.stream())
+                .build();
+        link.connection().jetStream().publish(route.subject(b.edgeId()), BatchCodec.encode(b), options);
+    }
+}
