@@ -133,7 +133,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private volatile List<Message> held = List.of(); // the unit being exported
     private volatile long heldSinceMs; // publish time of the oldest held message
     private long lastTouchMs;
-    private long lastPendingPollMs = Long.MIN_VALUE;
+    private long lastPendingPollMs = Long.MIN_VALUE / 2; // long before any clock: the first unit polls
     private volatile long refusedSamples; // written by the exporter thread only
     private volatile boolean running = true;
     private volatile State state = State.STANDBY;
@@ -400,7 +400,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
         lastPendingPollMs = now;
         try {
             pending = feed.pending();
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.warn("export to {}: cannot tell what is pending: {}", shown, e.toString());
             pending = -1;
         }
     }

@@ -71,6 +71,10 @@ class RemoteWriteExporterTest {
             publish(MetricsRoute.SECONDARY, batch(seq, "m"));
         }
         RemoteWriteExporter exporter = exporter(receiver.url());
+        exporter.runOnce();
+        assertThat(exporter.status().pendingMessages())
+                .as("the queue's depth, looked at before the first fetch")
+                .isEqualTo(10);
         drain(exporter);
 
         assertThat(timestamps("m")).as("each batch once").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
