@@ -19,6 +19,7 @@ public record ExportSettings(
     public static final int DEFAULT_MAX_SAMPLES = 5000;
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ALERT_AFTER = Duration.ofMinutes(5);
+    static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
     public ExportSettings {
         urls = List.copyOf(urls);
@@ -34,10 +35,12 @@ public record ExportSettings(
     }
 
     /**
-     * How long a delivered message may stay unacknowledged before JetStream offers it again: three request timeouts
-     * (a unit is acknowledged after its requests, and a failing one is kept alive while it is retried).
+     * How long a delivered message may stay unacknowledged before JetStream offers it again. Short, so that the unit
+     * a killed leader held reaches the next one within seconds; the exporter keeps the unit it works on alive (before
+     * each attempt, and while it waits between attempts), and a unit offered again to the hub exporting it is taken
+     * as a duplicate once exported.
      */
     Duration ackWait() {
-        return timeout.multipliedBy(3);
+        return ACK_WAIT;
     }
 }

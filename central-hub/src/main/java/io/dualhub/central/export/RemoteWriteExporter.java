@@ -297,6 +297,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             if (!leads.getAsBoolean()) {
                 return Outcome.LOST_LEADERSHIP;
             }
+            keepHeldAlive();
             RemoteWriteClient.Answer answer = client.send(body);
             if (answer.accepted()) {
                 samples.increment(ExportRequests.samples(request));
@@ -382,14 +383,22 @@ public final class RemoteWriteExporter implements AutoCloseable {
     /** Waits {@code d}, keeping the held messages from redelivery; returns early when leadership is lost. */
     private void pause(Duration d) throws InterruptedException {
         long end = clock.millis() + d.toMillis();
-        long touchEvery = settings.ackWait().toMillis() / 3;
         for (long now = clock.millis(); now < end && leads.getAsBoolean(); now = clock.millis()) {
-            sleeper.sleep(Duration.ofMillis(Math.min(end - now, Math.max(1, touchEvery))));
-            if (clock.millis() - lastTouchMs >= touchEvery) {
-                held.forEach(Message::inProgress);
-                lastTouchMs = clock.millis();
-            }
+            sleeper.sleep(Duration.ofMillis(Math.min(end - now, touchEveryMs())));
+            keepHeldAlive();
         }
+    }
+
+    /** Tells JetStream the held unit is being worked on, at most every third of the ack wait. */
+    private void keepHeldAlive() {
+        if (clock.millis() - lastTouchMs >= touchEveryMs()) {
+            held.forEach(Message::inProgress);
+            lastTouchMs = clock.millis();
+        }
+    }
+
+    private long touchEveryMs() {
+        return Math.max(1, settings.ackWait().toMillis() / 3);
     }
 
     private void pollPending() {
