@@ -98,8 +98,11 @@ public final class RemoteWriteReceiver implements AutoCloseable {
         }
     }
 
-    /** Starts it (again, on the same port and data) and waits until it answers queries. */
+    /** Starts it (again, on the same port and data) unless it runs, and waits until it answers queries. */
     public RemoteWriteReceiver start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -239,6 +239,10 @@ public record CentralConfig(
                                 "5m",
                                 "after every request to a receiver failed for this long, the leader raises DualhubExportFailing (critical), resolved by the next request it takes"),
                         new ConfigKey(
+                                "export.replay-window",
+                                "15s",
+                                "when a hub starts exporting, and when a receiver takes requests again after failing, what the streams got this long before is sent again (a receiver that buffers in memory loses its last seconds when it crashes); 0s: nothing"),
+                        new ConfigKey(
                                 "analysis.enabled",
                                 "true",
                                 "score stored points for anomalies and forecast capacity series"),
@@ -374,7 +378,8 @@ public record CentralConfig(
                 s.duration("export.timeout", Duration.ofMillis(100)),
                 s.intBetween("export.max-samples-per-request", 1, 1_000_000),
                 s.duration("export.max-backoff", Duration.ofMillis(100)),
-                s.duration("export.alert-after", Duration.ofSeconds(1)));
+                s.duration("export.alert-after", Duration.ofSeconds(1)),
+                s.duration("export.replay-window", Duration.ZERO));
     }
 
     private static AlertingSettings alerting(Settings s) {

@@ -7,12 +7,17 @@ import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,15 +125,84 @@ final class ExportFeed {
 
     private void fetch(MetricsRoute route, FetchConsumeOptions.Builder options, List<Message> into)
             throws IOException, JetStreamApiException, InterruptedException {
-        try (FetchConsumer fetch =
-                nats.connection().getConsumerContext(route.stream(), durable).fetch(options.build())) {
+        drain(nats.connection().getConsumerContext(route.stream(), durable).fetch(options.build()), route, into);
+    }
+
+    private static void drain(FetchConsumer fetch, MetricsRoute route, List<Message> into)
+            throws IOException, JetStreamApiException, InterruptedException {
+        try (fetch) {
             for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
                 into.add(m);
             }
         } catch (JetStreamApiException | IOException | InterruptedException e) {
             throw e;
         } catch (Exception e) { // FetchConsumer.close declares Exception
-            throw new IOException("fetching from " + durable + " on " + route.stream() + ": " + e, e);
+            throw new IOException("fetching from " + route.stream() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Every message both routes hold that was published from {@code sinceMs} up to the last one there now, whether
+     * exported or not, read with ordered consumers of their own (the durable consumers are not touched).
+     */
+    Replay replay(long sinceMs) throws IOException, JetStreamApiException {
+        List<Replay.Route> routes = new ArrayList<>();
+        ZonedDateTime since = Instant.ofEpochMilli(sinceMs).atZone(ZoneOffset.UTC);
+        for (MetricsRoute route : MetricsRoute.values()) {
+            long last = nats.connection()
+                    .jetStreamManagement()
+                    .getStreamInfo(route.stream())
+                    .getStreamState()
+                    .getLastSequence();
+            OrderedConsumerContext ordered = nats.connection()
+                    .getStreamContext(route.stream())
+                    .createOrderedConsumer(new OrderedConsumerConfiguration()
+                            .filterSubject(route.wildcard())
+                            .deliverPolicy(DeliverPolicy.ByStartTime)
+                            .startTime(since));
+            routes.add(new Replay.Route(route, ordered, last));
+        }
+        return new Replay(routes);
+    }
+
+    /** A replay's progress over both routes; used by the exporter thread only. */
+    static final class Replay {
+        private record Route(MetricsRoute route, OrderedConsumerContext consumer, long lastSeq) {}
+
+        private final List<Route> left;
+
+        private Replay(List<Route> routes) {
+            this.left = new ArrayList<>(routes);
+        }
+
+        /** The next messages of the replay (up to {@code maxMessages} a route); empty once it is done. */
+        List<Message> next(int maxMessages, int maxBytes)
+                throws IOException, JetStreamApiException, InterruptedException {
+            List<Message> messages = new ArrayList<>();
+            for (Route r : List.copyOf(left)) {
+                List<Message> got = new ArrayList<>();
+                drain(
+                        r.consumer()
+                                .fetch(FetchConsumeOptions.builder()
+                                        .maxMessages(maxMessages)
+                                        .maxBytes(maxBytes)
+                                        .noWait()
+                                        .build()),
+                        r.route(),
+                        got);
+                boolean ended = got.isEmpty();
+                for (Message m : got) {
+                    if (m.metaData().streamSequence() <= r.lastSeq()) {
+                        messages.add(m);
+                    } else {
+                        ended = true; // published after the replay began: the durable consumers bring it
+                    }
+                }
+                if (ended || got.get(got.size() - 1).metaData().streamSequence() >= r.lastSeq()) {
+                    left.remove(r);
+                }
+            }
+            return messages;
         }
     }
 

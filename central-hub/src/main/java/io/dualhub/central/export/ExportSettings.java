@@ -12,18 +12,31 @@ import java.util.List;
  * @param maxSamples    samples in one request at most
  * @param maxBackoff    longest wait between two attempts at a failing receiver (doubling from 100 ms, with jitter)
  * @param alertAfter    how long a receiver must have failed every attempt before {@code DualhubExportFailing}
+ * @param replayWindow  what is sent again when a hub starts exporting, and when a receiver takes requests again after
+ *                      failing: everything published this long before (receivers that buffer in memory lose their
+ *                      last seconds when they crash; 0: nothing)
  */
 public record ExportSettings(
-        List<URI> urls, Duration timeout, int maxSamples, Duration maxBackoff, Duration alertAfter) {
+        List<URI> urls,
+        Duration timeout,
+        int maxSamples,
+        Duration maxBackoff,
+        Duration alertAfter,
+        Duration replayWindow) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_SAMPLES = 5000;
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ALERT_AFTER = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(15);
     static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
     public ExportSettings {
         urls = List.copyOf(urls);
-        if (maxSamples < 1 || timeout.isNegative() || timeout.isZero() || maxBackoff.isNegative()) {
+        if (maxSamples < 1
+                || timeout.isNegative()
+                || timeout.isZero()
+                || maxBackoff.isNegative()
+                || replayWindow.isNegative()) {
             throw new IllegalArgumentException("BUG: export settings out of their bounds");
         }
     }
@@ -31,7 +44,12 @@ public record ExportSettings(
     /** No export: the defaults without a target. */
     public static ExportSettings none() {
         return new ExportSettings(
-                List.of(), DEFAULT_TIMEOUT, DEFAULT_MAX_SAMPLES, DEFAULT_MAX_BACKOFF, DEFAULT_ALERT_AFTER);
+                List.of(),
+                DEFAULT_TIMEOUT,
+                DEFAULT_MAX_SAMPLES,
+                DEFAULT_MAX_BACKOFF,
+                DEFAULT_ALERT_AFTER,
+                DEFAULT_REPLAY_WINDOW);
     }
 
     /**

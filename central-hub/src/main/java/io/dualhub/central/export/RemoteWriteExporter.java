@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * the rest; a single series refused is counted by code and kept in the status with its range, and its messages
  * acknowledged like the rest. A batch the streams carry twice (an edge resending it) is exported once while this
  * hub leads ({@link SequenceTracker} per edge and incarnation, in memory only).
+ *
+ * <p>A receiver that buffers in memory loses what it took in its last seconds when it crashes (VictoriaMetrics does,
+ * on kill -9), and the hub that sent it may be gone too. So when this hub starts exporting, and when a receiver takes
+ * a request again after failing, everything the streams got in {@code export.replay-window} before that is sent
+ * again first (a replay: read apart from the durable consumers, acknowledging nothing).
  */
 public final class RemoteWriteExporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteExporter.class);
@@ -60,6 +65,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         WAITING_FOR_NATS,
         IDLE,
         EXPORTING,
+        REPLAYING,
         FAILING
     }
 
@@ -127,12 +133,17 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private final Map<String, SequenceTracker> exported = new HashMap<>(); // edge/incarnation -> batches exported
     private final Deque<Refusal> refusals = new ArrayDeque<>();
     private final Counter samples;
+    private final Counter replayed;
     private final Map<String, Counter> failures = new HashMap<>();
     private final Map<Integer, Counter> refused = new HashMap<>();
     private final Thread thread;
     private volatile List<Message> held = List.of(); // the unit being exported
     private volatile long heldSinceMs; // publish time of the oldest held message
     private long lastTouchMs;
+    private boolean leading; // whether the last unit ran as leader
+    private long replayFromMs = -1; // a replay to start from there, -1 for none
+    private ExportFeed.Replay replay; // the replay under way, or null
+    private long replaySinceMs; // where it started
     private long lastPendingPollMs = Long.MIN_VALUE / 2; // long before any clock: the first unit polls
     private volatile long refusedSamples; // written by the exporter thread only
     private volatile boolean running = true;
@@ -162,6 +173,10 @@ public final class RemoteWriteExporter implements AutoCloseable {
         this.meters = meters;
         this.samples = Counter.builder("dualhub.central.export.samples")
                 .description("Samples a remote-write receiver took")
+                .tag("target", shown)
+                .register(meters);
+        this.replayed = Counter.builder("dualhub.central.export.replayed.samples")
+                .description("Samples sent again to a receiver that may have lost them (export.replay-window)")
                 .tag("target", shown)
                 .register(meters);
         Gauge.builder(
@@ -213,13 +228,23 @@ public final class RemoteWriteExporter implements AutoCloseable {
         if (!leads.getAsBoolean()) {
             state = State.STANDBY;
             pending = -1;
+            leading = false;
+            replay = null;
+            replayFromMs = -1;
             return false;
         }
         if (!feed.ready()) {
             state = State.WAITING_FOR_NATS;
             return false;
         }
+        if (!leading) {
+            leading = true;
+            replayAfter(clock.millis()); // what the last exporting hub sent in its last seconds
+        }
         pollPending();
+        if (replayFromMs >= 0 || replay != null) {
+            return replayOnce();
+        }
         List<Message> messages = feed.fetch(FETCH_MESSAGES, FETCH_BYTES, FETCH_WAIT);
         if (messages.isEmpty()) {
             state = State.IDLE;
@@ -235,7 +260,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             }
         }
         for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
-            if (deliver(request) == Outcome.LOST_LEADERSHIP) {
+            if (deliver(request, samples) == Outcome.LOST_LEADERSHIP) {
                 for (Message m : messages) {
                     m.nak(); // the new leader gets them at once, not after the ack wait
                 }
@@ -252,6 +277,54 @@ public final class RemoteWriteExporter implements AutoCloseable {
         }
         held = List.of();
         state = State.EXPORTING;
+        return true;
+    }
+
+    /** Asks for a replay of what was published in the replay window before {@code troubleMs}. */
+    private void replayAfter(long troubleMs) {
+        if (settings.replayWindow().isZero()) {
+            return;
+        }
+        long from = troubleMs - settings.replayWindow().toMillis();
+        if (replay != null) {
+            from = Math.min(from, replaySinceMs); // what the replay under way has not covered yet, again
+            replay = null;
+        }
+        replayFromMs = replayFromMs < 0 ? from : Math.min(replayFromMs, from);
+    }
+
+    /** One unit of the replay: sent like any, acknowledging nothing and left out of the duplicate tracking. */
+    private boolean replayOnce() throws IOException, JetStreamApiException, InterruptedException {
+        if (replay == null) {
+            replay = feed.replay(replayFromMs);
+            replaySinceMs = replayFromMs;
+            replayFromMs = -1;
+        }
+        List<Message> messages = replay.next(FETCH_MESSAGES, FETCH_BYTES);
+        if (messages.isEmpty()) {
+            replay = null;
+            return true;
+        }
+        state = State.REPLAYING;
+        List<Batch> batches = new ArrayList<>();
+        Set<String> inUnit = new HashSet<>();
+        for (Message m : messages) {
+            Batch b = exportable(m);
+            if (b != null && inUnit.add(key(b) + "/" + b.seq())) {
+                batches.add(b);
+            }
+        }
+        ExportFeed.Replay current = replay;
+        for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
+            if (deliver(request, replayed) == Outcome.LOST_LEADERSHIP) {
+                replay = null;
+                state = State.STANDBY;
+                return true;
+            }
+        }
+        if (replay != current) {
+            LOG.info("export to {}: the receiver failed while replaying; replaying again", shown);
+        }
         return true;
     }
 
@@ -291,7 +364,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     /** Sends one request until it is taken or refused for good; splits a refused one to find what it refused. */
-    private Outcome deliver(List<ExportSeries> request) throws InterruptedException {
+    private Outcome deliver(List<ExportSeries> request, Counter taken) throws InterruptedException {
         byte[] body = encoder.encode(request);
         for (int attempt = 0; ; attempt++) {
             if (!leads.getAsBoolean()) {
@@ -300,14 +373,17 @@ public final class RemoteWriteExporter implements AutoCloseable {
             keepHeldAlive();
             RemoteWriteClient.Answer answer = client.send(body);
             if (answer.accepted()) {
-                samples.increment(ExportRequests.samples(request));
+                taken.increment(ExportRequests.samples(request));
                 lastExportMs = clock.millis();
-                failingSinceMs = 0;
+                if (failingSinceMs != 0) {
+                    replayAfter(failingSinceMs); // it may have restarted and lost what it took before
+                    failingSinceMs = 0;
+                }
                 return Outcome.DONE;
             }
             failure(answer);
             if (!answer.retryable()) {
-                return refused(request, answer);
+                return refused(request, answer, taken);
             }
             if (failingSinceMs == 0) {
                 failingSinceMs = clock.millis();
@@ -317,11 +393,12 @@ public final class RemoteWriteExporter implements AutoCloseable {
         }
     }
 
-    private Outcome refused(List<ExportSeries> request, RemoteWriteClient.Answer answer) throws InterruptedException {
+    private Outcome refused(List<ExportSeries> request, RemoteWriteClient.Answer answer, Counter taken)
+            throws InterruptedException {
         if (request.size() > 1) {
             int half = request.size() / 2;
-            Outcome first = deliver(request.subList(0, half));
-            return first == Outcome.DONE ? deliver(request.subList(half, request.size())) : first;
+            Outcome first = deliver(request.subList(0, half), taken);
+            return first == Outcome.DONE ? deliver(request.subList(half, request.size()), taken) : first;
         }
         ExportSeries s = request.get(0);
         Refusal r = new Refusal(

@@ -37,7 +37,8 @@ class RemoteWriteExporterTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
+    // now: a replay is of what the streams got (by the server's clock) in the window before this clock's time
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final List<Duration> pauses = new ArrayList<>();
     private final AtomicBoolean leads = new AtomicBoolean(true);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -177,6 +178,44 @@ class RemoteWriteExporterTest {
                 .containsExactly(1L);
     }
 
+    @Test
+    void aNewLeaderAndAReceiverBackFromFailingGetTheWindowBeforeAgain() throws Exception {
+        for (long seq = 1; seq <= 3; seq++) {
+            publish(MetricsRoute.PRIMARY, batch(seq, "m"));
+        }
+        drain(exporter(receiver.url()));
+        receiver.kept().clear(); // the receiver crashed and lost what it had in memory
+
+        RemoteWriteExporter next = exporter(receiver.url(), Duration.ofSeconds(15)); // a new leader
+        drain(next);
+        assertThat(timestamps("m"))
+                .as("replayed: all of it was published in the window")
+                .containsExactly(1L, 2L, 3L);
+        assertThat(next.status().samplesExported())
+                .as("a replay is not counted as exported (the meter is shared with the first exporter: same target)")
+                .isEqualTo(3);
+        assertThat(meters.get("dualhub.central.export.replayed.samples")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+
+        receiver.kept().clear();
+        publish(MetricsRoute.PRIMARY, batch(4, "m"));
+        List<Integer> script = new ArrayList<>(List.of(503));
+        receiver.answer(series -> script.isEmpty() ? 204 : script.remove(0));
+        drain(next);
+        assertThat(timestamps("m"))
+                .as("batch 4, then the window before the failure again")
+                .containsExactly(1L, 2L, 3L, 4L, 4L);
+
+        receiver.kept().clear();
+        clock.advance(Duration.ofMinutes(1));
+        drain(exporter(receiver.url(), Duration.ofSeconds(15)));
+        assertThat(receiver.kept())
+                .as("nothing was published in the minute's window before")
+                .isEmpty();
+    }
+
     /** Runs the exporter until a fetch brings nothing and the consumers hold nothing unacknowledged. */
     private void drain(RemoteWriteExporter exporter) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -188,8 +227,12 @@ class RemoteWriteExporterTest {
     }
 
     private RemoteWriteExporter exporter(URI url) {
+        return exporter(url, Duration.ZERO);
+    }
+
+    private RemoteWriteExporter exporter(URI url, Duration replayWindow) {
         ExportSettings settings = new ExportSettings(
-                List.of(url), Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Duration.ofMinutes(5));
+                List.of(url), Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Duration.ofMinutes(5), replayWindow);
         return new RemoteWriteExporter(
                 url,
                 settings,

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.ClusterProbe;
+import io.dualhub.testkit.RemoteWriteReceiver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -245,6 +246,7 @@ final class Drill {
     private List<Tally> tally(List<CentralClient> centrals, List<Map<String, JsonNode>> before, String metric)
             throws Exception {
         List<Tally> tallies = new ArrayList<>();
+        Map<String, Long> lastDropped = Map.of();
         for (int c = 0; c < centrals.size(); c++) {
             Map<String, Long> dropped = new HashMap<>();
             Map<String, List<Long>> values = new HashMap<>();
@@ -255,19 +257,56 @@ final class Drill {
                                 - declared(before.get(c).get(edge)));
                 values.put(edge, centrals.get(c).values(metric, edge));
             }
-            Tally t = Tally.of(topology.centrals().get(c).name(), values, load.writers(), dropped);
-            tallies.add(t);
-            phase(String.format(
-                    "%s: accepted %d, stored %d, declared dropped %d, lost %d, duplicates %d%s",
-                    t.central(),
-                    t.accepted(),
-                    t.stored(),
-                    t.declaredDropped(),
-                    t.lost(),
-                    t.duplicates(),
-                    t.uncertainStored() > 0 ? ", stored of unanswered writes " + t.uncertainStored() : ""));
+            tallies.add(report(Tally.of(topology.centrals().get(c).name(), values, load.writers(), dropped)));
+            lastDropped = dropped;
+        }
+        if (topology.receiver() != null) {
+            tallies.add(report(exported(metric, lastDropped)));
         }
         return tallies;
+    }
+
+    /**
+     * What the export receiver holds of the scenario's points, once it holds as many as a hub accounts for (or two
+     * minutes passed): the same invariants as a hub's store.
+     */
+    private Tally exported(String metric, Map<String, Long> dropped) throws Exception {
+        RemoteWriteReceiver receiver = topology.receiver();
+        Map<String, List<Long>> values = new HashMap<>();
+        long expected = load.accepted()
+                - dropped.values().stream().mapToLong(Long::longValue).sum();
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        values.clear();
+                        for (String edge : load.writers().keySet()) {
+                            values.put(
+                                    edge,
+                                    receiver.values(metric + "{edge=\"" + edge + "\"}", Duration.ofDays(1)).stream()
+                                            .map(Double::longValue)
+                                            .toList());
+                        }
+                        return values.values().stream().mapToLong(List::size).sum() >= expected;
+                    });
+        } catch (RuntimeException e) {
+            note("the export receiver did not hold every accepted point within 2 min");
+        }
+        return Tally.of(receiver.name() + " (export)", values, load.writers(), dropped);
+    }
+
+    private Tally report(Tally t) {
+        phase(String.format(
+                "%s: accepted %d, stored %d, declared dropped %d, lost %d, duplicates %d%s",
+                t.central(),
+                t.accepted(),
+                t.stored(),
+                t.declaredDropped(),
+                t.lost(),
+                t.duplicates(),
+                t.uncertainStored() > 0 ? ", stored of unanswered writes " + t.uncertainStored() : ""));
+        return t;
     }
 
     /** Each node's replica of each metrics stream must agree once the load has stopped; a divergence is reported. */

@@ -8,6 +8,7 @@ import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsServerNode;
 import io.dualhub.testkit.NetworkLab;
+import io.dualhub.testkit.RemoteWriteReceiver;
 import io.dualhub.testkit.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,10 @@ final class Scenarios {
                         "kill-leader-central",
                         "kill -9 of the leading CentralHub; failover = the standby leads",
                         Scenarios::killLeaderCentral),
+                new Scenario(
+                        "kill-export",
+                        "kill -9 of the export receiver (VictoriaMetrics) and of the exporting CentralHub",
+                        Scenarios::killExport),
                 new Scenario(
                         "centrals-down",
                         "both CentralHubs killed, restarted after the outage",
@@ -197,10 +202,7 @@ final class Scenarios {
     private static void killLeaderCentral(Drill d) throws Exception {
         List<HubProcess> centrals = d.topology().centrals();
         List<CentralClient> clients = d.topology().clients();
-        int leader = await("a leading CentralHub")
-                .atMost(SETTLE)
-                .ignoreExceptions()
-                .until(() -> clients.get(0).isLeader() ? 0 : clients.get(1).isLeader() ? 1 : -1, i -> i >= 0);
+        int leader = leading(clients);
         d.faultStarting("kill -9 of the leader " + centrals.get(leader).name());
         centrals.get(leader).kill9();
         CentralClient standby = clients.get(1 - leader);
@@ -213,6 +215,40 @@ final class Scenarios {
         d.holdFault(d.phases().pause());
         centrals.get(leader).start();
         d.healed(centrals.get(leader).name() + " restarted");
+    }
+
+    /**
+     * The receiver and the leader (the exporting hub) killed at once; the standby leads and exports from the
+     * checkpoint once the receiver is back. Failover: the standby leads.
+     */
+    private static void killExport(Drill d) throws Exception {
+        RemoteWriteReceiver receiver = d.topology().receiver();
+        if (receiver == null) {
+            throw new Scenario.Skipped(RemoteWriteReceiver.missing().orElse("no export receiver"));
+        }
+        List<CentralClient> clients = d.topology().clients();
+        int leader = leading(clients);
+        d.faultStarting("kill -9 of " + receiver.name() + " and of the leader "
+                + d.topology().centrals().get(leader).name());
+        receiver.kill9();
+        d.topology().centrals().get(leader).kill9();
+        await("the standby leads")
+                .atMost(SETTLE)
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(clients.get(1 - leader)::isLeader);
+        d.failoverNow();
+        d.holdFault(d.phases().pause());
+        receiver.start();
+        d.topology().centrals().get(leader).start();
+        d.healed(receiver.name() + " and " + d.topology().centrals().get(leader).name() + " restarted");
+    }
+
+    private static int leading(List<CentralClient> clients) {
+        return await("a leading CentralHub")
+                .atMost(SETTLE)
+                .ignoreExceptions()
+                .until(() -> clients.get(0).isLeader() ? 0 : clients.get(1).isLeader() ? 1 : -1, i -> i >= 0);
     }
 
     private static void centralsDown(Drill d) {

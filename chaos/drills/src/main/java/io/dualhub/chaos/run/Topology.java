@@ -10,6 +10,7 @@ import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.NatsServerNode;
 import io.dualhub.testkit.NetworkLab;
+import io.dualhub.testkit.RemoteWriteReceiver;
 import io.dualhub.testkit.SmallDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import org.awaitility.core.ConditionTimeoutException;
 final class Topology implements AutoCloseable {
     private static final String EDGE_YAML = "collect:\n  enabled: false\nnats:\n  discover-servers: false\n";
     private static final String CENTRAL_YAML = "stream:\n  replicas: 3\n";
+    private static final String EXPORT_YAML = "export:\n  remote-write:\n    urls: %s\n";
     private static final Duration SETTLE = Duration.ofMinutes(2);
     /** How long a replica may stay behind after a fault before restore restarts its node. */
     private static final Duration REPLICA_CATCH_UP = Duration.ofMinutes(1);
@@ -48,6 +50,7 @@ final class Topology implements AutoCloseable {
     private final List<String> replicaRestarts = new ArrayList<>();
     private final Consumer<String> progress;
     private Hubs hubs;
+    private RemoteWriteReceiver receiver; // null where VictoriaMetrics is not installed
     private Path edgeDisk;
     private Path storeDisk;
 
@@ -112,10 +115,18 @@ final class Topology implements AutoCloseable {
                         : " (each node in its own network namespace)"));
         storeDisk = smallDisk("store-disk", 1024);
         edgeDisk = smallDisk("edge-disk", 64);
-        centrals.add(hubs.central("central-1", CENTRAL_YAML));
+        String centralYaml = CENTRAL_YAML;
+        if (RemoteWriteReceiver.missing().isEmpty()) {
+            receiver = RemoteWriteReceiver.victoriaMetrics(dir.resolve("victoria-metrics"));
+            centralYaml += EXPORT_YAML.formatted(receiver.writeUrl());
+            progress.accept("VictoriaMetrics up, receiving the leader's export: " + receiver.writeUrl());
+        } else {
+            progress.accept("no export: " + RemoteWriteReceiver.missing().get());
+        }
+        centrals.add(hubs.central("central-1", centralYaml));
         centrals.add(hubs.central(
                 "central-2",
-                CENTRAL_YAML,
+                centralYaml,
                 storeDisk == null ? dir.resolve("central-2") : storeDisk.resolve("central-2")));
         centrals.forEach(c -> clients.add(new CentralClient(c.url())));
         progress.accept("CentralHubs up: "
@@ -161,6 +172,9 @@ final class Topology implements AutoCloseable {
      */
     void restore() {
         startNodes();
+        if (receiver != null) {
+            receiver.start();
+        }
         edges.forEach(ChaosEdge::healLinks);
         centrals.forEach(HubProcess::start);
         edges.forEach(e -> e.process().start());
@@ -296,6 +310,11 @@ final class Topology implements AutoCloseable {
         return clients;
     }
 
+    /** The VictoriaMetrics the leader exports to, or null where it is not installed. */
+    RemoteWriteReceiver receiver() {
+        return receiver;
+    }
+
     /** The tmpfs under the last edge's buffer, or null when not root. */
     Path edgeDisk() {
         return edgeDisk;
@@ -313,6 +332,9 @@ final class Topology implements AutoCloseable {
         }
         edges.forEach(e -> e.links().forEach(FaultProxy::close));
         nats.close();
+        if (receiver != null) {
+            receiver.close();
+        }
         if (lab != null) {
             lab.close();
         }
