@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ./dualhub bench [ingest|forward|store|e2e|drain|footprint|peer|dashboard|all] [--duration S] [--out DIR]}:
- * measures each stage on real processes beside a reference measured in the same run, prints the table and writes
- * {@code bench.md} and {@code bench.json}. Exit status 2 on bad usage; a missed goal is reported, not an error.
+ * {@code ./dualhub bench [ingest|forward|store|drain|export|e2e|footprint|peer|dashboard|all] [--duration S]
+ * [--out DIR]}: measures each stage on real processes beside a reference measured in the same run, prints the
+ * table and writes {@code bench.md} and {@code bench.json}. Exit status 2 on bad usage; a missed goal is reported,
+ * not an error.
  */
 public final class BenchMain {
     static final List<String> STAGES =
-            List.of("ingest", "forward", "store", "drain", "e2e", "footprint", "peer", "dashboard");
+            List.of("ingest", "forward", "store", "drain", "export", "e2e", "footprint", "peer", "dashboard");
     private static final String USAGE = "usage: ./dualhub bench [" + String.join("|", STAGES) + "|all]... "
             + "[--duration SECONDS (>= 60, default 60: e2e, footprint, peer)] [--out DIR (default target/bench)]";
 
@@ -55,6 +56,9 @@ public final class BenchMain {
         dataPath.retainAll(List.of("ingest", "forward", "store", "drain"));
         if (!dataPath.isEmpty()) {
             report.add(new DataPathBench().run(dataPath));
+        }
+        if (stages.contains("export")) {
+            report.add(new ExportBench().run());
         }
         if (stages.contains("e2e")) {
             report.add(new E2eBench(duration).run());

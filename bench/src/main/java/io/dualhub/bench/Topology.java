@@ -56,7 +56,11 @@ final class Topology implements AutoCloseable {
     }
 
     HubProcess central(String instance) {
-        return hubs.central(instance, "");
+        return central(instance, "");
+    }
+
+    HubProcess central(String instance, String yaml) {
+        return hubs.central(instance, yaml);
     }
 
     HubProcess edge(String id, String yaml) {

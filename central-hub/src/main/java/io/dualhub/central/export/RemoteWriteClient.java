@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Set;
 
 /** Sends one remote-write body to one receiver and tells what came back. */
 @FunctionalInterface
@@ -20,10 +21,17 @@ interface RemoteWriteClient {
             return status / 100 == 2;
         }
 
-        /** Worth sending again: no answer, 5xx, or 429; any other 4xx would be refused again as it is. */
+        /**
+         * Worth sending again: no answer, a 5xx, 408 or 429 (the receiver's trouble), and 401, 403 and 404, which say
+         * the receiver or its credentials are not what the configuration names: fixed there, the same request is
+         * taken, so the points wait instead of being given up. Any other 4xx (400, 409, 422…) refuses the request's
+         * content and would refuse it again.
+         */
         boolean retryable() {
-            return status == 0 || status == 429 || status / 100 == 5;
+            return status == 0 || status / 100 == 5 || RETRIED_4XX.contains(status);
         }
+
+        private static final Set<Integer> RETRIED_4XX = Set.of(401, 403, 404, 408, 429);
 
         /** The meters' and status page's name for this answer's outcome: the code, or timeout / unreachable. */
         String code() {

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * a change of leader between a receiver's 2xx and the acknowledgement sends those requests again (receivers
  * deduplicate them: see docs/operations.md), and nothing acknowledged was not received.
  *
- * <p>No answer, a 5xx or a 429 is retried with backoff and jitter for as long as this hub leads (durable data is
- * never given up; the unit's messages are kept from redelivery meanwhile). Any other 4xx is permanent for what it
+ * <p>What {@link RemoteWriteClient.Answer#retryable()} calls the receiver's or the configuration's trouble (no
+ * answer, 5xx, 408, 429, 401, 403, 404) is retried with backoff and jitter for as long as this hub leads (durable data
+ * is never given up; the unit's messages are kept from redelivery meanwhile). Any other 4xx is permanent for what it
  * refused: a request of several series is split in halves and each sent on its own, so one bad series cannot hold back
  * the rest; a single series refused is counted by code and kept in the status with its range, and its messages
  * acknowledged like the rest. A batch the streams carry twice (an edge resending it) is exported once while this
@@ -228,6 +229,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         if (!leads.getAsBoolean()) {
             state = State.STANDBY;
             pending = -1;
+            failingSinceMs = 0; // a standby does not export, so it is not failing (nor alerting about it)
             leading = false;
             replay = null;
             replayFromMs = -1;
@@ -251,14 +253,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             return true;
         }
         hold(messages);
-        List<Batch> batches = new ArrayList<>();
-        Set<String> inUnit = new HashSet<>();
-        for (Message m : messages) {
-            Batch b = exportable(m);
-            if (b != null && !tracker(b).isDuplicate(b.seq()) && inUnit.add(key(b) + "/" + b.seq())) {
-                batches.add(b);
-            }
-        }
+        List<Batch> batches = batchesOf(messages, true);
         for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
             if (deliver(request, samples) == Outcome.LOST_LEADERSHIP) {
                 for (Message m : messages) {
@@ -306,16 +301,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
             return true;
         }
         state = State.REPLAYING;
-        List<Batch> batches = new ArrayList<>();
-        Set<String> inUnit = new HashSet<>();
-        for (Message m : messages) {
-            Batch b = exportable(m);
-            if (b != null && inUnit.add(key(b) + "/" + b.seq())) {
-                batches.add(b);
-            }
-        }
         ExportFeed.Replay current = replay;
-        for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
+        for (List<ExportSeries> request : ExportRequests.cut(batchesOf(messages, false), settings.maxSamples())) {
             if (deliver(request, replayed) == Outcome.LOST_LEADERSHIP) {
                 replay = null;
                 state = State.STANDBY;
@@ -326,6 +313,22 @@ public final class RemoteWriteExporter implements AutoCloseable {
             LOG.info("export to {}: the receiver failed while replaying; replaying again", shown);
         }
         return true;
+    }
+
+    /**
+     * The batches of a unit's messages that the hubs store, each once (both routes may carry one); without those
+     * exported already while this hub led when {@code skipExported}.
+     */
+    private List<Batch> batchesOf(List<Message> messages, boolean skipExported) {
+        List<Batch> batches = new ArrayList<>();
+        Set<String> inUnit = new HashSet<>();
+        for (Message m : messages) {
+            Batch b = exportable(m);
+            if (b != null && !(skipExported && tracker(b).isDuplicate(b.seq())) && inUnit.add(key(b) + "/" + b.seq())) {
+                batches.add(b);
+            }
+        }
+        return batches;
     }
 
     /** The batch a message carries, when it is one that the hubs store; null for anything else. */

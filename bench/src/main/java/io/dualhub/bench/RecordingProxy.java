@@ -1,0 +1,68 @@
+package io.dualhub.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback HTTP proxy in front of one remote-write receiver that keeps every body it forwards, so a plain client can
+ * send the very same requests afterwards; it answers what the receiver answered. It adds a hop to what it measures,
+ * so a figure measured through it is, if anything, low.
+ */
+final class RecordingProxy implements AutoCloseable {
+    private final HttpServer server;
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final URI target;
+    private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    private volatile long firstNanos;
+
+    RecordingProxy(URI target) throws IOException {
+        this.target = target;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::forward);
+        server.start();
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        if (firstNanos == 0) {
+            firstNanos = System.nanoTime();
+        }
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        bodies.add(body);
+        try {
+            HttpResponse<byte[]> answer =
+                    client.send(RemoteWriteRequests.post(target, body), HttpResponse.BodyHandlers.ofByteArray());
+            exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+            exchange.getResponseBody().write(answer.body());
+        } catch (IOException | InterruptedException e) {
+            exchange.sendResponseHeaders(502, -1);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + target.getRawPath());
+    }
+
+    /** When the first request came in (System.nanoTime), 0 before. */
+    long firstNanos() {
+        return firstNanos;
+    }
+
+    List<byte[]> bodies() {
+        return bodies;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
