@@ -148,7 +148,15 @@ public final class CentralHub implements AutoCloseable {
                 lease::holds,
                 config.recovery().drainStall(),
                 clock);
-        this.exports = new Exports(config.export(), nats, lease::holds, "dualhub-central/" + VERSION, meters, clock);
+        this.exports = new Exports(
+                config.export(),
+                nats,
+                lease::holds,
+                "dualhub-central/" + VERSION,
+                meters,
+                audit::record,
+                config.instance(),
+                clock);
         List<FailingAlerts.Watched> watched = new ArrayList<>();
         watched.add(FailingAlerts.Watched.store(
                 config.instance(),

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -39,9 +40,11 @@ public final class RemoteWriteReceiver implements AutoCloseable {
     private final String writePath;
     private final Path dir;
     private final int port = FreePorts.next();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http = HttpClient.newHttpClient();
+    private String scheme = "http";
     private OsProcess process;
     private int starts;
+    private String authorization; // the Authorization header its queries need, or null
 
     private RemoteWriteReceiver(String name, Path dir, String writePath, Function<Integer, List<String>> command) {
         this.name = name;
@@ -60,18 +63,42 @@ public final class RemoteWriteReceiver implements AutoCloseable {
     }
 
     public static RemoteWriteReceiver victoriaMetrics(Path dir) {
-        return new RemoteWriteReceiver(
-                        "victoria-metrics",
-                        dir,
-                        "/api/v1/write",
-                        port -> List.of(
-                                VICTORIA,
-                                "-httpListenAddr=127.0.0.1:" + port,
-                                "-storageDataPath=" + dir.resolve("data"),
-                                "-retentionPeriod=100y",
-                                "-dedup.minScrapeInterval=1ms",
-                                "-search.latencyOffset=0s"))
-                .start();
+        return victoriaMetrics(dir, List.of()).start();
+    }
+
+    /**
+     * A VictoriaMetrics on https only, with the server certificate of {@code certs}, that wants basic auth
+     * ({@code -httpAuth.*}) on every request, writes and queries alike.
+     */
+    public static RemoteWriteReceiver victoriaMetrics(
+            Path dir, TestCertificates certs, String username, String password) {
+        RemoteWriteReceiver vm = victoriaMetrics(
+                dir,
+                List.of(
+                        "-tls",
+                        "-tlsCertFile=" + certs.file("server.pem"),
+                        "-tlsKeyFile=" + certs.file("server.key"),
+                        "-httpAuth.username=" + username,
+                        "-httpAuth.password=" + password));
+        vm.authorization = "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        vm.scheme = "https";
+        vm.http = HttpClient.newBuilder().sslContext(certs.trustingCa()).build();
+        return vm.start();
+    }
+
+    private static RemoteWriteReceiver victoriaMetrics(Path dir, List<String> flags) {
+        return new RemoteWriteReceiver("victoria-metrics", dir, "/api/v1/write", port -> {
+            List<String> command = new ArrayList<>(List.of(
+                    VICTORIA,
+                    "-httpListenAddr=127.0.0.1:" + port,
+                    "-storageDataPath=" + dir.resolve("data"),
+                    "-retentionPeriod=100y",
+                    "-dedup.minScrapeInterval=1ms",
+                    "-search.latencyOffset=0s"));
+            command.addAll(flags);
+            return command;
+        });
     }
 
     public static RemoteWriteReceiver prometheus(Path dir) {
@@ -124,7 +151,7 @@ public final class RemoteWriteReceiver implements AutoCloseable {
     }
 
     public String writeUrl() {
-        return "http://127.0.0.1:" + port + writePath;
+        return scheme + "://127.0.0.1:" + port + writePath;
     }
 
     public String name() {
@@ -152,10 +179,13 @@ public final class RemoteWriteReceiver implements AutoCloseable {
     }
 
     private JsonNode query(String promql) throws IOException, InterruptedException {
-        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?nocache=1&query="
+        URI uri = URI.create(scheme + "://127.0.0.1:" + port + "/api/v1/query?nocache=1&query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        HttpResponse<String> response =
-                http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(name + " answered " + response.statusCode() + ": " + response.body());
         }

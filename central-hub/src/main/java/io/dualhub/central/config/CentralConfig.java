@@ -223,6 +223,30 @@ public record CentralConfig(
                                 "",
                                 "Prometheus remote-write endpoints (comma-separated, like http://127.0.0.1:8428/api/v1/write): the leader sends every point of the metrics streams to each, resuming from a checkpoint in NATS"),
                         new ConfigKey(
+                                "export.remote-write.targets[].url",
+                                "",
+                                "a receiver given as an element of the list export.remote-write.targets, for one that needs credentials, headers or a CA (an http:// or https:// URL)"),
+                        new ConfigKey(
+                                "export.remote-write.targets[].headers",
+                                "",
+                                "extra headers for that receiver, a list of 'Name: value' (like 'X-Scope-OrgID: fleet' for Mimir); not the protocol's own nor Authorization"),
+                        new ConfigKey(
+                                "export.remote-write.targets[].bearer-token",
+                                "",
+                                "env:VARIABLE or file:/path of a token sent as Authorization: Bearer"),
+                        new ConfigKey(
+                                "export.remote-write.targets[].basic-auth.username",
+                                "",
+                                "basic auth's user (with basic-auth.password; not with a bearer token)"),
+                        new ConfigKey(
+                                "export.remote-write.targets[].basic-auth.password",
+                                "",
+                                "env:VARIABLE or file:/path of basic auth's password"),
+                        new ConfigKey(
+                                "export.remote-write.targets[].tls-ca",
+                                "",
+                                "PEM file of the CA that signed an https receiver's certificate (without it: the JDK's trusted CAs)"),
+                        new ConfigKey(
                                 "export.timeout",
                                 "30s",
                                 "one remote-write request's HTTP timeout; a request without an answer is sent again"),
@@ -240,7 +264,7 @@ public record CentralConfig(
                                 "after every request to a receiver failed for this long, the leader raises DualhubExportFailing (critical), resolved by the next request it takes"),
                         new ConfigKey(
                                 "export.replay-window",
-                                "15s",
+                                "1m",
                                 "when a hub starts exporting, and when a receiver takes requests again after failing, what the streams got this long before is sent again (a receiver that buffers in memory loses its last seconds when it crashes); 0s: nothing"),
                         new ConfigKey(
                                 "analysis.enabled",
@@ -374,7 +398,7 @@ public record CentralConfig(
 
     private static ExportSettings export(Settings s) {
         return new ExportSettings(
-                s.httpUrls("export.remote-write.urls"),
+                ExportTargets.from(s),
                 s.duration("export.timeout", Duration.ofMillis(100)),
                 s.intBetween("export.max-samples-per-request", 1, 1_000_000),
                 s.duration("export.max-backoff", Duration.ofMillis(100)),

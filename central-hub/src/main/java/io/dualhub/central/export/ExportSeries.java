@@ -133,6 +133,18 @@ final class ExportSeries {
         return timestamps[count - 1];
     }
 
+    /** The value of label {@code edge}: the edge the series is of. */
+    String edge() {
+        for (int i = 0; i < names.length; i++) {
+            if (Arrays.equals(names[i], EDGE)) {
+                return new String(values[i], StandardCharsets.UTF_8);
+            }
+        }
+        throw new IllegalStateException("BUG: an exported series without its edge label");
+    }
+
+    private static final byte[] EDGE = WriteRequestEncoder.utf8("edge");
+
     /** The labels as Prometheus writes a series: {@code metric{a="b", …}}, for audit lines. */
     String describe() {
         StringBuilder sb = new StringBuilder();

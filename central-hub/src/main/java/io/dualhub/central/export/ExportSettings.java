@@ -1,13 +1,12 @@
 package io.dualhub.central.export;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Where the leader exports every stored point to by Prometheus remote write, and how.
  *
- * @param urls          remote-write endpoints (like {@code http://vm:8428/api/v1/write}); each gets every point
+ * @param targets       the remote-write receivers (like {@code http://vm:8428/api/v1/write}); each gets every point
  * @param timeout       one request's HTTP timeout; a request without an answer in it is retried
  * @param maxSamples    samples in one request at most
  * @param maxBackoff    longest wait between two attempts at a failing receiver (doubling from 100 ms, with jitter)
@@ -17,7 +16,7 @@ import java.util.List;
  *                      last seconds when they crash; 0: nothing)
  */
 public record ExportSettings(
-        List<URI> urls,
+        List<ExportTarget> targets,
         Duration timeout,
         int maxSamples,
         Duration maxBackoff,
@@ -27,11 +26,11 @@ public record ExportSettings(
     public static final int DEFAULT_MAX_SAMPLES = 5000;
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ALERT_AFTER = Duration.ofMinutes(5);
-    public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofMinutes(1);
     static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
     public ExportSettings {
-        urls = List.copyOf(urls);
+        targets = List.copyOf(targets);
         if (maxSamples < 1
                 || timeout.isNegative()
                 || timeout.isZero()

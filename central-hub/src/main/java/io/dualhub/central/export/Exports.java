@@ -1,6 +1,7 @@
 package io.dualhub.central.export;
 
 import io.dualhub.central.alerting.FailingAlerts;
+import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** One {@link RemoteWriteExporter} per configured receiver, each on its own thread; none without a receiver. */
 public final class Exports implements AutoCloseable {
@@ -24,16 +26,21 @@ public final class Exports implements AutoCloseable {
             BooleanSupplier leads,
             String userAgent,
             MeterRegistry meters,
+            Consumer<RecoveryAction> audit,
+            String instance,
             Clock clock) {
         this.settings = settings;
-        for (URI url : settings.urls()) {
+        for (ExportTarget target : settings.targets()) {
+            URI url = target.url();
             exporters.add(new RemoteWriteExporter(
                     url,
                     settings,
                     new ExportFeed(nats, consumerName(url), settings.ackWait(), ExportFeed.MAX_ACK_PENDING),
-                    RemoteWriteClient.http(url, settings.timeout(), userAgent),
+                    RemoteWriteClient.http(target, settings.timeout(), userAgent),
                     leads,
                     meters,
+                    audit,
+                    instance,
                     clock,
                     d -> Thread.sleep(d.toMillis())));
         }

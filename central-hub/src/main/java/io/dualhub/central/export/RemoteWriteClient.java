@@ -1,7 +1,8 @@
 package io.dualhub.central.export;
 
+import io.dualhub.common.config.ShownUrl;
+import io.dualhub.common.tls.PemFiles;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,19 +42,29 @@ interface RemoteWriteClient {
 
     Answer send(byte[] snappyBody) throws InterruptedException;
 
-    /** Over the JDK's HTTP client (HTTP/1.1, as receivers expect), each request bounded by {@code timeout}. */
-    static RemoteWriteClient http(URI url, Duration timeout, String userAgent) {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .build();
+    /**
+     * Over the JDK's HTTP client (HTTP/1.1, as receivers expect), each request bounded by {@code timeout}, with the
+     * target's headers, credentials and CA.
+     */
+    static RemoteWriteClient http(ExportTarget target, Duration timeout, String userAgent) {
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+        if (target.tlsCa() != null) {
+            builder.sslContext(PemFiles.clientTrusting(target.tlsCa(), "the CA of " + ShownUrl.of(target.url())));
+        }
+        HttpClient client = builder.build();
+        HttpRequest.Builder template = HttpRequest.newBuilder(target.url())
+                .timeout(timeout)
+                .header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .header("User-Agent", userAgent);
+        target.headers().forEach(template::header);
+        if (target.authorization() != null) {
+            template.header("Authorization", target.authorization());
+        }
         return body -> {
-            HttpRequest request = HttpRequest.newBuilder(url)
-                    .timeout(timeout)
-                    .header("Content-Encoding", "snappy")
-                    .header("Content-Type", "application/x-protobuf")
-                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                    .header("User-Agent", userAgent)
+            HttpRequest request = template.copy()
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             try {

@@ -1,5 +1,6 @@
 package io.dualhub.central.export;
 
+import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.store.SequenceTracker;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private static final int FETCH_MESSAGES = 1000;
     private static final int FETCH_BYTES = 8 << 20;
     private static final int REFUSALS_KEPT = 20;
+    /** The playbook name of refusals in the audit ({@code /api/v1/recovery}). */
+    public static final String AUDIT_PLAYBOOK = "export-refused";
 
     /** What the exporter is doing. */
     public enum State {
@@ -130,6 +135,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private final MeterRegistry meters;
+    private final Consumer<RecoveryAction> audit;
+    private final String instance;
     private final WriteRequestEncoder encoder = new WriteRequestEncoder();
     private final Map<String, SequenceTracker> exported = new HashMap<>(); // edge/incarnation -> batches exported
     private final Deque<Refusal> refusals = new ArrayDeque<>();
@@ -162,9 +169,13 @@ public final class RemoteWriteExporter implements AutoCloseable {
             RemoteWriteClient client,
             BooleanSupplier leads,
             MeterRegistry meters,
+            Consumer<RecoveryAction> audit,
+            String instance,
             Clock clock,
             Sleeper sleeper) {
         this.shown = ShownUrl.of(url);
+        this.audit = audit;
+        this.instance = instance;
         this.settings = settings;
         this.feed = feed;
         this.client = client;
@@ -430,6 +441,17 @@ public final class RemoteWriteExporter implements AutoCloseable {
                                 .register(meters))
                 .increment(r.samples());
         refusedSamples += r.samples();
+        long now = clock.millis();
+        audit.accept(RecoveryAction.begin(
+                        AUDIT_PLAYBOOK,
+                        s.edge(),
+                        "refused " + r.samples() + " samples of " + r.series() + " from "
+                                + Instant.ofEpochMilli(r.fromMs()) + " to " + Instant.ofEpochMilli(r.toMs()) + " by "
+                                + shown,
+                        "HTTP " + r.code() + ": " + r.message(),
+                        now,
+                        instance)
+                .then(RecoveryAction.DONE, "not exported to " + shown + "; stored by the hubs", now, instance));
         refusals.addLast(r);
         if (refusals.size() > REFUSALS_KEPT) {
             refusals.removeFirst();

@@ -3,10 +3,12 @@ package io.dualhub.central.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualhub.central.export.ExportTarget;
 import io.dualhub.central.store.StoreSettings;
 import io.dualhub.common.config.ConfigReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +78,57 @@ class CentralConfigTest {
         String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         assertThat(ConfigReference.mismatches(readme, "CentralHub configuration", CentralConfig.KEYS))
                 .isEmpty();
+    }
+
+    @Test
+    void exportTargetsFromAListWithHeadersCredentialsAndChecks() throws Exception {
+        Path password = Files.createTempFile("vm", ".password");
+        Files.writeString(password, "pw\n");
+        Path yaml = Files.createTempFile("central", ".yml");
+        Files.writeString(yaml, """
+                export:
+                  remote-write:
+                    urls: http://127.0.0.1:8428/api/v1/write
+                    targets:
+                      - url: https://mimir.example/api/v1/push
+                        headers: ["X-Scope-OrgID: fleet"]
+                      - url: http://vm.example:8428/api/v1/write
+                        basic-auth: {username: dualhub, password: "file:%s"}
+                """.formatted(password));
+        List<ExportTarget> targets = CentralConfig.load(yaml, Map.of()).export().targets();
+        assertThat(targets)
+                .extracting(t -> t.url().toString())
+                .containsExactly(
+                        "http://127.0.0.1:8428/api/v1/write",
+                        "https://mimir.example/api/v1/push",
+                        "http://vm.example:8428/api/v1/write");
+        assertThat(targets.get(1).headers()).containsEntry("X-Scope-OrgID", "fleet");
+        assertThat(targets.get(2).username()).isEqualTo("dualhub");
+        assertThat(targets.get(2).password().value()).isEqualTo("pw");
+
+        assertThatThrownBy(() -> CentralConfig.load(
+                        null,
+                        Map.of(
+                                "export.remote-write.targets.0.url", "http://a/w",
+                                "export.remote-write.targets.0.headers", "Authorization: x")))
+                .hasMessageContaining("export.remote-write.targets.0.headers='Authorization: x'");
+        assertThatThrownBy(() -> CentralConfig.load(
+                        null, Map.of("export.remote-write.targets.0.headers", "X-Scope-OrgID: fleet")))
+                .as("an element without its URL")
+                .hasMessageContaining("export.remote-write.targets.0.url='' (from defaults): must be one http://");
+        assertThatThrownBy(() -> CentralConfig.load(
+                        null,
+                        Map.of(
+                                "export.remote-write.targets.0.url", "http://a/w",
+                                "export.remote-write.targets.0.basic-auth.username", "u")))
+                .hasMessageContaining("export.remote-write.targets.0.basic-auth needs both username and password");
+        assertThatThrownBy(() -> CentralConfig.load(
+                        null,
+                        Map.of(
+                                "export.remote-write.urls", "http://a/w",
+                                "export.remote-write.targets.0.url", "http://a/w")))
+                .hasMessageContaining("is named twice");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("export.remote-write.targets.0.uri", "http://a/w")))
+                .hasMessageContaining("unknown configuration key 'export.remote-write.targets.0.uri'");
     }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.config.Secret;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.common.wire.Batch;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +45,7 @@ class RemoteWriteExporterTest {
     private final List<Duration> pauses = new ArrayList<>();
     private final AtomicBoolean leads = new AtomicBoolean(true);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<RecoveryAction> audit = new CopyOnWriteArrayList<>();
     private final String incarnation = Incarnations.newId();
     private NatsLink link;
     private ScriptedReceiver receiver;
@@ -150,6 +154,13 @@ class RemoteWriteExporterTest {
                         .count())
                 .isEqualTo(2);
         assertThat(pauses).as("a 4xx is not retried").isEmpty();
+        assertThat(audit).singleElement().satisfies(a -> {
+            assertThat(a.playbook()).isEqualTo("export-refused");
+            assertThat(a.edge()).isEqualTo("e1");
+            assertThat(a.what()).startsWith("refused 2 samples of bad{edge=\"e1\", k=\"v\"} from ");
+            assertThat(a.why()).isEqualTo("HTTP 400: scripted 400");
+            assertThat(a.by()).isEqualTo("c1");
+        });
     }
 
     @Test
@@ -216,6 +227,26 @@ class RemoteWriteExporterTest {
                 .isEmpty();
     }
 
+    @Test
+    void aTargetsHeadersAndCredentialsGoWithEveryRequest() throws Exception {
+        publish(MetricsRoute.PRIMARY, batch(1, "m"));
+        ExportTarget tenant = new ExportTarget(
+                receiver.url(),
+                Map.of("X-Scope-OrgID", "fleet"),
+                Secret.resolve("token", "env:T", name -> "s3cret"),
+                null,
+                null,
+                null);
+
+        drain(exporter(tenant, Duration.ZERO));
+
+        assertThat(receiver.lastHeaders())
+                .containsEntry("x-scope-orgid", "fleet")
+                .containsEntry("authorization", "Bearer s3cret")
+                .containsEntry("user-agent", "test");
+        assertThat(timestamps("m")).containsExactly(1L);
+    }
+
     /** Runs the exporter until a fetch brings nothing and the consumers hold nothing unacknowledged. */
     private void drain(RemoteWriteExporter exporter) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -231,15 +262,27 @@ class RemoteWriteExporterTest {
     }
 
     private RemoteWriteExporter exporter(URI url, Duration replayWindow) {
+        return exporter(ExportTarget.of(url), replayWindow);
+    }
+
+    private RemoteWriteExporter exporter(ExportTarget target, Duration replayWindow) {
+        URI url = target.url();
         ExportSettings settings = new ExportSettings(
-                List.of(url), Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Duration.ofMinutes(5), replayWindow);
+                List.of(target),
+                Duration.ofSeconds(5),
+                100,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                replayWindow);
         return new RemoteWriteExporter(
                 url,
                 settings,
                 new ExportFeed(link, Exports.consumerName(url), settings.ackWait(), ExportFeed.MAX_ACK_PENDING),
-                RemoteWriteClient.http(url, settings.timeout(), "test"),
+                RemoteWriteClient.http(target, settings.timeout(), "test"),
                 leads::get,
                 meters,
+                audit::add,
+                "c1",
                 clock,
                 d -> {
                     pauses.add(d);

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToIntFunction;
 
@@ -16,6 +19,7 @@ final class ScriptedReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<ReceivedWrites.Series> kept = new CopyOnWriteArrayList<>();
     private final List<Integer> answered = new CopyOnWriteArrayList<>();
+    private volatile Map<String, String> lastHeaders = Map.of();
     private volatile ToIntFunction<List<ReceivedWrites.Series>> answer = series -> 204;
 
     ScriptedReceiver() throws IOException {
@@ -27,6 +31,9 @@ final class ScriptedReceiver implements AutoCloseable {
                     && "application/x-protobuf"
                             .equals(exchange.getRequestHeaders().getFirst("Content-Type"))
                     && "0.1.0".equals(exchange.getRequestHeaders().getFirst("X-Prometheus-Remote-Write-Version"));
+            Map<String, String> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
+            lastHeaders = headers;
             int status = wellFormed ? answer.applyAsInt(series) : 415;
             if (status / 100 == 2) {
                 kept.addAll(series);
@@ -50,6 +57,11 @@ final class ScriptedReceiver implements AutoCloseable {
 
     List<ReceivedWrites.Series> kept() {
         return kept;
+    }
+
+    /** The last request's headers, names in lower case. */
+    Map<String, String> lastHeaders() {
+        return lastHeaders;
     }
 
     List<Integer> answered() {

@@ -28,12 +28,17 @@ public final class Settings {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
 
+    /** Element i of a YAML list of mappings has its keys under {@code list.i.}, named {@code list[].} by the schema. */
+    private static final Pattern ELEMENT = Pattern.compile("\\.\\d+\\.");
+
     private final Map<String, String> values;
     private final Map<String, String> origins;
+    private final Map<String, String> defaults;
 
-    private Settings(Map<String, String> values, Map<String, String> origins) {
+    private Settings(Map<String, String> values, Map<String, String> origins, Map<String, String> defaults) {
         this.values = values;
         this.origins = origins;
+        this.defaults = defaults;
     }
 
     /**
@@ -42,12 +47,14 @@ public final class Settings {
     public static Settings load(List<ConfigKey> schema, Path yamlFile, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origins = new LinkedHashMap<>();
-        schema.forEach(k -> values.put(k.name(), k.defaultValue()));
+        Map<String, String> defaults = new LinkedHashMap<>();
+        schema.forEach(k -> defaults.put(k.name(), k.defaultValue()));
+        schema.stream().filter(k -> !k.name().contains("[]")).forEach(k -> values.put(k.name(), k.defaultValue()));
         if (yamlFile != null) {
             layer(schema, readYaml(yamlFile), yamlFile.toString(), values, origins);
         }
         layer(schema, overrides, "command line", values, origins);
-        return new Settings(values, origins);
+        return new Settings(values, origins, defaults);
     }
 
     private static void layer(
@@ -63,8 +70,14 @@ public final class Settings {
         }
     }
 
+    /** The schema's name of a key: {@code list.3.url} is {@code list[].url}. */
+    static String schemaName(String key) {
+        return ELEMENT.matcher(key).replaceAll("[].");
+    }
+
     private static void requireKnown(List<ConfigKey> schema, String key, String where) {
-        if (schema.stream().noneMatch(k -> k.name().equals(key))) {
+        String name = schemaName(key);
+        if (schema.stream().noneMatch(k -> k.name().equals(name))) {
             List<String> names = schema.stream().map(ConfigKey::name).toList();
             throw new ConfigException("unknown configuration key '" + key + "' in " + where + "; valid keys: "
                     + String.join(", ", names));
@@ -98,6 +111,14 @@ public final class Settings {
             Object v = e.getValue();
             if (v instanceof Map<?, ?> child) {
                 flatten(key + ".", child, out);
+            } else if (v instanceof List<?> list && list.stream().anyMatch(Map.class::isInstance)) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (!(list.get(i) instanceof Map<?, ?> element)) {
+                        throw new ConfigException("invalid configuration: " + key + " must be a list of mappings"
+                                + " (element " + (i + 1) + " is '" + list.get(i) + "')");
+                    }
+                    flatten(key + "." + i + ".", element, out);
+                }
             } else if (v instanceof List<?> list) {
                 out.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
             } else {
@@ -107,11 +128,27 @@ public final class Settings {
     }
 
     public String string(String key) {
-        String v = values.get(key);
+        String v = values.getOrDefault(key, defaults.get(schemaName(key)));
         if (v == null) {
             throw new IllegalStateException("no such configuration key: " + key);
         }
         return v.trim();
+    }
+
+    /** How many elements the list of mappings {@code listKey} has (its keys {@code listKey.<i>.…}); 0 without it. */
+    public int elements(String listKey) {
+        int n = 0;
+        String prefix = listKey + ".";
+        for (String key : values.keySet()) {
+            if (key.startsWith(prefix)) {
+                String rest = key.substring(prefix.length());
+                int dot = rest.indexOf('.');
+                if (dot > 0 && rest.substring(0, dot).chars().allMatch(Character::isDigit)) {
+                    n = Math.max(n, Integer.parseInt(rest.substring(0, dot)) + 1);
+                }
+            }
+        }
+        return n;
     }
 
     public List<String> list(String key) {

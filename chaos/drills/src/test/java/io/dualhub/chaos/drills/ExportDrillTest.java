@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Export to real receivers, VictoriaMetrics and Prometheus at once, through a CentralHub pair under load: the leader
+ * Export to real receivers, VictoriaMetrics (on https with a test CA, wanting basic auth: given in the list of
+ * targets with a secret file and the CA) and
+ * Prometheus at once, through a CentralHub pair under load: the leader
  * (the exporting hub) is killed (-9), and so is each receiver, each restarted on its data while points keep coming.
  * Afterwards every receiver holds, asked through its own query API, exactly the points the edge accepted, each once.
  */
