@@ -142,8 +142,10 @@ final class ExportFeed {
     }
 
     /**
-     * Every message both routes hold that was published from {@code sinceMs} up to the last one there now, whether
-     * exported or not, read with ordered consumers of their own (the durable consumers are not touched).
+     * Every message both routes hold that was published from {@code sinceMs} and already delivered to an exporter
+     * (acknowledged or still in work), read with ordered consumers of their own; the durable consumers are not
+     * touched. Not what was never delivered: sent first, a backlog's newest points would put the receiver's series
+     * ahead of its older ones, which Prometheus then refuses as out of order.
      */
     Replay replay(long sinceMs) throws IOException, JetStreamApiException {
         List<Replay.Route> routes = new ArrayList<>();
@@ -151,9 +153,9 @@ final class ExportFeed {
         for (MetricsRoute route : MetricsRoute.values()) {
             long last = nats.connection()
                     .jetStreamManagement()
-                    .getStreamInfo(route.stream())
-                    .getStreamState()
-                    .getLastSequence();
+                    .getConsumerInfo(route.stream(), durable)
+                    .getDelivered()
+                    .getStreamSequence();
             OrderedConsumerContext ordered = nats.connection()
                     .getStreamContext(route.stream())
                     .createOrderedConsumer(new OrderedConsumerConfiguration()

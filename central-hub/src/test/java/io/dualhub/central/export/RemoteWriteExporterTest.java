@@ -220,6 +220,14 @@ class RemoteWriteExporterTest {
                 .containsExactly(1L, 2L, 3L, 4L, 4L);
 
         receiver.kept().clear();
+        publish(MetricsRoute.PRIMARY, batch(5, "m")); // a backlog: never delivered to an exporter
+        drain(exporter(receiver.url(), Duration.ofSeconds(15)));
+        assertThat(timestamps("m"))
+                .as("the replay is of what was delivered before (1..4); the backlog (5) comes after it, once")
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(receiver.kept().get(receiver.kept().size() - 1).timestamps()).containsExactly(5L);
+
+        receiver.kept().clear();
         clock.advance(Duration.ofMinutes(1));
         drain(exporter(receiver.url(), Duration.ofSeconds(15)));
         assertThat(receiver.kept())
