@@ -1,11 +1,11 @@
 package io.dualhub.central.alerting;
 
+import io.dualhub.common.Backoff;
 import io.dualhub.common.config.ShownUrl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One place alerts are delivered to and its retry state. Owned by the delivery thread; {@link #status()} is the
@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class DeliveryTarget {
     /** Longest wait between two attempts at a failing target. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     private final String kind;
     private final URI url;
@@ -80,8 +82,9 @@ public final class DeliveryTarget {
     void failed(long nowMs, Exception why, int pending) {
         failed.increment();
         consecutiveFailures++;
-        long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveFailures - 1, 20));
-        retryAtMs = nowMs + backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        retryAtMs = nowMs
+                + Backoff.jittered(FIRST_BACKOFF, MAX_BACKOFF, consecutiveFailures - 1)
+                        .toMillis();
         lastError = why.getMessage() == null ? why.toString() : why.getMessage();
         publish(pending);
     }

@@ -1,5 +1,6 @@
 package io.dualhub.central.export;
 
+import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.nats.NatsLink;
 import io.nats.client.Connection;
@@ -30,8 +31,6 @@ import java.util.List;
 final class ExportFeed {
     /** Messages delivered and not yet acknowledged at most: about eight fetches. */
     static final int MAX_ACK_PENDING = 10_000;
-    /** Error code of JetStream's "consumer not found". */
-    private static final int CONSUMER_NOT_FOUND = 10014;
 
     private final NatsLink nats;
     private final String durable;
@@ -74,12 +73,7 @@ final class ExportFeed {
     }
 
     private void ensure(Connection c, MetricsRoute route) throws IOException, JetStreamApiException {
-        try {
-            c.jetStreamManagement().getConsumerInfo(route.stream(), durable);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
-                throw e;
-            }
+        if (StreamSetup.durableConsumer(c.jetStreamManagement(), route.stream(), durable) == null) {
             c.jetStreamManagement()
                     .addOrUpdateConsumer(
                             route.stream(),

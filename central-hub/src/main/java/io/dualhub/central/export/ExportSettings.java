@@ -27,6 +27,12 @@ public record ExportSettings(
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ALERT_AFTER = Duration.ofMinutes(5);
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofMinutes(1);
+    /**
+     * How long a delivered message may stay unacknowledged before JetStream offers it again. Short, so that the unit
+     * a killed leader held reaches the next one within seconds; the exporter keeps the unit it works on alive (before
+     * each attempt, and while it waits between attempts), and a unit offered again to the hub exporting it is taken
+     * as a duplicate once exported.
+     */
     static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
     public ExportSettings {
@@ -49,15 +55,5 @@ public record ExportSettings(
                 DEFAULT_MAX_BACKOFF,
                 DEFAULT_ALERT_AFTER,
                 DEFAULT_REPLAY_WINDOW);
-    }
-
-    /**
-     * How long a delivered message may stay unacknowledged before JetStream offers it again. Short, so that the unit
-     * a killed leader held reaches the next one within seconds; the exporter keeps the unit it works on alive (before
-     * each attempt, and while it waits between attempts), and a unit offered again to the hub exporting it is taken
-     * as a duplicate once exported.
-     */
-    Duration ackWait() {
-        return ACK_WAIT;
     }
 }

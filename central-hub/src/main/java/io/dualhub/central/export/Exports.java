@@ -35,7 +35,7 @@ public final class Exports implements AutoCloseable {
             exporters.add(new RemoteWriteExporter(
                     url,
                     settings,
-                    new ExportFeed(nats, consumerName(url), settings.ackWait(), ExportFeed.MAX_ACK_PENDING),
+                    new ExportFeed(nats, consumerName(url), ExportSettings.ACK_WAIT, ExportFeed.MAX_ACK_PENDING),
                     RemoteWriteClient.http(target, settings.timeout(), userAgent),
                     leads,
                     meters,

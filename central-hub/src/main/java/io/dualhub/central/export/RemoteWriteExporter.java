@@ -2,6 +2,7 @@ package io.dualhub.central.export;
 
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.store.SequenceTracker;
+import io.dualhub.common.Backoff;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.config.ShownUrl;
@@ -26,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -191,10 +191,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
                 .description("Samples sent again to a receiver that may have lost them (export.replay-window)")
                 .tag("target", shown)
                 .register(meters);
-        Gauge.builder(
-                        "dualhub.central.export.lag.seconds",
-                        this,
-                        e -> e.status().lagSeconds())
+        Gauge.builder("dualhub.central.export.lag.seconds", this, RemoteWriteExporter::lagSeconds)
                 .description("Age of the oldest message not yet exported to the target (0 when caught up)")
                 .tag("target", shown)
                 .register(meters);
@@ -435,7 +432,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
         refused.computeIfAbsent(
                         answer.status(),
                         code -> Counter.builder("dualhub.central.export.refused.samples")
-                                .description("Samples a remote-write receiver refused for good (a 4xx other than 429)")
+                                .description(
+                                        "Samples a remote-write receiver refused for good (a 4xx that is not retried)")
                                 .tag("target", shown)
                                 .tag("code", Integer.toString(code))
                                 .register(meters))
@@ -476,10 +474,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
 
     /** 100 ms doubling to the maximum, each with jitter down to half; a receiver's Retry-After, if longer. */
     private Duration backoff(int attempt, long retryAfterSeconds) {
-        long max = settings.maxBackoff().toMillis();
-        long d = Math.min(max, MIN_BACKOFF.toMillis() << Math.min(attempt, 20));
-        long jittered = d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
-        return Duration.ofMillis(Math.max(jittered, Math.min(max, retryAfterSeconds * 1000)));
+        Duration jittered = Backoff.jittered(MIN_BACKOFF, settings.maxBackoff(), attempt);
+        long retryAfter = Math.min(settings.maxBackoff().toMillis(), retryAfterSeconds * 1000);
+        return jittered.toMillis() >= retryAfter ? jittered : Duration.ofMillis(retryAfter);
     }
 
     /** Waits {@code d}, keeping the held messages from redelivery; returns early when leadership is lost. */
@@ -500,7 +497,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     private long touchEveryMs() {
-        return Math.max(1, settings.ackWait().toMillis() / 3);
+        return Math.max(1, ExportSettings.ACK_WAIT.toMillis() / 3);
     }
 
     private void pollPending() {
@@ -527,16 +524,19 @@ public final class RemoteWriteExporter implements AutoCloseable {
         return shown;
     }
 
+    /** Age of the oldest message of the unit in work, 0 when none is held. */
+    private double lagSeconds() {
+        return held.isEmpty() ? 0 : Math.max(0, clock.millis() - heldSinceMs) / 1000.0;
+    }
+
     public ExportStatus status() {
-        List<Message> unit = held;
-        double lag = unit.isEmpty() ? 0 : Math.max(0, clock.millis() - heldSinceMs) / 1000.0;
         return new ExportStatus(
                 shown,
                 feed.durable(),
                 state,
                 (long) samples.count(),
                 lastExportMs,
-                lag,
+                lagSeconds(),
                 pending,
                 failingSinceMs,
                 lastError,

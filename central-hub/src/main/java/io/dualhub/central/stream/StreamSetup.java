@@ -107,8 +107,14 @@ public final class StreamSetup {
     /** This hub's durable consumer on the route's stream, or null when there is none. */
     private static ConsumerInfo existing(JetStreamManagement jsm, MetricsRoute route, String instance)
             throws IOException, JetStreamApiException {
+        return durableConsumer(jsm, route.stream(), Subjects.centralConsumer(instance));
+    }
+
+    /** The durable consumer {@code name} on {@code stream}, or null when there is none. */
+    public static ConsumerInfo durableConsumer(JetStreamManagement jsm, String stream, String name)
+            throws IOException, JetStreamApiException {
         try {
-            return jsm.getConsumerInfo(route.stream(), Subjects.centralConsumer(instance));
+            return jsm.getConsumerInfo(stream, name);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
                 throw e;

@@ -180,6 +180,10 @@ class RemoteWriteExporterTest {
         RemoteWriteExporter former = exporter(receiver.url());
         former.runOnce();
         assertThat(former.status().state()).isEqualTo(RemoteWriteExporter.State.STANDBY);
+        former.runOnce();
+        assertThat(former.failingForMs())
+                .as("a hub that does not lead does not export, so it is not failing (nor raising the alert)")
+                .isZero();
 
         leads.set(true);
         receiver.answer(series -> 204);
@@ -285,7 +289,7 @@ class RemoteWriteExporterTest {
         return new RemoteWriteExporter(
                 url,
                 settings,
-                new ExportFeed(link, Exports.consumerName(url), settings.ackWait(), ExportFeed.MAX_ACK_PENDING),
+                new ExportFeed(link, Exports.consumerName(url), ExportSettings.ACK_WAIT, ExportFeed.MAX_ACK_PENDING),
                 RemoteWriteClient.http(target, settings.timeout(), "test"),
                 leads::get,
                 meters,
