@@ -1,17 +1,13 @@
 package io.dualhub.testkit;
 
+import io.dualhub.common.tls.PemFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throwaway CA with a server certificate for 127.0.0.1/localhost and a client certificate, made with openssl in a
@@ -91,19 +87,7 @@ public final class TestCertificates {
 
     /** A TLS context that trusts the set's CA only: a client of its servers. */
     public SSLContext trustingCa() {
-        try (InputStream in = Files.newInputStream(file("ca.pem"))) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            store.setCertificateEntry(
-                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("the test CA cannot be read: " + e, e);
-        }
+        return PemFiles.clientTrusting(file("ca.pem"), "the test CA");
     }
 
     /** A file of the set: ca.pem, server.pem, server.key, client.pem, client.key. */

@@ -258,7 +258,7 @@ final class Drill {
                 values.put(edge, centrals.get(c).values(metric, edge));
             }
             tallies.add(report(Tally.of(topology.centrals().get(c).name(), values, load.writers(), dropped)));
-            lastDropped = dropped;
+            lastDropped = dropped; // every hub counts the same declarations; the receiver is held to them
         }
         if (topology.receiver() != null) {
             tallies.add(report(exported(metric, lastDropped)));
