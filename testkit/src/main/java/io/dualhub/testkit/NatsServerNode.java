@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One real {@code nats-server -js} process with its own store directory and fixed ports, so it can be killed
@@ -134,18 +135,41 @@ public final class NatsServerNode {
         awaitReady(READY_WITHIN);
     }
 
+    /**
+     * Waits for the node to pass its health check; a timeout says what {@code /healthz} answered last and how the
+     * server's log ends, so a node that stays unhealthy names the stream or consumer it is stuck on.
+     */
     synchronized void awaitReady(Duration within) {
-        await("nats-server " + name + " ready on port " + clientPort)
-                .atMost(within)
-                .pollInterval(Duration.ofMillis(50))
-                .ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException(
-                                "nats-server " + name + " exited; " + process.log() + " ends:\n" + process.logTail(5));
-                    }
-                    return healthy();
-                });
+        try {
+            await("nats-server " + name + " ready on port " + clientPort)
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("nats-server " + name + " exited; " + process.log()
+                                    + " ends:\n" + process.logTail(5));
+                        }
+                        return healthy();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new ConditionTimeoutException(e.getMessage() + "; /healthz answers " + healthReport() + "; "
+                    + process.log() + " ends:\n" + process.logTail(5));
+        }
+    }
+
+    /** What the monitor's {@code /healthz} answers right now: its status and body, or why it does not answer. */
+    public String healthReport() {
+        HttpRequest req = healthRequest();
+        try {
+            HttpResponse<String> answer = MONITOR.send(req, HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() + " " + answer.body().strip();
+        } catch (IOException e) {
+            return "nothing (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "nothing (interrupted)";
+        }
     }
 
     /** Whether the server runs and its monitor's {@code /healthz} answers 200 (JetStream current) right now. */
@@ -174,10 +198,14 @@ public final class NatsServerNode {
     }
 
     private int healthStatus() throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
+        return MONITOR.send(healthRequest(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private HttpRequest healthRequest() {
+        return HttpRequest.newBuilder(URI.create("http://" + host + ":" + monitorPort + "/healthz"))
                 .timeout(Duration.ofSeconds(1))
                 .build();
-        return MONITOR.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** The OS process id of the server, -1 when it was never started. */

