@@ -4,10 +4,8 @@ import io.dualhub.edge.EdgeAgent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Order;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.FilterContinuation;
@@ -22,7 +20,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * {@link IngestTokenFilter}, so a caller without the token takes no place. The counts are guarded by this filter's
  * monitor; a place is given back when the write's response is ready.
  */
-@ServerFilter("/api/v1/write")
+@ServerFilter({"/api/v1/write", "/write", "/api/v2/write"})
 @Order(10)
 public class WriteAdmissionFilter {
     /** Writes finish within a second or so: a refused writer is asked to come back after one. */
@@ -49,10 +47,10 @@ public class WriteAdmissionFilter {
         long declared = request.getContentLength() >= 0 ? request.getContentLength() : maxBody;
         String refusal = take(declared);
         if (refusal != null) {
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
-                    .body(WriteError.of(
-                            refusal + "; retry after " + RETRY_AFTER_SECONDS + " s, nothing was stored", null));
+            return WriteDialect.of(request.getPath())
+                    .answer(WriteOutcome.retryLater(
+                            refusal + "; retry after " + RETRY_AFTER_SECONDS + " s, nothing was stored",
+                            RETRY_AFTER_SECONDS));
         }
         try {
             return next.proceed();

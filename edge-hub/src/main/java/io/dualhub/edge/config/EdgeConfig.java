@@ -54,7 +54,7 @@ public record EdgeConfig(
                 new ConfigKey(
                         "http.ingest-token",
                         "",
-                        "token (env:NAME or file:/path) POST /api/v1/write requires as 'Authorization: Bearer <token>' or 'Token <token>'; empty: none"),
+                        "token (env:NAME or file:/path) every write path requires as 'Authorization: Bearer <token>' or 'Token <token>' (InfluxDB 1.x's /write and /query also as the password: basic auth or p=); empty: none"),
                 new ConfigKey(
                         "http.max-body",
                         "8MiB",

@@ -187,11 +187,11 @@ class WriteApiTest {
     @Test
     void aBadLineIsNamedByItsNumberInTheWholeBody() {
         String body = "a v=1\n".repeat(200_000) + "bad\n";
-        assertThatThrownBy(() -> WriteController.parse(
+        assertThatThrownBy(() -> LineWrites.parse(
                         body.getBytes(StandardCharsets.UTF_8), new LineProtocolParser(Precision.NS, 0)))
                 .isInstanceOfSatisfying(
                         LineProtocolException.class, e -> assertThat(e.line()).isEqualTo(200_001));
-        assertThat(WriteController.parse(
+        assertThat(LineWrites.parse(
                         ("a v=1\n".repeat(200_000)).getBytes(StandardCharsets.UTF_8),
                         new LineProtocolParser(Precision.NS, 0)))
                 .hasSize(200_000);
