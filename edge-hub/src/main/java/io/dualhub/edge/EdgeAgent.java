@@ -15,6 +15,8 @@ import io.dualhub.edge.forward.Forwarder;
 import io.dualhub.edge.heartbeat.HeartbeatPublisher;
 import io.dualhub.edge.ingest.SeriesLimit;
 import io.dualhub.edge.ingest.SeriesLimitException;
+import io.dualhub.edge.scrape.Scraper;
+import io.dualhub.edge.scrape.TargetStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge agent without its HTTP layer: the buffer every point enters, the forwarder that drains it to
- * JetStream, and the scheduled host collection, heartbeat and retention sweep.
+ * JetStream, and the scheduled host collection, scraping, heartbeat and retention sweep.
  */
 public final class EdgeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
@@ -47,6 +49,7 @@ public final class EdgeAgent implements AutoCloseable {
     private final Counter collectSkipped;
     private final Clock clock;
     private final SeriesLimit seriesLimit;
+    private final Scraper scraper;
 
     public EdgeAgent(EdgeConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -76,6 +79,7 @@ public final class EdgeAgent implements AutoCloseable {
                 .description("Batches appended and not yet acknowledged by JetStream")
                 .register(meters);
         this.scheduler = DaemonThreads.scheduler("edge-scheduler");
+        this.scraper = config.scrape().enabled() ? new Scraper(config.scrape(), this::accept, clock, meters) : null;
     }
 
     public void start() {
@@ -92,6 +96,9 @@ public final class EdgeAgent implements AutoCloseable {
             long every = config.collectInterval().toMillis();
             scheduler.scheduleAtFixedRate(
                     guarded("host collection", () -> collect(collector)), 0, every, TimeUnit.MILLISECONDS);
+        }
+        if (scraper != null) {
+            scraper.start();
         }
         LOG.info(
                 "edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}",
@@ -154,6 +161,11 @@ public final class EdgeAgent implements AutoCloseable {
         return config;
     }
 
+    /** Each configured scrape target's last scrape; empty when the edge scrapes nothing. */
+    public List<TargetStatus> scrapeTargets() {
+        return scraper == null ? List.of() : scraper.statuses();
+    }
+
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
@@ -164,6 +176,9 @@ public final class EdgeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scraper != null) {
+            scraper.close();
+        }
         scheduler.shutdownNow();
         forwarder.close();
         nats.close();

@@ -77,11 +77,23 @@ public final class Settings {
 
     private static void requireKnown(List<ConfigKey> schema, String key, String where) {
         String name = schemaName(key);
-        if (schema.stream().noneMatch(k -> k.name().equals(name))) {
+        if (schema.stream().noneMatch(k -> k.name().equals(name) || inMapping(k.name(), name))) {
             List<String> names = schema.stream().map(ConfigKey::name).toList();
             throw new ConfigException("unknown configuration key '" + key + "' in " + where + "; valid keys: "
                     + String.join(", ", names));
         }
+    }
+
+    /**
+     * Whether {@code name} is an entry of the mapping a schema key {@code mapping.*} declares: one more segment of
+     * any name under it (labels, headers: names the user chooses).
+     */
+    private static boolean inMapping(String schemaKey, String name) {
+        if (!schemaKey.endsWith(".*")) {
+            return false;
+        }
+        String prefix = schemaKey.substring(0, schemaKey.length() - 1);
+        return name.startsWith(prefix) && name.length() > prefix.length() && name.indexOf('.', prefix.length()) < 0;
     }
 
     static Map<String, String> readYaml(Path file) {
@@ -149,6 +161,21 @@ public final class Settings {
             }
         }
         return n;
+    }
+
+    /**
+     * The entries of the mapping {@code key} (a schema key {@code key.*}, or its list element's), by name, in the
+     * order given; empty without any.
+     */
+    public Map<String, String> mapping(String key) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        String prefix = key + ".";
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.indexOf('.', prefix.length()) < 0) {
+                entries.put(k.substring(prefix.length()), v.trim());
+            }
+        });
+        return entries;
     }
 
     public List<String> list(String key) {

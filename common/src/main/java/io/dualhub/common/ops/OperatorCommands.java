@@ -210,6 +210,16 @@ public final class OperatorCommands {
                 "  forwarder  %s, circuit breaker %s%n",
                 d.path("forwarderRunning").asBoolean() ? "running" : "STOPPED",
                 d.path("circuitBreaker").asText("?"));
+        for (JsonNode t : d.path("scrape")) {
+            out.printf(
+                    "  scrape     %s %s: %s, %d samples in %d ms%s%n",
+                    t.path("job").asText(),
+                    t.path("url").asText(),
+                    t.path("health").asText("?").toUpperCase(Locale.ROOT),
+                    t.path("samples").asLong(),
+                    t.path("durationMs").asLong(),
+                    t.hasNonNull("lastError") ? "; " + t.path("lastError").asText() : "");
+        }
     }
 
     /**

@@ -34,6 +34,25 @@ class SettingsTest {
     }
 
     @Test
+    void aMappingKeyTakesAnyNameOneLevelUnderItInEachListElement() throws Exception {
+        List<ConfigKey> schema = List.of(
+                new ConfigKey("scrape.targets[].job", "", "job"),
+                new ConfigKey("scrape.targets[].labels.*", "", "labels"));
+        Path yaml = dir.resolve("c.yml");
+        Files.writeString(
+                yaml, "scrape:\n  targets:\n    - job: node\n      labels: {site: lab, rack: r1}\n    - job: app\n");
+        Settings s = Settings.load(schema, yaml, Map.of());
+        assertThat(s.elements("scrape.targets")).isEqualTo(2);
+        assertThat(s.mapping("scrape.targets.0.labels"))
+                .containsExactly(Map.entry("site", "lab"), Map.entry("rack", "r1"));
+        assertThat(s.mapping("scrape.targets.1.labels")).isEmpty();
+
+        Files.writeString(yaml, "scrape:\n  targets:\n    - job: node\n      labels: {site: {deep: x}}\n");
+        assertThatThrownBy(() -> Settings.load(schema, yaml, Map.of()))
+                .hasMessageContaining("unknown configuration key 'scrape.targets.0.labels.site.deep'");
+    }
+
+    @Test
     void unknownKeyNamesItAndTheValidOnes() throws Exception {
         Path yaml = dir.resolve("c.yml");
         Files.writeString(yaml, "http:\n  prot: 9000\n");

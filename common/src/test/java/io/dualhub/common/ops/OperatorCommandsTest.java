@@ -3,11 +3,15 @@ package io.dualhub.common.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +44,41 @@ class OperatorCommandsTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot reach the edge agent")
                 .hasMessageContaining("--edge");
+    }
+
+    /** Each scrape target of the edge's health is a line: job, URL, health, and why it is down. */
+    @Test
+    void edgeStatusShowsEachScrapeTarget() throws Exception {
+        String health = """
+                {"status":"UP","details":{"edge":{"details":{"edgeId":"web-3","bufferWritable":true,
+                "nats":"CONNECTED","stream":"DUALHUB_METRICS_A","forwarderRunning":true,"circuitBreaker":"CLOSED",
+                "lastSeq":9,"ackedSeq":9,"backlog":0,"scrape":[
+                {"job":"node","url":"http://127.0.0.1:9100/metrics","health":"up","samples":1400,"durationMs":31},
+                {"job":"app","url":"http://127.0.0.1:8080/metrics","health":"down","samples":0,"durationMs":800,
+                "lastError":"no answer within 800 ms (the target's timeout)"}]}}}}""";
+        HttpServer edge = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        edge.createContext("/health", x -> {
+            byte[] body = health.getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            try (OutputStream out = x.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        edge.start();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            new OperatorCommands(new PrintStream(printed, true, StandardCharsets.UTF_8))
+                    .run(List.of(
+                            "edge-status",
+                            "--edge",
+                            "http://127.0.0.1:" + edge.getAddress().getPort()));
+        } finally {
+            edge.stop(0);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("  scrape     node http://127.0.0.1:9100/metrics: UP, 1400 samples in 31 ms\n")
+                .contains("  scrape     app http://127.0.0.1:8080/metrics: DOWN, 0 samples in 800 ms; no answer within"
+                        + " 800 ms (the target's timeout)\n");
     }
 
     @Test

@@ -42,6 +42,9 @@ public class EdgeHealthIndicator implements HealthIndicator {
         details.put("lastSeq", agent.buffer().lastSeq());
         details.put("ackedSeq", agent.buffer().checkpointSeq());
         details.put("backlog", agent.buffer().backlog());
+        if (!agent.scrapeTargets().isEmpty()) {
+            details.put("scrape", agent.scrapeTargets());
+        }
         HealthStatus status = writable ? HealthStatus.UP : HealthStatus.DOWN;
         return Publishers.just(
                 HealthResult.builder("edge", status).details(details).build());

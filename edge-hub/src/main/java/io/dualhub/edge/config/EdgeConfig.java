@@ -10,6 +10,7 @@ import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.command.ResendSettings;
 import io.dualhub.edge.forward.ForwarderConfig;
+import io.dualhub.edge.scrape.ScrapeSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public record EdgeConfig(
         BufferSettings buffer,
         ForwarderConfig forward,
         ResendSettings resend,
+        ScrapeSettings scrape,
         LogFormat logFormat) {
 
     public static final List<ConfigKey> KEYS;
@@ -135,6 +137,7 @@ public record EdgeConfig(
                         "forward.breaker.open-duration",
                         "5s",
                         "how long an open breaker stops sending before it probes again")));
+        keys.addAll(ScrapeConfig.KEYS);
         keys.addAll(NatsSettings.KEYS);
         keys.addAll(LogFormat.KEYS);
         KEYS = Collections.unmodifiableList(keys);
@@ -171,6 +174,7 @@ public record EdgeConfig(
                 buffer(s),
                 forwarder(s),
                 resend(s),
+                ScrapeConfig.from(s),
                 LogFormat.from(s));
     }
 

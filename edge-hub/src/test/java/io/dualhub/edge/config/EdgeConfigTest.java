@@ -55,6 +55,67 @@ class EdgeConfigTest {
     }
 
     @Test
+    void scrapeTargetsAreReadFromYamlAndEachUrlIsATargetOfItsOwn() throws Exception {
+        Path yaml = Files.createTempFile("edge", ".yml");
+        Files.writeString(yaml, """
+                scrape:
+                  interval: 30s
+                  targets:
+                    - job: node
+                      urls: [http://127.0.0.1:9100/metrics, https://db-1/metrics]
+                      labels: {site: lab}
+                    - job: app
+                      urls: [http://127.0.0.1:8080/actuator/prometheus]
+                      interval: 5s
+                      honor-labels: true
+                """);
+        var targets = EdgeConfig.load(yaml, Map.of()).scrape().targets();
+        assertThat(targets)
+                .extracting(t -> t.job() + " " + t.instance() + " " + t.interval() + " " + t.timeout() + " "
+                        + t.labels() + " " + t.honorLabels())
+                .containsExactly(
+                        "node 127.0.0.1:9100 PT30S PT10S {site=lab} false",
+                        "node db-1:443 PT30S PT10S {site=lab} false",
+                        "app 127.0.0.1:8080 PT5S PT5S {} true");
+    }
+
+    @Test
+    void aBadScrapeTargetNamesItsKeyAndWhatIsValid() {
+        Map<String, String> base = Map.of("scrape.targets.0.urls", "http://127.0.0.1:9100/metrics");
+        assertThatThrownBy(() -> EdgeConfig.load(null, base))
+                .hasMessageContaining("scrape.targets.0.job=''")
+                .hasMessageContaining("needs one");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("scrape.targets.0.job", "node")))
+                .hasMessageContaining("scrape.targets.0.urls");
+        assertThatThrownBy(() -> EdgeConfig.load(
+                        null,
+                        Map.of(
+                                "scrape.targets.0.job",
+                                "node",
+                                "scrape.targets.0.urls",
+                                "http://a/m",
+                                "scrape.targets.0.interval",
+                                "5s",
+                                "scrape.targets.0.timeout",
+                                "6s")))
+                .hasMessageContaining("scrape.targets.0.timeout='6s'")
+                .hasMessageContaining("at most the target's interval");
+        assertThatThrownBy(() -> EdgeConfig.load(
+                        null,
+                        Map.of(
+                                "scrape.targets.0.job",
+                                "node",
+                                "scrape.targets.0.urls",
+                                "http://a/m",
+                                "scrape.targets.0.labels.edge",
+                                "x")))
+                .hasMessageContaining("scrape.targets.0.labels.edge='x'")
+                .hasMessageContaining("not edge");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("scrape.interval", "2h")))
+                .hasMessageContaining("scrape.interval='2h'");
+    }
+
+    @Test
     void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
         String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         assertThat(ConfigReference.mismatches(readme, "Edge configuration", EdgeConfig.KEYS))

@@ -1,0 +1,116 @@
+package io.dualhub.edge.scrape;
+
+import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.PointLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Turns one scraped page into points, by one set of rules:
+ *
+ * <ul>
+ *   <li>each sample gets its target's labels ({@code job}, {@code instance}, the configured ones); a label the page
+ *       exposes under one of those names is kept as {@code exported_<name>}, or, with {@code honor-labels}, wins
+ *       over the target's, as in Prometheus;
+ *   <li>a label the page names {@code edge} (the CentralHub's own) becomes {@code exported_edge}; labels starting
+ *       {@code __} are dropped, as Prometheus drops them;
+ *   <li>a sample without its own timestamp gets the scrape's start;
+ *   <li>a sample whose value is not a finite number (NaN, ±Inf: the store keeps numbers only), or that breaks the
+ *       edge's point bounds, is skipped and counted, with the first reason kept;
+ *   <li>then {@code up}, {@code scrape_duration_seconds} and {@code scrape_samples_scraped} with the target's
+ *       labels, as Prometheus writes them.
+ * </ul>
+ *
+ * <p>Used by one thread at a time (the scrape worker).
+ */
+final class ScrapedPoints {
+    static final String NOT_FINITE = "not-finite";
+    static final String BOUNDS = "bounds";
+
+    private final ScrapeTarget target;
+    private final SortedMap<String, String> targetLabels;
+    private final long scrapeMs;
+    private final List<Point> points = new ArrayList<>();
+    private final Map<String, Integer> skipped = new TreeMap<>();
+    private String firstSkip;
+
+    ScrapedPoints(ScrapeTarget target, long scrapeMs) {
+        this.target = target;
+        this.targetLabels = target.targetLabels();
+        this.scrapeMs = scrapeMs;
+    }
+
+    /** Adds the page's samples. */
+    ScrapedPoints samples(List<ExposedSample> samples) {
+        for (ExposedSample s : samples) {
+            add(s);
+        }
+        return this;
+    }
+
+    /** Adds {@code up}, {@code scrape_duration_seconds} and {@code scrape_samples_scraped}. */
+    ScrapedPoints outcome(boolean up, long durationMs, int samples) {
+        points.add(new Point("up", targetLabels, scrapeMs, up ? 1 : 0));
+        points.add(new Point("scrape_duration_seconds", targetLabels, scrapeMs, durationMs / 1000.0));
+        points.add(new Point("scrape_samples_scraped", targetLabels, scrapeMs, samples));
+        return this;
+    }
+
+    List<Point> points() {
+        return points;
+    }
+
+    /** Samples skipped, by reason ({@link #NOT_FINITE}, {@link #BOUNDS}). */
+    Map<String, Integer> skipped() {
+        return skipped;
+    }
+
+    /** Why the first skipped sample was skipped, naming it; null when none was. */
+    String firstSkip() {
+        return firstSkip;
+    }
+
+    private void add(ExposedSample s) {
+        if (!Double.isFinite(s.value())) {
+            skip(NOT_FINITE, s, "value " + s.value() + " is not a finite number");
+            return;
+        }
+        SortedMap<String, String> labels = labels(s.labels());
+        long ts = s.hasTimestamp() ? s.timestampMs() : scrapeMs;
+        String violation = PointLimits.metricViolation(s.name());
+        if (violation == null) {
+            violation = PointLimits.tagsViolation(labels);
+        }
+        if (violation == null) {
+            violation = PointLimits.timestampViolation(ts);
+        }
+        if (violation != null) {
+            skip(BOUNDS, s, violation);
+            return;
+        }
+        points.add(new Point(s.name(), labels, ts, s.value()));
+    }
+
+    private SortedMap<String, String> labels(SortedMap<String, String> exposed) {
+        SortedMap<String, String> labels = new TreeMap<>(targetLabels);
+        for (Map.Entry<String, String> e : exposed.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("__")) {
+                continue;
+            }
+            boolean clash = name.equals("edge") || targetLabels.containsKey(name) && !target.honorLabels();
+            labels.put(clash ? "exported_" + name : name, e.getValue());
+        }
+        return labels;
+    }
+
+    private void skip(String reason, ExposedSample s, String why) {
+        skipped.merge(reason, 1, Integer::sum);
+        if (firstSkip == null) {
+            firstSkip = "sample " + s.name() + s.labels() + " skipped: " + why;
+        }
+    }
+}
