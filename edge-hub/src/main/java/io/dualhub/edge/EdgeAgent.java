@@ -16,6 +16,7 @@ import io.dualhub.edge.heartbeat.HeartbeatPublisher;
 import io.dualhub.edge.ingest.SeriesLimit;
 import io.dualhub.edge.ingest.SeriesLimitException;
 import io.dualhub.edge.scrape.Scraper;
+import io.dualhub.edge.scrape.TargetFileStatus;
 import io.dualhub.edge.scrape.TargetStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -164,6 +165,11 @@ public final class EdgeAgent implements AutoCloseable {
     /** Each configured scrape target's last scrape; empty when the edge scrapes nothing. */
     public List<TargetStatus> scrapeTargets() {
         return scraper == null ? List.of() : scraper.statuses();
+    }
+
+    /** Each file of scrape targets and what was last read from it; empty without {@code scrape.files}. */
+    public List<TargetFileStatus> scrapeFiles() {
+        return scraper == null ? List.of() : scraper.files();
     }
 
     private static String hostName() {

@@ -96,16 +96,42 @@ public final class Settings {
         return name.startsWith(prefix) && name.length() > prefix.length() && name.indexOf('.', prefix.length()) < 0;
     }
 
-    static Map<String, String> readYaml(Path file) {
-        Object root;
+    /**
+     * A file holding one YAML (or JSON) list of mappings, read as the elements of {@code listKey} (a list of targets
+     * kept apart from the main configuration): each value is checked by {@code schema} as if it stood under
+     * {@code listKey} in the main file, and an error names this file as the value's origin.
+     */
+    public static Settings loadList(List<ConfigKey> schema, String listKey, Path file) {
+        Object root = parseYaml(file);
+        if (root != null && !(root instanceof List<?>)) {
+            throw new ConfigException(
+                    "config file " + file + " must be a YAML or JSON list of mappings (" + listKey + "'s elements)");
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        if (root != null) {
+            flatten("", Map.of(listKey, root), flat);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        Map<String, String> defaults = new LinkedHashMap<>();
+        schema.forEach(k -> defaults.put(k.name(), k.defaultValue()));
+        layer(schema, flat, file.toString(), values, origins);
+        return new Settings(values, origins, defaults);
+    }
+
+    private static Object parseYaml(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         } catch (YAMLException e) {
             throw new ConfigException("config file " + file + " is not valid YAML: "
                     + e.getMessage().replace('\n', ' '));
         }
+    }
+
+    static Map<String, String> readYaml(Path file) {
+        Object root = parseYaml(file);
         Map<String, String> flat = new LinkedHashMap<>();
         if (root == null) {
             return flat;

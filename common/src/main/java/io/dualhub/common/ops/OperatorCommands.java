@@ -220,6 +220,13 @@ public final class OperatorCommands {
                     t.path("durationMs").asLong(),
                     t.hasNonNull("lastError") ? "; " + t.path("lastError").asText() : "");
         }
+        for (JsonNode f : d.path("scrapeFiles")) {
+            out.printf(
+                    "  targets    %s: %d targets%s%n",
+                    f.path("file").asText(),
+                    f.path("targets").asLong(),
+                    f.hasNonNull("lastError") ? "; " + f.path("lastError").asText() : "");
+        }
     }
 
     /**

@@ -45,6 +45,9 @@ public class EdgeHealthIndicator implements HealthIndicator {
         if (!agent.scrapeTargets().isEmpty()) {
             details.put("scrape", agent.scrapeTargets());
         }
+        if (!agent.scrapeFiles().isEmpty()) {
+            details.put("scrapeFiles", agent.scrapeFiles());
+        }
         HealthStatus status = writable ? HealthStatus.UP : HealthStatus.DOWN;
         return Publishers.just(
                 HealthResult.builder("edge", status).details(details).build());

@@ -3,6 +3,7 @@ package io.dualhub.edge.scrape;
 import io.dualhub.common.wire.Point;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +44,7 @@ final class TargetScrape {
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private final Counter failures;
     private final MeterRegistry meters;
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
     private volatile TargetStatus status;
 
     TargetScrape(
@@ -61,10 +64,16 @@ final class TargetScrape {
                 .description("Scrapes of a target that failed (no answer, an error status, a bad page, not stored)")
                 .tags(tags)
                 .register(meters);
-        Gauge.builder("dualhub.edge.scrape.up", this, t -> t.status.up() ? 1 : 0)
+        registered.add(failures);
+        registered.add(Gauge.builder("dualhub.edge.scrape.up", this, t -> t.status.up() ? 1 : 0)
                 .description("1 when the target's last scrape was stored, 0 otherwise (also before the first)")
                 .tags(tags)
-                .register(meters);
+                .register(meters));
+    }
+
+    /** Removes this target's meters: it is no longer scraped. */
+    void unregister() {
+        registered.forEach(meters::remove);
     }
 
     ScrapeTarget target() {
@@ -123,13 +132,16 @@ final class TargetScrape {
         } catch (RuntimeException e) { // a full buffer, the series limit, a point too large for a batch
             error = "not stored: " + e.getMessage();
         }
-        out.skipped()
-                .forEach((reason, n) -> Counter.builder("dualhub.edge.scrape.samples.skipped")
-                        .description(
-                                "Scraped samples not kept: values that are not finite, or breaking the point bounds")
-                        .tags(tags().and("reason", reason))
-                        .register(meters)
-                        .increment(n));
+        out.skipped().forEach((reason, n) -> {
+            Counter skipped = Counter.builder("dualhub.edge.scrape.samples.skipped")
+                    .description("Scraped samples not kept: values that are not finite, or breaking the point bounds")
+                    .tags(tags().and("reason", reason))
+                    .register(meters);
+            if (!registered.contains(skipped)) {
+                registered.add(skipped);
+            }
+            skipped.increment(n);
+        });
         if (error != null) {
             failures.increment();
         }
