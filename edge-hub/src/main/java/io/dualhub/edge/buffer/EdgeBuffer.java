@@ -16,6 +16,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -444,6 +445,16 @@ public final class EdgeBuffer implements AutoCloseable {
             }
             BufferedBatch b = readAt(tailer);
             return b == null ? 0 : b.seq();
+        }
+    }
+
+    /** Calls {@code action} with the retained batches from the newest back, until it returns false. */
+    public void readNewestFirst(Predicate<BufferedBatch> action) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            for (BufferedBatch b = readAt(tailer); b != null && action.test(b); b = readAt(tailer)) {
+                // each batch is handed to the action
+            }
         }
     }
 

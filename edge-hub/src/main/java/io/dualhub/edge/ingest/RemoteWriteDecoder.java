@@ -1,0 +1,257 @@
+package io.dualhub.edge.ingest;
+
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.snappy.SnappyDecompressor;
+import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.PointLimits;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Reads a Prometheus remote-write 1.0 body — a protobuf {@code WriteRequest}, compressed with snappy's block format —
+ * into points, by the same rules as every other input: {@code __name__} is the metric, the other labels are tags; a
+ * label {@code edge} (the CentralHub's own) becomes {@code exported_edge}, other labels starting {@code __} are
+ * dropped. A sample whose value is not a finite number is not kept (the store keeps numbers): Prometheus' staleness
+ * markers and NaN or infinite values are counted apart. Native histograms and exemplars are not read, and counted.
+ * A series without a name, or a sample breaking the point bounds, refuses the whole request, naming the series.
+ * Holds no state; one per request.
+ */
+public final class RemoteWriteDecoder {
+    /** The bits of Prometheus' staleness marker, a NaN of its own. */
+    static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
+    private final long maxBytes;
+    private final int maxPoints;
+    private final List<Point> points = new ArrayList<>();
+    private int staleMarkers;
+    private int notFinite;
+    private int histograms;
+
+    /** A decoder refusing bodies of more than {@code maxBytes} uncompressed or {@code maxPoints} samples. */
+    public RemoteWriteDecoder(long maxBytes, int maxPoints) {
+        this.maxBytes = maxBytes;
+        this.maxPoints = maxPoints;
+    }
+
+    /** The result: the points, and what was not kept. */
+    public record Decoded(List<Point> points, int staleMarkers, int notFinite, int histograms) {}
+
+    public Decoded decode(byte[] snappy) {
+        byte[] raw = uncompress(snappy);
+        Reader request = new Reader(raw, 0, raw.length);
+        while (request.more()) {
+            int tag = request.tag();
+            if (tag == (1 << 3 | 2)) {
+                timeSeries(request.message());
+            } else {
+                request.skip(tag); // metadata (field 3) and anything newer
+            }
+        }
+        return new Decoded(List.copyOf(points), staleMarkers, notFinite, histograms);
+    }
+
+    private byte[] uncompress(byte[] snappy) {
+        try {
+            long length = SnappyDecompressor.getUncompressedLength(snappy, 0);
+            if (length > maxBytes) {
+                throw new RemoteWriteTooLargeException("remote-write body is " + length
+                        + " bytes uncompressed, more than http.max-body (" + maxBytes + "); nothing was stored");
+            }
+            byte[] raw = new byte[(int) length];
+            int n = new SnappyDecompressor().decompress(snappy, 0, snappy.length, raw, 0, raw.length);
+            if (n != length) {
+                throw new RemoteWriteException(
+                        "body is not snappy's block format: it says " + length + " bytes and holds " + n);
+            }
+            return raw;
+        } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new RemoteWriteException("body is not snappy's block format (Content-Encoding: snappy): " + e);
+        }
+    }
+
+    private void timeSeries(Reader series) {
+        String name = null;
+        SortedMap<String, String> labels = new TreeMap<>();
+        List<double[]> samples = new ArrayList<>(); // value and timestamp, read before the name may be known
+        while (series.more()) {
+            int tag = series.tag();
+            switch (tag) {
+                case 1 << 3 | 2 -> {
+                    Reader label = series.message();
+                    String[] pair = label(label);
+                    if (pair[0].equals("__name__")) {
+                        name = pair[1];
+                    } else if (pair[0].equals("edge")) {
+                        labels.put("exported_edge", pair[1]);
+                    } else if (!pair[0].startsWith("__")) {
+                        labels.put(pair[0], pair[1]);
+                    }
+                }
+                case 2 << 3 | 2 -> samples.add(sample(series.message()));
+                case 4 << 3 | 2 -> {
+                    histograms++;
+                    series.skip(tag);
+                }
+                default -> series.skip(tag); // exemplars (field 3) and anything newer
+            }
+        }
+        for (double[] s : samples) {
+            add(name, labels, s[0], (long) s[1]);
+        }
+    }
+
+    private void add(String name, SortedMap<String, String> labels, double value, long ts) {
+        if (!Double.isFinite(value)) {
+            if (Double.doubleToRawLongBits(value) == STALE_NAN_BITS) {
+                staleMarkers++;
+            } else {
+                notFinite++;
+            }
+            return;
+        }
+        if (name == null) {
+            throw new RemoteWriteException(
+                    "a series without __name__ (labels " + labels + "); nothing of this" + " request was stored");
+        }
+        String violation = PointLimits.metricViolation(name);
+        if (violation == null) {
+            violation = PointLimits.tagsViolation(labels);
+        }
+        if (violation == null) {
+            violation = PointLimits.timestampViolation(ts);
+        }
+        if (violation != null) {
+            throw new RemoteWriteException("series " + name + labels + ", sample at " + ts + " ms: " + violation
+                    + "; nothing of this request was stored");
+        }
+        if (points.size() == maxPoints) {
+            throw new RemoteWriteTooLargeException("more than " + maxPoints + " samples (http.max-points): send"
+                    + " fewer per request (max_samples_per_send); nothing of this request was stored");
+        }
+        points.add(new Point(name, labels, ts, value));
+    }
+
+    private static String[] label(Reader label) {
+        String[] pair = {"", ""};
+        while (label.more()) {
+            int tag = label.tag();
+            if (tag == (1 << 3 | 2) || tag == (2 << 3 | 2)) {
+                pair[(tag >>> 3) - 1] = label.string();
+            } else {
+                label.skip(tag);
+            }
+        }
+        return pair;
+    }
+
+    /** A sample's value (field 1, double) and timestamp (field 2, int64 ms). */
+    private static double[] sample(Reader sample) {
+        double[] s = {0, 0};
+        while (sample.more()) {
+            int tag = sample.tag();
+            if (tag == (1 << 3 | 1)) {
+                s[0] = Double.longBitsToDouble(sample.fixed64());
+            } else if (tag == (2 << 3)) {
+                s[1] = sample.varint();
+            } else {
+                sample.skip(tag);
+            }
+        }
+        return s;
+    }
+
+    /** Reads protobuf's wire format from a part of an array; a malformed message is a RemoteWriteException. */
+    private static final class Reader {
+        private final byte[] buf;
+        private int pos;
+        private final int end;
+
+        Reader(byte[] buf, int from, int to) {
+            this.buf = buf;
+            this.pos = from;
+            this.end = to;
+        }
+
+        boolean more() {
+            return pos < end;
+        }
+
+        int tag() {
+            return (int) varint();
+        }
+
+        long varint() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                byte b = next();
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw malformed("a varint longer than ten bytes");
+        }
+
+        long fixed64() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v |= (long) (next() & 0xFF) << (8 * i);
+            }
+            return v;
+        }
+
+        Reader message() {
+            int length = length();
+            Reader inner = new Reader(buf, pos, pos + length);
+            pos += length;
+            return inner;
+        }
+
+        String string() {
+            int length = length();
+            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+            pos += length;
+            return s;
+        }
+
+        void skip(int tag) {
+            switch (tag & 7) {
+                case 0 -> varint();
+                case 1 -> advance(8);
+                case 2 -> advance(length());
+                case 5 -> advance(4);
+                default -> throw malformed("wire type " + (tag & 7));
+            }
+        }
+
+        private int length() {
+            long length = varint();
+            if (length < 0 || length > end - pos) {
+                throw malformed("a length of " + length + " past the end of its message");
+            }
+            return (int) length;
+        }
+
+        private void advance(int n) {
+            if (n > end - pos) {
+                throw malformed("a field past the end of its message");
+            }
+            pos += n;
+        }
+
+        private byte next() {
+            if (pos >= end) {
+                throw malformed("a message that ends inside a field");
+            }
+            return buf[pos++];
+        }
+
+        private static RemoteWriteException malformed(String what) {
+            return new RemoteWriteException("body is not a remote-write WriteRequest (protobuf): " + what
+                    + "; nothing of this request was stored");
+        }
+    }
+}
