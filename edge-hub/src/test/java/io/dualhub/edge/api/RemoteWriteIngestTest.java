@@ -3,33 +3,27 @@ package io.dualhub.edge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.EdgeMain;
 import io.dualhub.edge.config.EdgeConfig;
 import io.dualhub.edge.ingest.RemoteWriteBodies;
+import io.dualhub.testkit.CountingTarget;
 import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.NatsFixture;
-import io.dualhub.testkit.OsProcess;
+import io.dualhub.testkit.PrometheusAgent;
 import io.micronaut.context.ApplicationContext;
-import java.io.File;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * or after the edge restarted on its data — is answered 204 and stores nothing more.
  */
 class RemoteWriteIngestTest {
-    private static final String PROMETHEUS = System.getenv().getOrDefault("PROMETHEUS", "/usr/bin/prometheus");
-
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
@@ -64,60 +56,29 @@ class RemoteWriteIngestTest {
 
     @Test
     void prometheusInAgentModeWritesEveryScrapeOnce() throws Exception {
-        Assumptions.assumeTrue(new File(PROMETHEUS).canExecute(), "skipped: no " + PROMETHEUS + " (Debian prometheus)");
-        AtomicLong scrapes = new AtomicLong();
-        HttpServer counter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        counter.createContext("/metrics", x -> {
-            byte[] body = ("# TYPE scrapes_total counter\nscrapes_total{kind=\"test\"} " + scrapes.incrementAndGet()
-                            + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(200, body.length);
-            try (OutputStream out = x.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        counter.start();
+        Assumptions.assumeTrue(
+                PrometheusAgent.missing().isEmpty(),
+                () -> "skipped: " + PrometheusAgent.missing().get());
         int port = FreePorts.next();
-        Path config = Files.writeString(dir.resolve("prometheus.yml"), """
-                global:
-                  scrape_interval: 200ms
-                scrape_configs:
-                  - job_name: counter
-                    static_configs:
-                      - targets: ['127.0.0.1:%d']
-                remote_write:
-                  - url: http://127.0.0.1:%d/api/v1/write
-                    queue_config: {batch_send_deadline: 200ms, min_backoff: 50ms, max_backoff: 500ms}
-                """.formatted(
-                        counter.getAddress().getPort(), port));
-        OsProcess prometheus = null;
-        try (ApplicationContext context = edge(port)) {
+        try (CountingTarget counter = new CountingTarget();
+                ApplicationContext context = edge(port);
+                PrometheusAgent prometheus = PrometheusAgent.start(
+                        dir.resolve("prometheus"),
+                        "counter",
+                        counter.address(),
+                        "200ms",
+                        "http://127.0.0.1:" + port + "/api/v1/write")) {
             EdgeAgent agent = context.getBean(EdgeAgent.class);
-            prometheus = OsProcess.start(
-                    "prometheus",
-                    List.of(
-                            PROMETHEUS,
-                            "--enable-feature=agent",
-                            "--config.file=" + config,
-                            "--storage.agent.path=" + dir.resolve("agent"),
-                            "--web.listen-address=127.0.0.1:" + FreePorts.next()),
-                    dir.resolve("prometheus.log"));
             await("ten scrapes written to the edge")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> values(agent, "scrapes_total").size() >= 10);
-            prometheus.kill9();
-            List<Double> values = values(agent, "scrapes_total");
+                    .until(() -> values(agent, CountingTarget.METRIC).size() >= 10);
+            List<Double> values = values(agent, CountingTarget.METRIC);
             assertThat(values).doesNotHaveDuplicates();
             for (int i = 1; i < values.size(); i++) {
                 assertThat(values.get(i)).as("value " + (i + 1)).isEqualTo(values.get(i - 1) + 1);
             }
             Point one = points(agent, "up").get(0);
             assertThat(one.tags()).containsEntry("job", "counter").containsKey("instance");
-        } finally {
-            if (prometheus != null) {
-                prometheus.kill9();
-            }
-            counter.stop(0);
         }
     }
 

@@ -1,0 +1,102 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.CountingTarget;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.NodeExporter;
+import io.dualhub.testkit.PrometheusAgent;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The collect inputs end to end, through kill -9: an edge scrapes a real node_exporter itself and takes a real
+ * Prometheus agent's remote write (the agent scraping a target that counts its scrapes), while the edge and then the
+ * CentralHub are killed and restarted. Afterwards the hub holds every count the agent scraped, each once and without
+ * a hole, and node_exporter's families with the scrape's labels.
+ */
+class InputsDrillTest {
+    private static final String EDGE = "inputs-edge";
+
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void scrapedAndRemoteWrittenSamplesAreStoredOnceThroughKills() throws Exception {
+        Assumptions.assumeTrue(
+                NodeExporter.missing().isEmpty(),
+                () -> "skipped: " + NodeExporter.missing().get());
+        Assumptions.assumeTrue(
+                PrometheusAgent.missing().isEmpty(),
+                () -> "skipped: " + PrometheusAgent.missing().get());
+        try (NodeExporter exporter = NodeExporter.start(hubs.dir().resolve("node_exporter.log"));
+                CountingTarget counter = new CountingTarget()) {
+            HubProcess central = hubs.central("main", "");
+            HubProcess edge = hubs.edge(EDGE, """
+                    collect:
+                      enabled: false
+                    scrape:
+                      interval: 1s
+                      timeout: 800ms
+                      targets:
+                        - job: node
+                          urls: [%s]
+                          labels: {site: lab}
+                    """.formatted(exporter.url()));
+            CentralClient api = new CentralClient(central.url());
+            try (PrometheusAgent agent = PrometheusAgent.start(
+                    hubs.dir().resolve("prometheus"),
+                    "counter",
+                    counter.address(),
+                    "200ms",
+                    edge.url() + "/api/v1/write")) {
+                awaitCounts(api, 20);
+                edge.kill9();
+                LockSupport.parkNanos(Duration.ofSeconds(2).toNanos()); // the agent retries meanwhile
+                edge.start();
+                awaitCounts(api, counter.served() + 10);
+                central.kill9();
+                LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
+                central.start();
+                long scraped = counter.served();
+                awaitCounts(api, scraped);
+
+                List<Long> counts = api.values(CountingTarget.METRIC, EDGE);
+                assertThat(counts).doesNotHaveDuplicates();
+                assertThat(counts)
+                        .containsAll(LongStream.rangeClosed(1, scraped).boxed().toList());
+            }
+            JsonNode load = api.get("/api/v1/query?from=0&metric=node_load1&tag.job=node&tag.site=lab");
+            assertThat(load.path("series")).hasSize(1);
+            assertThat(load.path("series").get(0).path("tags").path("instance").asText())
+                    .isEqualTo(exporter.url().replace("http://", "").replace("/metrics", ""));
+            JsonNode families =
+                    api.get("/api/v1/metrics?match=node_&limit=1000").path("metrics");
+            assertThat(families.size())
+                    .as("node_exporter's families at the hub")
+                    .isGreaterThan(50);
+        }
+    }
+
+    /** Waits until the hub holds at least {@code n} counts of the agent's target from the edge. */
+    private static void awaitCounts(CentralClient api, long n) {
+        await("the hub holds " + n + " counts")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> api.values(CountingTarget.METRIC, EDGE).size() >= n);
+    }
+}
