@@ -11,17 +11,21 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * With {@code http.ingest-token} set, a write without it is refused (401) as soon as its headers are in, before its
- * body is read: a caller without the token cannot make the edge buffer or parse a large body. Every write path takes
- * the token as {@code Authorization: Bearer ...} or {@code Token ...} (InfluxDB 2.x clients); InfluxDB 1.x's
- * {@code /write} and {@code /query} also as the password of basic auth or of the {@code p} query parameter, as 1.x
- * clients send it (the user name is not checked).
+ * body is read: a caller without the token cannot make the edge buffer or parse a large body. Every write path (OTLP's
+ * {@code /v1/metrics} too) takes the token as {@code Authorization: Bearer ...} or {@code Token ...} (InfluxDB 2.x
+ * clients); InfluxDB 1.x's {@code /write} and {@code /query} also as the password of basic auth or of the {@code p}
+ * query parameter, as 1.x clients send it (the user name is not checked).
  */
-@ServerFilter({"/api/v1/write", "/write", "/api/v2/write", "/query"})
+@ServerFilter({"/api/v1/write", "/write", "/api/v2/write", "/query", "/v1/metrics"})
 public class IngestTokenFilter {
     private static final String BASIC = "Basic ";
+
+    /** The paths of InfluxDB 1.x, whose clients send the token as a password. */
+    private static final Set<String> INFLUX_V1_PATHS = Set.of("/write", "/query");
 
     private final Secret token;
 
@@ -36,7 +40,7 @@ public class IngestTokenFilter {
         if (token == null || token.matches(presented(request))) {
             return null;
         }
-        boolean v1 = !request.getPath().startsWith("/api/");
+        boolean v1 = INFLUX_V1_PATHS.contains(request.getPath());
         return WriteDialect.of(request.getPath())
                 .refusal(
                         HttpStatus.UNAUTHORIZED,
@@ -52,7 +56,7 @@ public class IngestTokenFilter {
     private static String presented(HttpRequest<?> request) {
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         String bearer = Secret.presented(authorization);
-        if (bearer != null || request.getPath().startsWith("/api/")) {
+        if (bearer != null || !INFLUX_V1_PATHS.contains(request.getPath())) {
             return bearer;
         }
         if (authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {

@@ -20,7 +20,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * {@link IngestTokenFilter}, so a caller without the token takes no place. The counts are guarded by this filter's
  * monitor; a place is given back when the write's response is ready.
  */
-@ServerFilter({"/api/v1/write", "/write", "/api/v2/write"})
+@ServerFilter({"/api/v1/write", "/write", "/api/v2/write", "/v1/metrics"})
 @Order(10)
 public class WriteAdmissionFilter {
     /** Writes finish within a second or so: a refused writer is asked to come back after one. */

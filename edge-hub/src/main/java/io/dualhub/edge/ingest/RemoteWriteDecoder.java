@@ -4,7 +4,6 @@ import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.PointLimits;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -41,7 +40,7 @@ public final class RemoteWriteDecoder {
 
     public Decoded decode(byte[] snappy) {
         byte[] raw = uncompress(snappy);
-        Reader request = new Reader(raw, 0, raw.length);
+        ProtobufReader request = new ProtobufReader(raw, 0, raw.length, "a remote-write WriteRequest");
         while (request.more()) {
             int tag = request.tag();
             if (tag == (1 << 3 | 2)) {
@@ -57,22 +56,22 @@ public final class RemoteWriteDecoder {
         try {
             long length = SnappyDecompressor.getUncompressedLength(snappy, 0);
             if (length > maxBytes) {
-                throw new RemoteWriteTooLargeException("remote-write body is " + length
+                throw new WriteTooLargeException("remote-write body is " + length
                         + " bytes uncompressed, more than http.max-body (" + maxBytes + "); nothing was stored");
             }
             byte[] raw = new byte[(int) length];
             int n = new SnappyDecompressor().decompress(snappy, 0, snappy.length, raw, 0, raw.length);
             if (n != length) {
-                throw new RemoteWriteException(
+                throw new BadWriteException(
                         "body is not snappy's block format: it says " + length + " bytes and holds " + n);
             }
             return raw;
         } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new RemoteWriteException("body is not snappy's block format (Content-Encoding: snappy): " + e);
+            throw new BadWriteException("body is not snappy's block format (Content-Encoding: snappy): " + e);
         }
     }
 
-    private void timeSeries(Reader series) {
+    private void timeSeries(ProtobufReader series) {
         String name = null;
         SortedMap<String, String> labels = new TreeMap<>();
         List<double[]> samples = new ArrayList<>(); // value and timestamp, read before the name may be known
@@ -80,7 +79,7 @@ public final class RemoteWriteDecoder {
             int tag = series.tag();
             switch (tag) {
                 case 1 << 3 | 2 -> {
-                    Reader label = series.message();
+                    ProtobufReader label = series.message();
                     String[] pair = label(label);
                     if (pair[0].equals("__name__")) {
                         name = pair[1];
@@ -113,7 +112,7 @@ public final class RemoteWriteDecoder {
             return;
         }
         if (name == null) {
-            throw new RemoteWriteException(
+            throw new BadWriteException(
                     "a series without __name__ (labels " + labels + "); nothing of this" + " request was stored");
         }
         String violation = PointLimits.metricViolation(name);
@@ -124,17 +123,17 @@ public final class RemoteWriteDecoder {
             violation = PointLimits.timestampViolation(ts);
         }
         if (violation != null) {
-            throw new RemoteWriteException("series " + name + labels + ", sample at " + ts + " ms: " + violation
+            throw new BadWriteException("series " + name + labels + ", sample at " + ts + " ms: " + violation
                     + "; nothing of this request was stored");
         }
         if (points.size() == maxPoints) {
-            throw new RemoteWriteTooLargeException("more than " + maxPoints + " samples (http.max-points): send"
+            throw new WriteTooLargeException("more than " + maxPoints + " samples (http.max-points): send"
                     + " fewer per request (max_samples_per_send); nothing of this request was stored");
         }
         points.add(new Point(name, labels, ts, value));
     }
 
-    private static String[] label(Reader label) {
+    private static String[] label(ProtobufReader label) {
         String[] pair = {"", ""};
         while (label.more()) {
             int tag = label.tag();
@@ -148,12 +147,12 @@ public final class RemoteWriteDecoder {
     }
 
     /** A sample's value (field 1, double) and timestamp (field 2, int64 ms). */
-    private static double[] sample(Reader sample) {
+    private static double[] sample(ProtobufReader sample) {
         double[] s = {0, 0};
         while (sample.more()) {
             int tag = sample.tag();
             if (tag == (1 << 3 | 1)) {
-                s[0] = Double.longBitsToDouble(sample.fixed64());
+                s[0] = sample.double64();
             } else if (tag == (2 << 3)) {
                 s[1] = sample.varint();
             } else {
@@ -161,97 +160,5 @@ public final class RemoteWriteDecoder {
             }
         }
         return s;
-    }
-
-    /** Reads protobuf's wire format from a part of an array; a malformed message is a RemoteWriteException. */
-    private static final class Reader {
-        private final byte[] buf;
-        private int pos;
-        private final int end;
-
-        Reader(byte[] buf, int from, int to) {
-            this.buf = buf;
-            this.pos = from;
-            this.end = to;
-        }
-
-        boolean more() {
-            return pos < end;
-        }
-
-        int tag() {
-            return (int) varint();
-        }
-
-        long varint() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                byte b = next();
-                v |= (long) (b & 0x7F) << shift;
-                if (b >= 0) {
-                    return v;
-                }
-            }
-            throw malformed("a varint longer than ten bytes");
-        }
-
-        long fixed64() {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v |= (long) (next() & 0xFF) << (8 * i);
-            }
-            return v;
-        }
-
-        Reader message() {
-            int length = length();
-            Reader inner = new Reader(buf, pos, pos + length);
-            pos += length;
-            return inner;
-        }
-
-        String string() {
-            int length = length();
-            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
-            pos += length;
-            return s;
-        }
-
-        void skip(int tag) {
-            switch (tag & 7) {
-                case 0 -> varint();
-                case 1 -> advance(8);
-                case 2 -> advance(length());
-                case 5 -> advance(4);
-                default -> throw malformed("wire type " + (tag & 7));
-            }
-        }
-
-        private int length() {
-            long length = varint();
-            if (length < 0 || length > end - pos) {
-                throw malformed("a length of " + length + " past the end of its message");
-            }
-            return (int) length;
-        }
-
-        private void advance(int n) {
-            if (n > end - pos) {
-                throw malformed("a field past the end of its message");
-            }
-            pos += n;
-        }
-
-        private byte next() {
-            if (pos >= end) {
-                throw malformed("a message that ends inside a field");
-            }
-            return buf[pos++];
-        }
-
-        private static RemoteWriteException malformed(String what) {
-            return new RemoteWriteException("body is not a remote-write WriteRequest (protobuf): " + what
-                    + "; nothing of this request was stored");
-        }
     }
 }

@@ -77,7 +77,7 @@ class RemoteWriteDecoderTest {
     @Test
     void aBadSeriesRefusesTheRequestNamingIt() {
         assertThatThrownBy(() -> decode(new RemoteWriteBodies().series(new String[] {"job", "x"}, 1, T)))
-                .isInstanceOf(RemoteWriteException.class)
+                .isInstanceOf(BadWriteException.class)
                 .hasMessageContaining("without __name__ (labels {job=x})");
         assertThatThrownBy(() -> decode(new RemoteWriteBodies()
                         .series(new String[] {"__name__", "m", "v", "x".repeat(2000)}, 1, T)))
@@ -90,11 +90,11 @@ class RemoteWriteDecoderTest {
     @Test
     void aBodyThatIsNotARemoteWriteRequestIsRefused() {
         assertThatThrownBy(() -> new RemoteWriteDecoder(1 << 20, 100).decode("cpu v=1".getBytes()))
-                .isInstanceOf(RemoteWriteException.class)
+                .isInstanceOf(BadWriteException.class)
                 .hasMessageContaining("snappy");
         assertThatThrownBy(() ->
                         new RemoteWriteDecoder(1 << 20, 100).decode(RemoteWriteBodies.snappy(new byte[] {10, 100, 1})))
-                .isInstanceOf(RemoteWriteException.class)
+                .isInstanceOf(BadWriteException.class)
                 .hasMessageContaining("not a remote-write WriteRequest");
     }
 
@@ -103,10 +103,10 @@ class RemoteWriteDecoderTest {
         RemoteWriteBodies body =
                 new RemoteWriteBodies().series(new String[] {"__name__", "m"}, 1, T, 2, T + 1, 3, T + 2);
         assertThatThrownBy(() -> new RemoteWriteDecoder(1 << 20, 2).decode(body.snappy()))
-                .isInstanceOf(RemoteWriteTooLargeException.class)
+                .isInstanceOf(WriteTooLargeException.class)
                 .hasMessageContaining("more than 2 samples (http.max-points)");
         assertThatThrownBy(() -> new RemoteWriteDecoder(10, 100).decode(body.snappy()))
-                .isInstanceOf(RemoteWriteTooLargeException.class)
+                .isInstanceOf(WriteTooLargeException.class)
                 .hasMessageContaining("http.max-body");
     }
 }

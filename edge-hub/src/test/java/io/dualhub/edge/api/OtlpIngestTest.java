@@ -1,0 +1,201 @@
+package io.dualhub.edge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.Point;
+import io.dualhub.edge.EdgeAgent;
+import io.dualhub.edge.EdgeMain;
+import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.NatsFixture;
+import io.micronaut.context.ApplicationContext;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OTLP/HTTP into an edge: OpenTelemetry's Java SDK with its OTLP HTTP exporter (protobuf) as a real client, and
+ * JSON bodies written from the OTLP specification's example; names, units, labels and kinds by OpenTelemetry's
+ * Prometheus compatibility rules, and what is not taken answered as a partial success.
+ */
+class OtlpIngestTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    static Path dir;
+
+    private static ApplicationContext context;
+    private static EdgeAgent agent;
+    private static String url;
+
+    @BeforeAll
+    static void start() {
+        int port = FreePorts.next();
+        context = EdgeMain.start(EdgeConfig.load(
+                null,
+                Map.of(
+                        "id", "otlp-test",
+                        "nats.servers", NATS.urls(),
+                        "data.dir", dir.toString(),
+                        "http.port", Integer.toString(port),
+                        "collect.enabled", "false")));
+        agent = context.getBean(EdgeAgent.class);
+        url = "http://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stop() {
+        context.close();
+    }
+
+    @Test
+    void theJavaSdksOtlpHttpExporterIsTakenByPrometheusRules() {
+        long before = agent.buffer().lastSeq();
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "checkout",
+                        AttributeKey.stringKey("service.instance.id"), "pod-1",
+                        AttributeKey.stringKey("host.name"), "h1")));
+        OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder()
+                .setEndpoint(url + "/v1/metrics")
+                .setCompression("gzip")
+                .build();
+        SdkMeterProvider provider = SdkMeterProvider.builder()
+                .setResource(resource)
+                .registerMetricReader(PeriodicMetricReader.builder(exporter)
+                        .setInterval(Duration.ofHours(1))
+                        .build())
+                .build();
+        try {
+            Meter meter = provider.get("shop.orders");
+            LongCounter requests =
+                    meter.counterBuilder("http.requests").setUnit("{request}").build();
+            requests.add(3, Attributes.of(AttributeKey.stringKey("http.method"), "GET"));
+            meter.upDownCounterBuilder("active.sessions").build().add(5);
+            meter.gaugeBuilder("cpu.utilization").setUnit("1").buildWithCallback(g -> g.record(0.25));
+            meter.histogramBuilder("http.server.duration")
+                    .setUnit("ms")
+                    .setExplicitBucketBoundariesAdvice(List.of(10.0, 100.0))
+                    .build()
+                    .record(42);
+            assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess())
+                    .as("the exporter's export succeeded")
+                    .isTrue();
+        } finally {
+            provider.close();
+        }
+
+        Map<String, Point> byName = new HashMap<>();
+        for (Point p : pointsSince(before)) {
+            byName.put(p.metric() + p.tags().getOrDefault("le", ""), p);
+        }
+        Point counter = byName.get("http_requests_total");
+        assertThat(counter.value()).isEqualTo(3);
+        assertThat(counter.tags())
+                .containsEntry("job", "checkout")
+                .containsEntry("instance", "pod-1")
+                .containsEntry("http_method", "GET")
+                .containsEntry("otel_scope_name", "shop.orders");
+        assertThat(byName.get("active_sessions").value()).isEqualTo(5);
+        assertThat(byName.get("cpu_utilization_ratio").value()).isEqualTo(0.25);
+        assertThat(byName.get("http_server_duration_milliseconds_bucket10").value())
+                .isEqualTo(0);
+        assertThat(byName.get("http_server_duration_milliseconds_bucket100").value())
+                .isEqualTo(1);
+        assertThat(byName.get("http_server_duration_milliseconds_bucket+Inf").value())
+                .isEqualTo(1);
+        assertThat(byName.get("http_server_duration_milliseconds_sum").value()).isEqualTo(42);
+        assertThat(byName.get("http_server_duration_milliseconds_count").value())
+                .isEqualTo(1);
+        assertThat(byName.get("target_info").tags())
+                .containsEntry("host_name", "h1")
+                .containsEntry("job", "checkout");
+    }
+
+    /** The OTLP specification's JSON example shape: a gauge and a delta sum, which is answered as not taken. */
+    @Test
+    void jsonBodiesAreReadAndDeltaSumsAreAnsweredAsAPartialSuccess() throws Exception {
+        long before = agent.buffer().lastSeq();
+        String body = """
+                {"resourceMetrics":[{"resource":{"attributes":[
+                  {"key":"service.name","value":{"stringValue":"my.service"}}]},
+                 "scopeMetrics":[{"scope":{"name":"my.library","version":"1.0.0"},"metrics":[
+                  {"name":"my.gauge","unit":"By","gauge":{"dataPoints":[
+                    {"asDouble":10.5,"timeUnixNano":"1700000000000000000",
+                     "attributes":[{"key":"my.gauge.attr","value":{"intValue":"7"}}]}]}},
+                  {"name":"my.counter","unit":"1","sum":{"aggregationTemporality":1,"isMonotonic":true,
+                   "dataPoints":[{"asInt":"5","startTimeUnixNano":"1699999999000000000",
+                     "timeUnixNano":"1700000000000000000"}]}}]}]}]}
+                """;
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url + "/v1/metrics"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body())
+                .contains("\"rejectedDataPoints\":\"1\"")
+                .contains("metric my.counter: delta temporality is not taken");
+        assertThat(pointsSince(before))
+                .containsExactly(Point.of(
+                        "my_gauge_bytes",
+                        Map.of(
+                                "job",
+                                "my.service",
+                                "my_gauge_attr",
+                                "7",
+                                "otel_scope_name",
+                                "my.library",
+                                "otel_scope_version",
+                                "1.0.0"),
+                        1_700_000_000_000L,
+                        10.5));
+    }
+
+    @Test
+    void aBodyThatIsNotOtlpIs400WithAStatus() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url + "/v1/metrics"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("[1,2"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"code\":3", "body is not JSON");
+    }
+
+    private static List<Point> pointsSince(long seq) {
+        List<Point> points = new ArrayList<>();
+        agent.buffer().readRange(seq + 1, agent.buffer().lastSeq(), b -> {
+            points.addAll(BatchCodec.decode(b.payload()).points());
+            return true;
+        });
+        return points;
+    }
+}
