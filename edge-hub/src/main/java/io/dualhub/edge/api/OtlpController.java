@@ -3,7 +3,6 @@ package io.dualhub.edge.api;
 import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.ingest.BadWriteException;
 import io.dualhub.edge.otlp.OtlpPoints;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -38,13 +37,17 @@ public class OtlpController {
     private final EdgeAgent agent;
     private final IdempotentWrites writes;
     private final JsonMapper json;
-    private final MeterRegistry meters;
+    private final OutcomeCounts counts;
 
     public OtlpController(EdgeAgent agent, IdempotentWrites writes, JsonMapper json, MeterRegistry meters) {
         this.agent = agent;
         this.writes = writes;
         this.json = json;
-        this.meters = meters;
+        this.counts = new OutcomeCounts(
+                meters,
+                "dualhub.edge.otlp.points",
+                "OTLP data points by outcome: accepted (as points), duplicate (a retry, left out),"
+                        + " rejected (not taken: see the partial success answer)");
     }
 
     @Post(uri = "/v1/metrics", consumes = MediaType.ALL, produces = MediaType.ALL)
@@ -87,21 +90,10 @@ public class OtlpController {
             }
             return refused;
         }
-        count("accepted", appended.fresh());
-        count("duplicate", points.points().size() - appended.fresh());
-        count("rejected", points.rejected());
+        counts.count("accepted", appended.fresh());
+        counts.count("duplicate", points.points().size() - appended.fresh());
+        counts.count("rejected", points.rejected());
         return success(isJson, points.rejected(), points.firstRejection());
-    }
-
-    private void count(String outcome, long n) {
-        if (n > 0) {
-            Counter.builder("dualhub.edge.otlp.points")
-                    .description("OTLP data points by outcome: accepted (as points), duplicate (a retry, left out),"
-                            + " rejected (not taken: see the partial success answer)")
-                    .tag("outcome", outcome)
-                    .register(meters)
-                    .increment(n);
-        }
     }
 
     /** An {@code ExportMetricsServiceResponse}: empty, or a partial success saying what was not taken. */

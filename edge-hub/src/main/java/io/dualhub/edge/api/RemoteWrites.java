@@ -4,7 +4,6 @@ import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.ingest.BadWriteException;
 import io.dualhub.edge.ingest.RemoteWriteDecoder;
 import io.dualhub.edge.ingest.WriteTooLargeException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
@@ -18,12 +17,16 @@ import jakarta.inject.Singleton;
 public class RemoteWrites {
     private final EdgeAgent agent;
     private final IdempotentWrites writes;
-    private final MeterRegistry meters;
+    private final OutcomeCounts counts;
 
     public RemoteWrites(EdgeAgent agent, IdempotentWrites writes, MeterRegistry meters) {
         this.agent = agent;
         this.writes = writes;
-        this.meters = meters;
+        this.counts = new OutcomeCounts(
+                meters,
+                "dualhub.edge.remote.write.samples",
+                "Remote-write samples by outcome: accepted, duplicate (a retry, left out),"
+                        + " stale-marker, not-finite, native-histogram (not kept)");
     }
 
     WriteOutcome write(byte[] body) {
@@ -39,23 +42,12 @@ public class RemoteWrites {
         }
         IdempotentWrites.Appended appended = writes.append(decoded.points());
         if (appended.outcome().stored()) {
-            count("accepted", appended.fresh());
-            count("duplicate", decoded.points().size() - appended.fresh());
-            count("stale-marker", decoded.staleMarkers());
-            count("not-finite", decoded.notFinite());
-            count("native-histogram", decoded.histograms());
+            counts.count("accepted", appended.fresh());
+            counts.count("duplicate", decoded.points().size() - appended.fresh());
+            counts.count("stale-marker", decoded.staleMarkers());
+            counts.count("not-finite", decoded.notFinite());
+            counts.count("native-histogram", decoded.histograms());
         }
         return appended.outcome();
-    }
-
-    private void count(String outcome, int n) {
-        if (n > 0) {
-            Counter.builder("dualhub.edge.remote.write.samples")
-                    .description("Remote-write samples by outcome: accepted, duplicate (a retry, left out),"
-                            + " stale-marker, not-finite, native-histogram (not kept)")
-                    .tag("outcome", outcome)
-                    .register(meters)
-                    .increment(n);
-        }
     }
 }

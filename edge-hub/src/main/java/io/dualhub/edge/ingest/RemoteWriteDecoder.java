@@ -115,13 +115,8 @@ public final class RemoteWriteDecoder {
             throw new BadWriteException(
                     "a series without __name__ (labels " + labels + "); nothing of this" + " request was stored");
         }
-        String violation = PointLimits.metricViolation(name);
-        if (violation == null) {
-            violation = PointLimits.tagsViolation(labels);
-        }
-        if (violation == null) {
-            violation = PointLimits.timestampViolation(ts);
-        }
+        Point point = new Point(name, labels, ts, value);
+        String violation = PointLimits.violation(point);
         if (violation != null) {
             throw new BadWriteException("series " + name + labels + ", sample at " + ts + " ms: " + violation
                     + "; nothing of this request was stored");
@@ -130,7 +125,7 @@ public final class RemoteWriteDecoder {
             throw new WriteTooLargeException("more than " + maxPoints + " samples (http.max-points): send"
                     + " fewer per request (max_samples_per_send); nothing of this request was stored");
         }
-        points.add(new Point(name, labels, ts, value));
+        points.add(point);
     }
 
     private static String[] label(ProtobufReader label) {

@@ -184,18 +184,13 @@ public final class OtlpPoints {
             reject(metric, "value " + value + " is not a finite number");
             return;
         }
-        String violation = PointLimits.tagsViolation(labels);
-        if (violation == null) {
-            violation = PointLimits.metricViolation(metric);
-        }
-        if (violation == null) {
-            violation = PointLimits.timestampViolation(ms);
-        }
+        Point point = new Point(metric, labels, ms, value);
+        String violation = PointLimits.violation(point);
         if (violation != null) {
             throw new BadWriteException(
                     "metric " + metric + labels + ": " + violation + "; nothing of this request was stored");
         }
-        points.add(new Point(metric, labels, ms, value));
+        points.add(point);
     }
 
     private void reject(String metric, String why) {

@@ -78,20 +78,13 @@ final class ScrapedPoints {
             skip(NOT_FINITE, s, "value " + s.value() + " is not a finite number");
             return;
         }
-        SortedMap<String, String> labels = labels(s.labels());
-        long ts = s.hasTimestamp() ? s.timestampMs() : scrapeMs;
-        String violation = PointLimits.metricViolation(s.name());
-        if (violation == null) {
-            violation = PointLimits.tagsViolation(labels);
-        }
-        if (violation == null) {
-            violation = PointLimits.timestampViolation(ts);
-        }
+        Point point = new Point(s.name(), labels(s.labels()), s.hasTimestamp() ? s.timestampMs() : scrapeMs, s.value());
+        String violation = PointLimits.violation(point);
         if (violation != null) {
             skip(BOUNDS, s, violation);
             return;
         }
-        points.add(new Point(s.name(), labels, ts, s.value()));
+        points.add(point);
     }
 
     private SortedMap<String, String> labels(SortedMap<String, String> exposed) {

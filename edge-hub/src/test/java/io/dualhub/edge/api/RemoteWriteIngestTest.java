@@ -95,6 +95,7 @@ class RemoteWriteIngestTest {
                     .as("nothing appended for the retry")
                     .isEqualTo(after);
         }
+        port = FreePorts.next(); // the same data directory; a port of its own, as the first may linger
         try (ApplicationContext context = edge(port)) {
             EdgeAgent agent = context.getBean(EdgeAgent.class);
             long before = agent.buffer().lastSeq();
