@@ -4,6 +4,7 @@ import io.dualhub.edge.EdgeAgent;
 import io.dualhub.edge.ingest.BadWriteException;
 import io.dualhub.edge.otlp.OtlpPoints;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -35,11 +36,13 @@ public class OtlpController {
     private static final String PROTOBUF = "application/x-protobuf";
 
     private final EdgeAgent agent;
-    private final IdempotentWrites writes;
+    private final BeanProvider<IdempotentWrites> writes;
     private final JsonMapper json;
     private final OutcomeCounts counts;
 
-    public OtlpController(EdgeAgent agent, IdempotentWrites writes, JsonMapper json, MeterRegistry meters) {
+    /** The in-order writes are made on the first request of an in-order sender (this one, or remote write). */
+    public OtlpController(
+            EdgeAgent agent, BeanProvider<IdempotentWrites> writes, JsonMapper json, MeterRegistry meters) {
         this.agent = agent;
         this.writes = writes;
         this.json = json;
@@ -81,7 +84,7 @@ public class OtlpController {
                     "more than " + agent.config().maxPoints()
                             + " points (http.max-points): export fewer per request; nothing was stored");
         }
-        IdempotentWrites.Appended appended = writes.append(points.points());
+        IdempotentWrites.Appended appended = writes.get().append(points.points());
         WriteOutcome outcome = appended.outcome();
         if (!outcome.stored()) {
             MutableHttpResponse<?> refused = status(isJson, outcome.status(), outcome.message());

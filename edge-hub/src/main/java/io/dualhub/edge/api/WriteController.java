@@ -1,6 +1,7 @@
 package io.dualhub.edge.api;
 
 import io.dualhub.edge.ingest.Precision;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -28,9 +29,10 @@ public class WriteController {
     static final String PROTOBUF = "application/x-protobuf";
 
     private final LineWrites writes;
-    private final RemoteWrites remoteWrites;
+    private final BeanProvider<RemoteWrites> remoteWrites;
 
-    public WriteController(LineWrites writes, RemoteWrites remoteWrites) {
+    /** Remote write's part is made on its first request: an edge without a remote-write sender never pays for it. */
+    public WriteController(LineWrites writes, BeanProvider<RemoteWrites> remoteWrites) {
         this.writes = writes;
         this.remoteWrites = remoteWrites;
     }
@@ -43,7 +45,7 @@ public class WriteController {
             @Header("Content-Encoding") @Nullable String encoding,
             @QueryValue @Nullable String precision) {
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith(PROTOBUF)) {
-            return WriteDialect.INFLUX_V1.answer(remoteWrites.write(body));
+            return WriteDialect.INFLUX_V1.answer(remoteWrites.get().write(body));
         }
         return writes.answer(WriteDialect.INFLUX_V1, Precision::parse, precision, body, encoding);
     }
