@@ -35,7 +35,7 @@ import java.util.zip.GZIPInputStream;
 final class TargetScrape {
     /** What is asked for: the text format first, OpenMetrics understood too. */
     static final String ACCEPT =
-            "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5," + "*/*;q=0.1";
+            "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1";
 
     private final ScrapeTarget target;
     private final ScrapeSettings settings;
@@ -115,7 +115,7 @@ final class TargetScrape {
     }
 
     /** On the worker: the answer's points appended, the status and meters updated. */
-    void finish(long startMs, long durationMs, HttpResponse<byte[]> answer, Throwable failure) {
+    private void finish(long startMs, long durationMs, HttpResponse<byte[]> answer, Throwable failure) {
         ScrapedPoints out = new ScrapedPoints(target, startMs);
         String error = null;
         int samples = 0;
