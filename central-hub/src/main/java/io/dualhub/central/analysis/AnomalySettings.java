@@ -12,6 +12,8 @@ package io.dualhub.central.analysis;
  * @param spreadPoints  points whose spread is compared with the usual spread
  * @param spreadGain    weight of the log spread ratio
  * @param spreadAlpha   smoothing of the usual spread
+ * @param stepGain      weight of the step from the previous point against the usual step (a jump is noisier evidence
+ *                      than a shifted mean, so it counts for less than a point's own deviation)
  * @param profileBucket seconds of the day that share one slot of the daily profile
  * @param profileAlpha  how fast a daily-profile slot follows new days
  * @param scaleDecades  decades of improbability that map to score 1 (score = -log10(p) / scaleDecades)
@@ -32,6 +34,7 @@ public record AnomalySettings(
         int spreadPoints,
         double spreadGain,
         double spreadAlpha,
+        double stepGain,
         int profileBucket,
         double profileAlpha,
         double scaleDecades,
@@ -41,8 +44,8 @@ public record AnomalySettings(
         double breakThrough,
         double rangeTolerance,
         double outOfRangeScore) {
-    public static final AnomalySettings DEFAULTS =
-            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
+    public static final AnomalySettings DEFAULTS = new AnomalySettings(
+            150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 0.5, 1800, 0.2, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
@@ -64,9 +67,10 @@ public record AnomalySettings(
         if (!(rangeTolerance >= 0)) {
             throw new IllegalArgumentException("rangeTolerance must be at least 0, got " + rangeTolerance);
         }
-        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(spreadGain > 0) || !(scaleDecades > 0)) {
-            throw new IllegalArgumentException("shiftGain, slowShiftGain, spreadGain and scaleDecades must be "
-                    + "positive, got " + shiftGain + ", " + slowShiftGain + ", " + spreadGain + " and " + scaleDecades);
+        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(spreadGain > 0) || !(stepGain > 0) || !(scaleDecades > 0)) {
+            throw new IllegalArgumentException("shiftGain, slowShiftGain, spreadGain, stepGain and scaleDecades must "
+                    + "be positive, got " + shiftGain + ", " + slowShiftGain + ", " + spreadGain + ", " + stepGain
+                    + " and " + scaleDecades);
         }
     }
 
