@@ -45,7 +45,7 @@ public record AnomalySettings(
         double rangeTolerance,
         double outOfRangeScore) {
     public static final AnomalySettings DEFAULTS = new AnomalySettings(
-            150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 0.5, 1800, 0.2, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
+            150, 0.002, 10, 3, 50, 5, 30, 3, 0.005, 0.5, 1800, 0.2, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);

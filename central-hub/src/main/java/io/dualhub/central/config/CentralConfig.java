@@ -276,7 +276,7 @@ public record CentralConfig(
                                 "anomaly score (0..1) at which an incident opens and an alert is raised; the score is"
                                         + " -log10 of the rarest deviation's probability over 6.5, so 0.9 is about a"
                                         + " one-in-700,000 deviation (a value leaving the range seen so far scores at"
-                                        + " least 0.7, so it alone does not alert); 0.58 is NAB's best trade-off, 0.9"
+                                        + " least 0.7, so it alone does not alert); 0.59 is NAB's best trade-off, 0.9"
                                         + " alerts far less often"),
                         new ConfigKey(
                                 "analysis.skip-metrics",
