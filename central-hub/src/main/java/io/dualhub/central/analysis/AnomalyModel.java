@@ -38,7 +38,7 @@ public final class AnomalyModel {
         this.stretch = new RecentMean(settings.slowShiftPoints());
         this.spread = new SpreadChange(settings.spreadPoints(), settings.spreadAlpha());
         this.step = new StepChange(settings.levelAlpha(), settings.warmupPoints());
-        this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha());
+        this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha(), settings.profileDays());
         this.range = new RangeNovelty(settings.rangeTolerance());
     }
 

@@ -16,6 +16,7 @@ package io.dualhub.central.analysis;
  *                      than a shifted mean, so it counts for less than a point's own deviation)
  * @param profileBucket seconds of the day that share one slot of the daily profile
  * @param profileAlpha  how fast a daily-profile slot follows new days
+ * @param profileDays   days a daily-profile slot must have seen before points are compared with it
  * @param scaleDecades  decades of improbability that map to score 1 (score = -log10(p) / scaleDecades)
  * @param alertLevel    score at which an incident starts; the default alert threshold
  * @param quietPoints   points after an incident starts during which scores are damped, so one incident is one alert
@@ -37,6 +38,7 @@ public record AnomalySettings(
         double stepGain,
         int profileBucket,
         double profileAlpha,
+        int profileDays,
         double scaleDecades,
         double alertLevel,
         int quietPoints,
@@ -45,7 +47,7 @@ public record AnomalySettings(
         double rangeTolerance,
         double outOfRangeScore) {
     public static final AnomalySettings DEFAULTS = new AnomalySettings(
-            150, 0.002, 10, 3, 50, 5, 30, 3, 0.005, 0.5, 1800, 0.2, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
+            150, 0.002, 10, 3, 50, 5, 30, 3, 0.005, 0.5, 1800, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
@@ -53,6 +55,7 @@ public record AnomalySettings(
         atLeast("slowShiftPoints", slowShiftPoints, 1);
         atLeast("spreadPoints", spreadPoints, 2);
         atLeast("profileBucket", profileBucket, 1);
+        atLeast("profileDays", profileDays, 1);
         atLeast("quietPoints", quietPoints, 0);
         if (86_400 % profileBucket != 0) {
             throw new IllegalArgumentException("profileBucket must divide a day (86400 s), got " + profileBucket);
