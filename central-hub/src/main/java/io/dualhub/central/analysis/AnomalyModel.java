@@ -2,14 +2,15 @@ package io.dualhub.central.analysis;
 
 /**
  * One series' online anomaly model: every point gets a score in [0, 1] from the series' own past only, with
- * constant work and memory per point. Five deviations are measured — the point against the long-run level, the mean
+ * constant work and memory per point. Six deviations are measured — the point against the long-run level, the mean
  * of the last few points and of a longer recent stretch against it (level shifts, sudden and gradual), the recent
- * spread against the usual one (a series turning noisy or flat) and the point against what this time of day usually
- * looks like — and each is judged by how rare such a deviation has been in this series ({@link TailRecord}); the
- * rarest decides. A value beyond the range the series has covered so far scores at least
- * {@link AnomalySettings#outOfRangeScore} ({@link RangeNovelty}): below the default alert threshold, so alone it
- * alerts only where a lower threshold is chosen, and it lifts the incidents it coincides with.
- * Once a score reaches the alert level the next points are damped, so one incident is one alert.
+ * spread against the usual one (a series turning noisy or flat), the step from the previous point against the usual
+ * step (a jump inside the usual range) and the point against what this time of day usually looks like — and each is
+ * judged by how rare such a deviation has been in this series ({@link TailRecord}); the rarest decides. A value beyond
+ * the range the series has covered so far scores at least {@link AnomalySettings#outOfRangeScore} ({@link
+ * RangeNovelty}): below the default alert threshold, so alone it alerts only where a lower threshold is chosen, and it
+ * lifts the incidents it coincides with. Once a score reaches the alert level the next points are damped, so one
+ * incident is one alert.
  */
 public final class AnomalyModel {
     private final AnomalySettings settings;
@@ -17,6 +18,7 @@ public final class AnomalyModel {
     private final RecentMean recent;
     private final RecentMean stretch;
     private final SpreadChange spread;
+    private final StepChange step;
     private final DailyProfile daily;
     private final RangeNovelty range;
     private final TailRecord spreadTail = new TailRecord();
@@ -24,6 +26,7 @@ public final class AnomalyModel {
     private final TailRecord shiftTail = new TailRecord();
     private final TailRecord slowShiftTail = new TailRecord();
     private final TailRecord dailyTail = new TailRecord();
+    private final TailRecord stepTail = new TailRecord();
     private long points;
     private int quiet;
     private double incidentPeak;
@@ -34,7 +37,8 @@ public final class AnomalyModel {
         this.recent = new RecentMean(settings.shiftPoints());
         this.stretch = new RecentMean(settings.slowShiftPoints());
         this.spread = new SpreadChange(settings.spreadPoints(), settings.spreadAlpha());
-        this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha());
+        this.step = new StepChange(settings.levelAlpha(), settings.warmupPoints());
+        this.daily = new DailyProfile(settings.profileBucket(), settings.profileAlpha(), settings.profileDays());
         this.range = new RangeNovelty(settings.rangeTolerance());
     }
 
@@ -49,8 +53,11 @@ public final class AnomalyModel {
         boolean dailyKnown = daily.knows(epochSeconds);
         double dailyZ = dailyKnown ? daily.deviation(epochSeconds, value) : 0;
         double spreadZ = spread.add(value) * settings.spreadGain();
+        double stepZ = step.add(value) * settings.stepGain();
         double surprise = Math.max(
-                Math.max(dailyTail.surprise(dailyZ), slowShiftTail.surprise(slowShiftZ)),
+                Math.max(
+                        Math.max(dailyTail.surprise(dailyZ), slowShiftTail.surprise(slowShiftZ)),
+                        stepTail.surprise(stepZ)),
                 Math.max(
                         Math.max(pointTail.surprise(pointZ), shiftTail.surprise(shiftZ)),
                         spreadTail.surprise(spreadZ)));
@@ -63,6 +70,7 @@ public final class AnomalyModel {
             shiftTail.learn(shiftZ);
             slowShiftTail.learn(slowShiftZ);
             spreadTail.learn(spreadZ);
+            stepTail.learn(stepZ);
         }
         if (dailyKnown) {
             dailyTail.learn(dailyZ);

@@ -12,8 +12,11 @@ package io.dualhub.central.analysis;
  * @param spreadPoints  points whose spread is compared with the usual spread
  * @param spreadGain    weight of the log spread ratio
  * @param spreadAlpha   smoothing of the usual spread
+ * @param stepGain      weight of the step from the previous point against the usual step (a jump is noisier evidence
+ *                      than a shifted mean, so it counts for less than a point's own deviation)
  * @param profileBucket seconds of the day that share one slot of the daily profile
  * @param profileAlpha  how fast a daily-profile slot follows new days
+ * @param profileDays   days a daily-profile slot must have seen before points are compared with it
  * @param scaleDecades  decades of improbability that map to score 1 (score = -log10(p) / scaleDecades)
  * @param alertLevel    score at which an incident starts; the default alert threshold
  * @param quietPoints   points after an incident starts during which scores are damped, so one incident is one alert
@@ -32,8 +35,10 @@ public record AnomalySettings(
         int spreadPoints,
         double spreadGain,
         double spreadAlpha,
+        double stepGain,
         int profileBucket,
         double profileAlpha,
+        int profileDays,
         double scaleDecades,
         double alertLevel,
         int quietPoints,
@@ -41,8 +46,8 @@ public record AnomalySettings(
         double breakThrough,
         double rangeTolerance,
         double outOfRangeScore) {
-    public static final AnomalySettings DEFAULTS =
-            new AnomalySettings(150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
+    public static final AnomalySettings DEFAULTS = new AnomalySettings(
+            150, 0.002, 10, 3, 50, 5, 30, 3, 0.005, 0.5, 1800, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
@@ -50,6 +55,7 @@ public record AnomalySettings(
         atLeast("slowShiftPoints", slowShiftPoints, 1);
         atLeast("spreadPoints", spreadPoints, 2);
         atLeast("profileBucket", profileBucket, 1);
+        atLeast("profileDays", profileDays, 1);
         atLeast("quietPoints", quietPoints, 0);
         if (86_400 % profileBucket != 0) {
             throw new IllegalArgumentException("profileBucket must divide a day (86400 s), got " + profileBucket);
@@ -64,9 +70,10 @@ public record AnomalySettings(
         if (!(rangeTolerance >= 0)) {
             throw new IllegalArgumentException("rangeTolerance must be at least 0, got " + rangeTolerance);
         }
-        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(spreadGain > 0) || !(scaleDecades > 0)) {
-            throw new IllegalArgumentException("shiftGain, slowShiftGain, spreadGain and scaleDecades must be "
-                    + "positive, got " + shiftGain + ", " + slowShiftGain + ", " + spreadGain + " and " + scaleDecades);
+        if (!(shiftGain > 0) || !(slowShiftGain > 0) || !(spreadGain > 0) || !(stepGain > 0) || !(scaleDecades > 0)) {
+            throw new IllegalArgumentException("shiftGain, slowShiftGain, spreadGain, stepGain and scaleDecades must "
+                    + "be positive, got " + shiftGain + ", " + slowShiftGain + ", " + spreadGain + ", " + stepGain
+                    + " and " + scaleDecades);
         }
     }
 

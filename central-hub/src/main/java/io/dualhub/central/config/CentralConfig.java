@@ -273,7 +273,11 @@ public record CentralConfig(
                         new ConfigKey(
                                 "analysis.alert-threshold",
                                 "0.9",
-                                "anomaly score (0..1) at which an incident opens and an alert is raised; 0.6 is NAB's best trade-off, 0.9 alerts far less often"),
+                                "anomaly score (0..1) at which an incident opens and an alert is raised; the score is"
+                                        + " -log10 of the rarest deviation's probability over 6.5, so 0.9 is about a"
+                                        + " one-in-700,000 deviation (a value leaving the range seen so far scores at"
+                                        + " least 0.7, so it alone does not alert); 0.59 is NAB's best trade-off, 0.9"
+                                        + " alerts far less often"),
                         new ConfigKey(
                                 "analysis.skip-metrics",
                                 "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes",

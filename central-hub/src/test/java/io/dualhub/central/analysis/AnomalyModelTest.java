@@ -83,11 +83,26 @@ class AnomalyModelTest {
                 .isGreaterThan(max(scores, broken + 24 + AnomalySettings.DEFAULTS.quietPoints(), series.length));
     }
 
+    /**
+     * A slow wave (period 1,000 points) that skips a quarter of its period at once: every value stays inside the
+     * usual range and no recent mean is out of place, but no step of the wave was ever that large.
+     */
+    @Test
+    void aJumpInsideTheUsualRangeIsFound() {
+        double[] series = noise(3000, 0, 0.1, 7);
+        int jump = 2100; // near the wave's mean, jumping to its crest
+        for (int i = 0; i < series.length; i++) {
+            series[i] += 50 + 40 * Math.sin(2 * Math.PI * (i + (i >= jump ? 250 : 0)) / 1000);
+        }
+        double[] scores = run(series);
+        assertThat(firstAlertFrom(scores, 1500)).isEqualTo(jump);
+    }
+
     @Test
     void pureNoiseRarelyAlerts() {
         double[] scores = run(noise(20_000, 50, 1, 5));
         long alerts = Arrays.stream(scores).filter(s -> s >= ALERT).count();
-        assertThat(alerts).isLessThan(40); // the default alert level is a tail probability of 1e-3 per deviation
+        assertThat(alerts).isLessThan(40); // the default alert level is a tail probability of about 1e-4 per deviation
     }
 
     @Test
@@ -103,10 +118,10 @@ class AnomalyModelTest {
     @Test
     void settingsNameTheInvalidValue() {
         assertThatThrownBy(() -> new AnomalySettings(
-                        150, 2, 10, 3, 50, 5, 30, 2, 0.005, 1800, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
+                        150, 2, 10, 3, 50, 5, 30, 2, 0.005, 0.5, 1800, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
                 .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
         assertThatThrownBy(() -> new AnomalySettings(
-                        150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 7, 0.2, 5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
+                        150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 0.5, 7, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
                 .hasMessageContaining("profileBucket must divide a day");
     }
 
