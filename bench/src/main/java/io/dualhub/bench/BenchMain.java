@@ -11,16 +11,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ./dualhub bench [ingest|forward|store|drain|export|e2e|footprint|peer|dashboard|all] [--duration S]
- * [--out DIR]}: measures each stage on real processes beside a reference measured in the same run, prints the
- * table and writes {@code bench.md} and {@code bench.json}. Exit status 2 on bad usage; a missed goal is reported,
- * not an error.
+ * {@code ./dualhub bench [ingest|forward|store|drain|export|e2e|footprint|peer|peer-vmagent|dashboard|all]
+ * [--duration S] [--out DIR]}: measures each stage on real processes beside a reference measured in the same run,
+ * prints the table and writes {@code bench.md} and {@code bench.json}. Exit status 2 on bad usage; a missed goal is
+ * reported, not an error.
  */
 public final class BenchMain {
-    static final List<String> STAGES =
-            List.of("ingest", "forward", "store", "drain", "export", "e2e", "footprint", "peer", "dashboard");
+    static final List<String> STAGES = List.of(
+            "ingest", "forward", "store", "drain", "export", "e2e", "footprint", "peer", "peer-vmagent", "dashboard");
     private static final String USAGE = "usage: ./dualhub bench [" + String.join("|", STAGES) + "|all]... "
-            + "[--duration SECONDS (>= 60, default 60: e2e, footprint, peer)] [--out DIR (default target/bench)]";
+            + "[--duration SECONDS (>= 60, default 60: e2e, footprint, peer, peer-vmagent)] [--out DIR (default target/bench)]";
 
     private BenchMain() {}
 
@@ -68,6 +68,9 @@ public final class BenchMain {
         }
         if (stages.contains("peer")) {
             new PeerBench(duration).run(report);
+        }
+        if (stages.contains("peer-vmagent")) {
+            new VmagentBench(duration).run(report);
         }
         if (stages.contains("dashboard")) {
             report.add(new DashboardBench().run());

@@ -27,7 +27,15 @@ public final class LineLoad {
     private final String measurement;
 
     public LineLoad(String edgeUrl, String measurement) {
-        this.writeUrl = edgeUrl + "/api/v1/write?precision=ms";
+        this(edgeUrl, "/api/v1/write", measurement);
+    }
+
+    /**
+     * A load on {@code path} of {@code url} ({@code /write}: InfluxDB 1.x's, which other agents take too, so one load
+     * can be put on an edge and on them alike).
+     */
+    public LineLoad(String url, String path, String measurement) {
+        this.writeUrl = url + path + "?precision=ms";
         this.measurement = measurement;
     }
 
@@ -101,7 +109,7 @@ public final class LineLoad {
                 .build();
         int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status != 204) {
-            throw new IOException("the edge answered " + status + " to a write at " + writeUrl);
+            throw new IOException("the agent answered " + status + " to a write at " + writeUrl);
         }
     }
 }
