@@ -41,13 +41,7 @@ final class PeerBench {
     }
 
     void run(Report report) throws Exception {
-        List<String> missing = List.of(PROMETHEUS, NODE_EXPORTER, VICTORIA).stream()
-                .filter(b -> !Files.isExecutable(Path.of(b)))
-                .toList();
-        if (!missing.isEmpty()) {
-            String note = "peer: skipped, " + String.join(", ", missing) + " not installed; install with: " + INSTALL;
-            System.out.println(note);
-            report.note(note);
+        if (report.skips("peer", List.of(PROMETHEUS, NODE_EXPORTER, VICTORIA), INSTALL)) {
             return;
         }
         try (Topology topo = new Topology()) {

@@ -28,6 +28,22 @@ public final class Report {
         results.addAll(stage);
     }
 
+    /**
+     * Whether {@code stage} cannot run here because a program it needs is missing: then printed and noted, with the
+     * command that installs them.
+     */
+    boolean skips(String stage, List<String> programs, String install) {
+        List<String> missing =
+                programs.stream().filter(b -> !Files.isExecutable(Path.of(b))).toList();
+        if (missing.isEmpty()) {
+            return false;
+        }
+        String note = stage + ": skipped, " + String.join(", ", missing) + " not installed; install with: " + install;
+        System.out.println(note);
+        note(note);
+        return true;
+    }
+
     /** A line under the table: a stage skipped and why, or what bounds a figure. */
     public void note(String note) {
         notes.add(note);

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -46,14 +45,7 @@ final class VmagentBench {
     }
 
     void run(Report report) throws Exception {
-        List<String> missing = List.of(VMAGENT, VICTORIA).stream()
-                .filter(b -> !Files.isExecutable(Path.of(b)))
-                .toList();
-        if (!missing.isEmpty()) {
-            String note =
-                    "peer-vmagent: skipped, " + String.join(", ", missing) + " not installed; install with: " + INSTALL;
-            System.out.println(note);
-            report.note(note);
+        if (report.skips("peer-vmagent", List.of(VMAGENT, VICTORIA), INSTALL)) {
             return;
         }
         try (Topology topo = new Topology()) {
