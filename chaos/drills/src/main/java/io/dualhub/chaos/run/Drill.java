@@ -248,33 +248,42 @@ final class Drill {
         List<Tally> tallies = new ArrayList<>();
         Map<String, Long> lastDropped = Map.of();
         for (int c = 0; c < centrals.size(); c++) {
+            CentralClient central = centrals.get(c);
             Map<String, Long> dropped = new HashMap<>();
-            Map<String, List<Long>> values = new HashMap<>();
             for (String edge : load.writers().keySet()) {
                 dropped.put(
                         edge,
-                        declared(centrals.get(c).edge(edge))
-                                - declared(before.get(c).get(edge)));
-                values.put(edge, centrals.get(c).values(metric, edge));
+                        declared(central.edge(edge)) - declared(before.get(c).get(edge)));
             }
-            tallies.add(report(Tally.of(topology.centrals().get(c).name(), values, load.writers(), dropped)));
+            tallies.add(
+                    report(settled(topology.centrals().get(c).name(), edge -> central.values(metric, edge), dropped)));
             lastDropped = dropped; // every hub counts the same declarations; the receiver is held to them
         }
-        if (topology.receiver() != null) {
-            tallies.add(report(exported(metric, lastDropped)));
+        RemoteWriteReceiver receiver = topology.receiver();
+        if (receiver != null) {
+            tallies.add(report(settled(
+                    receiver.name() + " (export)",
+                    edge -> receiver.values(metric + "{edge=\"" + edge + "\"}", Duration.ofDays(1)).stream()
+                            .map(Double::longValue)
+                            .toList(),
+                    lastDropped)));
         }
         return tallies;
     }
 
+    /** The values a store holds of one edge's points. */
+    @FunctionalInterface
+    private interface StoredValues {
+        List<Long> of(String edge) throws Exception;
+    }
+
     /**
-     * What the export receiver holds of the scenario's points, once it holds as many as a hub accounts for (or two
-     * minutes passed): the same invariants as a hub's store.
+     * One store's tally once it holds every accepted value, or two minutes passed (noted): a store still catching up
+     * (the export receiver behind the hubs) may hold as many values as were accepted, counting those of unanswered
+     * writes, before it holds every accepted one.
      */
-    private Tally exported(String metric, Map<String, Long> dropped) throws Exception {
-        RemoteWriteReceiver receiver = topology.receiver();
+    private Tally settled(String name, StoredValues stored, Map<String, Long> dropped) {
         Map<String, List<Long>> values = new HashMap<>();
-        long expected = load.accepted()
-                - dropped.values().stream().mapToLong(Long::longValue).sum();
         try {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofSeconds(1))
@@ -282,18 +291,14 @@ final class Drill {
                     .until(() -> {
                         values.clear();
                         for (String edge : load.writers().keySet()) {
-                            values.put(
-                                    edge,
-                                    receiver.values(metric + "{edge=\"" + edge + "\"}", Duration.ofDays(1)).stream()
-                                            .map(Double::longValue)
-                                            .toList());
+                            values.put(edge, stored.of(edge));
                         }
-                        return values.values().stream().mapToLong(List::size).sum() >= expected;
+                        return Tally.of(name, values, load.writers(), dropped).holdsEveryAccepted();
                     });
         } catch (RuntimeException e) {
-            note("the export receiver did not hold every accepted point within 2 min");
+            note(name + " did not hold every accepted point within 2 min");
         }
-        return Tally.of(receiver.name() + " (export)", values, load.writers(), dropped);
+        return Tally.of(name, values, load.writers(), dropped);
     }
 
     private Tally report(Tally t) {

@@ -49,6 +49,15 @@ record Tally(
         return new Tally(central, accepted, stored, dropped, accepted - stored - dropped, duplicates, uncertain);
     }
 
+    /**
+     * Whether every accepted value is stored or declared dropped (duplicates aside): what a receiver that is still
+     * catching up must reach before it is counted. Its number of values alone does not say so, since it may hold
+     * values of unanswered writes beside them.
+     */
+    boolean holdsEveryAccepted() {
+        return lost <= 0;
+    }
+
     boolean whole() {
         return lost == 0 && duplicates == 0 && accepted == stored + declaredDropped;
     }
