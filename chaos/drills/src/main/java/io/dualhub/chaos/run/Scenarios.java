@@ -156,9 +156,11 @@ final class Scenarios {
 
     /**
      * Starts a killed node on its store again. One that runs but has not passed its health check within
-     * {@link NatsServerNode#READY_WITHIN} (seen once in a clean-clone CI run) is noted with what its health check
-     * answered and how its log ends, and the restore before the next scenario mends it: the scenario is judged on what
-     * dualhub must do on the two nodes that hold the quorum — fail over, drain every backlog, store every point once.
+     * {@link NatsServerNode#READY_WITHIN} is noted with what its health check answered and how its log ends, and the
+     * restore before the next scenario mends it: the scenario is judged on what dualhub must do on the nodes that hold
+     * the quorum — fail over, drain every backlog, store every point once. Seen in clean-clone CI runs: nats-server
+     * 2.9.10 reporting an export consumer ({@code export-...} on a metrics stream) "not current" after a restart
+     * while the data path worked.
      */
     private static void restartKilledNode(Drill d, NatsServerNode node) {
         try {
@@ -185,7 +187,11 @@ final class Scenarios {
         nodes.forEach(NatsServerNode::kill);
         d.holdFault(d.phases().outage());
         long restart = System.nanoTime();
-        d.topology().nats().startAll();
+        try {
+            d.topology().nats().startAll();
+        } catch (ConditionTimeoutException e) { // as in restartKilledNode: noted, mended by the next restore
+            d.note("not every node ready after the restart: " + e.getMessage());
+        }
         d.healed("cluster restarted");
         d.awaitFailover();
         d.note("first batch acknowledged " + Drill.millisSince(restart) + " ms after the restart began");
