@@ -146,13 +146,10 @@ final class OtlpJson {
             return n.getDoubleValue();
         }
         try {
-            String s = n.coerceStringValue();
-            return s.contains(".") || s.contains("e") || s.contains("N") || s.contains("I")
-                    ? Double.parseDouble(s)
-                    : Long.parseLong(s);
+            return Double.parseDouble(n.coerceStringValue()); // "123", "1.5", "NaN", "Infinity" alike
         } catch (NumberFormatException e) {
             throw new BadWriteException(
-                    "'" + n.coerceStringValue() + "' is not a number; nothing of this request was" + " stored");
+                    "'" + n.coerceStringValue() + "' is not a number; nothing of this request was stored");
         }
     }
 }

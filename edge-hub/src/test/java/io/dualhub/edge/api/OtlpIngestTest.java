@@ -137,7 +137,7 @@ class OtlpIngestTest {
 
     /** The OTLP specification's JSON example shape: a gauge and a delta sum, which is answered as not taken. */
     @Test
-    void jsonBodiesAreReadAndDeltaSumsAreAnsweredAsAPartialSuccess() throws Exception {
+    void jsonBodiesAreReadDeltaSumsAreAnsweredAsAPartialSuccessAndARetryIsTakenOnce() throws Exception {
         long before = agent.buffer().lastSeq();
         String body = """
                 {"resourceMetrics":[{"resource":{"attributes":[
@@ -150,13 +150,7 @@ class OtlpIngestTest {
                    "dataPoints":[{"asInt":"5","startTimeUnixNano":"1699999999000000000",
                      "timeUnixNano":"1700000000000000000"}]}}]}]}]}
                 """;
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url + "/v1/metrics"))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postJson(body);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body())
                 .contains("\"rejectedDataPoints\":\"1\"")
@@ -175,19 +169,31 @@ class OtlpIngestTest {
                                 "1.0.0"),
                         1_700_000_000_000L,
                         10.5));
+
+        long afterFirst = agent.buffer().lastSeq();
+        assertThat(postJson(body).statusCode())
+                .as("the same export sent again, as an exporter retries")
+                .isEqualTo(200);
+        assertThat(agent.buffer().lastSeq())
+                .as("nothing appended for the retry")
+                .isEqualTo(afterFirst);
     }
 
     @Test
     void aBodyThatIsNotOtlpIs400WithAStatus() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
+        HttpResponse<String> r = postJson("[1,2");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"code\":3", "body is not JSON");
+    }
+
+    private static HttpResponse<String> postJson(String body) throws Exception {
+        return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(url + "/v1/metrics"))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("[1,2"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("\"code\":3", "body is not JSON");
     }
 
     private static List<Point> pointsSince(long seq) {
