@@ -20,7 +20,7 @@ import java.util.Locale;
  * full buffer (reject policy, or the disk's reserve reached) answers 503 with Retry-After, and nothing is stored.
  * With {@code http.ingest-token} set, a request without it answers 401 before its body is read
  * ({@link IngestTokenFilter}). A request of more than {@code http.max-points} points answers 413. InfluxDB's own
- * paths take the same writes: {@link InfluxV1Controller}, {@link InfluxV2Controller}. A body of type
+ * paths take the same writes: {@link InfluxController}. A body of type
  * {@value #PROTOBUF} is Prometheus remote write instead ({@link RemoteWrites}).
  */
 @Controller("/api/v1")

@@ -224,8 +224,7 @@ class InfluxPathsTest {
     void pingNeedsNoTokenAndAnswersAsInfluxDbDoes() throws Exception {
         HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(url + "/ping")));
         assertThat(get.statusCode()).isEqualTo(204);
-        assertThat(get.headers().firstValue(InfluxV1Controller.VERSION_HEADER))
-                .hasValue("dualhub-" + EdgeAgent.VERSION);
+        assertThat(get.headers().firstValue(InfluxController.VERSION_HEADER)).hasValue("dualhub-" + EdgeAgent.VERSION);
         HttpResponse<String> head = send(
                 HttpRequest.newBuilder(URI.create(url + "/ping")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(head.statusCode()).isEqualTo(204);

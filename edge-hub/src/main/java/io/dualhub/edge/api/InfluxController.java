@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * InfluxDB 1.x's paths, so Telegraf's {@code influxdb} output and 1.x client libraries write to an edge unchanged:
+ * InfluxDB's own paths, so Telegraf's {@code influxdb} and {@code influxdb_v2} outputs and InfluxDB's client libraries
+ * write to an edge unchanged: 2.x's {@code POST /api/v2/write} ({@link #writeV2}) and 1.x's
  * {@code POST /write?db=&precision=n|ns|u|us|ms|s|m|h} (credentials as {@code u}/{@code p}, basic auth or
  * {@code Authorization: Token ...}: {@link IngestTokenFilter}), the same writes and guarantee as
  * {@code /api/v1/write}; {@code GET|HEAD /ping} answering 204, which clients probe; and {@code POST /query} for
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * {@code rp} and {@code consistency} are taken and not kept: an edge has one namespace.
  */
 @Controller
-public class InfluxV1Controller {
+public class InfluxController {
     /** The header InfluxDB answers {@code /ping} with; clients show it as the server's version. */
     static final String VERSION_HEADER = "X-Influxdb-Version";
 
@@ -36,7 +37,7 @@ public class InfluxV1Controller {
 
     private final LineWrites writes;
 
-    public InfluxV1Controller(LineWrites writes) {
+    public InfluxController(LineWrites writes) {
         this.writes = writes;
     }
 
@@ -47,6 +48,20 @@ public class InfluxV1Controller {
             @Header("Content-Encoding") @Nullable String encoding,
             @QueryValue @Nullable String precision) {
         return writes.answer(WriteDialect.INFLUX_V1, Precision::parseV1, precision, body, encoding);
+    }
+
+    /**
+     * InfluxDB 2.x's write path, as its client libraries and Telegraf's {@code influxdb_v2} output send it:
+     * {@code org}, {@code orgID} and {@code bucket} are taken and not kept, {@code precision} is ns|us|ms|s, the token
+     * comes as {@code Authorization: Token ...}; refusals in 2.x's shape ({@link InfluxV2Error}).
+     */
+    @Post(uri = "/api/v2/write", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public HttpResponse<?> writeV2(
+            @Body @Nullable byte[] body,
+            @Header("Content-Encoding") @Nullable String encoding,
+            @QueryValue @Nullable String precision) {
+        return writes.answer(WriteDialect.INFLUX_V2, Precision::parse, precision, body, encoding);
     }
 
     @Get("/ping")
