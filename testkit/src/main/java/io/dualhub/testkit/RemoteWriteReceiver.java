@@ -178,6 +178,14 @@ public final class RemoteWriteReceiver implements AutoCloseable {
         return values;
     }
 
+    /**
+     * How many series an instant query of {@code promql} answers now: what a dashboard would draw at this moment
+     * (a series that ended with a staleness marker is not among them; one that just stopped is, for 5 minutes).
+     */
+    public int seriesNow(String promql) throws IOException, InterruptedException {
+        return query(promql).path("data").path("result").size();
+    }
+
     private JsonNode query(String promql) throws IOException, InterruptedException {
         URI uri = URI.create(scheme + "://127.0.0.1:" + port + "/api/v1/query?nocache=1&query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8));

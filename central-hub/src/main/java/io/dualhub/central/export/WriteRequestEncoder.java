@@ -1,6 +1,7 @@
 package io.dualhub.central.export;
 
 import io.airlift.compress.snappy.SnappyCompressor;
+import io.dualhub.common.wire.Point;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.List;
  * {@code TimeSeries}: labels in field 1, samples in field 2; a {@code Label} is name 1 and value 2, a {@code Sample}
  * is value 1 as a double and timestamp 2 as an int64 of milliseconds), compressed with snappy's block format, as the
  * protocol says. Hand-encoded: four messages do not need protobuf's runtime, and sizes are known before writing, so
- * the body is written once into an array of its exact size. Not thread-safe (one per exporter thread).
+ * the body is written once into an array of its exact size. A staleness marker (NaN inside dualhub) is written with
+ * Prometheus' own marker bits, which its receivers look for. Not thread-safe (one per exporter thread).
  */
 final class WriteRequestEncoder {
     private final SnappyCompressor snappy = new SnappyCompressor();
@@ -49,7 +51,7 @@ final class WriteRequestEncoder {
                 w.tag(2, 2);
                 w.varint(sampleSize(ts));
                 w.tag(1, 1);
-                w.fixed64(Double.doubleToRawLongBits(s.value(k)));
+                w.fixed64(bits(s.value(k)));
                 w.tag(2, 0);
                 w.varint(ts);
             }
@@ -128,5 +130,9 @@ final class WriteRequestEncoder {
             System.arraycopy(b, 0, buf, at, b.length);
             at += b.length;
         }
+    }
+
+    private static long bits(double value) {
+        return Double.isNaN(value) ? Point.STALE_MARKER_BITS : Double.doubleToRawLongBits(value);
     }
 }

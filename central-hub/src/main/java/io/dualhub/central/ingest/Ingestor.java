@@ -91,6 +91,7 @@ public final class Ingestor implements AutoCloseable {
     private final Clock clock;
     private final Thread thread;
     private final Counter pointsStored;
+    private final Counter staleMarkers;
     private final Counter batchesStored;
     private final Counter duplicates;
     private final Counter declared;
@@ -130,6 +131,9 @@ public final class Ingestor implements AutoCloseable {
         this.clock = clock;
         this.pointsStored = Counter.builder("dualhub.central.points.stored")
                 .description("Points committed to the store")
+                .register(meters);
+        this.staleMarkers = Counter.builder("dualhub.central.stale.markers")
+                .description("Staleness markers in stored batches: not stored (the store keeps samples), exported")
                 .register(meters);
         this.batchesStored = Counter.builder("dualhub.central.batches.stored")
                 .description("Batches committed to the store")
@@ -413,8 +417,13 @@ public final class Ingestor implements AutoCloseable {
     private void ingest(List<Message> messages) {
         List<EdgeMessage> batches = new ArrayList<>(messages.size());
         List<Message> valid = new ArrayList<>(messages.size());
+        int[] markers = new int[messages.size()];
         for (Message m : messages) {
             EdgeMessage decoded = judge(m);
+            if (decoded instanceof Batch b) {
+                markers[valid.size()] = b.staleMarkers();
+                decoded = b.withoutStaleMarkers(); // exported from the stream; the store keeps samples only
+            }
             if (decoded != null) {
                 batches.add(decoded);
                 valid.add(m);
@@ -442,6 +451,7 @@ public final class Ingestor implements AutoCloseable {
                     Batch b = (Batch) batches.get(i);
                     batchesStored.increment();
                     pointsStored.increment(b.points().size());
+                    staleMarkers.increment(markers[i]);
                     e2eLatency.record(Math.max(0, now - b.createdAtMs()), TimeUnit.MILLISECONDS);
                     listener.stored(b);
                 }

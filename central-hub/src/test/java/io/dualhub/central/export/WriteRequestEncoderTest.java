@@ -48,6 +48,21 @@ class WriteRequestEncoderTest {
     }
 
     @Test
+    void aStalenessMarkerIsSentWithPrometheusOwnBitsWhateverNanItArrivedAs() {
+        Batch batch = new Batch(
+                "edge-1",
+                incarnation,
+                1,
+                0,
+                List.of(Point.of("gone", Map.of(), 1000, 1.0), Point.of("gone", Map.of(), 2000, Double.NaN)));
+        ReceivedWrites.Series gone = ReceivedWrites.decode(new WriteRequestEncoder()
+                        .encode(ExportRequests.cut(List.of(batch), 100).get(0)))
+                .get(0);
+        assertThat(gone.values().get(0)).isEqualTo(1.0);
+        assertThat(Double.doubleToRawLongBits(gone.values().get(1))).isEqualTo(Point.STALE_MARKER_BITS);
+    }
+
+    @Test
     void aLongSeriesContinuesInTheNextRequestInOrder() {
         List<Point> points = new ArrayList<>();
         for (int i = 9; i >= 0; i--) {

@@ -262,11 +262,12 @@ class IngestorTest {
             SimpleMeterRegistry meters = rig.meters();
             rig.store().close(); // every commit fails from now on
             publish(link, MetricsRoute.PRIMARY, 1);
-            await("parked after 2 deliveries (retries after 1 s, 2 s)")
+            await("parked after 2 deliveries (retries after 1 s, 2 s), and audited (after it is counted)")
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> meters.counter("dualhub.central.messages.rejected", "reason", "max-deliveries")
-                                    .count()
-                            == 1);
+                                            .count()
+                                    == 1
+                            && !audit.isEmpty());
             assertThat(audit).singleElement().satisfies(a -> {
                 assertThat(a.edge()).isEqualTo("e1");
                 assertThat(a.what()).contains("batch 1 on dualhub.metrics.e1", "sequence 1");

@@ -25,10 +25,16 @@ import java.util.TreeMap;
  * point count (varint), then per point: metric, tag count (varint), tag
  * key/value pairs, timestampMs (int64), value (float64). Strings repeat a lot inside a batch (metric names, tag
  * keys), so each is written once and later referenced: varint 0 + UTF-8 literal, or varint n = the n-th literal.
+ * Version 3 is version 2 whose values may be NaN, {@link Point#staleMarker staleness markers}; only a batch that holds
+ * one is written as version 3, so a hub of the release before refuses just those as of a newer format (and has them
+ * resent once upgraded) instead of calling a NaN invalid.
  */
 public final class BatchCodec {
     static final int MAGIC = 0xD1;
-    static final int VERSION = 2;
+    /** The newest version read. */
+    static final int VERSION = 3;
+    /** What a batch without staleness markers is written as. */
+    static final int SAMPLES_ONLY_VERSION = 2;
     /** Far above any batch the edge builds; bounds what a corrupt count could make the decoder allocate. */
     static final int MAX_POINTS = 1 << 20;
 
@@ -38,7 +44,7 @@ public final class BatchCodec {
         ByteSink bytes = new ByteSink(64 + batch.points().size() * 24);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
-            out.writeByte(VERSION);
+            out.writeByte(batch.staleMarkers() > 0 ? VERSION : SAMPLES_ONLY_VERSION);
             out.writeUTF(batch.edgeId());
             out.writeUTF(batch.incarnation());
             out.writeLong(batch.seq());
@@ -53,7 +59,7 @@ public final class BatchCodec {
                     writeString(out, table, tag.getValue());
                 }
                 out.writeLong(p.timestampMs());
-                out.writeDouble(p.value());
+                out.writeLong(Double.doubleToRawLongBits(p.value()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

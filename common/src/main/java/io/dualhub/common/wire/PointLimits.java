@@ -75,9 +75,9 @@ public final class PointLimits {
                 + MAX_TIMESTAMP_MS + " ms): is the precision right?";
     }
 
-    /** Why the value is not a finite number, or null. */
+    /** Why the value is neither a finite number nor a staleness marker (NaN, see {@link Point}), or null. */
     public static String valueViolation(double value) {
-        return Double.isFinite(value) ? null : "value " + value + " is not a finite number";
+        return Double.isFinite(value) || Double.isNaN(value) ? null : "value " + value + " is not a finite number";
     }
 
     /** Why one point breaks a bound, or null when it keeps them all. */

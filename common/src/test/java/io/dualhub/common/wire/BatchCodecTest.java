@@ -29,6 +29,27 @@ class BatchCodecTest {
     }
 
     @Test
+    void aBatchWithAStalenessMarkerIsOfVersionThreeAndOnlySuch() {
+        Point marker = Point.staleMarker("host_load1", BATCH.points().get(0).tags(), 1_700_000_015_000L);
+        List<Point> points = new ArrayList<>(BATCH.points());
+        points.add(marker);
+        Batch withMarker = new Batch("web-3", "a1b2c3d4e5f6", 43, 1_700_000_015_001L, points);
+
+        byte[] encoded = BatchCodec.encode(withMarker);
+        assertThat(encoded[1]).isEqualTo((byte) 3);
+        assertThat(BatchCodec.encode(BATCH)[1])
+                .as("samples only: readable by the release before")
+                .isEqualTo((byte) 2);
+        Batch decoded = BatchCodec.decode(encoded);
+        assertThat(decoded).isEqualTo(withMarker);
+        assertThat(Double.doubleToRawLongBits(decoded.points().get(4).value())).isEqualTo(Point.STALE_MARKER_BITS);
+        assertThat(decoded.staleMarkers()).isEqualTo(1);
+        assertThat(decoded.withoutStaleMarkers().points()).isEqualTo(BATCH.points());
+        assertThat(PointLimits.violation(decoded.points())).isNull();
+        assertThat(PointLimits.valueViolation(Double.POSITIVE_INFINITY)).contains("not a finite number");
+    }
+
+    @Test
     void theSequenceCanBeSetInPlaceAfterEncoding() {
         byte[] encoded = BatchCodec.encode(new Batch("web-3", "a1b2c3d4e5f6", 1, 1_700_000_000_123L, BATCH.points()));
         BatchCodec.setSeq(encoded, 42);

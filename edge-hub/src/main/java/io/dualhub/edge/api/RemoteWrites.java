@@ -25,8 +25,8 @@ public class RemoteWrites {
         this.counts = new OutcomeCounts(
                 meters,
                 "dualhub.edge.remote.write.samples",
-                "Remote-write samples by outcome: accepted, duplicate (a retry, left out),"
-                        + " stale-marker, not-finite, native-histogram (not kept)");
+                "Remote-write samples by outcome: accepted (staleness markers included), duplicate (a retry, left"
+                        + " out), not-finite, native-histogram (not kept)");
     }
 
     WriteOutcome write(byte[] body) {
@@ -44,7 +44,6 @@ public class RemoteWrites {
         if (appended.outcome().stored()) {
             counts.count("accepted", appended.fresh());
             counts.count("duplicate", decoded.points().size() - appended.fresh());
-            counts.count("stale-marker", decoded.staleMarkers());
             counts.count("not-finite", decoded.notFinite());
             counts.count("native-histogram", decoded.histograms());
         }

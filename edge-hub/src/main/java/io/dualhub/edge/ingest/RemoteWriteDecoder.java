@@ -13,19 +13,15 @@ import java.util.TreeMap;
  * Reads a Prometheus remote-write 1.0 body — a protobuf {@code WriteRequest}, compressed with snappy's block format —
  * into points, by the same rules as every other input: {@code __name__} is the metric, the other labels are tags; a
  * label {@code edge} (the CentralHub's own) becomes {@code exported_edge}, other labels starting {@code __} are
- * dropped. A sample whose value is not a finite number is not kept (the store keeps numbers): Prometheus' staleness
- * markers and NaN or infinite values are counted apart. Native histograms and exemplars are not read, and counted.
+ * dropped. Prometheus' staleness markers are kept as such ({@link Point#staleMarker}); any other NaN, and infinite
+ * values, are not kept, and counted. Native histograms and exemplars are not read, and counted.
  * A series without a name, or a sample breaking the point bounds, refuses the whole request, naming the series.
  * Holds no state; one per request.
  */
 public final class RemoteWriteDecoder {
-    /** The bits of Prometheus' staleness marker, a NaN of its own. */
-    static final long STALE_NAN_BITS = 0x7ff0000000000002L;
-
     private final long maxBytes;
     private final int maxPoints;
     private final List<Point> points = new ArrayList<>();
-    private int staleMarkers;
     private int notFinite;
     private int histograms;
 
@@ -36,7 +32,7 @@ public final class RemoteWriteDecoder {
     }
 
     /** The result: the points, and what was not kept. */
-    public record Decoded(List<Point> points, int staleMarkers, int notFinite, int histograms) {}
+    public record Decoded(List<Point> points, int notFinite, int histograms) {}
 
     public Decoded decode(byte[] snappy) {
         byte[] raw = uncompress(snappy);
@@ -49,7 +45,7 @@ public final class RemoteWriteDecoder {
                 request.skip(tag); // metadata (field 3) and anything newer
             }
         }
-        return new Decoded(List.copyOf(points), staleMarkers, notFinite, histograms);
+        return new Decoded(List.copyOf(points), notFinite, histograms);
     }
 
     private byte[] uncompress(byte[] snappy) {
@@ -103,19 +99,16 @@ public final class RemoteWriteDecoder {
     }
 
     private void add(String name, SortedMap<String, String> labels, double value, long ts) {
-        if (!Double.isFinite(value)) {
-            if (Double.doubleToRawLongBits(value) == STALE_NAN_BITS) {
-                staleMarkers++;
-            } else {
-                notFinite++;
-            }
+        boolean staleMarker = Double.doubleToRawLongBits(value) == Point.STALE_MARKER_BITS;
+        if (!Double.isFinite(value) && !staleMarker) {
+            notFinite++;
             return;
         }
         if (name == null) {
             throw new BadWriteException(
                     "a series without __name__ (labels " + labels + "); nothing of this" + " request was stored");
         }
-        Point point = new Point(name, labels, ts, value);
+        Point point = staleMarker ? Point.staleMarker(name, labels, ts) : new Point(name, labels, ts, value);
         String violation = PointLimits.violation(point);
         if (violation != null) {
             throw new BadWriteException("series " + name + labels + ", sample at " + ts + " ms: " + violation

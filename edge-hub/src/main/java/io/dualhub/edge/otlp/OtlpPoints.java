@@ -22,9 +22,10 @@ import java.util.TreeMap;
  *   <li>a gauge is its value; a monotonic cumulative sum is a counter ({@code _total}); a sum that is not monotonic is
  *       a gauge; a cumulative histogram is {@code _bucket{le}} (counts made cumulative, {@code +Inf} the count),
  *       {@code _sum} and {@code _count}; a summary is {@code {quantile}}, {@code _sum} and {@code _count};
+ *   <li>a point flagged as having no recorded value is a staleness marker ({@link Point#staleMarker}) for each of
+ *       those series (of a summary: {@code _sum} and {@code _count}, as such a point names no quantiles);
  *   <li>not taken, and counted as rejected with the reason: delta sums and histograms (the edge does not keep running
- *       totals: export cumulative temporality), exponential histograms, points flagged as having no value, values
- *       that are not finite numbers.
+ *       totals: export cumulative temporality), exponential histograms, values that are not finite numbers.
  * </ul>
  *
  * A point breaking the point bounds refuses the whole request, naming the metric. One per request.
@@ -33,6 +34,7 @@ public final class OtlpPoints {
     private final List<Point> points = new ArrayList<>();
     private long rejected;
     private String firstRejection;
+    private boolean noValue; // the point being added is flagged as having no recorded value: its series end
 
     /**
      * The points of an OTLP export body: JSON when {@code json} is given (the mapper to read it with), else protobuf.
@@ -122,6 +124,7 @@ public final class OtlpPoints {
             }
             long ms = p.timeUnixNano() / 1_000_000;
             newest = Math.max(newest, ms);
+            noValue = p.noValue();
             switch (m.kind()) {
                 case GAUGE -> add(OtlpNames.metric(m.name(), m.unit(), true, false), labels, ms, p.value());
                 case SUM ->
@@ -130,6 +133,7 @@ public final class OtlpPoints {
                 default -> summary(OtlpNames.metric(m.name(), m.unit(), false, false), labels, ms, p);
             }
         }
+        noValue = false;
         return newest;
     }
 
@@ -141,19 +145,20 @@ public final class OtlpPoints {
                 m.temporality() == OtlpMetrics.DELTA
                         ? "delta temporality is not taken: export cumulative temporality"
                                 + " (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=cumulative)"
-                        : p.noValue() ? "the point is flagged as having no recorded value" : null;
-            default -> p.noValue() ? "the point is flagged as having no recorded value" : null;
+                        : null;
+            default -> null;
         };
     }
 
     private void histogram(String name, SortedMap<String, String> labels, long ms, OtlpMetrics.DataPoint p) {
         long cumulative = 0;
-        for (int i = 0; i < p.bucketCounts().length; i++) {
-            cumulative += p.bucketCounts()[i];
+        int buckets = noValue ? p.bounds().length + 1 : p.bucketCounts().length; // no value: no counts either
+        for (int i = 0; i < buckets; i++) {
+            cumulative += i < p.bucketCounts().length ? p.bucketCounts()[i] : 0;
             String le = i < p.bounds().length ? format(p.bounds()[i]) : "+Inf";
             add(name + "_bucket", with(labels, "le", le), ms, cumulative);
         }
-        if (p.bucketCounts().length <= p.bounds().length) {
+        if (buckets <= p.bounds().length) {
             add(name + "_bucket", with(labels, "le", "+Inf"), ms, p.count());
         }
         add(name + "_sum", labels, ms, p.sum());
@@ -180,11 +185,11 @@ public final class OtlpPoints {
     }
 
     private void add(String metric, SortedMap<String, String> labels, long ms, double value) {
-        if (!Double.isFinite(value)) {
+        if (!noValue && !Double.isFinite(value)) {
             reject(metric, "value " + value + " is not a finite number");
             return;
         }
-        Point point = new Point(metric, labels, ms, value);
+        Point point = noValue ? Point.staleMarker(metric, labels, ms) : new Point(metric, labels, ms, value);
         String violation = PointLimits.violation(point);
         if (violation != null) {
             throw new BadWriteException(

@@ -3,8 +3,10 @@ package io.dualhub.edge.scrape;
 import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.PointLimits;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -21,12 +23,19 @@ import java.util.TreeMap;
  *   <li>a sample whose value is not a finite number (NaN, ±Inf: the store keeps numbers only), or that breaks the
  *       edge's point bounds, is skipped and counted, with the first reason kept;
  *   <li>then {@code up}, {@code scrape_duration_seconds} and {@code scrape_samples_scraped} with the target's
- *       labels, as Prometheus writes them.
+ *       labels, as Prometheus writes them;
+ *   <li>a series of the previous scrape that this one lacks (every one, when this scrape failed) gets a staleness
+ *       marker at this scrape's start, as Prometheus writes them, so PromQL stops at once instead of looking back
+ *       for its last value for 5 minutes; a series the page stamps with its own timestamps gets none, as in
+ *       Prometheus.
  * </ul>
  *
  * <p>Used by one thread at a time (the scrape worker).
  */
 final class ScrapedPoints {
+    /** One series a scrape wrote. */
+    record Series(String metric, SortedMap<String, String> labels) {}
+
     static final String NOT_FINITE = "not-finite";
     static final String BOUNDS = "bounds";
 
@@ -34,6 +43,7 @@ final class ScrapedPoints {
     private final SortedMap<String, String> targetLabels;
     private final long scrapeMs;
     private final List<Point> points = new ArrayList<>();
+    private final Set<Series> series = new HashSet<>();
     private final Map<String, Integer> skipped = new TreeMap<>();
     private String firstSkip;
 
@@ -53,14 +63,37 @@ final class ScrapedPoints {
 
     /** Adds {@code up}, {@code scrape_duration_seconds} and {@code scrape_samples_scraped}. */
     ScrapedPoints outcome(boolean up, long durationMs, int samples) {
-        points.add(new Point("up", targetLabels, scrapeMs, up ? 1 : 0));
-        points.add(new Point("scrape_duration_seconds", targetLabels, scrapeMs, durationMs / 1000.0));
-        points.add(new Point("scrape_samples_scraped", targetLabels, scrapeMs, samples));
+        report("up", up ? 1 : 0);
+        report("scrape_duration_seconds", durationMs / 1000.0);
+        report("scrape_samples_scraped", samples);
+        return this;
+    }
+
+    private void report(String metric, double value) {
+        points.add(new Point(metric, targetLabels, scrapeMs, value));
+        series.add(new Series(metric, targetLabels));
+    }
+
+    /**
+     * Adds a staleness marker for each series of {@code previous} (the last stored scrape's {@link #series()}) that
+     * this scrape has not.
+     */
+    ScrapedPoints endVanished(Set<Series> previous) {
+        for (Series gone : previous) {
+            if (!series.contains(gone)) {
+                points.add(Point.staleMarker(gone.metric(), gone.labels(), scrapeMs));
+            }
+        }
         return this;
     }
 
     List<Point> points() {
         return points;
+    }
+
+    /** The series of this scrape that end with a staleness marker when they vanish: those without own timestamps. */
+    Set<Series> series() {
+        return series;
     }
 
     /** Samples skipped, by reason ({@link #NOT_FINITE}, {@link #BOUNDS}). */
@@ -85,6 +118,9 @@ final class ScrapedPoints {
             return;
         }
         points.add(point);
+        if (!s.hasTimestamp()) {
+            series.add(new Series(point.metric(), point.tags()));
+        }
     }
 
     private SortedMap<String, String> labels(SortedMap<String, String> exposed) {

@@ -21,11 +21,12 @@ import java.util.function.Consumer;
 
 /**
  * Scrapes every target at its interval: the configured ones and those of the target files, which it reads again
- * every {@code scrape.files-refresh} and follows (a target gone from a file stops being scraped, a new one starts,
- * one that stayed keeps its schedule). One scheduler thread starts each scrape (spread over the interval by the
- * target's URL) and owns the set of targets; the HTTP client waits for answers without holding a thread per target,
- * and one worker thread parses each answer and appends its points, so a target that is slow, down or answers garbage
- * costs only its own turn. Each target's state belongs to its {@link TargetScrape}.
+ * every {@code scrape.files-refresh} and follows (a target gone from a file stops being scraped and its series end
+ * with staleness markers, a new one starts, one that stayed keeps its schedule). One scheduler thread starts each
+ * scrape (spread over the interval by the target's URL) and owns the set of targets; the HTTP client waits for
+ * answers without holding a thread per target, and one worker thread parses each answer and appends its points, so
+ * a target that is slow, down or answers garbage costs only its own turn. Each target's state belongs to its
+ * {@link TargetScrape}.
  */
 public final class Scraper implements AutoCloseable {
     private final ScrapeSettings settings;
@@ -92,6 +93,7 @@ public final class Scraper implements AutoCloseable {
             Scheduled gone = scheduled.get(target);
             gone.turns().cancel(false);
             gone.scrape().unregister();
+            gone.scrape().retire(worker);
             return true;
         });
         for (ScrapeTarget target : wanted) {

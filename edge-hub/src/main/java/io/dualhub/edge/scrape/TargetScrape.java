@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -30,7 +31,8 @@ import java.util.zip.GZIPInputStream;
  * Scrapes one target: a request sent without blocking any thread, so a slow or silent target holds nothing but its
  * own next turn; the answer parsed and its points appended on the scrape worker. At most one scrape of a target is
  * under way ({@code inFlight}, set by the scheduler's tick and cleared by the worker); a tick that finds one still
- * running is skipped. The status is replaced whole by the worker and read by anyone.
+ * running is skipped. The status is replaced whole by the worker and read by anyone; the series of the last stored
+ * scrape (which end with staleness markers when they vanish) and whether the target is retired are the worker's.
  */
 final class TargetScrape {
     /** What is asked for: the text format first, OpenMetrics understood too. */
@@ -46,6 +48,8 @@ final class TargetScrape {
     private final MeterRegistry meters;
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
     private volatile TargetStatus status;
+    private Set<ScrapedPoints.Series> lastSeries = Set.of();
+    private boolean retired;
 
     TargetScrape(
             ScrapeTarget target,
@@ -114,8 +118,28 @@ final class TargetScrape {
                         worker);
     }
 
+    /**
+     * The target is no longer wanted: its series, the scrape's own included, end with staleness markers now, as
+     * Prometheus ends those of a target that went away, and no scrape of it still under way is stored after them.
+     */
+    void retire(Executor worker) {
+        worker.execute(() -> {
+            retired = true;
+            try {
+                sink.accept(new ScrapedPoints(target, clock.millis())
+                        .endVanished(lastSeries)
+                        .points());
+            } catch (RuntimeException e) {
+                // a full buffer: PromQL then looks back 5 minutes for these series' last values, nothing is lost
+            }
+        });
+    }
+
     /** On the worker: the answer's points appended, the status and meters updated. */
     private void finish(long startMs, long durationMs, HttpResponse<byte[]> answer, Throwable failure) {
+        if (retired) {
+            return;
+        }
         ScrapedPoints out = new ScrapedPoints(target, startMs);
         String error = null;
         int samples = 0;
@@ -126,9 +150,10 @@ final class TargetScrape {
         } catch (IOException | ExpositionException e) {
             error = e.getMessage();
         }
-        out.outcome(error == null, durationMs, samples);
+        out.outcome(error == null, durationMs, samples).endVanished(lastSeries);
         try {
             sink.accept(out.points());
+            lastSeries = out.series();
         } catch (RuntimeException e) { // a full buffer, the series limit, a point too large for a batch
             error = "not stored: " + e.getMessage();
         }

@@ -179,6 +179,32 @@ class OtlpIngestTest {
                 .isEqualTo(afterFirst);
     }
 
+    /** OpenTelemetry's Prometheus rules: a point with no recorded value ends its series with staleness markers. */
+    @Test
+    void aPointFlaggedAsHavingNoRecordedValueIsAStalenessMarkerForEachOfItsSeries() throws Exception {
+        long before = agent.buffer().lastSeq();
+        HttpResponse<String> r = postJson("""
+                {"resourceMetrics":[{"resource":{"attributes":[
+                  {"key":"service.name","value":{"stringValue":"gone"}}]},
+                 "scopeMetrics":[{"metrics":[
+                  {"name":"queue.depth","gauge":{"dataPoints":[{"flags":1,"timeUnixNano":"1700000060000000000"}]}},
+                  {"name":"wait","unit":"s","histogram":{"aggregationTemporality":2,"dataPoints":[
+                    {"flags":1,"explicitBounds":[1,5],"timeUnixNano":"1700000060000000000"}]}}]}]}]}
+                """);
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<Point> points = pointsSince(before);
+        assertThat(points).allMatch(Point::isStaleMarker).allMatch(p -> p.timestampMs() == 1_700_000_060_000L);
+        assertThat(points)
+                .extracting(p -> p.metric() + p.tags().getOrDefault("le", ""))
+                .containsExactly(
+                        "queue_depth",
+                        "wait_seconds_bucket1",
+                        "wait_seconds_bucket5",
+                        "wait_seconds_bucket+Inf",
+                        "wait_seconds_sum",
+                        "wait_seconds_count");
+    }
+
     @Test
     void aBodyThatIsNotOtlpIs400WithAStatus() throws Exception {
         HttpResponse<String> r = postJson("[1,2");

@@ -43,8 +43,8 @@ class RemoteWriteDecoderTest {
     }
 
     @Test
-    void staleMarkersAndOtherNonNumbersAreCountedNotKept() {
-        double stale = Double.longBitsToDouble(RemoteWriteDecoder.STALE_NAN_BITS);
+    void staleMarkersAreKeptAndOtherNonNumbersCountedNotKept() {
+        double stale = Double.longBitsToDouble(Point.STALE_MARKER_BITS);
         RemoteWriteDecoder.Decoded d = decode(new RemoteWriteBodies()
                 .series(
                         new String[] {"__name__", "m"},
@@ -56,8 +56,9 @@ class RemoteWriteDecoderTest {
                         T + 2,
                         Double.POSITIVE_INFINITY,
                         T + 3));
-        assertThat(d.points()).hasSize(1);
-        assertThat(d.staleMarkers()).isEqualTo(1);
+        assertThat(d.points()).extracting(Point::timestampMs).containsExactly(T, T + 1);
+        assertThat(d.points().get(0).isStaleMarker()).isFalse();
+        assertThat(d.points().get(1).isStaleMarker()).isTrue();
         assertThat(d.notFinite()).isEqualTo(2);
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Targets from a file ({@code scrape.files}) are followed as the file changes: new ones scraped, removed ones no
- * longer scraped (their meters gone), a broken file keeps the targets it had and says why, a deleted one has none.
+ * longer scraped (their meters gone, their series ended with staleness markers), a broken file keeps the targets it
+ * had and says why, a deleted one has none.
  */
 class ScrapeFilesTest {
     @TempDir
@@ -97,6 +98,22 @@ class ScrapeFilesTest {
                             .equals(List.of("b")));
             assertThat(meters.find("dualhub.edge.scrape.up").tag("job", "a").gauge())
                     .isNull();
+            await("a's series ended with staleness markers, as Prometheus ends a target's that went away")
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(stored.stream()
+                                    .filter(p -> p.isStaleMarker()
+                                            && p.tags().get("job").equals("a"))
+                                    .map(Point::metric))
+                            .containsExactlyInAnyOrder(
+                                    "page_a", "up", "scrape_duration_seconds", "scrape_samples_scraped"));
+            long ended = stored.stream()
+                    .filter(p -> p.isStaleMarker())
+                    .mapToLong(Point::timestampMs)
+                    .max()
+                    .orElseThrow();
+            assertThat(stored)
+                    .as("nothing of a after its markers")
+                    .noneMatch(p -> p.tags().get("job").equals("a") && p.timestampMs() > ended);
             assertThat(meters.find("dualhub.edge.scrape.up").tag("job", "b").gauge())
                     .isNotNull();
 

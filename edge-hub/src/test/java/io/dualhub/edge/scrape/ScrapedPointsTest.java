@@ -48,6 +48,37 @@ class ScrapedPointsTest {
     }
 
     @Test
+    void aSeriesGoneFromThePageEndsWithAStalenessMarkerButOneWithItsOwnTimestampsDoesNot() {
+        ScrapedPoints first = new ScrapedPoints(target(false), SCRAPE_MS)
+                .samples(List.of(
+                        exposed("kept", Map.of(), 1),
+                        exposed("gone", Map.of("disk", "sdb"), 2),
+                        new ExposedSample("own_ts", new TreeMap<>(), 3, 1_600_000_000_000L)))
+                .outcome(true, 10, 3);
+        ScrapedPoints second = new ScrapedPoints(target(false), SCRAPE_MS + 15_000)
+                .samples(List.of(exposed("kept", Map.of(), 1)))
+                .outcome(true, 10, 1)
+                .endVanished(first.series());
+        assertThat(second.points())
+                .filteredOn(Point::isStaleMarker)
+                .singleElement()
+                .satisfies(marker -> {
+                    assertThat(marker.metric()).isEqualTo("gone");
+                    assertThat(marker.tags()).containsEntry("disk", "sdb").containsEntry("job", "node");
+                    assertThat(marker.timestampMs()).isEqualTo(SCRAPE_MS + 15_000);
+                });
+
+        ScrapedPoints failed = new ScrapedPoints(target(false), SCRAPE_MS + 30_000)
+                .outcome(false, 10, 0)
+                .endVanished(second.series());
+        assertThat(failed.points())
+                .as("a failed scrape ends every sample series, not its own up and duration")
+                .filteredOn(Point::isStaleMarker)
+                .extracting(Point::metric)
+                .containsExactly("kept");
+    }
+
+    @Test
     void exposedLabelsThatClashAreKeptAsExportedUnlessHonoredAndEdgeAndUnderscoresNeverPass() {
         ExposedSample clash = exposed(
                 "app_info", Map.of("job", "app", "site", "dc2", "edge", "e1", "__hidden", "x", "version", "3"), 1);
