@@ -120,7 +120,7 @@ public final class CentralClient {
      * Waits (up to a minute) until as many values of the writer's metric are stored for the edge as the edge accepted,
      * and returns them: a test then asserts there are exactly that many, none twice.
      */
-    public List<Long> awaitStored(LineWriter writer, String edgeId) {
+    public List<Long> awaitStored(SequencedWriter writer, String edgeId) {
         await(edgeId + " stored")
                 .atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()

@@ -18,16 +18,23 @@ public final class CountingTarget implements AutoCloseable {
     public static final String METRIC = "scrapes_total";
 
     private final AtomicLong scrapes = new AtomicLong();
+    private final String metric;
     private final HttpServer server;
 
     public CountingTarget() {
+        this(METRIC);
+    }
+
+    /** A target whose counter is named {@code metric} (a name of its own keeps its values apart in a shared store). */
+    public CountingTarget(String metric) {
+        this.metric = metric;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.createContext("/metrics", x -> {
-            byte[] body = ("# TYPE " + METRIC + " counter\n" + METRIC + "{kind=\"test\"} " + scrapes.incrementAndGet()
+            byte[] body = ("# TYPE " + metric + " counter\n" + metric + "{kind=\"test\"} " + scrapes.incrementAndGet()
                             + "\n")
                     .getBytes(StandardCharsets.UTF_8);
             x.sendResponseHeaders(200, body.length);
@@ -36,6 +43,10 @@ public final class CountingTarget implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    public String metric() {
+        return metric;
     }
 
     /** {@code host:port}, as Prometheus names a target. */

@@ -55,7 +55,7 @@ final class OtlpJson {
                         text(m, "name"),
                         text(m, "unit"),
                         kind,
-                        (int) number(data, "aggregationTemporality"),
+                        (int) integer(data, "aggregationTemporality"),
                         data.get("isMonotonic") != null
                                 && data.get("isMonotonic").getBooleanValue(),
                         points);
@@ -76,18 +76,18 @@ final class OtlpJson {
     }
 
     private static OtlpMetrics.DataPoint dataPoint(JsonNode p) {
-        double value = p.get("asDouble") != null ? number(p, "asDouble") : number(p, "asInt");
+        double value = p.get("asDouble") != null ? number(p, "asDouble") : integer(p, "asInt");
         List<JsonNode> buckets = array(p, "bucketCounts");
         List<JsonNode> bounds = array(p, "explicitBounds");
         List<JsonNode> quantiles = array(p, "quantileValues");
         return new OtlpMetrics.DataPoint(
                 attributes(p),
-                (long) number(p, "timeUnixNano"),
+                integer(p, "timeUnixNano"),
                 value,
-                ((long) number(p, "flags") & 1) != 0,
-                (long) number(p, "count"),
+                (integer(p, "flags") & 1) != 0,
+                integer(p, "count"),
                 number(p, "sum"),
-                buckets.stream().mapToLong(n -> (long) asNumber(n)).toArray(),
+                buckets.stream().mapToLong(OtlpJson::asInteger).toArray(),
                 bounds.stream().mapToDouble(OtlpJson::asNumber).toArray(),
                 quantiles.stream().mapToDouble(q -> number(q, "quantile")).toArray(),
                 quantiles.stream().mapToDouble(q -> number(q, "value")).toArray());
@@ -140,7 +140,29 @@ final class OtlpJson {
         return n == null || n.isNull() ? 0 : asNumber(n);
     }
 
-    /** A number, or a decimal string holding one (OTLP writes 64-bit integers as strings). */
+    private static long integer(JsonNode holder, String name) {
+        JsonNode n = holder.get(name);
+        return n == null || n.isNull() ? 0 : asInteger(n);
+    }
+
+    /**
+     * A 64-bit integer, exactly: OTLP writes them as decimal strings (a number is taken too), which a double would
+     * round (nanosecond times are past 2^53).
+     */
+    private static long asInteger(JsonNode n) {
+        String text = n.isNumber() ? n.getNumberValue().toString() : n.coerceStringValue();
+        try {
+            return Long.parseUnsignedLong(text); // fixed64 times and uint64 counts; the int64 asInt below
+        } catch (NumberFormatException notUnsigned) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new BadWriteException("'" + text + "' is not an integer; nothing of this request was stored");
+            }
+        }
+    }
+
+    /** A number, or a decimal string holding one. */
     private static double asNumber(JsonNode n) {
         if (n.isNumber()) {
             return n.getDoubleValue();

@@ -179,6 +179,25 @@ class OtlpIngestTest {
                 .isEqualTo(afterFirst);
     }
 
+    /**
+     * OTLP's JSON writes 64-bit integers as decimal strings, which a double cannot always hold: 1700000000001000000
+     * ns read as a double is ...000999936, a millisecond early, and the next point of the series at that millisecond
+     * would be left out as a retry. The chaos scenario kill-edge-inputs found it.
+     */
+    @Test
+    void jsonTimesAndIntegersAreReadExactly() throws Exception {
+        long before = agent.buffer().lastSeq();
+        HttpResponse<String> r = postJson("""
+                {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"exact","gauge":{"dataPoints":[
+                  {"asInt":"1","timeUnixNano":"1700000000000000000"},
+                  {"asInt":"2","timeUnixNano":"1700000000001000000"}]}}]}]}]}
+                """);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(pointsSince(before))
+                .extracting(Point::timestampMs)
+                .containsExactly(1_700_000_000_000L, 1_700_000_000_001L);
+    }
+
     /** OpenTelemetry's Prometheus rules: a point with no recorded value ends its series with staleness markers. */
     @Test
     void aPointFlaggedAsHavingNoRecordedValueIsAStalenessMarkerForEachOfItsSeries() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.RemoteWriteBodies;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.TreeMap;

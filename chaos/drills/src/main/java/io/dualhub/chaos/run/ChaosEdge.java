@@ -3,13 +3,15 @@ package io.dualhub.chaos.run;
 import io.dualhub.testkit.FaultProxy;
 import io.dualhub.testkit.HubProcess;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * An edge agent of the drill topology with its own fault proxy to each NATS node, so a link fault hits this edge
- * alone. {@code links.get(i)} leads to node i.
+ * alone. {@code links.get(i)} leads to node i. {@code scrapeTargets} is the target file the edge follows
+ * ({@code scrape.files}): absent, no targets, until a drill writes it.
  */
-record ChaosEdge(String id, HubProcess process, List<FaultProxy> links) {
+record ChaosEdge(String id, HubProcess process, List<FaultProxy> links, Path scrapeTargets) {
 
     long lastSeq() throws Exception {
         return process.edgeStatus().path("lastSeq").asLong();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.ClusterProbe;
 import io.dualhub.testkit.RemoteWriteReceiver;
+import io.dualhub.testkit.SequencedWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,12 +132,15 @@ final class Drill {
         List<CentralClient> centrals = topology.clients();
         List<Map<String, JsonNode>> before = fleets(centrals);
         double resendsBefore = resendRequests(centrals);
-        load = new EdgeLoad(measurement, topology.edges(), rate);
+        load = new EdgeLoad(measurement, topology.edges(), rate, scenario.everyInput());
         Thread sampler = startBacklogSampler();
         String error = null;
         long recoveryMs = -1;
         try {
-            phase("load " + rate + " points/s over " + topology.edges().size() + " edges");
+            phase("load " + rate + " points/s over " + topology.edges().size() + " edges"
+                    + (scenario.everyInput()
+                            ? ", and as much again through each other input of edge-1 (and a scrape)"
+                            : ""));
             holdSteady();
             scenario.fault().inject(this);
             if (healedAt == 0) {
@@ -155,7 +159,7 @@ final class Drill {
             sampler.interrupt();
         }
         awaitStored(centrals, before, load.accepted());
-        List<Tally> tallies = tally(centrals, before, measurement + "_n");
+        List<Tally> tallies = tally(centrals, before);
         checkReplicas();
         double resends = resendRequests(centrals) - resendsBefore;
         if (resends > 0) {
@@ -243,8 +247,12 @@ final class Drill {
         return edge == null ? 0 : edge.path("pointsDeclaredDropped").asLong();
     }
 
-    private List<Tally> tally(List<CentralClient> centrals, List<Map<String, JsonNode>> before, String metric)
-            throws Exception {
+    /**
+     * Every store's tally of every writer's points: per CentralHub and for the export receiver, the line-protocol
+     * load of all edges (held to the points each edge declared dropped), then each other input of the target edge,
+     * then, when it scraped, its scraped counts.
+     */
+    private List<Tally> tally(List<CentralClient> centrals, List<Map<String, JsonNode>> before) throws Exception {
         List<Tally> tallies = new ArrayList<>();
         Map<String, Long> lastDropped = Map.of();
         for (int c = 0; c < centrals.size(); c++) {
@@ -255,25 +263,57 @@ final class Drill {
                         edge,
                         declared(central.edge(edge)) - declared(before.get(c).get(edge)));
             }
-            tallies.add(
-                    report(settled(topology.centrals().get(c).name(), edge -> central.values(metric, edge), dropped)));
+            tallies.addAll(tallyStore(topology.centrals().get(c).name(), central::values, dropped));
             lastDropped = dropped; // every hub counts the same declarations; the receiver is held to them
         }
         RemoteWriteReceiver receiver = topology.receiver();
         if (receiver != null) {
-            tallies.add(report(settled(
+            tallies.addAll(tallyStore(
                     receiver.name() + " (export)",
-                    edge -> receiver.values(metric + "{edge=\"" + edge + "\"}", Duration.ofDays(1)).stream()
+                    (metric, edge) -> receiver.values(metric + "{edge=\"" + edge + "\"}", Duration.ofDays(1)).stream()
                             .map(Double::longValue)
                             .toList(),
-                    lastDropped)));
+                    lastDropped));
         }
         return tallies;
     }
 
-    /** The values a store holds of one edge's points. */
+    private List<Tally> tallyStore(String store, StoredValues stored, Map<String, Long> dropped) throws Exception {
+        List<Tally> tallies = new ArrayList<>();
+        String line = load.writers().values().iterator().next().metric();
+        tallies.add(report(settled(store, load.writers(), edge -> stored.of(line, edge), dropped)));
+        for (SequencedWriter w : load.inputs()) {
+            tallies.add(report(settled(
+                    store + ", " + w.input().description(),
+                    Map.of(target().id(), w),
+                    edge -> stored.of(w.metric(), edge),
+                    Map.of())));
+        }
+        if (load.scraped() != null) {
+            tallies.add(report(scraped(store, stored.of(load.scraped().metric(), target().id()))));
+        }
+        return tallies;
+    }
+
+    /**
+     * The scraped counts a store holds, as a tally: each count the target served is stored at most once. No scrape
+     * is answered to anyone, so which ones reached the buffer before a kill is not known and none is counted lost;
+     * a count stored twice is a duplicate.
+     */
+    private static Tally scraped(String store, List<Long> counts) {
+        long distinct = counts.stream().distinct().count();
+        return new Tally(store + ", scrape (counts stored)", distinct, distinct, 0, 0, counts.size() - distinct, 0);
+    }
+
+    /** The values a store holds of one metric of one edge's points. */
     @FunctionalInterface
     private interface StoredValues {
+        List<Long> of(String metric, String edge) throws Exception;
+    }
+
+    /** The values a store holds of one edge's points of one writer. */
+    @FunctionalInterface
+    private interface EdgeValues {
         List<Long> of(String edge) throws Exception;
     }
 
@@ -282,7 +322,8 @@ final class Drill {
      * (the export receiver behind the hubs) may hold as many values as were accepted, counting those of unanswered
      * writes, before it holds every accepted one.
      */
-    private Tally settled(String name, StoredValues stored, Map<String, Long> dropped) {
+    private Tally settled(
+            String name, Map<String, SequencedWriter> writers, EdgeValues stored, Map<String, Long> dropped) {
         Map<String, List<Long>> values = new HashMap<>();
         try {
             await().atMost(Duration.ofMinutes(2))
@@ -290,15 +331,15 @@ final class Drill {
                     .ignoreExceptions()
                     .until(() -> {
                         values.clear();
-                        for (String edge : load.writers().keySet()) {
+                        for (String edge : writers.keySet()) {
                             values.put(edge, stored.of(edge));
                         }
-                        return Tally.of(name, values, load.writers(), dropped).holdsEveryAccepted();
+                        return Tally.of(name, values, writers, dropped).holdsEveryAccepted();
                     });
         } catch (RuntimeException e) {
             note(name + " did not hold every accepted point within 2 min");
         }
-        return Tally.of(name, values, load.writers(), dropped);
+        return Tally.of(name, values, writers, dropped);
     }
 
     private Tally report(Tally t) {

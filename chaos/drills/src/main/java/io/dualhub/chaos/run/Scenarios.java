@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.FaultProxy;
 import io.dualhub.testkit.HubProcess;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsServerNode;
 import io.dualhub.testkit.NetworkLab;
 import io.dualhub.testkit.RemoteWriteReceiver;
+import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +63,12 @@ final class Scenarios {
                         "both CentralHubs killed, restarted after the outage",
                         Scenarios::centralsDown),
                 new Scenario("kill-edge", "kill -9 of edge-1 mid-load, restarted on its data", Scenarios::killEdge),
+                new Scenario(
+                        "kill-edge-inputs",
+                        "kill -9 of edge-1 while it takes every input at once (line protocol on three paths, remote"
+                                + " write, OTLP, a scrape), restarted on its data",
+                        Scenarios::killEdge,
+                        true),
                 new Scenario(
                         "edge-restart-storm",
                         "edge-1 killed 5 times while cut off from NATS, with a backlog",
@@ -314,7 +320,7 @@ final class Scenarios {
             throw new Scenario.Skipped("needs root to mount a tmpfs under the edge's buffer");
         }
         ChaosEdge edge = d.topology().edges().get(d.topology().edges().size() - 1);
-        LineWriter writer = d.load().writers().get(edge.id());
+        SequencedWriter writer = d.load().writers().get(edge.id());
         d.faultStarting("filling " + edge.id() + "'s buffer disk to below its 8 MiB reserve");
         long start = System.nanoTime();
         Path filler = SmallDisk.fillLeaving(disk, 4L << 20);

@@ -1,6 +1,6 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.SequencedWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +26,11 @@ record Tally(
     static Tally of(
             String central,
             Map<String, List<Long>> storedValues,
-            Map<String, LineWriter> writers,
+            Map<String, SequencedWriter> writers,
             Map<String, Long> declaredDropped) {
         long accepted = 0, stored = 0, dropped = 0, duplicates = 0, uncertain = 0;
-        for (Map.Entry<String, LineWriter> e : writers.entrySet()) {
-            LineWriter w = e.getValue();
+        for (Map.Entry<String, SequencedWriter> e : writers.entrySet()) {
+            SequencedWriter w = e.getValue();
             Map<Long, Integer> seen = new HashMap<>();
             for (long v : storedValues.getOrDefault(e.getKey(), List.of())) {
                 seen.merge(v, 1, Integer::sum);

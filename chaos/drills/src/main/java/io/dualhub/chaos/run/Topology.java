@@ -33,6 +33,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class Topology implements AutoCloseable {
     private static final String EDGE_YAML = "collect:\n  enabled: false\nnats:\n  discover-servers: false\n";
+    private static final String SCRAPE_YAML = "scrape:\n  files: [%s]\n  files-refresh: 1s\n";
     private static final String CENTRAL_YAML = "stream:\n  replicas: 3\n";
     private static final String EXPORT_YAML = "export:\n  remote-write:\n    urls: %s\n";
     private static final Duration SETTLE = Duration.ofMinutes(2);
@@ -145,9 +146,12 @@ final class Topology implements AutoCloseable {
                 .map(n -> new FaultProxy(n.host(), n.clientPort()))
                 .toList();
         String servers = String.join(",", links.stream().map(FaultProxy::url).toList());
-        String yaml = onSmallDisk ? EDGE_YAML + "buffer:\n  min-free-disk: 8MiB\n" : EDGE_YAML;
+        Path scrapeTargets = dir.resolve(id + "-scrape-targets.yml");
+        String yaml = EDGE_YAML
+                + SCRAPE_YAML.formatted(scrapeTargets)
+                + (onSmallDisk ? "buffer:\n  min-free-disk: 8MiB\n" : "");
         Path data = onSmallDisk ? edgeDisk.resolve(id) : dir.resolve(id);
-        return new ChaosEdge(id, hubs.edge(id, yaml, servers, data), links);
+        return new ChaosEdge(id, hubs.edge(id, yaml, servers, data), links, scrapeTargets);
     }
 
     /** Mounts a tmpfs of the given size; null when this process may not mount (not root). */

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.OsProcess;
+import io.dualhub.testkit.SequencedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class BackupRestoreDrillTest {
         List<HubProcess> pair = hubs.leaderAndStandby("");
         Path c2Data = hubs.dir().resolve("c2");
         HubProcess edge = hubs.edge("backup-edge", "collect:\n  enabled: false\n");
-        LineWriter writer = new LineWriter("backup");
+        SequencedWriter writer = new SequencedWriter("backup");
         write(writer, edge, 20);
 
         Path backup = hubs.dir().resolve("c1-backup.duckdb");
@@ -80,7 +80,7 @@ class BackupRestoreDrillTest {
         }
     }
 
-    private static void write(LineWriter writer, HubProcess edge, int requests) throws Exception {
+    private static void write(SequencedWriter writer, HubProcess edge, int requests) throws Exception {
         for (int i = 0; i < requests; i++) {
             assertThat(writer.write(edge.url(), 500))
                     .as("edge accepts, status %d", writer.lastStatus())

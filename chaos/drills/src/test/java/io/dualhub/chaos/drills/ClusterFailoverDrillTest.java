@@ -9,9 +9,9 @@ import io.dualhub.testkit.ClusterProbe;
 import io.dualhub.testkit.FaultProxy;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.NatsServerNode;
+import io.dualhub.testkit.SequencedWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ class ClusterFailoverDrillTest {
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(probe::replicasCurrent);
 
-        LineWriter writer = new LineWriter("cluster");
+        SequencedWriter writer = new SequencedWriter("cluster");
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread load = new Thread(
                 () -> {

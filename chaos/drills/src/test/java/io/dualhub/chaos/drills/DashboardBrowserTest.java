@@ -8,8 +8,8 @@ import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HeadlessChromium;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +53,7 @@ class DashboardBrowserTest {
         hubs.edge(HOST_EDGE, FAST_EDGE);
         HubProcess written = hubs.edge(WRITTEN_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         CentralClient api = new CentralClient(central.url());
-        LineWriter writer = new LineWriter("dashwrite");
+        SequencedWriter writer = new SequencedWriter("dashwrite");
         for (int i = 0; i < 5; i++) {
             assertThat(writer.write(written.url(), 100)).isTrue();
         }
@@ -138,7 +138,7 @@ class DashboardBrowserTest {
         browser.screenshot("edge");
     }
 
-    private static void explore(HeadlessChromium browser, CentralClient api, LineWriter writer) throws Exception {
+    private static void explore(HeadlessChromium browser, CentralClient api, SequencedWriter writer) throws Exception {
         browser.go("#/explore?metric=" + writer.metric() + "&edge=" + WRITTEN_EDGE + "&range=7d");
         await("the written series charted")
                 .atMost(HeadlessChromium.PATIENCE)

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class EdgeRestartStormDrillTest {
         HubProcess central = hubs.central("main", "");
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
-        LineWriter writer = new LineWriter("storm");
+        SequencedWriter writer = new SequencedWriter("storm");
         int requests = 0;
 
         NATS.node(0).stop();
@@ -71,7 +71,7 @@ class EdgeRestartStormDrillTest {
         HubProcess central = hubs.central("main", "");
         HubProcess edge = hubs.edge("rebuilt-edge", "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
-        LineWriter writer = new LineWriter("rebuilt");
+        SequencedWriter writer = new SequencedWriter("rebuilt");
         for (int i = 0; i < 10; i++) {
             assertThat(writer.write(edge.url(), PER_REQUEST)).isTrue();
         }

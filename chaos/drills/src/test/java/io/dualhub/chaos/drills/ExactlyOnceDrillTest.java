@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +37,7 @@ class ExactlyOnceDrillTest {
     void everyAcceptedPointIsStoredExactlyOnceThroughCrashesOfEveryPart() throws Exception {
         HubProcess central = hubs.central("drill", "");
         HubProcess edge = hubs.edge("drill-edge", "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
-        LineWriter writer = new LineWriter("drill");
+        SequencedWriter writer = new SequencedWriter("drill");
 
         for (int request = 1; request <= REQUESTS; request++) {
             assertThat(writer.write(edge.url(), PER_REQUEST))

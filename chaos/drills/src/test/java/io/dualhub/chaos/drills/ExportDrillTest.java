@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.RemoteWriteReceiver;
+import io.dualhub.testkit.SequencedWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -42,7 +42,7 @@ class ExportDrillTest {
             String yaml = "export:\n  remote-write:\n    urls: " + vm.writeUrl() + "," + prometheus.writeUrl() + "\n";
             List<HubProcess> pair = hubs.leaderAndStandby(yaml);
             HubProcess edge = hubs.edge("export-edge", "collect:\n  enabled: false\n");
-            LineWriter writer = new LineWriter("exported");
+            SequencedWriter writer = new SequencedWriter("exported");
 
             write(writer, edge, 10);
             pair.get(0).kill9(); // the exporting hub, in the middle of the load
@@ -78,7 +78,7 @@ class ExportDrillTest {
         }
     }
 
-    private static void write(LineWriter writer, HubProcess edge, int requests) throws Exception {
+    private static void write(SequencedWriter writer, HubProcess edge, int requests) throws Exception {
         for (int i = 0; i < requests; i++) {
             assertThat(writer.write(edge.url(), 1000)).isTrue();
         }

@@ -7,8 +7,8 @@ import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.LineLoad;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -41,7 +41,7 @@ class GapRepairDrillTest {
     final Hubs hubs = Hubs.on(NATS);
 
     /** Writes this many requests of 100 points, each one batch at the edge, each accepted. */
-    private static void writeBatches(LineWriter writer, HubProcess edge, int batches) throws Exception {
+    private static void writeBatches(SequencedWriter writer, HubProcess edge, int batches) throws Exception {
         for (int i = 0; i < batches; i++) {
             assertThat(writer.write(edge.url(), 100)).isTrue();
         }
@@ -52,7 +52,7 @@ class GapRepairDrillTest {
         HubProcess central = hubs.central("main", "gaps:\n  grace: 2s\n");
         HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         CentralClient api = new CentralClient(central.url());
-        LineWriter writer = new LineWriter("gap");
+        SequencedWriter writer = new SequencedWriter("gap");
         writeBatches(writer, edge, 20);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.edge(EDGE).path("lastSeq").asLong() == 20);
@@ -100,7 +100,7 @@ class GapRepairDrillTest {
         HubProcess edge = hubs.edge(LOADED_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
         HubProcess busy = hubs.edge("busy-edge", "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
-        LineWriter writer = new LineWriter("loadedgap");
+        SequencedWriter writer = new SequencedWriter("loadedgap");
         writeBatches(writer, edge, 20);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.edge(LOADED_EDGE).path("lastSeq").asLong() == 20);
@@ -161,7 +161,7 @@ class GapRepairDrillTest {
         HubProcess standby = hubs.central("standby", "gaps:\n  grace: 2s\n");
         CentralClient standbyApi = new CentralClient(standby.url());
         HubProcess edge = hubs.edge(STANDBY_EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
-        LineWriter writer = new LineWriter("standbygap");
+        SequencedWriter writer = new SequencedWriter("standbygap");
         writeBatches(writer, edge, 10);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> standbyApi.edge(STANDBY_EDGE).path("lastSeq").asLong() == 10);

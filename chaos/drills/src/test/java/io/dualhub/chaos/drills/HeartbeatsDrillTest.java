@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import java.time.Duration;
@@ -86,7 +86,7 @@ class HeartbeatsDrillTest {
                         .ignoreExceptions()
                         .until(() ->
                                 "ONLINE".equals(api.edge(edgeId).path("state").asText()));
-                LineWriter writer = new LineWriter("hb");
+                SequencedWriter writer = new SequencedWriter("hb");
                 assertThat(writer.write(edge.url(), 20)).isTrue();
                 assertThat(api.awaitStored(writer, edgeId)).hasSize(20).doesNotHaveDuplicates();
                 edge.stop();

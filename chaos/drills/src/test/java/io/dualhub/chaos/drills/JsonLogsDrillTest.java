@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class JsonLogsDrillTest {
         HubProcess central = hubs.central("main", json + "fleet:\n  heartbeat-interval: 1s\n");
         CentralClient api = new CentralClient(central.url());
         HubProcess edge = hubs.edge("json-edge", edgeYaml);
-        assertThat(new LineWriter("json").write(edge.url(), 100)).isTrue();
+        assertThat(new SequencedWriter("json").write(edge.url(), 100)).isTrue();
         await("stored")
                 .atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
@@ -50,7 +50,7 @@ class JsonLogsDrillTest {
         edge.kill9();
         NatsFixture.deleteTree(hubs.dir().resolve("json-edge"));
         HubProcess rebuilt = hubs.edge("json-edge", edgeYaml);
-        assertThat(new LineWriter("json-again").write(rebuilt.url(), 100)).isTrue();
+        assertThat(new SequencedWriter("json-again").write(rebuilt.url(), 100)).isTrue();
         await("the new incarnation logged")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> lines(hubs.dir().resolve("main.log")).stream()

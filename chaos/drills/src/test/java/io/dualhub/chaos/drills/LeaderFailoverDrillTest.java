@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +44,7 @@ class LeaderFailoverDrillTest {
                 .contains("{\"instance\":\"c2\",\"leader\":false,\"self\":true");
 
         HubProcess edge = hubs.edge("pair-edge", "collect:\n  enabled: false\n");
-        LineWriter writer = new LineWriter("pair");
+        SequencedWriter writer = new SequencedWriter("pair");
         for (int i = 0; i < 20; i++) {
             assertThat(writer.write(edge.url(), 500)).isTrue();
         }

@@ -9,9 +9,9 @@ import io.dualhub.common.Subjects;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.MetricsStreams;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -56,7 +56,7 @@ class LifecycleDrillTest {
             assertThat(detail.path("os").asText()).isNotEmpty();
 
             JetStreamManagement jsm = nats.jetStreamManagement();
-            LineWriter writer = new LineWriter("life");
+            SequencedWriter writer = new SequencedWriter("life");
             assertThat(writer.write(edge.url(), 100)).isTrue();
             await("the first batch forwarded")
                     .atMost(Duration.ofSeconds(20))

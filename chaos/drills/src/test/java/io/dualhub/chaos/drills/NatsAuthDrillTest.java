@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class NatsAuthDrillTest {
         hubs.secret("the NATS password", PASSWORD);
         HubProcess central = hubs.central("main", authYaml(PASSWORD));
         HubProcess edge = hubs.edge("auth-edge", "collect:\n  enabled: false\n" + authYaml(PASSWORD));
-        LineWriter writer = new LineWriter("auth");
+        SequencedWriter writer = new SequencedWriter("auth");
         assertThat(writer.write(edge.url(), 100)).isTrue();
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30))
@@ -51,7 +51,7 @@ class NatsAuthDrillTest {
     void aWrongPasswordIsOneClearLineWhileTheEdgeKeepsBuffering() throws Exception {
         hubs.secret("the wrong NATS password", "not-the-password");
         HubProcess edge = hubs.edge("wrong-edge", "collect:\n  enabled: false\n" + authYaml("not-the-password"));
-        assertThat(new LineWriter("refused").write(edge.url(), 10))
+        assertThat(new SequencedWriter("refused").write(edge.url(), 10))
                 .as("accepted into the buffer")
                 .isTrue();
         Path log = hubs.dir().resolve("wrong-edge.log");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.nats.client.NKey;
 import io.nats.client.support.JsonSerializable;
 import io.nats.client.support.JwtUtils;
@@ -40,7 +40,7 @@ class NatsCredsDrillTest {
         String nats = "nats:\n  creds: " + DIR.resolve("hub.creds") + "\n";
         HubProcess central = hubs.central("creds-central", nats);
         HubProcess edge = hubs.edge("creds-edge", nats + "collect:\n  enabled: false\n");
-        LineWriter writer = new LineWriter("creds");
+        SequencedWriter writer = new SequencedWriter("creds");
         for (int i = 0; i < 5; i++) {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }

@@ -21,8 +21,8 @@ import io.dualhub.common.wire.ResendResult;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
@@ -78,7 +78,7 @@ class NatsPermissionsDrillTest {
     void edgesAndHubsWithTheirOwnUsersStoreExactlyOnceAndAnEdgeIsKeptToItsSubjects() throws Exception {
         HubProcess central = hubs.central("main", nkey("central-main") + "stream:\n  replicas: 3\n");
         HubProcess edge = hubs.edge("perm-edge", nkey("edge-perm-edge") + "collect:\n  enabled: false\n");
-        LineWriter writer = new LineWriter("perm");
+        SequencedWriter writer = new SequencedWriter("perm");
         for (int i = 0; i < 5; i++) {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
@@ -206,9 +206,9 @@ class NatsPermissionsDrillTest {
         HubProcess lifecycle = hubs.edge("lifecycle", nkey("edge-lifecycle") + "collect:\n  enabled: false\n");
         HubProcess heartbeat = hubs.edge("heartbeat", nkey("edge-heartbeat") + "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
-        LineWriter toVictim = new LineWriter("victim_load");
-        LineWriter toLifecycle = new LineWriter("own_load");
-        LineWriter toHeartbeat = new LineWriter("own_load");
+        SequencedWriter toVictim = new SequencedWriter("victim_load");
+        SequencedWriter toLifecycle = new SequencedWriter("own_load");
+        SequencedWriter toHeartbeat = new SequencedWriter("own_load");
         assertThat(toLifecycle.write(lifecycle.url(), 100)).isTrue();
         assertThat(toHeartbeat.write(heartbeat.url(), 100)).isTrue();
         assertThat(toVictim.write(victim.url(), 200)).isTrue();

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class NatsTlsDrillTest {
                 nats + "    cert: " + CERTS.file("client.pem") + "\n    key: " + CERTS.file("client.key") + "\n";
         HubProcess central = hubs.central("tls-central", withCert);
         HubProcess edge = hubs.edge("tls-edge", withCert + "collect:\n  enabled: false\n");
-        LineWriter writer = new LineWriter("tls");
+        SequencedWriter writer = new SequencedWriter("tls");
         for (int i = 0; i < 5; i++) {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }
@@ -70,7 +70,7 @@ class NatsTlsDrillTest {
                 .doesNotHaveDuplicates();
 
         HubProcess noCert = hubs.edge("tls-nocert", nats + "collect:\n  enabled: false\n");
-        assertThat(new LineWriter("nocert").write(noCert.url(), 10))
+        assertThat(new SequencedWriter("nocert").write(noCert.url(), 10))
                 .as("the buffer still accepts")
                 .isTrue();
         Path noCertLog = hubs.dir().resolve("tls-nocert.log");

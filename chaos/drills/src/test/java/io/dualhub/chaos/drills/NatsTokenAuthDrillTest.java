@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +32,7 @@ class NatsTokenAuthDrillTest {
         String yaml = "nats:\n  token: file:" + file + "\n";
         HubProcess central = hubs.central("main", yaml);
         HubProcess edge = hubs.edge("token-edge", "collect:\n  enabled: false\n" + yaml);
-        assertThat(new LineWriter("token").write(edge.url(), 100)).isTrue();
+        assertThat(new SequencedWriter("token").write(edge.url(), 100)).isTrue();
         CentralClient api = new CentralClient(central.url());
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ class OverflowDrillTest {
     @Test
     void dropOldestDeclaresExactlyWhatItDropped() throws Exception {
         CentralClient api = start("drop-oldest", "drop-oldest");
-        LineWriter writer = new LineWriter("overflow");
+        SequencedWriter writer = new SequencedWriter("overflow");
         assertThat(writer.write(edge.url(), PER_REQUEST)).isTrue();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.edge("drop-oldest").path("pointsStored").asLong() == PER_REQUEST);
@@ -109,7 +109,7 @@ class OverflowDrillTest {
     @Test
     void rejectRefusesBeyondTheLimitAndStoresAllItAccepted() throws Exception {
         CentralClient api = start("reject", "reject");
-        LineWriter writer = new LineWriter("overflow");
+        SequencedWriter writer = new SequencedWriter("overflow");
         NATS.node(0).stop();
         int refused = 0;
         for (int i = 0; i < REQUESTS; i++) {
@@ -142,7 +142,7 @@ class OverflowDrillTest {
         try {
             CentralClient api = start("disk-full", "  min-free-disk: 8MiB\n", disk.resolve("edge"));
             Path filler = SmallDisk.fillLeaving(disk, 14L << 20);
-            LineWriter writer = new LineWriter("diskfull");
+            SequencedWriter writer = new SequencedWriter("diskfull");
             NATS.node(0).stop();
             int refused = 0;
             for (int i = 0; i < 2000 && refused == 0; i++) {

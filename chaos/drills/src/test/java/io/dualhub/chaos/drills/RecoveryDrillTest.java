@@ -10,9 +10,9 @@ import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.FaultProxy;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.MetricsStreams;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.SmallDisk;
 import io.dualhub.testkit.WebhookReceiver;
 import io.nats.client.Connection;
@@ -56,7 +56,7 @@ class RecoveryDrillTest {
         HubProcess central = s.central();
         CentralClient api = s.api();
         HubProcess edge = s.edge();
-        LineWriter writer = s.writer();
+        SequencedWriter writer = s.writer();
 
         central.kill9();
         writeBatches(writer, edge, 5);
@@ -96,7 +96,7 @@ class RecoveryDrillTest {
         HubProcess central = s.central();
         CentralClient api = s.api();
         HubProcess edge = s.edge();
-        LineWriter writer = s.writer();
+        SequencedWriter writer = s.writer();
         central.kill9();
         try (Connection nats = Nats.connect(NATS.urls())) {
             List<Long> acked = new CopyOnWriteArrayList<>();
@@ -145,7 +145,7 @@ class RecoveryDrillTest {
         Stored s = storedThrough("c9", FAST, "cd-1", 3);
         CentralClient api = s.api();
         HubProcess edge = s.edge();
-        LineWriter writer = s.writer();
+        SequencedWriter writer = s.writer();
         try (Connection nats = Nats.connect(NATS.urls())) {
             nats.jetStreamManagement().deleteConsumer("DUALHUB_METRICS", "central-c9");
         }
@@ -170,7 +170,7 @@ class RecoveryDrillTest {
         try (FaultProxy link = new FaultProxy(NATS.node(0).clientPort());
                 Connection nats = Nats.connect(NATS.urls())) {
             HubProcess edge = hubs.edge("dr-1", EDGE, link.url(), hubs.dir().resolve("dr-1"));
-            LineWriter writer = new LineWriter("drain");
+            SequencedWriter writer = new SequencedWriter("drain");
             writeBatches(writer, edge, 2);
             await("dr-1 ONLINE")
                     .atMost(Duration.ofSeconds(30))
@@ -204,7 +204,7 @@ class RecoveryDrillTest {
 
     /** With the streams refusing messages: a reconnect, the leader killed, the watch adopted, then finished. */
     private void stalledDrainAdoptedAndFinished(
-            CentralClient first, CentralClient second, HubProcess c1, JetStreamManagement jsm, LineWriter writer)
+            CentralClient first, CentralClient second, HubProcess c1, JetStreamManagement jsm, SequencedWriter writer)
             throws Exception {
         await("the stalled drain gets a reconnect")
                 .atMost(Duration.ofSeconds(60))
@@ -248,7 +248,7 @@ class RecoveryDrillTest {
                     disk.resolve("store"));
             CentralClient api = new CentralClient(central.url());
             HubProcess edge = hubs.edge("sf-1", EDGE);
-            LineWriter writer = new LineWriter("storefull");
+            SequencedWriter writer = new SequencedWriter("storefull");
             writeBatches(writer, edge, 2);
             awaitAllStoredOnce(api, writer, "sf-1");
             Path filler = SmallDisk.fillLeaving(disk, 64 << 10);
@@ -296,21 +296,21 @@ class RecoveryDrillTest {
     }
 
     /** A CentralHub and an edge, with the edge's first batches stored. */
-    private record Stored(HubProcess central, CentralClient api, HubProcess edge, LineWriter writer) {}
+    private record Stored(HubProcess central, CentralClient api, HubProcess edge, SequencedWriter writer) {}
 
     /** Starts a CentralHub and an edge writing a metric named after the edge, and waits for its batches stored. */
     private Stored storedThrough(String instance, String yaml, String edgeId, int batches) throws Exception {
         HubProcess central = hubs.central(instance, yaml);
         CentralClient api = new CentralClient(central.url());
         HubProcess edge = hubs.edge(edgeId, EDGE);
-        LineWriter writer = new LineWriter(edgeId.replace("-", "_"));
+        SequencedWriter writer = new SequencedWriter(edgeId.replace("-", "_"));
         writeBatches(writer, edge, batches);
         awaitAllStoredOnce(api, writer, edgeId);
         return new Stored(central, api, edge, writer);
     }
 
     /** Waits until every point the writer got accepted is stored at the hub, then checks each is stored once. */
-    private static void awaitAllStoredOnce(CentralClient api, LineWriter writer, String edge) throws Exception {
+    private static void awaitAllStoredOnce(CentralClient api, SequencedWriter writer, String edge) throws Exception {
         await(edge + ": every accepted point stored")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(300))
@@ -321,7 +321,7 @@ class RecoveryDrillTest {
                 .doesNotHaveDuplicates();
     }
 
-    private static void writeBatches(LineWriter writer, HubProcess edge, int batches) throws Exception {
+    private static void writeBatches(SequencedWriter writer, HubProcess edge, int batches) throws Exception {
         for (int i = 0; i < batches; i++) {
             assertThat(writer.write(edge.url(), 200)).isTrue();
         }

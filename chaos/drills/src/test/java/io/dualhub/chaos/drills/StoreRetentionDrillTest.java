@@ -8,8 +8,8 @@ import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.LineLoad;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +36,7 @@ class StoreRetentionDrillTest {
         HubProcess central = hubs.central("main", "store:\n  retention: 5s\n  maintenance-interval: 1s\n");
         HubProcess edge = hubs.edge("retained", EDGE_YAML);
         CentralClient api = new CentralClient(central.url());
-        LineWriter writer = new LineWriter("retained");
+        SequencedWriter writer = new SequencedWriter("retained");
         for (int i = 0; i < 10; i++) {
             assertThat(writer.write(edge.url(), 1_000)).isTrue();
         }

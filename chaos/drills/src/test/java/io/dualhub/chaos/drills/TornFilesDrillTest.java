@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.TornFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ class TornFilesDrillTest {
         final String id;
         final HubProcess edge;
         final CentralClient api;
-        final LineWriter writer;
+        final SequencedWriter writer;
         long newFrom;
         String incarnation;
 
@@ -102,7 +102,7 @@ class TornFilesDrillTest {
             this.id = id;
             this.api = new CentralClient(hubs.central("main", "").url());
             this.edge = hubs.edge(id, YAML);
-            this.writer = new LineWriter(id.replace('-', '_'));
+            this.writer = new SequencedWriter(id.replace('-', '_'));
         }
 
         Path data() {

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
-import io.dualhub.testkit.LineWriter;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.OldRelease;
+import io.dualhub.testkit.SequencedWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +85,7 @@ class UpgradeDrillTest {
             HubProcess againC2 = hubs.replace(oldC2, now);
             awaitEveryPointOnce(againC2, load);
             for (HubProcess central : List.of(newC1, againC2)) {
-                for (Map.Entry<String, LineWriter> w : load.writers().entrySet()) {
+                for (Map.Entry<String, SequencedWriter> w : load.writers().entrySet()) {
                     assertThat(perMinute(central, w.getValue().metric(), w.getKey(), "&step=1m"))
                             .as(
                                     "%s's 1-minute rollups of %s (also of what the older release stored) against its raw"
@@ -99,7 +99,7 @@ class UpgradeDrillTest {
 
     private static void awaitEveryPointOnce(HubProcess central, SteadyLoad load) {
         CentralClient api = new CentralClient(central.url());
-        for (Map.Entry<String, LineWriter> w : load.writers().entrySet()) {
+        for (Map.Entry<String, SequencedWriter> w : load.writers().entrySet()) {
             await(central.name() + " stores " + w.getKey())
                     .atMost(Duration.ofSeconds(90))
                     .ignoreExceptions()
@@ -135,7 +135,7 @@ class UpgradeDrillTest {
     }
 
     /** Every value the edge accepted is stored once; values of writes without an answer at most once. */
-    private static boolean holdsOnce(List<Long> stored, LineWriter writer) {
+    private static boolean holdsOnce(List<Long> stored, SequencedWriter writer) {
         Set<Long> seen = new HashSet<>();
         for (long v : stored) {
             assertThat(seen.add(v))
@@ -161,13 +161,13 @@ class UpgradeDrillTest {
      * a replacement (same port).
      */
     private static final class SteadyLoad implements AutoCloseable {
-        private final Map<String, LineWriter> writers = new LinkedHashMap<>();
+        private final Map<String, SequencedWriter> writers = new LinkedHashMap<>();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean running = true;
 
         SteadyLoad(Map<String, HubProcess> edges) {
             edges.forEach((id, edge) -> {
-                LineWriter w = new LineWriter("upgrade_" + id.replace('-', '_'));
+                SequencedWriter w = new SequencedWriter("upgrade_" + id.replace('-', '_'));
                 writers.put(id, w);
                 String url = edge.url();
                 Thread t = new Thread(() -> drive(w, url), "load-" + id);
@@ -177,7 +177,7 @@ class UpgradeDrillTest {
             threads.forEach(Thread::start);
         }
 
-        private void drive(LineWriter w, String url) {
+        private void drive(SequencedWriter w, String url) {
             while (running) {
                 try {
                     w.write(url, 200);
@@ -200,7 +200,7 @@ class UpgradeDrillTest {
                             .allMatch(e -> e.getValue().accepted() >= from.get(e.getKey()) + requests * 200L));
         }
 
-        Map<String, LineWriter> writers() {
+        Map<String, SequencedWriter> writers() {
             return writers;
         }
 

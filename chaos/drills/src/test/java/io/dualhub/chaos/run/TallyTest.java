@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.dualhub.testkit.LineWriter;
+import io.dualhub.testkit.SequencedWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class TallyTest {
     private HttpServer edge;
     private final AtomicInteger answer = new AtomicInteger(204);
-    private LineWriter writer;
+    private SequencedWriter writer;
 
     @BeforeEach
     void start() throws IOException {
@@ -40,7 +40,7 @@ class TallyTest {
             exchange.close();
         });
         edge.start();
-        writer = new LineWriter("tally");
+        writer = new SequencedWriter("tally");
     }
 
     @AfterEach

@@ -1,11 +1,14 @@
-package io.dualhub.edge.ingest;
+package io.dualhub.testkit;
 
 import io.airlift.compress.snappy.SnappyCompressor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Writes remote-write request bodies for tests, field by field as protobuf lays them out. */
+/**
+ * Writes Prometheus remote-write 1.0 request bodies, field by field as protobuf lays them out: a {@code WriteRequest}
+ * of {@code TimeSeries}, snappy-compressed as the protocol wants. For tests and loads; not thread-safe.
+ */
 public final class RemoteWriteBodies {
     private final ByteArrayOutputStream request = new ByteArrayOutputStream();
 
@@ -34,12 +37,12 @@ public final class RemoteWriteBodies {
     }
 
     /** Any field of a WriteRequest or TimeSeries the edge does not read: raw bytes under {@code field}. */
-    RemoteWriteBodies raw(int field, byte[] content) {
+    public RemoteWriteBodies raw(int field, byte[] content) {
         bytes(request, field, content);
         return this;
     }
 
-    byte[] protobuf() {
+    public byte[] protobuf() {
         return request.toByteArray();
     }
 
@@ -47,13 +50,13 @@ public final class RemoteWriteBodies {
         return snappy(protobuf());
     }
 
-    static byte[] snappy(byte[] raw) {
+    public static byte[] snappy(byte[] raw) {
         SnappyCompressor c = new SnappyCompressor();
         byte[] out = new byte[c.maxCompressedLength(raw.length)];
         return Arrays.copyOf(out, c.compress(raw, 0, raw.length, out, 0, out.length));
     }
 
-    static void bytes(ByteArrayOutputStream out, int field, byte[] b) {
+    public static void bytes(ByteArrayOutputStream out, int field, byte[] b) {
         out.write(field << 3 | 2);
         varint(out, b.length);
         out.write(b, 0, b.length);

@@ -10,15 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A load generator that writes sequenced points through an edge's HTTP API: point {@code n} carries the value n,
- * so the store can be checked for every one exactly once. Counts what the edge accepted (204). A request that got
- * no answer (the edge died, the connection broke) may or may not have been appended: its values are never written
- * again and are kept as uncertain, so the store may hold them at most once.
+ * A load generator that writes sequenced points through one of an edge's write inputs ({@link WriteInput}, line
+ * protocol unless told): point {@code n} carries the value n, so the store can be checked for every one exactly
+ * once. Counts what the edge accepted. A request that got no answer (the edge died, the connection broke) may or may
+ * not have been appended: its values are never written again and are kept as uncertain, so the store may hold them
+ * at most once.
  */
-public final class LineWriter {
+public final class SequencedWriter {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final String metric;
+    private final String measurement;
+    private final WriteInput input;
     private final List<long[]> uncertain = new ArrayList<>();
     // Point n is stamped epochMs + n: distinct times, all recent (inside the hub's store.retention).
     private final long epochMs = System.currentTimeMillis();
@@ -27,26 +29,21 @@ public final class LineWriter {
     private int lastStatus;
     private String lastRetryAfter;
 
-    public LineWriter(String measurement) {
-        this.metric = measurement;
+    public SequencedWriter(String measurement) {
+        this(measurement, WriteInput.LINE_PROTOCOL);
     }
 
-    /** Writes the next {@code count} points in one request; true if the edge accepted them all (204). */
+    public SequencedWriter(String measurement, WriteInput input) {
+        this.measurement = measurement;
+        this.input = input;
+    }
+
+    /** Writes the next {@code count} points in one request; true if the edge accepted them all. */
     public boolean write(String edgeUrl, int count) throws IOException, InterruptedException {
-        StringBuilder body = new StringBuilder(count * 40);
-        for (int i = 0; i < count; i++) {
-            long n = next + i;
-            body.append(metric)
-                    .append(",drill=exactly-once n=")
-                    .append(n)
-                    .append("i ")
-                    .append(epochMs + n)
-                    .append('\n');
-        }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(edgeUrl + "/api/v1/write?precision=ms"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(edgeUrl + input.path()))
                 .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .headers(input.headers())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(input.body(measurement, next, next + count, epochMs)))
                 .build();
         HttpResponse<Void> response;
         try {
@@ -59,12 +56,16 @@ public final class LineWriter {
         int status = response.statusCode();
         lastStatus = status;
         lastRetryAfter = response.headers().firstValue("Retry-After").orElse(null);
-        if (status != 204) {
+        if (!input.accepted(status)) {
             return false;
         }
         next += count;
         accepted += count;
         return true;
+    }
+
+    public WriteInput input() {
+        return input;
     }
 
     /** The HTTP status of the last write. */
@@ -93,6 +94,6 @@ public final class LineWriter {
 
     /** The metric name the points are stored under. */
     public String metric() {
-        return metric + "_n";
+        return measurement + "_n";
     }
 }
