@@ -1,6 +1,6 @@
 package io.dualhub.edge;
 
-import io.dualhub.common.config.CommandLine;
+import io.dualhub.common.cli.HubCommand;
 import io.dualhub.common.logging.JsonLogLayout;
 import io.dualhub.edge.config.EdgeConfig;
 import io.micronaut.context.ApplicationContext;
@@ -23,7 +23,7 @@ public final class EdgeMain {
     private EdgeMain() {}
 
     public static void main(String[] args) {
-        CommandLine.run("edge", args, FLAGS, EdgeConfig::load, EdgeMain::start);
+        HubCommand.run("edge", args, FLAGS, EdgeConfig::load, EdgeMain::start);
     }
 
     /** Starts the agent and its HTTP server; the returned context stops both when closed. */

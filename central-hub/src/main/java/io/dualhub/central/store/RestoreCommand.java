@@ -1,7 +1,7 @@
 package io.dualhub.central.store;
 
-import io.dualhub.common.ops.OperatorCommands.UsageException;
-import io.dualhub.common.ops.WholeFile;
+import io.dualhub.common.WholeFile;
+import io.dualhub.common.cli.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
