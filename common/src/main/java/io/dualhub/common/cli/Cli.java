@@ -3,15 +3,19 @@ package io.dualhub.common.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -44,6 +48,7 @@ public final class Cli {
         cli.setErr(err);
         cli.setParameterExceptionHandler(Cli::badUsage);
         cli.setExecutionExceptionHandler((e, failed, parsed) -> refused(e, failed));
+        cli.setExecutionStrategy(Cli::runLast);
         return cli.execute(args);
     }
 
@@ -74,6 +79,24 @@ public final class Cli {
                     .build());
         }
         cli.getSubcommands().values().forEach(Cli::withHelp);
+    }
+
+    /** Runs the last command given, as picocli does; a group of commands given none of them is bad usage. */
+    private static int runLast(ParseResult parsed) {
+        ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        CommandSpec spec = last.commandSpec();
+        Object command = spec.userObject();
+        boolean runs = command instanceof Runnable || command instanceof Callable || command instanceof Method;
+        if (!runs && !spec.subcommands().isEmpty() && !last.isUsageHelpRequested()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "a command is needed: "
+                            + String.join(", ", spec.subcommands().keySet()));
+        }
+        return new RunLast().execute(parsed);
     }
 
     private static int badUsage(ParameterException e, String[] args) {
