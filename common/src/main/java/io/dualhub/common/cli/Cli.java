@@ -31,7 +31,10 @@ public final class Cli {
 
     private Cli() {}
 
-    /** Runs {@code command} (a picocli command object or spec) on {@code args}; returns the exit status. */
+    /**
+     * Runs {@code command} (a picocli command object, its spec, or a {@link CommandLine} built of them) on
+     * {@code args}; returns the exit status.
+     */
     public static int execute(Object command, String... args) {
         return execute(
                 command,
@@ -42,7 +45,7 @@ public final class Cli {
 
     /** As {@link #execute(Object, String...)}, printing usage and results to {@code out}, problems to {@code err}. */
     public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(command);
+        CommandLine cli = command instanceof CommandLine built ? built : new CommandLine(command);
         withHelp(cli);
         cli.setOut(out);
         cli.setErr(err);
