@@ -53,6 +53,7 @@ if [ "$uninstall" = 1 ]; then
     systemctl disable --now "dualhub-$role.service" 2>/dev/null || true
   fi
   rm -f "$unit" "$opt/dualhub-$role.jar" "$opt/$role.jvm.options"
+  if [ ! -e "$opt/dualhub-edge.jar" ] && [ ! -e "$opt/dualhub-central.jar" ]; then rm -f "$opt/dualhub-cli.jar"; fi
   rmdir "$opt" 2>/dev/null || true
   if [ "$purge" = 1 ]; then
     rm -rf "$data" "$config"
@@ -75,6 +76,10 @@ for f in "$nkey" "$creds" "$tls_ca"; do [ -z "$f" ] || [ -r "$f" ] || die "$f ca
 
 mkdir -p "$opt" "$etc" "$data" "$(dirname "$unit")"
 install -m 0644 "$jar" "$opt/dualhub-$role.jar"
+# The operator commands (status, edge-status, backup, nats-user), when built beside the hub's jar:
+# java -jar /opt/dualhub/dualhub-cli.jar status
+cli_jar="$(dirname "$jar")/../../cli/target/dualhub-cli.jar"
+if [ -f "$cli_jar" ]; then install -m 0644 "$cli_jar" "$opt/dualhub-cli.jar"; fi
 # The flags every dualhub process needs (Chronicle Queue), plus the role's heap. The CentralHub's heap is taken and
 # touched whole at start, so the heap's share of its RSS is there from the start instead of creeping up as the old
 # generation fills before a full collection.

@@ -4,11 +4,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 jar=""
-for candidate in /opt/dualhub/dualhub-central.jar "$here/../../central-hub/target/dualhub-central.jar"; do
+for candidate in /opt/dualhub/dualhub-cli.jar "$here/../../cli/target/dualhub-cli.jar"; do
   if [[ -f $candidate ]]; then jar=$candidate; break; fi
 done
 if [[ -z $jar ]]; then
-  echo "add-user.sh: no CentralHub jar: run ./dualhub build in the checkout, or install the CentralHub first" >&2
+  echo "add-user.sh: no dualhub-cli.jar: run ./dualhub build in the checkout, or copy cli/target/dualhub-cli.jar to /opt/dualhub" >&2
   exit 1
 fi
-exec java -cp "$jar" io.dualhub.common.ops.NatsUsers "$@"
+exec java -jar "$jar" nats-user "$@"

@@ -1,14 +1,23 @@
 package io.dualhub.bench;
 
+import io.dualhub.common.cli.Cli;
+import io.dualhub.common.cli.UsageException;
 import io.dualhub.testkit.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./dualhub bench [ingest|forward|store|drain|export|e2e|footprint|peer|peer-vmagent|dashboard|all]
@@ -16,39 +25,57 @@ import java.util.Set;
  * prints the table and writes {@code bench.md} and {@code bench.json}. Exit status 2 on bad usage; a missed goal is
  * reported, not an error.
  */
-public final class BenchMain {
+@Command(
+        name = "dualhub bench",
+        description = "Measure every stage of the data path on this machine beside a reference from the same run.")
+public final class BenchMain implements Callable<Integer> {
     static final List<String> STAGES = List.of(
             "ingest", "forward", "store", "drain", "export", "e2e", "footprint", "peer", "peer-vmagent", "dashboard");
-    private static final String USAGE = "usage: ./dualhub bench [" + String.join("|", STAGES) + "|all]... "
-            + "[--duration SECONDS (>= 60, default 60: e2e, footprint, peer, peer-vmagent)] [--out DIR (default target/bench)]";
 
-    private BenchMain() {}
+    @Parameters(paramLabel = "STAGE", arity = "0..*", description = "stages to measure, or all (the default)")
+    List<String> named = new ArrayList<>();
 
-    public static void main(String[] args) throws Exception {
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "at least 60 (e2e, footprint, peer, peer-vmagent; default ${DEFAULT-VALUE})")
+    int duration;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/bench", description = "for bench.md, .json")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        Cli.exit(new BenchMain(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Set<String> stages = new LinkedHashSet<>();
-        int duration = 60;
-        Path out = Path.of("target/bench");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--duration" -> duration = Integer.parseInt(value(args, ++i));
-                case "--out" -> out = Path.of(value(args, ++i));
-                case "all" -> stages.addAll(STAGES);
-                default -> {
-                    if (!STAGES.contains(args[i])) {
-                        usage("unknown stage or flag '" + args[i] + "'");
-                    }
-                    stages.add(args[i]);
-                }
+        for (String stage : named) {
+            if (stage.equals("all")) {
+                stages.addAll(STAGES);
+            } else if (STAGES.contains(stage)) {
+                stages.add(stage);
+            } else {
+                throw new UsageException(
+                        "unknown stage '" + stage + "'; valid: " + String.join(", ", STAGES) + ", all");
             }
         }
         if (duration < 60) {
-            usage("--duration " + duration + ": at least 60 seconds (the footprint is measured over a minute)");
+            throw new UsageException(
+                    "--duration " + duration + ": at least 60 seconds (the footprint is measured over a minute)");
         }
-        Report report = new Report(machine(String.join(" ", args)));
+        Report report = new Report(
+                machine(String.join(" ", spec.commandLine().getParseResult().originalArgs())));
         run(stages.isEmpty() ? new LinkedHashSet<>(STAGES) : stages, duration, report);
         System.out.print(report.table());
         report.write(out);
         System.out.println("written: " + out.resolve("bench.md") + ", " + out.resolve("bench.json"));
+        return 0;
     }
 
     private static void run(Set<String> stages, int duration, Report report) throws Exception {
@@ -75,18 +102,6 @@ public final class BenchMain {
         if (stages.contains("dashboard")) {
             report.add(new DashboardBench().run());
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            usage(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static void usage(String problem) {
-        System.err.println("dualhub bench: " + problem + "\n" + USAGE);
-        System.exit(2);
     }
 
     /** The machine the figures were measured on. */

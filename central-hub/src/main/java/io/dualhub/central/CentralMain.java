@@ -1,7 +1,7 @@
 package io.dualhub.central;
 
 import io.dualhub.central.config.CentralConfig;
-import io.dualhub.common.config.CommandLine;
+import io.dualhub.common.cli.HubCommand;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ public final class CentralMain {
     private CentralMain() {}
 
     public static void main(String[] args) {
-        CommandLine.run("central", args, FLAGS, CentralConfig::load, CentralMain::start);
+        HubCommand.run("central", args, FLAGS, CentralConfig::load, CentralMain::start);
     }
 
     /** Starts the hub and its HTTP server; the returned context stops both when closed. */

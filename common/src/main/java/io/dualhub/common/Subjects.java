@@ -1,5 +1,7 @@
 package io.dualhub.common;
 
+import java.util.List;
+
 /**
  * Every NATS subject, stream, consumer and header name the two hubs agree on. Two namespaces that never overlap:
  * an edge publishes only under its own id, on {@code dualhub.metrics.<id>}, {@code dualhub.metrics-b.<id>} and
@@ -51,6 +53,19 @@ public final class Subjects {
      */
     public static String edgeInbox(String edgeId) {
         return "_INBOX." + EdgeId.require(edgeId);
+    }
+
+    /** Every subject an edge may publish to (its NATS user's permissions): both metrics routes and its events. */
+    public static List<String> edgePublishes(String edgeId) {
+        return List.of(
+                MetricsRoute.PRIMARY.subject(edgeId),
+                MetricsRoute.SECONDARY.subject(edgeId),
+                EVENTS_PREFIX + edgeId + ".>");
+    }
+
+    /** Every subject an edge may subscribe to: its commands and its replies (JetStream acks). */
+    public static List<String> edgeReceives(String edgeId) {
+        return List.of(command(edgeId), edgeInbox(edgeId) + ".>");
     }
 
     /**

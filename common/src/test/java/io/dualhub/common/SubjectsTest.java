@@ -2,7 +2,6 @@ package io.dualhub.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.common.ops.NatsUsers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,7 @@ class SubjectsTest {
         for (String edge : TRICKY_IDS) {
             for (String other : TRICKY_IDS) {
                 for (String subject : hubSubjects(other)) {
-                    for (String allowed : NatsUsers.edgePublishes(edge)) {
+                    for (String allowed : Subjects.edgePublishes(edge)) {
                         assertThat(matches(allowed, subject))
                                 .as("edge %s's permission %s covers hub subject %s", edge, allowed, subject)
                                 .isFalse();

@@ -1,7 +1,7 @@
 package io.dualhub.edge;
 
-import io.dualhub.common.config.CommandLine;
-import io.dualhub.common.logging.JsonLogLayout;
+import io.dualhub.common.cli.HubCommand;
+import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.edge.config.EdgeConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
@@ -23,12 +23,12 @@ public final class EdgeMain {
     private EdgeMain() {}
 
     public static void main(String[] args) {
-        CommandLine.run("edge", args, FLAGS, EdgeConfig::load, EdgeMain::start);
+        HubCommand.run("edge", args, FLAGS, EdgeConfig::load, EdgeMain::start);
     }
 
     /** Starts the agent and its HTTP server; the returned context stops both when closed. */
     public static ApplicationContext start(EdgeConfig config) {
-        config.logFormat().apply(Map.of(JsonLogLayout.EDGE_ID, config.id())); // every line of an edge is about it
+        config.logFormat().apply(Map.of(AboutEdge.EDGE_ID, config.id())); // every line of an edge is about it
         return Micronaut.build(new String[0])
                 .mainClass(EdgeMain.class)
                 .banner(false)

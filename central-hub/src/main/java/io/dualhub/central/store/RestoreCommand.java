@@ -1,13 +1,17 @@
 package io.dualhub.central.store;
 
-import io.dualhub.common.ops.OperatorCommands.UsageException;
-import io.dualhub.common.ops.WholeFile;
+import io.dualhub.common.WholeFile;
+import io.dualhub.common.cli.Cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./dualhub restore FILE --data DIR}: prepares a CentralHub's data directory from a backup made by
@@ -16,42 +20,29 @@ import java.util.List;
  * and is renamed into place, so DIR holds either no store or the whole backup. Exit status 1 when refused, 2 on bad
  * usage.
  */
-public final class RestoreCommand {
+@Command(
+        name = "dualhub restore",
+        description = "Prepare a CentralHub's data directory from a backup; the hub started on it reads the streams"
+                + " again from where the backup ends.")
+public final class RestoreCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "a backup made by ./dualhub backup")
+    Path file;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "the new hub's data.dir")
+    Path dir;
+
     private final PrintStream out;
 
-    RestoreCommand(PrintStream out) {
+    public RestoreCommand(PrintStream out) {
         this.out = out;
     }
 
     public static void main(String[] args) {
-        try {
-            new RestoreCommand(System.out).run(List.of(args));
-        } catch (UsageException e) {
-            System.err.println("dualhub restore: " + e.getMessage());
-            System.exit(2);
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("dualhub restore: " + e.getMessage());
-            System.exit(1);
-        }
+        Cli.exit(new RestoreCommand(System.out), args);
     }
 
-    void run(List<String> args) throws IOException {
-        Path file = null;
-        Path dir = null;
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--data") && i + 1 < args.size()) {
-                dir = Path.of(args.get(++i));
-            } else if (!args.get(i).startsWith("-") && file == null) {
-                file = Path.of(args.get(i));
-            } else {
-                throw new UsageException(
-                        "unknown or incomplete argument '" + args.get(i) + "' (usage: restore FILE" + " --data DIR)");
-            }
-        }
-        if (file == null || dir == null) {
-            throw new UsageException(
-                    "usage: restore FILE --data DIR (FILE made by ./dualhub backup; DIR the new" + " hub's data.dir)");
-        }
+    @Override
+    public Integer call() throws IOException {
         BackupContents contents = StoreBackup.inspect(file);
         restore(file, StoreFiles.in(dir));
         RestorePoint point = contents.restorePoint();
@@ -62,6 +53,7 @@ public final class RestoreCommand {
                 "start a CentralHub with data.dir %s: it reads the metrics streams again from %s and stores what"
                         + " the backup lacks, each point once%n",
                 dir, point.nextSeq());
+        return 0;
     }
 
     private static void restore(Path file, StoreFiles target) throws IOException {

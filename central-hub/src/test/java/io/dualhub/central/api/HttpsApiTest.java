@@ -117,7 +117,7 @@ class HttpsApiTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                "io.dualhub.common.ops.OperatorCommands",
+                "io.dualhub.cli.OperatorCommands",
                 "status",
                 "--central",
                 url));

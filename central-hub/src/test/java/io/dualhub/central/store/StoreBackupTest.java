@@ -1,10 +1,11 @@
 package io.dualhub.central.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualhub.common.cli.Cli;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +65,7 @@ class StoreBackupTest {
 
             for (Path file : backups) {
                 Path restored = dir.resolve("restored-" + file.getFileName());
-                new RestoreCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-                        .run(List.of(file.toString(), "--data", restored.toString()));
+                assertThat(restore(file, restored).status()).isZero();
                 try (MetricStore copy = new MetricStore(restored, Clock.systemUTC())) {
                     for (String edge : List.of("e1", "e2")) {
                         EdgeStoreState state = copy.edges().get(edge);
@@ -88,7 +88,7 @@ class StoreBackupTest {
             store.backup(file, POINT);
             assertThat(store.restorePoint()).as("the backed-up store has none").isNull();
         }
-        restore(file, dir.resolve("new"));
+        assertThat(restore(file, dir.resolve("new")).status()).isZero();
         try (MetricStore store = new MetricStore(dir.resolve("new"), Clock.systemUTC())) {
             assertThat(store.restorePoint()).isEqualTo(POINT);
             store.restorePointApplied();
@@ -103,33 +103,33 @@ class StoreBackupTest {
     @Test
     void restoreRefusesWhatIsNotABackupAndNeverOverwritesAStore() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.duckdb"), "not a database");
-        assertThatThrownBy(() -> restore(garbage, dir.resolve("a")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is not a readable DuckDB database");
+        assertRefused(restore(garbage, dir.resolve("a")), Cli.REFUSED, "is not a readable DuckDB database");
         try (MetricStore store = new MetricStore(dir.resolve("plain"), Clock.systemUTC())) {
             store.commit(List.of(batch("e1", 1)));
         }
         Path plain = dir.resolve("plain").resolve("metrics.duckdb");
-        assertThatThrownBy(() -> restore(plain, dir.resolve("b")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a dualhub backup");
-        assertThatThrownBy(() -> restore(dir.resolve("absent"), dir.resolve("c")))
-                .hasMessageContaining("is not a file");
+        assertRefused(restore(plain, dir.resolve("b")), Cli.REFUSED, "not a dualhub backup");
+        assertRefused(restore(dir.resolve("absent"), dir.resolve("c")), Cli.REFUSED, "is not a file");
 
         Path file = dir.resolve("b.duckdb");
         try (MetricStore store = new MetricStore(dir.resolve("plain"), Clock.systemUTC())) {
             store.backup(file, POINT);
         }
-        assertThatThrownBy(() -> restore(file, dir.resolve("plain")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("holds a store already (metrics.duckdb)");
-        assertThatThrownBy(() -> restore(file, null)).hasMessageContaining("usage: restore FILE --data DIR");
+        assertRefused(restore(file, dir.resolve("plain")), Cli.REFUSED, "holds a store already (metrics.duckdb)");
+        assertRefused(restore(file, null), Cli.USAGE, "Missing required option: '--data=DIR'");
         assertThat(dir.resolve("a")).doesNotExist();
     }
 
-    private static void restore(Path file, Path data) throws Exception {
+    private static CliRun restore(Path file, Path data) {
         List<String> args =
                 data == null ? List.of(file.toString()) : List.of(file.toString(), "--data", data.toString());
-        new RestoreCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(args);
+        return CliRun.of(
+                new RestoreCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)),
+                args.toArray(String[]::new));
+    }
+
+    private static void assertRefused(CliRun run, int status, String why) {
+        assertThat(run.status()).as(run.err()).isEqualTo(status);
+        assertThat(run.err()).hasLineCount(1).startsWith("dualhub restore: ").contains(why);
     }
 }

@@ -7,14 +7,17 @@ import org.slf4j.MDC;
  * MDC as {@code edgeId}, which JSON logs carry as a field. A null id marks nothing.
  */
 public final class AboutEdge implements AutoCloseable {
+    /** The MDC key, and the JSON logs' field, of the edge a line is about. */
+    public static final String EDGE_ID = "edgeId";
+
     private final String previous;
     private final boolean marked;
 
     private AboutEdge(String edgeId) {
-        this.previous = MDC.get(JsonLogLayout.EDGE_ID);
+        this.previous = MDC.get(EDGE_ID);
         this.marked = edgeId != null;
         if (marked) {
-            MDC.put(JsonLogLayout.EDGE_ID, edgeId);
+            MDC.put(EDGE_ID, edgeId);
         }
     }
 
@@ -28,9 +31,9 @@ public final class AboutEdge implements AutoCloseable {
             return;
         }
         if (previous == null) {
-            MDC.remove(JsonLogLayout.EDGE_ID);
+            MDC.remove(EDGE_ID);
         } else {
-            MDC.put(JsonLogLayout.EDGE_ID, previous);
+            MDC.put(EDGE_ID, previous);
         }
     }
 }

@@ -91,19 +91,6 @@ class SettingsTest {
     }
 
     @Test
-    void commandLineFlagsMapToKeys() {
-        CommandLine cli = CommandLine.parse(
-                new String[] {"--config", "a.yml", "--port", "1", "--id=x"}, Map.of("port", "http.port", "id", "id"));
-        assertThat(cli.configFile()).isEqualTo(Path.of("a.yml"));
-        assertThat(cli.overrides()).containsEntry("http.port", "1").containsEntry("id", "x");
-        assertThatThrownBy(() -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of("port", "http.port")))
-                .hasMessageContaining("unknown argument '--prot'")
-                .hasMessageContaining("--port");
-        assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port"}, Map.of("port", "http.port")))
-                .hasMessageContaining("--port needs a value");
-    }
-
-    @Test
     void referenceTableRoundTrips() {
         String md = "## Edge configuration\n\n" + ConfigReference.render(SCHEMA) + "\n## Other\n| `x` | `y` | z |\n";
         assertThat(ConfigReference.parse(md, "Edge configuration"))

@@ -2,7 +2,6 @@ package io.dualhub.edge.forward;
 
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
-import io.dualhub.common.metrics.LatencyTimers;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EventCodec;
@@ -13,6 +12,7 @@ import io.dualhub.edge.buffer.BufferLife;
 import io.dualhub.edge.buffer.BufferSettings;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
+import io.dualhub.hub.metrics.LatencyTimers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;

@@ -2,6 +2,8 @@ package io.dualhub.chaos.drills;
 
 import static org.awaitility.Awaitility.await;
 
+import io.dualhub.common.cli.Cli;
+import io.dualhub.common.cli.UsageException;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
@@ -10,28 +12,38 @@ import io.dualhub.testkit.NatsFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./dualhub rate}: the end-to-end rate of the data path on this machine. Starts its own nats-server,
  * CentralHub and edge (from the built jars), writes points through the edge's HTTP API from several connections
  * in large line-protocol requests, and reports how fast the edge accepted them and how fast they were stored.
  */
-public final class RateProbe {
-    private RateProbe() {}
+@Command(
+        name = "dualhub rate",
+        description = "Measure the end-to-end rate: own nats-server, CentralHub and edge; points written over HTTP"
+                + " until stored.")
+public final class RateProbe implements Callable<Integer> {
+    @Option(names = "--points", paramLabel = "N", defaultValue = "1000000", description = "points to write")
+    long points;
 
-    public static void main(String[] args) throws Exception {
-        long points = 1_000_000;
-        int connections = 4;
-        int perRequest = 5_000;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--points" -> points = Long.parseLong(args[i + 1]);
-                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
-                case "--lines" -> perRequest = Integer.parseInt(args[i + 1]);
-                default ->
-                    throw new IllegalArgumentException(
-                            "unknown flag " + args[i] + "; valid: --points N, --connections N, --lines N");
-            }
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "4", description = "HTTP connections")
+    int connections;
+
+    @Option(names = "--lines", paramLabel = "N", defaultValue = "5000", description = "lines per request")
+    int perRequest;
+
+    public static void main(String[] args) {
+        Cli.exit(new RateProbe(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (points < perRequest || connections < 1 || perRequest < 1) {
+            throw new UsageException("--points " + points + " --connections " + connections + " --lines " + perRequest
+                    + ": at least one connection, one line per request and one request of points");
         }
         Path dir = Files.createTempDirectory("dualhub-rate-");
         NatsFixture nats = NatsFixture.single();
@@ -43,6 +55,7 @@ public final class RateProbe {
         } finally {
             nats.close();
         }
+        return 0;
     }
 
     private static void run(String edgeUrl, CentralClient central, long total, int connections, int perRequest)

@@ -1,57 +1,54 @@
 package io.dualhub.chaos.run;
 
+import io.dualhub.common.cli.Cli;
 import io.dualhub.testkit.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./dualhub chaos list|run}: runs the scenarios against a real topology (3 NATS nodes, 2 CentralHubs, N edges
  * from the built jars) under sequenced load and checks after each that every accepted point is stored once or
  * declared dropped. Exits 1 when any scenario fails, 2 on bad usage.
  */
-public final class ChaosMain {
-    private ChaosMain() {}
+@Command(name = "dualhub chaos", description = "Fault drills on a real topology: list the scenarios, or run them.")
+public final class ChaosMain implements Runnable {
+    @Spec
+    CommandSpec spec;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Map<String, Scenario> catalogue = new LinkedHashMap<>();
         Scenarios.all().forEach(s -> catalogue.put(s.name(), s));
-        String command = args.length == 0 ? "help" : args[0];
-        switch (command) {
-            case "list" -> catalogue.values().forEach(s -> System.out.printf("%-20s %s%n", s.name(), s.breaks()));
-            case "run" -> {
-                ChaosOptions options;
-                try {
-                    options = ChaosOptions.parse(Arrays.asList(args).subList(1, args.length), catalogue.keySet());
-                } catch (IllegalArgumentException e) {
-                    System.err.println("dualhub chaos: " + e.getMessage());
-                    System.exit(2);
-                    return;
-                }
-                List<Scenario> chosen = options.scenarios().isEmpty()
-                        ? List.copyOf(catalogue.values())
-                        : options.scenarios().stream().map(catalogue::get).toList();
-                try {
-                    System.exit(run(options, chosen) ? 0 : 1);
-                } catch (IllegalStateException e) {
-                    System.err.println("dualhub chaos: " + e.getMessage());
-                    System.exit(1);
-                }
-            }
-            default -> {
-                System.err.println("usage: ./dualhub chaos list | run [SCENARIO...] [--quick] [--report DIR]"
-                        + " [--edges N] [--rate POINTS_PER_S]");
-                System.exit(command.equals("help") ? 0 : 2);
-            }
+        Cli.exit(command(catalogue), args);
+    }
+
+    /** The command line over the scenarios of {@code catalogue}. */
+    static CommandLine command(Map<String, Scenario> catalogue) {
+        return new CommandLine(new ChaosMain()).addSubcommand(new ChaosRun(catalogue));
+    }
+
+    /** Without a command: the usage, as for {@code --help}. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "list", description = "Each scenario and what it breaks.")
+    void list() {
+        for (Scenario s : Scenarios.all()) {
+            System.out.printf("%-20s %s%n", s.name(), s.breaks());
         }
     }
 
-    private static boolean run(ChaosOptions options, List<Scenario> scenarios) throws Exception {
+    static boolean run(ChaosOptions options, List<Scenario> scenarios) throws Exception {
         NatsServerNode.binary();
         Path dir = Files.createTempDirectory("dualhub-chaos-");
         long start = System.nanoTime();

@@ -1,20 +1,23 @@
 package io.dualhub.chaos.run;
 
+import io.dualhub.common.cli.Cli;
 import io.dualhub.testkit.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./dualhub soak}: the chaos topology (3 NATS nodes, 2 CentralHubs, N edges) under steady sequenced load for
@@ -23,24 +26,65 @@ import java.util.function.Consumer;
  * {@code soak.md} and {@code soak.json} ({@link SoakReport}). Exits 1 when a point was lost or stored twice or a
  * judged figure missed its goal, 2 on bad usage.
  */
-public final class SoakMain {
-    private SoakMain() {}
+@Command(
+        name = "dualhub soak",
+        description = "The chaos topology under steady load for a long time, with a random fault every few minutes.")
+public final class SoakMain implements Callable<Integer> {
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            converter = DurationFlag.class,
+            description = "how long the soak runs, at least 2m (default ${DEFAULT-VALUE})")
+    Duration duration;
 
-    public static void main(String[] args) throws Exception {
-        SoakOptions options;
-        try {
-            options = SoakOptions.parse(Arrays.asList(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("dualhub soak: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        try {
-            System.exit(run(options) ? 0 : 1);
-        } catch (IllegalStateException e) {
-            System.err.println("dualhub soak: " + e.getMessage());
-            System.exit(1);
-        }
+    @Option(names = "--edges", paramLabel = "N", defaultValue = "" + SoakOptions.DEFAULT_EDGES, description = "1-10")
+    int edges;
+
+    @Option(names = "--rate", paramLabel = "POINTS_PER_S", description = "over all edges (default 100 per edge)")
+    Integer rate;
+
+    @Option(
+            names = "--fault-every",
+            paramLabel = "DURATION",
+            defaultValue = "3m",
+            converter = DurationFlag.class,
+            description = "a random fault this often (default ${DEFAULT-VALUE})")
+    Duration faultEvery;
+
+    @Option(
+            names = "--sample-every",
+            paramLabel = "DURATION",
+            defaultValue = "1m",
+            converter = DurationFlag.class,
+            description = "every process sampled this often (default ${DEFAULT-VALUE})")
+    Duration sampleEvery;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "DURATION",
+            converter = DurationFlag.class,
+            description = "samples left out of the slopes (default 10m, a third of a shorter soak)")
+    Duration warmup;
+
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "target/soak", description = "for soak.md, .json")
+    Path report;
+
+    @Option(names = "--seed", paramLabel = "N", description = "of the random choice of faults")
+    Long seed;
+
+    public static void main(String[] args) {
+        Cli.exit(new SoakMain(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return run(options()) ? 0 : 1;
+    }
+
+    /** The flags given, each bound checked. */
+    SoakOptions options() {
+        return Cli.valid(() -> SoakOptions.of(duration, edges, rate, faultEvery, sampleEvery, warmup, report, seed));
     }
 
     private static boolean run(SoakOptions options) throws Exception {

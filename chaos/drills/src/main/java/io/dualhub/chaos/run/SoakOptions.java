@@ -1,12 +1,10 @@
 package io.dualhub.chaos.run;
 
-import io.dualhub.common.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * The flags of {@code ./dualhub soak}, each bound checked once here.
+ * The flags of {@code ./dualhub soak} ({@link SoakMain}), each bound checked once here.
  *
  * @param duration    how long the soak runs at least (a fault started before its end runs to its own end)
  * @param edges       edge agents in the chaos topology
@@ -39,9 +37,6 @@ record SoakOptions(
     /** The warm-up left out of the slopes, at most; a shorter soak leaves out its first third. */
     static final Duration DEFAULT_WARMUP = Duration.ofMinutes(10);
 
-    static final String USAGE = "usage: ./dualhub soak [--duration 1h] [--edges 5] [--rate POINTS_PER_S]"
-            + " [--fault-every 3m] [--sample-every 1m] [--warmup 10m] [--report DIR] [--seed N]";
-
     SoakOptions {
         if (duration.compareTo(Duration.ofMinutes(2)) < 0) {
             throw new IllegalArgumentException("--duration " + text(duration) + " is too short: at least 2m");
@@ -68,34 +63,19 @@ record SoakOptions(
         }
     }
 
-    /** Parses the arguments after {@code soak}. */
-    static SoakOptions parse(List<String> args) {
-        Duration duration = DEFAULT_DURATION;
-        int edges = DEFAULT_EDGES;
-        Integer rate = null;
-        Duration faultEvery = DEFAULT_FAULT_EVERY;
-        Duration sampleEvery = DEFAULT_SAMPLE_EVERY;
-        Duration warmup = null;
-        Path report = Path.of("target/soak");
-        long seed = System.nanoTime();
-        for (int i = 0; i < args.size(); i++) {
-            String flag = args.get(i);
-            String value = i + 1 < args.size() ? args.get(++i) : null;
-            if (value == null) {
-                throw new IllegalArgumentException(flag + " needs a value; " + USAGE);
-            }
-            switch (flag) {
-                case "--duration" -> duration = duration(flag, value);
-                case "--edges" -> edges = (int) number(flag, value);
-                case "--rate" -> rate = (int) number(flag, value);
-                case "--fault-every" -> faultEvery = duration(flag, value);
-                case "--sample-every" -> sampleEvery = duration(flag, value);
-                case "--warmup" -> warmup = duration(flag, value);
-                case "--report" -> report = Path.of(value);
-                case "--seed" -> seed = number(flag, value);
-                default -> throw new IllegalArgumentException("unknown flag " + flag + "; " + USAGE);
-            }
-        }
+    /**
+     * The options from the flags given; {@code rate} and {@code warmup} null for their defaults (per edge, and a
+     * third of a short soak), {@code seed} null for one of its own.
+     */
+    static SoakOptions of(
+            Duration duration,
+            int edges,
+            Integer rate,
+            Duration faultEvery,
+            Duration sampleEvery,
+            Duration warmup,
+            Path reportDir,
+            Long seed) {
         Duration defaultWarmup =
                 duration.dividedBy(3).compareTo(DEFAULT_WARMUP) < 0 ? duration.dividedBy(3) : DEFAULT_WARMUP;
         return new SoakOptions(
@@ -105,24 +85,8 @@ record SoakOptions(
                 faultEvery,
                 sampleEvery,
                 warmup == null ? defaultWarmup : warmup,
-                report,
-                seed);
-    }
-
-    private static Duration duration(String flag, String value) {
-        Duration d = Settings.parseDuration(value);
-        if (d == null) {
-            throw new IllegalArgumentException(flag + " '" + value + "' is not a duration (written like 90s, 5m, 1h)");
-        }
-        return d;
-    }
-
-    private static long number(String flag, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " '" + value + "' is not a whole number");
-        }
+                reportDir,
+                seed == null ? System.nanoTime() : seed);
     }
 
     static String text(Duration d) {

@@ -61,6 +61,9 @@ class InstallScriptsTest {
         Path config = root.resolve("etc/dualhub/" + role + ".yml");
         Path data = root.resolve("var/lib/dualhub/" + role);
         assertThat(root.resolve("opt/dualhub/dualhub-" + role + ".jar")).isRegularFile();
+        assertThat(root.resolve("opt/dualhub/dualhub-cli.jar"))
+                .as("the operator commands, built before the drills")
+                .isRegularFile();
         assertThat(data).isDirectory();
         assertThat(Files.readString(unit))
                 .contains(
@@ -106,6 +109,9 @@ class InstallScriptsTest {
         assertThat(run(role, "--root", root.toString(), "--uninstall")).isZero();
         assertThat(unit).doesNotExist();
         assertThat(root.resolve("opt/dualhub/dualhub-" + role + ".jar")).doesNotExist();
+        assertThat(root.resolve("opt/dualhub/dualhub-cli.jar"))
+                .as("no hub left to run it for")
+                .doesNotExist();
         assertThat(config).as("configuration kept").exists();
         assertThat(data.resolve("marker")).as("data kept").exists();
 

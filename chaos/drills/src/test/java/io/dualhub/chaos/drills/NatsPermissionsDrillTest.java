@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dualhub.cli.NatsUserCommand;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
-import io.dualhub.common.ops.NatsUsers;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EventCodec;
@@ -19,6 +19,7 @@ import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.ResendRequest;
 import io.dualhub.common.wire.ResendResult;
 import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.CliRun;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.NatsFixture;
@@ -38,7 +39,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,21 +171,20 @@ class NatsPermissionsDrillTest {
                     "edge lifecycle",
                     "edge heartbeat")) {
                 String[] roleAndName = user.split(" ");
-                int status = NatsUsers.run(
-                        List.of(
-                                roleAndName[0],
-                                roleAndName[1],
-                                "--dir",
-                                dir.toString(),
-                                "--seed",
-                                dir.resolve(roleAndName[0] + "-" + roleAndName[1] + ".nk")
-                                        .toString()),
-                        new PrintStream(new ByteArrayOutputStream()));
-                assertThat(status).isZero();
+                CliRun made = CliRun.of(
+                        new NatsUserCommand(new PrintStream(new ByteArrayOutputStream())),
+                        roleAndName[0],
+                        roleAndName[1],
+                        "--dir",
+                        dir.toString(),
+                        "--seed",
+                        dir.resolve(roleAndName[0] + "-" + roleAndName[1] + ".nk")
+                                .toString());
+                assertThat(made.status()).as(made.err()).isZero();
             }
             return dir;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new UncheckedIOException(new IOException(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

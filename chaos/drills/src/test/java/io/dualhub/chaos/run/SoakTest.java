@@ -1,14 +1,16 @@
 package io.dualhub.chaos.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.dualhub.common.cli.Cli;
+import io.dualhub.testkit.CliRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The soak's arithmetic and its flags: slopes that a restart does not bend, and bounds that say what is valid. */
 class SoakTest {
@@ -32,7 +34,7 @@ class SoakTest {
 
     @Test
     void aShortSoakIsReportedButNotJudged() {
-        SoakOptions options = SoakOptions.parse(List.of("--duration", "5m"));
+        SoakOptions options = options("--duration", "5m");
         assertThat(options.warmup()).as("a third of a short soak").isEqualTo(Duration.ofSeconds(100));
         List<SoakSample> rising = new ArrayList<>();
         for (int m = 0; m < 5; m++) {
@@ -53,22 +55,14 @@ class SoakTest {
                 new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
                 new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110));
         SoakReport hour = new SoakReport(
-                SoakOptions.parse(List.of()),
-                "t",
-                hourOfRise,
-                Set.of("central-1"),
-                List.of(fault),
-                List.of(),
-                List.of(),
-                0,
-                60 * MINUTE);
+                options(), "t", hourOfRise, Set.of("central-1"), List.of(fault), List.of(), List.of(), 0, 60 * MINUTE);
         assertThat(hour.figures())
                 .singleElement()
                 .extracting(SoakReport.Figure::verdict)
                 .isEqualTo("NO");
         assertThat(hour.passed()).as("RSS rose 15 MB per hour").isFalse();
         SoakReport notOurs = new SoakReport(
-                SoakOptions.parse(List.of()),
+                options(),
                 "t",
                 hourOfRise,
                 Set.of("edge-1"),
@@ -85,19 +79,32 @@ class SoakTest {
 
     @Test
     void badFlagsSayWhatIsValid() {
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "1x")))
-                .hasMessageContaining("--duration '1x' is not a duration");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "1m"))).hasMessageContaining("at least 2m");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--edges", "0"))).hasMessageContaining("1 to 10 edges");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--fault-every", "10s")))
-                .hasMessageContaining("at least 30s");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--duration", "5m", "--fault-every", "6m")))
-                .hasMessageContaining("at most the duration (5m)");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--warmup", "40m"))).hasMessageContaining("at most half");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--rate"))).hasMessageContaining("--rate needs a value");
-        assertThatThrownBy(() -> SoakOptions.parse(List.of("--bogus", "1")))
-                .hasMessageContaining("usage: ./dualhub soak");
-        assertThat(SoakOptions.parse(List.of("--edges", "3")).rate()).isEqualTo(3 * SoakOptions.DEFAULT_RATE_PER_EDGE);
+        assertThat(refused("--duration", "1x")).contains("'--duration'", "'1x' is not a duration");
+        assertThat(refused("--duration", "1m")).contains("at least 2m");
+        assertThat(refused("--edges", "0")).contains("1 to 10 edges");
+        assertThat(refused("--fault-every", "10s")).contains("at least 30s");
+        assertThat(refused("--duration", "5m", "--fault-every", "6m")).contains("at most the duration (5m)");
+        assertThat(refused("--warmup", "40m")).contains("at most half");
+        assertThat(refused("--rate")).contains("Missing required parameter for option '--rate'");
+        assertThat(refused("--bogus", "1")).contains("Unknown options: '--bogus', '1'", "valid: --duration");
+        assertThat(options("--edges", "3").rate()).isEqualTo(3 * SoakOptions.DEFAULT_RATE_PER_EDGE);
+        CliRun.assertStandardFlags(SoakMain::new, "--seed");
+        CliRun.assertStandardFlags(SoakMain::new, "--warmup");
+    }
+
+    /** The options of a soak with these flags (parsed only: nothing runs). */
+    private static SoakOptions options(String... args) {
+        SoakMain soak = new SoakMain();
+        new CommandLine(soak).parseArgs(args);
+        return soak.options();
+    }
+
+    /** The one line by which {@code ./dualhub soak} refuses these flags, with exit status 2, before it runs. */
+    private static String refused(String... args) {
+        CliRun run = CliRun.of(new SoakMain(), args);
+        assertThat(run.status()).as(run.err()).isEqualTo(Cli.USAGE);
+        assertThat(run.err()).hasLineCount(1).startsWith("dualhub soak: ");
+        return run.err();
     }
 
     @Test

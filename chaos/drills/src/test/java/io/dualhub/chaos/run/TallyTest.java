@@ -1,22 +1,24 @@
 package io.dualhub.chaos.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dualhub.common.cli.Cli;
+import io.dualhub.testkit.CliRun;
 import io.dualhub.testkit.SequencedWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The count behind every scenario's verdict, against a stand-in edge over real HTTP that accepts (204), refuses
@@ -141,18 +143,38 @@ class TallyTest {
 
     @Test
     void optionsRejectWhatCannotRunAndNameTheFlag() {
-        assertThatThrownBy(() -> ChaosOptions.parse(List.of("--edges", "11"), Set.of()))
-                .hasMessageContaining("--edges 11")
-                .hasMessageContaining("1 to 10");
-        assertThatThrownBy(() -> ChaosOptions.parse(List.of("--rate"), Set.of()))
-                .hasMessage("--rate needs a value");
-        assertThatThrownBy(() -> ChaosOptions.parse(List.of("--loud"), Set.of()))
-                .hasMessageContaining("unknown flag --loud");
-        assertThatThrownBy(() -> ChaosOptions.parse(List.of("kill-nothing"), Set.of("kill-edge")))
-                .hasMessageContaining("unknown scenario 'kill-nothing'")
-                .hasMessageContaining("kill-edge");
-        ChaosOptions o = ChaosOptions.parse(
-                List.of("kill-edge", "--quick", "--rate", "600", "--edges", "2"), Set.of("kill-edge"));
-        assertThat(o).isEqualTo(new ChaosOptions(List.of("kill-edge"), true, null, 2, 600));
+        assertThat(chaos("run", "--edges", "11"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .hasLineCount(1)
+                .contains("--edges 11", "1 to 10");
+        assertThat(chaos("run", "--rate").err())
+                .isEqualTo("dualhub chaos run: Missing required parameter for option '--rate' (POINTS_PER_S)\n");
+        assertThat(chaos("run", "--loud").err()).hasLineCount(1).contains("Unknown option: '--loud'", "--quick");
+        assertThat(chaos("run", "kill-nothing"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .contains("unknown scenario 'kill-nothing'", "kill-edge");
+        ChaosRun run = new ChaosRun(Map.of("kill-edge", Scenarios.all().get(0)));
+        new CommandLine(run).parseArgs("kill-edge", "--quick", "--rate", "600", "--edges", "2");
+        assertThat(run.options()).isEqualTo(new ChaosOptions(List.of("kill-edge"), true, null, 2, 600));
+    }
+
+    @Test
+    void everyChaosCommandHasHelpAndRefusesUnknownFlagsAndMissingValues() {
+        CliRun.assertStandardFlags(() -> ChaosMain.command(Map.of()), "--report", "run");
+        CliRun.assertStandardFlags(() -> ChaosMain.command(Map.of()), "--edges", "run");
+        CliRun list = CliRun.of(ChaosMain.command(Map.of()), "list", "--help");
+        assertThat(list.status()).isZero();
+        assertThat(list.out()).contains("Usage: dualhub chaos list");
+        assertThat(CliRun.of(ChaosMain.command(Map.of())).out()).contains("Usage: dualhub chaos", "list", "run");
+    }
+
+    private static CliRun chaos(String... args) {
+        Map<String, Scenario> catalogue = new LinkedHashMap<>();
+        Scenarios.all().forEach(s -> catalogue.put(s.name(), s));
+        return CliRun.of(ChaosMain.command(catalogue), args);
     }
 }

@@ -1,4 +1,4 @@
-package io.dualhub.common.ops;
+package io.dualhub.common;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

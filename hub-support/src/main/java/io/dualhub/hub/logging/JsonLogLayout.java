@@ -1,4 +1,4 @@
-package io.dualhub.common.logging;
+package io.dualhub.hub.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -6,6 +6,7 @@ import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.dualhub.common.logging.AboutEdge;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     /** The field (and MDC key) naming the edge a line is about. */
-    public static final String EDGE_ID = "edgeId";
+    public static final String EDGE_ID = AboutEdge.EDGE_ID;
 
     private static final JsonFactory JSON = new JsonFactory();
     private final Map<String, String> fixed;

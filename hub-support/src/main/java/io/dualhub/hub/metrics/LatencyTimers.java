@@ -1,4 +1,4 @@
-package io.dualhub.common.metrics;
+package io.dualhub.hub.metrics;
 
 import io.dualhub.common.wire.Latency;
 import io.micrometer.core.instrument.Timer;

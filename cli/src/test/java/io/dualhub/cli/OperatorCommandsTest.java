@@ -1,9 +1,11 @@
-package io.dualhub.common.ops;
+package io.dualhub.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dualhub.common.cli.Cli;
+import io.dualhub.testkit.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,26 +14,49 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Arguments, the unreachable hub, and the table layout; the commands against real hubs are in the drills. */
 class OperatorCommandsTest {
-    private final OperatorCommands commands = new OperatorCommands(new PrintStream(new ByteArrayOutputStream()));
+    private static CliRun run(String... args) {
+        return CliRun.of(new OperatorCommands(new PrintStream(new ByteArrayOutputStream())), args);
+    }
+
+    @Test
+    void everyCommandHasHelpAndRefusesUnknownFlagsAndMissingValues() {
+        Supplier<OperatorCommands> commands = () -> new OperatorCommands(new PrintStream(new ByteArrayOutputStream()));
+        CliRun.assertStandardFlags(commands, "--central", "status");
+        CliRun.assertStandardFlags(commands, "--out", "backup");
+        CliRun.assertStandardFlags(commands, "--edge", "edge-status");
+        CliRun.assertStandardFlags(commands, "--dir", "nats-user", "edge", "web-3");
+        assertThat(run("--help").out()).contains("status", "backup", "edge-status", "nats-user");
+    }
 
     @Test
     void badArgumentsSayWhatIsValid() {
-        assertThatThrownBy(() -> commands.run(List.of("statuz"))).hasMessageContaining("usage: status");
-        assertThatThrownBy(() -> commands.run(List.of("status", "--edge", "http://x")))
-                .hasMessageContaining("'--edge'")
-                .hasMessageContaining("--central URL [--token T]");
-        assertThatThrownBy(() -> commands.run(List.of("edge-status", "--token", "x")))
-                .hasMessageContaining("'--token'")
-                .hasMessageContaining("valid: --edge URL");
-        assertThatThrownBy(() -> commands.run(List.of("status", "--central", "localhost:8470")))
-                .hasMessageContaining("not an http:// or https:// URL");
-        assertThatThrownBy(() -> commands.run(List.of("backup", "--central", "http://x")))
-                .hasMessageContaining("backup needs --out FILE");
+        assertThat(run("statuz"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .hasLineCount(1)
+                .contains("'statuz'", "valid: ", "status", "backup", "edge-status", "nats-user");
+        assertThat(run("status", "--edge", "http://x"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .contains("'--edge'", "--central", "--token", "--ca");
+        assertThat(run("edge-status", "--token", "x").err()).contains("'--token'", "valid: --edge");
+        assertThat(run("status", "--central", "localhost:8470"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .contains("--central", "not an http:// or https:// URL");
+        assertThat(run("backup", "--central", "http://x"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .contains("Missing required option: '--out=FILE'");
     }
 
     @Test
@@ -40,10 +65,9 @@ class OperatorCommandsTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        assertThatThrownBy(() -> commands.run(List.of("edge-status", "--edge", "http://127.0.0.1:" + closedPort)))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("cannot reach the edge agent")
-                .hasMessageContaining("--edge");
+        CliRun r = run("edge-status", "--edge", "http://127.0.0.1:" + closedPort);
+        assertThat(r.status()).isEqualTo(Cli.REFUSED);
+        assertThat(r.err()).hasLineCount(1).contains("cannot reach the edge agent", "--edge");
     }
 
     /** Each scrape target of the edge's health is a line: job, URL, health, and why it is down. */
@@ -67,11 +91,12 @@ class OperatorCommandsTest {
         edge.start();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try {
-            new OperatorCommands(new PrintStream(printed, true, StandardCharsets.UTF_8))
-                    .run(List.of(
-                            "edge-status",
-                            "--edge",
-                            "http://127.0.0.1:" + edge.getAddress().getPort()));
+            CliRun r = CliRun.of(
+                    new OperatorCommands(new PrintStream(printed, true, StandardCharsets.UTF_8)),
+                    "edge-status",
+                    "--edge",
+                    "http://127.0.0.1:" + edge.getAddress().getPort());
+            assertThat(r.status()).as(r.err()).isZero();
         } finally {
             edge.stop(0);
         }

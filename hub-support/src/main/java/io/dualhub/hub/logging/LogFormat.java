@@ -1,4 +1,4 @@
-package io.dualhub.common.logging;
+package io.dualhub.hub.logging;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;

@@ -1,4 +1,4 @@
-package io.dualhub.common.ops;
+package io.dualhub.cli;
 
 import java.util.ArrayList;
 import java.util.List;

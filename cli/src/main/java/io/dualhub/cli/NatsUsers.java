@@ -1,12 +1,9 @@
-package io.dualhub.common.ops;
+package io.dualhub.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dualhub.common.EdgeId;
-import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.nats.client.NKey;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,79 +16,22 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * {@code ./dualhub nats-user}: makes an NKey user for an edge or a CentralHub and rewrites the NATS servers'
- * {@code accounts.conf} from the public keys kept in {@code dualhub-users/}. The servers hold public keys only; the
- * seed is written once, for the hub's {@code nats.nkey}. An edge's user may publish only its own metrics and events
- * and receive only its own commands and replies; a CentralHub's user is unrestricted in the account.
+ * The NATS users that {@code ./dualhub nats-user} ({@link NatsUserCommand}) keeps: makes an NKey user for an edge or
+ * a CentralHub and rewrites the NATS servers' {@code accounts.conf} from the public keys kept in
+ * {@code dualhub-users/}. The servers hold public keys only; the seed is written once, for the hub's
+ * {@code nats.nkey}. An edge's user may publish only its own metrics and events and receive only its own commands and
+ * replies; a CentralHub's user is unrestricted in the account.
  */
-public final class NatsUsers {
+final class NatsUsers {
     static final String ACCOUNT = "DUALHUB";
     static final String KEYS_DIR = "dualhub-users";
     static final String ACCOUNTS_FILE = "accounts.conf";
     static final String HELM_VALUES_FILE = "accounts-values.yaml";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> ROLES = List.of("edge", "central");
     private final Path dir;
 
     NatsUsers(Path dir) {
         this.dir = dir;
-    }
-
-    public static void main(String[] args) {
-        try {
-            System.exit(run(List.of(args), System.out));
-        } catch (IllegalArgumentException e) {
-            System.err.println("dualhub nats-user: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("dualhub nats-user: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    /** Runs the command on {@code args} (as given after {@code nats-user}); returns the exit status. */
-    public static int run(List<String> args, PrintStream out) throws IOException, GeneralSecurityException {
-        List<String> positional = new ArrayList<>();
-        Path dir = Path.of("/etc/nats");
-        Path seed = null;
-        boolean remove = false;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--dir" -> dir = Path.of(value(args, ++i, "--dir"));
-                case "--seed" -> seed = Path.of(value(args, ++i, "--seed"));
-                case "--remove" -> remove = true;
-                default -> positional.add(args.get(i));
-            }
-        }
-        if (positional.size() != 2 || !ROLES.contains(positional.get(0)) || !EdgeId.isValid(positional.get(1))) {
-            System.err.println("usage: ./dualhub nats-user edge|central NAME [--dir /etc/nats] [--seed FILE]"
-                    + " [--remove]\n  NAME: [A-Za-z0-9_-]{1,64}, the edge's id or the CentralHub's instance");
-            return 2;
-        }
-        String role = positional.get(0);
-        String name = positional.get(1);
-        NatsUsers users = new NatsUsers(dir);
-        if (remove) {
-            users.remove(role, name);
-            out.println("removed " + role + " " + name + "; rewrote " + dir.resolve(ACCOUNTS_FILE)
-                    + "; apply with: nats-server --signal reload");
-            return 0;
-        }
-        Path seedFile = seed != null ? seed : Path.of(role + "-" + name + ".nk");
-        String publicKey = users.add(role, name, seedFile);
-        out.println("made " + role + " user " + name + " (" + publicKey + ")\n  seed: " + seedFile.toAbsolutePath()
-                + " (mode 600): copy it to the " + (role.equals("edge") ? "edge" : "CentralHub")
-                + " as /etc/dualhub/nats.nk and set nats.nkey:"
-                + " file:/etc/dualhub/nats.nk\n  servers: copy " + dir.resolve(ACCOUNTS_FILE)
-                + " to every NATS node and run nats-server --signal reload");
-        return 0;
-    }
-
-    private static String value(List<String> args, int i, String flag) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args.get(i);
     }
 
     /** Makes the user's key pair, writes the seed to {@code seedFile} (mode 600) and rewrites accounts.conf. */
@@ -170,8 +110,8 @@ public final class NatsUsers {
                 publicKey,
                 "permissions",
                 new TreeMap<>(Map.of(
-                        "publish", Map.of("allow", edgePublishes(name)),
-                        "subscribe", Map.of("allow", edgeReceives(name)),
+                        "publish", Map.of("allow", Subjects.edgePublishes(name)),
+                        "subscribe", Map.of("allow", Subjects.edgeReceives(name)),
                         "allow_responses", true)));
     }
 
@@ -181,18 +121,5 @@ public final class NatsUsers {
                 ? "CentralHub " + name
                 : "edge " + name + ": publishes its own metrics" + " and events, receives its own commands and replies";
         return "      # " + who + "\n      " + JSON.writeValueAsString(user(role, name, publicKey)) + "\n";
-    }
-
-    /** Every subject an edge publishes to: both metrics routes and its events. */
-    public static List<String> edgePublishes(String edgeId) {
-        return List.of(
-                MetricsRoute.PRIMARY.subject(edgeId),
-                MetricsRoute.SECONDARY.subject(edgeId),
-                Subjects.EVENTS_PREFIX + edgeId + ".>");
-    }
-
-    /** Every subject an edge subscribes to: its commands and its replies (JetStream acks). */
-    public static List<String> edgeReceives(String edgeId) {
-        return List.of(Subjects.command(edgeId), Subjects.edgeInbox(edgeId) + ".>");
     }
 }

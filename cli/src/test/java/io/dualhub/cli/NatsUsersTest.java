@@ -1,14 +1,14 @@
-package io.dualhub.common.ops;
+package io.dualhub.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualhub.common.cli.Cli;
+import io.dualhub.testkit.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,14 +17,15 @@ class NatsUsersTest {
     @TempDir
     Path dir;
 
-    private int run(String... args) throws Exception {
-        return NatsUsers.run(List.of(args), new PrintStream(new ByteArrayOutputStream()));
+    private static CliRun run(String... args) {
+        return CliRun.of(new NatsUserCommand(new PrintStream(new ByteArrayOutputStream())), args);
     }
 
     @Test
     void theSeedIsPrivateTheServerGetsOnlyThePublicKeyAndRemovingRewrites() throws Exception {
         Path seed = dir.resolve("web-3.nk");
-        assertThat(run("edge", "web-3", "--dir", dir.toString(), "--seed", seed.toString()))
+        assertThat(run("edge", "web-3", "--dir", dir.toString(), "--seed", seed.toString())
+                        .status())
                 .isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seed)))
                 .isEqualTo("rw-------");
@@ -40,22 +41,28 @@ class NatsUsersTest {
                 .as("the same account for the Helm chart")
                 .contains(publicKey, "\"dualhub.events.web-3.>\"")
                 .doesNotContain(Files.readString(seed).strip());
-        assertThatThrownBy(() -> run(
-                        "edge",
-                        "web-3",
-                        "--dir",
-                        dir.toString(),
-                        "--seed",
-                        dir.resolve("b").toString()))
-                .hasMessageContaining("edge web-3 exists");
-        assertThat(run("edge", "web-3", "--dir", dir.toString(), "--remove")).isZero();
+        CliRun again = run(
+                "edge",
+                "web-3",
+                "--dir",
+                dir.toString(),
+                "--seed",
+                dir.resolve("b").toString());
+        assertThat(again.status()).isEqualTo(Cli.REFUSED);
+        assertThat(again.err()).hasLineCount(1).contains("edge web-3 exists");
+        assertThat(run("edge", "web-3", "--dir", dir.toString(), "--remove").status())
+                .isZero();
         assertThat(Files.readString(dir.resolve("accounts.conf"))).doesNotContain(publicKey);
     }
 
     @Test
-    void badUsageIsExitTwo() throws Exception {
-        assertThat(run("edge")).isEqualTo(2);
-        assertThat(run("admin", "x")).isEqualTo(2);
-        assertThat(run("edge", "web.3")).isEqualTo(2);
+    void badUsageIsExitTwo() {
+        assertThat(run("edge").status()).isEqualTo(Cli.USAGE);
+        assertThat(run("edge").err()).hasLineCount(1).contains("NAME");
+        assertThat(run("admin", "x").err()).hasLineCount(1).contains("'admin' is not a role");
+        assertThat(run("admin", "x").status()).isEqualTo(Cli.USAGE);
+        assertThat(run("edge", "web.3").status()).isEqualTo(Cli.USAGE);
+        assertThat(run("edge", "web.3").err()).hasLineCount(1).contains("'web.3'");
+        CliRun.assertStandardFlags(NatsUserCommand::new, "--seed", "edge", "web-3");
     }
 }

@@ -1,7 +1,10 @@
-package io.dualhub.common.ops;
+package io.dualhub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.common.WholeFile;
+import io.dualhub.common.cli.Cli;
+import io.dualhub.common.cli.UsageException;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.tls.PemFiles;
 import java.io.IOException;
@@ -16,21 +19,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLHandshakeException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./dualhub status} (the fleet as a CentralHub sees it) and {@code ./dualhub edge-status} (one agent's own
- * view), read from their HTTP APIs and printed for a terminal, and {@code ./dualhub backup} (a hub's store into a
- * file). Exit status 1 when the hub cannot be reached, 2 on
- * bad usage.
+ * view), read from their HTTP APIs and printed for a terminal, {@code ./dualhub backup} (a hub's store into a file),
+ * and {@code ./dualhub nats-user}. Exit status 1 when the hub cannot be reached, 2 on bad usage.
  */
+@Command(
+        name = "dualhub",
+        description = "Operator commands: read a running hub, take a backup, make NATS users.",
+        subcommands = NatsUserCommand.class)
 public final class OperatorCommands {
     static final String DEFAULT_CENTRAL = "http://127.0.0.1:8470";
     static final String DEFAULT_EDGE = "http://127.0.0.1:8471";
+    private static final String CENTRAL = "the CentralHub's HTTP API (default: ${DEFAULT-VALUE})";
+    private static final String TOKEN = "the API token, when the hub requires one (default: $DUALHUB_TOKEN)";
+    private static final String CA = "the CA that signed an https:// hub's certificate (default: $DUALHUB_CA)";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
 
@@ -39,76 +48,56 @@ public final class OperatorCommands {
     }
 
     public static void main(String[] args) {
-        try {
-            new OperatorCommands(System.out).run(List.of(args));
-        } catch (UsageException e) {
-            System.err.println("dualhub: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException e) {
-            System.err.println("dualhub: " + e.getMessage());
-            System.exit(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            System.exit(1);
-        }
+        Cli.exit(new OperatorCommands(System.out), args);
     }
 
-    void run(List<String> args) throws IOException, InterruptedException {
-        run(args, System::getenv);
+    @Command(name = "status", description = "The fleet as a CentralHub sees it.")
+    void status(
+            @Option(
+                            names = "--central",
+                            paramLabel = "URL",
+                            defaultValue = DEFAULT_CENTRAL,
+                            converter = HubUrl.class,
+                            description = CENTRAL)
+                    String central,
+            @Option(names = "--token", paramLabel = "T", defaultValue = "${env:DUALHUB_TOKEN}", description = TOKEN)
+                    String token,
+            @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:DUALHUB_CA}", description = CA)
+                    String ca)
+            throws IOException, InterruptedException {
+        fleet(new Hub(central, "the CentralHub", "--central", token, client(ca)));
     }
 
-    /**
-     * Runs a command; {@code env} gives DUALHUB_TOKEN and DUALHUB_CA, used when {@code --token} or {@code --ca} is
-     * not given.
-     */
-    void run(List<String> args, UnaryOperator<String> env) throws IOException, InterruptedException {
-        String command = args.isEmpty() ? "" : args.get(0);
-        switch (command) {
-            case "status" -> {
-                Map<String, String> flags =
-                        flags(args, "--central URL [--token T] [--ca FILE]", "--central", "--token", "--ca");
-                String ca = flags.getOrDefault("--ca", env.apply("DUALHUB_CA"));
-                fleet(new Hub(
-                        url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"),
-                        "the CentralHub",
-                        "--central",
-                        flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")),
-                        client(ca)));
-            }
-            case "backup" -> {
-                Map<String, String> flags = flags(
-                        args,
-                        "[--central URL] --out FILE [--token T] [--ca FILE]",
-                        "--central",
-                        "--out",
-                        "--token",
-                        "--ca");
-                if (!flags.containsKey("--out")) {
-                    throw new UsageException("backup needs --out FILE: where to write the backup");
-                }
-                String ca = flags.getOrDefault("--ca", env.apply("DUALHUB_CA"));
-                backup(
-                        new Hub(
-                                url(flags.getOrDefault("--central", DEFAULT_CENTRAL), "--central"),
-                                "the CentralHub",
-                                "--central",
-                                flags.getOrDefault("--token", env.apply("DUALHUB_TOKEN")),
-                                client(ca)),
-                        Path.of(flags.get("--out")));
-            }
-            case "edge-status" -> {
-                Map<String, String> flags = flags(args, "--edge URL", "--edge");
-                edge(new Hub(
-                        url(flags.getOrDefault("--edge", DEFAULT_EDGE), "--edge"),
-                        "the edge agent",
-                        "--edge",
-                        null,
-                        client(null)));
-            }
-            default ->
-                throw new UsageException("usage: status [--central URL] [--token T] [--ca FILE] | backup"
-                        + " [--central URL] --out FILE [--token T] [--ca FILE] | edge-status [--edge URL]");
-        }
+    @Command(name = "backup", description = "A consistent snapshot of a running CentralHub's store, into a new file.")
+    void backup(
+            @Option(
+                            names = "--central",
+                            paramLabel = "URL",
+                            defaultValue = DEFAULT_CENTRAL,
+                            converter = HubUrl.class,
+                            description = CENTRAL)
+                    String central,
+            @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the backup")
+                    Path file,
+            @Option(names = "--token", paramLabel = "T", defaultValue = "${env:DUALHUB_TOKEN}", description = TOKEN)
+                    String token,
+            @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:DUALHUB_CA}", description = CA)
+                    String ca)
+            throws IOException, InterruptedException {
+        backup(new Hub(central, "the CentralHub", "--central", token, client(ca)), file);
+    }
+
+    @Command(name = "edge-status", description = "One edge agent's buffer, backlog, NATS connection and breaker.")
+    void edgeStatus(
+            @Option(
+                            names = "--edge",
+                            paramLabel = "URL",
+                            defaultValue = DEFAULT_EDGE,
+                            converter = HubUrl.class,
+                            description = "the edge agent's HTTP API (default: ${DEFAULT-VALUE})")
+                    String edge)
+            throws IOException, InterruptedException {
+        edge(new Hub(edge, "the edge agent", "--edge", null, client(null)));
     }
 
     /** An HTTP client; for https, trusting the CA in {@code ca} when given, else the JVM's default CAs. */
@@ -122,24 +111,6 @@ public final class OperatorCommands {
             }
         }
         return b.build();
-    }
-
-    private static Map<String, String> flags(List<String> args, String valid, String... known) {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 1; i < args.size(); i++) {
-            if (!List.of(known).contains(args.get(i)) || i + 1 >= args.size()) {
-                throw new UsageException("unknown or incomplete flag '" + args.get(i) + "' (valid: " + valid + ")");
-            }
-            flags.put(args.get(i), args.get(++i));
-        }
-        return flags;
-    }
-
-    private static String url(String url, String flag) {
-        if (!url.matches("https?://[^\\s/]+(/.*)?")) {
-            throw new UsageException(flag + " '" + url + "' is not an http:// or https:// URL");
-        }
-        return url.replaceAll("/+$", "");
     }
 
     /**
@@ -329,13 +300,6 @@ public final class OperatorCommands {
                     "cannot verify the TLS certificate of " + hub.what() + " at " + hub.url()
                             + ": pass the CA that signed it with --ca FILE or DUALHUB_CA (" + e.getMessage() + ")",
                     e);
-        }
-    }
-
-    /** Bad arguments: the message says what would be valid. */
-    public static final class UsageException extends RuntimeException {
-        public UsageException(String message) {
-            super(message);
         }
     }
 }
