@@ -1,6 +1,5 @@
 package io.dualhub.central.export;
 
-import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.nats.NatsLink;
 import io.nats.client.Connection;
@@ -36,13 +35,16 @@ final class ExportFeed {
     private final String durable;
     private final Duration ackWait;
     private final int maxAckPending;
-    private Connection readyOn; // the connection the consumers were checked on; null until then
+    // the connection the consumers were last made sure of; null until then and after every reconnect (jnats keeps
+    // one Connection across reconnects; set by the exporter thread, cleared by jnats' on a reconnect)
+    private volatile Connection readyOn;
 
     ExportFeed(NatsLink nats, String durable, Duration ackWait, int maxAckPending) {
         this.nats = nats;
         this.durable = durable;
         this.ackWait = ackWait;
         this.maxAckPending = maxAckPending;
+        nats.onReconnect(this::recheck);
     }
 
     String durable() {
@@ -50,8 +52,8 @@ final class ExportFeed {
     }
 
     /**
-     * Makes sure both consumers exist (created at the start of each stream, so a new target gets everything the
-     * streams hold), once per connection; false while NATS is not connected.
+     * Makes sure of both consumers (created at the start of each stream, so a new target gets everything the streams
+     * hold) once per connection and again after every reconnect; false while NATS is not connected.
      */
     boolean ready() throws IOException, JetStreamApiException {
         Connection c = nats.connection();
@@ -72,21 +74,24 @@ final class ExportFeed {
         readyOn = null;
     }
 
+    /**
+     * Creates the consumer, or updates it with the same settings when it exists: an update makes every node of its
+     * group run its creation again, which brings back the consumer on a node that lost it (a node restarted after
+     * kill -9), as the hubs' ingest consumers are brought back after every reconnect.
+     */
     private void ensure(Connection c, MetricsRoute route) throws IOException, JetStreamApiException {
-        if (StreamSetup.durableConsumer(c.jetStreamManagement(), route.stream(), durable) == null) {
-            c.jetStreamManagement()
-                    .addOrUpdateConsumer(
-                            route.stream(),
-                            ConsumerConfiguration.builder()
-                                    .durable(durable)
-                                    .filterSubject(route.wildcard())
-                                    .ackPolicy(AckPolicy.Explicit)
-                                    .deliverPolicy(DeliverPolicy.All)
-                                    .ackWait(ackWait)
-                                    .maxAckPending(maxAckPending)
-                                    .maxDeliver(-1) // never given up: a receiver may be down for days
-                                    .build());
-        }
+        c.jetStreamManagement()
+                .addOrUpdateConsumer(
+                        route.stream(),
+                        ConsumerConfiguration.builder()
+                                .durable(durable)
+                                .filterSubject(route.wildcard())
+                                .ackPolicy(AckPolicy.Explicit)
+                                .deliverPolicy(DeliverPolicy.All)
+                                .ackWait(ackWait)
+                                .maxAckPending(maxAckPending)
+                                .maxDeliver(-1) // never given up: a receiver may be down for days
+                                .build());
     }
 
     /**

@@ -1,0 +1,67 @@
+package io.dualhub.central.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.nats.NatsLink;
+import io.dualhub.common.nats.NatsSettings;
+import io.dualhub.testkit.NatsFixture;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The export consumers are made sure of (created, or updated with the same settings) on the first connection and
+ * again after every reconnect, as the ingest consumers are: an update has every node of the consumer's group run its
+ * creation again, which brings the consumer back on a node that lost it. Watched on the wire: the JetStream API
+ * requests that create a consumer.
+ */
+class ExportFeedTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @Test
+    void theConsumersAreMadeSureOfOnceAndAgainAfterEveryReconnect() throws Exception {
+        NATS.deleteStreams();
+        List<String> creates = new CopyOnWriteArrayList<>();
+        AtomicInteger reconnects = new AtomicInteger();
+        try (NatsLink link = NatsLink.open(NatsSettings.custom(NATS.urls()).build(), "test-feed");
+                Connection watcher = Nats.connect(NATS.urls())) {
+            Dispatcher d = watcher.createDispatcher(m -> {
+                if (m.getSubject().contains(".CREATE.") && m.getSubject().contains("export-feed-test")) {
+                    creates.add(m.getSubject());
+                }
+            });
+            d.subscribe("$JS.API.CONSUMER.>");
+            watcher.flush(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+            CentralConfig defaults = CentralConfig.load(null, Map.of());
+            new StreamSetup(defaults.stream(), defaults.ingest())
+                    .ensure(link.connection().jetStreamManagement(), "t");
+            link.onReconnect(reconnects::incrementAndGet);
+            ExportFeed feed = new ExportFeed(link, "export-feed-test", Duration.ofSeconds(30), 100);
+
+            assertThat(feed.ready()).isTrue();
+            assertThat(feed.ready()).isTrue();
+            await("one create per metrics stream, not one per call")
+                    .during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> creates.size() == 2);
+
+            link.forceReconnect();
+            await("reconnected").atMost(Duration.ofSeconds(20)).until(() -> reconnects.get() == 1);
+            await("made sure of again").atMost(Duration.ofSeconds(10)).until(() -> feed.ready() && creates.size() == 4);
+            watcher.flush(Duration.ofSeconds(5));
+            assertThat(creates).hasSize(4);
+        }
+    }
+}
