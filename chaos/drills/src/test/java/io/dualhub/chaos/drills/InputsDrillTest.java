@@ -72,12 +72,16 @@ class InputsDrillTest {
                 LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
                 central.start();
                 long scraped = counter.served();
-                awaitCounts(api, scraped);
-
-                List<Long> counts = api.values(CountingTarget.METRIC, EDGE);
-                assertThat(counts).doesNotHaveDuplicates();
-                assertThat(counts)
-                        .containsAll(LongStream.rangeClosed(1, scraped).boxed().toList());
+                // every count, not as many as counts: a batch the killed hub had fetched and not acknowledged comes
+                // again after ingest.ack-wait (30 s), after later ones (seen: counts 1..113 stored but 56)
+                List<Long> every = LongStream.rangeClosed(1, scraped).boxed().toList();
+                await("the hub holds every count up to " + scraped)
+                        .atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptions()
+                        .untilAsserted(() -> assertThat(api.values(CountingTarget.METRIC, EDGE))
+                                .containsAll(every));
+                assertThat(api.values(CountingTarget.METRIC, EDGE)).doesNotHaveDuplicates();
             }
             JsonNode load = api.get("/api/v1/query?from=0&metric=node_load1&tag.job=node&tag.site=lab");
             assertThat(load.path("series")).hasSize(1);
