@@ -1,9 +1,10 @@
 package io.dualhub.edge.forward;
 
-import io.nats.client.api.PublishAck;
-
-/** The answer to one publish attempt (or a wake-up or reconnect signal), handed to the forwarder thread. */
-record Completion(long seq, int attempt, PublishAck ack, Throwable error) {
-    static final Completion WAKE = new Completion(-1, -1, null, null);
-    static final Completion RECONNECTED = new Completion(-2, -1, null, null);
+/**
+ * The answer to one publish attempt, null {@code error} for an ack (or a wake-up or reconnect signal), handed to the
+ * forwarder thread.
+ */
+record Completion(long seq, int attempt, Throwable error) {
+    static final Completion WAKE = new Completion(-1, -1, null);
+    static final Completion RECONNECTED = new Completion(-2, -1, null);
 }
