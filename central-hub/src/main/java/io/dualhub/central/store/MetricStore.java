@@ -1,8 +1,5 @@
 package io.dualhub.central.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapDeclaration;
@@ -12,21 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.SortedMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -38,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * points of every batch that is new for its edge's {@link SequenceTracker}, records the sequences an edge declared
  * dropped (each sequence is either stored or declared, never both), and persists the trackers in the same
  * transaction, so after any crash the store and the trackers agree, and a redelivered batch is recognised and
- * only counted. One thread (the Ingestor) commits; any thread may read snapshots and query.
+ * only counted. One thread (the Ingestor) commits; any thread may read snapshots and query. A facade over its
+ * parts: the {@link SeriesDictionary}, every edge's {@link EdgeLedger} ({@link EdgeLedgers}, saved through the
+ * {@link LedgerCodec}), the {@link StoreTransaction} they share with the points and rollups, the read SQL
+ * ({@link StoreQueries}), and maintenance, checkpoints and the recovery from a failed commit, which are its own.
  */
 public final class MetricStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<TreeMap<String, String>> TAGS = new TypeReference<>() {};
     /** The WAL size past which the store checkpoints (DuckDB's own default threshold). */
     static final long CHECKPOINT_WAL_BYTES = 16L << 20;
     /** Free space a checkpoint needs at least, beside twice the WAL it writes out. */
@@ -59,16 +49,10 @@ public final class MetricStore implements AutoCloseable {
     private final StoreMaintenance maintenance;
     private long nextMaintenanceMs; // by the committing thread
     private final Clock clock;
-    // The series dictionary, replaced whole when it is read back from the file after a failed commit.
-    private volatile Map<SeriesKey, Integer> seriesIds = new ConcurrentHashMap<>();
-    private volatile Map<Integer, SeriesKey> seriesById = new ConcurrentHashMap<>();
     private final StoreSettings settings;
-    // Owned by the committing thread: how many series of the dictionary belong to each edge, and the next id.
-    private Map<String, Integer> seriesPerEdge = new HashMap<>();
-    private int nextSeriesId = 1;
-    // Owned by the committing thread; readers see the published snapshot.
-    private final Map<String, EdgeRecord> edges = new HashMap<>();
-    private volatile Map<String, EdgeStoreState> snapshot = Map.of();
+    // Read back whole from the file after a failed commit; the committing thread adds to them, readers read them.
+    private final SeriesDictionary series;
+    private final EdgeLedgers ledgers = new EdgeLedgers();
     // Read at open; cleared by the committing thread once the consumers were moved to it.
     private volatile RestorePoint restorePoint;
     // A backup reads on a duplicate of the connection: held shared while it does, exclusively to close or replace it.
@@ -83,6 +67,7 @@ public final class MetricStore implements AutoCloseable {
         this.settings = settings;
         this.files = StoreFiles.in(dir);
         this.maintenance = new StoreMaintenance(settings, files);
+        this.series = new SeriesDictionary(settings.maxSeriesPerEdge());
         try {
             Files.createDirectories(dir);
             this.db = StoreConnection.open(files.database(), settings.memoryLimit());
@@ -106,57 +91,8 @@ public final class MetricStore implements AutoCloseable {
      * then checkpoints inside COMMIT, so a COMMIT that threw may have committed, and only the file knows.
      */
     private void reload() throws SQLException {
-        loadSeries();
-        edges.clear();
-        loadEdges();
-        publish();
-    }
-
-    private void loadSeries() throws SQLException {
-        Map<SeriesKey, Integer> ids = new ConcurrentHashMap<>();
-        Map<Integer, SeriesKey> byId = new ConcurrentHashMap<>();
-        Map<String, Integer> perEdge = new HashMap<>();
-        int maxId = 0;
-        try (Statement st = db.writer().createStatement();
-                ResultSet rs = st.executeQuery("SELECT id, edge, metric, tags FROM series")) {
-            while (rs.next()) {
-                SeriesKey key = new SeriesKey(rs.getString(2), rs.getString(3), parseTags(rs.getString(4)));
-                ids.put(key, rs.getInt(1));
-                byId.put(rs.getInt(1), key);
-                perEdge.merge(key.edge(), 1, Integer::sum);
-                maxId = Math.max(maxId, rs.getInt(1));
-            }
-        }
-        seriesIds = ids;
-        seriesById = byId;
-        seriesPerEdge = perEdge;
-        nextSeriesId = maxId + 1; // from the stored maximum: ids already on disk are never given again
-    }
-
-    private void loadEdges() throws SQLException {
-        try (Statement st = db.writer().createStatement();
-                ResultSet rs = st.executeQuery("SELECT edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                        + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges, incarnation,"
-                        + " retired_trackers, COALESCE(invalid_batches, 0), COALESCE(invalid_ranges, '') FROM edges")) {
-            while (rs.next()) {
-                EdgeRecord r =
-                        new EdgeRecord(rs.getString(1), SequenceTracker.fromText(rs.getLong(2), rs.getString(3)));
-                r.batches = rs.getLong(4);
-                r.points = rs.getLong(5);
-                r.duplicates = rs.getLong(6);
-                r.lastStoredMs = rs.getLong(7);
-                r.droppedBatches = rs.getLong(8);
-                r.droppedPoints = rs.getLong(9);
-                r.droppedRanges = SeqRanges.fromText(rs.getString(10));
-                r.lostBatches = rs.getLong(11);
-                r.lostRanges = SeqRanges.fromText(rs.getString(12));
-                r.incarnation = rs.getString(13);
-                r.retired.putAll(EdgeRecord.retiredFromText(rs.getString(14)));
-                r.invalidBatches = rs.getLong(15);
-                r.invalidRanges = SeqRanges.fromText(rs.getString(16));
-                edges.put(r.edge, r);
-            }
-        }
+        series.load(db.writer());
+        ledgers.load(db.writer());
     }
 
     /**
@@ -166,7 +102,7 @@ public final class MetricStore implements AutoCloseable {
      * commit from any other thread (a test, a tool) wait for the other instead of breaking its transaction.
      */
     public synchronized List<CommitOutcome> commit(List<? extends EdgeMessage> messages) {
-        Map<String, EdgeRecord> touched = new LinkedHashMap<>();
+        Map<String, EdgeLedger> touched = new LinkedHashMap<>();
         List<SeriesKey> newSeries = new ArrayList<>();
         List<CommitOutcome> outcomes = new ArrayList<>(messages.size());
         long now = clock.millis();
@@ -179,27 +115,27 @@ public final class MetricStore implements AutoCloseable {
                 reopen();
                 broken = false;
             }
-            begin();
+            StoreTransaction.begin(db);
             Rollups rollups = new Rollups();
             try (DuckDBAppender points = db.writer().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "points")) {
                 for (EdgeMessage m : messages) {
-                    EdgeRecord r = touched.computeIfAbsent(m.edgeId(), id -> working(id));
+                    EdgeLedger ledger = touched.computeIfAbsent(m.edgeId(), ledgers::working);
                     CommitOutcome outcome = m instanceof Batch b
-                            ? store(points, rollups, r, b, newSeries, now)
-                            : declare(r, (GapDeclaration) m);
+                            ? store(points, rollups, ledger, b, newSeries, now)
+                            : ledger.declare((GapDeclaration) m);
                     outcomes.add(outcome);
                 }
             }
             rollups.appendTo(db.writer());
-            insertSeries(newSeries);
-            saveEdges(touched.values());
+            series.insert(db.writer(), newSeries);
+            // the sequences in the same transaction as their points: after any crash the store and trackers agree
+            ledgers.save(db.saveEdge(), touched.values());
             db.writer().commit();
         } catch (SQLException | RuntimeException e) {
             recover(e);
             throw new StoreException("commit of " + messages.size() + " messages failed: " + e.getMessage(), e);
         }
-        edges.putAll(touched);
-        publish();
+        ledgers.committed(touched.values());
         checkpointIfDue();
         return outcomes;
     }
@@ -261,7 +197,7 @@ public final class MetricStore implements AutoCloseable {
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.warn(
                     "store maintenance failed, trying again in {}: {}", settings.maintenanceInterval(), e.getMessage());
-            rollback();
+            StoreTransaction.rollback(db);
             if (!db.answers()) {
                 restore(e);
             }
@@ -328,11 +264,8 @@ public final class MetricStore implements AutoCloseable {
 
     /** Rows of a tier's table: points, or rollup rows (partial ones until merged). */
     long rows(StoreTier tier) {
-        try (Connection reader = db.writer().duplicate();
-                Statement st = reader.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + tier.table())) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection reader = db.writer().duplicate()) {
+            return StoreQueries.rows(reader, tier);
         } catch (SQLException e) {
             throw new StoreException("count failed: " + e.getMessage(), e);
         }
@@ -345,7 +278,7 @@ public final class MetricStore implements AutoCloseable {
      * full), the next commit tries again first.
      */
     private void recover(Exception failure) {
-        rollback();
+        StoreTransaction.rollback(db);
         restore(failure);
     }
 
@@ -381,27 +314,21 @@ public final class MetricStore implements AutoCloseable {
             connection.writeLock().unlock();
         }
         reload();
-        LOG.info("the store's database is open again: {} series, {} edges", seriesIds.size(), edges.size());
+        LOG.info("the store's database is open again: {} series, {} edges", series.size(), ledgers.size());
     }
 
     private CommitOutcome store(
-            DuckDBAppender points, Rollups rollups, EdgeRecord r, Batch b, List<SeriesKey> newSeries, long now)
+            DuckDBAppender points, Rollups rollups, EdgeLedger ledger, Batch b, List<SeriesKey> newSeries, long now)
             throws SQLException {
-        if (!r.trackerFor(b.incarnation()).record(b.seq())) {
-            r.duplicates++;
-            return CommitOutcome.DUPLICATE;
+        if (!ledger.trackerFor(b.incarnation()).record(b.seq())) {
+            return ledger.duplicate();
         }
-        // A decoded batch shares its metric strings and tag maps between points of one series (BatchCodec), so
-        // within it a series is found by identity after its first point, not by hashing and comparing its tags.
-        Map<SameSeries, Integer> batchSeries = knownSeries(b);
+        SeriesDictionary.BatchSeries batchSeries = series.seriesOf(b, newSeries);
         if (batchSeries == null) {
-            r.invalidBatches++;
-            r.invalidRanges.add(b.seq());
-            return CommitOutcome.REFUSED_SERIES;
+            return ledger.refused(b.seq());
         }
         for (Point p : b.points()) {
-            int id = batchSeries.computeIfAbsent(
-                    new SameSeries(p.metric(), p.tags()), s -> seriesId(b.edgeId(), p, newSeries));
+            int id = batchSeries.id(p);
             rollups.add(id, p.timestampMs(), p.value());
             points.beginRow();
             points.append(id);
@@ -409,75 +336,7 @@ public final class MetricStore implements AutoCloseable {
             points.append(p.value());
             points.endRow();
         }
-        r.batches++;
-        r.points += b.points().size();
-        r.lastStoredMs = now;
-        return CommitOutcome.STORED;
-    }
-
-    /**
-     * Each sequence of the gap not stored or declared before becomes declared-dropped (overflow, with its point
-     * count), lost (expired from the edge before it could be resent) or invalid (refused by this hub).
-     */
-    private static CommitOutcome declare(EdgeRecord r, GapDeclaration gap) {
-        boolean any = false;
-        SequenceTracker tracker = r.trackerFor(gap.incarnation());
-        for (long seq = gap.fromSeq(); seq <= gap.toSeq(); seq++) {
-            if (!tracker.record(seq)) {
-                continue;
-            }
-            switch (gap.reason()) {
-                case OVERFLOW, TOO_LARGE -> {
-                    r.droppedBatches++;
-                    r.droppedPoints += gap.pointCount(seq);
-                    r.droppedRanges.add(seq);
-                }
-                case EXPIRED -> {
-                    r.lostBatches++;
-                    r.lostRanges.add(seq);
-                }
-                case INVALID -> {
-                    r.invalidBatches++;
-                    r.invalidRanges.add(seq);
-                }
-            }
-            any = true;
-        }
-        if (!any) {
-            r.duplicates++;
-        }
-        return any ? CommitOutcome.DECLARED : CommitOutcome.DUPLICATE;
-    }
-
-    /** A copy of the edge's record to change inside a transaction; it replaces the original only after commit. */
-    private EdgeRecord working(String edge) {
-        EdgeRecord current = edges.get(edge);
-        return current == null ? new EdgeRecord(edge, new SequenceTracker(0, List.of())) : current.copy();
-    }
-
-    /**
-     * The batch's series already in the dictionary, by identity; null when its new series would bring its edge past
-     * {@code store.max-series-per-edge}.
-     */
-    private Map<SameSeries, Integer> knownSeries(Batch b) {
-        Map<SameSeries, Integer> known = new HashMap<>(); // null: not in the dictionary yet
-        if (seriesPerEdge.getOrDefault(b.edgeId(), 0) + (long) b.points().size() <= settings.maxSeriesPerEdge()) {
-            return known; // even a point per new series stays inside the bound: filled as the points are stored
-        }
-        Set<SeriesKey> unknown = new HashSet<>();
-        for (Point p : b.points()) {
-            SameSeries series = new SameSeries(p.metric(), p.tags());
-            if (!known.containsKey(series)) {
-                SeriesKey key = new SeriesKey(b.edgeId(), p.metric(), p.tags());
-                Integer id = seriesIds.get(key);
-                known.put(series, id);
-                if (id == null) {
-                    unknown.add(key);
-                }
-            }
-        }
-        boolean fits = seriesPerEdge.getOrDefault(b.edgeId(), 0) + (long) unknown.size() <= settings.maxSeriesPerEdge();
-        return fits ? known : null;
+        return ledger.stored(b.points().size(), now);
     }
 
     /** The bounds this store keeps. */
@@ -485,119 +344,18 @@ public final class MetricStore implements AutoCloseable {
         return settings;
     }
 
-    private int seriesId(String edge, Point p, List<SeriesKey> newSeries) {
-        SeriesKey key = new SeriesKey(edge, p.metric(), p.tags());
-        Integer id = seriesIds.get(key);
-        if (id == null) {
-            id = nextSeriesId++;
-            seriesIds.put(key, id);
-            seriesById.put(id, key);
-            seriesPerEdge.merge(edge, 1, Integer::sum);
-            newSeries.add(key);
-        }
-        return id;
-    }
-
-    /** A point's metric and tags compared by identity: equal only for the very same string and map. */
-    private record SameSeries(String metric, Map<String, String> tags) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SameSeries other && metric == other.metric && tags == other.tags;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * System.identityHashCode(metric) + System.identityHashCode(tags);
-        }
-    }
-
-    private void insertSeries(List<SeriesKey> newSeries) throws SQLException {
-        if (newSeries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = db.writer().prepareStatement("INSERT INTO series VALUES (?, ?, ?, ?)")) {
-            for (SeriesKey k : newSeries) {
-                ps.setInt(1, seriesIds.get(k));
-                ps.setString(2, k.edge());
-                ps.setString(3, k.metric());
-                ps.setString(4, tagsJson(k.tags()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void saveEdges(Iterable<EdgeRecord> records) throws SQLException {
-        PreparedStatement saveEdge = db.saveEdge();
-        saveEdge.clearBatch(); // nothing left over from a commit that failed half way
-        for (EdgeRecord r : records) {
-            saveEdge.setString(1, r.edge);
-            saveEdge.setLong(2, r.tracker.contiguous());
-            saveEdge.setString(3, r.tracker.aboveAsText());
-            saveEdge.setLong(4, r.batches);
-            saveEdge.setLong(5, r.points);
-            saveEdge.setLong(6, r.duplicates);
-            saveEdge.setLong(7, r.lastStoredMs);
-            saveEdge.setLong(8, r.droppedBatches);
-            saveEdge.setLong(9, r.droppedPoints);
-            saveEdge.setString(10, r.droppedRanges.asText());
-            saveEdge.setLong(11, r.lostBatches);
-            saveEdge.setString(12, r.lostRanges.asText());
-            saveEdge.setString(13, r.incarnation);
-            saveEdge.setString(14, r.retiredAsText());
-            saveEdge.setLong(15, r.invalidBatches);
-            saveEdge.setString(16, r.invalidRanges.asText());
-            saveEdge.setLong(17, r.points); // rolled_points: every point this commit stored is in the rollups too
-            saveEdge.addBatch();
-        }
-        saveEdge.executeBatch();
-    }
-
-    /**
-     * Opens the transaction before anything is appended: DuckDB's JDBC driver begins one only when a statement runs,
-     * and its appender runs none, so rows appended first would commit on their own, apart from the trackers.
-     */
-    private void begin() throws SQLException {
-        db.writer().setAutoCommit(false);
-        db.opener().execute();
-    }
-
-    /**
-     * Ends the failed transaction whatever state it is in. After a COMMIT that failed (disk full) DuckDB has ended
-     * the transaction but the driver still counts one as running and would begin no new one: a transaction is then
-     * opened by hand so that a rollback ends it and resets the driver.
-     */
-    private void rollback() {
-        try {
-            db.writer().rollback();
-        } catch (SQLException noTransaction) {
-            try (Statement st = db.writer().createStatement()) {
-                st.execute("BEGIN TRANSACTION");
-                db.writer().rollback();
-            } catch (SQLException e) {
-                LOG.warn("could not reset the store's transaction state: {}", e.getMessage());
-            }
-        }
-    }
-
-    private void publish() {
-        Map<String, EdgeStoreState> s = new TreeMap<>();
-        edges.values().forEach(r -> s.put(r.edge, r.state()));
-        snapshot = Map.copyOf(s);
-    }
-
     /** Per-edge state as of the last commit. */
     public Map<String, EdgeStoreState> edges() {
-        return snapshot;
+        return ledgers.snapshot();
     }
 
     /** The series dictionary's names and tags (a live view: series stored later show in later answers). */
     public SeriesCatalogue catalogue() {
-        return new SeriesCatalogue(Collections.unmodifiableCollection(seriesById.values()));
+        return series.catalogue();
     }
 
     public StoreStats stats() {
-        Map<String, EdgeStoreState> s = snapshot;
+        Map<String, EdgeStoreState> s = ledgers.snapshot();
         long points = 0;
         long batches = 0;
         long duplicates = 0;
@@ -638,112 +396,33 @@ public final class MetricStore implements AutoCloseable {
      * matching series is handed over, also one without points in the range. Returns the tier that answered.
      */
     public StoreTier query(SeriesQuery q, SeriesSink sink) throws IOException {
-        StoreTier tier = tierFor(q);
-        TreeMap<Integer, SeriesKey> matching = matching(q);
-        if (matching.isEmpty()) {
-            return tier;
-        }
-        try (Connection reader = db.writer().duplicate();
-                PreparedStatement ps = reader.prepareStatement(select(q, tier, matching))) {
-            bindRange(ps, q, tier);
-            try (ResultSet rs = ps.executeQuery()) {
-                boolean more = rs.next();
-                for (Map.Entry<Integer, SeriesKey> series : matching.entrySet()) {
-                    sink.series(series.getValue());
-                    while (more && rs.getInt(1) == series.getKey()) {
-                        sink.point(rs.getLong(2), rs.getDouble(3));
-                        more = rs.next();
-                    }
-                }
+        SortedMap<Integer, SeriesKey> matching = series.matching(q);
+        if (!matching.isEmpty()) {
+            try (Connection reader = db.writer().duplicate()) {
+                StoreQueries.read(reader, q, matching, sink);
+            } catch (SQLException e) {
+                throw new StoreException("query failed: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
-            throw new StoreException("query failed: " + e.getMessage(), e);
         }
-        return tier;
+        return tierFor(q);
     }
 
     /** How many points (or step buckets) the query would answer, counted by the engine without reading them. */
     public long count(SeriesQuery q) {
-        StoreTier tier = tierFor(q);
-        TreeMap<Integer, SeriesKey> matching = matching(q);
+        SortedMap<Integer, SeriesKey> matching = series.matching(q);
         if (matching.isEmpty()) {
             return 0;
         }
-        try (Connection reader = db.writer().duplicate();
-                PreparedStatement ps =
-                        reader.prepareStatement("SELECT count(*) FROM (" + select(q, tier, matching) + ")")) {
-            bindRange(ps, q, tier);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try (Connection reader = db.writer().duplicate()) {
+            return StoreQueries.count(reader, q, matching);
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * The tier that answers a query: raw points for a query without a step, or with one that is not a whole number
-     * of minutes; otherwise the coarsest rollup tier whose bucket divides the step. Its answer is the raw one (a step
-     * bucket's average is its points' sum over their count), read from fewer rows, and, since each tier is kept at
-     * least as long as the finer ones, it covers the longest range.
-     */
+    /** The tier that answers a query ({@link StoreQueries#tierFor}). */
     public StoreTier tierFor(SeriesQuery q) {
-        StoreTier chosen = StoreTier.RAW;
-        for (StoreTier tier : StoreTier.values()) {
-            if (tier != StoreTier.RAW && q.stepMs() > 0 && q.stepMs() % tier.bucketMs() == 0) {
-                chosen = tier;
-            }
-        }
-        return chosen;
-    }
-
-    private TreeMap<Integer, SeriesKey> matching(SeriesQuery q) {
-        TreeMap<Integer, SeriesKey> matching = new TreeMap<>();
-        seriesById.forEach((id, key) -> {
-            if (q.matches(key)) {
-                matching.put(id, key);
-            }
-        });
-        return matching;
-    }
-
-    /** The points of the matching series in (series, time) order, from the tier; parameters: from, to. */
-    private static String select(SeriesQuery q, StoreTier tier, Map<Integer, SeriesKey> matching) {
-        String ids =
-                String.join(",", matching.keySet().stream().map(String::valueOf).toList());
-        if (tier != StoreTier.RAW) {
-            return "SELECT series_id, (bucket // " + q.stepMs() + ") * " + q.stepMs() + " AS b, sum(sum) / sum(count)"
-                    + " FROM " + tier.table() + " WHERE series_id IN (" + ids + ") AND bucket BETWEEN ? AND ?"
-                    + " GROUP BY 1, 2 ORDER BY 1, 2";
-        }
-        return q.stepMs() > 0
-                ? "SELECT series_id, (ts // " + q.stepMs() + ") * " + q.stepMs() + " AS bucket, avg(value) FROM points"
-                        + " WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2"
-                : "SELECT series_id, ts, value FROM points WHERE series_id IN (" + ids + ") AND ts BETWEEN ? AND ?"
-                        + " ORDER BY 1, 2";
-    }
-
-    /** A rollup tier answers whole buckets: the one holding {@code from} is read whole. */
-    private static void bindRange(PreparedStatement ps, SeriesQuery q, StoreTier tier) throws SQLException {
-        ps.setLong(1, tier == StoreTier.RAW ? q.fromMs() : tier.bucket(q.fromMs()));
-        ps.setLong(2, q.toMs());
-    }
-
-    private static String tagsJson(Map<String, String> tags) {
-        try {
-            return JSON.writeValueAsString(tags);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static TreeMap<String, String> parseTags(String json) {
-        try {
-            return JSON.readValue(json, TAGS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoreQueries.tierFor(q);
     }
 
     @Override
@@ -756,124 +435,6 @@ public final class MetricStore implements AutoCloseable {
             throw new StoreException("closing the store failed: " + e.getMessage(), e);
         } finally {
             connection.writeLock().unlock();
-        }
-    }
-
-    /**
-     * One edge's mutable bookkeeping, changed only by the committing thread. Sequences are tracked per buffer
-     * incarnation: the current one, and the retired ones (a replaced data directory), kept so their late
-     * redeliveries are still recognised.
-     */
-    private static final class EdgeRecord {
-        final String edge;
-        SequenceTracker tracker;
-        String incarnation = "";
-        final Map<String, SequenceTracker> retired = new LinkedHashMap<>();
-        long batches;
-        long points;
-        long duplicates;
-        long lastStoredMs;
-        long droppedBatches;
-        long droppedPoints;
-        SeqRanges droppedRanges = new SeqRanges();
-        long lostBatches;
-        SeqRanges lostRanges = new SeqRanges();
-        long invalidBatches;
-        SeqRanges invalidRanges = new SeqRanges();
-
-        EdgeRecord(String edge, SequenceTracker tracker) {
-            this.edge = edge;
-            this.tracker = tracker;
-        }
-
-        /**
-         * The tracker of the given incarnation. A new incarnation becomes the current one and the previous one is
-         * retired; the empty incarnation (data from before incarnations) is simply renamed, since the same buffer
-         * continues its numbering under its new id.
-         */
-        SequenceTracker trackerFor(String inc) {
-            if (inc.equals(incarnation)) {
-                return tracker;
-            }
-            SequenceTracker old = retired.get(inc);
-            if (old != null) {
-                return old;
-            }
-            if (!incarnation.isEmpty()) {
-                retired.put(incarnation, tracker);
-                tracker = new SequenceTracker(0, List.of());
-                try (AboutEdge about = AboutEdge.of(edge)) {
-                    LOG.warn(
-                            "edge {} started buffer incarnation {} (its data directory was recreated); its"
-                                    + " numbering starts again at 1, the previous incarnation {} ended at {}",
-                            edge,
-                            inc,
-                            incarnation,
-                            retired.get(incarnation).contiguous());
-                }
-            }
-            incarnation = inc;
-            return tracker;
-        }
-
-        String retiredAsText() {
-            StringBuilder sb = new StringBuilder();
-            retired.forEach((inc, t) -> sb.append(sb.length() == 0 ? "" : ";")
-                    .append(inc)
-                    .append(':')
-                    .append(t.contiguous())
-                    .append(':')
-                    .append(t.aboveAsText().replace(',', '|')));
-            return sb.toString();
-        }
-
-        static Map<String, SequenceTracker> retiredFromText(String text) {
-            Map<String, SequenceTracker> map = new LinkedHashMap<>();
-            if (text != null && !text.isBlank()) {
-                for (String part : text.split(";")) {
-                    String[] f = part.split(":", -1);
-                    map.put(f[0], SequenceTracker.fromText(Long.parseLong(f[1]), f[2].replace('|', ',')));
-                }
-            }
-            return map;
-        }
-
-        EdgeRecord copy() {
-            EdgeRecord c = new EdgeRecord(edge, tracker.copy());
-            c.incarnation = incarnation;
-            retired.forEach((inc, t) -> c.retired.put(inc, t.copy()));
-            c.batches = batches;
-            c.points = points;
-            c.duplicates = duplicates;
-            c.lastStoredMs = lastStoredMs;
-            c.droppedBatches = droppedBatches;
-            c.droppedPoints = droppedPoints;
-            c.droppedRanges = droppedRanges.copy();
-            c.lostBatches = lostBatches;
-            c.lostRanges = lostRanges.copy();
-            c.invalidBatches = invalidBatches;
-            c.invalidRanges = invalidRanges.copy();
-            return c;
-        }
-
-        EdgeStoreState state() {
-            return new EdgeStoreState(
-                    edge,
-                    tracker.contiguous(),
-                    tracker.highest(),
-                    batches,
-                    points,
-                    duplicates,
-                    lastStoredMs,
-                    droppedBatches,
-                    droppedPoints,
-                    droppedRanges.asList(),
-                    lostBatches,
-                    lostRanges.asList(),
-                    tracker.missing(),
-                    incarnation,
-                    invalidBatches,
-                    invalidRanges.asList());
         }
     }
 }

@@ -40,13 +40,7 @@ final class StoreConnection implements AutoCloseable {
             StoreSchema.apply(writer, file);
             // Prepared once: parsing and planning them again in every commit cost about a fifth of a small commit.
             return new StoreConnection(
-                    writer,
-                    writer.prepareStatement("SELECT 1"),
-                    writer.prepareStatement(
-                            "INSERT OR REPLACE INTO edges (edge, contiguous_seq, above_seqs, batches, points, duplicates,"
-                                    + " last_stored_ms, dropped_batches, dropped_points, dropped_ranges, lost_batches, lost_ranges,"
-                                    + " incarnation, retired_trackers, invalid_batches, invalid_ranges, rolled_points)"
-                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    writer, writer.prepareStatement("SELECT 1"), writer.prepareStatement(LedgerCodec.SAVE));
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
