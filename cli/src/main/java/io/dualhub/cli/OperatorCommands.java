@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,11 +36,7 @@ import picocli.CommandLine.Option;
         description = "Operator commands: read a running hub, take a backup, make NATS users.",
         subcommands = NatsUserCommand.class)
 public final class OperatorCommands {
-    static final String DEFAULT_CENTRAL = "http://127.0.0.1:8470";
     static final String DEFAULT_EDGE = "http://127.0.0.1:8471";
-    private static final String CENTRAL = "the CentralHub's HTTP API (default: ${DEFAULT-VALUE})";
-    private static final String TOKEN = "the API token, when the hub requires one (default: $DUALHUB_TOKEN)";
-    private static final String CA = "the CA that signed an https:// hub's certificate (default: $DUALHUB_CA)";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
 
@@ -52,39 +49,17 @@ public final class OperatorCommands {
     }
 
     @Command(name = "status", description = "The fleet as a CentralHub sees it.")
-    void status(
-            @Option(
-                            names = "--central",
-                            paramLabel = "URL",
-                            defaultValue = DEFAULT_CENTRAL,
-                            converter = HubUrl.class,
-                            description = CENTRAL)
-                    String central,
-            @Option(names = "--token", paramLabel = "T", defaultValue = "${env:DUALHUB_TOKEN}", description = TOKEN)
-                    String token,
-            @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:DUALHUB_CA}", description = CA)
-                    String ca)
-            throws IOException, InterruptedException {
-        fleet(new Hub(central, "the CentralHub", "--central", token, client(ca)));
+    void status(@Mixin CentralAccess central) throws IOException, InterruptedException {
+        fleet(centralHub(central));
     }
 
     @Command(name = "backup", description = "A consistent snapshot of a running CentralHub's store, into a new file.")
     void backup(
-            @Option(
-                            names = "--central",
-                            paramLabel = "URL",
-                            defaultValue = DEFAULT_CENTRAL,
-                            converter = HubUrl.class,
-                            description = CENTRAL)
-                    String central,
+            @Mixin CentralAccess central,
             @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the backup")
-                    Path file,
-            @Option(names = "--token", paramLabel = "T", defaultValue = "${env:DUALHUB_TOKEN}", description = TOKEN)
-                    String token,
-            @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:DUALHUB_CA}", description = CA)
-                    String ca)
+                    Path file)
             throws IOException, InterruptedException {
-        backup(new Hub(central, "the CentralHub", "--central", token, client(ca)), file);
+        backup(centralHub(central), file);
     }
 
     @Command(name = "edge-status", description = "One edge agent's buffer, backlog, NATS connection and breaker.")
@@ -98,6 +73,10 @@ public final class OperatorCommands {
                     String edge)
             throws IOException, InterruptedException {
         edge(new Hub(edge, "the edge agent", "--edge", null, client(null)));
+    }
+
+    private static Hub centralHub(CentralAccess central) {
+        return new Hub(central.url, "the CentralHub", "--central", central.token, client(central.ca));
     }
 
     /** An HTTP client; for https, trusting the CA in {@code ca} when given, else the JVM's default CAs. */

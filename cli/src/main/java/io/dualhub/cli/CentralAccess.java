@@ -1,0 +1,33 @@
+package io.dualhub.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * How a command reaches a CentralHub's HTTP API: its URL, the API token and the CA of an https:// hub. Mixed into
+ * each command that reads a CentralHub, so they all take the same three flags with the same defaults.
+ */
+final class CentralAccess {
+    static final String DEFAULT_CENTRAL = "http://127.0.0.1:8470";
+
+    @Option(
+            names = "--central",
+            paramLabel = "URL",
+            defaultValue = DEFAULT_CENTRAL,
+            converter = HubUrl.class,
+            description = "the CentralHub's HTTP API (default: ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(
+            names = "--token",
+            paramLabel = "T",
+            defaultValue = "${env:DUALHUB_TOKEN}",
+            description = "the API token, when the hub requires one (default: $DUALHUB_TOKEN)")
+    String token;
+
+    @Option(
+            names = "--ca",
+            paramLabel = "FILE",
+            defaultValue = "${env:DUALHUB_CA}",
+            description = "the CA that signed an https:// hub's certificate (default: $DUALHUB_CA)")
+    String ca;
+}
