@@ -63,7 +63,7 @@ public final class GapCodec {
             long from = in.readLong();
             long to = in.readLong();
             long declaredAt = in.readLong();
-            if (to < from || to - from >= MAX_BATCHES) {
+            if (from < 1 || to < from || to - from >= MAX_BATCHES) { // from first: to - from cannot overflow then
                 throw new WireFormatException(
                         "gap range " + from + ".." + to + " is invalid or longer than " + MAX_BATCHES);
             }

@@ -3,6 +3,8 @@ package io.dualhub.common.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -78,6 +80,29 @@ class WireFormatPropertiesTest {
                 .isInstanceOf(WireFormatException.class);
         assertThatThrownBy(() -> EdgeMessage.pointCount(concat(new byte[] {(byte) 0xD1, 2}, brokenUtf)))
                 .isInstanceOf(WireFormatException.class);
+    }
+
+    /**
+     * A gap range whose length overflows a long passed the bound on its length and had the decoder allocate 4 GiB
+     * (found by the property above, as an OutOfMemoryError): the first sequence is checked to be one before the
+     * length is worked out.
+     */
+    @Test
+    void aGapRangeWhoseLengthOverflowsIsAWireFormatError() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(0xD2);
+            out.writeByte(2);
+            out.writeByte(0);
+            out.writeUTF("e1");
+            out.writeUTF(Incarnations.newId());
+            out.writeLong(Long.MIN_VALUE); // from: to - from wraps to a negative long, (int) (to - from + 1) is 2^30
+            out.writeLong((1L << 30) - 1); // to
+            out.writeLong(0);
+        }
+        assertThatThrownBy(() -> GapCodec.decode(bytes.toByteArray()))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("gap range");
     }
 
     @Test
