@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * One file of scrape targets and what was last read from it. Read again whenever its content changed; a file that
- * is not valid, or cannot be read, keeps the targets read from it before and says why; a file that is gone has
- * none. Owned by the scrape scheduler thread; {@link #status()} is replaced whole and read by anyone.
+ * is not valid, cannot be read, or is empty (a writer that truncates and then writes is caught in between) keeps the
+ * targets read from it before and says why; a file that is gone has none. Owned by the scrape scheduler thread;
+ * {@link #status()} is replaced whole and read by anyone.
  */
 final class TargetFile {
     private final Path path;
@@ -43,6 +44,15 @@ final class TargetFile {
             return false;
         }
         content = now;
+        if (now.isBlank()) {
+            // most likely caught between a writer's truncate and its write: an empty list says "no targets" as `[]`
+            status = new TargetFileStatus(
+                    path.toString(),
+                    targets.size(),
+                    nowMs,
+                    "empty (being written?): its earlier targets are kept; write [] for no targets");
+            return false;
+        }
         try {
             List<ScrapeTarget> read = reader.read(path);
             boolean changed = !read.equals(targets);

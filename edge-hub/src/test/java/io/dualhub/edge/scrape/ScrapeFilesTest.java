@@ -89,6 +89,15 @@ class ScrapeFilesTest {
                     .contains("scrape.targets.0.urls", file.toString(), "its earlier targets are kept");
             assertThat(scraper.statuses()).extracting(TargetStatus::job).containsExactly("a", "b");
 
+            Files.writeString(file, "");
+            await("the empty file reported")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> scraper.files().get(0).lastError().startsWith("empty"));
+            assertThat(scraper.statuses())
+                    .as("an empty file is one being written: its targets are kept")
+                    .extracting(TargetStatus::job)
+                    .containsExactly("a", "b");
+
             write(file, "b");
             await("a is no longer scraped")
                     .atMost(Duration.ofSeconds(10))
