@@ -7,17 +7,14 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
+import io.dualhub.testkit.OpenFiles;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,15 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CentralHub that fails to come up after its store opened leaves the store closed: the process holds no file of the
- * data directory open (read from Linux's /proc/self/fd; DuckDB lets a second store open a file one JVM holds already,
- * so opening it again proves nothing). Both failures are real, no part is faked: a meter
- * registry holding a gauge by the name of the Ingestor's counter fails the construction after the store and the NATS
+ * data directory open. Both failures are real, no part is faked: a meter registry holding a gauge by the name of the Ingestor's counter fails the construction after the store and the NATS
  * link opened; a second start fails at the analyzer, whose thread cannot start twice. No NATS server is needed (the
  * link connects in the background).
  */
 class CentralHubCleanupTest {
-    private static final Path FDS = Path.of("/proc/self/fd");
-
     @TempDir
     Path dir;
 
@@ -44,37 +37,19 @@ class CentralHubCleanupTest {
 
     @BeforeEach
     void onLinux() {
-        Assumptions.assumeTrue(Files.isDirectory(FDS), "needs /proc/self/fd");
-    }
-
-    /** The files under the data directory this process has open now. */
-    private List<Path> openFiles() throws IOException {
-        Path data = dir.toRealPath();
-        List<Path> open = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(FDS)) {
-            for (Path fd : fds.toList()) {
-                try {
-                    Path file = Files.readSymbolicLink(fd);
-                    if (file.startsWith(data)) {
-                        open.add(file);
-                    }
-                } catch (IOException closedMeanwhile) { // the listing's own descriptor, gone once listed
-                }
-            }
-        }
-        return open;
+        Assumptions.assumeTrue(OpenFiles.readable(), "needs /proc/self/fd");
     }
 
     @Test
-    void anOpenStoreHoldsItsFileAndAClosedOneDoesNot() throws IOException {
+    void anOpenStoreHoldsItsFileAndAClosedOneDoesNot() {
         try (MetricStore store = new MetricStore(dir, Clock.systemUTC())) {
-            assertThat(openFiles()).isNotEmpty();
+            assertThat(OpenFiles.under(dir)).isNotEmpty();
         }
-        assertThat(openFiles()).isEmpty();
+        assertThat(OpenFiles.under(dir)).isEmpty();
     }
 
     @Test
-    void aConstructionFailingAfterTheStoreOpenedClosesIt() throws IOException {
+    void aConstructionFailingAfterTheStoreOpenedClosesIt() {
         MeterRegistry meters = new SimpleMeterRegistry();
         Gauge.builder("dualhub.central.points.stored", () -> 0).register(meters);
 
@@ -82,11 +57,11 @@ class CentralHubCleanupTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dualhub.central.points.stored");
 
-        assertThat(openFiles()).isEmpty();
+        assertThat(OpenFiles.under(dir)).isEmpty();
     }
 
     @Test
-    void aStartFailingAfterTheStoreOpenedClosesItAndNamesThePart() throws IOException {
+    void aStartFailingAfterTheStoreOpenedClosesItAndNamesThePart() {
         CentralHub hub = new CentralHub(config(), new SimpleMeterRegistry(), Clock.systemUTC());
         hub.start();
 
@@ -96,6 +71,6 @@ class CentralHubCleanupTest {
 
         Batch batch = new Batch("e", "", 1, 0, List.of(Point.of("m", Map.of(), 1, 1)));
         assertThatThrownBy(() -> hub.store().commit(List.of(batch))).hasMessageContaining("the store is closed");
-        assertThat(openFiles()).isEmpty();
+        assertThat(OpenFiles.under(dir)).isEmpty();
     }
 }
