@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CentralHub that fails to come up after its store opened leaves the store closed: the process holds no file of the
- * data directory open. Both failures are real, no part is faked: a meter registry holding a gauge by the name of the Ingestor's counter fails the construction after the store and the NATS
- * link opened; a second start fails at the analyzer, whose thread cannot start twice. No NATS server is needed (the
- * link connects in the background).
+ * data directory open. Both failures are real, no part is faked: a meter registry holding a gauge by the name of the
+ * Ingestor's counter fails the construction after the store and the NATS link opened; a second start fails at the
+ * analyzer, whose thread cannot start twice. No NATS server is needed (the link connects in the background).
  */
 class CentralHubCleanupTest {
     @TempDir
