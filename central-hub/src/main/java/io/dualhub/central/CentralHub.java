@@ -9,7 +9,6 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.export.Exports;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.gaps.GapRepair;
-import io.dualhub.central.ingest.IngestListener;
 import io.dualhub.central.ingest.Ingestor;
 import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.lifecycle.AgentLifecycleManager;
@@ -20,13 +19,11 @@ import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.BackupContents;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.store.RestorePoint;
-import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.store.StoreMeters;
 import io.dualhub.central.stream.LeaderPlacement;
 import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.lifecycle.Components;
 import io.dualhub.common.nats.NatsLink;
-import io.dualhub.common.wire.Batch;
-import io.dualhub.common.wire.GapDeclaration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -68,123 +65,126 @@ public final class CentralHub implements AutoCloseable {
     private final RecoveryManager recovery;
     private final StreamSetup streams;
     private final Clock clock;
+    private final Components parts;
 
     /** This build's version, as the jar's manifest names it (a dev build: "dev"). */
     static final String VERSION = CentralHub.class.getPackage().getImplementationVersion() == null
             ? "dev"
             : CentralHub.class.getPackage().getImplementationVersion();
 
+    /**
+     * Builds the hub; opens the store and the NATS link (in the background), and closes both again when a later part
+     * cannot be built.
+     */
     public CentralHub(CentralConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.streams = new StreamSetup(config.stream(), config.ingest());
-        this.store = new MetricStore(config.dataDir(), clock, config.store());
-        this.storeMeters = new StoreMeters(meters, config.store());
-        this.nats = NatsLink.open(config.nats(), "dualhub-central-" + config.instance());
-        this.audit = new RecoveryLog(
-                nats, config.stream().replicas(), config.recovery().auditMaxAge());
-        this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
-        this.fleet = new FleetView(rejections, clock);
-        this.lease = new LeaderLease(
-                nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock, System::nanoTime);
-        this.alertDelivery = new AlertDelivery(
-                config.alerting(),
-                lease::holds,
-                AlertPoster.http(config.alerting().timeout()),
-                clock,
-                meters);
-        AlertBoard alerts = new AlertBoard(lease::holds, nats::publish, alertDelivery::accept);
-        this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
-        this.lifecycle = new AgentLifecycleManager(
-                config.instance(),
-                config.lifecycle(),
-                config.stream().replicas(),
-                fleet,
-                nats,
-                lease::holds,
-                alerts,
-                clock);
-        this.ingestor = new Ingestor(
-                nats,
-                streams,
-                config.instance(),
-                config.ingest(),
-                store,
-                fleet::replay,
-                new IngestListener() {
-                    @Override
-                    public void stored(Batch batch) {
-                        performance.stored(batch);
-                        analyzer.offer(batch);
-                    }
-
-                    @Override
-                    public void declared(GapDeclaration gap) {
-                        lifecycle.gapDeclared(gap);
-                    }
-
-                    @Override
-                    public void streamsCreated(List<String> streams) {
-                        recovery.streamsCreated(streams, store.stats().edges() > 0);
-                    }
-
-                    @Override
-                    public void maintained(StoreMaintenance.Result result) {
-                        storeMeters.maintained(result);
-                        recovery.storeMaintained(result);
-                    }
-                },
-                rejections,
-                meters,
-                clock);
-        this.recovery = new RecoveryManager(
-                config.instance(),
-                audit,
-                fleet,
-                lifecycle,
-                ingestor::state,
-                ingestor::problem,
-                nats,
-                lease::holds,
-                config.recovery().drainStall(),
-                clock);
-        this.exports = new Exports(
-                config.export(),
-                nats,
-                lease::holds,
-                "dualhub-central/" + VERSION,
-                meters,
-                audit::record,
-                config.instance(),
-                clock);
-        List<FailingAlerts.Watched> watched = new ArrayList<>();
-        watched.add(FailingAlerts.Watched.store(
-                config.instance(),
-                ingestor::storeFailingForMs,
-                ingestor::problem,
-                config.alerting().storeFailingAfter()));
-        watched.addAll(exports.watched());
-        this.failingAlerts = new FailingAlerts(config.instance(), alerts, watched, clock);
-        this.performance = new PerformanceLogger(
-                meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
-        this.placement = new LeaderPlacement(nats, lease);
-        this.gapRepair =
-                new GapRepair(nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock, meters);
+        this.parts = new Components("central " + config.instance());
+        try {
+            this.streams = new StreamSetup(config.stream(), config.ingest());
+            this.store = parts.opened("store", new MetricStore(config.dataDir(), clock, config.store()));
+            this.storeMeters = new StoreMeters(meters, config.store());
+            this.nats = parts.opened("NATS", NatsLink.open(config.nats(), "dualhub-central-" + config.instance()));
+            this.audit = new RecoveryLog(
+                    nats, config.stream().replicas(), config.recovery().auditMaxAge());
+            this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
+            this.fleet = new FleetView(rejections, clock);
+            this.lease = new LeaderLease(
+                    nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock, System::nanoTime);
+            this.alertDelivery = new AlertDelivery(
+                    config.alerting(),
+                    lease::holds,
+                    AlertPoster.http(config.alerting().timeout()),
+                    clock,
+                    meters);
+            AlertBoard alerts = new AlertBoard(lease::holds, nats::publish, alertDelivery::accept);
+            this.analyzer = new PredictiveAnalyzer(config.analysis(), alerts, meters);
+            this.lifecycle = new AgentLifecycleManager(
+                    config.instance(),
+                    config.lifecycle(),
+                    config.stream().replicas(),
+                    fleet,
+                    nats,
+                    lease::holds,
+                    alerts,
+                    clock);
+            // The Ingestor's events go to parts built before it and, once built, to two that read it.
+            IngestEvents events = new IngestEvents(analyzer, lifecycle, store, storeMeters);
+            this.ingestor = new Ingestor(
+                    nats,
+                    streams,
+                    config.instance(),
+                    config.ingest(),
+                    store,
+                    fleet::replay,
+                    events,
+                    rejections,
+                    meters,
+                    clock);
+            this.recovery = new RecoveryManager(
+                    config.instance(),
+                    audit,
+                    fleet,
+                    lifecycle,
+                    ingestor::state,
+                    ingestor::problem,
+                    nats,
+                    lease::holds,
+                    config.recovery().drainStall(),
+                    clock);
+            this.exports = new Exports(
+                    config.export(),
+                    nats,
+                    lease::holds,
+                    "dualhub-central/" + VERSION,
+                    meters,
+                    audit::record,
+                    config.instance(),
+                    clock);
+            List<FailingAlerts.Watched> watched = new ArrayList<>();
+            watched.add(FailingAlerts.Watched.store(
+                    config.instance(),
+                    ingestor::storeFailingForMs,
+                    ingestor::problem,
+                    config.alerting().storeFailingAfter()));
+            watched.addAll(exports.watched());
+            this.failingAlerts = new FailingAlerts(config.instance(), alerts, watched, clock);
+            this.performance = new PerformanceLogger(
+                    meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
+            events.alsoTell(performance, recovery);
+            this.placement = new LeaderPlacement(nats, lease);
+            this.gapRepair = new GapRepair(
+                    nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock, meters);
+        } catch (RuntimeException e) {
+            parts.closeAfter(e);
+            throw e;
+        }
+        addInStartOrder();
     }
 
+    /**
+     * The parts after the store and NATS, in the order they start and the reverse one they close in: those the
+     * Ingestor tells what it stored before it, so it stops before they do; the lease before the parts that act only
+     * on it. Parts built but not yet added when the constructor fails have nothing to close until they start.
+     */
+    private void addInStartOrder() {
+        parts.add("analyzer", analyzer::start, analyzer);
+        parts.add("alert delivery", alertDelivery::start, alertDelivery);
+        parts.add("failing alerts", failingAlerts::start, failingAlerts);
+        parts.add("fleet", () -> fleet.start(nats)); // its subscription closes with NATS
+        parts.add("lifecycle", lifecycle::start, lifecycle);
+        parts.add("performance", performance::start, performance);
+        parts.add("recovery", recovery::start, recovery);
+        parts.add("ingestor", ingestor::start, ingestor);
+        parts.add("lease", lease::start, lease);
+        parts.add("gap repair", gapRepair::start, gapRepair);
+        parts.add("leader placement", placement::start, placement);
+        parts.add("exports", exports::start, exports);
+    }
+
+    /** Starts the parts in order; when one fails, everything is closed, the store too, and the failure names it. */
     public void start() {
-        analyzer.start();
-        alertDelivery.start();
-        failingAlerts.start();
-        fleet.start(nats);
-        ingestor.start();
-        lifecycle.start();
-        performance.start();
-        recovery.start();
-        lease.start();
-        gapRepair.start();
-        placement.start();
-        exports.start();
+        parts.start();
         LOG.info(
                 "central {} started: store {} ({} points from {} edges), NATS {}",
                 config.instance(),
@@ -279,21 +279,10 @@ public final class CentralHub implements AutoCloseable {
         return config;
     }
 
+    /** Closes the parts in reverse, the store last; one that fails to close is logged and the rest still close. */
     @Override
     public void close() {
-        recovery.close();
-        performance.close();
-        lifecycle.close();
-        placement.close();
-        gapRepair.close();
-        lease.close();
-        ingestor.close();
-        analyzer.close();
-        alertDelivery.close();
-        failingAlerts.close();
-        exports.close();
-        nats.close();
-        store.close();
+        parts.close();
         LOG.info("central {} stopped", config.instance());
     }
 }

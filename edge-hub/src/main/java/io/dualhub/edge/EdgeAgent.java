@@ -2,6 +2,7 @@ package io.dualhub.edge;
 
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
+import io.dualhub.common.lifecycle.Components;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.buffer.BufferFullException;
@@ -51,41 +52,82 @@ public final class EdgeAgent implements AutoCloseable {
     private final Clock clock;
     private final SeriesLimit seriesLimit;
     private final Scraper scraper;
+    private final Components parts;
 
+    /**
+     * Builds the agent; opens the buffer and the NATS link (in the background), and closes both again when a later
+     * part cannot be built.
+     */
     public EdgeAgent(EdgeConfig config, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.buffer = new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer());
-        this.seriesLimit = new SeriesLimit(config.maxSeries(), config.seriesWindow(), clock);
-        this.nats = NatsLink.open(
-                config.nats().withInboxPrefix(Subjects.edgeInbox(config.id())), "dualhub-edge-" + config.id());
-        this.forwarder = new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
-        this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats, forwarder, clock);
-        this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
-                .description("Points durably appended to the edge buffer")
-                .register(meters);
-        this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")
-                .description("Batches appended to the edge buffer")
-                .register(meters);
-        this.collectSkipped = Counter.builder("dualhub.edge.collect.skipped")
-                .description("Host collection cycles refused by a full buffer")
-                .register(meters);
-        Gauge.builder("dualhub.edge.series", seriesLimit, SeriesLimit::size)
-                .description("Series taken in the current ingest.series-window (ingest.max-series at most)")
-                .register(meters);
-        Gauge.builder("dualhub.edge.backlog.bytes", buffer, EdgeBuffer::unackedBytes)
-                .description("Bytes of batches appended and not yet acknowledged")
-                .register(meters);
-        Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
-                .description("Batches appended and not yet acknowledged by JetStream")
-                .register(meters);
-        this.scheduler = DaemonThreads.scheduler("edge-scheduler");
-        this.scraper = config.scrape().enabled() ? new Scraper(config.scrape(), this::accept, clock, meters) : null;
+        this.parts = new Components("edge " + config.id());
+        try {
+            this.buffer = parts.opened("buffer", new EdgeBuffer(config.dataDir(), config.id(), clock, config.buffer()));
+            this.seriesLimit = new SeriesLimit(config.maxSeries(), config.seriesWindow(), clock);
+            this.nats = parts.opened(
+                    "NATS",
+                    NatsLink.open(
+                            config.nats().withInboxPrefix(Subjects.edgeInbox(config.id())),
+                            "dualhub-edge-" + config.id()));
+            this.forwarder =
+                    new Forwarder(buffer, nats, config.id(), config.forward(), meters, clock, System::nanoTime);
+            this.heartbeat = new HeartbeatPublisher(config.id(), VERSION, hostName(), buffer, nats, forwarder, clock);
+            this.pointsAccepted = Counter.builder("dualhub.edge.points.accepted")
+                    .description("Points durably appended to the edge buffer")
+                    .register(meters);
+            this.batchesAppended = Counter.builder("dualhub.edge.batches.appended")
+                    .description("Batches appended to the edge buffer")
+                    .register(meters);
+            this.collectSkipped = Counter.builder("dualhub.edge.collect.skipped")
+                    .description("Host collection cycles refused by a full buffer")
+                    .register(meters);
+            Gauge.builder("dualhub.edge.series", seriesLimit, SeriesLimit::size)
+                    .description("Series taken in the current ingest.series-window (ingest.max-series at most)")
+                    .register(meters);
+            Gauge.builder("dualhub.edge.backlog.bytes", buffer, EdgeBuffer::unackedBytes)
+                    .description("Bytes of batches appended and not yet acknowledged")
+                    .register(meters);
+            Gauge.builder("dualhub.edge.backlog.batches", buffer, EdgeBuffer::backlog)
+                    .description("Batches appended and not yet acknowledged by JetStream")
+                    .register(meters);
+            this.scheduler = DaemonThreads.scheduler("edge-scheduler");
+            this.scraper = config.scrape().enabled() ? new Scraper(config.scrape(), this::accept, clock, meters) : null;
+        } catch (RuntimeException e) {
+            parts.closeAfter(e);
+            throw e;
+        }
+        addInStartOrder();
     }
 
+    /**
+     * The parts after the buffer and NATS, in the order they start and the reverse one they close in: the forwarder
+     * draining the buffer first, what fills the buffer last, so it stops first.
+     */
+    private void addInStartOrder() {
+        parts.add("forwarder", forwarder::start, forwarder);
+        // Its subscription closes with NATS.
+        parts.add("commands", () -> new CommandHandler(config.id(), buffer, nats, clock, config.resend()).start());
+        parts.add("schedule", this::schedule, scheduler::shutdownNow);
+        if (scraper != null) {
+            parts.add("scraper", scraper::start, scraper);
+        }
+    }
+
+    /** Starts the parts in order; when one fails, everything is closed, the buffer too, and the failure names it. */
     public void start() {
-        forwarder.start();
-        new CommandHandler(config.id(), buffer, nats, clock, config.resend()).start();
+        parts.start();
+        LOG.info(
+                "edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}",
+                config.id(),
+                buffer.directory(),
+                buffer.lastSeq(),
+                buffer.checkpointSeq(),
+                config.nats().servers());
+    }
+
+    /** Lost-batch declarations, heartbeat, retention and host collection on the agent's scheduler. */
+    private void schedule() {
         LostDeclarations lost = new LostDeclarations(config.id(), buffer, nats, clock);
         scheduler.scheduleWithFixedDelay(guarded("declaring lost batches", lost::declareDue), 0, 5, TimeUnit.SECONDS);
         long hb = config.heartbeatInterval().toMillis();
@@ -98,16 +140,6 @@ public final class EdgeAgent implements AutoCloseable {
             scheduler.scheduleAtFixedRate(
                     guarded("host collection", () -> collect(collector)), 0, every, TimeUnit.MILLISECONDS);
         }
-        if (scraper != null) {
-            scraper.start();
-        }
-        LOG.info(
-                "edge {} started: buffer {} (last seq {}, checkpoint {}), NATS {}",
-                config.id(),
-                buffer.directory(),
-                buffer.lastSeq(),
-                buffer.checkpointSeq(),
-                config.nats().servers());
     }
 
     private static Runnable guarded(String what, Runnable task) {
@@ -180,15 +212,10 @@ public final class EdgeAgent implements AutoCloseable {
         }
     }
 
+    /** Closes the parts in reverse, the buffer last; one that fails to close is logged and the rest still close. */
     @Override
     public void close() {
-        if (scraper != null) {
-            scraper.close();
-        }
-        scheduler.shutdownNow();
-        forwarder.close();
-        nats.close();
-        buffer.close();
+        parts.close();
         LOG.info("edge {} stopped", config.id());
     }
 }
