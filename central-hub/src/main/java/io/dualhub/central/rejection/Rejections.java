@@ -27,7 +27,9 @@ public final class Rejections {
     public static final String PLAYBOOK = "input-rejected";
 
     private static final Logger LOG = LoggerFactory.getLogger(Rejections.class);
+    /** Each edge and reason is logged and audited at most once a minute, with how many more came since. */
     private static final Duration QUIET = Duration.ofMinutes(1);
+    /** Edge-and-reason pairs remembered at most: a fleet of thousands of edges, bounded against hostile ids. */
     private static final int MAX_THROTTLED = 10_000;
 
     /** Why a message was refused; the name is the meter's {@code reason} tag. */

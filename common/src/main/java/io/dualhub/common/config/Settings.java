@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -237,6 +238,28 @@ public final class Settings {
         throw invalid(key, v, "true or false");
     }
 
+    /** An integer, any; its bounds are checked by the object it configures. */
+    public int integer(String key) {
+        return intBetween(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** A number, any; its bounds are checked by the object it configures. */
+    public double number(String key) {
+        return doubleBetween(key, -Double.MAX_VALUE, Double.MAX_VALUE);
+    }
+
+    /**
+     * Builds a configuration object whose constructor checks its own bounds: a value it refuses becomes the one line
+     * start-up prints, naming the key, the value as written and where it came from.
+     */
+    public <T> T build(Supplier<T> construct) {
+        try {
+            return construct.get();
+        } catch (InvalidSetting e) {
+            throw invalid(e.key(), string(e.key()), e.valid());
+        }
+    }
+
     public int intBetween(String key, int min, int max) {
         String v = string(key);
         try {
@@ -271,6 +294,24 @@ public final class Settings {
             return d;
         }
         throw invalid(key, v, "a duration of at least " + min.toMillis() + "ms written like 500ms, 10s, 5m, 24h or 7d");
+    }
+
+    /** A duration as this class reads it, in its largest whole unit: {@code 100ms}, {@code 5s}, {@code 24h}. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        long[] units = {86_400_000, 3_600_000, 60_000, 1000};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms != 0 && ms % units[i] == 0) {
+                return ms / units[i] + names[i];
+            }
+        }
+        return ms + "ms";
+    }
+
+    /** A number as a key's default shows it: {@code 2}, {@code 0.5}. */
+    public static String text(double n) {
+        return n == Math.rint(n) && Math.abs(n) < 1e15 ? Long.toString((long) n) : Double.toString(n);
     }
 
     /** A duration written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 24h} or {@code 7d}; null for anything else. */

@@ -10,6 +10,11 @@ import java.util.function.LongSupplier;
  * reconnect loop against a server that refuses our credentials is one clear line, not a storm.
  */
 final class RepeatedErrors {
+    /** How long one error stays quiet after it was reported: a reconnect loop tries many times a minute. */
+    static final Duration QUIET = Duration.ofMinutes(1);
+    /** Distinct errors remembered at most: far more than one connection meets, bounded against odd servers. */
+    static final int MAX_DISTINCT = 1000;
+
     private final String connection;
     private final Consumer<String> sink;
     private final LogThrottle throttle;
@@ -17,7 +22,7 @@ final class RepeatedErrors {
     RepeatedErrors(String connection, Consumer<String> sink, LongSupplier nanoTicker) {
         this.connection = connection;
         this.sink = sink;
-        this.throttle = new LogThrottle(Duration.ofMinutes(1), 1000, nanoTicker);
+        this.throttle = new LogThrottle(QUIET, MAX_DISTINCT, nanoTicker);
     }
 
     void report(String error) {

@@ -122,25 +122,38 @@ public record EdgeConfig(
                         "resend.max-bytes-per-minute",
                         "512MiB",
                         "bytes each requester (a CentralHub's connection) may have resent per minute; past it a request is refused with the time to wait"),
-                new ConfigKey("forward.window", "64", "batches published and awaiting their JetStream ack at once"),
+                new ConfigKey(
+                        "forward.window",
+                        Integer.toString(ForwarderConfig.DEFAULT_WINDOW),
+                        "batches published and awaiting their JetStream ack at once"),
                 new ConfigKey(
                         "forward.publish-timeout",
-                        "1s",
+                        Settings.text(ForwarderConfig.DEFAULT_PUBLISH_TIMEOUT),
                         "a publish not acknowledged within this is retried on the other metrics stream"),
-                new ConfigKey("forward.retry.initial-interval", "100ms", "first retry backoff after a failed publish"),
-                new ConfigKey("forward.retry.multiplier", "2", "backoff growth per consecutive failure"),
+                new ConfigKey(
+                        "forward.retry.initial-interval",
+                        Settings.text(ForwarderConfig.DEFAULT_RETRY_INITIAL),
+                        "first retry backoff after a failed publish"),
+                new ConfigKey(
+                        "forward.retry.multiplier",
+                        Settings.text(ForwarderConfig.DEFAULT_RETRY_MULTIPLIER),
+                        "backoff growth per consecutive failure"),
                 new ConfigKey(
                         "forward.retry.randomization",
-                        "0.5",
+                        Settings.text(ForwarderConfig.DEFAULT_RETRY_RANDOMIZATION),
                         "jitter: each backoff is randomized by this factor (0 to 1)"),
-                new ConfigKey("forward.retry.max-interval", "5s", "backoff cap; retries never stop"),
+                new ConfigKey(
+                        "forward.retry.max-interval",
+                        Settings.text(ForwarderConfig.DEFAULT_RETRY_MAX),
+                        "backoff cap; retries never stop"),
                 new ConfigKey(
                         "forward.breaker.failure-rate",
-                        "50",
-                        "percent of the last 20 publishes failing that opens the circuit breaker"),
+                        Settings.text(ForwarderConfig.DEFAULT_BREAKER_FAILURE_RATE),
+                        "percent of the last " + ForwarderConfig.BREAKER_WINDOW
+                                + " publishes failing that opens the circuit breaker"),
                 new ConfigKey(
                         "forward.breaker.open-duration",
-                        "5s",
+                        Settings.text(ForwarderConfig.DEFAULT_BREAKER_OPEN_FOR),
                         "how long an open breaker stops sending before it probes again")));
         keys.addAll(ScrapeConfig.KEYS);
         keys.addAll(NatsSettings.KEYS);
@@ -222,24 +235,20 @@ public record EdgeConfig(
                 s.bytes("resend.max-bytes-per-minute", 1024));
     }
 
+    /** The forward.* keys, parsed; their bounds are ForwarderConfig's own. */
     private static ForwarderConfig forwarder(Settings s) {
-        Duration initial = s.duration("forward.retry.initial-interval", Duration.ofMillis(1));
-        Duration max = s.duration("forward.retry.max-interval", Duration.ofMillis(1));
-        if (max.compareTo(initial) < 0) {
-            throw s.invalid(
-                    "forward.retry.max-interval",
-                    s.string("forward.retry.max-interval"),
-                    "at least forward.retry.initial-interval (" + s.string("forward.retry.initial-interval") + ")");
-        }
-        return new ForwarderConfig(
-                s.intBetween("forward.window", 1, 100_000),
-                s.duration("forward.publish-timeout", Duration.ofMillis(10)),
-                initial,
-                s.doubleBetween("forward.retry.multiplier", 1, 100),
-                s.doubleBetween("forward.retry.randomization", 0, 1),
-                max,
-                (float) s.doubleBetween("forward.breaker.failure-rate", 1, 100),
-                s.duration("forward.breaker.open-duration", Duration.ofMillis(100)));
+        return s.build(() -> ForwarderConfig.custom()
+                .window(s.integer("forward.window"))
+                .publishTimeout(s.duration("forward.publish-timeout", Duration.ZERO))
+                .retry(
+                        s.duration("forward.retry.initial-interval", Duration.ZERO),
+                        s.number("forward.retry.multiplier"),
+                        s.duration("forward.retry.max-interval", Duration.ZERO))
+                .retryRandomization(s.number("forward.retry.randomization"))
+                .breaker(
+                        (float) s.number("forward.breaker.failure-rate"),
+                        s.duration("forward.breaker.open-duration", Duration.ZERO))
+                .build());
     }
 
     private static String hostName() {

@@ -38,11 +38,11 @@ final class FailurePolicy {
         this.breaker = CircuitBreaker.of(
                 "forward-" + edgeId,
                 CircuitBreakerConfig.custom()
-                        .slidingWindowSize(20)
-                        .minimumNumberOfCalls(10)
+                        .slidingWindowSize(ForwarderConfig.BREAKER_WINDOW)
+                        .minimumNumberOfCalls(ForwarderConfig.BREAKER_MIN_CALLS)
                         .failureRateThreshold(config.breakerFailureRate())
                         .waitDurationInOpenState(config.breakerOpenFor())
-                        .permittedNumberOfCallsInHalfOpenState(3)
+                        .permittedNumberOfCallsInHalfOpenState(ForwarderConfig.BREAKER_PROBES)
                         .automaticTransitionFromOpenToHalfOpenEnabled(true)
                         .build());
     }
@@ -107,7 +107,8 @@ final class FailurePolicy {
         pausedUntilNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
         route = route.other();
         consecutiveTimeouts = error instanceof TimeoutException ? consecutiveTimeouts + 1 : 0;
-        if (consecutiveTimeouts >= 2 && consecutiveTimeouts % 2 == 0) {
+        if (consecutiveTimeouts >= ForwarderConfig.TIMEOUTS_BEFORE_RECONNECT
+                && consecutiveTimeouts % ForwarderConfig.TIMEOUTS_BEFORE_RECONNECT == 0) {
             // Both routes timed out through this server: it is frozen or cut off; do not wait for the pings.
             forceReconnect.run();
         }

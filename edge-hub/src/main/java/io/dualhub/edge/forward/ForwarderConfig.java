@@ -1,5 +1,7 @@
 package io.dualhub.edge.forward;
 
+import io.dualhub.common.config.InvalidSetting;
+import io.dualhub.common.config.Settings;
 import java.time.Duration;
 
 /**
@@ -7,7 +9,9 @@ import java.time.Duration;
  * failed after {@code publishTimeout}, and failed publishes retried after an exponential backoff with jitter
  * (initial, multiplier, randomization factor, cap) that resets on the next success. A circuit breaker opens when
  * more than {@code breakerFailureRate} percent of recent publishes fail and stops sending for {@code breakerOpenFor}
- * before probing again. Durable data is never given up.
+ * before probing again. Durable data is never given up. Built by {@link #custom()} (each value starting at its
+ * default below, the default of its {@code forward.*} key) or {@link #ofDefaults()}; every bound is checked here,
+ * once, naming the key.
  */
 public record ForwarderConfig(
         int window,
@@ -18,31 +22,108 @@ public record ForwarderConfig(
         Duration retryMax,
         float breakerFailureRate,
         Duration breakerOpenFor) {
+
+    /** Batches in flight: enough to keep a link of a few ms round trip busy at the edge's batch size. */
+    public static final int DEFAULT_WINDOW = 64;
+    /** More would hold that many unacknowledged batches in memory. */
+    public static final int MAX_WINDOW = 100_000;
+    /** Well above a healthy JetStream ack (a few ms), well below a failover (seconds). */
+    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(1);
+    /** Below this a publish times out before a healthy ack could come back. */
+    public static final Duration MIN_PUBLISH_TIMEOUT = Duration.ofMillis(10);
+
+    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(100);
+    public static final Duration MIN_RETRY_INTERVAL = Duration.ofMillis(1);
+    public static final double DEFAULT_RETRY_MULTIPLIER = 2;
+    public static final double MAX_RETRY_MULTIPLIER = 100;
+    /** Each backoff lies within ±50 % of its nominal value, so many edges do not retry in step. */
+    public static final double DEFAULT_RETRY_RANDOMIZATION = 0.5;
+    /** The longest pause between retries: what a recovered link waits at most before data flows again. */
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
+    /** Percent of the breaker's window failing that opens it. */
+    public static final float DEFAULT_BREAKER_FAILURE_RATE = 50;
+
+    public static final Duration DEFAULT_BREAKER_OPEN_FOR = Duration.ofSeconds(5);
+    public static final Duration MIN_BREAKER_OPEN_FOR = Duration.ofMillis(100);
+
+    /**
+     * The breaker judges the last 20 publishes, once there were 10: a few failures during a failover do not open
+     * it, a dead route does within a second of publishing. Half-open, 3 probes decide.
+     */
+    public static final int BREAKER_WINDOW = 20;
+
+    static final int BREAKER_MIN_CALLS = 10;
+    static final int BREAKER_PROBES = 3;
+    /**
+     * Publishes in a row that time out before the NATS connection is dropped and made again: one timeout is a slow
+     * stream leader, two in a row are most likely a server that is frozen or cut off while its socket stays open,
+     * which pings take far longer to notice.
+     */
+    static final int TIMEOUTS_BEFORE_RECONNECT = 2;
+
     public ForwarderConfig {
-        if (window < 1) {
-            throw new IllegalArgumentException("window must be >= 1");
-        }
-        if (retryMax.compareTo(retryInitial) < 0) {
-            throw new IllegalArgumentException(
-                    "retry max " + retryMax + " is below the initial interval " + retryInitial);
+        require(window >= 1 && window <= MAX_WINDOW, "forward.window", window, "an integer from 1 to " + MAX_WINDOW);
+        require(
+                publishTimeout.compareTo(MIN_PUBLISH_TIMEOUT) >= 0,
+                "forward.publish-timeout",
+                publishTimeout,
+                "at least " + MIN_PUBLISH_TIMEOUT.toMillis() + "ms");
+        require(
+                retryInitial.compareTo(MIN_RETRY_INTERVAL) >= 0,
+                "forward.retry.initial-interval",
+                retryInitial,
+                "at least " + MIN_RETRY_INTERVAL.toMillis() + "ms");
+        require(
+                retryMultiplier >= 1 && retryMultiplier <= MAX_RETRY_MULTIPLIER,
+                "forward.retry.multiplier",
+                retryMultiplier,
+                "a number from 1 to " + Settings.text(MAX_RETRY_MULTIPLIER));
+        require(
+                retryRandomization >= 0 && retryRandomization <= 1,
+                "forward.retry.randomization",
+                retryRandomization,
+                "a number from 0 to 1");
+        require(
+                retryMax.compareTo(retryInitial) >= 0,
+                "forward.retry.max-interval",
+                retryMax,
+                "at least forward.retry.initial-interval (" + retryInitial.toMillis() + "ms)");
+        require(
+                breakerFailureRate >= 1 && breakerFailureRate <= 100,
+                "forward.breaker.failure-rate",
+                breakerFailureRate,
+                "a percentage from 1 to 100");
+        require(
+                breakerOpenFor.compareTo(MIN_BREAKER_OPEN_FOR) >= 0,
+                "forward.breaker.open-duration",
+                breakerOpenFor,
+                "at least " + MIN_BREAKER_OPEN_FOR.toMillis() + "ms");
+    }
+
+    private static void require(boolean holds, String key, Object value, String valid) {
+        if (!holds) {
+            throw new InvalidSetting(key, value, valid);
         }
     }
 
-    /** A forwarder configuration from the defaults of the edge's {@code forward.*} keys, for tests and tools. */
+    public static ForwarderConfig ofDefaults() {
+        return custom().build();
+    }
+
     public static Builder custom() {
         return new Builder();
     }
 
-    /** Builds a {@link ForwarderConfig}; each value starts as its {@code forward.*} key's default. */
+    /** Builds a {@link ForwarderConfig}; each value starts at its default. */
     public static final class Builder {
-        private int window = 64;
-        private Duration publishTimeout = Duration.ofSeconds(1);
-        private Duration retryInitial = Duration.ofMillis(100);
-        private double retryMultiplier = 2;
-        private double retryRandomization = 0.5;
-        private Duration retryMax = Duration.ofSeconds(5);
-        private float breakerFailureRate = 50;
-        private Duration breakerOpenFor = Duration.ofSeconds(5);
+        private int window = DEFAULT_WINDOW;
+        private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
+        private Duration retryInitial = DEFAULT_RETRY_INITIAL;
+        private double retryMultiplier = DEFAULT_RETRY_MULTIPLIER;
+        private double retryRandomization = DEFAULT_RETRY_RANDOMIZATION;
+        private Duration retryMax = DEFAULT_RETRY_MAX;
+        private float breakerFailureRate = DEFAULT_BREAKER_FAILURE_RATE;
+        private Duration breakerOpenFor = DEFAULT_BREAKER_OPEN_FOR;
 
         private Builder() {}
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigReference;
+import io.dualhub.common.config.InvalidSetting;
 import io.dualhub.edge.forward.ForwarderConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,28 @@ class EdgeConfigTest {
                 .hasMessageContaining("initial-interval");
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-batch-bytes", "1GiB")))
                 .hasMessageContaining("at most 8MiB");
+    }
+
+    /**
+     * A forwarder bound is checked once, by ForwarderConfig, with one message: the same for a value from the
+     * configuration (with its origin) and for one given to the builder.
+     */
+    @Test
+    void aForwarderBoundIsCheckedOnceWithOneMessage() {
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.retry.multiplier", "0.5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "invalid configuration: forward.retry.multiplier='0.5' (from command line): must be a number"
+                                + " from 1 to 100");
+        assertThatThrownBy(() -> ForwarderConfig.custom()
+                        .retry(Duration.ofMillis(1), 0.5, Duration.ofSeconds(1))
+                        .build())
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessage("forward.retry.multiplier=0.5: must be a number from 1 to 100");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.window", "many")))
+                .as("a value that is not even a number is refused where it is read")
+                .hasMessageContaining("forward.window='many'")
+                .hasMessageContaining("an integer");
     }
 
     @Test

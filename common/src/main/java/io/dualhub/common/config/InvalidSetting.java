@@ -1,0 +1,26 @@
+package io.dualhub.common.config;
+
+/**
+ * A value a configuration object refused, naming its key and what would be valid: thrown where the bound is checked
+ * (once, in the object's constructor), turned by the loader into the one line start-up prints, with the value's
+ * origin ({@link Settings#invalid}).
+ */
+public final class InvalidSetting extends IllegalArgumentException {
+    private final String key;
+    private final String valid;
+
+    public InvalidSetting(String key, Object value, String valid) {
+        super(key + "=" + value + ": must be " + valid);
+        this.key = key;
+        this.valid = valid;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** What would be valid, as "must be ..." ends. */
+    public String valid() {
+        return valid;
+    }
+}
