@@ -81,16 +81,22 @@ public final class CentralHub implements AutoCloseable {
         this.clock = clock;
         this.parts = new Components("central " + config.instance());
         try {
-            this.streams = new StreamSetup(config.stream(), config.ingest());
+            this.streams = new StreamSetup(config.stream(), config.ingest(), config.partition());
             this.store = parts.opened("store", new MetricStore(config.dataDir(), clock, config.store()));
             this.storeMeters = new StoreMeters(meters, config.store());
             this.nats = parts.opened("NATS", NatsLink.open(config.nats(), "dualhub-central-" + config.instance()));
             this.audit = new RecoveryLog(
                     nats, config.stream().replicas(), config.recovery().auditMaxAge());
             this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
-            this.fleet = new FleetView(rejections, clock);
+            this.fleet = new FleetView(rejections, clock, config.partition());
             this.lease = new LeaderLease(
-                    nats, config.instance(), config.leaderTtl(), config.stream().replicas(), clock, System::nanoTime);
+                    nats,
+                    config.instance(),
+                    config.partition().qualify(LeaderLease.KEY),
+                    config.leaderTtl(),
+                    config.stream().replicas(),
+                    clock,
+                    System::nanoTime);
             this.alertDelivery = new AlertDelivery(
                     config.alerting(),
                     lease::holds,
@@ -140,6 +146,7 @@ public final class CentralHub implements AutoCloseable {
                     meters,
                     audit::record,
                     config.instance(),
+                    config.partition(),
                     clock);
             List<FailingAlerts.Watched> watched = new ArrayList<>();
             watched.add(FailingAlerts.Watched.store(

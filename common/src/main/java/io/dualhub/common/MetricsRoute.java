@@ -32,14 +32,32 @@ public enum MetricsRoute {
         return prefix + ">";
     }
 
-    /** The edge a metrics subject of either route belongs to, or null when it is not one. */
+    /**
+     * One partition's subjects of this route, {@code <prefix><k>.*}: where the servers' subject mapping puts the
+     * batches of the edges in partition {@code k} (see {@link Partition}).
+     */
+    public String partitionWildcard(int k) {
+        return prefix + k + ".*";
+    }
+
+    /**
+     * The edge a metrics subject of either route belongs to, or null when it is not one: {@code <prefix><edge>} as an
+     * edge publishes it, or {@code <prefix><k>.<edge>} as a server mapping it to partition {@code k} stores it.
+     */
     public static String edgeOf(String subject) {
         for (MetricsRoute route : values()) {
-            if (subject.startsWith(route.prefix) && EdgeId.isValid(subject.substring(route.prefix.length()))) {
-                return subject.substring(route.prefix.length());
+            if (subject.startsWith(route.prefix)) {
+                String rest = subject.substring(route.prefix.length());
+                int dot = rest.indexOf('.');
+                String edge = dot > 0 && isNumber(rest.substring(0, dot)) ? rest.substring(dot + 1) : rest;
+                return EdgeId.isValid(edge) ? edge : null;
             }
         }
         return null;
+    }
+
+    private static boolean isNumber(String token) {
+        return token.chars().allMatch(ch -> ch >= '0' && ch <= '9');
     }
 
     public MetricsRoute other() {

@@ -9,6 +9,7 @@ import io.dualhub.central.export.ExportSettings;
 import io.dualhub.central.lifecycle.LifecycleRules;
 import io.dualhub.central.store.DiskBudget;
 import io.dualhub.central.store.StoreSettings;
+import io.dualhub.common.Partition;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigKey;
 import io.dualhub.common.config.Settings;
@@ -50,7 +51,8 @@ public record CentralConfig(
         QuerySettings query,
         StoreSettings store,
         AlertingSettings alerting,
-        ExportSettings export) {
+        ExportSettings export,
+        Partition partition) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -63,6 +65,14 @@ public record CentralConfig(
                                 "instance",
                                 "main",
                                 "this CentralHub's name, [A-Za-z0-9_-]{1,64}; its durable consumer is central-<instance>"),
+                        new ConfigKey(
+                                "central.partitions",
+                                "1",
+                                "CentralHub groups the edges are split over (1 to 1000), each an HA pair reading only its share; more than 1 needs the NATS servers' subject mapping {{partition(N,1)}} for the same N (docs/operations.md)"),
+                        new ConfigKey(
+                                "central.partition",
+                                "0",
+                                "this hub's group, 0 to central.partitions - 1; the hubs of one group share its leader lease, its edges and its export checkpoints"),
                         new ConfigKey(
                                 "data.dir",
                                 "var/central",
@@ -397,7 +407,21 @@ public record CentralConfig(
                         s.duration("query.default-range", Duration.ofSeconds(1))),
                 store(s),
                 alerting(s),
-                export(s));
+                export(s),
+                partition(s));
+    }
+
+    private static Partition partition(Settings s) {
+        int count = s.intBetween("central.partitions", 1, Partition.MAX_COUNT);
+        String index = s.string("central.partition");
+        try {
+            return new Partition(count, Integer.parseInt(index));
+        } catch (IllegalArgumentException e) { // not a number, or not one of the groups
+            throw s.invalid(
+                    "central.partition",
+                    index,
+                    "a group from 0 to " + (count - 1) + " (central.partitions is " + count + ")");
+        }
     }
 
     private static ExportSettings export(Settings s) {

@@ -1,6 +1,7 @@
 package io.dualhub.central.export;
 
 import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.nats.client.Connection;
 import io.nats.client.FetchConsumeOptions;
@@ -25,7 +26,8 @@ import java.util.List;
  * One export target's durable pull consumers on both metrics streams: the target's checkpoint. A message is
  * acknowledged only once its points are in the receiver, so the consumers' state in NATS (replicated with the
  * streams) is where the export stands, the same for every hub; whichever hub leads pulls from them and goes on where
- * the last one stopped. Used by the target's exporter thread only.
+ * the last one stopped. On a partitioned site each group has its own consumers, reading its own edges' subjects.
+ * Used by the target's exporter thread only.
  */
 final class ExportFeed {
     /** Messages delivered and not yet acknowledged at most: about eight fetches. */
@@ -33,15 +35,17 @@ final class ExportFeed {
 
     private final NatsLink nats;
     private final String durable;
+    private final Partition partition;
     private final Duration ackWait;
     private final int maxAckPending;
     // the connection the consumers were last made sure of; null until then and after every reconnect (jnats keeps
     // one Connection across reconnects; set by the exporter thread, cleared by jnats' on a reconnect)
     private volatile Connection readyOn;
 
-    ExportFeed(NatsLink nats, String durable, Duration ackWait, int maxAckPending) {
+    ExportFeed(NatsLink nats, String durable, Partition partition, Duration ackWait, int maxAckPending) {
         this.nats = nats;
         this.durable = durable;
+        this.partition = partition;
         this.ackWait = ackWait;
         this.maxAckPending = maxAckPending;
         nats.onReconnect(this::recheck);
@@ -85,7 +89,7 @@ final class ExportFeed {
                         route.stream(),
                         ConsumerConfiguration.builder()
                                 .durable(durable)
-                                .filterSubject(route.wildcard())
+                                .filterSubject(partition.subjects(route))
                                 .ackPolicy(AckPolicy.Explicit)
                                 .deliverPolicy(DeliverPolicy.All)
                                 .ackWait(ackWait)
@@ -158,7 +162,7 @@ final class ExportFeed {
             OrderedConsumerContext ordered = nats.connection()
                     .getStreamContext(route.stream())
                     .createOrderedConsumer(new OrderedConsumerConfiguration()
-                            .filterSubject(route.wildcard())
+                            .filterSubject(partition.subjects(route))
                             .deliverPolicy(DeliverPolicy.ByStartTime)
                             .startTime(since));
             routes.add(new Replay.Route(route, ordered, last));

@@ -2,6 +2,7 @@ package io.dualhub.central.export;
 
 import io.dualhub.central.alerting.FailingAlerts;
 import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -28,6 +29,7 @@ public final class Exports implements AutoCloseable {
             MeterRegistry meters,
             Consumer<RecoveryAction> audit,
             String instance,
+            Partition partition,
             Clock clock) {
         this.settings = settings;
         for (ExportTarget target : settings.targets()) {
@@ -35,7 +37,12 @@ public final class Exports implements AutoCloseable {
             exporters.add(new RemoteWriteExporter(
                     url,
                     settings,
-                    new ExportFeed(nats, consumerName(url), ExportSettings.ACK_WAIT, ExportFeed.MAX_ACK_PENDING),
+                    new ExportFeed(
+                            nats,
+                            partition.qualify(consumerName(url)),
+                            partition,
+                            ExportSettings.ACK_WAIT,
+                            ExportFeed.MAX_ACK_PENDING),
                     RemoteWriteClient.http(target, settings.timeout(), userAgent),
                     leads,
                     meters,

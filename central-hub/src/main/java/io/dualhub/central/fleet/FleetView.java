@@ -1,6 +1,7 @@
 package io.dualhub.central.fleet;
 
 import io.dualhub.central.rejection.Rejections;
+import io.dualhub.common.Partition;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * heartbeat counts for the edge its subject names, and only when its payload names the same edge (else it is
  * refused, see {@link Rejections}); which heartbeat is an edge's latest is decided by the server's order or this
  * hub's clock, never by the edge's. What the heartbeats mean for an edge's state is the lifecycle manager's business.
+ * A hub of one group of a partitioned site ignores the heartbeats of the other groups' edges here, where they enter,
+ * so its lifecycle, gap repair, recovery and alerts never see an edge whose batches it does not read.
  * Thread-safe: heartbeats arrive on NATS dispatcher threads and the replay's caller.
  */
 public final class FleetView {
@@ -50,10 +53,17 @@ public final class FleetView {
     private final Map<String, Seen> latest = new ConcurrentHashMap<>();
     private final Rejections rejections;
     private final Clock clock;
+    private final Partition partition;
 
-    public FleetView(Rejections rejections, Clock clock) {
+    public FleetView(Rejections rejections, Clock clock, Partition partition) {
         this.rejections = rejections;
         this.clock = clock;
+        this.partition = partition;
+    }
+
+    /** True when the edge is this hub's group's: its heartbeats count here and its batches are read here. */
+    public boolean owns(String edgeId) {
+        return partition.owns(edgeId);
     }
 
     /** Subscribes to every edge's heartbeats as soon as the link is connected. */
@@ -108,6 +118,9 @@ public final class FleetView {
 
     void onHeartbeat(Message m) {
         String edge = Subjects.edgeOfEvent(m.getSubject());
+        if (edge != null && !owns(edge)) {
+            return; // another group's edge: that group's hubs take its heartbeats, and refuse them when bad
+        }
         Heartbeat hb;
         try {
             hb = EventCodec.decode(m.getData(), Heartbeat.class);

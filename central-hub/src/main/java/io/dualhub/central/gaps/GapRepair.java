@@ -196,7 +196,7 @@ public final class GapRepair implements AutoCloseable {
     private void onReported(Message msg) {
         try {
             MissingRange m = EventCodec.decode(msg.getData(), MissingRange.class);
-            if (!m.instance().equals(instance)) {
+            if (!m.instance().equals(instance) && fleet.owns(m.edge())) { // not another group's edge
                 reported.put(m.instance() + "/" + m.key(), new Reported(m, clock.millis()));
             }
         } catch (RuntimeException e) {

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leadership among CentralHub instances, as a lease on key {@code leader} of the KV bucket {@code dualhub_leader},
+ * Leadership among CentralHub instances, as a lease on a key of the KV bucket {@code dualhub_leader} ({@code leader},
+ * or one per group when the edges are partitioned over groups),
  * whose TTL expires the key when its holder stops renewing. Every instance tries to create the key; the one that
  * succeeds renews it with a compare-and-set on its revision every third of the TTL. The holder counts its lease
  * valid only until {@code ttl - ttl/4} after it <em>sent</em> the last successful renewal, so a paused or partitioned
@@ -39,11 +40,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaderLease implements AutoCloseable {
     public static final String BUCKET = "dualhub_leader";
-    static final String KEY = "leader";
+    /** The lease's key on a site of one group; each group of a partitioned one has its own (Partition.qualify). */
+    public static final String KEY = "leader";
+
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLease.class);
 
     private final NatsLink nats;
     private final String instance;
+    private final String key;
     private final Duration ttl;
     private final int replicas;
     private final Clock clock;
@@ -56,9 +60,18 @@ public final class LeaderLease implements AutoCloseable {
     private volatile Duration effectiveTtl;
     private KeyValue kv;
 
-    public LeaderLease(NatsLink nats, String instance, Duration ttl, int replicas, Clock clock, LongSupplier nanoTime) {
+    /** A lease on {@code key}: the instances that contend for the same key elect one leader among them. */
+    public LeaderLease(
+            NatsLink nats,
+            String instance,
+            String key,
+            Duration ttl,
+            int replicas,
+            Clock clock,
+            LongSupplier nanoTime) {
         this.nats = nats;
         this.instance = instance;
+        this.key = key;
         this.ttl = ttl;
         this.effectiveTtl = ttl;
         this.replicas = replicas;
@@ -108,7 +121,7 @@ public final class LeaderLease implements AutoCloseable {
 
     private void renew(KeyValue bucket, long sentAt) throws IOException {
         try {
-            revision = bucket.update(KEY, EventCodec.encode(current), revision);
+            revision = bucket.update(key, EventCodec.encode(current), revision);
             validUntilNanos = sentAt + validity();
         } catch (JetStreamApiException e) {
             LOG.warn("leader lease lost: the key changed under {} ({})", instance, e.getMessage());
@@ -119,13 +132,13 @@ public final class LeaderLease implements AutoCloseable {
     private void acquireOrObserve(KeyValue bucket, long sentAt) throws IOException, JetStreamApiException {
         LeaderRecord mine = new LeaderRecord(instance, clock.millis());
         try {
-            long rev = bucket.create(KEY, EventCodec.encode(mine));
+            long rev = bucket.create(key, EventCodec.encode(mine));
             validUntilNanos = sentAt + validity();
             current = mine;
             revision = rev;
             LOG.info("leader lease acquired: {} leads", instance);
         } catch (JetStreamApiException taken) {
-            KeyValueEntry e = bucket.get(KEY);
+            KeyValueEntry e = bucket.get(key);
             current = e == null || e.getOperation() != KeyValueOperation.PUT ? null : decode(e.getValue());
         }
     }
@@ -203,7 +216,7 @@ public final class LeaderLease implements AutoCloseable {
         revision = 0;
         if (rev > 0 && kv != null && nats.isConnected()) {
             try {
-                kv.delete(KEY, rev);
+                kv.delete(key, rev);
                 LOG.info("leader lease released by {}", instance);
             } catch (IOException | JetStreamApiException e) {
                 LOG.info("leader lease not released ({}); it expires by itself", e.getMessage());

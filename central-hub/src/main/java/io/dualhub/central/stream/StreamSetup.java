@@ -3,6 +3,7 @@ package io.dualhub.central.stream;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.store.RestorePoint;
 import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Partition;
 import io.dualhub.common.Subjects;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -38,10 +39,13 @@ public final class StreamSetup {
 
     private final CentralConfig.StreamSettings stream;
     private final CentralConfig.IngestSettings ingest;
+    private final Partition partition;
 
-    public StreamSetup(CentralConfig.StreamSettings stream, CentralConfig.IngestSettings ingest) {
+    /** Setup for a hub of group {@code partition}: its consumers read only that group's edges. */
+    public StreamSetup(CentralConfig.StreamSettings stream, CentralConfig.IngestSettings ingest, Partition partition) {
         this.stream = stream;
         this.ingest = ingest;
+        this.partition = partition;
     }
 
     public StreamConfiguration metricsStream(MetricsRoute route) {
@@ -192,7 +196,7 @@ public final class StreamSetup {
     public ConsumerConfiguration consumer(MetricsRoute route, String instance) {
         return ConsumerConfiguration.builder()
                 .durable(Subjects.centralConsumer(instance))
-                .filterSubject(route.wildcard())
+                .filterSubject(partition.subjects(route))
                 .ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All)
                 .ackWait(ingest.ackWait())

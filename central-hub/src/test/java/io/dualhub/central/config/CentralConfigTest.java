@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.central.export.ExportTarget;
 import io.dualhub.central.store.StoreSettings;
+import io.dualhub.common.Partition;
 import io.dualhub.common.config.ConfigReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,21 @@ class CentralConfigTest {
                 .isEqualTo(3_000_000);
         CentralConfig whole = CentralConfig.load(null, Map.of("analysis.cpu-share", "1"));
         assertThat(whole.analysis().restAfter(1_000_000)).isZero();
+    }
+
+    @Test
+    void aPartitionIsOneOfTheGroups() {
+        assertThat(CentralConfig.load(null, Map.of()).partition()).isEqualTo(Partition.WHOLE);
+        assertThat(CentralConfig.load(null, Map.of("central.partitions", "2", "central.partition", "1"))
+                        .partition())
+                .isEqualTo(new Partition(2, 1));
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("central.partitions", "2", "central.partition", "2")))
+                .hasMessageContaining("central.partition='2'")
+                .hasMessageContaining("0 to 1 (central.partitions is 2)");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("central.partition", "one")))
+                .hasMessageContaining("central.partition='one'");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("central.partitions", "0")))
+                .hasMessageContaining("central.partitions='0'");
     }
 
     @Test

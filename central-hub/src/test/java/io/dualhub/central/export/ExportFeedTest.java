@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.testkit.NatsFixture;
@@ -45,10 +46,10 @@ class ExportFeedTest {
             watcher.flush(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
             CentralConfig defaults = CentralConfig.load(null, Map.of());
-            new StreamSetup(defaults.stream(), defaults.ingest())
+            new StreamSetup(defaults.stream(), defaults.ingest(), Partition.WHOLE)
                     .ensure(link.connection().jetStreamManagement(), "t");
             link.onReconnect(reconnects::incrementAndGet);
-            ExportFeed feed = new ExportFeed(link, "export-feed-test", Duration.ofSeconds(30), 100);
+            ExportFeed feed = new ExportFeed(link, "export-feed-test", Partition.WHOLE, Duration.ofSeconds(30), 100);
 
             assertThat(feed.ready()).isTrue();
             assertThat(feed.ready()).isTrue();

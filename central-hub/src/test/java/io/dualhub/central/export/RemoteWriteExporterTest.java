@@ -7,6 +7,7 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Partition;
 import io.dualhub.common.config.Secret;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
@@ -56,7 +57,7 @@ class RemoteWriteExporterTest {
         link = NatsLink.open(NatsSettings.custom(NATS.urls()).build(), "test-export");
         await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
         CentralConfig defaults = CentralConfig.load(null, Map.of());
-        new StreamSetup(defaults.stream(), defaults.ingest())
+        new StreamSetup(defaults.stream(), defaults.ingest(), Partition.WHOLE)
                 .ensure(link.connection().jetStreamManagement(), "t");
         receiver = new ScriptedReceiver();
     }
@@ -264,7 +265,13 @@ class RemoteWriteExporterTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             exporter.runOnce();
             return exporter.status().state() == RemoteWriteExporter.State.IDLE
-                    && new ExportFeed(link, Exports.consumerName(receiver.url()), Duration.ofSeconds(30), 10).pending()
+                    && new ExportFeed(
+                                            link,
+                                            Exports.consumerName(receiver.url()),
+                                            Partition.WHOLE,
+                                            Duration.ofSeconds(30),
+                                            10)
+                                    .pending()
                             == 0;
         });
     }
@@ -289,7 +296,12 @@ class RemoteWriteExporterTest {
         return new RemoteWriteExporter(
                 url,
                 settings,
-                new ExportFeed(link, Exports.consumerName(url), ExportSettings.ACK_WAIT, ExportFeed.MAX_ACK_PENDING),
+                new ExportFeed(
+                        link,
+                        Exports.consumerName(url),
+                        Partition.WHOLE,
+                        ExportSettings.ACK_WAIT,
+                        ExportFeed.MAX_ACK_PENDING),
                 RemoteWriteClient.http(target, settings.timeout(), "test"),
                 leads::get,
                 meters,

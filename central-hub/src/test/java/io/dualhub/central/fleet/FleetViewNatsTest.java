@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.rejection.Rejections;
+import io.dualhub.common.Partition;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
@@ -45,7 +46,9 @@ class FleetViewNatsTest {
     private static FleetView fleet() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new FleetView(
-                new Rejections("t", meters, a -> {}, Clock.systemUTC(), System::nanoTime), Clock.systemUTC());
+                new Rejections("t", meters, a -> {}, Clock.systemUTC(), System::nanoTime),
+                Clock.systemUTC(),
+                Partition.WHOLE);
     }
 
     private static byte[] heartbeat(String edge, long lastSeq) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.rejection.Rejections;
+import io.dualhub.common.Partition;
 import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.Heartbeat;
 import io.dualhub.testkit.MutableClock;
@@ -24,9 +25,13 @@ class FleetViewTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<RecoveryAction> audit = new ArrayList<>();
     private final FleetView fleet =
-            new FleetView(new Rejections("t", meters, audit::add, clock, System::nanoTime), clock);
+            new FleetView(new Rejections("t", meters, audit::add, clock, System::nanoTime), clock, Partition.WHOLE);
 
     private void beat(String subjectEdge, String claimedEdge, long sentAtMs) {
+        beat(fleet, subjectEdge, claimedEdge, sentAtMs);
+    }
+
+    private static void beat(FleetView fleet, String subjectEdge, String claimedEdge, long sentAtMs) {
         Heartbeat hb = new Heartbeat(claimedEdge, "dev", sentAtMs, 0, 10, 10, "host", "a1", "CLOSED", 0, "Linux", null);
         fleet.onHeartbeat(NatsMessage.builder()
                 .subject("dualhub.events." + subjectEdge + ".heartbeat")
@@ -37,6 +42,19 @@ class FleetViewTest {
     private double rejected(String reason) {
         return meters.counter("dualhub.central.messages.rejected", "reason", reason)
                 .count();
+    }
+
+    @Test
+    void aGroupSeesOnlyItsOwnEdgesAndLeavesTheOthersBadHeartbeatsToTheirGroup() {
+        Rejections rejections = new Rejections("t", meters, audit::add, clock, System::nanoTime);
+        FleetView group = new FleetView(rejections, clock, new Partition(2, Partition.of("web-3", 2)));
+        String other = Partition.of("web-4", 2) == Partition.of("web-3", 2) ? "web-5" : "web-4";
+        beat(group, "web-3", "web-3", clock.millis());
+        beat(group, other, other, clock.millis());
+        beat(group, other, "web-3", clock.millis());
+        assertThat(group.all()).containsOnlyKeys("web-3");
+        assertThat(group.owns(other)).isFalse();
+        assertThat(audit).as("another group's edge is not refused here").isEmpty();
     }
 
     @Test

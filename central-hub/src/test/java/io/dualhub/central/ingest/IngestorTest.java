@@ -11,6 +11,7 @@ import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.common.wire.Batch;
@@ -333,7 +334,7 @@ class IngestorTest {
         Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
         Ingestor ingestor = new Ingestor(
                 link,
-                new StreamSetup(config.stream(), config.ingest()),
+                new StreamSetup(config.stream(), config.ingest(), Partition.WHOLE),
                 instance,
                 config.ingest(),
                 store,

@@ -46,8 +46,8 @@ class LeaderLeaseTest {
     void oneLeadsAndTheOtherTakesOverAfterTheLeaderDiesNeverBothAtOnce() throws Exception {
         NatsLink linkA = link("a");
         NatsLink linkB = link("b");
-        LeaderLease a = new LeaderLease(linkA, "a", TTL, 1, Clock.systemUTC(), System::nanoTime);
-        LeaderLease b = new LeaderLease(linkB, "b", TTL, 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease a = new LeaderLease(linkA, "a", LeaderLease.KEY, TTL, 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease b = new LeaderLease(linkB, "b", LeaderLease.KEY, TTL, 1, Clock.systemUTC(), System::nanoTime);
         AtomicBoolean watching = new AtomicBoolean(true);
         AtomicInteger overlaps = new AtomicInteger();
         Thread watcher = new Thread(() -> {
@@ -91,8 +91,10 @@ class LeaderLeaseTest {
     void aGracefulLeaderReleasesAtOnce() {
         NatsLink linkA = link("ga");
         NatsLink linkB = link("gb");
-        LeaderLease a = new LeaderLease(linkA, "ga", Duration.ofSeconds(30), 1, Clock.systemUTC(), System::nanoTime);
-        LeaderLease b = new LeaderLease(linkB, "gb", Duration.ofSeconds(30), 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease a = new LeaderLease(
+                linkA, "ga", LeaderLease.KEY, Duration.ofSeconds(30), 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease b = new LeaderLease(
+                linkB, "gb", LeaderLease.KEY, Duration.ofSeconds(30), 1, Clock.systemUTC(), System::nanoTime);
         try {
             a.start();
             await().atMost(Duration.ofSeconds(10)).until(a::holds);
@@ -117,10 +119,10 @@ class LeaderLeaseTest {
     void instancesWithDifferentTtlsNeverBothLead() {
         NatsLink linkShort = link("short");
         NatsLink linkLong = link("long");
-        LeaderLease shortTtl =
-                new LeaderLease(linkShort, "short", Duration.ofSeconds(1), 1, Clock.systemUTC(), System::nanoTime);
-        LeaderLease longTtl =
-                new LeaderLease(linkLong, "long", Duration.ofSeconds(6), 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease shortTtl = new LeaderLease(
+                linkShort, "short", LeaderLease.KEY, Duration.ofSeconds(1), 1, Clock.systemUTC(), System::nanoTime);
+        LeaderLease longTtl = new LeaderLease(
+                linkLong, "long", LeaderLease.KEY, Duration.ofSeconds(6), 1, Clock.systemUTC(), System::nanoTime);
         try {
             shortTtl.tick();
             assertThat(shortTtl.holds())
@@ -130,7 +132,13 @@ class LeaderLeaseTest {
             longTtl.tick();
             assertThat(longTtl.holds()).isTrue();
             LeaderLease again = new LeaderLease(
-                    linkShort, "short-again", Duration.ofSeconds(1), 1, Clock.systemUTC(), System::nanoTime);
+                    linkShort,
+                    "short-again",
+                    LeaderLease.KEY,
+                    Duration.ofSeconds(1),
+                    1,
+                    Clock.systemUTC(),
+                    System::nanoTime);
             // the long one pauses: no renewal for 2.5 s, well past 1 s; the short one tries all the while
             await("never both")
                     .during(Duration.ofMillis(2500))

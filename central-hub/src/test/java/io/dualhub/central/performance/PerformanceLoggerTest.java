@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.StoreStats;
+import io.dualhub.common.Partition;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Latency;
 import io.dualhub.common.wire.Point;
@@ -24,7 +25,10 @@ class PerformanceLoggerTest {
     private StoreStats stats = new StoreStats(0, 0, 0, 0, 0);
     private final PerformanceLogger perf = new PerformanceLogger(
             new SimpleMeterRegistry(),
-            new FleetView(new Rejections("t", new SimpleMeterRegistry(), a -> {}, clock, System::nanoTime), clock),
+            new FleetView(
+                    new Rejections("t", new SimpleMeterRegistry(), a -> {}, clock, System::nanoTime),
+                    clock,
+                    Partition.WHOLE),
             () -> new Latency(1, 2, 3),
             () -> stats,
             clock,

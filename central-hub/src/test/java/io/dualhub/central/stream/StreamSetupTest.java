@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.store.RestorePoint;
 import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Partition;
 import io.dualhub.common.Subjects;
 import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
@@ -38,7 +39,7 @@ class StreamSetupTest {
     @Test
     void createsStreamsAndConsumerIdempotentlyAndRefusesToChangeAConflictingStream() throws Exception {
         CentralConfig config = CentralConfig.load(null, Map.of());
-        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest(), Partition.WHOLE);
         try (Connection c = Nats.connect(NATS.urls())) {
             JetStreamManagement jsm = c.jetStreamManagement();
             setup.ensure(jsm, "a");
@@ -53,7 +54,7 @@ class StreamSetupTest {
             assertThat(jsm.getStreamNames()).contains(Subjects.EVENTS_STREAM);
 
             CentralConfig other = CentralConfig.load(null, Map.of("stream.max-age", "1d"));
-            assertThatThrownBy(() -> new StreamSetup(other.stream(), other.ingest()).ensure(jsm, "a"))
+            assertThatThrownBy(() -> new StreamSetup(other.stream(), other.ingest(), Partition.WHOLE).ensure(jsm, "a"))
                     .isInstanceOf(StreamConflictException.class)
                     .hasMessageContaining("stream DUALHUB_METRICS exists with a different configuration")
                     .hasMessageContaining("max age is PT168H, dualhub wants PT24H");
@@ -73,7 +74,7 @@ class StreamSetupTest {
     @Test
     void consumersMoveToARestorePointAndKeepItsStart() throws Exception {
         CentralConfig config = CentralConfig.load(null, Map.of());
-        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest(), Partition.WHOLE);
         try (Connection c = Nats.connect(NATS.urls())) {
             JetStreamManagement jsm = c.jetStreamManagement();
             setup.ensure(jsm, "r");
@@ -123,7 +124,7 @@ class StreamSetupTest {
     @Test
     void aConsumerMadeBeforeMaxDeliverExistedIsUpdatedInPlace() throws Exception {
         CentralConfig config = CentralConfig.load(null, Map.of());
-        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest(), Partition.WHOLE);
         try (Connection c = Nats.connect(NATS.urls())) {
             JetStreamManagement jsm = c.jetStreamManagement();
             setup.ensure(jsm, "old");
@@ -152,7 +153,7 @@ class StreamSetupTest {
     @Test
     void anEventsStreamWithoutTheLifecycleSubjectIsMigratedInPlace() throws Exception {
         CentralConfig config = CentralConfig.load(null, Map.of());
-        StreamSetup setup = new StreamSetup(config.stream(), config.ingest());
+        StreamSetup setup = new StreamSetup(config.stream(), config.ingest(), Partition.WHOLE);
         try (Connection c = Nats.connect(NATS.urls())) {
             JetStreamManagement jsm = c.jetStreamManagement();
             jsm.addStream(StreamConfiguration.builder(setup.eventsStream())
