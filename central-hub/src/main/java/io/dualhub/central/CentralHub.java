@@ -159,7 +159,7 @@ public final class CentralHub implements AutoCloseable {
             this.performance = new PerformanceLogger(
                     meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
             events.alsoTell(performance, recovery);
-            this.placement = new LeaderPlacement(nats, lease);
+            this.placement = new LeaderPlacement(nats, () -> config.partition().index() == 0 && lease.holds());
             this.gapRepair = new GapRepair(
                     nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock, meters);
         } catch (RuntimeException e) {

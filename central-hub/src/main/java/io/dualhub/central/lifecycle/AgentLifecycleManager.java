@@ -60,7 +60,7 @@ public final class AgentLifecycleManager implements AutoCloseable {
         this.leader = leader;
         this.edgeAlerts = new EdgeAlerts(alerts, rules.gapHold());
         this.clock = clock;
-        this.registry = new FleetRegistry(replicas, this::alertOnChange);
+        this.registry = new FleetRegistry(replicas, fleet::owns, this::alertOnChange);
         this.scheduler = DaemonThreads.scheduler("lifecycle-" + instance);
     }
 

@@ -14,13 +14,16 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The fleet registry in JetStream KV bucket {@code dualhub_fleet} (key = edge id, value = {@link EdgeRecord} as
  * JSON), shared by every CentralHub: a watch keeps a local copy current, and writes are compare-and-set on the
- * revision last seen, so two hubs can never overwrite each other's transition unseen.
+ * revision last seen, so two hubs can never overwrite each other's transition unseen. On a partitioned site every
+ * group shares the bucket and each keeps only its own edges' records: another group's edge is not this group's to
+ * judge (it would go OFFLINE here, never heard from).
  */
 public final class FleetRegistry {
     public static final String BUCKET = "dualhub_fleet";
@@ -30,14 +33,19 @@ public final class FleetRegistry {
     public record Versioned(EdgeRecord record, long revision) {}
 
     private final int replicas;
+    private final Predicate<String> owns;
     private final Consumer<EdgeRecord> onChange;
     private final Map<String, Versioned> records = new ConcurrentHashMap<>();
     private volatile KeyValue kv;
     private volatile boolean loaded;
 
-    /** {@code onChange} sees every record as the watch delivers it, on the watch's thread. */
-    public FleetRegistry(int replicas, Consumer<EdgeRecord> onChange) {
+    /**
+     * {@code owns}: whether an edge is this hub's group's; {@code onChange} sees every record of such an edge as the
+     * watch delivers it, on the watch's thread.
+     */
+    public FleetRegistry(int replicas, Predicate<String> owns, Consumer<EdgeRecord> onChange) {
         this.replicas = replicas;
+        this.owns = owns;
         this.onChange = onChange;
     }
 
@@ -109,6 +117,9 @@ public final class FleetRegistry {
     }
 
     private void seen(KeyValueEntry entry) {
+        if (!owns.test(entry.getKey())) {
+            return;
+        }
         if (entry.getOperation() != KeyValueOperation.PUT) {
             records.remove(entry.getKey());
             return;

@@ -1,6 +1,5 @@
 package io.dualhub.central.stream;
 
-import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.nats.NatsLink;
@@ -10,24 +9,29 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the Raft leaders of the two metrics streams on different nodes: when they share one (after a failure moved
  * a leader), the secondary stream's leader is asked to step down. Only then does the death of one node cost an edge
- * a publish timeout instead of an election. Acts only while this hub leads.
+ * a publish timeout instead of an election. Acts only while this hub leads (group 0's leader when partitioned).
  */
 public final class LeaderPlacement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderPlacement.class);
     private static final Duration EVERY = Duration.ofSeconds(2);
     private final NatsLink nats;
-    private final LeaderLease lease;
+    private final BooleanSupplier places;
     private final ScheduledExecutorService scheduler;
 
-    public LeaderPlacement(NatsLink nats, LeaderLease lease) {
+    /**
+     * {@code places}: true while this hub is the one to act, its site's leader (of group 0 on a partitioned site: the
+     * streams are every group's, and two placers would move a leader twice).
+     */
+    public LeaderPlacement(NatsLink nats, BooleanSupplier places) {
         this.nats = nats;
-        this.lease = lease;
+        this.places = places;
         this.scheduler = DaemonThreads.scheduler("leader-placement");
     }
 
@@ -37,7 +41,7 @@ public final class LeaderPlacement implements AutoCloseable {
 
     void check() {
         Connection c = nats.connection();
-        if (c == null || !nats.isConnected() || !lease.holds()) {
+        if (c == null || !nats.isConnected() || !places.getAsBoolean()) {
             return;
         }
         try {

@@ -1,0 +1,108 @@
+package io.dualhub.chaos.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.common.Partition;
+import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.HubProcess;
+import io.dualhub.testkit.Hubs;
+import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.SequencedWriter;
+import io.dualhub.testkit.SubjectMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Ingest past one hub: a 3-node cluster whose servers map the edges' subjects to 2 partitions, 2 CentralHub groups
+ * of 2 hubs, 6 edges under load, and the leader of each group killed (kill -9) mid-load and started again. Then
+ * each edge's points are stored exactly once at both hubs of the group {@link Partition#of} gives it, and nowhere in
+ * the other group, whose hubs do not even list the edge; each group has its own leader.
+ */
+class PartitionsDrillTest {
+    private static final int GROUPS = 2;
+    private static final int ROUNDS = 40;
+    private static final int PER_REQUEST = 250;
+    /** Ids that fall 3 and 3 into the two partitions (checked below). */
+    private static final List<String> EDGES = List.of("edge-1", "edge-2", "edge-3", "edge-4", "edge-5", "edge-6");
+
+    @RegisterExtension
+    static final NatsFixture NATS =
+            NatsFixture.cluster("-c", SubjectMapping.partitions(GROUPS).toString());
+
+    @RegisterExtension
+    final Hubs hubs = Hubs.on(NATS);
+
+    @Test
+    void everyEdgesPointsAreStoredExactlyOnceInExactlyOneGroupThroughAHubOfEachGroupKilled() throws Exception {
+        List<List<HubProcess>> groups = new ArrayList<>();
+        for (int k = 0; k < GROUPS; k++) {
+            String yaml = "stream:\n  replicas: 3\ncentral:\n  partitions: " + GROUPS + "\n  partition: " + k + "\n";
+            HubProcess first = hubs.central("g" + k + "a", yaml);
+            await("group " + k + " has a leader")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> new CentralClient(first.url()).isLeader());
+            groups.add(List.of(first, hubs.central("g" + k + "b", yaml)));
+        }
+        Map<String, HubProcess> edges = new TreeMap<>();
+        Map<String, SequencedWriter> writers = new TreeMap<>();
+        for (String id : EDGES) {
+            edges.put(id, hubs.edge(id, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n"));
+            writers.put(id, new SequencedWriter("part"));
+        }
+        assertThat(EDGES.stream().map(e -> Partition.of(e, GROUPS)).distinct())
+                .as("both partitions get edges")
+                .hasSize(GROUPS);
+
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (String id : EDGES) {
+                assertThat(writers.get(id).write(edges.get(id).url(), PER_REQUEST))
+                        .as("%s round %d accepted", id, round)
+                        .isTrue();
+            }
+            switch (round) {
+                case 10 -> groups.get(0).get(0).kill9();
+                case 15 -> groups.get(1).get(0).kill9();
+                case 25 -> groups.forEach(g -> g.get(0).start());
+                default -> {}
+            }
+        }
+
+        for (String id : EDGES) {
+            SequencedWriter writer = writers.get(id);
+            int owner = Partition.of(id, GROUPS);
+            for (int k = 0; k < GROUPS; k++) {
+                for (HubProcess hub : groups.get(k)) {
+                    CentralClient api = new CentralClient(hub.url());
+                    if (k == owner) {
+                        assertThat(api.awaitStored(writer, id))
+                                .as("%s at %s, its group's hub", id, hub.name())
+                                .hasSize((int) writer.accepted())
+                                .doesNotHaveDuplicates()
+                                .allMatch(v -> v >= 0 && v < writer.accepted());
+                    } else {
+                        assertThat(api.values(writer.metric(), id))
+                                .as("%s at %s, another group's hub", id, hub.name())
+                                .isEmpty();
+                        assertThat(api.edge(id).isMissingNode())
+                                .as("%s not in the fleet of %s", id, hub.name())
+                                .isTrue();
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < GROUPS; k++) {
+            List<Boolean> leads = new ArrayList<>();
+            for (HubProcess hub : groups.get(k)) {
+                leads.add(new CentralClient(hub.url()).isLeader());
+            }
+            assertThat(leads).as("group %d: one leader", k).containsOnlyOnce(true);
+        }
+    }
+}
