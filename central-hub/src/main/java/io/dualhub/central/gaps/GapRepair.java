@@ -2,9 +2,7 @@ package io.dualhub.central.gaps;
 
 import io.dualhub.central.fleet.FleetView;
 import io.dualhub.central.leader.LeaderLease;
-import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.recovery.RecoveryLog;
-import io.dualhub.central.recovery.RecoveryManager;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.common.DaemonThreads;
@@ -13,8 +11,6 @@ import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
 import io.dualhub.common.wire.EventCodec;
-import io.dualhub.common.wire.ResendRequest;
-import io.dualhub.common.wire.ResendResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
@@ -24,10 +20,8 @@ import io.nats.client.api.ConsumerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,48 +47,20 @@ public final class GapRepair implements AutoCloseable {
     private final MetricStore store;
     private final FleetView fleet;
     private final LeaderLease lease;
-    private final RecoveryLog audit;
     private final String instance;
     private final String consumer;
     private final Duration grace;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
-    private final Counter requests;
-    // Owned by the scheduler thread: each missing range (edge, first seq) being watched.
-    private final Map<String, Watched> seen = new HashMap<>();
+    private final ResendClient resends;
+    private final GapSchedule schedule; // owned by the scheduler thread
     // Handed over from the NATS dispatcher: the standbys' latest ranges, with when they arrived.
-    private final Map<String, Reported> reported = new ConcurrentHashMap<>();
+    private final Map<ReportKey, Reported> reported = new ConcurrentHashMap<>();
 
     private record Reported(MissingRange range, long receivedAtMs) {}
 
-    /**
-     * A missing range being watched: when it was first seen, the metrics streams' last sequences then (null for a
-     * standby's report, which was judged there), when it was last acted on, and the failed requests in a row.
-     */
-    private static final class Watched {
-        final long firstSeenMs;
-        final long[] streamEnds;
-        long lastActedMs;
-        int failures;
-
-        Watched(long firstSeenMs, long[] streamEnds) {
-            this.firstSeenMs = firstSeenMs;
-            this.streamEnds = streamEnds;
-        }
-
-        /** True once every consumer acknowledged all its stream held when the range was first seen. */
-        boolean readPast(long[] ackFloors) {
-            if (streamEnds == null) {
-                return true;
-            }
-            for (int i = 0; i < streamEnds.length; i++) {
-                if (ackFloors[i] < streamEnds[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
+    /** A standby's report is kept per hub and range: the latest of each replaces the one before. */
+    private record ReportKey(String instance, RangeKey range) {}
 
     public GapRepair(
             NatsLink nats,
@@ -106,7 +72,6 @@ public final class GapRepair implements AutoCloseable {
             Duration grace,
             Clock clock,
             MeterRegistry meters) {
-        this.audit = audit;
         this.nats = nats;
         this.store = store;
         this.fleet = fleet;
@@ -115,9 +80,15 @@ public final class GapRepair implements AutoCloseable {
         this.consumer = Subjects.centralConsumer(instance);
         this.grace = grace;
         this.clock = clock;
-        this.requests = Counter.builder("dualhub.central.resend.requests")
-                .description("Resend requests sent to edges for batches missing from the store")
-                .register(meters);
+        this.resends = new ResendClient(
+                audit,
+                instance,
+                grace,
+                clock,
+                Counter.builder("dualhub.central.resend.requests")
+                        .description("Resend requests sent to edges for batches missing from the store")
+                        .register(meters));
+        this.schedule = new GapSchedule(grace);
         this.scheduler = DaemonThreads.scheduler("gap-repair");
     }
 
@@ -134,53 +105,36 @@ public final class GapRepair implements AutoCloseable {
                 return;
             }
             long now = clock.millis();
-            Map<String, Watched> still = new HashMap<>();
+            schedule.beginRound();
             long[] ackFloors = positions(c, true);
             long[] streamEnds = positions(c, false);
             if (ackFloors != null && streamEnds != null) {
                 for (MissingRange m : ownMissing()) {
-                    Watched w = due(still, m, now, streamEnds, now);
+                    GapSchedule.Watched w = schedule.due(m, now, streamEnds, now);
                     if (w != null && w.readPast(ackFloors)) {
-                        acted(w, act(c, m), now);
+                        GapSchedule.acted(w, act(c, m), now);
                     }
                 }
             }
             if (lease.holds()) {
                 for (MissingRange m : freshReports(now)) {
                     // the standby waited out its grace before it sent the range: due at once
-                    Watched w = due(still, m, now - grace.toMillis(), null, now);
+                    GapSchedule.Watched w = schedule.due(m, now - grace.toMillis(), null, now);
                     if (w != null) {
-                        acted(w, request(c, m), now);
+                        GapSchedule.acted(w, resends.request(c, m), now);
                     }
                 }
             }
-            seen.clear();
-            seen.putAll(still);
+            schedule.endRound();
         } catch (RuntimeException e) {
             LOG.warn("gap check failed: {}", e.toString());
         }
     }
 
-    /**
-     * Records the range as still watched; returns it when it is past its grace and due again: one grace after the
-     * last request, doubling with each failed one (an edge that is gone is not asked every grace forever), at most
-     * 64 graces.
-     */
-    private Watched due(Map<String, Watched> still, MissingRange m, long firstSeen, long[] streamEnds, long now) {
-        Watched w = still.computeIfAbsent(m.key(), k -> seen.getOrDefault(k, new Watched(firstSeen, streamEnds)));
-        long wait = grace.toMillis() << Math.min(w.failures, 6);
-        return now - w.firstSeenMs >= grace.toMillis() && now - w.lastActedMs >= wait ? w : null;
-    }
-
-    private static void acted(Watched w, boolean succeeded, long now) {
-        w.lastActedMs = now;
-        w.failures = succeeded ? 0 : w.failures + 1;
-    }
-
     /** Asks the edge (leader) or tells the leader (standby); false when a request to the edge failed. */
     private boolean act(Connection c, MissingRange m) {
         if (lease.holds()) {
-            return request(c, m);
+            return resends.request(c, m);
         }
         try (AboutEdge about = AboutEdge.of(m.edge())) {
             LOG.warn(
@@ -197,7 +151,7 @@ public final class GapRepair implements AutoCloseable {
         try {
             MissingRange m = EventCodec.decode(msg.getData(), MissingRange.class);
             if (!m.instance().equals(instance) && fleet.owns(m.edge())) { // not another group's edge
-                reported.put(m.instance() + "/" + m.key(), new Reported(m, clock.millis()));
+                reported.put(new ReportKey(m.instance(), m.key()), new Reported(m, clock.millis()));
             }
         } catch (RuntimeException e) {
             LOG.warn("ignoring a malformed missing-range report on {}: {}", msg.getSubject(), e.toString());
@@ -256,64 +210,6 @@ public final class GapRepair implements AutoCloseable {
             ranges.add(new long[] {e.highestSeq() + 1, hb.heartbeat().lastAckedSeq()});
         }
         return ranges;
-    }
-
-    /** Asks the edge to resend the range, audited; true when it answered that it did. */
-    private boolean request(Connection c, MissingRange m) {
-        try (AboutEdge about = AboutEdge.of(m.edge())) {
-            return requestResend(c, m);
-        }
-    }
-
-    private boolean requestResend(Connection c, MissingRange m) {
-        requests.increment();
-        String edge = m.edge();
-        ResendRequest r = ResendRequest.of(
-                m.incarnation(), m.from(), m.to(), UUID.randomUUID().toString().substring(0, 8));
-        String where = m.instance().equals(instance) ? "here" : "by " + m.instance();
-        LOG.warn(
-                "edge {}: batches {}..{} acknowledged by the stream but not stored {}; asking for a resend ({})",
-                edge,
-                m.from(),
-                m.to(),
-                where,
-                r.requestId());
-        RecoveryAction action = RecoveryAction.begin(
-                RecoveryManager.GAP_RESEND,
-                edge,
-                "asked the edge to resend " + "batches " + m.from() + ".." + m.to() + " (request " + r.requestId()
-                        + ")",
-                "acknowledged by the " + "stream but not stored " + where + " for over " + grace.toSeconds() + " s",
-                clock.millis(),
-                instance);
-        audit.record(action);
-        String outcome;
-        boolean done = false;
-        try {
-            Message reply = c.request(Subjects.command(edge), EventCodec.encode(r), Duration.ofSeconds(40));
-            ResendResult result = reply == null ? null : EventCodec.decode(reply.getData(), ResendResult.class);
-            if (result == null) {
-                outcome = "no answer from the edge";
-            } else if (result.error() != null) {
-                outcome = "the edge refused: " + result.error();
-            } else {
-                done = true;
-                outcome = "resent " + result.resent() + " batches"
-                        + (result.expiredTo() > 0
-                                ? "; LOST (expired from " + "its retention): " + result.expiredFrom() + ".."
-                                        + result.expiredTo()
-                                : "");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome = "interrupted";
-        } catch (RuntimeException e) {
-            outcome = "not answered: " + e;
-        }
-        LOG.warn("edge {}: resend request {}: {}", edge, r.requestId(), outcome);
-        audit.record(
-                action.then(done ? RecoveryAction.DONE : RecoveryAction.FAILED, outcome, clock.millis(), instance));
-        return done;
     }
 
     @Override

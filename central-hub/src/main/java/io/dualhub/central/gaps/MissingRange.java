@@ -7,7 +7,7 @@ package io.dualhub.central.gaps;
 public record MissingRange(String instance, String edge, String incarnation, long from, long to) {
 
     /** The same range seen by two hubs is one resend: the key leaves out which hub saw it. */
-    String key() {
-        return edge + ":" + incarnation + ":" + from;
+    RangeKey key() {
+        return new RangeKey(edge, incarnation, from);
     }
 }

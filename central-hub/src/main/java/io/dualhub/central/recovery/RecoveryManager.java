@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,8 @@ public final class RecoveryManager implements AutoCloseable {
 
     private final String instance;
     private final RecoveryLog log;
-    private final FleetView fleet;
-    private final AgentLifecycleManager lifecycle;
+    private final Function<String, FleetView.Seen> fleet;
+    private final EdgeStates lifecycle;
     private final Supplier<Ingestor.State> ingest;
     private final Supplier<String> ingestProblem;
     private final NatsLink nats;
@@ -64,17 +65,40 @@ public final class RecoveryManager implements AutoCloseable {
     private RecoveryAction storeAction;
     private boolean wasLeader;
 
-    /** A backlog being watched: its action, the lowest backlog seen and since when it has not gone lower. */
+    /**
+     * A backlog being watched: its action, the lowest backlog seen and since when it has not gone lower, and the
+     * reconnects asked for; the lowest only goes down and the reconnects stay within {@link #MAX_RECONNECTS}.
+     */
     private static final class Drain {
         RecoveryAction action;
-        long lowest;
-        long lowestAtMs;
-        int reconnects;
+        private long lowest;
+        private long lowestAtMs;
+        private int reconnects;
 
         Drain(RecoveryAction action, long backlog, long now) {
             this.action = action;
             this.lowest = backlog;
             this.lowestAtMs = now;
+        }
+
+        /** True when the backlog went lower than ever, from now. */
+        boolean lowered(long backlog, long now) {
+            if (backlog >= lowest) {
+                return false;
+            }
+            lowest = backlog;
+            lowestAtMs = now;
+            return true;
+        }
+
+        /** One more reconnect asked for at {@code now}: the stall is timed again from it. */
+        void reconnecting(long now) {
+            if (reconnects >= MAX_RECONNECTS) {
+                throw new IllegalStateException("BUG: reconnect " + (reconnects + 1) + " of " + action.edge()
+                        + "'s drain, past " + MAX_RECONNECTS);
+            }
+            reconnects++;
+            lowestAtMs = now;
         }
     }
 
@@ -83,6 +107,30 @@ public final class RecoveryManager implements AutoCloseable {
             RecoveryLog log,
             FleetView fleet,
             AgentLifecycleManager lifecycle,
+            Supplier<Ingestor.State> ingest,
+            Supplier<String> ingestProblem,
+            NatsLink nats,
+            BooleanSupplier leader,
+            Duration drainStall,
+            Clock clock) {
+        this(
+                instance,
+                log,
+                fleet::seen,
+                EdgeStates.of(lifecycle),
+                ingest,
+                ingestProblem,
+                nats,
+                leader,
+                drainStall,
+                clock);
+    }
+
+    RecoveryManager(
+            String instance,
+            RecoveryLog log,
+            Function<String, FleetView.Seen> fleet,
+            EdgeStates lifecycle,
             Supplier<Ingestor.State> ingest,
             Supplier<String> ingestProblem,
             NatsLink nats,
@@ -155,6 +203,7 @@ public final class RecoveryManager implements AutoCloseable {
         }
     }
 
+    /** One round of every playbook, on the scheduler thread (a test's, in unit tests). */
     void tick() {
         try {
             log.open();
@@ -207,7 +256,7 @@ public final class RecoveryManager implements AutoCloseable {
                     clock.millis(),
                     instance));
         } else if (before == LifecycleState.OFFLINE && now != LifecycleState.DECOMMISSIONED) {
-            FleetView.Seen seen = fleet.seen(edge);
+            FleetView.Seen seen = fleet.apply(edge);
             long backlog = seen == null ? 0 : seen.heartbeat().backlog();
             if (backlog > 0) {
                 RecoveryAction a = start(
@@ -223,7 +272,7 @@ public final class RecoveryManager implements AutoCloseable {
     /** Follows one drain; true when it is over (drained, or given up). */
     private boolean watch(Drain d) {
         String edge = d.action.edge();
-        FleetView.Seen seen = fleet.seen(edge);
+        FleetView.Seen seen = fleet.apply(edge);
         long now = clock.millis();
         long backlog = seen == null ? d.lowest : seen.heartbeat().backlog();
         if (backlog == 0) {
@@ -235,9 +284,7 @@ public final class RecoveryManager implements AutoCloseable {
                     instance));
             return true;
         }
-        if (backlog < d.lowest) {
-            d.lowest = backlog;
-            d.lowestAtMs = now;
+        if (d.lowered(backlog, now)) {
             return false;
         }
         if (now - d.lowestAtMs < drainStall.toMillis()) {
@@ -252,8 +299,7 @@ public final class RecoveryManager implements AutoCloseable {
                     instance));
             return true;
         }
-        d.reconnects++;
-        d.lowestAtMs = now;
+        d.reconnecting(now);
         String answer = reconnect(edge);
         d.action = d.action.then(
                 RecoveryAction.PENDING,
@@ -307,7 +353,7 @@ public final class RecoveryManager implements AutoCloseable {
                 RecoveryAction adopted = a.then(
                         RecoveryAction.PENDING, "adopted by " + instance + " from " + a.by(), clock.millis(), instance);
                 log.record(adopted);
-                FleetView.Seen seen = fleet.seen(a.edge());
+                FleetView.Seen seen = fleet.apply(a.edge());
                 drains.put(
                         a.edge(),
                         new Drain(

@@ -125,6 +125,9 @@ final class TargetScrape {
     void retire(Executor worker) {
         worker.execute(() -> {
             retired = true;
+            if (lastSeries.isEmpty()) {
+                return; // never stored a scrape: nothing to end
+            }
             try {
                 sink.accept(new ScrapedPoints(target, clock.millis())
                         .endVanished(lastSeries)

@@ -280,8 +280,7 @@ final class Drill {
 
     private List<Tally> tallyStore(String store, StoredValues stored, Map<String, Long> dropped) throws Exception {
         List<Tally> tallies = new ArrayList<>();
-        String line = load.writers().values().iterator().next().metric();
-        tallies.add(report(settled(store, load.writers(), edge -> stored.of(line, edge), dropped)));
+        tallies.add(report(settled(store, load.writers(), edge -> stored.of(load.lineMetric(), edge), dropped)));
         for (SequencedWriter w : load.inputs()) {
             tallies.add(report(settled(
                     store + ", " + w.input().description(),

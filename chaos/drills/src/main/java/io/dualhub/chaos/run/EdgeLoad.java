@@ -97,6 +97,11 @@ final class EdgeLoad implements AutoCloseable {
         return writers;
     }
 
+    /** The metric the line-protocol writers' points are stored under (the same for every edge). */
+    String lineMetric() {
+        return writers.values().iterator().next().metric();
+    }
+
     /** The target edge's writers through its other inputs; empty unless the load takes every input. */
     List<SequencedWriter> inputs() {
         return inputs;
