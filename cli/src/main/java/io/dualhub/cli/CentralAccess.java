@@ -1,10 +1,12 @@
 package io.dualhub.cli;
 
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * How a command reaches a CentralHub's HTTP API: its URL, the API token and the CA of an https:// hub. Mixed into
- * each command that reads a CentralHub, so they all take the same three flags with the same defaults.
+ * How a command reaches CentralHubs' HTTP APIs: their URLs (one per group of a partitioned site, comma-separated),
+ * the API token and the CA of an https:// hub. Mixed into each command that reads a CentralHub, so they all take the
+ * same three flags with the same defaults.
  */
 final class CentralAccess {
     static final String DEFAULT_CENTRAL = "http://127.0.0.1:8470";
@@ -12,10 +14,12 @@ final class CentralAccess {
     @Option(
             names = "--central",
             paramLabel = "URL",
+            split = ",",
             defaultValue = DEFAULT_CENTRAL,
             converter = HubUrl.class,
-            description = "the CentralHub's HTTP API (default: ${DEFAULT-VALUE})")
-    String url;
+            description =
+                    "the CentralHub's HTTP API (default: ${DEFAULT-VALUE}); for status, one per group, comma-separated")
+    List<String> urls;
 
     @Option(
             names = "--token",

@@ -50,7 +50,12 @@ public final class OperatorCommands {
 
     @Command(name = "status", description = "The fleet as a CentralHub sees it.")
     void status(@Mixin CentralAccess central) throws IOException, InterruptedException {
-        fleet(centralHub(central));
+        for (int i = 0; i < central.urls.size(); i++) {
+            if (i > 0) {
+                out.println();
+            }
+            fleet(centralHub(central, central.urls.get(i)));
+        }
     }
 
     @Command(name = "backup", description = "A consistent snapshot of a running CentralHub's store, into a new file.")
@@ -59,7 +64,10 @@ public final class OperatorCommands {
             @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the backup")
                     Path file)
             throws IOException, InterruptedException {
-        backup(centralHub(central), file);
+        if (central.urls.size() != 1) {
+            throw new UsageException("backup takes one CentralHub (--central URL): a backup is of one hub's store");
+        }
+        backup(centralHub(central, central.urls.get(0)), file);
     }
 
     @Command(name = "edge-status", description = "One edge agent's buffer, backlog, NATS connection and breaker.")
@@ -75,8 +83,8 @@ public final class OperatorCommands {
         edge(new Hub(edge, "the edge agent", "--edge", null, client(null)));
     }
 
-    private static Hub centralHub(CentralAccess central) {
-        return new Hub(central.url, "the CentralHub", "--central", central.token, client(central.ca));
+    private static Hub centralHub(CentralAccess central, String url) {
+        return new Hub(url, "the CentralHub", "--central", central.token, client(central.ca));
     }
 
     /** An HTTP client; for https, trusting the CA in {@code ca} when given, else the JVM's default CAs. */
@@ -103,10 +111,13 @@ public final class OperatorCommands {
                 get(central, "/health").path("details").path("central").path("details");
         JsonNode stats = get(central, "/api/v1/stats");
         out.printf(
-                "CentralHub %s: instance %s, %s, ingest %s, %,d points stored%n",
+                "CentralHub %s: instance %s, %s%s, ingest %s, %,d points stored%n",
                 central.url(),
                 health.path("instance").asText("?"),
                 health.path("role").asText("?"),
+                health.has("partition")
+                        ? " of group " + health.path("partition").asText()
+                        : "",
                 health.path("ingest").asText("?"),
                 stats.path("pointsStored").asLong());
         JsonNode alerts = get(central, "/api/v1/alerts");

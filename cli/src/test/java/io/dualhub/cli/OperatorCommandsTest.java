@@ -57,6 +57,16 @@ class OperatorCommandsTest {
                 .extracting(CliRun::err)
                 .asString()
                 .contains("Missing required option: '--out=FILE'");
+        assertThat(run("backup", "--central", "http://a,http://b", "--out", "x.backup"))
+                .as("status reads one hub per group; a backup is of one hub")
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Cli.USAGE))
+                .extracting(CliRun::err)
+                .asString()
+                .contains("backup takes one CentralHub");
+        assertThat(run("status", "--central", "http://127.0.0.1:9,localhost:8470")
+                        .err())
+                .as("each of several hubs' URLs is checked")
+                .contains("'localhost:8470' is not an http:// or https:// URL");
     }
 
     @Test

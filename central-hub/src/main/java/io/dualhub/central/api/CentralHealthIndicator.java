@@ -2,6 +2,7 @@ package io.dualhub.central.api;
 
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.ingest.Ingestor;
+import io.dualhub.common.Partition;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -31,6 +32,10 @@ public class CentralHealthIndicator implements HealthIndicator {
         details.put("nats", hub.nats().state());
         details.put("ingest", state.name());
         details.put("role", hub.lease().holds() ? "leader" : "standby");
+        Partition group = hub.config().partition();
+        if (group.count() > 1) {
+            details.put("partition", group.index() + " of " + group.count());
+        }
         if (!hub.ingestor().problem().isEmpty()) {
             details.put("problem", oneLine(hub.ingestor().problem()));
         }

@@ -8,8 +8,10 @@ import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.NatsFixture;
+import io.dualhub.testkit.OsProcess;
 import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.SubjectMapping;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,5 +106,24 @@ class PartitionsDrillTest {
             }
             assertThat(leads).as("group %d: one leader", k).containsOnlyOnce(true);
         }
+        String status =
+                status(groups.get(0).get(1).url() + "," + groups.get(1).get(1).url());
+        assertThat(status).contains("of group 0 of 2", "of group 1 of 2");
+        for (String edge : edges.keySet()) {
+            assertThat(status.split("\\b" + edge + "\\b", -1))
+                    .as("%s listed once, in its group's table", edge)
+                    .hasSize(2);
+        }
+    }
+
+    /** What {@code ./dualhub status} prints for the CentralHubs at {@code urls}, comma-separated. */
+    private String status(String urls) throws Exception {
+        OsProcess p = OsProcess.start(
+                "status",
+                List.of(HubProcess.home().resolve("dualhub").toString(), "status", "--central", urls),
+                hubs.dir().resolve("status.log"));
+        assertThat(p.awaitExit(Duration.ofSeconds(60))).isTrue();
+        assertThat(p.exitValue()).as(p.logTail(40)).isZero();
+        return Files.readString(p.log());
     }
 }
