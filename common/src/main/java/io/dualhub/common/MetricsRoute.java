@@ -40,6 +40,11 @@ public enum MetricsRoute {
         return prefix + k + ".*";
     }
 
+    /** The edges' own subjects of this route, {@code <prefix>*}: where batches land that no mapping partitioned. */
+    public String unmappedWildcard() {
+        return prefix + "*";
+    }
+
     /**
      * The edge a metrics subject of either route belongs to, or null when it is not one: {@code <prefix><edge>} as an
      * edge publishes it, or {@code <prefix><k>.<edge>} as a server mapping it to partition {@code k} stores it.

@@ -14,13 +14,17 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +93,38 @@ public final class StreamSetup {
         for (MetricsRoute route : MetricsRoute.values()) {
             jsm.addOrUpdateConsumer(route.stream(), keepingStart(jsm, route, instance));
         }
+        List<String> unmapped = unmappedEdges(jsm);
+        if (!unmapped.isEmpty()) {
+            LOG.warn(
+                    "the metrics streams hold batches no partition mapping placed, of edges {}: this hub (central.partition"
+                            + " {} of central.partitions {}) reads only {}, so nobody stores them; add the mapping to every"
+                            + " NATS server (docs/operations.md, \"Ingest past one hub: partitions\")",
+                    unmapped,
+                    partition.index(),
+                    partition.count(),
+                    partition.subjects(MetricsRoute.PRIMARY));
+        }
         return created;
+    }
+
+    /**
+     * On a partitioned site, the edges (at most 10) with batches on their own subjects, which only the servers'
+     * subject mapping would have moved to a partition's: a server without the mapping, which no group reads from.
+     * Empty without partitions.
+     */
+    public List<String> unmappedEdges(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        Set<String> edges = new TreeSet<>();
+        if (partition.count() > 1) {
+            for (MetricsRoute route : MetricsRoute.values()) {
+                StreamInfo info =
+                        jsm.getStreamInfo(route.stream(), StreamInfoOptions.filterSubjects(route.unmappedWildcard()));
+                List<Subject> subjects = info.getStreamState().getSubjects();
+                for (Subject subject : subjects == null ? List.<Subject>of() : subjects) {
+                    edges.add(MetricsRoute.edgeOf(subject.getName()));
+                }
+            }
+        }
+        return edges.stream().limit(10).toList();
     }
 
     /**

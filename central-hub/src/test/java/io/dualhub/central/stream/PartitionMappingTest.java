@@ -68,6 +68,10 @@ class PartitionMappingTest {
                     assertThat(got).as("group %d on %s", k, route).isEqualTo(expected);
                 }
             }
+            assertThat(new StreamSetup(config.stream(), config.ingest(), new Partition(GROUPS, 0))
+                            .unmappedEdges(c.jetStreamManagement()))
+                    .as("the mapping placed every batch")
+                    .isEmpty();
         }
     }
 }
