@@ -10,11 +10,8 @@ import com.influxdb.exceptions.BadRequestException;
 import com.influxdb.exceptions.UnauthorizedException;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.edge.EdgeAgent;
-import io.dualhub.edge.EdgeMain;
-import io.dualhub.edge.config.EdgeConfig;
-import io.dualhub.testkit.FreePorts;
+import io.dualhub.edge.TestEdge;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,38 +54,22 @@ class InfluxPathsTest {
     @TempDir
     static Path dir;
 
-    private static ApplicationContext context;
+    private static TestEdge edge;
     private static EdgeAgent agent;
     private static String url;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        int port = FreePorts.next();
         Path token = Files.writeString(dir.resolve("ingest.token"), TOKEN + "\n");
-        EdgeConfig config = EdgeConfig.load(
-                null,
-                Map.of(
-                        "id",
-                        "influx-test",
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.resolve("data").toString(),
-                        "http.port",
-                        Integer.toString(port),
-                        "http.ingest-token",
-                        "file:" + token,
-                        "collect.enabled",
-                        "false"));
-        context = EdgeMain.start(config);
-        agent = context.getBean(EdgeAgent.class);
-        url = "http://127.0.0.1:" + port;
+        edge = TestEdge.start("influx-test", NATS, dir.resolve("data"), Map.of("http.ingest-token", "file:" + token));
+        agent = edge.agent();
+        url = edge.url();
     }
 
     @AfterAll
     static void stop() {
-        context.close();
+        edge.close();
     }
 
     @Test

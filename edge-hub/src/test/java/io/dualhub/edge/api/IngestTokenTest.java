@@ -3,11 +3,8 @@ package io.dualhub.edge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.edge.EdgeAgent;
-import io.dualhub.edge.EdgeMain;
-import io.dualhub.edge.config.EdgeConfig;
-import io.dualhub.testkit.FreePorts;
+import io.dualhub.edge.TestEdge;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -35,25 +32,11 @@ class IngestTokenTest {
     @Test
     void onlyWritesPresentingTheTokenAreStored() throws Exception {
         Path token = Files.writeString(dir.resolve("ingest.token"), "s3cret-ingest\n");
-        int port = FreePorts.next();
-        EdgeConfig config = EdgeConfig.load(
-                null,
-                Map.of(
-                        "id",
-                        "token-test",
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.resolve("data").toString(),
-                        "http.port",
-                        Integer.toString(port),
-                        "collect.enabled",
-                        "false",
-                        "http.ingest-token",
-                        "file:" + token));
-        try (ApplicationContext context = EdgeMain.start(config)) {
-            EdgeAgent agent = context.getBean(EdgeAgent.class);
-            String url = "http://127.0.0.1:" + port + "/api/v1/write";
+        try (TestEdge edge =
+                TestEdge.start("token-test", NATS, dir.resolve("data"), Map.of("http.ingest-token", "file:" + token))) {
+            int port = edge.port();
+            EdgeAgent agent = edge.agent();
+            String url = edge.url() + "/api/v1/write";
             HttpResponse<String> none = post(url, null);
             assertThat(none.statusCode()).isEqualTo(401);
             assertThat(none.body()).contains("Authorization: Bearer <token>", "nothing was stored");

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
-import io.dualhub.edge.EdgeMain;
-import io.dualhub.edge.config.EdgeConfig;
-import io.dualhub.testkit.FreePorts;
+import io.dualhub.edge.TestEdge;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -47,28 +44,20 @@ class OtlpIngestTest {
     @TempDir
     static Path dir;
 
-    private static ApplicationContext context;
+    private static TestEdge edge;
     private static EdgeAgent agent;
     private static String url;
 
     @BeforeAll
     static void start() {
-        int port = FreePorts.next();
-        context = EdgeMain.start(EdgeConfig.load(
-                null,
-                Map.of(
-                        "id", "otlp-test",
-                        "nats.servers", NATS.urls(),
-                        "data.dir", dir.toString(),
-                        "http.port", Integer.toString(port),
-                        "collect.enabled", "false")));
-        agent = context.getBean(EdgeAgent.class);
-        url = "http://127.0.0.1:" + port;
+        edge = TestEdge.start("otlp-test", NATS, dir, Map.of());
+        agent = edge.agent();
+        url = edge.url();
     }
 
     @AfterAll
     static void stop() {
-        context.close();
+        edge.close();
     }
 
     @Test

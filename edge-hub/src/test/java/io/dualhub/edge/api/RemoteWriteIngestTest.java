@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Point;
 import io.dualhub.edge.EdgeAgent;
-import io.dualhub.edge.EdgeMain;
-import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.edge.TestEdge;
 import io.dualhub.testkit.CountingTarget;
 import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.PrometheusAgent;
 import io.dualhub.testkit.RemoteWriteBodies;
-import io.micronaut.context.ApplicationContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,15 +41,8 @@ class RemoteWriteIngestTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private ApplicationContext edge(int port) {
-        return EdgeMain.start(EdgeConfig.load(
-                null,
-                Map.of(
-                        "id", "rw-test",
-                        "nats.servers", NATS.urls(),
-                        "data.dir", dir.resolve("data").toString(),
-                        "http.port", Integer.toString(port),
-                        "collect.enabled", "false")));
+    private TestEdge edge(int port) {
+        return TestEdge.start("rw-test", NATS, dir.resolve("data"), port, Map.of());
     }
 
     @Test
@@ -61,14 +52,14 @@ class RemoteWriteIngestTest {
                 () -> "skipped: " + PrometheusAgent.missing().get());
         int port = FreePorts.next();
         try (CountingTarget counter = new CountingTarget();
-                ApplicationContext context = edge(port);
+                TestEdge running = edge(port);
                 PrometheusAgent prometheus = PrometheusAgent.start(
                         dir.resolve("prometheus"),
                         "counter",
                         counter.address(),
                         "200ms",
                         "http://127.0.0.1:" + port + "/api/v1/write")) {
-            EdgeAgent agent = context.getBean(EdgeAgent.class);
+            EdgeAgent agent = running.agent();
             await("ten scrapes written to the edge")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> values(agent, CountingTarget.METRIC).size() >= 10);
@@ -86,8 +77,8 @@ class RemoteWriteIngestTest {
     void aRequestSentAgainIsTakenOnceAlsoAfterARestart() throws Exception {
         byte[] body = request("resent_total", 1_700_000_000_000L, 1_700_000_015_000L);
         int port = FreePorts.next();
-        try (ApplicationContext context = edge(port)) {
-            EdgeAgent agent = context.getBean(EdgeAgent.class);
+        try (TestEdge running = edge(port)) {
+            EdgeAgent agent = running.agent();
             assertThat(post(port, body).statusCode()).isEqualTo(204);
             long after = agent.buffer().lastSeq();
             assertThat(post(port, body).statusCode()).isEqualTo(204);
@@ -96,8 +87,8 @@ class RemoteWriteIngestTest {
                     .isEqualTo(after);
         }
         port = FreePorts.next(); // the same data directory; a port of its own, as the first may linger
-        try (ApplicationContext context = edge(port)) {
-            EdgeAgent agent = context.getBean(EdgeAgent.class);
+        try (TestEdge running = edge(port)) {
+            EdgeAgent agent = running.agent();
             long before = agent.buffer().lastSeq();
             assertThat(post(port, body).statusCode()).isEqualTo(204);
             assertThat(agent.buffer().lastSeq())
@@ -114,7 +105,7 @@ class RemoteWriteIngestTest {
     @Test
     void aBodyThatIsNotRemoteWriteIsRefusedWith400() throws Exception {
         int port = FreePorts.next();
-        try (ApplicationContext context = edge(port)) {
+        try (TestEdge running = edge(port)) {
             HttpResponse<String> r = post(port, "cpu v=1".getBytes(StandardCharsets.UTF_8));
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(r.body()).contains("snappy");

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.edge.EdgeAgent;
-import io.dualhub.edge.EdgeMain;
-import io.dualhub.edge.config.EdgeConfig;
-import io.dualhub.testkit.FreePorts;
+import io.dualhub.edge.TestEdge;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -40,28 +37,15 @@ class WriteAdmissionTest {
 
     @Test
     void writesPastEitherBoundAreRefusedBeforeTheirBodies() throws Exception {
-        int port = FreePorts.next();
-        EdgeConfig config = EdgeConfig.load(
-                null,
-                Map.of(
-                        "id",
-                        "admission",
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.resolve("data").toString(),
-                        "http.port",
-                        Integer.toString(port),
-                        "collect.enabled",
-                        "false",
-                        "http.max-concurrent-writes",
-                        "2",
-                        "http.max-write-bytes",
-                        "64KiB"));
-        try (ApplicationContext context = EdgeMain.start(config)) {
-            EdgeAgent agent = context.getBean(EdgeAgent.class);
-            WriteAdmissionFilter admission = context.getBean(WriteAdmissionFilter.class);
-            String url = "http://127.0.0.1:" + port + "/api/v1/write";
+        try (TestEdge edge = TestEdge.start(
+                "admission",
+                NATS,
+                dir.resolve("data"),
+                Map.of("http.max-concurrent-writes", "2", "http.max-write-bytes", "64KiB"))) {
+            int port = edge.port();
+            EdgeAgent agent = edge.agent();
+            WriteAdmissionFilter admission = edge.bean(WriteAdmissionFilter.class);
+            String url = edge.url() + "/api/v1/write";
             try (SlowWrite first = new SlowWrite(port, 2 * LINE.length());
                     SlowWrite second = new SlowWrite(port, 2 * LINE.length())) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> admission.inProgress() == 2);

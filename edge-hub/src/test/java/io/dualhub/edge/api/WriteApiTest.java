@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.edge.EdgeAgent;
-import io.dualhub.edge.EdgeMain;
-import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.edge.TestEdge;
 import io.dualhub.edge.ingest.LineProtocolException;
 import io.dualhub.edge.ingest.LineProtocolParser;
 import io.dualhub.edge.ingest.Precision;
-import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.ManagementEndpoints;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,43 +33,29 @@ class WriteApiTest {
     @TempDir
     static Path dir;
 
-    private static ApplicationContext context;
+    private static TestEdge edge;
     private static EdgeAgent agent;
     private static String url;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        int port = FreePorts.next();
-        EdgeConfig config = EdgeConfig.load(
-                null,
+        edge = TestEdge.start(
+                "api-test",
+                NATS,
+                dir,
                 Map.of(
-                        "id",
-                        "api-test",
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.toString(),
-                        "http.port",
-                        Integer.toString(port),
-                        "http.max-body",
-                        "4KiB",
-                        "http.max-points",
-                        "100",
-                        "ingest.max-series",
-                        "40",
-                        "buffer.max-batch-bytes",
-                        "3500",
-                        "collect.enabled",
-                        "false"));
-        context = EdgeMain.start(config);
-        agent = context.getBean(EdgeAgent.class);
-        url = "http://127.0.0.1:" + port;
+                        "http.max-body", "4KiB",
+                        "http.max-points", "100",
+                        "ingest.max-series", "40",
+                        "buffer.max-batch-bytes", "3500"));
+        agent = edge.agent();
+        url = edge.url();
     }
 
     @AfterAll
     static void stop() {
-        context.close();
+        edge.close();
     }
 
     private static HttpResponse<String> post(String query, byte[] body, String encoding) throws Exception {
