@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +82,7 @@ class ScrapeFilesTest {
                 assertThat(f.lastError()).isNull();
             });
 
-            Files.writeString(file, "- job: c\n  urls: [ftp://nowhere/metrics]\n");
+            replace(file, "- job: c\n  urls: [ftp://nowhere/metrics]\n");
             await("the broken file reported")
                     .atMost(Duration.ofSeconds(10))
                     .until(() -> scraper.files().get(0).lastError() != null);
@@ -89,7 +90,7 @@ class ScrapeFilesTest {
                     .contains("scrape.targets.0.urls", file.toString(), "its earlier targets are kept");
             assertThat(scraper.statuses()).extracting(TargetStatus::job).containsExactly("a", "b");
 
-            Files.writeString(file, "");
+            replace(file, "");
             await("the empty file reported")
                     .atMost(Duration.ofSeconds(10))
                     .until(() -> scraper.files().get(0).lastError().startsWith("empty"));
@@ -146,7 +147,16 @@ class ScrapeFilesTest {
                     .append(job)
                     .append("]\n");
         }
-        Files.writeString(file, yaml);
+        replace(file, yaml.toString());
+    }
+
+    /**
+     * Writes the file whole, by a rename, as the docs ask of whoever writes target files: written in place, the
+     * scraper may read it between the truncate and the write, empty.
+     */
+    private static void replace(Path file, String content) throws Exception {
+        Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void awaitUp(Scraper scraper, String... jobs) {
