@@ -68,8 +68,9 @@ final class CommitStep {
         for (Message m : messages) {
             EdgeMessage decoded = judge.judge(m);
             if (decoded instanceof Batch b) {
-                markers[valid.size()] = b.staleMarkers();
-                decoded = b.withoutStaleMarkers(); // exported from the stream; the store keeps samples only
+                Batch samples = b.withoutStaleMarkers(); // exported from the stream; the store keeps samples only
+                markers[valid.size()] = b.points().size() - samples.points().size();
+                decoded = samples;
             }
             if (decoded != null) {
                 batches.add(decoded);

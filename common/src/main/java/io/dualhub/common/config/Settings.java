@@ -1,7 +1,6 @@
 package io.dualhub.common.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -98,12 +97,14 @@ public final class Settings {
     }
 
     /**
-     * A file holding one YAML (or JSON) list of mappings, read as the elements of {@code listKey} (a list of targets
-     * kept apart from the main configuration): each value is checked by {@code schema} as if it stood under
-     * {@code listKey} in the main file, and an error names this file as the value's origin.
+     * The {@code content} of a file holding one YAML (or JSON) list of mappings, read as the elements of
+     * {@code listKey} (a list of targets kept apart from the main configuration): each value is checked by
+     * {@code schema} as if it stood under {@code listKey} in the main file, and an error names {@code file} as the
+     * value's origin. The caller reads the file once and hands over what it read, so what it judged (changed, empty)
+     * is what is parsed.
      */
-    public static Settings loadList(List<ConfigKey> schema, String listKey, Path file) {
-        Object root = parseYaml(file);
+    public static Settings loadList(List<ConfigKey> schema, String listKey, Path file, String content) {
+        Object root = parseYaml(file, content);
         if (root != null && !(root instanceof List<?>)) {
             throw new ConfigException(
                     "config file " + file + " must be a YAML or JSON list of mappings (" + listKey + "'s elements)");
@@ -121,10 +122,16 @@ public final class Settings {
     }
 
     private static Object parseYaml(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        try {
+            return parseYaml(file, Files.readString(file));
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Object parseYaml(Path file, String content) {
+        try {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(content);
         } catch (YAMLException e) {
             throw new ConfigException("config file " + file + " is not valid YAML: "
                     + e.getMessage().replace('\n', ' '));
@@ -240,12 +247,12 @@ public final class Settings {
 
     /** An integer, any; its bounds are checked by the object it configures. */
     public int integer(String key) {
-        return intBetween(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return intBetween(key, Integer.MIN_VALUE, Integer.MAX_VALUE, "an integer");
     }
 
     /** A number, any; its bounds are checked by the object it configures. */
     public double number(String key) {
-        return doubleBetween(key, -Double.MAX_VALUE, Double.MAX_VALUE);
+        return doubleBetween(key, -Double.MAX_VALUE, Double.MAX_VALUE, "a number");
     }
 
     /**
@@ -261,6 +268,10 @@ public final class Settings {
     }
 
     public int intBetween(String key, int min, int max) {
+        return intBetween(key, min, max, "an integer from " + min + " to " + max);
+    }
+
+    private int intBetween(String key, int min, int max, String valid) {
         String v = string(key);
         try {
             int n = Integer.parseInt(v);
@@ -270,10 +281,14 @@ public final class Settings {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw invalid(key, v, "an integer from " + min + " to " + max);
+        throw invalid(key, v, valid);
     }
 
     public double doubleBetween(String key, double min, double max) {
+        return doubleBetween(key, min, max, "a number from " + min + " to " + max);
+    }
+
+    private double doubleBetween(String key, double min, double max, String valid) {
         String v = string(key);
         try {
             double d = Double.parseDouble(v);
@@ -283,7 +298,7 @@ public final class Settings {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw invalid(key, v, "a number from " + min + " to " + max);
+        throw invalid(key, v, valid);
     }
 
     /** Durations are written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 24h} or {@code 7d}. */
@@ -309,7 +324,10 @@ public final class Settings {
         return ms + "ms";
     }
 
-    /** A number as a key's default shows it: {@code 2}, {@code 0.5}. */
+    /**
+     * A number written shortest, as a key's default shows it and as Prometheus writes a bound or quantile label:
+     * {@code 2}, {@code 0.5}, {@code 2.5E-5}.
+     */
     public static String text(double n) {
         return n == Math.rint(n) && Math.abs(n) < 1e15 ? Long.toString((long) n) : Double.toString(n);
     }

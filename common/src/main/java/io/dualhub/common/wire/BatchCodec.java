@@ -44,7 +44,7 @@ public final class BatchCodec {
         ByteSink bytes = new ByteSink(64 + batch.points().size() * 24);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
-            out.writeByte(batch.staleMarkers() > 0 ? VERSION : SAMPLES_ONLY_VERSION);
+            out.writeByte(batch.hasStaleMarkers() ? VERSION : SAMPLES_ONLY_VERSION);
             out.writeUTF(batch.edgeId());
             out.writeUTF(batch.incarnation());
             out.writeLong(batch.seq());

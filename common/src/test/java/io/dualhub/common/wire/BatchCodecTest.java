@@ -43,7 +43,15 @@ class BatchCodecTest {
         Batch decoded = BatchCodec.decode(encoded);
         assertThat(decoded).isEqualTo(withMarker);
         assertThat(Double.doubleToRawLongBits(decoded.points().get(4).value())).isEqualTo(Point.STALE_MARKER_BITS);
-        assertThat(decoded.staleMarkers()).isEqualTo(1);
+        assertThat(decoded.hasStaleMarkers()).isTrue();
+        assertThat(BATCH.hasStaleMarkers()).isFalse();
+        assertThat(BATCH.withoutStaleMarkers()).isSameAs(BATCH);
+        List<Point> between =
+                List.of(BATCH.points().get(0), marker, BATCH.points().get(1));
+        assertThat(new Batch("web-3", "a1b2c3d4e5f6", 44, 0, between)
+                        .withoutStaleMarkers()
+                        .points())
+                .containsExactly(BATCH.points().get(0), BATCH.points().get(1));
         assertThat(decoded.withoutStaleMarkers().points()).isEqualTo(BATCH.points());
         assertThat(PointLimits.violation(decoded.points())).isNull();
         assertThat(PointLimits.valueViolation(Double.POSITIVE_INFINITY)).contains("not a finite number");

@@ -82,7 +82,8 @@ final class ScrapeConfig {
                 targets(s, interval, timeout),
                 files,
                 s.duration("scrape.files-refresh", Duration.ofMillis(100)),
-                file -> targets(Settings.loadList(TARGET_KEYS, "scrape.targets", file), interval, timeout),
+                (file, content) ->
+                        targets(Settings.loadList(TARGET_KEYS, "scrape.targets", file, content), interval, timeout),
                 s.bytes("scrape.max-body", 1024),
                 s.intBetween("scrape.sample-limit", 1, 10_000_000));
     }

@@ -1,5 +1,6 @@
 package io.dualhub.edge.otlp;
 
+import io.dualhub.common.config.Settings;
 import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.PointLimits;
 import io.dualhub.edge.ingest.BadWriteException;
@@ -155,7 +156,7 @@ public final class OtlpPoints {
         int buckets = noValue ? p.bounds().length + 1 : p.bucketCounts().length; // no value: no counts either
         for (int i = 0; i < buckets; i++) {
             cumulative += i < p.bucketCounts().length ? p.bucketCounts()[i] : 0;
-            String le = i < p.bounds().length ? format(p.bounds()[i]) : "+Inf";
+            String le = i < p.bounds().length ? Settings.text(p.bounds()[i]) : "+Inf";
             add(name + "_bucket", with(labels, "le", le), ms, cumulative);
         }
         if (buckets <= p.bounds().length) {
@@ -167,15 +168,10 @@ public final class OtlpPoints {
 
     private void summary(String name, SortedMap<String, String> labels, long ms, OtlpMetrics.DataPoint p) {
         for (int i = 0; i < p.quantiles().length; i++) {
-            add(name, with(labels, "quantile", format(p.quantiles()[i])), ms, p.quantileValues()[i]);
+            add(name, with(labels, "quantile", Settings.text(p.quantiles()[i])), ms, p.quantileValues()[i]);
         }
         add(name + "_sum", labels, ms, p.sum());
         add(name + "_count", labels, ms, p.count());
-    }
-
-    /** A bound or quantile as Prometheus writes it: {@code 0.5}, {@code 1}, {@code 2.5e-05}. */
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static SortedMap<String, String> with(SortedMap<String, String> labels, String key, String value) {

@@ -54,7 +54,7 @@ final class TargetFile {
             return false;
         }
         try {
-            List<ScrapeTarget> read = reader.read(path);
+            List<ScrapeTarget> read = reader.read(path, now);
             boolean changed = !read.equals(targets);
             targets = read;
             status = new TargetFileStatus(path.toString(), targets.size(), nowMs, null);

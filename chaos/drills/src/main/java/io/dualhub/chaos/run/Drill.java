@@ -280,13 +280,10 @@ final class Drill {
 
     private List<Tally> tallyStore(String store, StoredValues stored, Map<String, Long> dropped) throws Exception {
         List<Tally> tallies = new ArrayList<>();
-        tallies.add(report(settled(store, load.writers(), edge -> stored.of(load.lineMetric(), edge), dropped)));
+        tallies.add(report(settled(store, load.lineMetric(), load.writers(), stored, dropped)));
         for (SequencedWriter w : load.inputs()) {
             tallies.add(report(settled(
-                    store + ", " + w.input().description(),
-                    Map.of(target().id(), w),
-                    edge -> stored.of(w.metric(), edge),
-                    Map.of())));
+                    store + ", " + w.input().description(), w.metric(), Map.of(target().id(), w), stored, Map.of())));
         }
         if (load.scraped() != null) {
             tallies.add(report(scraped(store, stored.of(load.scraped().metric(), target().id()))));
@@ -310,19 +307,18 @@ final class Drill {
         List<Long> of(String metric, String edge) throws Exception;
     }
 
-    /** The values a store holds of one edge's points of one writer. */
-    @FunctionalInterface
-    private interface EdgeValues {
-        List<Long> of(String edge) throws Exception;
-    }
-
     /**
-     * One store's tally once it holds every accepted value, or two minutes passed (noted): a store still catching up
+     * One store's tally of the writers' {@code metric} once it holds every accepted value, or two minutes passed
+     * (noted): a store still catching up
      * (the export receiver behind the hubs) may hold as many values as were accepted, counting those of unanswered
      * writes, before it holds every accepted one.
      */
     private Tally settled(
-            String name, Map<String, SequencedWriter> writers, EdgeValues stored, Map<String, Long> dropped) {
+            String name,
+            String metric,
+            Map<String, SequencedWriter> writers,
+            StoredValues stored,
+            Map<String, Long> dropped) {
         Map<String, List<Long>> values = new HashMap<>();
         try {
             await().atMost(Duration.ofMinutes(2))
@@ -331,7 +327,7 @@ final class Drill {
                     .until(() -> {
                         values.clear();
                         for (String edge : writers.keySet()) {
-                            values.put(edge, stored.of(edge));
+                            values.put(edge, stored.of(metric, edge));
                         }
                         return Tally.of(name, values, writers, dropped).holdsEveryAccepted();
                     });
