@@ -80,8 +80,8 @@ final class ExportFeed {
 
     /**
      * Creates the consumer, or updates it with the same settings when it exists: an update makes every node of its
-     * group run its creation again, which brings back the consumer on a node that lost it (a node restarted after
-     * kill -9), as the hubs' ingest consumers are brought back after every reconnect.
+     * group run its creation again, which is meant to bring back the consumer on a node that lost it (a node
+     * restarted after kill -9), as the hubs' ingest consumers are made sure of after every reconnect.
      */
     private void ensure(Connection c, MetricsRoute route) throws IOException, JetStreamApiException {
         c.jetStreamManagement()
