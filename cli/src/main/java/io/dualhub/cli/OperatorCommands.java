@@ -50,11 +50,12 @@ public final class OperatorCommands {
 
     @Command(name = "status", description = "The fleet as a CentralHub sees it.")
     void status(@Mixin CentralAccess central) throws IOException, InterruptedException {
+        HttpClient http = client(central.ca); // one for every group's hub: the CA is read once
         for (int i = 0; i < central.urls.size(); i++) {
             if (i > 0) {
                 out.println();
             }
-            fleet(centralHub(central, central.urls.get(i)));
+            fleet(Hub.central(central.urls.get(i), central.token, http));
         }
     }
 
@@ -67,7 +68,7 @@ public final class OperatorCommands {
         if (central.urls.size() != 1) {
             throw new UsageException("backup takes one CentralHub (--central URL): a backup is of one hub's store");
         }
-        backup(centralHub(central, central.urls.get(0)), file);
+        backup(Hub.central(central.urls.get(0), central.token, client(central.ca)), file);
     }
 
     @Command(name = "edge-status", description = "One edge agent's buffer, backlog, NATS connection and breaker.")
@@ -81,10 +82,6 @@ public final class OperatorCommands {
                     String edge)
             throws IOException, InterruptedException {
         edge(new Hub(edge, "the edge agent", "--edge", null, client(null)));
-    }
-
-    private static Hub centralHub(CentralAccess central, String url) {
-        return new Hub(url, "the CentralHub", "--central", central.token, client(central.ca));
     }
 
     /** An HTTP client; for https, trusting the CA in {@code ca} when given, else the JVM's default CAs. */
@@ -104,7 +101,11 @@ public final class OperatorCommands {
      * A hub to read: its base URL, what it is, the flag that points at it (for error messages), the bearer token to
      * send (null for none) and the client to read it with.
      */
-    private record Hub(String url, String what, String flag, String token, HttpClient http) {}
+    private record Hub(String url, String what, String flag, String token, HttpClient http) {
+        static Hub central(String url, String token, HttpClient http) {
+            return new Hub(url, "the CentralHub", "--central", token, http);
+        }
+    }
 
     private void fleet(Hub central) throws IOException, InterruptedException {
         JsonNode health =
@@ -202,7 +203,6 @@ public final class OperatorCommands {
         try {
             HttpResponse<Path> resp = send(
                     central,
-                    "/api/v1/backup",
                     request(central, "/api/v1/backup")
                             .timeout(Duration.ofHours(6))
                             .POST(HttpRequest.BodyPublishers.noBody())
@@ -249,10 +249,7 @@ public final class OperatorCommands {
     /** A JSON document from the hub; the body is read whatever the status (health answers 503 when DOWN). */
     private JsonNode get(Hub hub, String path) throws IOException, InterruptedException {
         HttpResponse<String> resp = send(
-                hub,
-                path,
-                request(hub, path).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                hub, request(hub, path).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() == 401 || resp.statusCode() == 403) {
             throw new IOException(hub.what() + " at " + hub.url() + " refused " + path + " (" + resp.statusCode()
                     + "): " + errorOf(resp.body()) + "; pass a viewer token with --token or DUALHUB_TOKEN");
@@ -276,7 +273,7 @@ public final class OperatorCommands {
     }
 
     /** Sends the request; a hub that cannot be reached or whose certificate cannot be verified is said so. */
-    private static <T> HttpResponse<T> send(Hub hub, String path, HttpRequest req, HttpResponse.BodyHandler<T> body)
+    private static <T> HttpResponse<T> send(Hub hub, HttpRequest req, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
         try {
             return hub.http().send(req, body);

@@ -106,10 +106,12 @@ public final class GapRepair implements AutoCloseable {
             }
             long now = clock.millis();
             schedule.beginRound();
-            long[] ackFloors = positions(c, true);
-            long[] streamEnds = positions(c, false);
+            List<MissingRange> missing = ownMissing();
+            // the streams' and consumers' positions (four JetStream requests) only when something is missing
+            long[] ackFloors = missing.isEmpty() ? null : positions(c, true);
+            long[] streamEnds = missing.isEmpty() ? null : positions(c, false);
             if (ackFloors != null && streamEnds != null) {
-                for (MissingRange m : ownMissing()) {
+                for (MissingRange m : missing) {
                     GapSchedule.Watched w = schedule.due(m, now, streamEnds, now);
                     if (w != null && w.readPast(ackFloors)) {
                         GapSchedule.acted(w, act(c, m), now);

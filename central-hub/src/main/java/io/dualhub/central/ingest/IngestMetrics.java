@@ -48,15 +48,8 @@ final class IngestMetrics {
                 .register(meters);
     }
 
-    /**
-     * A batch committed at {@code nowMs}, stored without the {@code markers} staleness markers it carried (a
-     * counter only goes up: a negative count is a bug in who stripped them).
-     */
+    /** A batch committed at {@code nowMs}, stored without the {@code markers} staleness markers it carried. */
     void stored(Batch stored, int markers, long nowMs) {
-        if (markers < 0) {
-            throw new IllegalStateException("BUG: batch " + stored.seq() + " of " + stored.edgeId() + " counted with "
-                    + markers + " staleness markers");
-        }
         batchesStored.increment();
         pointsStored.increment(stored.points().size());
         staleMarkers.increment(markers);

@@ -44,14 +44,16 @@ public final class BatchCodec {
         ByteSink bytes = new ByteSink(64 + batch.points().size() * 24);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
-            out.writeByte(batch.hasStaleMarkers() ? VERSION : SAMPLES_ONLY_VERSION);
+            out.writeByte(SAMPLES_ONLY_VERSION); // raised to VERSION below when a point is a staleness marker
             out.writeUTF(batch.edgeId());
             out.writeUTF(batch.incarnation());
             out.writeLong(batch.seq());
             out.writeLong(batch.createdAtMs());
             writeVarint(out, batch.points().size());
             Map<String, Integer> table = new HashMap<>();
+            boolean marker = false;
             for (Point p : batch.points()) {
+                marker |= p.isStaleMarker();
                 writeString(out, table, p.metric());
                 writeVarint(out, p.tags().size());
                 for (Map.Entry<String, String> tag : p.tags().entrySet()) {
@@ -60,6 +62,9 @@ public final class BatchCodec {
                 }
                 out.writeLong(p.timestampMs());
                 out.writeLong(Double.doubleToRawLongBits(p.value()));
+            }
+            if (marker) {
+                bytes.set(1, VERSION);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

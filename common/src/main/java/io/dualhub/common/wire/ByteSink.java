@@ -29,6 +29,14 @@ final class ByteSink extends OutputStream {
         size += len;
     }
 
+    /** Overwrites a byte already written (a header field known only once the rest is written). */
+    void set(int index, int b) {
+        if (index >= size) {
+            throw new IllegalStateException("BUG: byte " + index + " not written yet (" + size + " written)");
+        }
+        buf[index] = (byte) b;
+    }
+
     byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

@@ -75,9 +75,14 @@ public final class PointLimits {
                 + MAX_TIMESTAMP_MS + " ms): is the precision right?";
     }
 
-    /** Why the value is neither a finite number nor a staleness marker (NaN, see {@link Point}), or null. */
+    /**
+     * Why the value is neither a finite number nor a staleness marker (the NaN of {@link Point#STALE_MARKER_BITS}),
+     * or null: any other NaN, or an infinity, is refused here, whichever input let it through.
+     */
     public static String valueViolation(double value) {
-        return Double.isFinite(value) || Double.isNaN(value) ? null : "value " + value + " is not a finite number";
+        return Double.isFinite(value) || Double.doubleToRawLongBits(value) == Point.STALE_MARKER_BITS
+                ? null
+                : "value " + value + " is not a finite number";
     }
 
     /** Why one point breaks a bound, or null when it keeps them all. */

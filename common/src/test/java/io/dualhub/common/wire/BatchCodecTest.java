@@ -55,6 +55,9 @@ class BatchCodecTest {
         assertThat(decoded.withoutStaleMarkers().points()).isEqualTo(BATCH.points());
         assertThat(PointLimits.violation(decoded.points())).isNull();
         assertThat(PointLimits.valueViolation(Double.POSITIVE_INFINITY)).contains("not a finite number");
+        assertThat(PointLimits.valueViolation(Double.NaN))
+                .as("a NaN other than the marker's")
+                .contains("not a finite number");
     }
 
     @Test

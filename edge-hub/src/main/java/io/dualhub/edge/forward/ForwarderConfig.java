@@ -48,7 +48,8 @@ public record ForwarderConfig(
 
     /**
      * The breaker judges the last 20 publishes, once there were 10: a few failures during a failover do not open
-     * it, a dead route does within a second of publishing. Half-open, 3 probes decide.
+     * it, ten failures on the route in use do (with the default backoff between them, about 20 s; a dead route whose
+     * twin works is switched away from before that). Half-open, 3 probes decide.
      */
     public static final int BREAKER_WINDOW = 20;
 

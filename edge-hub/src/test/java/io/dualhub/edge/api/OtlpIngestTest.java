@@ -187,6 +187,19 @@ class OtlpIngestTest {
                 .containsExactly(1_700_000_000_000L, 1_700_000_000_001L);
     }
 
+    /** A NaN value is not kept (only a point flagged as having no value ends its series): a partial success. */
+    @Test
+    void aNanValueIsRejectedNotTakenForAStalenessMarker() throws Exception {
+        long before = agent.buffer().lastSeq();
+        HttpResponse<String> r = postJson("""
+                {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"odd","gauge":{"dataPoints":[
+                  {"asDouble":"NaN","timeUnixNano":"1700000000000000000"}]}}]}]}]}
+                """);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"rejectedDataPoints\":\"1\"", "not a finite number");
+        assertThat(pointsSince(before)).isEmpty();
+    }
+
     /** OpenTelemetry's Prometheus rules: a point with no recorded value ends its series with staleness markers. */
     @Test
     void aPointFlaggedAsHavingNoRecordedValueIsAStalenessMarkerForEachOfItsSeries() throws Exception {

@@ -6,7 +6,6 @@ import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.dualhub.common.logging.AboutEdge;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,9 +18,6 @@ import java.util.Map;
  * (a CentralHub's lines about an edge carry its {@code edgeId} there) and {@code error} with the stack trace.
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
-    /** The field (and MDC key) naming the edge a line is about. */
-    public static final String EDGE_ID = AboutEdge.EDGE_ID;
-
     private static final JsonFactory JSON = new JsonFactory();
     private final Map<String, String> fixed;
 

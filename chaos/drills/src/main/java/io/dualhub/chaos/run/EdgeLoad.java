@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,9 +85,11 @@ final class EdgeLoad implements AutoCloseable {
         }
     }
 
+    /** Writes the target file whole, by a rename, as the docs ask of whoever writes one. */
     private void writeTargets(String yaml) {
         try {
-            Files.writeString(scrapeTargets, yaml);
+            Path next = Files.writeString(scrapeTargets.resolveSibling(scrapeTargets.getFileName() + ".next"), yaml);
+            Files.move(next, scrapeTargets, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

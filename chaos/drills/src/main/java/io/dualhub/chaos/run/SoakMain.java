@@ -1,6 +1,7 @@
 package io.dualhub.chaos.run;
 
 import io.dualhub.common.cli.Cli;
+import io.dualhub.common.config.Settings;
 import io.dualhub.testkit.NatsServerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public final class SoakMain implements Callable<Integer> {
         String topologyLine = String.format(
                 "Topology: 3-node NATS cluster (R3), 2 CentralHubs, %d edges, each on"
                         + " its installed heap; load %d points/s; a random fault every %s (seed %d).",
-                options.edges(), options.rate(), SoakOptions.text(options.faultEvery()), options.seed());
+                options.edges(), options.rate(), Settings.text(options.faultEvery()), options.seed());
         progress.accept(topologyLine + " Working directory " + dir);
         SoakReport report = Topology.during(
                 dir, options.edges(), true, progress, topology -> soak(options, topology, topologyLine, progress));

@@ -1,5 +1,6 @@
 package io.dualhub.chaos.run;
 
+import io.dualhub.common.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -39,7 +40,7 @@ record SoakOptions(
 
     SoakOptions {
         if (duration.compareTo(Duration.ofMinutes(2)) < 0) {
-            throw new IllegalArgumentException("--duration " + text(duration) + " is too short: at least 2m");
+            throw new IllegalArgumentException("--duration " + Settings.text(duration) + " is too short: at least 2m");
         }
         if (edges < 1 || edges > 10) {
             throw new IllegalArgumentException("--edges " + edges + " is out of range: 1 to 10 edges");
@@ -49,17 +50,19 @@ record SoakOptions(
                     + 10 * edges + " for " + edges + " edges), at most 200000");
         }
         if (faultEvery.compareTo(Duration.ofSeconds(30)) < 0 || faultEvery.compareTo(duration) > 0) {
-            throw new IllegalArgumentException("--fault-every " + text(faultEvery) + " is out of range: at least 30s"
-                    + " (a fault, its recovery and the count take that), at most the duration (" + text(duration)
-                    + ")");
+            throw new IllegalArgumentException(
+                    "--fault-every " + Settings.text(faultEvery) + " is out of range: at least 30s"
+                            + " (a fault, its recovery and the count take that), at most the duration ("
+                            + Settings.text(duration)
+                            + ")");
         }
         if (sampleEvery.compareTo(Duration.ofSeconds(5)) < 0 || sampleEvery.compareTo(duration) > 0) {
             throw new IllegalArgumentException(
-                    "--sample-every " + text(sampleEvery) + " is out of range: from 5s to" + " the duration");
+                    "--sample-every " + Settings.text(sampleEvery) + " is out of range: from 5s to" + " the duration");
         }
         if (warmup.compareTo(duration.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException("--warmup " + text(warmup) + " is too long: at most half the duration"
-                    + " (slopes need samples after it)");
+            throw new IllegalArgumentException("--warmup " + Settings.text(warmup)
+                    + " is too long: at most half the duration" + " (slopes need samples after it)");
         }
     }
 
@@ -87,9 +90,5 @@ record SoakOptions(
                 warmup == null ? defaultWarmup : warmup,
                 reportDir,
                 seed == null ? System.nanoTime() : seed);
-    }
-
-    static String text(Duration d) {
-        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 }

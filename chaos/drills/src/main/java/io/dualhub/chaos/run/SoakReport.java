@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dualhub.common.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,8 +175,8 @@ final class SoakReport {
                                 + " of %s, over %d min%s.%n%n",
                         Duration.ofMillis(endMs - startMs).toMinutes(),
                         faults.size(),
-                        SoakOptions.text(options.sampleEvery()),
-                        SoakOptions.text(options.warmup()),
+                        Settings.text(options.sampleEvery()),
+                        Settings.text(options.warmup()),
                         window().toMinutes(),
                         judged() ? "" : " (under " + JUDGED_WINDOW.toMinutes() + " min: the goals are not judged)"))
                 .append(String.format(
