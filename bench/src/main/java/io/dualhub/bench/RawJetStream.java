@@ -37,6 +37,8 @@ public final class RawJetStream {
     private static final String SUBJECT = "bench.raw";
     private final Connection nats;
 
+    private static final int FETCH_MESSAGES = 100;
+
     public RawJetStream(Connection nats) throws IOException, JetStreamApiException {
         this.nats = nats;
         JetStreamManagement jsm = nats.jetStreamManagement();
@@ -64,7 +66,9 @@ public final class RawJetStream {
                                         .build())
                                 .build());
         while (out.size() < count) {
-            for (Message m : sub.fetch(1000, Duration.ofSeconds(2))) {
+            // A fetch small enough that its messages stay inside the client's pending limit (64 MiB): past it the
+            // client drops them as a slow consumer, and unacknowledged they never come again.
+            for (Message m : sub.fetch(FETCH_MESSAGES, Duration.ofSeconds(2))) {
                 out.add(m.getData());
             }
         }

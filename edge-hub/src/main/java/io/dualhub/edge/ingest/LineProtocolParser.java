@@ -3,7 +3,9 @@ package io.dualhub.edge.ingest;
 import io.dualhub.common.MetricNames;
 import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.PointLimits;
+import io.dualhub.edge.ingest.SeriesKeys.SeriesKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +26,8 @@ public final class LineProtocolParser {
     private final long nowMs;
     private final int maxPoints;
     private final TokenPool tokens = new TokenPool();
+    private final SeriesKeys keys = new SeriesKeys();
+    private final LineFields fields = new LineFields();
 
     public LineProtocolParser(Precision precision, long nowMs) {
         this(precision, nowMs, Integer.MAX_VALUE);
@@ -93,6 +97,43 @@ public final class LineProtocolParser {
         }
 
         void parseInto(List<Point> out) {
+            SeriesKey key = seriesKey();
+            skipSpaces("fields after the measurement and tags");
+            int count = 0;
+            do {
+                if (count > 0) {
+                    pos++;
+                }
+                if (count == MAX_FIELDS_PER_LINE) {
+                    throw error("more than " + MAX_FIELDS_PER_LINE + " fields");
+                }
+                String field = token(true, "field key", null);
+                expect('=', "'=' after field key", field);
+                fields.set(count++, field, fieldValue(field));
+            } while (peek() == ',');
+            long timestampMs = timestamp();
+            Set<String> metrics = count > 1 ? new HashSet<>() : null;
+            for (int i = 0; i < count; i++) {
+                String field = fields.name(i);
+                String metric = metric(key, field);
+                if (metrics != null && !metrics.add(metric)) {
+                    throw error("field '" + field + "' appears twice (as metric " + metric + ")");
+                }
+                out.add(new Point(metric, key.tags(), timestampMs, fields.value(i)));
+            }
+        }
+
+        /**
+         * The line's measurement and tags, up to its first unescaped space: looked up when the request had them
+         * before, else scanned, checked and remembered.
+         */
+        private SeriesKey seriesKey() {
+            int keyEnd = keyEnd();
+            SeriesKey known = keys.find(s, start, keyEnd);
+            if (known != null) {
+                pos = keyEnd;
+                return known;
+            }
             String measurement = token(false, "measurement", null);
             TreeMap<String, String> tags = new TreeMap<>();
             while (peek() == ',') {
@@ -103,33 +144,31 @@ public final class LineProtocolParser {
                 addTag(tags, key, value);
             }
             check(PointLimits.tagsViolation(tags));
-            skipSpaces("fields after the measurement and tags");
-            List<String[]> fields = new ArrayList<>();
-            do {
-                if (!fields.isEmpty()) {
-                    pos++;
+            if (pos != keyEnd) {
+                throw new IllegalStateException(
+                        "BUG: series key scanned to column " + column() + ", not to " + (keyEnd - start + 1));
+            }
+            return keys.remember(s, start, keyEnd, measurement, tags);
+        }
+
+        /** The position of the line's first space not escaped by a backslash (its end when it has none). */
+        private int keyEnd() {
+            int i = start;
+            while (i < end) {
+                char c = s.charAt(i);
+                if (c == ' ') {
+                    return i;
                 }
-                String key = token(true, "field key", null);
-                expect('=', "'=' after field key", key);
-                fields.add(new String[] {key, fieldValue(key)});
-                if (fields.size() > MAX_FIELDS_PER_LINE) {
-                    throw error("more than " + MAX_FIELDS_PER_LINE + " fields");
-                }
-            } while (peek() == ',');
-            long timestampMs = timestamp();
-            String base = MetricNames.sanitize(measurement);
-            Set<String> metrics = fields.size() > 1 ? new HashSet<>() : null;
-            for (String[] field : fields) {
-                String metric =
-                        field[0].equals("value") ? base : tokens.get(base + "_" + MetricNames.sanitize(field[0]));
-                String bad = PointLimits.metricViolation(metric);
-                if (bad != null) {
-                    throw error("field '" + field[0] + "': " + bad);
-                }
-                if (metrics != null && !metrics.add(metric)) {
-                    throw error("field '" + field[0] + "' appears twice (as metric " + metric + ")");
-                }
-                out.add(new Point(metric, tags, timestampMs, number(field[0], field[1])));
+                i += c == '\\' && i + 1 < end ? 2 : 1;
+            }
+            return end;
+        }
+
+        private String metric(SeriesKey key, String field) {
+            try {
+                return key.metric(field);
+            } catch (IllegalArgumentException e) {
+                throw error("field '" + field + "': " + e.getMessage());
             }
         }
 
@@ -145,58 +184,36 @@ public final class LineProtocolParser {
             }
         }
 
-        private String fieldValue(String key) {
+        /**
+         * The field's value, read where it lies in the line; one with a backslash in it (never a number, but the
+         * error should show it as written) is taken as a token first.
+         */
+        private double fieldValue(String key) {
             if (peek() == '"') {
                 throw error("field '" + key + "' is a string; only integers, floats and booleans are values");
             }
-            return token(false, "value of field", key);
+            int from = pos;
+            while (pos < end && !isStop(s.charAt(pos), false)) {
+                if (s.charAt(pos) == '\\') {
+                    pos = from;
+                    String raw = token(false, "value of field", key);
+                    return number(key, raw, 0, raw.length());
+                }
+                pos++;
+            }
+            if (pos == from) {
+                throw missing("value of field", key);
+            }
+            return number(key, s, from, pos);
         }
 
-        private double number(String key, String raw) {
-            switch (raw) {
-                case "t", "T", "true", "True", "TRUE" -> {
-                    return 1;
-                }
-                case "f", "F", "false", "False", "FALSE" -> {
-                    return 0;
-                }
-                default -> {
-                    // integer (i) and unsigned (u) suffixes; everything else must be a finite float
-                }
-            }
-            char last = raw.charAt(raw.length() - 1);
+        private double number(String key, String text, int from, int to) {
             try {
-                if (last == 'i') {
-                    return Long.parseLong(raw, 0, raw.length() - 1, 10);
-                }
-                if (last == 'u') { // unsigned 64-bit, up to 18446744073709551615u, as InfluxDB takes it
-                    return unsignedToDouble(Long.parseUnsignedLong(raw, 0, raw.length() - 1, 10));
-                }
-                if (hasLetter(raw) && !raw.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")) {
-                    throw new NumberFormatException();
-                }
-                double d = Double.parseDouble(raw);
-                if (Double.isFinite(d)) {
-                    return d;
-                }
+                return FieldValue.parse(text, from, to);
             } catch (NumberFormatException e) {
-                // reported below
+                throw error("value of field '" + key + "' is '" + text.substring(from, to) + "'; expected a float"
+                        + " (1.5), an integer (3i), an unsigned (3u) or a boolean (true/false)");
             }
-            throw error("value of field '" + key + "' is '" + raw + "'; expected a float (1.5), an integer (3i),"
-                    + " an unsigned (3u) or a boolean (true/false)");
-        }
-
-        private static double unsignedToDouble(long v) {
-            return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
-        }
-
-        private boolean hasLetter(String raw) {
-            for (int i = 0; i < raw.length(); i++) {
-                if (Character.isLetter(raw.charAt(i))) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         private long timestamp() {
@@ -306,6 +323,29 @@ public final class LineProtocolParser {
 
         private LineProtocolException error(String message) {
             return new LineProtocolException(lineNo, message);
+        }
+    }
+
+    /** The fields of the line being parsed, names and values, kept from line to line so a line allocates none. */
+    private static final class LineFields {
+        private String[] names = new String[8];
+        private double[] values = new double[8];
+
+        void set(int index, String name, double value) {
+            if (index == names.length) {
+                names = Arrays.copyOf(names, index * 2);
+                values = Arrays.copyOf(values, index * 2);
+            }
+            names[index] = name;
+            values[index] = value;
+        }
+
+        String name(int index) {
+            return names[index];
+        }
+
+        double value(int index) {
+            return values[index];
         }
     }
 }

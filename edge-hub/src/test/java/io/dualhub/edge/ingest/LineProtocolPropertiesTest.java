@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualhub.common.MetricNames;
 import io.dualhub.common.wire.Point;
 import io.dualhub.common.wire.PointLimits;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -115,5 +117,51 @@ class LineProtocolPropertiesTest {
         } catch (LineProtocolException expected) {
             // the one permitted failure
         }
+    }
+
+    @Property(tries = 3000)
+    void aFloatIsReadAsDoubleParseDoubleReadsIt(@ForAll("decimals") String written) {
+        List<Point> points = new LineProtocolParser(Precision.NS, NOW).parse("m v=" + written);
+        assertThat(Double.doubleToRawLongBits(points.get(0).value()))
+                .as(written)
+                .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(written)));
+    }
+
+    /** Decimals as writers print them: a sign or none, up to 20 digits with a point anywhere or none, an exponent. */
+    @Provide
+    Arbitrary<String> decimals() {
+        Arbitrary<String> digits =
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20);
+        return Combinators.combine(
+                        Arbitraries.of("", "-", "+"),
+                        digits,
+                        Arbitraries.integers().between(-1, 20),
+                        Arbitraries.of("", "", "", "e5", "E-3", "e+12"))
+                .as((sign, d, point, exponent) -> sign
+                        + (point < 0 || point > d.length() ? d : d.substring(0, point) + "." + d.substring(point))
+                        + exponent);
+    }
+
+    @Property(tries = 500)
+    void aBodyParsesAsItsLinesEachAlone(@ForAll("repeatingBodies") List<String> lines) {
+        List<Point> alone = new ArrayList<>();
+        for (String line : lines) {
+            alone.addAll(new LineProtocolParser(Precision.NS, NOW).parse(line));
+        }
+        assertThat(new LineProtocolParser(Precision.NS, NOW).parse(String.join("\n", lines)))
+                .isEqualTo(alone);
+    }
+
+    /** Lines that repeat a few series keys (escaped spaces and commas among them) with their fields in any order. */
+    @Provide
+    Arbitrary<List<String>> repeatingBodies() {
+        Arbitrary<String> keys = Arbitraries.of(
+                "cpu,host=a", "cpu,host=b", "cpu", "disk\\ io,dev=sd\\,a", "disk\\ io,dev=sd\\ a", "m,x=1,y=2");
+        Arbitrary<String> fields = Arbitraries.of("value=1", "usage=2.5,idle=3i", "idle=3i,usage=2.5", "ok=t", "n=7u");
+        return Combinators.combine(keys, fields, Arbitraries.longs().between(1, 1_000_000))
+                .as((key, field, ts) -> key + " " + field + " " + ts)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(30);
     }
 }
