@@ -24,8 +24,8 @@ final class SeriesKeys {
 
     /** The key written as the characters {@code from} to {@code to} of {@code line}, when this request parsed it. */
     SeriesKey find(String line, int from, int to) {
-        int hash = hash(line, from, to);
-        SeriesKey known = slots[slot(hash)];
+        int hash = TokenPool.hash(line, from, to);
+        SeriesKey known = slots[TokenPool.slot(hash, SLOTS)];
         int length = to - from;
         if (known != null
                 && known.hash == hash
@@ -38,22 +38,10 @@ final class SeriesKeys {
 
     /** Remembers the key written as the characters {@code from} to {@code to} of {@code line}; returns it. */
     SeriesKey remember(String line, int from, int to, String measurement, SortedMap<String, String> tags) {
-        int hash = hash(line, from, to);
+        int hash = TokenPool.hash(line, from, to);
         SeriesKey key = new SeriesKey(line.substring(from, to), hash, MetricNames.sanitize(measurement), tags);
-        slots[slot(hash)] = key;
+        slots[TokenPool.slot(hash, SLOTS)] = key;
         return key;
-    }
-
-    private static int hash(String s, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + s.charAt(i);
-        }
-        return h;
-    }
-
-    private static int slot(int hash) {
-        return (hash ^ (hash >>> 16)) & (SLOTS - 1);
     }
 
     /**

@@ -12,11 +12,7 @@ final class TokenPool {
 
     /** The characters {@code from} to {@code to} of {@code s}, as the instance seen before when there was one. */
     String get(String s, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + s.charAt(i);
-        }
-        int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+        int slot = slot(hash(s, from, to), SLOTS);
         String seen = slots[slot];
         int length = to - from;
         if (seen != null && seen.length() == length && s.regionMatches(from, seen, 0, length)) {
@@ -27,8 +23,17 @@ final class TokenPool {
         return token;
     }
 
-    /** The string itself, or the equal one seen before. */
-    String get(String s) {
-        return get(s, 0, s.length());
+    /** {@link String#hashCode} of the characters {@code from} to {@code to} of {@code s}, without a copy. */
+    static int hash(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return h;
+    }
+
+    /** The slot of {@code hash} in a table of {@code slots} (a power of two), its high bits folded in. */
+    static int slot(int hash, int slots) {
+        return (hash ^ (hash >>> 16)) & (slots - 1);
     }
 }

@@ -31,6 +31,17 @@ class LineProtocolParserTest {
     }
 
     @Test
+    void seriesKeysOfOneHashTakeTurnsInTheirSlot() {
+        // "Aa" and "BB" share String's hash, so their keys meet in one slot of the request's series keys
+        assertThat(parse("Aa,t=x v=1 1\nBB,t=x v=2 2\nAa,t=x v=3 3\nBB,t=x w=4 4"))
+                .containsExactly(
+                        Point.of("Aa_v", Map.of("t", "x"), 0, 1),
+                        Point.of("BB_v", Map.of("t", "x"), 0, 2),
+                        Point.of("Aa_v", Map.of("t", "x"), 0, 3),
+                        Point.of("BB_w", Map.of("t", "x"), 0, 4));
+    }
+
+    @Test
     void fieldNamedValueIsTheMeasurementAndMissingTimestampIsNow() {
         assertThat(parse("temperature value=21.5")).containsExactly(Point.of("temperature", Map.of(), NOW, 21.5));
     }
