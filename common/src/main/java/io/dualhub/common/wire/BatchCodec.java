@@ -1,7 +1,6 @@
 package io.dualhub.common.wire;
 
 import io.dualhub.common.MetricNames;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -102,7 +101,7 @@ public final class BatchCodec {
 
     /** The header of an encoded batch, without its points; a {@link WireFormatException} when unreadable. */
     public static Header header(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
             if (in.readUnsignedByte() != MAGIC) {
                 throw new WireFormatException("not a dualhub batch");
             }
@@ -122,7 +121,7 @@ public final class BatchCodec {
 
     /** The number of points of an encoded batch, read from its header without decoding the points. */
     public static int pointCount(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
             in.skipBytes(1);
             int version = in.readUnsignedByte();
             in.readUTF();
@@ -139,7 +138,7 @@ public final class BatchCodec {
     }
 
     public static Batch decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
             int magic = in.readUnsignedByte();
             if (magic != MAGIC) {
                 throw new WireFormatException(
@@ -278,7 +277,9 @@ public final class BatchCodec {
             if (length > in.available()) {
                 throw new WireFormatException("string length " + length + " exceeds the remaining bytes");
             }
-            table.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+            byte[] utf8 = new byte[length];
+            in.readFully(utf8);
+            table.add(new String(utf8, StandardCharsets.UTF_8));
             return table.size() - 1;
         }
     }

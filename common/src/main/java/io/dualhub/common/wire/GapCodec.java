@@ -1,6 +1,5 @@
 package io.dualhub.common.wire;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -43,7 +42,7 @@ public final class GapCodec {
     }
 
     public static GapDeclaration decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
             if (in.readUnsignedByte() != MAGIC) {
                 throw new WireFormatException("not a gap declaration: magic byte is not 0xd2");
             }
