@@ -10,13 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Messages handed from jnats' dispatcher thread to the ingest thread as they arrive, bounded in payload bytes: while
- * the budget is spent the dispatcher waits, so a backlog pulled from both routes cannot fill the heap. What is
- * handed over is not yet acknowledged; anything lost here is redelivered by JetStream.
+ * Messages handed from jnats' dispatcher thread to the ingest thread as they arrive, decoded on the way
+ * ({@link Arrival}), bounded in payload bytes: while the budget is spent the dispatcher waits, so a backlog pulled
+ * from both routes cannot fill the heap (a decoded point takes about three times its encoded bytes, so the heap holds
+ * about four times the budget here at most). What is handed over is not yet acknowledged; anything lost here is
+ * redelivered by JetStream.
  */
 final class Arrivals {
     private static final long OFFER_SLICE_MS = 100;
-    private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Arrival> queue = new LinkedBlockingQueue<>();
     private final Semaphore bytes;
     private final int budget;
 
@@ -29,8 +31,8 @@ final class Arrivals {
     }
 
     /**
-     * Hands a message over, waiting while the budget is spent; gives up (false) once {@code open} turns false, and
-     * the message, never acknowledged, comes again.
+     * Hands a message over, waiting while the budget is spent, and decodes it once there is room; gives up (false)
+     * once {@code open} turns false, and the message, never acknowledged, comes again.
      */
     boolean put(Message m, BooleanSupplier open) throws InterruptedException {
         int cost = cost(m);
@@ -39,7 +41,7 @@ final class Arrivals {
                 return false;
             }
         }
-        queue.add(m);
+        queue.add(Arrival.of(m));
         return true;
     }
 
@@ -47,15 +49,15 @@ final class Arrivals {
      * Waits up to {@code wait} for the first message, then takes what else is there, {@code max} messages in all;
      * empty when none came.
      */
-    List<Message> take(Duration wait, int max) throws InterruptedException {
-        Message first = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    List<Arrival> take(Duration wait, int max) throws InterruptedException {
+        Arrival first = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
             return List.of();
         }
-        List<Message> taken = new ArrayList<>();
+        List<Arrival> taken = new ArrayList<>();
         taken.add(first);
         queue.drainTo(taken, max - 1);
-        bytes.release(taken.stream().mapToInt(this::cost).sum());
+        bytes.release(taken.stream().mapToInt(a -> cost(a.message())).sum());
         return taken;
     }
 

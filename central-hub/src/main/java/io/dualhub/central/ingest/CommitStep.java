@@ -61,12 +61,13 @@ final class CommitStep {
      * commit, so a crash before it has them redelivered and stored then. When the commit fails every one of them is
      * negatively acknowledged with {@code retry} and the {@link StoreException} thrown on.
      */
-    void commit(List<Message> messages, Duration retry) {
+    void commit(List<Arrival> messages, Duration retry) {
         List<EdgeMessage> batches = new ArrayList<>(messages.size());
         List<Message> valid = new ArrayList<>(messages.size());
         int[] markers = new int[messages.size()];
-        for (Message m : messages) {
-            EdgeMessage decoded = judge.judge(m);
+        for (Arrival arrival : messages) {
+            Message m = arrival.message();
+            EdgeMessage decoded = judge.judge(arrival);
             if (decoded instanceof Batch b) {
                 Batch samples = b.withoutStaleMarkers(); // exported from the stream; the store keeps samples only
                 markers[valid.size()] = b.points().size() - samples.points().size();

@@ -11,13 +11,11 @@ import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.nats.NatsLink;
-import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.Latency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Message;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -179,11 +177,11 @@ public final class Ingestor implements AutoCloseable {
             listener.streamsCreated(created);
             consumers.start(c);
         }
-        List<Message> messages = arrivals.take(settings.fetchWait(), settings.fetchBatch());
+        List<Arrival> messages = arrivals.take(settings.fetchWait(), settings.fetchBatch());
         if (messages.isEmpty()) {
             consumers.checkWhileIdle(c);
         }
-        for (List<Message> group : CommitGroups.split(messages, Ingestor::points, MAX_POINTS_PER_COMMIT)) {
+        for (List<Arrival> group : CommitGroups.split(messages, Arrival::points, MAX_POINTS_PER_COMMIT)) {
             commits.commit(group, backoff.nextRetry());
         }
         StoreMaintenance.Result maintained = store.maintainIfDue();
@@ -216,15 +214,6 @@ public final class Ingestor implements AutoCloseable {
                 Instant.ofEpochMilli(point.takenAtMs()),
                 Subjects.centralConsumer(instance),
                 point.nextSeq());
-    }
-
-    /** A message's point count from its header (0 for a gap declaration or a malformed message, judged later). */
-    private static int points(Message m) {
-        try {
-            return EdgeMessage.pointCount(m.getData());
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 
     private void report(State s, String message) {

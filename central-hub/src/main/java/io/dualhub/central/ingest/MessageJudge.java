@@ -32,12 +32,11 @@ final class MessageJudge {
      * committed as the hub's own {@link GapDeclaration.Reason#INVALID} declaration, so it leaves no hole that gap
      * repair would ask for again and again. Whatever goes wrong here concerns this one message only.
      */
-    EdgeMessage judge(Message m) {
+    EdgeMessage judge(Arrival arrival) {
+        Message m = arrival.message();
         String edge = MetricsRoute.edgeOf(m.getSubject());
-        EdgeMessage decoded;
-        try {
-            decoded = EdgeMessage.decode(m.getData());
-        } catch (NewerFormatException e) {
+        EdgeMessage decoded = arrival.decoded();
+        if (arrival.error() instanceof NewerFormatException e) {
             // Not accounted as invalid: the sequence stays a hole, which gap repair has resent once this hub reads
             // the format; held unacknowledged instead, such messages could fill ingest.max-ack-pending.
             refuse(
@@ -49,8 +48,9 @@ final class MessageJudge {
                             + "; not stored and not accounted: a newer CentralHub stores it from the stream, and this one"
                             + " has it resent by gap repair once upgraded");
             return null;
-        } catch (RuntimeException e) { // WireFormatException, or whatever a decoder bug would let out
-            return undecodable(m, edge, e);
+        }
+        if (decoded == null) { // WireFormatException, or whatever a decoder bug would let out
+            return undecodable(m, edge, arrival.error());
         }
         if (!decoded.edgeId().equals(edge)) {
             refuse(

@@ -41,9 +41,9 @@ class ArrivalsTest {
                 .as("larger than the budget: takes all of it")
                 .isTrue();
         assertThat(arrivals.put(message(1), () -> false)).isFalse();
-        List<Message> taken = arrivals.take(Duration.ofSeconds(1), 10);
+        List<Arrival> taken = arrivals.take(Duration.ofSeconds(1), 10);
         assertThat(taken).hasSize(1);
-        assertThat(taken.get(0).getData()).hasSize(500);
+        assertThat(taken.get(0).message().getData()).hasSize(500);
     }
 
     @Test
@@ -53,10 +53,10 @@ class ArrivalsTest {
             arrivals.put(message(i), () -> true);
         }
         assertThat(arrivals.take(Duration.ZERO, 3))
-                .extracting(m -> m.getData().length)
+                .extracting(a -> a.message().getData().length)
                 .containsExactly(1, 2, 3);
         assertThat(arrivals.take(Duration.ZERO, 3))
-                .extracting(m -> m.getData().length)
+                .extracting(a -> a.message().getData().length)
                 .containsExactly(4, 5);
     }
 }

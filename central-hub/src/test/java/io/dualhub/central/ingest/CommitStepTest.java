@@ -23,6 +23,7 @@ import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -117,6 +118,11 @@ class CommitStepTest {
         return Point.of("m", Map.of(), ts, 1);
     }
 
+    /** The messages as the dispatcher hands them over: decoded. */
+    private static List<Arrival> arrived(Message... messages) {
+        return Arrays.stream(messages).map(Arrival::of).toList();
+    }
+
     private double counter(String name) {
         return meters.counter(name).count();
     }
@@ -129,7 +135,7 @@ class CommitStepTest {
     @Test
     void aStoredBatchIsAcknowledgedAfterTheCommitAndItsStalenessMarkersCountedNotStored() {
         Point marker = Point.staleMarker("m", new TreeMap<>(), 3);
-        step(CommitOutcome.STORED).commit(List.of(batch(1, sample(1), sample(2), marker)), RETRY);
+        step(CommitOutcome.STORED).commit(arrived(batch(1, sample(1), sample(2), marker)), RETRY);
 
         assertThat(events).containsExactly("commit 1", "ack batch 1");
         assertThat(((Batch) committed.get(0).get(0)).points())
@@ -153,7 +159,7 @@ class CommitStepTest {
                 GapCodec.encode(new GapDeclaration(
                         "e1", incarnation, 4, 5, GapDeclaration.Reason.OVERFLOW, new int[] {10, 20}, clock.millis())));
         step(CommitOutcome.DUPLICATE, CommitOutcome.DECLARED, CommitOutcome.REFUSED_SERIES)
-                .commit(List.of(batch(2, sample(1)), gap, batch(6, sample(1), sample(2))), RETRY);
+                .commit(arrived(batch(2, sample(1)), gap, batch(6, sample(1), sample(2))), RETRY);
 
         assertThat(events).containsExactly("commit 3", "ack batch 2", "ack gap", "ack batch 6");
         assertThat(counter("dualhub.central.duplicates.dropped")).isEqualTo(1);
@@ -178,7 +184,7 @@ class CommitStepTest {
                 clock,
                 nanos::get);
         Delivered garbage = new Delivered("garbage", new byte[] {(byte) 0xD1, 2, 1, 2, 3});
-        List<Message> group = List.of(batch(1, sample(1)), garbage, batch(2, sample(1)));
+        List<Arrival> group = arrived(batch(1, sample(1)), garbage, batch(2, sample(1)));
 
         assertThatThrownBy(() -> failing.commit(group, RETRY))
                 .isInstanceOf(StoreException.class)
@@ -194,7 +200,7 @@ class CommitStepTest {
     void refusedMessagesAloneReachNoStore() {
         Delivered forged = new Delivered(
                 "forged", BatchCodec.encode(new Batch("e2", incarnation, 1, clock.millis(), List.of(sample(1)))));
-        step().commit(List.of(forged), RETRY);
+        step().commit(arrived(forged), RETRY);
 
         assertThat(events).containsExactly("term forged");
         assertThat(committed).isEmpty();
@@ -204,7 +210,7 @@ class CommitStepTest {
     @Test
     void aStoreAnsweringTooFewOutcomesIsABugAndNothingIsAcknowledged() {
         CommitStep step = step(CommitOutcome.STORED);
-        List<Message> group = List.of(batch(1, sample(1)), batch(2, sample(1)));
+        List<Arrival> group = arrived(batch(1, sample(1)), batch(2, sample(1)));
 
         assertThatThrownBy(() -> step.commit(group, RETRY))
                 .isInstanceOf(IllegalStateException.class)

@@ -20,14 +20,6 @@ public sealed interface EdgeMessage permits Batch, GapDeclaration {
                 : "batch " + ((Batch) this).seq();
     }
 
-    /** The points an encoded message carries, from its header: a batch's count, 0 for a gap declaration. */
-    static int pointCount(byte[] data) {
-        if (data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC) {
-            return 0;
-        }
-        return BatchCodec.pointCount(data);
-    }
-
     /** Decodes either kind, by its magic byte. */
     static EdgeMessage decode(byte[] data) {
         if (data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC) {

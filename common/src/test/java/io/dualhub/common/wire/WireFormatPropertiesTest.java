@@ -78,7 +78,7 @@ class WireFormatPropertiesTest {
                 .isInstanceOf(WireFormatException.class);
         assertThatThrownBy(() -> EdgeMessage.decode(concat(new byte[] {(byte) 0xD2, 2, 0}, brokenUtf)))
                 .isInstanceOf(WireFormatException.class);
-        assertThatThrownBy(() -> EdgeMessage.pointCount(concat(new byte[] {(byte) 0xD1, 2}, brokenUtf)))
+        assertThatThrownBy(() -> BatchCodec.pointCount(concat(new byte[] {(byte) 0xD1, 2}, brokenUtf)))
                 .isInstanceOf(WireFormatException.class);
     }
 
@@ -118,7 +118,7 @@ class WireFormatPropertiesTest {
             // the one permitted failure
         }
         try {
-            EdgeMessage.pointCount(data);
+            BatchCodec.pointCount(data);
         } catch (WireFormatException expected) {
             // likewise
         }
