@@ -28,6 +28,7 @@ final class DataPathBench {
     static final long WARMUP_POINTS = 1_000_000;
     /** What the streams hold once the timed backlog is forwarded, and the store stage commits. */
     static final long STREAMED = WARMUP_POINTS + POINTS;
+
     static final int LINES_PER_REQUEST = 5_000;
     static final int CONNECTIONS = 4;
     static final int FORWARD_WINDOW = 64; // the edge's forward.window default
@@ -61,7 +62,11 @@ final class DataPathBench {
                         nullSinkRate(),
                         Goal.atLeast(1_000_000, "points/s")));
                 results.add(Result.of(
-                        "ingest: the first 1,000,000 points after start (JIT warming up)", first, "points/s", null, null));
+                        "ingest: the first 1,000,000 points after start (JIT warming up)",
+                        first,
+                        "points/s",
+                        null,
+                        null));
             }
 
             long backlog = edge.edgeStatus().path("backlog").asLong();
