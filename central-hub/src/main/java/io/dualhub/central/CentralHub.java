@@ -142,6 +142,7 @@ public final class CentralHub implements AutoCloseable {
                     config.export(),
                     nats,
                     lease::holds,
+                    () -> store.edges().values(),
                     "dualhub-central/" + VERSION,
                     meters,
                     audit::record,

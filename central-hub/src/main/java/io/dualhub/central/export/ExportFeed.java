@@ -211,13 +211,40 @@ final class ExportFeed {
         }
     }
 
-    /** Messages on both routes not yet acknowledged: waiting, and delivered but not acknowledged. */
-    long pending() throws IOException, JetStreamApiException {
+    /**
+     * Where the consumers stand.
+     *
+     * @param pending   messages on both routes not yet acknowledged: waiting, and delivered but not acknowledged
+     * @param ackFloors per route (in {@link MetricsRoute} order), the stream sequence up to which every message is
+     *                  acknowledged; {@link Long#MAX_VALUE} when nothing waits or awaits its acknowledgement (a stream
+     *                  whose last messages were deleted leaves the floor short of its end)
+     */
+    record Progress(long pending, long[] ackFloors) {}
+
+    Progress progress() throws IOException, JetStreamApiException {
+        MetricsRoute[] routes = MetricsRoute.values();
         long pending = 0;
-        for (MetricsRoute route : MetricsRoute.values()) {
-            ConsumerInfo info = nats.connection().jetStreamManagement().getConsumerInfo(route.stream(), durable);
-            pending += info.getNumPending() + info.getNumAckPending();
+        long[] floors = new long[routes.length];
+        for (int i = 0; i < routes.length; i++) {
+            ConsumerInfo info = nats.connection().jetStreamManagement().getConsumerInfo(routes[i].stream(), durable);
+            long route = info.getNumPending() + info.getNumAckPending();
+            pending += route;
+            floors[i] = route == 0 ? Long.MAX_VALUE : info.getAckFloor().getStreamSequence();
         }
-        return pending;
+        return new Progress(pending, floors);
+    }
+
+    /** Per route (in {@link MetricsRoute} order), the stream's last sequence. */
+    long[] streamEnds() throws IOException, JetStreamApiException {
+        MetricsRoute[] routes = MetricsRoute.values();
+        long[] ends = new long[routes.length];
+        for (int i = 0; i < routes.length; i++) {
+            ends[i] = nats.connection()
+                    .jetStreamManagement()
+                    .getStreamInfo(routes[i].stream())
+                    .getStreamState()
+                    .getLastSequence();
+        }
+        return ends;
     }
 }

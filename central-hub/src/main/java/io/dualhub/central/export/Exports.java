@@ -2,6 +2,7 @@ package io.dualhub.central.export;
 
 import io.dualhub.central.alerting.FailingAlerts;
 import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,12 +12,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** One {@link RemoteWriteExporter} per configured receiver, each on its own thread; none without a receiver. */
+/**
+ * One {@link RemoteWriteExporter} per configured receiver, each on its own thread; none without a receiver. Each
+ * reconciles what it exported with what this hub stored ({@code stored}: the store's per-edge state).
+ */
 public final class Exports implements AutoCloseable {
     private final ExportSettings settings;
     private final List<RemoteWriteExporter> exporters = new ArrayList<>();
@@ -25,6 +31,7 @@ public final class Exports implements AutoCloseable {
             ExportSettings settings,
             NatsLink nats,
             BooleanSupplier leads,
+            Supplier<Collection<EdgeStoreState>> stored,
             String userAgent,
             MeterRegistry meters,
             Consumer<RecoveryAction> audit,
@@ -45,6 +52,7 @@ public final class Exports implements AutoCloseable {
                             ExportFeed.MAX_ACK_PENDING),
                     RemoteWriteClient.http(target, settings.timeout(), userAgent),
                     leads,
+                    stored,
                     meters,
                     audit,
                     instance,

@@ -1,6 +1,7 @@
 package io.dualhub.central.export;
 
 import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.SequenceTracker;
 import io.dualhub.common.Backoff;
 import io.dualhub.common.DaemonThreads;
@@ -8,6 +9,7 @@ import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.config.ShownUrl;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.EdgeMessage;
+import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.PointLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * on kill -9), and the hub that sent it may be gone too. So when this hub starts exporting, and when a receiver takes
  * a request again after failing, everything the streams got in {@code export.replay-window} before that is sent
  * again first (a replay: read apart from the durable consumers, acknowledging nothing).
+ *
+ * <p>Every {@link #PENDING_POLL} the exporter also reconciles what it handled with what this hub's store holds
+ * ({@link ExportReconciler}): a consumer can move past messages it never delivers again (a nats-server bug), and what
+ * the store holds but the export never got is replayed the same way.
  */
 public final class RemoteWriteExporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteExporter.class);
@@ -138,10 +146,13 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private final Consumer<RecoveryAction> audit;
     private final String instance;
     private final WriteRequestEncoder encoder = new WriteRequestEncoder();
+    private final Supplier<Collection<EdgeStoreState>> stored;
+    private final ExportReconciler reconciler = new ExportReconciler();
     private final Map<String, SequenceTracker> exported = new HashMap<>(); // edge/incarnation -> batches exported
     private final Deque<Refusal> refusals = new ArrayDeque<>();
     private final Counter samples;
     private final Counter replayed;
+    private final Counter unexported;
     private final Map<String, Counter> failures = new HashMap<>();
     private final Map<Integer, Counter> refused = new HashMap<>();
     private final Thread thread;
@@ -168,6 +179,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             ExportFeed feed,
             RemoteWriteClient client,
             BooleanSupplier leads,
+            Supplier<Collection<EdgeStoreState>> stored,
             MeterRegistry meters,
             Consumer<RecoveryAction> audit,
             String instance,
@@ -180,6 +192,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         this.feed = feed;
         this.client = client;
         this.leads = leads;
+        this.stored = stored;
         this.clock = clock;
         this.sleeper = sleeper;
         this.meters = meters;
@@ -189,6 +202,10 @@ public final class RemoteWriteExporter implements AutoCloseable {
                 .register(meters);
         this.replayed = Counter.builder("dualhub.central.export.replayed.samples")
                 .description("Samples sent again to a receiver that may have lost them (export.replay-window)")
+                .tag("target", shown)
+                .register(meters);
+        this.unexported = Counter.builder("dualhub.central.export.unexported.batches")
+                .description("Batches the hub stored that the export never got and the streams no longer held")
                 .tag("target", shown)
                 .register(meters);
         Gauge.builder("dualhub.central.export.lag.seconds", this, RemoteWriteExporter::lagSeconds)
@@ -241,6 +258,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             leading = false;
             replay = null;
             replayFromMs = -1;
+            reconciler.reset();
             return false;
         }
         if (!feed.ready()) {
@@ -249,6 +267,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         }
         if (!leading) {
             leading = true;
+            reconciler.reset();
             replayAfter(clock.millis()); // what the last exporting hub sent in its last seconds
         }
         pollPending();
@@ -261,7 +280,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
             return true;
         }
         hold(messages);
-        List<Batch> batches = batchesOf(messages, true);
+        List<Carried> unit = carried(messages);
+        List<Batch> batches = batchesOf(unit, true);
         for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
             if (deliver(request, samples) == Outcome.LOST_LEADERSHIP) {
                 for (Message m : messages) {
@@ -275,6 +295,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         for (Batch b : batches) {
             tracker(b).record(b.seq());
         }
+        handled(unit);
         for (Message m : messages) {
             m.ack();
         }
@@ -285,10 +306,14 @@ public final class RemoteWriteExporter implements AutoCloseable {
 
     /** Asks for a replay of what was published in the replay window before {@code troubleMs}. */
     private void replayAfter(long troubleMs) {
-        if (settings.replayWindow().isZero()) {
-            return;
+        if (!settings.replayWindow().isZero()) {
+            replayFrom(troubleMs - settings.replayWindow().toMillis());
         }
-        long from = troubleMs - settings.replayWindow().toMillis();
+    }
+
+    /** Asks for a replay of what was published from {@code fromMs} (and not covered yet by one under way). */
+    private void replayFrom(long fromMs) {
+        long from = fromMs;
         if (replay != null) {
             from = Math.min(from, replaySinceMs); // what the replay under way has not covered yet, again
             replay = null;
@@ -310,13 +335,15 @@ public final class RemoteWriteExporter implements AutoCloseable {
         }
         state = State.REPLAYING;
         ExportFeed.Replay current = replay;
-        for (List<ExportSeries> request : ExportRequests.cut(batchesOf(messages, false), settings.maxSamples())) {
+        List<Carried> unit = carried(messages);
+        for (List<ExportSeries> request : ExportRequests.cut(batchesOf(unit, false), settings.maxSamples())) {
             if (deliver(request, replayed) == Outcome.LOST_LEADERSHIP) {
                 replay = null;
                 state = State.STANDBY;
                 return true;
             }
         }
+        handled(unit);
         if (replay != current) {
             LOG.info("export to {}: the receiver failed while replaying; replaying again", shown);
         }
@@ -324,14 +351,50 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     /**
-     * The batches of a unit's messages that the hubs store, each once (both routes may carry one); without those
-     * exported already while this hub led when {@code skipExported}.
+     * What a message carried: the batch sequences it accounts for (null when it is not an edge's batch or
+     * declaration of its own subject), and the batch to export (null when the hubs do not store it).
      */
-    private List<Batch> batchesOf(List<Message> messages, boolean skipExported) {
+    private record Carried(ExportReconciler.Handled handled, Batch batch) {}
+
+    private static List<Carried> carried(List<Message> messages) {
+        List<Carried> carried = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            carried.add(carried(m));
+        }
+        return carried;
+    }
+
+    private static Carried carried(Message m) {
+        long atMs = m.metaData().timestamp().toInstant().toEpochMilli();
+        try {
+            EdgeMessage decoded = EdgeMessage.decode(m.getData());
+            String edge = MetricsRoute.edgeOf(m.getSubject());
+            // what the Ingestor stores: a batch of the subject's edge within the point limits (else it is refused,
+            // counted and audited there); gap declarations carry no points
+            if (decoded instanceof Batch b && b.edgeId().equals(edge)) {
+                return new Carried(
+                        new ExportReconciler.Handled(edge, b.incarnation(), b.seq(), b.seq(), atMs),
+                        PointLimits.violation(b.points()) == null ? b : null);
+            }
+            if (decoded instanceof GapDeclaration g && g.edgeId().equals(edge)) {
+                return new Carried(
+                        new ExportReconciler.Handled(edge, g.incarnation(), g.fromSeq(), g.toSeq(), atMs), null);
+            }
+        } catch (RuntimeException e) {
+            // undecodable or of a newer format: the Ingestor refuses and accounts it; nothing to export
+        }
+        return new Carried(null, null);
+    }
+
+    /**
+     * The batches of a unit that the hubs store, each once (both routes may carry one); without those exported
+     * already while this hub led when {@code skipExported}.
+     */
+    private List<Batch> batchesOf(List<Carried> unit, boolean skipExported) {
         List<Batch> batches = new ArrayList<>();
         Set<String> inUnit = new HashSet<>();
-        for (Message m : messages) {
-            Batch b = exportable(m);
+        for (Carried c : unit) {
+            Batch b = c.batch();
             if (b != null && !(skipExported && tracker(b).isDuplicate(b.seq())) && inUnit.add(key(b) + "/" + b.seq())) {
                 batches.add(b);
             }
@@ -339,21 +402,13 @@ public final class RemoteWriteExporter implements AutoCloseable {
         return batches;
     }
 
-    /** The batch a message carries, when it is one that the hubs store; null for anything else. */
-    private static Batch exportable(Message m) {
-        try {
-            EdgeMessage decoded = EdgeMessage.decode(m.getData());
-            // what the Ingestor stores: a batch of the subject's edge within the point limits (else it is refused,
-            // counted and audited there); gap declarations carry no points
-            if (decoded instanceof Batch b
-                    && b.edgeId().equals(MetricsRoute.edgeOf(m.getSubject()))
-                    && PointLimits.violation(b.points()) == null) {
-                return b;
+    /** Tells the reconciler what a unit sent (or found nothing to send in), once the receiver took it. */
+    private void handled(List<Carried> unit) {
+        for (Carried c : unit) {
+            if (c.handled() != null) {
+                reconciler.handled(c.handled());
             }
-        } catch (RuntimeException e) {
-            // undecodable or of a newer format: the Ingestor refuses and accounts it; nothing to export
         }
-        return null;
     }
 
     private SequenceTracker tracker(Batch b) {
@@ -500,17 +555,47 @@ public final class RemoteWriteExporter implements AutoCloseable {
         return Math.max(1, ExportSettings.ACK_WAIT.toMillis() / 3);
     }
 
+    /** Every {@link #PENDING_POLL}: how many messages are pending, and the reconciliation with the store. */
     private void pollPending() {
         long now = clock.millis();
         if (now - lastPendingPollMs < PENDING_POLL.toMillis()) {
             return;
         }
         lastPendingPollMs = now;
+        // the store first: whatever it holds was in the streams before the consumers' positions are read
+        List<ExportReconciler.Missing> missing = reconciler.missing(stored.get());
         try {
-            pending = feed.pending();
+            ExportFeed.Progress progress = feed.progress();
+            pending = progress.pending();
+            reconcile(missing, progress.ackFloors(), missing.isEmpty() ? null : feed.streamEnds());
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warn("export to {}: cannot tell what is pending: {}", shown, e.toString());
             pending = -1;
+        }
+    }
+
+    private void reconcile(List<ExportReconciler.Missing> missing, long[] ackFloors, long[] ends) {
+        ExportReconciler.Verdict v = reconciler.judge(missing, ackFloors, ends, replay == null && replayFromMs < 0);
+        if (v.replayFromMs() >= 0) {
+            LOG.warn(
+                    "export to {}: the store holds batches the export never got ({}); replaying the streams from {}",
+                    shown,
+                    String.join(
+                            "; ",
+                            missing.stream()
+                                    .map(m -> m.edge() + " " + m.describe())
+                                    .toList()),
+                    Instant.ofEpochMilli(v.replayFromMs()));
+            replayFrom(v.replayFromMs());
+        }
+        for (ExportReconciler.Missing m : v.givenUp()) {
+            LOG.warn(
+                    "export to {}: batches {} of edge {} are stored here but were never exported, and the streams no "
+                            + "longer hold them; not exported",
+                    shown,
+                    m.describe(),
+                    m.edge());
+            unexported.increment(m.batches());
         }
     }
 

@@ -56,6 +56,11 @@ public final class SeqRanges {
         return ranges.stream().map(r -> r[0] + "-" + r[1]).toList();
     }
 
+    /** The ranges as [from, to] pairs (copies). */
+    public List<long[]> ranges() {
+        return ranges.stream().map(long[]::clone).toList();
+    }
+
     public SeqRanges copy() {
         SeqRanges c = new SeqRanges();
         ranges.forEach(r -> c.ranges.add(r.clone()));

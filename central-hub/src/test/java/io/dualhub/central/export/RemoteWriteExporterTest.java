@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.recovery.RecoveryAction;
+import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.stream.StreamSetup;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
@@ -18,6 +19,7 @@ import io.dualhub.common.wire.Point;
 import io.dualhub.testkit.MutableClock;
 import io.dualhub.testkit.NatsFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import java.net.URI;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +51,7 @@ class RemoteWriteExporterTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<RecoveryAction> audit = new CopyOnWriteArrayList<>();
     private final String incarnation = Incarnations.newId();
+    private final Map<String, EdgeStoreState> stored = new ConcurrentHashMap<>(); // the hub's store, as it tells it
     private NatsLink link;
     private ScriptedReceiver receiver;
 
@@ -241,6 +245,42 @@ class RemoteWriteExporterTest {
     }
 
     @Test
+    void whatTheStoreHoldsAndTheConsumerMovedPastIsReplayedAndWhatTheStreamsNoLongerHoldIsGivenUp() throws Exception {
+        RemoteWriteExporter exporter = exporter(receiver.url());
+        for (long seq = 1; seq <= 3; seq++) {
+            publish(MetricsRoute.PRIMARY, batch(seq, "m"));
+        }
+        drain(exporter);
+        publish(MetricsRoute.PRIMARY, batch(4, "m"));
+        // what nats-server before 2.10.26 can do after a consumer leader change (nats-io/nats-server#6469): the
+        // consumer moves past a message for good without any exporter having it
+        Message skipped = link.connection()
+                .getConsumerContext(MetricsRoute.PRIMARY.stream(), Exports.consumerName(receiver.url()))
+                .next(Duration.ofSeconds(5));
+        skipped.ackSync(Duration.ofSeconds(5));
+        publish(MetricsRoute.PRIMARY, batch(5, "m"));
+        drain(exporter);
+        assertThat(timestamps("m")).as("4 skipped").containsExactly(1L, 2L, 3L, 5L);
+
+        stored.put("e1", storedUpTo(5));
+        reconcile(exporter, 2); // found missing, then judged once the consumers read past
+        assertThat(timestamps("m"))
+                .as("the window before the last batch in order (3), replayed up to what the consumer delivered")
+                .containsExactly(1L, 1L, 2L, 2L, 3L, 3L, 4L, 5L, 5L);
+
+        receiver.kept().clear();
+        stored.put("e1", storedUpTo(7)); // 6 and 7 were never in the streams (say, deleted by their limits)
+        reconcile(exporter, 4);
+        assertThat(timestamps("m"))
+                .as("replayed once more, then given up instead of replayed for ever")
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(meters.get("dualhub.central.export.unexported.batches")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+    }
+
+    @Test
     void aTargetsHeadersAndCredentialsGoWithEveryRequest() throws Exception {
         publish(MetricsRoute.PRIMARY, batch(1, "m"));
         ExportTarget tenant = new ExportTarget(
@@ -260,6 +300,14 @@ class RemoteWriteExporterTest {
         assertThat(timestamps("m")).containsExactly(1L);
     }
 
+    /** Runs {@code rounds} reconciliations with the store (one each 5 s), each followed by a {@link #drain}. */
+    private void reconcile(RemoteWriteExporter exporter, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            clock.advance(Duration.ofSeconds(5));
+            drain(exporter);
+        }
+    }
+
     /** Runs the exporter until a fetch brings nothing and the consumers hold nothing unacknowledged. */
     private void drain(RemoteWriteExporter exporter) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -271,6 +319,7 @@ class RemoteWriteExporterTest {
                                             Partition.WHOLE,
                                             Duration.ofSeconds(30),
                                             10)
+                                    .progress()
                                     .pending()
                             == 0;
         });
@@ -304,6 +353,7 @@ class RemoteWriteExporterTest {
                         ExportFeed.MAX_ACK_PENDING),
                 RemoteWriteClient.http(target, settings.timeout(), "test"),
                 leads::get,
+                stored::values,
                 meters,
                 audit::add,
                 "c1",
@@ -312,6 +362,26 @@ class RemoteWriteExporterTest {
                     pauses.add(d);
                     clock.advance(d);
                 });
+    }
+
+    private EdgeStoreState storedUpTo(long seq) {
+        return new EdgeStoreState(
+                "e1",
+                seq,
+                seq,
+                seq,
+                seq,
+                0,
+                clock.millis(),
+                0,
+                0,
+                List.of(),
+                0,
+                List.of(),
+                List.of(),
+                incarnation,
+                0,
+                List.of());
     }
 
     private Batch batch(long seq, String metric) {
