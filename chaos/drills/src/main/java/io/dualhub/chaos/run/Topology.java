@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,6 +50,8 @@ final class Topology implements AutoCloseable {
     private final List<ChaosEdge> edges = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
     private final List<String> replicaRestarts = new ArrayList<>();
+    // stream -> each node's shortfall as a rebuild left it; used by the restoring thread only
+    private final Map<String, Map<String, Long>> leftDiverging = new HashMap<>();
     private final Consumer<String> progress;
     private Hubs hubs;
     private RemoteWriteReceiver receiver; // null where VictoriaMetrics is not installed
@@ -189,7 +192,28 @@ final class Topology implements AutoCloseable {
         settle("every edge's backlog forwarded", this::backlogsForwarded);
         if (rebuildDivergentReplicas()) {
             settle("every replica current after the rebuild, stream leaders apart", probe::replicasCurrent);
-            settle("every replica of the metrics streams the same after the rebuild", this::replicasAgree);
+            if (!within(SETTLE, this::replicasAgree)) {
+                leaveDiverging();
+            }
+        }
+    }
+
+    /**
+     * Keeps the replicas' states a rebuild did not make the same (seen once after cluster-down: n1 held 2,099
+     * messages of the secondary stream, n2 and n3 2,231, and n1 came back from the rebuild with 2,099 again), so the
+     * scenarios that follow start without another rebuild of the same. The data path is not touched: every scenario
+     * counts the hubs' stores and the receiver, and its own replica check still reports any divergence.
+     */
+    private void leaveDiverging() {
+        for (String stream : ClusterProbe.METRICS_STREAMS) {
+            Map<String, ClusterProbe.ReplicaState> states = probe.replicaStates(stream);
+            if (!ClusterProbe.agree(states)) {
+                leftDiverging.put(stream, shortfalls(states));
+                String line = "replicas of " + stream + " still differ after the rebuild (" + states.values()
+                        + "): left so; later scenarios start from them";
+                progress.accept(line);
+                replicaRestarts.add(line);
+            }
         }
     }
 
@@ -234,6 +258,25 @@ final class Topology implements AutoCloseable {
         return ClusterProbe.METRICS_STREAMS.stream().allMatch(s -> ClusterProbe.agree(probe.replicaStates(s)));
     }
 
+    /** Every metrics stream's replicas agree, or are as a rebuild left them ({@link #leaveDiverging}). */
+    private boolean replicasAgreeOrLeft() {
+        return ClusterProbe.METRICS_STREAMS.stream().allMatch(s -> {
+            Map<String, ClusterProbe.ReplicaState> states = probe.replicaStates(s);
+            return ClusterProbe.agree(states) || shortfalls(states).equals(leftDiverging.get(s));
+        });
+    }
+
+    /** How many messages each node's replica holds fewer than the fullest one: the divergence, whatever came since. */
+    private static Map<String, Long> shortfalls(Map<String, ClusterProbe.ReplicaState> states) {
+        long most = states.values().stream()
+                .mapToLong(ClusterProbe.ReplicaState::messages)
+                .max()
+                .orElse(0);
+        Map<String, Long> shortfalls = new TreeMap<>();
+        states.forEach((node, state) -> shortfalls.put(node, most - state.messages()));
+        return shortfalls;
+    }
+
     /**
      * A replica still different from the other two a minute after the backlogs drained: nats-server 2.9.10 can leave
      * a node with one message more than its peers after a leader change and still mark it current (the 1-hour soak:
@@ -242,7 +285,7 @@ final class Topology implements AutoCloseable {
      * scenario's replica check reports the divergence. Every rebuild is kept for the report. True when it rebuilt.
      */
     private boolean rebuildDivergentReplicas() {
-        if (within(REPLICA_CATCH_UP, this::replicasAgree)) {
+        if (within(REPLICA_CATCH_UP, this::replicasAgreeOrLeft)) {
             return false;
         }
         Map<String, String> odd = new TreeMap<>(); // node -> what differed
