@@ -45,7 +45,8 @@ final class DataPathBench {
             CentralClient api = new CentralClient(central.url());
             topo.streamsReady("bench");
             central.stop(); // streams and its consumer exist; it consumes nothing until the store stage
-            HubProcess edge = topo.edge("bench-edge", Topology.EDGE_YAML);
+            // on the heap and flags its installers give it: what runs on a user's machine
+            HubProcess edge = topo.edge("bench-edge", Topology.EDGE_YAML, HubProcess.INSTALLED_EDGE_HEAP);
             // written with NATS up and forwarded as it comes, so both the write and the forward path are compiled
             // before either is timed
             double first = burst(edge.url(), "warmup", WARMUP_POINTS);
