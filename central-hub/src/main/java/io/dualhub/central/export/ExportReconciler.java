@@ -58,10 +58,12 @@ final class ExportReconciler {
     }
 
     private static final class Account {
+        private final String edge;
         private final SequenceTracker handled;
         private long inOrderAtMs; // when the message that last extended the contiguous prefix was published
 
-        private Account(long first, long atMs) {
+        private Account(String edge, long first, long atMs) {
+            this.edge = edge;
             this.handled = new SequenceTracker(first - 1, List.of());
             this.inOrderAtMs = atMs;
         }
@@ -88,7 +90,7 @@ final class ExportReconciler {
     void handled(Handled h) {
         Account a = accounts.get(key(h.edge(), h.incarnation()));
         if (a == null) {
-            a = new Account(h.fromSeq(), h.atMs());
+            a = new Account(h.edge(), h.fromSeq(), h.atMs());
             accounts.put(key(h.edge(), h.incarnation()), a);
         }
         long before = a.handled.contiguous();
@@ -100,8 +102,16 @@ final class ExportReconciler {
         }
     }
 
-    /** What each edge's store state holds above the first batch handled of its incarnation, and was never handled. */
+    /**
+     * What each edge's store state holds above the first batch handled of its incarnation, and was never handled.
+     * Forgets the accounts of an edge's earlier incarnations, so an edge restarted every day leaves nothing behind.
+     */
     List<Missing> missing(Collection<EdgeStoreState> stored) {
+        Map<String, String> current = new HashMap<>();
+        stored.forEach(s -> current.put(s.edge(), key(s.edge(), s.incarnation())));
+        accounts.entrySet()
+                .removeIf(e -> current.containsKey(e.getValue().edge)
+                        && !current.get(e.getValue().edge).equals(e.getKey()));
         List<Missing> missing = new ArrayList<>();
         for (EdgeStoreState s : stored) {
             Account a = accounts.get(key(s.edge(), s.incarnation()));

@@ -28,6 +28,9 @@ class ExportReconcilerTest {
         assertThat(reconciler.missing(List.of(restarted)))
                 .as("another incarnation's sequences are not this one's")
                 .isEmpty();
+        assertThat(reconciler.missing(List.of(stored)))
+                .as("the earlier incarnation's account was forgotten once the store moved on")
+                .isEmpty();
     }
 
     @Test
