@@ -38,6 +38,15 @@ final class ExportReconciler {
      */
     static final Duration REPLAY_MARGIN = Duration.ofMinutes(1);
 
+    /**
+     * How far before a range was first found missing its replay may start at most: a replay reads every edge's
+     * messages from there, and holds up the export while it runs.
+     */
+    static final Duration MAX_LOOKBACK = Duration.ofMinutes(10);
+
+    /** How long an edge's earlier incarnation is accounted after its last message, once the store moved on. */
+    static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+
     /** What one message carried: batches {@code fromSeq..toSeq} of an edge incarnation, published at {@code atMs}. */
     record Handled(String edge, String incarnation, long fromSeq, long toSeq, long atMs) {}
 
@@ -52,25 +61,30 @@ final class ExportReconciler {
         }
     }
 
-    /** What a round decided: replay from {@code replayFromMs} (-1: no replay), and what was given up. */
-    record Verdict(long replayFromMs, List<Missing> givenUp) {
-        static final Verdict NOTHING = new Verdict(-1, List.of());
+    /**
+     * What a round decided: replay from {@code replayFromMs} (-1: no replay) for {@code replayed}, and what was
+     * given up.
+     */
+    record Verdict(long replayFromMs, List<Missing> replayed, List<Missing> givenUp) {
+        static final Verdict NOTHING = new Verdict(-1, List.of(), List.of());
     }
 
     private static final class Account {
         private final String edge;
         private final SequenceTracker handled;
         private long inOrderAtMs; // when the message that last extended the contiguous prefix was published
+        private long lastAtMs; // when the last message handled was published
 
-        private Account(String edge, long first, long atMs) {
+        private Account(String edge, long floor, long atMs) {
             this.edge = edge;
-            this.handled = new SequenceTracker(first - 1, List.of());
+            this.handled = new SequenceTracker(floor, List.of());
             this.inOrderAtMs = atMs;
+            this.lastAtMs = atMs;
         }
     }
 
-    /** Ranges found missing together, with the streams' ends at that moment. */
-    private record Watched(long[] ends, List<long[]> ranges) {}
+    /** Ranges found missing together at {@code atMs}, with the streams' ends at that moment. */
+    private record Watched(long[] ends, List<long[]> ranges, long atMs) {}
 
     /** One key's ranges under judgement: found missing (suspect), and confirmed missing and replayed for. */
     private static final class Judged {
@@ -80,38 +94,52 @@ final class ExportReconciler {
 
     private final Map<String, Account> accounts = new HashMap<>(); // edge/incarnation ->
     private final Map<String, Judged> judged = new HashMap<>();
+    // edge/incarnation -> the highest sequence the store held when this hub began leading
+    private final Map<String, Long> baseline = new HashMap<>();
+    private long newestAtMs; // the latest publish time of any message handled
 
-    /** Forgets everything: at a change of leadership, what another hub exported is not this one's to account. */
-    void reset() {
+    /**
+     * Forgets everything, at a change of leadership: what another hub exported is not this one's to account. What
+     * the store holds now ({@code stored}) is where each edge's account starts: an older batch handled later (an edge
+     * resending after a failover, a gap repair) does not make everything between it and the newest a hole.
+     */
+    void reset(Collection<EdgeStoreState> stored) {
         accounts.clear();
         judged.clear();
+        baseline.clear();
+        stored.forEach(s -> baseline.put(key(s.edge(), s.incarnation()), s.highestSeq()));
     }
 
     void handled(Handled h) {
-        Account a = accounts.get(key(h.edge(), h.incarnation()));
+        String key = key(h.edge(), h.incarnation());
+        Account a = accounts.get(key);
         if (a == null) {
-            a = new Account(h.edge(), h.fromSeq(), h.atMs());
-            accounts.put(key(h.edge(), h.incarnation()), a);
+            a = new Account(h.edge(), Math.max(h.fromSeq() - 1, baseline.getOrDefault(key, 0L)), h.atMs());
+            accounts.put(key, a);
         }
         long before = a.handled.contiguous();
-        for (long seq = h.fromSeq(); seq <= h.toSeq(); seq++) {
+        for (long seq = Math.max(h.fromSeq(), before + 1); seq <= h.toSeq(); seq++) {
             a.handled.record(seq);
         }
         if (a.handled.contiguous() > before) {
             a.inOrderAtMs = h.atMs();
         }
+        a.lastAtMs = Math.max(a.lastAtMs, h.atMs());
+        newestAtMs = Math.max(newestAtMs, h.atMs());
     }
 
     /**
-     * What each edge's store state holds above the first batch handled of its incarnation, and was never handled.
-     * Forgets the accounts of an edge's earlier incarnations, so an edge restarted every day leaves nothing behind.
+     * What each edge's store state holds above where its account starts, up to the highest sequence it holds, and
+     * was never handled. Forgets an edge's earlier incarnation once the store moved on and nothing of it was handled
+     * for {@link #FORGET_AFTER}, so an edge restarted every day leaves nothing behind.
      */
     List<Missing> missing(Collection<EdgeStoreState> stored) {
         Map<String, String> current = new HashMap<>();
         stored.forEach(s -> current.put(s.edge(), key(s.edge(), s.incarnation())));
         accounts.entrySet()
                 .removeIf(e -> current.containsKey(e.getValue().edge)
-                        && !current.get(e.getValue().edge).equals(e.getKey()));
+                        && !current.get(e.getValue().edge).equals(e.getKey())
+                        && newestAtMs - e.getValue().lastAtMs > FORGET_AFTER.toMillis());
         List<Missing> missing = new ArrayList<>();
         for (EdgeStoreState s : stored) {
             Account a = accounts.get(key(s.edge(), s.incarnation()));
@@ -122,6 +150,7 @@ final class ExportReconciler {
             if (s.highestSeq() > a.handled.highest()) {
                 unhandled.add(new long[] {a.handled.highest() + 1, s.highestSeq()});
             }
+            unhandled = subtract(unhandled, List.of(new long[] {s.highestSeq() + 1, Long.MAX_VALUE})); // not stored yet
             if (unhandled.isEmpty()) {
                 continue;
             }
@@ -142,11 +171,12 @@ final class ExportReconciler {
      * read after both (null when nothing is missing). {@code replayIdle}: no replay is asked for or under way, so one
      * asked for before has ended.
      */
-    Verdict judge(List<Missing> missing, long[] ackFloors, long[] ends, boolean replayIdle) {
+    Verdict judge(List<Missing> missing, long[] ackFloors, long[] ends, boolean replayIdle, long nowMs) {
         Map<String, Missing> now = new HashMap<>();
         missing.forEach(m -> now.put(key(m.edge(), m.incarnation()), m));
         judged.keySet().retainAll(now.keySet());
         long replayFrom = Long.MAX_VALUE;
+        List<Missing> replayed = new ArrayList<>();
         List<Missing> givenUp = new ArrayList<>();
         for (Map.Entry<String, Missing> e : now.entrySet()) {
             Missing m = e.getValue();
@@ -170,19 +200,30 @@ final class ExportReconciler {
                 if (!confirmed.isEmpty()) {
                     List<long[]> all = new ArrayList<>(replaying);
                     all.addAll(confirmed);
-                    j.replaying = new Watched(ends, all);
+                    j.replaying = new Watched(ends, all, nowMs);
                     open = subtract(open, confirmed);
-                    replayFrom = Math.min(replayFrom, accounts.get(e.getKey()).inOrderAtMs - REPLAY_MARGIN.toMillis());
+                    replayed.add(new Missing(m.edge(), m.incarnation(), confirmed));
+                    replayFrom = Math.min(replayFrom, replayStart(accounts.get(e.getKey()), j.suspect.atMs()));
                 }
                 j.suspect = null;
             }
             if (j.suspect == null && !open.isEmpty()) {
-                j.suspect = new Watched(ends, open);
+                j.suspect = new Watched(ends, open, nowMs);
             }
         }
         return replayFrom == Long.MAX_VALUE && givenUp.isEmpty()
                 ? Verdict.NOTHING
-                : new Verdict(replayFrom == Long.MAX_VALUE ? -1 : Math.max(0, replayFrom), givenUp);
+                : new Verdict(replayFrom == Long.MAX_VALUE ? -1 : Math.max(0, replayFrom), replayed, givenUp);
+    }
+
+    /**
+     * Where a replay for a range first found missing at {@code foundAtMs} starts: a margin before the last batch of
+     * its edge handled in order or before it was found, whichever is earlier (it was published before the store held
+     * it, and the store held it when it was found), but no more than {@link #MAX_LOOKBACK} before it was found.
+     */
+    private static long replayStart(Account a, long foundAtMs) {
+        long anchor = Math.min(foundAtMs, Math.max(a.inOrderAtMs, foundAtMs - MAX_LOOKBACK.toMillis()));
+        return anchor - REPLAY_MARGIN.toMillis();
     }
 
     /** The parts of {@code ranges} inside some range of {@code within}. */

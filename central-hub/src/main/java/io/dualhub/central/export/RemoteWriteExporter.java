@@ -258,7 +258,6 @@ public final class RemoteWriteExporter implements AutoCloseable {
             leading = false;
             replay = null;
             replayFromMs = -1;
-            reconciler.reset();
             return false;
         }
         if (!feed.ready()) {
@@ -267,7 +266,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         }
         if (!leading) {
             leading = true;
-            reconciler.reset();
+            reconciler.reset(stored.get());
             replayAfter(clock.millis()); // what the last exporting hub sent in its last seconds
         }
         pollPending();
@@ -562,9 +561,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
             return;
         }
         lastPendingPollMs = now;
-        // the store first: whatever it holds was in the streams before the consumers' positions are read
-        List<ExportReconciler.Missing> missing = reconciler.missing(stored.get());
         try {
+            // the store first: whatever it holds was in the streams before the consumers' positions are read
+            List<ExportReconciler.Missing> missing = reconciler.missing(stored.get());
             ExportFeed.Progress progress = feed.progress();
             pending = progress.pending();
             reconcile(missing, progress.ackFloors(), missing.isEmpty() ? null : feed.streamEnds());
@@ -575,14 +574,15 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     private void reconcile(List<ExportReconciler.Missing> missing, long[] ackFloors, long[] ends) {
-        ExportReconciler.Verdict v = reconciler.judge(missing, ackFloors, ends, replay == null && replayFromMs < 0);
+        ExportReconciler.Verdict v =
+                reconciler.judge(missing, ackFloors, ends, replay == null && replayFromMs < 0, clock.millis());
         if (v.replayFromMs() >= 0) {
             LOG.warn(
                     "export to {}: the store holds batches the export never got ({}); replaying the streams from {}",
                     shown,
                     String.join(
                             "; ",
-                            missing.stream()
+                            v.replayed().stream()
                                     .map(m -> m.edge() + " " + m.describe())
                                     .toList()),
                     Instant.ofEpochMilli(v.replayFromMs()));
