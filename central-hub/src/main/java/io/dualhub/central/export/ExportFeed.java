@@ -1,5 +1,6 @@
 package io.dualhub.central.export;
 
+import io.dualhub.central.stream.ReadPositions;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
@@ -11,7 +12,6 @@ import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
@@ -211,40 +211,13 @@ final class ExportFeed {
         }
     }
 
-    /**
-     * Where the consumers stand.
-     *
-     * @param pending   messages on both routes not yet acknowledged: waiting, and delivered but not acknowledged
-     * @param ackFloors per route (in {@link MetricsRoute} order), the stream sequence up to which every message is
-     *                  acknowledged; {@link Long#MAX_VALUE} when nothing waits or awaits its acknowledgement (a stream
-     *                  whose last messages were deleted leaves the floor short of its end)
-     */
-    record Progress(long pending, long[] ackFloors) {}
-
-    Progress progress() throws IOException, JetStreamApiException {
-        MetricsRoute[] routes = MetricsRoute.values();
-        long pending = 0;
-        long[] floors = new long[routes.length];
-        for (int i = 0; i < routes.length; i++) {
-            ConsumerInfo info = nats.connection().jetStreamManagement().getConsumerInfo(routes[i].stream(), durable);
-            long route = info.getNumPending() + info.getNumAckPending();
-            pending += route;
-            floors[i] = route == 0 ? Long.MAX_VALUE : info.getAckFloor().getStreamSequence();
-        }
-        return new Progress(pending, floors);
+    /** Where the consumers stand on both metrics streams. */
+    ReadPositions positions() throws IOException, JetStreamApiException {
+        return ReadPositions.of(nats.connection().jetStreamManagement(), durable);
     }
 
     /** Per route (in {@link MetricsRoute} order), the stream's last sequence. */
     long[] streamEnds() throws IOException, JetStreamApiException {
-        MetricsRoute[] routes = MetricsRoute.values();
-        long[] ends = new long[routes.length];
-        for (int i = 0; i < routes.length; i++) {
-            ends[i] = nats.connection()
-                    .jetStreamManagement()
-                    .getStreamInfo(routes[i].stream())
-                    .getStreamState()
-                    .getLastSequence();
-        }
-        return ends;
+        return ReadPositions.streamEnds(nats.connection().jetStreamManagement());
     }
 }

@@ -3,6 +3,7 @@ package io.dualhub.central.export;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.SeqRanges;
 import io.dualhub.central.store.SequenceTracker;
+import io.dualhub.central.stream.ReadPositions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -182,7 +183,7 @@ final class ExportReconciler {
             Missing m = e.getValue();
             Judged j = judged.computeIfAbsent(e.getKey(), k -> new Judged());
             List<long[]> open = m.ranges();
-            if (j.replaying != null && replayIdle && readPast(ackFloors, j.replaying.ends())) {
+            if (j.replaying != null && replayIdle && ReadPositions.readPast(ackFloors, j.replaying.ends())) {
                 // what the replay did not bring, the streams no longer hold
                 Missing lost = new Missing(m.edge(), m.incarnation(), intersect(open, j.replaying.ranges()));
                 giveUp(e.getKey(), lost);
@@ -194,7 +195,7 @@ final class ExportReconciler {
             }
             List<long[]> replaying = j.replaying == null ? List.of() : j.replaying.ranges();
             open = subtract(open, replaying);
-            if (j.suspect != null && readPast(ackFloors, j.suspect.ends())) {
+            if (j.suspect != null && ReadPositions.readPast(ackFloors, j.suspect.ends())) {
                 // missing then, everything the streams held then acknowledged since, and missing still: skipped
                 List<long[]> confirmed = intersect(open, j.suspect.ranges());
                 if (!confirmed.isEmpty()) {
@@ -238,15 +239,6 @@ final class ExportReconciler {
                 a.handled.record(seq);
             }
         }
-    }
-
-    private static boolean readPast(long[] ackFloors, long[] ends) {
-        for (int i = 0; i < ends.length; i++) {
-            if (ackFloors[i] < ends[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The parts of {@code ranges} outside every range of {@code minus}; all are [from, to] pairs. */

@@ -3,6 +3,7 @@ package io.dualhub.central.export;
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.SequenceTracker;
+import io.dualhub.central.stream.ReadPositions;
 import io.dualhub.common.Backoff;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
@@ -564,9 +565,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
         try {
             // the store first: whatever it holds was in the streams before the consumers' positions are read
             List<ExportReconciler.Missing> missing = reconciler.missing(stored.get());
-            ExportFeed.Progress progress = feed.progress();
-            pending = progress.pending();
-            reconcile(missing, progress.ackFloors(), missing.isEmpty() ? null : feed.streamEnds());
+            ReadPositions positions = feed.positions();
+            pending = positions.pending();
+            reconcile(missing, positions.ackFloors(), missing.isEmpty() ? null : feed.streamEnds());
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warn("export to {}: cannot tell what is pending: {}", shown, e.toString());
             pending = -1;

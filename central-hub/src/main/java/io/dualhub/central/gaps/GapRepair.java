@@ -5,8 +5,8 @@ import io.dualhub.central.leader.LeaderLease;
 import io.dualhub.central.recovery.RecoveryLog;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.store.MetricStore;
+import io.dualhub.central.stream.ReadPositions;
 import io.dualhub.common.DaemonThreads;
-import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
 import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.api.ConsumerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,22 +181,9 @@ public final class GapRepair implements AutoCloseable {
      * deleted leaves the floor short of its end), or the stream's last sequence; null when either cannot be read now.
      */
     private long[] positions(Connection c, boolean ackFloors) {
-        MetricsRoute[] routes = MetricsRoute.values();
-        long[] positions = new long[routes.length];
         try {
             JetStreamManagement jsm = c.jetStreamManagement();
-            for (int i = 0; i < routes.length; i++) {
-                if (ackFloors) {
-                    ConsumerInfo info = jsm.getConsumerInfo(routes[i].stream(), consumer);
-                    boolean idle = info.getNumPending() == 0 && info.getNumAckPending() == 0;
-                    positions[i] = idle ? Long.MAX_VALUE : info.getAckFloor().getStreamSequence();
-                } else {
-                    positions[i] = jsm.getStreamInfo(routes[i].stream())
-                            .getStreamState()
-                            .getLastSequence();
-                }
-            }
-            return positions;
+            return ackFloors ? ReadPositions.of(jsm, consumer).ackFloors() : ReadPositions.streamEnds(jsm);
         } catch (Exception e) {
             return null;
         }

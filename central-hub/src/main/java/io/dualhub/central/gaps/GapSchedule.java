@@ -1,5 +1,6 @@
 package io.dualhub.central.gaps;
 
+import io.dualhub.central.stream.ReadPositions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,19 +36,7 @@ final class GapSchedule {
 
         /** True once every consumer acknowledged all its stream held when the range was first seen. */
         boolean readPast(long[] ackFloors) {
-            if (streamEnds == null) {
-                return true;
-            }
-            if (ackFloors.length != streamEnds.length) {
-                throw new IllegalStateException(
-                        "BUG: " + ackFloors.length + " ack floors for " + streamEnds.length + " metrics streams");
-            }
-            for (int i = 0; i < streamEnds.length; i++) {
-                if (ackFloors[i] < streamEnds[i]) {
-                    return false;
-                }
-            }
-            return true;
+            return streamEnds == null || ReadPositions.readPast(ackFloors, streamEnds);
         }
     }
 

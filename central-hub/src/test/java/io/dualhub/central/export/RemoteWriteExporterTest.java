@@ -319,7 +319,7 @@ class RemoteWriteExporterTest {
                                             Partition.WHOLE,
                                             Duration.ofSeconds(30),
                                             10)
-                                    .progress()
+                                    .positions()
                                     .pending()
                             == 0;
         });
