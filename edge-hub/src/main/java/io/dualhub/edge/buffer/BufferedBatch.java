@@ -10,4 +10,8 @@ public record BufferedBatch(long seq, long index, byte[] payload) {
     public long size() {
         return size(payload);
     }
+
+    public BatchPosition position() {
+        return new BatchPosition(seq, index);
+    }
 }

@@ -384,7 +384,7 @@ public final class EdgeBuffer implements AutoCloseable {
      * Records that every batch up to and including {@code batch} is accounted for at the stream (acknowledged, or
      * declared dropped), releasing {@code bytes} of backlog.
      */
-    public void checkpoint(BufferedBatch batch, long bytes) {
+    public void checkpoint(BatchPosition batch, long bytes) {
         checkpoint.store(batch.index(), batch.seq());
         checkpointSeq = batch.seq();
         progressAtMs = clock.millis();
@@ -483,8 +483,9 @@ public final class EdgeBuffer implements AutoCloseable {
     }
 
     /** The forwarder's cursor over the queue; owned by one thread. */
-    public static final class Reader implements AutoCloseable {
+    public final class Reader implements AutoCloseable {
         private final ExcerptTailer tailer;
+        private ExcerptTailer rereader; // for resends, created at the first
 
         private Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
@@ -495,9 +496,28 @@ public final class EdgeBuffer implements AutoCloseable {
             return readAt(tailer);
         }
 
+        /**
+         * The payload of a batch read before, read again: the forwarder's window keeps positions only. A batch after
+         * the checkpoint is never deleted, so it must be there.
+         */
+        public byte[] reread(BatchPosition at) {
+            if (rereader == null) {
+                rereader = queue.createTailer();
+            }
+            BufferedBatch b = rereader.moveToIndex(at.index()) ? readAt(rereader) : null;
+            if (b == null || b.seq() != at.seq()) {
+                throw new IllegalStateException("BUG: batch " + at.seq() + " not at queue index "
+                        + Long.toHexString(at.index()) + " (found " + (b == null ? "nothing" : b.seq()) + ")");
+            }
+            return b.payload();
+        }
+
         @Override
         public void close() {
             tailer.close();
+            if (rereader != null) {
+                rereader.close();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.dualhub.common.wire.EventCodec;
 import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.common.wire.GapEvent;
 import io.dualhub.common.wire.Latency;
+import io.dualhub.edge.buffer.BatchPosition;
 import io.dualhub.edge.buffer.BufferedBatch;
 import io.dualhub.edge.buffer.EdgeBuffer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -230,7 +231,7 @@ public final class Forwarder implements AutoCloseable {
         if (released == null) {
             return;
         }
-        BufferedBatch last = released.last();
+        BatchPosition last = released.last();
         if (last.seq() <= buffer.checkpointSeq()) {
             throw new IllegalStateException(
                     "BUG: checkpoint would go back from " + buffer.checkpointSeq() + " to " + last.seq());
@@ -332,6 +333,9 @@ public final class Forwarder implements AutoCloseable {
 
     /** Publishes one attempt; false when the publish could not even be queued (then sending pauses). */
     private boolean send(InFlight f) {
+        if (f.payload == null) {
+            f.payload = reader.reread(f.last); // a resend
+        }
         dropper.declareIfTooLarge(f, maxPayload);
         buffer.markSent(f.last.seq()); // before it may reach the stream: a restart must not drop it
         f.attempt++;
@@ -343,6 +347,7 @@ public final class Forwarder implements AutoCloseable {
         try {
             CompletableFuture<?> future = publisher.publish(route.subject(edgeId), route.stream(), f.msgId, f.payload);
             future.whenComplete((ack, error) -> completions.offer(new Completion(seq, attempt, error)));
+            f.sent();
             return true;
         } catch (RuntimeException e) {
             fail(f, e);

@@ -111,7 +111,7 @@ final class OverflowDropper {
                 gap.fromSeq(),
                 gap.toSeq(),
                 gap.points());
-        return InFlight.gap(first.seq(), gap, last, bytes);
+        return InFlight.gap(first.seq(), gap, last.position(), bytes);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.dualhub.edge.forward;
 
-import io.dualhub.edge.buffer.BufferedBatch;
+import io.dualhub.edge.buffer.BatchPosition;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 
@@ -51,7 +51,7 @@ final class Window implements Iterable<InFlight> {
      * null when the head is not acked. An ack after a gap in the acks releases nothing until the gap is acked.
      */
     Released releaseAcked() {
-        BufferedBatch last = null;
+        BatchPosition last = null;
         long bytes = 0;
         long declaredBytes = 0;
         while (!entries.isEmpty() && entries.peekFirst().acked) {
@@ -79,5 +79,5 @@ final class Window implements Iterable<InFlight> {
      * What {@link #releaseAcked} took off the window: everything up to {@code last} is accounted for at the stream,
      * releasing {@code bytes} of backlog, {@code declaredBytes} of them declared dropped instead of published.
      */
-    record Released(BufferedBatch last, long bytes, long declaredBytes) {}
+    record Released(BatchPosition last, long bytes, long declaredBytes) {}
 }

@@ -30,7 +30,7 @@ class BufferFormatTest {
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
                 reader.next();
                 BufferedBatch second = reader.next();
-                buffer.checkpoint(second, 2 * second.size());
+                buffer.checkpoint(second.position(), 2 * second.size());
             }
             return buffer.incarnation();
         }

@@ -63,7 +63,7 @@ class EdgeBufferTest {
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
                 reader.next();
                 BufferedBatch second = reader.next();
-                buffer.checkpoint(second, 2 * second.size());
+                buffer.checkpoint(second.position(), 2 * second.size());
             }
             assertThat(buffer.backlog()).isEqualTo(3);
         }
@@ -127,7 +127,7 @@ class EdgeBufferTest {
             while (written < 40L << 20) {
                 buffer.append(points(2000));
                 BufferedBatch b = reader.next();
-                buffer.checkpoint(b, b.size());
+                buffer.checkpoint(b.position(), b.size());
                 written += b.size();
             }
             assertThat(residentQueueBytes()).isLessThanOrEqualTo(4 * settings.queueBlockBytes());
@@ -161,7 +161,7 @@ class EdgeBufferTest {
             try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
                 reader.next();
                 BufferedBatch second = reader.next();
-                buffer.checkpoint(second, 2 * second.size());
+                buffer.checkpoint(second.position(), 2 * second.size());
             }
             assertThat(new RetentionSweeper(buffer, Duration.ofHours(24), clock).sweep())
                     .as("within retention")
@@ -223,7 +223,7 @@ class EdgeBufferTest {
             for (BufferedBatch b = reader.next(); b != null; b = reader.next()) {
                 last = b;
             }
-            buffer.checkpoint(last, buffer.unackedBytes());
+            buffer.checkpoint(last.position(), buffer.unackedBytes());
         }
     }
 

@@ -49,7 +49,7 @@ class TornBufferTest {
         try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
             for (int i = 0; i < count; i++) {
                 BufferedBatch b = reader.next();
-                buffer.checkpoint(b, b.size());
+                buffer.checkpoint(b.position(), b.size());
             }
         }
     }

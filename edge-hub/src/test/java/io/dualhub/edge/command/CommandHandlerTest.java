@@ -124,7 +124,7 @@ class CommandHandlerTest {
                 last = b;
             }
         }
-        buffer.checkpoint(last, buffer.unackedBytes());
+        buffer.checkpoint(last.position(), buffer.unackedBytes());
         assertThat(sizes).hasSize(BATCHES).containsOnly(sizes.get(0));
         return sizes;
     }

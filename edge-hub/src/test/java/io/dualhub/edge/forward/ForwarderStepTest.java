@@ -122,6 +122,10 @@ class ForwarderStepTest {
                 .containsExactly(
                         tuple(msgId(1), MetricsRoute.SECONDARY.subject(EDGE)),
                         tuple(msgId(2), MetricsRoute.SECONDARY.subject(EDGE)));
+        assertThat(publisher.sent.subList(3, 5))
+                .extracting(Sent::payload)
+                .as("the window kept positions only: resent as the buffer holds them")
+                .containsExactly(batch(1).payload(), batch(2).payload());
 
         publisher.ack(2);
         publisher.ack(3);
@@ -237,7 +241,7 @@ class ForwarderStepTest {
         start(BufferSettings.unbounded(1 << 20), 3);
         append(3);
         forwarder.runOnce();
-        buffer.checkpoint(batch(2), 0); // moved behind the forwarder's back
+        buffer.checkpoint(batch(2).position(), 0); // moved behind the forwarder's back
 
         publisher.ack(0);
         assertThatThrownBy(forwarder::runOnce)
@@ -250,7 +254,7 @@ class ForwarderStepTest {
         start(BufferSettings.unbounded(1 << 20), 3);
         append(3);
         forwarder.runOnce();
-        buffer.checkpoint(batch(1), buffer.unackedBytes()); // released everything at batch 1
+        buffer.checkpoint(batch(1).position(), buffer.unackedBytes()); // released everything at batch 1
 
         publisher.ack(0);
         publisher.ack(1);
