@@ -384,9 +384,9 @@ public final class EdgeBuffer implements AutoCloseable {
      * Records that every batch up to and including {@code batch} is accounted for at the stream (acknowledged, or
      * declared dropped), releasing {@code bytes} of backlog.
      */
-    public void checkpoint(BatchPosition batch, long bytes) {
-        checkpoint.store(batch.index(), batch.seq());
-        checkpointSeq = batch.seq();
+    public void checkpoint(BatchPosition last, long bytes) {
+        checkpoint.store(last.index(), last.seq());
+        checkpointSeq = last.seq();
         progressAtMs = clock.millis();
         synchronized (appendLock) {
             unackedBytes -= bytes;
@@ -485,7 +485,6 @@ public final class EdgeBuffer implements AutoCloseable {
     /** The forwarder's cursor over the queue; owned by one thread. */
     public final class Reader implements AutoCloseable {
         private final ExcerptTailer tailer;
-        private ExcerptTailer rereader; // for resends, created at the first
 
         private Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
@@ -497,27 +496,25 @@ public final class EdgeBuffer implements AutoCloseable {
         }
 
         /**
-         * The payload of a batch read before, read again: the forwarder's window keeps positions only. A batch after
-         * the checkpoint is never deleted, so it must be there.
+         * The payload of a batch read before, read again to resend it: the forwarder's window lets payloads go once
+         * published. A batch after the checkpoint is never deleted, so it must be there. A tailer of its own for each
+         * read, closed at once: one kept open would keep its cycle file mapped, and the disk space of that file
+         * taken after retention deleted it.
          */
         public byte[] reread(BatchPosition at) {
-            if (rereader == null) {
-                rereader = queue.createTailer();
+            try (ExcerptTailer rereader = queue.createTailer()) {
+                BufferedBatch b = rereader.moveToIndex(at.index()) ? readAt(rereader) : null;
+                if (b == null || b.seq() != at.seq()) {
+                    throw new IllegalStateException("BUG: batch " + at.seq() + " not at queue index "
+                            + Long.toHexString(at.index()) + " (found " + (b == null ? "nothing" : b.seq()) + ")");
+                }
+                return b.payload();
             }
-            BufferedBatch b = rereader.moveToIndex(at.index()) ? readAt(rereader) : null;
-            if (b == null || b.seq() != at.seq()) {
-                throw new IllegalStateException("BUG: batch " + at.seq() + " not at queue index "
-                        + Long.toHexString(at.index()) + " (found " + (b == null ? "nothing" : b.seq()) + ")");
-            }
-            return b.payload();
         }
 
         @Override
         public void close() {
             tailer.close();
-            if (rereader != null) {
-                rereader.close();
-            }
         }
     }
 

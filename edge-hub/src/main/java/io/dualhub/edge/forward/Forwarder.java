@@ -333,9 +333,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** Publishes one attempt; false when the publish could not even be queued (then sending pauses). */
     private boolean send(InFlight f) {
-        if (f.payload == null) {
-            f.payload = reader.reread(f.last); // a resend
-        }
+        f.readAgain(reader);
         dropper.declareIfTooLarge(f, maxPayload);
         buffer.markSent(f.last.seq()); // before it may reach the stream: a restart must not drop it
         f.attempt++;

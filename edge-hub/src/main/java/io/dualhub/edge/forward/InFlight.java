@@ -7,6 +7,7 @@ import io.dualhub.common.wire.GapDeclaration;
 import io.dualhub.edge.buffer.BatchPosition;
 import io.dualhub.edge.buffer.BufferLife;
 import io.dualhub.edge.buffer.BufferedBatch;
+import io.dualhub.edge.buffer.EdgeBuffer;
 
 /**
  * One entry of the forwarder's window: a batch, or a gap declaration standing for dropped batches. It is sent and
@@ -14,8 +15,9 @@ import io.dualhub.edge.buffer.BufferedBatch;
  * {@code last} and {@code bytes} of backlog are released.
  *
  * <p>A batch's payload is let go once its publish is queued ({@link #sent}) and read again from the buffer for a
- * resend: a window of 64 batches of 100 KB held whole outlived the young generation of the edge's small heap, and a
- * backlog's forwarding then spent a third of its time in full collections.
+ * resend ({@link #readAgain}): a full window of large batches held whole outlives the young generation of the edge's
+ * small heap, and forwarding a backlog then spends much of its time in full collections (the performance log has the
+ * profile). A declaration is small and keeps its payload.
  */
 final class InFlight {
     final long firstSeq;
@@ -72,6 +74,17 @@ final class InFlight {
         if (gap == null) {
             payload = null;
         }
+    }
+
+    /** Reads back the payload {@link #sent} let go, before a resend. Only a batch of one sequence lets it go. */
+    void readAgain(EdgeBuffer.Reader reader) {
+        if (payload != null) {
+            return;
+        }
+        if (gap != null || firstSeq != last.seq()) {
+            throw new IllegalStateException("BUG: entry " + firstSeq + ".." + last.seq() + " lost its payload");
+        }
+        payload = reader.reread(last);
     }
 
     boolean awaitingSend() {

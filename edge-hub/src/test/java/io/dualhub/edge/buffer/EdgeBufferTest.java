@@ -55,6 +55,29 @@ class EdgeBufferTest {
     }
 
     @Test
+    void aBatchIsReadAgainByItsPositionFromAnEarlierCycleFile() {
+        try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
+            buffer.append(points(3));
+            clock.advance(Duration.ofHours(2)); // the next batch opens another cycle file
+            buffer.append(points(2));
+            try (EdgeBuffer.Reader reader = buffer.readerFromCheckpoint()) {
+                BufferedBatch first = reader.next();
+                BufferedBatch second = reader.next();
+                assertThat(reader.next()).isNull();
+
+                byte[] again = reader.reread(first.position());
+                assertThat(again).isEqualTo(first.payload()).isNotSameAs(first.payload());
+                assertThat(reader.reread(second.position())).isEqualTo(second.payload());
+                assertThat(reader.next())
+                        .as("the forwarder's own cursor did not move")
+                        .isNull();
+                assertThatThrownBy(() -> reader.reread(new BatchPosition(2, first.index())))
+                        .hasMessageStartingWith("BUG: batch 2 not at queue index");
+            }
+        }
+    }
+
+    @Test
     void readerResumesAfterTheCheckpointAfterReopen() {
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, SETTINGS)) {
             for (int i = 0; i < 5; i++) {

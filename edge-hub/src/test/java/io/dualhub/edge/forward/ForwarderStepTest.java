@@ -124,8 +124,11 @@ class ForwarderStepTest {
                         tuple(msgId(2), MetricsRoute.SECONDARY.subject(EDGE)));
         assertThat(publisher.sent.subList(3, 5))
                 .extracting(Sent::payload)
-                .as("the window kept positions only: resent as the buffer holds them")
+                .as("resent as the buffer holds them")
                 .containsExactly(batch(1).payload(), batch(2).payload());
+        assertThat(publisher.sent.get(3).payload())
+                .as("read again from the buffer, not kept by the window")
+                .isNotSameAs(publisher.sent.get(0).payload());
 
         publisher.ack(2);
         publisher.ack(3);
@@ -154,6 +157,9 @@ class ForwarderStepTest {
         advance(BACKOFF);
         forwarder.runOnce();
         assertThat(publisher.sent).hasSize(2);
+        assertThat(publisher.sent.get(1).payload())
+                .as("resent after its timeout")
+                .isEqualTo(batch(1).payload());
         advance(TIMEOUT.plusNanos(1));
         forwarder.runOnce();
         assertThat(publisher.forcedReconnects)
