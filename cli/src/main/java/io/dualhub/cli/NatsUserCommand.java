@@ -1,6 +1,7 @@
 package io.dualhub.cli;
 
 import io.dualhub.common.EdgeId;
+import io.dualhub.common.Partition;
 import io.dualhub.common.cli.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ./dualhub nats-user edge|central NAME}: makes (or with {@code --remove} removes) the NKey user of an edge or a
  * CentralHub in the NATS servers' {@code accounts.conf} ({@link NatsUsers}), and says where its seed went.
+ * {@code --partitions N} (alone, or with a user) splits the edges over N CentralHub groups with the account's subject
+ * mapping.
  */
 @Command(
         name = "nats-user",
@@ -23,11 +26,22 @@ import picocli.CommandLine.Parameters;
 public final class NatsUserCommand implements Callable<Integer> {
     private static final List<String> ROLES = List.of("edge", "central");
 
-    @Parameters(index = "0", paramLabel = "edge|central", description = "whose user it is")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "edge|central", description = "whose user it is")
     String role;
 
-    @Parameters(index = "1", paramLabel = "NAME", description = "the edge's id or the CentralHub's instance")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "NAME",
+            description = "the edge's id or the CentralHub's instance")
     String name;
+
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description = "split the edges over N CentralHub groups (central.partitions; 1 to " + Partition.MAX_COUNT
+                    + ", 1: no split); kept for every later run")
+    Integer partitions;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/etc/nats", description = "where accounts.conf is")
     Path dir;
@@ -50,13 +64,30 @@ public final class NatsUserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, GeneralSecurityException {
-        if (!ROLES.contains(role)) {
-            throw new UsageException("'" + role + "' is not a role: edge or central");
+        boolean aUser = role != null || name != null;
+        if (partitions != null && (partitions < 1 || partitions > Partition.MAX_COUNT)) {
+            throw new UsageException("--partitions " + partitions + " is not from 1 to " + Partition.MAX_COUNT);
         }
-        if (!EdgeId.isValid(name)) {
-            throw new UsageException("NAME '" + name + "' is not [A-Za-z0-9_-]{1,64}");
+        if (aUser || partitions == null) {
+            if (role == null || name == null) {
+                throw new UsageException("give edge|central NAME, or --partitions N alone");
+            }
+            if (!ROLES.contains(role)) {
+                throw new UsageException("'" + role + "' is not a role: edge or central");
+            }
+            if (!EdgeId.isValid(name)) {
+                throw new UsageException("NAME '" + name + "' is not [A-Za-z0-9_-]{1,64}");
+            }
         }
         NatsUsers users = new NatsUsers(dir);
+        if (partitions != null) {
+            users.partition(partitions);
+            out.println("the account splits the edges over " + partitions + " CentralHub group(s); rewrote "
+                    + dir.resolve(NatsUsers.ACCOUNTS_FILE) + "; apply with: nats-server --signal reload");
+            if (!aUser) {
+                return 0;
+            }
+        }
         if (remove) {
             users.remove(role, name);
             out.println("removed " + role + " " + name + "; rewrote " + dir.resolve(NatsUsers.ACCOUNTS_FILE)

@@ -1,6 +1,7 @@
 package io.dualhub.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualhub.common.Partition;
 import io.dualhub.common.Subjects;
 import io.nats.client.NKey;
 import java.io.IOException;
@@ -20,13 +21,18 @@ import java.util.stream.Stream;
  * a CentralHub and rewrites the NATS servers' {@code accounts.conf} from the public keys kept in
  * {@code dualhub-users/}. The servers hold public keys only; the seed is written once, for the hub's
  * {@code nats.nkey}. An edge's user may publish only its own metrics and events and receive only its own commands and
- * replies; a CentralHub's user is unrestricted in the account.
+ * replies; a CentralHub's user is unrestricted in the account. With the edges split over CentralHub groups
+ * ({@link #partition}), the account holds the servers' subject mapping too: in an account a mapping outside it does
+ * not apply, and this file is written whole each time.
  */
 final class NatsUsers {
     static final String ACCOUNT = "DUALHUB";
     static final String KEYS_DIR = "dualhub-users";
     static final String ACCOUNTS_FILE = "accounts.conf";
     static final String HELM_VALUES_FILE = "accounts-values.yaml";
+    /** In dualhub-users/: the number of CentralHub groups the account's mapping splits the edges over, if over 1. */
+    static final String PARTITIONS_FILE = "partitions";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
 
@@ -60,6 +66,26 @@ final class NatsUsers {
         writeAccounts();
     }
 
+    /**
+     * Splits the edges over {@code count} CentralHub groups from now on (1: one group, no mapping), kept beside the
+     * keys so every later run writes the same mapping, and rewrites accounts.conf.
+     */
+    void partition(int count) throws IOException {
+        Partition.serverMappings(count); // its bounds
+        Path file = Files.createDirectories(dir.resolve(KEYS_DIR)).resolve(PARTITIONS_FILE);
+        if (count == 1) {
+            Files.deleteIfExists(file);
+        } else {
+            Files.writeString(file, count + "\n");
+        }
+        writeAccounts();
+    }
+
+    private int partitions() throws IOException {
+        Path file = dir.resolve(KEYS_DIR).resolve(PARTITIONS_FILE);
+        return Files.exists(file) ? Integer.parseInt(Files.readString(file).strip()) : 1;
+    }
+
     private Path keyFile(String role, String name) {
         return dir.resolve(KEYS_DIR).resolve(role + "-" + name + ".pub");
     }
@@ -69,6 +95,7 @@ final class NatsUsers {
      * as values for the official NATS Helm chart (accounts-values.yaml, {@code config.merge.accounts}).
      */
     void writeAccounts() throws IOException {
+        int partitions = partitions();
         StringBuilder conf = new StringBuilder();
         List<Map<String, Object>> helmUsers = new ArrayList<>();
         for (String role : List.of("central", "edge")) {
@@ -78,18 +105,23 @@ final class NatsUsers {
                     if (file.startsWith(role + "-") && file.endsWith(".pub")) {
                         String name = file.substring(role.length() + 1, file.length() - 4);
                         String publicKey = Files.readString(key).strip();
-                        conf.append(confUser(role, name, publicKey));
-                        helmUsers.add(user(role, name, publicKey));
+                        conf.append(confUser(role, name, publicKey, partitions));
+                        helmUsers.add(user(role, name, publicKey, partitions));
                     }
                 }
             }
         }
+        Map<String, String> mappings = partitions == 1 ? Map.of() : Partition.serverMappings(partitions);
         Files.writeString(
                 dir.resolve(ACCOUNTS_FILE),
                 "# Written by `./dualhub nats-user` from the public keys in "
                         + KEYS_DIR + "/: run it again rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n"
-                        + "    jetstream: enabled\n    users: [\n" + conf + "    ]\n  }\n}\n");
-        Map<String, Object> account = Map.of("jetstream", "enabled", "users", helmUsers);
+                        + "    jetstream: enabled\n" + confMappings(partitions, mappings) + "    users: [\n" + conf
+                        + "    ]\n  }\n}\n");
+        Map<String, Object> account = new TreeMap<>(Map.of("jetstream", "enabled", "users", helmUsers));
+        if (!mappings.isEmpty()) {
+            account.put("mappings", mappings);
+        }
         Files.writeString(
                 dir.resolve(HELM_VALUES_FILE),
                 "# Written by `./dualhub nats-user` (the account of "
@@ -100,8 +132,25 @@ final class NatsUsers {
                         + "\n");
     }
 
+    /** The account's mapping block, as JSON values nats-server reads; empty for one group. */
+    private static String confMappings(int partitions, Map<String, String> mappings) throws IOException {
+        if (mappings.isEmpty()) {
+            return "";
+        }
+        StringBuilder block = new StringBuilder("    # the edges split over " + partitions
+                + " CentralHub groups (central.partitions): `./dualhub nats-user --partitions N`\n    mappings: {\n");
+        for (Map.Entry<String, String> m : mappings.entrySet()) {
+            block.append("      ")
+                    .append(JSON.writeValueAsString(m.getKey()))
+                    .append(": ")
+                    .append(JSON.writeValueAsString(m.getValue()))
+                    .append("\n");
+        }
+        return block.append("    }\n").toString();
+    }
+
     /** One user as data: its public key and, for an edge, its permissions. */
-    private static Map<String, Object> user(String role, String name, String publicKey) {
+    private static Map<String, Object> user(String role, String name, String publicKey, int partitions) {
         if (role.equals("central")) {
             return Map.of("nkey", publicKey);
         }
@@ -110,16 +159,16 @@ final class NatsUsers {
                 publicKey,
                 "permissions",
                 new TreeMap<>(Map.of(
-                        "publish", Map.of("allow", Subjects.edgePublishes(name)),
+                        "publish", Map.of("allow", Subjects.edgePublishes(name, partitions)),
                         "subscribe", Map.of("allow", Subjects.edgeReceives(name)),
                         "allow_responses", true)));
     }
 
     /** One user in accounts.conf: a comment saying who it is, then the user as JSON (nats-server reads JSON). */
-    private static String confUser(String role, String name, String publicKey) throws IOException {
+    private static String confUser(String role, String name, String publicKey, int partitions) throws IOException {
         String who = role.equals("central")
                 ? "CentralHub " + name
                 : "edge " + name + ": publishes its own metrics" + " and events, receives its own commands and replies";
-        return "      # " + who + "\n      " + JSON.writeValueAsString(user(role, name, publicKey)) + "\n";
+        return "      # " + who + "\n      " + JSON.writeValueAsString(user(role, name, publicKey, partitions)) + "\n";
     }
 }

@@ -2,13 +2,23 @@ package io.dualhub.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualhub.common.MetricsRoute;
+import io.dualhub.common.Partition;
+import io.dualhub.common.Subjects;
 import io.dualhub.common.cli.Cli;
 import io.dualhub.testkit.CliRun;
+import io.dualhub.testkit.NatsFixture;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +63,86 @@ class NatsUsersTest {
         assertThat(run("edge", "web-3", "--dir", dir.toString(), "--remove").status())
                 .isZero();
         assertThat(Files.readString(dir.resolve("accounts.conf"))).doesNotContain(publicKey);
+    }
+
+    /**
+     * In an account a server-level mapping does not apply, and nats-user writes accounts.conf whole: so the mapping
+     * that splits the edges over CentralHub groups is written into the account, kept for later runs, with each edge
+     * user allowed the subject its batches are mapped to (the server checks the mapped subject); a real nats-server
+     * then stores each edge user's batches under its group's subject.
+     */
+    @Test
+    void partitionsAreMappedInsideTheAccountAndARealServerAppliesThem() throws Exception {
+        assertThat(run(
+                                "central",
+                                "hub",
+                                "--dir",
+                                dir.toString(),
+                                "--seed",
+                                dir.resolve("hub.nk").toString())
+                        .status())
+                .isZero();
+        List<String> edges = List.of("edge-a", "edge-b", "edge-c", "edge-d");
+        for (String edge : edges) {
+            assertThat(run(
+                                    "edge",
+                                    edge,
+                                    "--dir",
+                                    dir.toString(),
+                                    "--seed",
+                                    dir.resolve(edge + ".nk").toString())
+                            .status())
+                    .isZero();
+        }
+        // a site that already has its users splits its edges: every user's permissions are written again
+        assertThat(run("--partitions", "2", "--dir", dir.toString()).status()).isZero();
+        assertThat(edges.stream().map(e -> Partition.of(e, 2)).distinct())
+                .as("both groups get edges")
+                .hasSize(2);
+        assertThat(Files.readString(dir.resolve("accounts-values.yaml"))).contains("{{partition(2,1)}}");
+
+        Path conf = Files.writeString(dir.resolve("server.conf"), "include ./accounts.conf\n");
+        NatsFixture nats = NatsFixture.single("-c", conf.toString());
+        nats.start();
+        try (Connection hub = connect(nats, "hub", "_INBOX")) {
+            hub.jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name("PARTITIONED")
+                            .subjects(MetricsRoute.PRIMARY.wildcard())
+                            .storageType(StorageType.Memory)
+                            .build());
+            for (String edge : edges) {
+                try (Connection asEdge = connect(nats, edge, Subjects.edgeInbox(edge))) {
+                    asEdge.jetStream().publish(Subjects.metrics(edge), new byte[] {1});
+                }
+                String mapped = MetricsRoute.PRIMARY.partitionSubject(Partition.of(edge, 2), edge);
+                assertThat(hub.jetStreamManagement()
+                                .getLastMessage("PARTITIONED", mapped)
+                                .getSubject())
+                        .as("%s stored under its group's subject", edge)
+                        .isEqualTo(mapped);
+            }
+        } finally {
+            nats.close();
+        }
+
+        assertThat(run("--partitions", "1", "--dir", dir.toString()).status()).isZero();
+        assertThat(Files.readString(dir.resolve("accounts.conf")))
+                .as("one group: no mapping")
+                .doesNotContain("mappings")
+                .contains("hub");
+        assertThat(run("--partitions", "0", "--dir", dir.toString()).err())
+                .hasLineCount(1)
+                .contains("--partitions 0 is not from 1 to 1000");
+    }
+
+    private Connection connect(NatsFixture nats, String user, String inboxPrefix) throws Exception {
+        String seed = Files.readString(dir.resolve(user + ".nk")).strip();
+        return Nats.connect(new Options.Builder()
+                .server(nats.urls())
+                .authHandler(Nats.staticCredentials(null, seed.toCharArray()))
+                .inboxPrefix(inboxPrefix)
+                .build());
     }
 
     @Test

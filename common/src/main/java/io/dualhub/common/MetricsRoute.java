@@ -40,6 +40,11 @@ public enum MetricsRoute {
         return prefix + k + ".*";
     }
 
+    /** The subject the servers' subject mapping stores the edge's batches of this route under in partition k. */
+    public String partitionSubject(int k, String edgeId) {
+        return prefix + k + "." + EdgeId.require(edgeId);
+    }
+
     /** The edges' own subjects of this route, {@code <prefix>*}: where batches land that no mapping partitioned. */
     public String unmappedWildcard() {
         return prefix + "*";

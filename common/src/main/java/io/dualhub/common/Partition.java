@@ -1,6 +1,8 @@
 package io.dualhub.common;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One CentralHub group's share of the edges, when a site splits them over {@code count} groups. The NATS servers
@@ -34,6 +36,21 @@ public record Partition(int count, int index) {
             hash *= FNV_PRIME;
         }
         return (int) (Integer.toUnsignedLong(hash) % count);
+    }
+
+    /**
+     * The NATS servers' subject mapping that splits the edges over {@code count} groups, source to destination, for
+     * both routes: what a server's (or an account's) {@code mappings} block holds.
+     */
+    public static Map<String, String> serverMappings(int count) {
+        new Partition(count, 0); // the bounds, checked once
+        Map<String, String> mappings = new LinkedHashMap<>();
+        for (MetricsRoute route : MetricsRoute.values()) {
+            mappings.put(
+                    route.unmappedWildcard(),
+                    route.unmappedWildcard().replace("*", "{{partition(" + count + ",1)}}.{{wildcard(1)}}"));
+        }
+        return mappings;
     }
 
     /** True when this group reads the edge's batches. */

@@ -1,5 +1,6 @@
 package io.dualhub.common;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,12 +56,21 @@ public final class Subjects {
         return "_INBOX." + EdgeId.require(edgeId);
     }
 
-    /** Every subject an edge may publish to (its NATS user's permissions): both metrics routes and its events. */
-    public static List<String> edgePublishes(String edgeId) {
-        return List.of(
-                MetricsRoute.PRIMARY.subject(edgeId),
-                MetricsRoute.SECONDARY.subject(edgeId),
-                EVENTS_PREFIX + edgeId + ".>");
+    /**
+     * Every subject an edge may publish to (its NATS user's permissions): both metrics routes and its events; on a
+     * site whose edges are split over {@code partitions} CentralHub groups, also the subjects the servers map its
+     * metrics to, since a server checks a publish against the mapped subject (nats-server 2.9: refused otherwise).
+     */
+    public static List<String> edgePublishes(String edgeId, int partitions) {
+        List<String> subjects = new ArrayList<>();
+        for (MetricsRoute route : MetricsRoute.values()) {
+            subjects.add(route.subject(edgeId));
+            if (partitions > 1) {
+                subjects.add(route.partitionSubject(Partition.of(edgeId, partitions), edgeId));
+            }
+        }
+        subjects.add(EVENTS_PREFIX + edgeId + ".>");
+        return subjects;
     }
 
     /** Every subject an edge may subscribe to: its commands and its replies (JetStream acks). */

@@ -49,7 +49,7 @@ class SubjectsTest {
         for (String edge : TRICKY_IDS) {
             for (String other : TRICKY_IDS) {
                 for (String subject : hubSubjects(other)) {
-                    for (String allowed : Subjects.edgePublishes(edge)) {
+                    for (String allowed : Subjects.edgePublishes(edge, 3)) {
                         assertThat(matches(allowed, subject))
                                 .as("edge %s's permission %s covers hub subject %s", edge, allowed, subject)
                                 .isFalse();

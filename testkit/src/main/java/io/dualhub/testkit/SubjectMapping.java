@@ -1,5 +1,6 @@
 package io.dualhub.testkit;
 
+import io.dualhub.common.Partition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,12 +17,10 @@ public final class SubjectMapping {
     public static Path partitions(int groups) {
         try {
             Path file = Files.createTempFile("partitions", ".conf");
-            Files.writeString(file, """
-                    mappings = {
-                      "dualhub.metrics.*": "dualhub.metrics.{{partition(%1$d,1)}}.{{wildcard(1)}}"
-                      "dualhub.metrics-b.*": "dualhub.metrics-b.{{partition(%1$d,1)}}.{{wildcard(1)}}"
-                    }
-                    """.formatted(groups));
+            StringBuilder block = new StringBuilder("mappings = {\n");
+            Partition.serverMappings(groups)
+                    .forEach((from, to) -> block.append("  \"" + from + "\": \"" + to + "\"\n"));
+            Files.writeString(file, block.append("}\n"));
             file.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {
