@@ -78,21 +78,32 @@ public final class NatsUserCommand implements Callable<Integer> {
             if (!EdgeId.isValid(name)) {
                 throw new UsageException("NAME '" + name + "' is not [A-Za-z0-9_-]{1,64}");
             }
+        } else if (remove || seed != null) {
+            throw new UsageException((remove ? "--remove" : "--seed") + " needs edge|central NAME");
         }
         NatsUsers users = new NatsUsers(dir);
-        if (partitions != null) {
-            users.partition(partitions);
-            out.println("the account splits the edges over " + partitions + " CentralHub group(s); rewrote "
-                    + dir.resolve(NatsUsers.ACCOUNTS_FILE) + "; apply with: nats-server --signal reload");
-            if (!aUser) {
-                return 0;
-            }
+        if (aUser) {
+            userStep(users); // first: when it is refused, nothing of --partitions is written
         }
+        if (partitions != null) {
+            users.setPartitions(partitions);
+            out.println((partitions == 1
+                            ? "the account maps no edges to groups"
+                            : "the account splits the edges"
+                                    + " over " + partitions + " CentralHub groups (give each hub central.partitions: "
+                                    + partitions + " and its central.partition)")
+                    + "; rewrote " + dir.resolve(NatsUsers.ACCOUNTS_FILE) + ": copy it to every NATS node and run"
+                    + " nats-server --signal reload");
+        }
+        return 0;
+    }
+
+    private void userStep(NatsUsers users) throws IOException, GeneralSecurityException {
         if (remove) {
             users.remove(role, name);
             out.println("removed " + role + " " + name + "; rewrote " + dir.resolve(NatsUsers.ACCOUNTS_FILE)
                     + "; apply with: nats-server --signal reload");
-            return 0;
+            return;
         }
         Path seedFile = seed != null ? seed : Path.of(role + "-" + name + ".nk");
         String publicKey = users.add(role, name, seedFile);
@@ -101,6 +112,5 @@ public final class NatsUserCommand implements Callable<Integer> {
                 + " as /etc/dualhub/nats.nk and set nats.nkey:"
                 + " file:/etc/dualhub/nats.nk\n  servers: copy " + dir.resolve(NatsUsers.ACCOUNTS_FILE)
                 + " to every NATS node and run nats-server --signal reload");
-        return 0;
     }
 }

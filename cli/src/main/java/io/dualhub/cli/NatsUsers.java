@@ -42,6 +42,7 @@ final class NatsUsers {
 
     /** Makes the user's key pair, writes the seed to {@code seedFile} (mode 600) and rewrites accounts.conf. */
     String add(String role, String name, Path seedFile) throws IOException, GeneralSecurityException {
+        readPartitions(); // a spoiled file is refused before a key is made
         Path pub = keyFile(role, name);
         if (Files.exists(pub)) {
             throw new IOException(role + " " + name + " exists (" + pub + "): --remove it first to make a new key");
@@ -60,6 +61,7 @@ final class NatsUsers {
     }
 
     void remove(String role, String name) throws IOException {
+        readPartitions();
         if (!Files.deleteIfExists(keyFile(role, name))) {
             throw new IOException("no " + role + " " + name + " in " + dir.resolve(KEYS_DIR));
         }
@@ -70,8 +72,7 @@ final class NatsUsers {
      * Splits the edges over {@code count} CentralHub groups from now on (1: one group, no mapping), kept beside the
      * keys so every later run writes the same mapping, and rewrites accounts.conf.
      */
-    void partition(int count) throws IOException {
-        Partition.serverMappings(count); // its bounds
+    void setPartitions(int count) throws IOException {
         Path file = Files.createDirectories(dir.resolve(KEYS_DIR)).resolve(PARTITIONS_FILE);
         if (count == 1) {
             Files.deleteIfExists(file);
@@ -81,9 +82,23 @@ final class NatsUsers {
         writeAccounts();
     }
 
-    private int partitions() throws IOException {
+    /** The groups kept by {@link #setPartitions}, 1 when none; refused, naming the file, when it was spoiled. */
+    int readPartitions() throws IOException {
         Path file = dir.resolve(KEYS_DIR).resolve(PARTITIONS_FILE);
-        return Files.exists(file) ? Integer.parseInt(Files.readString(file).strip()) : 1;
+        if (!Files.exists(file)) {
+            return 1;
+        }
+        String text = Files.readString(file).strip();
+        try {
+            int count = Integer.parseInt(text);
+            if (count >= 1 && count <= Partition.MAX_COUNT) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IOException(file + " holds '" + text + "', not a number of CentralHub groups from 1 to "
+                + Partition.MAX_COUNT + ": run nats-user --partitions N again");
     }
 
     private Path keyFile(String role, String name) {
@@ -95,7 +110,7 @@ final class NatsUsers {
      * as values for the official NATS Helm chart (accounts-values.yaml, {@code config.merge.accounts}).
      */
     void writeAccounts() throws IOException {
-        int partitions = partitions();
+        int partitions = readPartitions();
         StringBuilder conf = new StringBuilder();
         List<Map<String, Object>> helmUsers = new ArrayList<>();
         for (String role : List.of("central", "edge")) {
@@ -116,7 +131,7 @@ final class NatsUsers {
                 dir.resolve(ACCOUNTS_FILE),
                 "# Written by `./dualhub nats-user` from the public keys in "
                         + KEYS_DIR + "/: run it again rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n"
-                        + "    jetstream: enabled\n" + confMappings(partitions, mappings) + "    users: [\n" + conf
+                        + "    jetstream: enabled\n" + confMappings(mappings) + "    users: [\n" + conf
                         + "    ]\n  }\n}\n");
         Map<String, Object> account = new TreeMap<>(Map.of("jetstream", "enabled", "users", helmUsers));
         if (!mappings.isEmpty()) {
@@ -133,12 +148,12 @@ final class NatsUsers {
     }
 
     /** The account's mapping block, as JSON values nats-server reads; empty for one group. */
-    private static String confMappings(int partitions, Map<String, String> mappings) throws IOException {
+    private static String confMappings(Map<String, String> mappings) throws IOException {
         if (mappings.isEmpty()) {
             return "";
         }
-        StringBuilder block = new StringBuilder("    # the edges split over " + partitions
-                + " CentralHub groups (central.partitions): `./dualhub nats-user --partitions N`\n    mappings: {\n");
+        StringBuilder block = new StringBuilder("    # the edges split over CentralHub groups (central.partitions):"
+                + " `./dualhub nats-user --partitions N`\n    mappings: {\n");
         for (Map.Entry<String, String> m : mappings.entrySet()) {
             block.append("      ")
                     .append(JSON.writeValueAsString(m.getKey()))

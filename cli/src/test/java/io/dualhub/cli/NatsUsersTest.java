@@ -1,6 +1,7 @@
 package io.dualhub.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
@@ -9,15 +10,18 @@ import io.dualhub.common.cli.Cli;
 import io.dualhub.testkit.CliRun;
 import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +118,13 @@ class NatsUsersTest {
             for (String edge : edges) {
                 try (Connection asEdge = connect(nats, edge, Subjects.edgeInbox(edge))) {
                     asEdge.jetStream().publish(Subjects.metrics(edge), new byte[] {1});
+                    String other = edges.get((edges.indexOf(edge) + 1) % edges.size());
+                    assertThatThrownBy(() -> asEdge.jetStream(JetStreamOptions.builder()
+                                            .requestTimeout(Duration.ofSeconds(1))
+                                            .build())
+                                    .publish(Subjects.metrics(other), new byte[] {2}))
+                            .as("%s may not publish as %s, mapped or not", edge, other)
+                            .isInstanceOf(IOException.class);
                 }
                 String mapped = MetricsRoute.PRIMARY.partitionSubject(Partition.of(edge, 2), edge);
                 assertThat(hub.jetStreamManagement()
@@ -134,6 +145,61 @@ class NatsUsersTest {
         assertThat(run("--partitions", "0", "--dir", dir.toString()).err())
                 .hasLineCount(1)
                 .contains("--partitions 0 is not from 1 to 1000");
+    }
+
+    @Test
+    void aRefusedUserStepOrASpoiledPartitionsFileChangesNothing() throws Exception {
+        assertThat(run(
+                                "edge",
+                                "web-3",
+                                "--dir",
+                                dir.toString(),
+                                "--seed",
+                                dir.resolve("a.nk").toString())
+                        .status())
+                .isZero();
+        String before = Files.readString(dir.resolve("accounts.conf"));
+        CliRun exists = run(
+                "--partitions",
+                "2",
+                "edge",
+                "web-3",
+                "--dir",
+                dir.toString(),
+                "--seed",
+                dir.resolve("b.nk").toString());
+        assertThat(exists.status()).isEqualTo(Cli.REFUSED);
+        assertThat(exists.err()).hasLineCount(1).contains("edge web-3 exists");
+        assertThat(Files.readString(dir.resolve("accounts.conf")))
+                .as("the refused user step left the partitions alone")
+                .isEqualTo(before);
+        CliRun removeAlone = run("--partitions", "2", "--remove", "--dir", dir.toString());
+        assertThat(removeAlone.status()).isEqualTo(Cli.USAGE);
+        assertThat(removeAlone.err()).hasLineCount(1).contains("--remove needs edge|central NAME");
+
+        Files.writeString(dir.resolve("dualhub-users/partitions"), "two\n");
+        CliRun spoiled = run(
+                "edge",
+                "web-4",
+                "--dir",
+                dir.toString(),
+                "--seed",
+                dir.resolve("c.nk").toString());
+        assertThat(spoiled.status()).isEqualTo(Cli.REFUSED);
+        assertThat(spoiled.err())
+                .hasLineCount(1)
+                .contains("dualhub-users/partitions holds 'two'", "run nats-user --partitions N again");
+        assertThat(dir.resolve("c.nk")).as("no key made").doesNotExist();
+        assertThat(run("--partitions", "2", "--dir", dir.toString()).status()).isZero();
+        assertThat(run(
+                                "edge",
+                                "web-4",
+                                "--dir",
+                                dir.toString(),
+                                "--seed",
+                                dir.resolve("c.nk").toString())
+                        .status())
+                .isZero();
     }
 
     private Connection connect(NatsFixture nats, String user, String inboxPrefix) throws Exception {

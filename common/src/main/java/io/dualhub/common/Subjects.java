@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * Every NATS subject, stream, consumer and header name the two hubs agree on. Two namespaces that never overlap:
  * an edge publishes only under its own id, on {@code dualhub.metrics.<id>}, {@code dualhub.metrics-b.<id>} and
- * {@code dualhub.events.<id>.>}; everything a CentralHub publishes (lifecycle, alerts, recovery audit, missing ranges,
- * commands) has another second token. An edge id is one token (no dot, no wildcard), so no id can produce a hub
- * subject and no id needs to be reserved; {@code SubjectsTest} checks every hub subject against every edge's
- * permissions.
+ * {@code dualhub.events.<id>.>} (and where the servers split the edges over groups, the subjects its metrics are
+ * mapped to, {@code dualhub.metrics.<k>.<id>} and {@code dualhub.metrics-b.<k>.<id>}); everything a CentralHub
+ * publishes (lifecycle, alerts, recovery audit, missing ranges, commands) has another second token. An edge id is
+ * one token (no dot, no wildcard), so no id can produce a hub subject and no id needs to be reserved;
+ * {@code SubjectsTest} checks every hub subject against every edge's permissions.
  */
 public final class Subjects {
     /** The primary metrics stream; see {@link MetricsRoute} for both. */
