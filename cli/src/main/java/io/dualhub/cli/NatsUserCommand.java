@@ -65,7 +65,7 @@ public final class NatsUserCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, GeneralSecurityException {
         boolean aUser = role != null || name != null;
-        if (partitions != null && (partitions < 1 || partitions > Partition.MAX_COUNT)) {
+        if (partitions != null && !Partition.isCount(partitions)) {
             throw new UsageException("--partitions " + partitions + " is not from 1 to " + Partition.MAX_COUNT);
         }
         if (aUser || partitions == null) {

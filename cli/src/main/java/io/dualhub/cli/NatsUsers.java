@@ -42,7 +42,7 @@ final class NatsUsers {
 
     /** Makes the user's key pair, writes the seed to {@code seedFile} (mode 600) and rewrites accounts.conf. */
     String add(String role, String name, Path seedFile) throws IOException, GeneralSecurityException {
-        readPartitions(); // a spoiled file is refused before a key is made
+        int partitions = readPartitions(); // a spoiled file is refused before a key is made
         Path pub = keyFile(role, name);
         if (Files.exists(pub)) {
             throw new IOException(role + " " + name + " exists (" + pub + "): --remove it first to make a new key");
@@ -56,16 +56,16 @@ final class NatsUsers {
         Files.writeString(seedFile, new String(key.getSeed()) + "\n");
         String publicKey = new String(key.getPublicKey());
         Files.writeString(pub, publicKey + "\n");
-        writeAccounts();
+        writeAccounts(partitions);
         return publicKey;
     }
 
     void remove(String role, String name) throws IOException {
-        readPartitions();
+        int partitions = readPartitions();
         if (!Files.deleteIfExists(keyFile(role, name))) {
             throw new IOException("no " + role + " " + name + " in " + dir.resolve(KEYS_DIR));
         }
-        writeAccounts();
+        writeAccounts(partitions);
     }
 
     /**
@@ -79,7 +79,7 @@ final class NatsUsers {
         } else {
             Files.writeString(file, count + "\n");
         }
-        writeAccounts();
+        writeAccounts(count);
     }
 
     /** The groups kept by {@link #setPartitions}, 1 when none; refused, naming the file, when it was spoiled. */
@@ -91,7 +91,7 @@ final class NatsUsers {
         String text = Files.readString(file).strip();
         try {
             int count = Integer.parseInt(text);
-            if (count >= 1 && count <= Partition.MAX_COUNT) {
+            if (Partition.isCount(count)) {
                 return count;
             }
         } catch (NumberFormatException e) {
@@ -109,8 +109,7 @@ final class NatsUsers {
      * accounts.conf from every key in dualhub-users/, CentralHubs first, each sorted by name; and the same account
      * as values for the official NATS Helm chart (accounts-values.yaml, {@code config.merge.accounts}).
      */
-    void writeAccounts() throws IOException {
-        int partitions = readPartitions();
+    void writeAccounts(int partitions) throws IOException {
         StringBuilder conf = new StringBuilder();
         List<Map<String, Object>> helmUsers = new ArrayList<>();
         for (String role : List.of("central", "edge")) {
@@ -126,16 +125,15 @@ final class NatsUsers {
                 }
             }
         }
-        Map<String, String> mappings = partitions == 1 ? Map.of() : Partition.serverMappings(partitions);
         Files.writeString(
                 dir.resolve(ACCOUNTS_FILE),
                 "# Written by `./dualhub nats-user` from the public keys in "
                         + KEYS_DIR + "/: run it again rather than editing this file.\naccounts {\n  " + ACCOUNT + " {\n"
-                        + "    jetstream: enabled\n" + confMappings(mappings) + "    users: [\n" + conf
+                        + "    jetstream: enabled\n" + confMappings(partitions) + "    users: [\n" + conf
                         + "    ]\n  }\n}\n");
         Map<String, Object> account = new TreeMap<>(Map.of("jetstream", "enabled", "users", helmUsers));
-        if (!mappings.isEmpty()) {
-            account.put("mappings", mappings);
+        if (partitions > 1) {
+            account.put("mappings", Partition.serverMappings(partitions));
         }
         Files.writeString(
                 dir.resolve(HELM_VALUES_FILE),
@@ -147,21 +145,13 @@ final class NatsUsers {
                         + "\n");
     }
 
-    /** The account's mapping block, as JSON values nats-server reads; empty for one group. */
-    private static String confMappings(Map<String, String> mappings) throws IOException {
-        if (mappings.isEmpty()) {
-            return "";
-        }
-        StringBuilder block = new StringBuilder("    # the edges split over CentralHub groups (central.partitions):"
-                + " `./dualhub nats-user --partitions N`\n    mappings: {\n");
-        for (Map.Entry<String, String> m : mappings.entrySet()) {
-            block.append("      ")
-                    .append(JSON.writeValueAsString(m.getKey()))
-                    .append(": ")
-                    .append(JSON.writeValueAsString(m.getValue()))
-                    .append("\n");
-        }
-        return block.append("    }\n").toString();
+    /** The account's mapping block; empty for one group. */
+    private static String confMappings(int partitions) {
+        return partitions == 1
+                ? ""
+                : "    # the edges split over CentralHub groups (central.partitions):"
+                        + " `./dualhub nats-user --partitions N`\n"
+                        + Partition.serverMappingsConf(partitions, "    ");
     }
 
     /** One user as data: its public key and, for an edge, its permissions. */

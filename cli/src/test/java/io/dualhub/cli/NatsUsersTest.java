@@ -31,6 +31,12 @@ class NatsUsersTest {
     @TempDir
     Path dir;
 
+    /** {@code nats-user ROLE NAME} in this test's directory, the seed going to {@code seed} there. */
+    private CliRun add(String role, String name, String seed) {
+        return run(
+                role, name, "--dir", dir.toString(), "--seed", dir.resolve(seed).toString());
+    }
+
     private static CliRun run(String... args) {
         return CliRun.of(new NatsUserCommand(new PrintStream(new ByteArrayOutputStream())), args);
     }
@@ -55,13 +61,7 @@ class NatsUsersTest {
                 .as("the same account for the Helm chart")
                 .contains(publicKey, "\"dualhub.events.web-3.>\"")
                 .doesNotContain(Files.readString(seed).strip());
-        CliRun again = run(
-                "edge",
-                "web-3",
-                "--dir",
-                dir.toString(),
-                "--seed",
-                dir.resolve("b").toString());
+        CliRun again = add("edge", "web-3", "b");
         assertThat(again.status()).isEqualTo(Cli.REFUSED);
         assertThat(again.err()).hasLineCount(1).contains("edge web-3 exists");
         assertThat(run("edge", "web-3", "--dir", dir.toString(), "--remove").status())
@@ -77,26 +77,10 @@ class NatsUsersTest {
      */
     @Test
     void partitionsAreMappedInsideTheAccountAndARealServerAppliesThem() throws Exception {
-        assertThat(run(
-                                "central",
-                                "hub",
-                                "--dir",
-                                dir.toString(),
-                                "--seed",
-                                dir.resolve("hub.nk").toString())
-                        .status())
-                .isZero();
+        assertThat(add("central", "hub", "hub.nk").status()).isZero();
         List<String> edges = List.of("edge-a", "edge-b", "edge-c", "edge-d");
         for (String edge : edges) {
-            assertThat(run(
-                                    "edge",
-                                    edge,
-                                    "--dir",
-                                    dir.toString(),
-                                    "--seed",
-                                    dir.resolve(edge + ".nk").toString())
-                            .status())
-                    .isZero();
+            assertThat(add("edge", edge, edge + ".nk").status()).isZero();
         }
         // a site that already has its users splits its edges: every user's permissions are written again
         assertThat(run("--partitions", "2", "--dir", dir.toString()).status()).isZero();
@@ -149,15 +133,7 @@ class NatsUsersTest {
 
     @Test
     void aRefusedUserStepOrASpoiledPartitionsFileChangesNothing() throws Exception {
-        assertThat(run(
-                                "edge",
-                                "web-3",
-                                "--dir",
-                                dir.toString(),
-                                "--seed",
-                                dir.resolve("a.nk").toString())
-                        .status())
-                .isZero();
+        assertThat(add("edge", "web-3", "a.nk").status()).isZero();
         String before = Files.readString(dir.resolve("accounts.conf"));
         CliRun exists = run(
                 "--partitions",
@@ -178,28 +154,14 @@ class NatsUsersTest {
         assertThat(removeAlone.err()).hasLineCount(1).contains("--remove needs edge|central NAME");
 
         Files.writeString(dir.resolve("dualhub-users/partitions"), "two\n");
-        CliRun spoiled = run(
-                "edge",
-                "web-4",
-                "--dir",
-                dir.toString(),
-                "--seed",
-                dir.resolve("c.nk").toString());
+        CliRun spoiled = add("edge", "web-4", "c.nk");
         assertThat(spoiled.status()).isEqualTo(Cli.REFUSED);
         assertThat(spoiled.err())
                 .hasLineCount(1)
                 .contains("dualhub-users/partitions holds 'two'", "run nats-user --partitions N again");
         assertThat(dir.resolve("c.nk")).as("no key made").doesNotExist();
         assertThat(run("--partitions", "2", "--dir", dir.toString()).status()).isZero();
-        assertThat(run(
-                                "edge",
-                                "web-4",
-                                "--dir",
-                                dir.toString(),
-                                "--seed",
-                                dir.resolve("c.nk").toString())
-                        .status())
-                .isZero();
+        assertThat(add("edge", "web-4", "c.nk").status()).isZero();
     }
 
     private Connection connect(NatsFixture nats, String user, String inboxPrefix) throws Exception {

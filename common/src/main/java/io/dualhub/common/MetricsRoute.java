@@ -45,6 +45,11 @@ public enum MetricsRoute {
         return prefix + k + "." + EdgeId.require(edgeId);
     }
 
+    /** Where the servers' mapping over {@code count} groups sends {@link #unmappedWildcard}: a subject template. */
+    public String mappedTo(int count) {
+        return prefix + "{{partition(" + count + ",1)}}.{{wildcard(1)}}";
+    }
+
     /** The edges' own subjects of this route, {@code <prefix>*}: where batches land that no mapping partitioned. */
     public String unmappedWildcard() {
         return prefix + "*";

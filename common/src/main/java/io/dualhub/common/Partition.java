@@ -22,7 +22,7 @@ public record Partition(int count, int index) {
     private static final int FNV_PRIME = 0x01000193;
 
     public Partition {
-        if (count < 1 || count > MAX_COUNT || index < 0 || index >= count) {
+        if (!isCount(count) || index < 0 || index >= count) {
             throw new IllegalArgumentException("partition " + index + " of " + count + ": needs 1 to " + MAX_COUNT
                     + " partitions, numbered from 0");
         }
@@ -38,19 +38,34 @@ public record Partition(int count, int index) {
         return (int) (Integer.toUnsignedLong(hash) % count);
     }
 
+    /** True when a site may split its edges over {@code count} groups: 1 to {@link #MAX_COUNT}. */
+    public static boolean isCount(int count) {
+        return count >= 1 && count <= MAX_COUNT;
+    }
+
     /**
      * The NATS servers' subject mapping that splits the edges over {@code count} groups, source to destination, for
-     * both routes: what a server's (or an account's) {@code mappings} block holds.
+     * both routes.
      */
     public static Map<String, String> serverMappings(int count) {
-        new Partition(count, 0); // the bounds, checked once
+        if (!isCount(count)) {
+            throw new IllegalArgumentException("a mapping over " + count + " groups: needs 1 to " + MAX_COUNT);
+        }
         Map<String, String> mappings = new LinkedHashMap<>();
         for (MetricsRoute route : MetricsRoute.values()) {
-            mappings.put(
-                    route.unmappedWildcard(),
-                    route.unmappedWildcard().replace("*", "{{partition(" + count + ",1)}}.{{wildcard(1)}}"));
+            mappings.put(route.unmappedWildcard(), route.mappedTo(count));
         }
         return mappings;
+    }
+
+    /**
+     * {@link #serverMappings} as the {@code mappings} block of a server's (or an account's) configuration, each line
+     * starting with {@code indent}.
+     */
+    public static String serverMappingsConf(int count, String indent) {
+        StringBuilder block = new StringBuilder(indent + "mappings {\n");
+        serverMappings(count).forEach((from, to) -> block.append(indent + "  \"" + from + "\": \"" + to + "\"\n"));
+        return block.append(indent + "}\n").toString();
     }
 
     /** True when this group reads the edge's batches. */

@@ -17,10 +17,7 @@ public final class SubjectMapping {
     public static Path partitions(int groups) {
         try {
             Path file = Files.createTempFile("partitions", ".conf");
-            StringBuilder block = new StringBuilder("mappings = {\n");
-            Partition.serverMappings(groups)
-                    .forEach((from, to) -> block.append("  \"" + from + "\": \"" + to + "\"\n"));
-            Files.writeString(file, block.append("}\n"));
+            Files.writeString(file, Partition.serverMappingsConf(groups, ""));
             file.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {
