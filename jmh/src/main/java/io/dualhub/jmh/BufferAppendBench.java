@@ -56,7 +56,9 @@ public class BufferAppendBench {
                 dir,
                 "bench-edge",
                 Clock.systemUTC(),
-                new BufferSettings(64L << 30, BufferSettings.Overflow.REJECT, 0, 512 * 1024, Duration.ZERO, false));
+                BufferSettings.from(BufferSettings.unbounded(512 * 1024))
+                        .retention(Duration.ZERO)
+                        .build());
     }
 
     @Benchmark

@@ -15,6 +15,13 @@ public final class InvalidSetting extends IllegalArgumentException {
         this.valid = valid;
     }
 
+    /** Throws when {@code holds} is false: the one place a configuration object checks each of its bounds. */
+    public static void require(boolean holds, String key, Object value, String valid) {
+        if (!holds) {
+            throw new InvalidSetting(key, value, valid);
+        }
+    }
+
     public String key() {
         return key;
     }

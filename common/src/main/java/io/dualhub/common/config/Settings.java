@@ -311,6 +311,18 @@ public final class Settings {
         throw invalid(key, v, "a duration of at least " + min.toMillis() + "ms written like 500ms, 10s, 5m, 24h or 7d");
     }
 
+    /** A size as this class reads it, in its largest whole binary unit: {@code 512KiB}, {@code 1GiB}, {@code 1000}. */
+    public static String sizeText(long bytes) {
+        String[] units = {"TiB", "GiB", "MiB", "KiB"};
+        for (int i = 0; i < units.length; i++) {
+            int shift = (units.length - i) * 10;
+            if (bytes != 0 && bytes % (1L << shift) == 0) {
+                return (bytes >> shift) + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
     /** A duration as this class reads it, in its largest whole unit: {@code 100ms}, {@code 5s}, {@code 24h}. */
     public static String text(Duration d) {
         long ms = d.toMillis();

@@ -89,10 +89,13 @@ public record EdgeConfig(
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
                 new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
                 new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),
-                new ConfigKey("buffer.retention", "24h", "how long acknowledged batches are kept for resend requests"),
+                new ConfigKey(
+                        "buffer.retention",
+                        Settings.text(BufferSettings.DEFAULT_RETENTION),
+                        "how long acknowledged batches are kept for resend requests"),
                 new ConfigKey(
                         "buffer.max-batch-bytes",
-                        "512KiB",
+                        Settings.sizeText(BufferSettings.DEFAULT_MAX_BATCH_BYTES),
                         "largest batch the buffer cuts (must stay under the NATS max_payload, 1MiB by default)"),
                 new ConfigKey(
                         "buffer.sync",
@@ -100,27 +103,27 @@ public record EdgeConfig(
                         "force every append to disk before answering, for power loss (not tested against one here); slower"),
                 new ConfigKey(
                         "buffer.max-bytes",
-                        "1GiB",
+                        Settings.sizeText(BufferSettings.DEFAULT_MAX_BYTES),
                         "most bytes of batches not yet acknowledged; beyond it the overflow policy applies"),
                 new ConfigKey(
                         "buffer.overflow",
-                        "drop-oldest",
+                        BufferSettings.DEFAULT_OVERFLOW.configName(),
                         "drop-oldest (drop the oldest unsent batches and declare the gap) or reject (answer 503, skip collection)"),
                 new ConfigKey(
                         "buffer.min-free-disk",
-                        "256MiB",
+                        Settings.sizeText(BufferSettings.DEFAULT_MIN_FREE_DISK),
                         "free space kept on the buffer's disk; below it new points are refused (503) whatever the policy"),
                 new ConfigKey(
                         "resend.max-bytes",
-                        "64MiB",
+                        Settings.sizeText(ResendSettings.DEFAULT_MAX_BYTES),
                         "batches one resend request republishes at most; the CentralHub asks again for the rest"),
                 new ConfigKey(
                         "resend.max-in-flight",
-                        "4MiB",
+                        Settings.sizeText(ResendSettings.DEFAULT_MAX_IN_FLIGHT_BYTES),
                         "republished batches awaiting their JetStream ack at once: the heap a resend takes"),
                 new ConfigKey(
                         "resend.max-bytes-per-minute",
-                        "512MiB",
+                        Settings.sizeText(ResendSettings.DEFAULT_BYTES_PER_MINUTE),
                         "bytes each requester (a CentralHub's connection) may have resent per minute; past it a request is refused with the time to wait"),
                 new ConfigKey(
                         "forward.window",
@@ -197,42 +200,29 @@ public record EdgeConfig(
                 LogFormat.from(s));
     }
 
+    /** The buffer.* keys, parsed; their bounds are BufferSettings' own. */
     private static BufferSettings buffer(Settings s) {
-        int maxBatch = maxBatchBytes(s);
-        long maxBytes = s.bytes("buffer.max-bytes", 1024);
-        if (maxBytes < maxBatch) {
-            throw s.invalid(
-                    "buffer.max-bytes",
-                    s.string("buffer.max-bytes"),
-                    "at least buffer.max-batch-bytes (" + s.string("buffer.max-batch-bytes") + ")");
+        String overflow = s.string("buffer.overflow");
+        if (BufferSettings.Overflow.named(overflow) == null) {
+            throw s.invalid("buffer.overflow", overflow, "drop-oldest or reject");
         }
-        BufferSettings.Overflow overflow = switch (s.string("buffer.overflow")) {
-            case "drop-oldest" -> BufferSettings.Overflow.DROP_OLDEST;
-            case "reject" -> BufferSettings.Overflow.REJECT;
-            default -> throw s.invalid("buffer.overflow", s.string("buffer.overflow"), "drop-oldest or reject");
-        };
-        return new BufferSettings(
-                maxBytes,
-                overflow,
-                s.bytes("buffer.min-free-disk", 0),
-                maxBatch,
-                s.duration("buffer.retention", Duration.ZERO),
-                s.bool("buffer.sync"));
+        return s.build(() -> BufferSettings.custom()
+                .maxBytes(s.bytes("buffer.max-bytes", 0))
+                .overflow(BufferSettings.Overflow.named(overflow))
+                .minFreeDisk(s.bytes("buffer.min-free-disk", 0))
+                .maxBatchBytes((int) Math.min(s.bytes("buffer.max-batch-bytes", 0), Integer.MAX_VALUE))
+                .retention(s.duration("buffer.retention", Duration.ZERO))
+                .sync(s.bool("buffer.sync"))
+                .build());
     }
 
-    private static int maxBatchBytes(Settings s) {
-        long bytes = s.bytes("buffer.max-batch-bytes", 1024);
-        if (bytes > 8L << 20) {
-            throw s.invalid("buffer.max-batch-bytes", s.string("buffer.max-batch-bytes"), "at most 8MiB");
-        }
-        return (int) bytes;
-    }
-
+    /** The resend.* keys, parsed; their bounds are ResendSettings' own. */
     private static ResendSettings resend(Settings s) {
-        return new ResendSettings(
-                s.bytes("resend.max-bytes", 1024),
-                s.bytes("resend.max-in-flight", 1024),
-                s.bytes("resend.max-bytes-per-minute", 1024));
+        return s.build(() -> ResendSettings.custom()
+                .maxBytes(s.bytes("resend.max-bytes", 0))
+                .maxInFlightBytes(s.bytes("resend.max-in-flight", 0))
+                .bytesPerMinute(s.bytes("resend.max-bytes-per-minute", 0))
+                .build());
     }
 
     /** The forward.* keys, parsed; their bounds are ForwarderConfig's own. */

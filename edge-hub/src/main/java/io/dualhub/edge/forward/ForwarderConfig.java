@@ -1,6 +1,7 @@
 package io.dualhub.edge.forward;
 
-import io.dualhub.common.config.InvalidSetting;
+import static io.dualhub.common.config.InvalidSetting.require;
+
 import io.dualhub.common.config.Settings;
 import java.time.Duration;
 
@@ -99,12 +100,6 @@ public record ForwarderConfig(
                 "forward.breaker.open-duration",
                 breakerOpenFor,
                 "at least " + MIN_BREAKER_OPEN_FOR.toMillis() + "ms");
-    }
-
-    private static void require(boolean holds, String key, Object value, String valid) {
-        if (!holds) {
-            throw new InvalidSetting(key, value, valid);
-        }
     }
 
     public static ForwarderConfig ofDefaults() {

@@ -161,13 +161,7 @@ class TornBufferTest {
     void aMachineThatWentDownRetiresTheIncarnationOnlyWithoutSync() throws Exception {
         String old = fill(3, 1, 3);
         Files.writeString(dir.resolve("running"), "another-boot");
-        BufferSettings synced = new BufferSettings(
-                SETTINGS.maxBytes(),
-                SETTINGS.overflow(),
-                SETTINGS.minFreeDisk(),
-                SETTINGS.maxBatchBytes(),
-                SETTINGS.retention(),
-                true);
+        BufferSettings synced = BufferSettings.from(SETTINGS).sync(true).build();
         try (EdgeBuffer buffer = new EdgeBuffer(dir, "e1", clock, synced)) {
             assertThat(buffer.incarnation())
                     .as("forced to disk: nothing can be missing")

@@ -76,7 +76,11 @@ class CommandHandlerTest {
             List<Long> sizes = appendAndAcknowledge(buffer);
             long batch = sizes.get(0);
             // A request takes 10 batches at most, a requester 25 a minute, in flight 2 at once.
-            ResendSettings bounds = new ResendSettings(10 * batch, 2 * batch, 25 * batch);
+            ResendSettings bounds = ResendSettings.custom()
+                    .maxBytes(10 * batch)
+                    .maxInFlightBytes(2 * batch)
+                    .bytesPerMinute(25 * batch)
+                    .build();
             new CommandHandler("e1", buffer, edge, clock, bounds).start();
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> edge.isConnected() && hubA.isConnected() && hubB.isConnected());

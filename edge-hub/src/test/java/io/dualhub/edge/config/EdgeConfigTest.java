@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.config.ConfigReference;
 import io.dualhub.common.config.InvalidSetting;
+import io.dualhub.edge.buffer.BufferSettings;
+import io.dualhub.edge.command.ResendSettings;
 import io.dualhub.edge.forward.ForwarderConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +16,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EdgeConfigTest {
-    /** The forwarder's builder starts where the configuration's defaults are. */
+    /** Each settings builder starts where the configuration's defaults are. */
     @Test
-    void theForwarderBuilderStartsFromTheDefaultsOfTheKeys() {
-        assertThat(ForwarderConfig.custom().build())
-                .isEqualTo(EdgeConfig.load(null, Map.of()).forward());
+    void theSettingsBuildersStartFromTheDefaultsOfTheKeys() {
+        EdgeConfig defaults = EdgeConfig.load(null, Map.of());
+        assertThat(ForwarderConfig.ofDefaults()).isEqualTo(defaults.forward());
+        assertThat(BufferSettings.ofDefaults()).isEqualTo(defaults.buffer());
+        assertThat(ResendSettings.ofDefaults()).isEqualTo(defaults.resend());
     }
 
     @Test
@@ -52,7 +56,14 @@ class EdgeConfigTest {
                 .hasMessageContaining("forward.retry.max-interval='10ms'")
                 .hasMessageContaining("initial-interval");
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-batch-bytes", "1GiB")))
-                .hasMessageContaining("at most 8MiB");
+                .hasMessageContaining("buffer.max-batch-bytes='1GiB'")
+                .hasMessageContaining("a size from 1KiB to 8MiB");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-bytes", "64KiB")))
+                .hasMessageContaining("buffer.max-bytes='64KiB'")
+                .hasMessageContaining("at least buffer.max-batch-bytes (512KiB)");
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("resend.max-in-flight", "10")))
+                .hasMessageContaining("resend.max-in-flight='10'")
+                .hasMessageContaining("at least 1024 bytes");
     }
 
     /**

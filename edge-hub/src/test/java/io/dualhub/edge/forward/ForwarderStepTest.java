@@ -35,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwarderStepTest {
     private static final String EDGE = "step";
+    /** A point whose batch is larger than the smallest batch a buffer may cut, so small buffers can be built. */
+    private static final Point POINT =
+            Point.of("m", Map.of("pad", "x".repeat(BufferSettings.MIN_MAX_BATCH_BYTES)), 1, 1);
+
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final Duration BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
@@ -197,8 +201,13 @@ class ForwarderStepTest {
     @Test
     void overDropOldestTheOldestBatchesNeverSentAreDeclaredAndPassedOnceTheStreamHasTheDeclaration() {
         long batchBytes = oneBatchBytes();
-        BufferSettings twoBatches = new BufferSettings(
-                2 * batchBytes, BufferSettings.Overflow.DROP_OLDEST, 0, (int) batchBytes, Duration.ofHours(1), false);
+        BufferSettings twoBatches = BufferSettings.custom()
+                .maxBytes(2 * batchBytes)
+                .overflow(BufferSettings.Overflow.DROP_OLDEST)
+                .minFreeDisk(0)
+                .maxBatchBytes((int) batchBytes)
+                .retention(Duration.ofHours(1))
+                .build();
         start(twoBatches, 3);
         publisher.connected = false;
         append(5);
@@ -311,7 +320,7 @@ class ForwarderStepTest {
 
     private void append(int batches) {
         for (int i = 0; i < batches; i++) {
-            buffer.append(List.of(Point.of("m", Map.of(), 1, 1)));
+            buffer.append(List.of(POINT));
         }
     }
 
@@ -319,7 +328,7 @@ class ForwarderStepTest {
     private long oneBatchBytes() {
         try (EdgeBuffer probe =
                 new EdgeBuffer(dir.resolve("probe"), EDGE, Clock.systemUTC(), BufferSettings.unbounded(1 << 20))) {
-            probe.append(List.of(Point.of("m", Map.of(), 1, 1)));
+            probe.append(List.of(POINT));
             return probe.unackedBytes();
         }
     }

@@ -34,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stream exactly once (resends are absorbed by Nats-Msg-Id) and the checkpoint reaches the last sequence.
  */
 class ForwarderTest {
+    /** Makes a batch of one point larger than the smallest batch a buffer may cut, so small buffers can be built. */
+    private static final String PAD = "x".repeat(BufferSettings.MIN_MAX_BATCH_BYTES);
+
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
@@ -237,13 +240,13 @@ class ForwarderTest {
                 append(probe, 1);
                 batchBytes = probe.unackedBytes();
             }
-            BufferSettings fourBatches = new BufferSettings(
-                    4 * batchBytes,
-                    BufferSettings.Overflow.DROP_OLDEST,
-                    0,
-                    (int) batchBytes,
-                    Duration.ofHours(1),
-                    false);
+            BufferSettings fourBatches = BufferSettings.custom()
+                    .maxBytes(4 * batchBytes)
+                    .overflow(BufferSettings.Overflow.DROP_OLDEST)
+                    .minFreeDisk(0)
+                    .maxBatchBytes((int) batchBytes)
+                    .retention(Duration.ofHours(1))
+                    .build();
             try (EdgeBuffer buffer = new EdgeBuffer(dir.resolve("edge"), "restart", Clock.systemUTC(), fourBatches)) {
                 append(buffer, 10);
                 buffer.markSent(5); // what the run before the restart had published when it was killed
@@ -342,7 +345,7 @@ class ForwarderTest {
 
     private static void append(EdgeBuffer buffer, int batches) {
         for (int i = 0; i < batches; i++) {
-            buffer.append(List.of(Point.of("m", Map.of(), i, i)));
+            buffer.append(List.of(Point.of("m", Map.of("pad", PAD), i, i)));
         }
     }
 }
