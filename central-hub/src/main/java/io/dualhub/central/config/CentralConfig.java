@@ -2,7 +2,6 @@ package io.dualhub.central.config;
 
 import io.dualhub.central.alerting.AlertingSettings;
 import io.dualhub.central.analysis.AnalysisSettings;
-import io.dualhub.central.analysis.AnomalySettings;
 import io.dualhub.central.api.ApiAccess;
 import io.dualhub.central.api.HttpTls;
 import io.dualhub.central.export.ExportSettings;
@@ -217,16 +216,19 @@ public record CentralConfig(
                                 "URLs (comma-separated) the leader posts each alert change to, as JSON in Alertmanager's webhook format"),
                         new ConfigKey(
                                 "alerting.resend-interval",
-                                "1m",
+                                Settings.text(AlertingSettings.DEFAULT_RESEND_INTERVAL),
                                 "how often firing alerts are sent to Alertmanager again; each says it ends four of these later unless sent again"),
-                        new ConfigKey("alerting.timeout", "10s", "one alert delivery's HTTP timeout"),
+                        new ConfigKey(
+                                "alerting.timeout",
+                                Settings.text(AlertingSettings.DEFAULT_TIMEOUT),
+                                "one alert delivery's HTTP timeout"),
                         new ConfigKey(
                                 "alerting.store-failing-after",
-                                "1m",
+                                Settings.text(AlertingSettings.DEFAULT_STORE_FAILING_AFTER),
                                 "after every commit of this hub's store failed for this long, it raises DualhubStoreFailing (critical; sent by this hub, leader or standby), resolved by the next commit"),
                         new ConfigKey(
                                 "alerting.webhook.max-pending",
-                                "1000",
+                                Integer.toString(AlertingSettings.DEFAULT_WEBHOOK_MAX_PENDING),
                                 "alert changes queued for one webhook while it fails (1 to 1000000); past it the oldest are dropped and counted (dualhub_central_alerting_webhook_dropped_total)"),
                         new ConfigKey(
                                 "export.remote-write.urls",
@@ -258,23 +260,23 @@ public record CentralConfig(
                                 "PEM file of the CA that signed an https receiver's certificate (without it: the JDK's trusted CAs)"),
                         new ConfigKey(
                                 "export.timeout",
-                                "30s",
+                                Settings.text(ExportSettings.DEFAULT_TIMEOUT),
                                 "one remote-write request's HTTP timeout; a request without an answer is sent again"),
                         new ConfigKey(
                                 "export.max-samples-per-request",
-                                "5000",
+                                Integer.toString(ExportSettings.DEFAULT_MAX_SAMPLES),
                                 "samples in one remote-write request at most (1 to 1000000)"),
                         new ConfigKey(
                                 "export.max-backoff",
-                                "30s",
+                                Settings.text(ExportSettings.DEFAULT_MAX_BACKOFF),
                                 "longest wait between two attempts at a failing receiver (from 100 ms, doubling, with jitter; a longer Retry-After up to this)"),
                         new ConfigKey(
                                 "export.alert-after",
-                                "5m",
+                                Settings.text(ExportSettings.DEFAULT_ALERT_AFTER),
                                 "after every request to a receiver failed for this long, the leader raises DualhubExportFailing (critical), resolved by the next request it takes"),
                         new ConfigKey(
                                 "export.replay-window",
-                                "1m",
+                                Settings.text(ExportSettings.DEFAULT_REPLAY_WINDOW),
                                 "when a hub starts exporting, and when a receiver takes requests again after failing, what the streams got this long before is sent again (a receiver that buffers in memory loses its last seconds when it crashes); 0s: nothing"),
                         new ConfigKey(
                                 "analysis.enabled",
@@ -282,7 +284,7 @@ public record CentralConfig(
                                 "score stored points for anomalies and forecast capacity series"),
                         new ConfigKey(
                                 "analysis.alert-threshold",
-                                "0.9",
+                                Settings.text(AnalysisSettings.DEFAULT_ALERT_THRESHOLD),
                                 "anomaly score (0..1) at which an incident opens and an alert is raised; the score is"
                                         + " -log10 of the rarest deviation's probability over 6.5, so 0.9 is about a"
                                         + " one-in-700,000 deviation (a value leaving the range seen so far scores at"
@@ -290,35 +292,39 @@ public record CentralConfig(
                                         + " alerts far less often"),
                         new ConfigKey(
                                 "analysis.skip-metrics",
-                                "host_uptime_seconds,host_filesystem_size_bytes,host_memory_total_bytes",
+                                String.join(",", AnalysisSettings.DEFAULT_SKIP_METRICS),
                                 "metrics never scored for anomalies (metrics ending _total are scored on their rate)"),
                         new ConfigKey(
                                 "analysis.capacity",
-                                "host_filesystem_used_bytes/host_filesystem_size_bytes,host_memory_used_bytes/host_memory_total_bytes",
+                                String.join(
+                                        ",",
+                                        AnalysisSettings.DEFAULT_CAPACITY.stream()
+                                                .map(AnalysisSettings.CapacityRule::text)
+                                                .toList()),
                                 "capacity series to forecast, each used/size of the same edge and tags"),
                         new ConfigKey(
                                 "analysis.capacity-limit",
-                                "0.95",
+                                Settings.text(AnalysisSettings.DEFAULT_CAPACITY_LIMIT),
                                 "the fraction of size a capacity forecast predicts reaching"),
                         new ConfigKey(
                                 "analysis.horizon",
-                                "24h",
+                                Settings.text(AnalysisSettings.DEFAULT_HORIZON),
                                 "a capacity series predicted to reach its limit within this, even at the far end of the forecast's range, raises a warning; within 1/24 of it, critical"),
                         new ConfigKey(
                                 "analysis.capacity-min-history",
-                                "2h",
+                                Settings.text(AnalysisSettings.DEFAULT_CAPACITY_MIN_HISTORY),
                                 "a capacity series raises no alert before its points span this long (its forecast is shown from the start)"),
                         new ConfigKey(
                                 "analysis.trend-half-life",
-                                "6h",
+                                Settings.text(AnalysisSettings.DEFAULT_TREND_HALF_LIFE),
                                 "how fast old points lose their say in a capacity trend"),
                         new ConfigKey(
                                 "analysis.max-series",
-                                "10000",
+                                Integer.toString(AnalysisSettings.DEFAULT_MAX_SERIES),
                                 "series analysed at most, anomaly-scored and capacity series together (memory: about 10 KB each, counted from the model's arrays); further series are stored, not analysed"),
                         new ConfigKey(
                                 "analysis.cpu-share",
-                                "0.25",
+                                Settings.text(AnalysisSettings.DEFAULT_CPU_SHARE),
                                 "share of one core analysis may take (above 0, at most 1); beyond it batches are skipped for analysis (dualhub_central_analysis_skipped_total), never for storage")));
         keys.addAll(NatsSettings.KEYS);
         keys.addAll(LogFormat.KEYS);
@@ -424,25 +430,29 @@ public record CentralConfig(
         }
     }
 
+    /** The export.* keys, parsed; their bounds are ExportSettings' own. */
     private static ExportSettings export(Settings s) {
-        return new ExportSettings(
-                ExportTargets.from(s),
-                s.duration("export.timeout", Duration.ofMillis(100)),
-                s.intBetween("export.max-samples-per-request", 1, 1_000_000),
-                s.duration("export.max-backoff", Duration.ofMillis(100)),
-                s.duration("export.alert-after", Duration.ofSeconds(1)),
-                s.duration("export.replay-window", Duration.ZERO));
+        return s.build(() -> ExportSettings.custom()
+                .targets(ExportTargets.from(s))
+                .timeout(s.duration("export.timeout", Duration.ZERO))
+                .maxSamples(s.integer("export.max-samples-per-request"))
+                .maxBackoff(s.duration("export.max-backoff", Duration.ZERO))
+                .alertAfter(s.duration("export.alert-after", Duration.ZERO))
+                .replayWindow(s.duration("export.replay-window", Duration.ZERO))
+                .build());
     }
 
+    /** The alerting.* keys, parsed; their bounds are AlertingSettings' own. */
     private static AlertingSettings alerting(Settings s) {
-        return new AlertingSettings(
-                s.httpUrls("alerting.alertmanager.urls"),
-                s.httpUrls("alerting.webhook.urls"),
-                s.duration("alerting.resend-interval", Duration.ofSeconds(1)),
-                s.duration("alerting.timeout", Duration.ofMillis(100)),
-                s.intBetween("alerting.webhook.max-pending", 1, 1_000_000),
-                s.duration("alerting.store-failing-after", Duration.ofSeconds(1)),
-                externalUrl(s));
+        return s.build(() -> AlertingSettings.custom()
+                .alertmanagers(s.httpUrls("alerting.alertmanager.urls"))
+                .webhooks(s.httpUrls("alerting.webhook.urls"))
+                .resendInterval(s.duration("alerting.resend-interval", Duration.ZERO))
+                .timeout(s.duration("alerting.timeout", Duration.ZERO))
+                .webhookMaxPending(s.integer("alerting.webhook.max-pending"))
+                .storeFailingAfter(s.duration("alerting.store-failing-after", Duration.ZERO))
+                .externalUrl(externalUrl(s))
+                .build());
     }
 
     private static URI externalUrl(Settings s) {
@@ -509,6 +519,7 @@ public record CentralConfig(
                 s.duration("fleet.degraded-after-gap", Duration.ZERO));
     }
 
+    /** The analysis.* keys, parsed; their bounds are AnalysisSettings' own. */
     private static AnalysisSettings analysis(Settings s) {
         List<AnalysisSettings.CapacityRule> capacity = new ArrayList<>();
         for (String entry : s.list("analysis.capacity")) {
@@ -518,18 +529,18 @@ public record CentralConfig(
             }
             capacity.add(rule);
         }
-        return new AnalysisSettings(
-                s.bool("analysis.enabled"),
-                s.doubleBetween("analysis.alert-threshold", 0.01, 1),
-                Set.copyOf(s.list("analysis.skip-metrics")),
-                capacity,
-                s.doubleBetween("analysis.capacity-limit", 0.01, 1),
-                s.duration("analysis.horizon", Duration.ofMinutes(1)),
-                s.duration("analysis.capacity-min-history", Duration.ZERO),
-                s.duration("analysis.trend-half-life", Duration.ofMinutes(1)),
-                s.intBetween("analysis.max-series", 0, 10_000_000),
-                s.doubleBetween("analysis.cpu-share", 0.01, 1),
-                AnomalySettings.DEFAULTS);
+        return s.build(() -> AnalysisSettings.custom()
+                .enabled(s.bool("analysis.enabled"))
+                .alertThreshold(s.number("analysis.alert-threshold"))
+                .skipMetrics(Set.copyOf(s.list("analysis.skip-metrics")))
+                .capacity(capacity)
+                .capacityLimit(s.number("analysis.capacity-limit"))
+                .horizon(s.duration("analysis.horizon", Duration.ZERO))
+                .capacityMinHistory(s.duration("analysis.capacity-min-history", Duration.ZERO))
+                .trendHalfLife(s.duration("analysis.trend-half-life", Duration.ZERO))
+                .maxSeries(s.integer("analysis.max-series"))
+                .cpuShare(s.number("analysis.cpu-share"))
+                .build());
     }
 
     private static Duration leaderTtl(Settings s) {

@@ -1,10 +1,17 @@
 package io.dualhub.central.export;
 
+import static io.dualhub.common.config.InvalidSetting.require;
+import static io.dualhub.common.config.Settings.atLeast;
+import static io.dualhub.common.config.Settings.atLeastText;
+import static io.dualhub.common.config.Settings.text;
+
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the leader exports every stored point to by Prometheus remote write, and how.
+ * Where the leader exports every stored point to by Prometheus remote write, and how. Built by {@link #custom()}
+ * (each value starting at its default below, the default of its {@code export.*} key; no target) or
+ * {@link #ofDefaults()}; every bound is checked here, once, naming the key.
  *
  * @param targets       the remote-write receivers (like {@code http://vm:8428/api/v1/write}); each gets every point
  * @param timeout       one request's HTTP timeout; a request without an answer in it is retried
@@ -22,10 +29,26 @@ public record ExportSettings(
         Duration maxBackoff,
         Duration alertAfter,
         Duration replayWindow) {
+    /** Prometheus' own remote_timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Below it a slow link times out requests that would have been answered. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    /** Large enough that a request's own cost is small beside its samples, small enough for a receiver's limits. */
     public static final int DEFAULT_MAX_SAMPLES = 5000;
+    /** Refuses a mistyped value; receivers refuse bodies past their own size limits long before. */
+    public static final int MAX_MAX_SAMPLES = 1_000_000;
+    /** A receiver down for long is asked again about every 30 s, with jitter, so hubs do not ask in step. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+    /** The first backoff; a longest backoff below it would not back off at all. */
+    public static final Duration MIN_MAX_BACKOFF = Duration.ofMillis(100);
+    /** A receiver restarting (seconds) raises no alert; one down for minutes does. */
     public static final Duration DEFAULT_ALERT_AFTER = Duration.ofMinutes(5);
+
+    public static final Duration MIN_ALERT_AFTER = Duration.ofSeconds(1);
+    /**
+     * A receiver that buffers in memory (VictoriaMetrics keeps recent samples a few seconds before they reach disk)
+     * loses them when it crashes; a minute covers that with room to spare.
+     */
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofMinutes(1);
     /**
      * How long a delivered message may stay unacknowledged before JetStream offers it again. Short, so that the unit
@@ -37,23 +60,76 @@ public record ExportSettings(
 
     public ExportSettings {
         targets = List.copyOf(targets);
-        if (maxSamples < 1
-                || timeout.isNegative()
-                || timeout.isZero()
-                || maxBackoff.isNegative()
-                || replayWindow.isNegative()) {
-            throw new IllegalArgumentException("BUG: export settings out of their bounds");
-        }
+        require(atLeast(timeout, MIN_TIMEOUT), "export.timeout", text(timeout), atLeastText(MIN_TIMEOUT));
+        require(
+                maxSamples >= 1 && maxSamples <= MAX_MAX_SAMPLES,
+                "export.max-samples-per-request",
+                maxSamples,
+                "an integer from 1 to " + MAX_MAX_SAMPLES);
+        require(
+                atLeast(maxBackoff, MIN_MAX_BACKOFF),
+                "export.max-backoff",
+                text(maxBackoff),
+                atLeastText(MIN_MAX_BACKOFF));
+        require(
+                atLeast(alertAfter, MIN_ALERT_AFTER),
+                "export.alert-after",
+                text(alertAfter),
+                atLeastText(MIN_ALERT_AFTER));
+        require(!replayWindow.isNegative(), "export.replay-window", text(replayWindow), atLeastText(Duration.ZERO));
     }
 
-    /** No export: the defaults without a target. */
-    public static ExportSettings none() {
-        return new ExportSettings(
-                List.of(),
-                DEFAULT_TIMEOUT,
-                DEFAULT_MAX_SAMPLES,
-                DEFAULT_MAX_BACKOFF,
-                DEFAULT_ALERT_AFTER,
-                DEFAULT_REPLAY_WINDOW);
+    public static ExportSettings ofDefaults() {
+        return custom().build();
+    }
+
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** Starts from the defaults, without a target; each setter replaces one value. */
+    public static final class Builder {
+        private List<ExportTarget> targets = List.of();
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private int maxSamples = DEFAULT_MAX_SAMPLES;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration alertAfter = DEFAULT_ALERT_AFTER;
+        private Duration replayWindow = DEFAULT_REPLAY_WINDOW;
+
+        private Builder() {}
+
+        public Builder targets(List<ExportTarget> receivers) {
+            this.targets = receivers;
+            return this;
+        }
+
+        public Builder timeout(Duration perRequest) {
+            this.timeout = perRequest;
+            return this;
+        }
+
+        public Builder maxSamples(int perRequest) {
+            this.maxSamples = perRequest;
+            return this;
+        }
+
+        public Builder maxBackoff(Duration longest) {
+            this.maxBackoff = longest;
+            return this;
+        }
+
+        public Builder alertAfter(Duration failing) {
+            this.alertAfter = failing;
+            return this;
+        }
+
+        public Builder replayWindow(Duration sentAgain) {
+            this.replayWindow = sentAgain;
+            return this;
+        }
+
+        public ExportSettings build() {
+            return new ExportSettings(targets, timeout, maxSamples, maxBackoff, alertAfter, replayWindow);
+        }
     }
 }

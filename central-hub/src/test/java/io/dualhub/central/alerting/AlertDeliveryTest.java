@@ -37,14 +37,14 @@ class AlertDeliveryTest {
 
     private AlertDelivery delivery(int maxPending) {
         return new AlertDelivery(
-                new AlertingSettings(
-                        List.of(AM),
-                        List.of(HOOK),
-                        RESEND,
-                        Duration.ofSeconds(5),
-                        maxPending,
-                        Duration.ofMinutes(1),
-                        URI.create("https://hub.example:8470/")),
+                AlertingSettings.custom()
+                        .alertmanagers(List.of(AM))
+                        .webhooks(List.of(HOOK))
+                        .resendInterval(RESEND)
+                        .timeout(Duration.ofSeconds(5))
+                        .webhookMaxPending(maxPending)
+                        .externalUrl(URI.create("https://hub.example:8470/"))
+                        .build(),
                 leader::get,
                 (url, json) -> {
                     if (failing.get()) {

@@ -208,19 +208,12 @@ class PredictiveAnalyzerTest {
     @Test
     void capacitySeriesCountTowardMaxSeries() {
         PredictiveAnalyzer small = new PredictiveAnalyzer(
-                new AnalysisSettings(
-                        true,
-                        0.9,
-                        Set.of(),
-                        List.of(new AnalysisSettings.CapacityRule(
-                                "host_filesystem_used_bytes", "host_filesystem_size_bytes")),
-                        0.95,
-                        Duration.ofHours(24),
-                        Duration.ofHours(2),
-                        Duration.ofHours(6),
-                        10,
-                        1.0,
-                        AnomalySettings.DEFAULTS),
+                AnalysisSettings.custom()
+                        .skipMetrics(Set.of())
+                        .capacity(List.of(FILESYSTEM))
+                        .maxSeries(10)
+                        .cpuShare(1.0)
+                        .build(),
                 new AlertBoard(leader::get, (subject, body) -> {}, change -> {}),
                 meters);
         try {
@@ -242,18 +235,15 @@ class PredictiveAnalyzerTest {
         }
     }
 
+    private static final AnalysisSettings.CapacityRule FILESYSTEM =
+            new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes");
+
     private static AnalysisSettings settings() {
-        return new AnalysisSettings(
-                true,
-                0.9,
-                Set.of("host_uptime_seconds", "host_filesystem_size_bytes"),
-                List.of(new AnalysisSettings.CapacityRule("host_filesystem_used_bytes", "host_filesystem_size_bytes")),
-                0.95,
-                Duration.ofHours(24),
-                Duration.ofHours(2),
-                Duration.ofHours(6),
-                100,
-                1.0,
-                AnomalySettings.DEFAULTS);
+        return AnalysisSettings.custom()
+                .skipMetrics(Set.of("host_uptime_seconds", "host_filesystem_size_bytes"))
+                .capacity(List.of(FILESYSTEM))
+                .maxSeries(100)
+                .cpuShare(1.0)
+                .build();
     }
 }

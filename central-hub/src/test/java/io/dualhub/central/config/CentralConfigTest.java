@@ -3,6 +3,9 @@ package io.dualhub.central.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualhub.central.alerting.AlertingSettings;
+import io.dualhub.central.analysis.AnalysisSettings;
+import io.dualhub.central.export.ExportSettings;
 import io.dualhub.central.export.ExportTarget;
 import io.dualhub.central.store.StoreSettings;
 import io.dualhub.common.Partition;
@@ -23,6 +26,9 @@ class CentralConfigTest {
         assertThat(c.store())
                 .as("the store.* keys' defaults are StoreSettings' named ones")
                 .isEqualTo(StoreSettings.ofDefaults());
+        assertThat(c.export()).isEqualTo(ExportSettings.ofDefaults());
+        assertThat(c.alerting()).isEqualTo(AlertingSettings.ofDefaults());
+        assertThat(c.analysis()).isEqualTo(AnalysisSettings.ofDefaults());
     }
 
     @Test
@@ -36,6 +42,15 @@ class CentralConfigTest {
                 .hasMessageContaining("ingest.fetch-wait='soon'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))
                 .hasMessageContaining("analysis.cpu-share='0'");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("export.max-backoff", "10ms")))
+                .hasMessageContaining("export.max-backoff='10ms'")
+                .hasMessageContaining("at least 100ms");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("alerting.webhook.max-pending", "0")))
+                .hasMessageContaining("alerting.webhook.max-pending='0'")
+                .hasMessageContaining("1 to 1000000");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.alert-threshold", "2")))
+                .hasMessageContaining("analysis.alert-threshold='2'")
+                .hasMessageContaining("0.01 to 1");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("store.memory-limit", "32MiB")))
                 .hasMessageContaining("store.memory-limit='32MiB'")
                 .hasMessageContaining("at least 67108864 bytes");

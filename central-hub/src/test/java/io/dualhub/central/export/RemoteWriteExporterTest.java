@@ -335,13 +335,12 @@ class RemoteWriteExporterTest {
 
     private RemoteWriteExporter exporter(ExportTarget target, Duration replayWindow) {
         URI url = target.url();
-        ExportSettings settings = new ExportSettings(
-                List.of(target),
-                Duration.ofSeconds(5),
-                100,
-                Duration.ofSeconds(30),
-                Duration.ofMinutes(5),
-                replayWindow);
+        ExportSettings settings = ExportSettings.custom()
+                .targets(List.of(target))
+                .timeout(Duration.ofSeconds(5))
+                .maxSamples(100)
+                .replayWindow(replayWindow)
+                .build();
         return new RemoteWriteExporter(
                 url,
                 settings,

@@ -308,7 +308,17 @@ public final class Settings {
         if (d != null && d.compareTo(min) >= 0) {
             return d;
         }
-        throw invalid(key, v, "a duration of at least " + min.toMillis() + "ms written like 500ms, 10s, 5m, 24h or 7d");
+        throw invalid(key, v, atLeastText(min));
+    }
+
+    /** Whether {@code d} is at least {@code min}: a duration bound, as the objects configured check it. */
+    public static boolean atLeast(Duration d, Duration min) {
+        return d.compareTo(min) >= 0;
+    }
+
+    /** What a duration bound asks for, in the words start-up prints. */
+    public static String atLeastText(Duration min) {
+        return "a duration of at least " + min.toMillis() + "ms written like 500ms, 10s, 5m, 24h or 7d";
     }
 
     /** A size as this class reads it, in its largest whole binary unit: {@code 512KiB}, {@code 1GiB}, {@code 1000}. */
