@@ -107,35 +107,35 @@ public record CentralConfig(
                                 "true: serve /api/** without tokens on an http.host that is not a loopback address, on purpose; without it such a hub refuses to start"),
                         new ConfigKey(
                                 "store.max-series-per-edge",
-                                "1000000",
+                                Integer.toString(StoreSettings.DEFAULT_MAX_SERIES_PER_EDGE),
                                 "series one edge may have in the store's dictionary (1 to 100000000; a few hundred bytes of heap each); a batch that would pass it is refused whole, accounted as invalid (reason series-limit) and audited"),
                         new ConfigKey(
                                 "store.failing-restart",
-                                "5m",
+                                Settings.text(StoreSettings.DEFAULT_FAILING_RESTART),
                                 "after every commit failed for this long, /health/liveness goes DOWN so that a supervisor restarts the hub (0: never); /health and readiness are DOWN from the first failure"),
                         new ConfigKey(
                                 "store.retention",
-                                "15d",
+                                Settings.text(StoreSettings.DEFAULT_RETENTION),
                                 "how long raw points are kept, by their own timestamps; older ones are deleted and answered from the rollups"),
                         new ConfigKey(
                                 "store.rollup-1m-retention",
-                                "90d",
+                                Settings.text(StoreSettings.DEFAULT_MINUTE_RETENTION),
                                 "how long the 1-minute rollup tier (count, sum, min, max, last per series and minute) is kept; at least store.retention"),
                         new ConfigKey(
                                 "store.rollup-1h-retention",
-                                "730d",
+                                Settings.text(StoreSettings.DEFAULT_HOUR_RETENTION),
                                 "how long the 1-hour rollup tier is kept; at least store.rollup-1m-retention"),
                         new ConfigKey(
                                 "store.max-disk",
-                                "80%",
-                                "what the store's file and WAL may use: bytes (64MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
+                                StoreSettings.DEFAULT_MAX_DISK.text(),
+                                "what the store's file and WAL may use: bytes (1MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
                         new ConfigKey(
                                 "store.maintenance-interval",
-                                "1m",
+                                Settings.text(StoreSettings.DEFAULT_MAINTENANCE_INTERVAL),
                                 "how often retention and store.max-disk are applied"),
                         new ConfigKey(
                                 "store.memory-limit",
-                                "512MiB",
+                                Settings.sizeText(StoreSettings.DEFAULT_MEMORY_LIMIT),
                                 "memory DuckDB's buffer manager may hold for the store (64MiB at least; outside the Java heap, so give the hub's service this beside -Xmx); past it cached blocks are evicted and large work spills to disk"),
                         new ConfigKey(
                                 "stream.replicas",
@@ -480,17 +480,19 @@ public record CentralConfig(
         }
     }
 
+    /** The store.* keys, parsed; their bounds are StoreSettings' own. */
     private static StoreSettings store(Settings s) {
-        Duration raw = s.duration("store.retention", Duration.ofSeconds(1));
-        Duration minute = s.duration("store.rollup-1m-retention", raw);
-        return StoreSettings.custom()
-                .maxSeriesPerEdge(s.intBetween("store.max-series-per-edge", 1, 100_000_000))
+        return s.build(() -> StoreSettings.custom()
+                .maxSeriesPerEdge(s.integer("store.max-series-per-edge"))
                 .failingRestart(s.duration("store.failing-restart", Duration.ZERO))
-                .retention(raw, minute, s.duration("store.rollup-1h-retention", minute))
+                .retention(
+                        s.duration("store.retention", Duration.ZERO),
+                        s.duration("store.rollup-1m-retention", Duration.ZERO),
+                        s.duration("store.rollup-1h-retention", Duration.ZERO))
                 .maxDisk(maxDisk(s))
-                .maintenanceInterval(s.duration("store.maintenance-interval", Duration.ofSeconds(1)))
-                .memoryLimit(s.bytes("store.memory-limit", StoreSettings.MIN_MEMORY_LIMIT))
-                .build();
+                .maintenanceInterval(s.duration("store.maintenance-interval", Duration.ZERO))
+                .memoryLimit(s.bytes("store.memory-limit", 0))
+                .build());
     }
 
     private static DiskBudget maxDisk(Settings s) {
@@ -506,7 +508,7 @@ public record CentralConfig(
             }
             throw s.invalid("store.max-disk", v, "a share of the volume from 1% to 100%, or a size like 20GiB");
         }
-        return DiskBudget.bytes(s.bytes("store.max-disk", 64L << 20));
+        return DiskBudget.bytes(s.bytes("store.max-disk", 1));
     }
 
     private static LifecycleRules lifecycle(Settings s) {

@@ -1,5 +1,6 @@
 package io.dualhub.central.store;
 
+import io.dualhub.common.config.Settings;
 import java.io.IOException;
 import java.nio.file.FileStore;
 
@@ -22,6 +23,11 @@ public record DiskBudget(long bytes, int percent) {
     /** The budget in bytes on the given volume. */
     long on(FileStore volume) throws IOException {
         return bytes > 0 ? bytes : volume.getTotalSpace() / 100 * percent;
+    }
+
+    /** As the configuration writes it: {@code 80%} or {@code 20GiB}. */
+    public String text() {
+        return bytes > 0 ? Settings.sizeText(bytes) : percent + "%";
     }
 
     @Override

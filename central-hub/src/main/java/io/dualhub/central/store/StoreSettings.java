@@ -1,9 +1,16 @@
 package io.dualhub.central.store;
 
+import static io.dualhub.common.config.InvalidSetting.require;
+import static io.dualhub.common.config.Settings.atLeast;
+import static io.dualhub.common.config.Settings.atLeastText;
+import static io.dualhub.common.config.Settings.sizeText;
+import static io.dualhub.common.config.Settings.text;
+
 import java.time.Duration;
 
 /**
- * Bounds of the metric store, built by {@link #custom()} or {@link #ofDefaults()}:
+ * Bounds of the metric store, built by {@link #custom()} (each value starting at its default below, the default of
+ * its {@code store.*} key) or {@link #ofDefaults()}; every bound is checked here, once, naming the key:
  * <ul>
  *   <li>{@code maxSeriesPerEdge} series in its dictionary per edge (each a few hundred bytes of heap for as long as
  *       the store holds it; a batch that would bring an edge past it is refused whole and accounted as invalid, never
@@ -43,27 +50,53 @@ public record StoreSettings(
      */
     public static final long MIN_MEMORY_LIMIT = 64L << 20;
 
+    /** Refuses a mistyped value; each series costs a few hundred bytes of heap. */
+    public static final int MAX_MAX_SERIES_PER_EDGE = 100_000_000;
+    /** Refuses zero: a store that keeps nothing. */
+    public static final Duration MIN_RETENTION = Duration.ofSeconds(1);
+
+    public static final Duration MIN_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
+    /** A floor that refuses a size mistyped without its unit (20 for 20GiB). */
+    public static final long MIN_MAX_DISK_BYTES = 1L << 20;
+
     public StoreSettings {
-        if (maxSeriesPerEdge < 1) {
-            throw new IllegalArgumentException("maxSeriesPerEdge must be positive: " + maxSeriesPerEdge);
-        }
-        if (failingRestart.isNegative()) {
-            throw new IllegalArgumentException("failingRestart must not be negative: " + failingRestart);
-        }
-        if (retention.isNegative()
-                || retention.isZero()
-                || minuteRetention.compareTo(retention) < 0
-                || hourRetention.compareTo(minuteRetention) < 0) {
-            throw new IllegalArgumentException("retentions must be positive and grow with the tier: raw " + retention
-                    + ", 1m " + minuteRetention + ", 1h " + hourRetention);
-        }
-        if (maintenanceInterval.isNegative() || maintenanceInterval.isZero()) {
-            throw new IllegalArgumentException("maintenanceInterval must be positive: " + maintenanceInterval);
-        }
-        if (memoryLimit < MIN_MEMORY_LIMIT) {
-            throw new IllegalArgumentException(
-                    "memoryLimit must be at least " + MIN_MEMORY_LIMIT + " bytes: " + memoryLimit);
-        }
+        require(
+                maxSeriesPerEdge >= 1 && maxSeriesPerEdge <= MAX_MAX_SERIES_PER_EDGE,
+                "store.max-series-per-edge",
+                maxSeriesPerEdge,
+                "an integer from 1 to " + MAX_MAX_SERIES_PER_EDGE);
+        require(
+                !failingRestart.isNegative(),
+                "store.failing-restart",
+                text(failingRestart),
+                atLeastText(Duration.ZERO));
+        require(atLeast(retention, MIN_RETENTION), "store.retention", text(retention), atLeastText(MIN_RETENTION));
+        require(
+                atLeast(minuteRetention, retention),
+                "store.rollup-1m-retention",
+                text(minuteRetention),
+                "at least store.retention (" + text(retention) + ")");
+        require(
+                atLeast(hourRetention, minuteRetention),
+                "store.rollup-1h-retention",
+                text(hourRetention),
+                "at least store.rollup-1m-retention (" + text(minuteRetention) + ")");
+        require(
+                maxDisk.percent() > 0 || maxDisk.bytes() >= MIN_MAX_DISK_BYTES,
+                "store.max-disk",
+                maxDisk.text(),
+                "a share of the volume from 1% to 100%, or a size of at least " + sizeText(MIN_MAX_DISK_BYTES)
+                        + " like 20GiB");
+        require(
+                atLeast(maintenanceInterval, MIN_MAINTENANCE_INTERVAL),
+                "store.maintenance-interval",
+                text(maintenanceInterval),
+                atLeastText(MIN_MAINTENANCE_INTERVAL));
+        require(
+                memoryLimit >= MIN_MEMORY_LIMIT,
+                "store.memory-limit",
+                sizeText(memoryLimit),
+                "at least " + MIN_MEMORY_LIMIT + " bytes");
     }
 
     public static StoreSettings ofDefaults() {

@@ -42,6 +42,9 @@ class CentralConfigTest {
                 .hasMessageContaining("ingest.fetch-wait='soon'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))
                 .hasMessageContaining("analysis.cpu-share='0'");
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("store.rollup-1m-retention", "1d")))
+                .hasMessageContaining("store.rollup-1m-retention='1d'")
+                .hasMessageContaining("at least store.retention (15d)");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("export.max-backoff", "10ms")))
                 .hasMessageContaining("export.max-backoff='10ms'")
                 .hasMessageContaining("at least 100ms");
