@@ -52,17 +52,24 @@ final class ScrapeConfig {
                         "",
                         "files of more targets (a list of paths), each a YAML or JSON list of elements like those of scrape.targets; read again when they change, a target gone from one stops being scraped"),
                 new ConfigKey(
-                        "scrape.files-refresh", "10s", "how often the files of scrape.files are looked at for changes"),
+                        "scrape.files-refresh",
+                        Settings.text(ScrapeSettings.DEFAULT_FILES_REFRESH),
+                        "how often the files of scrape.files are looked at for changes"),
                 new ConfigKey(
-                        "scrape.interval", "15s", "how often a target is scraped unless it says otherwise (1s to 1h)"),
-                new ConfigKey("scrape.timeout", "10s", "how long a scrape may take unless the target says otherwise"),
+                        "scrape.interval",
+                        Settings.text(ScrapeSettings.DEFAULT_INTERVAL),
+                        "how often a target is scraped unless it says otherwise (1s to 1h)"),
+                new ConfigKey(
+                        "scrape.timeout",
+                        Settings.text(ScrapeSettings.DEFAULT_TIMEOUT),
+                        "how long a scrape may take unless the target says otherwise"),
                 new ConfigKey(
                         "scrape.max-body",
-                        "16MiB",
+                        Settings.sizeText(ScrapeSettings.DEFAULT_MAX_BODY),
                         "largest answer a target may give (after gzip); a larger one fails that scrape"),
                 new ConfigKey(
                         "scrape.sample-limit",
-                        "50000",
+                        Integer.toString(ScrapeSettings.DEFAULT_SAMPLE_LIMIT),
                         "most samples one scrape may hold; a page with more fails that scrape (1 to 10000000)"));
         TARGET_KEYS = KEYS.stream()
                 .filter(k -> k.name().startsWith("scrape.targets[]."))
