@@ -8,22 +8,20 @@ import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.stream.ReadPositions;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Subjects;
-import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.common.nats.NatsLink;
-import io.dualhub.common.wire.EventCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,32 +32,26 @@ import org.slf4j.LoggerFactory;
  * when the range was first seen (their ack floors passed those stream ends: had the batch been there, it would be
  * stored by now, so ordinary lag is not a gap, and a hub under steady load still repairs), after {@code grace}, and
  * again every {@code grace} while still missing (doubling after each request the edge did not answer, up to 64
- * graces). Every hub has its own store, so every hub looks at its own; only the leader asks edges,
- * for its own ranges and for those the standbys send it on {@link Subjects#MISSING_RANGES}. The resent batches reach
- * every hub; one that has them already only counts them.
- * This is what heals a stream replica that silently lost acknowledged messages, or a hub that had not read them
- * yet when a whole cluster lost its unsynced tail.
+ * graces: {@link GapSchedule}). Every hub has its own store, so every hub looks at its own; only the leader asks
+ * edges ({@link ResendClient}), for its own ranges and for those the standbys send it ({@link StandbyRelay}). The
+ * resent batches reach every hub; one that has them already only counts them. This is what heals a stream replica
+ * that silently lost acknowledged messages, or a hub that had not read them yet when a whole cluster lost its
+ * unsynced tail.
  */
 public final class GapRepair implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GapRepair.class);
     private final NatsLink nats;
     private final MetricStore store;
-    private final FleetView fleet;
-    private final LeaderLease lease;
+    private final Function<String, FleetView.Seen> heartbeats;
+    private final BooleanSupplier leading;
     private final String instance;
     private final String consumer;
     private final Duration grace;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ResendClient resends;
+    private final StandbyRelay relay;
     private final GapSchedule schedule; // owned by the scheduler thread
-    // Handed over from the NATS dispatcher: the standbys' latest ranges, with when they arrived.
-    private final Map<ReportKey, Reported> reported = new ConcurrentHashMap<>();
-
-    private record Reported(MissingRange range, long receivedAtMs) {}
-
-    /** A standby's report is kept per hub and range: the latest of each replaces the one before. */
-    private record ReportKey(String instance, RangeKey range) {}
 
     public GapRepair(
             NatsLink nats,
@@ -71,10 +63,26 @@ public final class GapRepair implements AutoCloseable {
             Duration grace,
             Clock clock,
             MeterRegistry meters) {
+        this(nats, store, new Fleet(fleet::seen, fleet::owns), lease::holds, audit, instance, grace, clock, meters);
+    }
+
+    /** What gap repair reads of the fleet: each edge's latest heartbeat, and whether an edge is this group's. */
+    record Fleet(Function<String, FleetView.Seen> heartbeats, Predicate<String> owns) {}
+
+    GapRepair(
+            NatsLink nats,
+            MetricStore store,
+            Fleet fleet,
+            BooleanSupplier leading,
+            RecoveryLog audit,
+            String instance,
+            Duration grace,
+            Clock clock,
+            MeterRegistry meters) {
         this.nats = nats;
         this.store = store;
-        this.fleet = fleet;
-        this.lease = lease;
+        this.heartbeats = fleet.heartbeats();
+        this.leading = leading;
         this.instance = instance;
         this.consumer = Subjects.centralConsumer(instance);
         this.grace = grace;
@@ -87,16 +95,23 @@ public final class GapRepair implements AutoCloseable {
                 Counter.builder("dualhub.central.resend.requests")
                         .description("Resend requests sent to edges for batches missing from the store")
                         .register(meters));
+        this.relay = new StandbyRelay(instance, fleet.owns(), grace, clock);
         this.schedule = new GapSchedule(grace);
         this.scheduler = DaemonThreads.scheduler("gap-repair");
     }
 
     public void start() {
-        nats.whenConnected(c -> c.createDispatcher(this::onReported).subscribe(Subjects.MISSING_RANGES));
+        listen();
         long every = Math.max(100, grace.toMillis() / 4);
         scheduler.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Listens for the standbys' reports: the first step of {@link #start()}, without the scheduled checks. */
+    void listen() {
+        relay.start(nats);
+    }
+
+    /** One gap check: the scheduler runs it every quarter grace; tests call it on their clock. */
     void tick() {
         try {
             Connection c = nats.connection();
@@ -117,8 +132,8 @@ public final class GapRepair implements AutoCloseable {
                     }
                 }
             }
-            if (lease.holds()) {
-                for (MissingRange m : freshReports(now)) {
+            if (leading.getAsBoolean()) {
+                for (MissingRange m : relay.fresh(now)) {
                     // the standby waited out its grace before it sent the range: due at once
                     GapSchedule.Watched w = schedule.due(m, now - grace.toMillis(), null, now);
                     if (w != null) {
@@ -134,35 +149,11 @@ public final class GapRepair implements AutoCloseable {
 
     /** Asks the edge (leader) or tells the leader (standby); false when a request to the edge failed. */
     private boolean act(Connection c, MissingRange m) {
-        if (lease.holds()) {
+        if (leading.getAsBoolean()) {
             return resends.request(c, m);
         }
-        try (AboutEdge about = AboutEdge.of(m.edge())) {
-            LOG.warn(
-                    "edge {}: batches {}..{} acknowledged by the stream but not stored here; telling the leader",
-                    m.edge(),
-                    m.from(),
-                    m.to());
-        }
-        c.publish(Subjects.MISSING_RANGES, EventCodec.encode(m));
+        relay.tellLeader(c, m);
         return true;
-    }
-
-    private void onReported(Message msg) {
-        try {
-            MissingRange m = EventCodec.decode(msg.getData(), MissingRange.class);
-            if (!m.instance().equals(instance) && fleet.owns(m.edge())) { // not another group's edge
-                reported.put(new ReportKey(m.instance(), m.key()), new Reported(m, clock.millis()));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("ignoring a malformed missing-range report on {}: {}", msg.getSubject(), e.toString());
-        }
-    }
-
-    /** The standbys' ranges sent within the last two graces (they resend each grace while still missing). */
-    private List<MissingRange> freshReports(long now) {
-        reported.values().removeIf(r -> now - r.receivedAtMs() > 2 * grace.toMillis());
-        return reported.values().stream().map(Reported::range).toList();
     }
 
     private List<MissingRange> ownMissing() {
@@ -191,7 +182,7 @@ public final class GapRepair implements AutoCloseable {
 
     private List<long[]> missing(EdgeStoreState e) {
         List<long[]> ranges = new ArrayList<>(e.missing());
-        FleetView.Seen hb = fleet.seen(e.edge());
+        FleetView.Seen hb = heartbeats.apply(e.edge());
         if (hb != null
                 && e.incarnation().equals(hb.heartbeat().incarnation())
                 && hb.heartbeat().lastAckedSeq() > e.highestSeq()) {
