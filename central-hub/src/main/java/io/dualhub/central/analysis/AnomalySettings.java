@@ -1,7 +1,8 @@
 package io.dualhub.central.analysis;
 
 /**
- * The anomaly model's tuning, validated here; {@link #DEFAULTS} are the values the NAB evaluation was run with.
+ * The anomaly model's tuning, validated here; built by {@link #custom()}, each value starting at its named default
+ * below: {@link #DEFAULTS} are the values the NAB evaluation was run with.
  *
  * @param warmupPoints  points a series must have before it is scored
  * @param levelAlpha    smoothing of the long-run level and spread that spikes and shifts are measured against
@@ -46,8 +47,29 @@ public record AnomalySettings(
         double breakThrough,
         double rangeTolerance,
         double outOfRangeScore) {
-    public static final AnomalySettings DEFAULTS = new AnomalySettings(
-            150, 0.002, 10, 3, 50, 5, 30, 3, 0.005, 0.5, 1800, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7);
+    public static final int DEFAULT_WARMUP_POINTS = 150;
+    public static final double DEFAULT_LEVEL_ALPHA = 0.002;
+    public static final int DEFAULT_SHIFT_POINTS = 10;
+    public static final double DEFAULT_SHIFT_GAIN = 3;
+    public static final int DEFAULT_SLOW_SHIFT_POINTS = 50;
+    public static final double DEFAULT_SLOW_SHIFT_GAIN = 5;
+    public static final int DEFAULT_SPREAD_POINTS = 30;
+    public static final double DEFAULT_SPREAD_GAIN = 3;
+    public static final double DEFAULT_SPREAD_ALPHA = 0.005;
+    public static final double DEFAULT_STEP_GAIN = 0.5;
+    public static final int DEFAULT_PROFILE_BUCKET = 1800;
+    public static final double DEFAULT_PROFILE_ALPHA = 0.2;
+    public static final int DEFAULT_PROFILE_DAYS = 5;
+    public static final double DEFAULT_SCALE_DECADES = 6.5;
+    public static final double DEFAULT_ALERT_LEVEL = 0.6;
+    public static final int DEFAULT_QUIET_POINTS = 100;
+    public static final double DEFAULT_QUIET_FACTOR = 0.5;
+    public static final double DEFAULT_BREAK_THROUGH = 0.2;
+    public static final double DEFAULT_RANGE_TOLERANCE = 0.025;
+    public static final double DEFAULT_OUT_OF_RANGE_SCORE = 0.7;
+
+    /** The tuning the NAB evaluation was run with. */
+    public static final AnomalySettings DEFAULTS = custom().build();
 
     public AnomalySettings {
         atLeast("warmupPoints", warmupPoints, 10);
@@ -86,6 +108,160 @@ public record AnomalySettings(
     private static void fraction(String name, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException(name + " must be in [0, 1], got " + value);
+        }
+    }
+
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** Starts from the defaults (the NAB evaluation's); each setter replaces one value. */
+    public static final class Builder {
+        private int warmupPoints = DEFAULT_WARMUP_POINTS;
+        private double levelAlpha = DEFAULT_LEVEL_ALPHA;
+        private int shiftPoints = DEFAULT_SHIFT_POINTS;
+        private double shiftGain = DEFAULT_SHIFT_GAIN;
+        private int slowShiftPoints = DEFAULT_SLOW_SHIFT_POINTS;
+        private double slowShiftGain = DEFAULT_SLOW_SHIFT_GAIN;
+        private int spreadPoints = DEFAULT_SPREAD_POINTS;
+        private double spreadGain = DEFAULT_SPREAD_GAIN;
+        private double spreadAlpha = DEFAULT_SPREAD_ALPHA;
+        private double stepGain = DEFAULT_STEP_GAIN;
+        private int profileBucket = DEFAULT_PROFILE_BUCKET;
+        private double profileAlpha = DEFAULT_PROFILE_ALPHA;
+        private int profileDays = DEFAULT_PROFILE_DAYS;
+        private double scaleDecades = DEFAULT_SCALE_DECADES;
+        private double alertLevel = DEFAULT_ALERT_LEVEL;
+        private int quietPoints = DEFAULT_QUIET_POINTS;
+        private double quietFactor = DEFAULT_QUIET_FACTOR;
+        private double breakThrough = DEFAULT_BREAK_THROUGH;
+        private double rangeTolerance = DEFAULT_RANGE_TOLERANCE;
+        private double outOfRangeScore = DEFAULT_OUT_OF_RANGE_SCORE;
+
+        private Builder() {}
+
+        public Builder warmupPoints(int value) {
+            this.warmupPoints = value;
+            return this;
+        }
+
+        public Builder levelAlpha(double value) {
+            this.levelAlpha = value;
+            return this;
+        }
+
+        public Builder shiftPoints(int value) {
+            this.shiftPoints = value;
+            return this;
+        }
+
+        public Builder shiftGain(double value) {
+            this.shiftGain = value;
+            return this;
+        }
+
+        public Builder slowShiftPoints(int value) {
+            this.slowShiftPoints = value;
+            return this;
+        }
+
+        public Builder slowShiftGain(double value) {
+            this.slowShiftGain = value;
+            return this;
+        }
+
+        public Builder spreadPoints(int value) {
+            this.spreadPoints = value;
+            return this;
+        }
+
+        public Builder spreadGain(double value) {
+            this.spreadGain = value;
+            return this;
+        }
+
+        public Builder spreadAlpha(double value) {
+            this.spreadAlpha = value;
+            return this;
+        }
+
+        public Builder stepGain(double value) {
+            this.stepGain = value;
+            return this;
+        }
+
+        public Builder profileBucket(int value) {
+            this.profileBucket = value;
+            return this;
+        }
+
+        public Builder profileAlpha(double value) {
+            this.profileAlpha = value;
+            return this;
+        }
+
+        public Builder profileDays(int value) {
+            this.profileDays = value;
+            return this;
+        }
+
+        public Builder scaleDecades(double value) {
+            this.scaleDecades = value;
+            return this;
+        }
+
+        public Builder alertLevel(double value) {
+            this.alertLevel = value;
+            return this;
+        }
+
+        public Builder quietPoints(int value) {
+            this.quietPoints = value;
+            return this;
+        }
+
+        public Builder quietFactor(double value) {
+            this.quietFactor = value;
+            return this;
+        }
+
+        public Builder breakThrough(double value) {
+            this.breakThrough = value;
+            return this;
+        }
+
+        public Builder rangeTolerance(double value) {
+            this.rangeTolerance = value;
+            return this;
+        }
+
+        public Builder outOfRangeScore(double value) {
+            this.outOfRangeScore = value;
+            return this;
+        }
+
+        public AnomalySettings build() {
+            return new AnomalySettings(
+                    warmupPoints,
+                    levelAlpha,
+                    shiftPoints,
+                    shiftGain,
+                    slowShiftPoints,
+                    slowShiftGain,
+                    spreadPoints,
+                    spreadGain,
+                    spreadAlpha,
+                    stepGain,
+                    profileBucket,
+                    profileAlpha,
+                    profileDays,
+                    scaleDecades,
+                    alertLevel,
+                    quietPoints,
+                    quietFactor,
+                    breakThrough,
+                    rangeTolerance,
+                    outOfRangeScore);
         }
     }
 }

@@ -117,11 +117,9 @@ class AnomalyModelTest {
 
     @Test
     void settingsNameTheInvalidValue() {
-        assertThatThrownBy(() -> new AnomalySettings(
-                        150, 2, 10, 3, 50, 5, 30, 2, 0.005, 0.5, 1800, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
+        assertThatThrownBy(() -> AnomalySettings.custom().levelAlpha(2).build())
                 .hasMessageContaining("levelAlpha must be in [0, 1], got 2.0");
-        assertThatThrownBy(() -> new AnomalySettings(
-                        150, 0.002, 10, 3, 50, 5, 30, 2, 0.005, 0.5, 7, 0.2, 5, 6.5, 0.6, 100, 0.5, 0.2, 0.025, 0.7))
+        assertThatThrownBy(() -> AnomalySettings.custom().profileBucket(7).build())
                 .hasMessageContaining("profileBucket must divide a day");
     }
 
