@@ -201,12 +201,9 @@ class ForwarderStepTest {
     @Test
     void overDropOldestTheOldestBatchesNeverSentAreDeclaredAndPassedOnceTheStreamHasTheDeclaration() {
         long batchBytes = oneBatchBytes();
-        BufferSettings twoBatches = BufferSettings.custom()
+        BufferSettings twoBatches = BufferSettings.from(BufferSettings.unbounded((int) batchBytes))
                 .maxBytes(2 * batchBytes)
                 .overflow(BufferSettings.Overflow.DROP_OLDEST)
-                .minFreeDisk(0)
-                .maxBatchBytes((int) batchBytes)
-                .retention(Duration.ofHours(1))
                 .build();
         start(twoBatches, 3);
         publisher.connected = false;

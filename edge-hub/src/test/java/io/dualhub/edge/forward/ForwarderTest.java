@@ -240,12 +240,9 @@ class ForwarderTest {
                 append(probe, 1);
                 batchBytes = probe.unackedBytes();
             }
-            BufferSettings fourBatches = BufferSettings.custom()
+            BufferSettings fourBatches = BufferSettings.from(BufferSettings.unbounded((int) batchBytes))
                     .maxBytes(4 * batchBytes)
                     .overflow(BufferSettings.Overflow.DROP_OLDEST)
-                    .minFreeDisk(0)
-                    .maxBatchBytes((int) batchBytes)
-                    .retention(Duration.ofHours(1))
                     .build();
             try (EdgeBuffer buffer = new EdgeBuffer(dir.resolve("edge"), "restart", Clock.systemUTC(), fourBatches)) {
                 append(buffer, 10);
