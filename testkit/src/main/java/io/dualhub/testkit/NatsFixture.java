@@ -1,5 +1,6 @@
 package io.dualhub.testkit;
 
+import io.dualhub.common.nats.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -178,6 +179,18 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
     /** Every node's client URL, comma separated, as the hubs' {@code nats.servers} takes it. */
     public String urls() {
         return String.join(",", nodes.stream().map(NatsServerNode::url).toList());
+    }
+
+    /**
+     * Client settings for these servers that notice a stopped server within a second or two and try again every
+     * 100 ms: what tests that stop, restart or pause a server use, so a reconnect does not outlast their waits.
+     */
+    public NatsSettings quickSettings() {
+        return NatsSettings.custom(urls())
+                .connectTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(500))
+                .reconnectWait(Duration.ofMillis(100))
+                .build();
     }
 
     /**

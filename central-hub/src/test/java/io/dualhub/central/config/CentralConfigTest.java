@@ -35,28 +35,16 @@ class CentralConfigTest {
     void invalidValuesNameTheKey() {
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("instance", "a.b")))
                 .hasMessageContaining("instance='a.b'");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("stream.replicas", "7")))
-                .hasMessageContaining("stream.replicas='7'")
-                .hasMessageContaining("1 to 5");
+        refusedNamingTheKey("stream.replicas", "7", "1 to 5");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("ingest.fetch-wait", "soon")))
                 .hasMessageContaining("ingest.fetch-wait='soon'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))
                 .hasMessageContaining("analysis.cpu-share='0'");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("store.rollup-1m-retention", "1d")))
-                .hasMessageContaining("store.rollup-1m-retention='1d'")
-                .hasMessageContaining("at least store.retention (15d)");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("export.max-backoff", "10ms")))
-                .hasMessageContaining("export.max-backoff='10ms'")
-                .hasMessageContaining("at least 100ms");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("alerting.webhook.max-pending", "0")))
-                .hasMessageContaining("alerting.webhook.max-pending='0'")
-                .hasMessageContaining("1 to 1000000");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.alert-threshold", "2")))
-                .hasMessageContaining("analysis.alert-threshold='2'")
-                .hasMessageContaining("0.01 to 1");
-        assertThatThrownBy(() -> CentralConfig.load(null, Map.of("store.memory-limit", "32MiB")))
-                .hasMessageContaining("store.memory-limit='32MiB'")
-                .hasMessageContaining("at least 67108864 bytes");
+        refusedNamingTheKey("store.rollup-1m-retention", "1d", "at least store.retention (15d)");
+        refusedNamingTheKey("export.max-backoff", "10ms", "at least 100ms");
+        refusedNamingTheKey("alerting.webhook.max-pending", "0", "1 to 1000000");
+        refusedNamingTheKey("analysis.alert-threshold", "2", "0.01 to 1");
+        refusedNamingTheKey("store.memory-limit", "32MiB", "at least 67108864 bytes");
     }
 
     /** Beyond loopback an open API is refused unless it is meant; loopback and tokens start as before. */
@@ -164,5 +152,12 @@ class CentralConfigTest {
                 .hasMessageContaining("is named twice");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("export.remote-write.targets.0.uri", "http://a/w")))
                 .hasMessageContaining("unknown configuration key 'export.remote-write.targets.0.uri'");
+    }
+
+    /** The key's value is refused with one line that names the key, the value and what would be valid. */
+    private static void refusedNamingTheKey(String key, String value, String valid) {
+        assertThatThrownBy(() -> CentralConfig.load(null, Map.of(key, value)))
+                .hasMessageContaining(key + "='" + value + "'")
+                .hasMessageContaining(valid);
     }
 }

@@ -29,11 +29,7 @@ class FleetViewNatsTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
 
-    private final NatsSettings settings = NatsSettings.custom(NATS.urls())
-            .connectTimeout(Duration.ofSeconds(1))
-            .pingInterval(Duration.ofMillis(500))
-            .reconnectWait(Duration.ofMillis(100))
-            .build();
+    private final NatsSettings settings = NATS.quickSettings();
 
     @BeforeEach
     void noStreams() throws Exception {

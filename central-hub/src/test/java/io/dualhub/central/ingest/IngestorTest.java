@@ -349,11 +349,7 @@ class IngestorTest {
     }
 
     private static NatsSettings settings() {
-        return NatsSettings.custom(NATS.urls())
-                .connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(500))
-                .reconnectWait(Duration.ofMillis(100))
-                .build();
+        return NATS.quickSettings();
     }
 
     /** Publishes batch {@code seq} and waits for the stream's ack (retrying while the restarted server settles). */

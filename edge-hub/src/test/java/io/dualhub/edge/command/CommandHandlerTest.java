@@ -46,11 +46,7 @@ class CommandHandlerTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final NatsSettings settings = NatsSettings.custom(NATS.urls())
-            .connectTimeout(Duration.ofSeconds(1))
-            .pingInterval(Duration.ofMillis(500))
-            .reconnectWait(Duration.ofMillis(100))
-            .build();
+    private final NatsSettings settings = NATS.quickSettings();
 
     @BeforeEach
     void freshStream() throws Exception {

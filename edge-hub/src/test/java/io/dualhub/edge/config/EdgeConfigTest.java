@@ -52,18 +52,10 @@ class EdgeConfigTest {
                 .hasMessageContaining("nats.servers contains 'localhost:4222'");
         assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.window", "0")))
                 .hasMessageContaining("forward.window='0'");
-        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("forward.retry.max-interval", "10ms")))
-                .hasMessageContaining("forward.retry.max-interval='10ms'")
-                .hasMessageContaining("initial-interval");
-        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-batch-bytes", "1GiB")))
-                .hasMessageContaining("buffer.max-batch-bytes='1GiB'")
-                .hasMessageContaining("a size from 1KiB to 8MiB");
-        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("buffer.max-bytes", "64KiB")))
-                .hasMessageContaining("buffer.max-bytes='64KiB'")
-                .hasMessageContaining("at least buffer.max-batch-bytes (512KiB)");
-        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of("resend.max-in-flight", "10")))
-                .hasMessageContaining("resend.max-in-flight='10'")
-                .hasMessageContaining("at least 1024 bytes");
+        refusedNamingTheKey("forward.retry.max-interval", "10ms", "initial-interval");
+        refusedNamingTheKey("buffer.max-batch-bytes", "1GiB", "a size from 1KiB to 8MiB");
+        refusedNamingTheKey("buffer.max-bytes", "64KiB", "at least buffer.max-batch-bytes (512KiB)");
+        refusedNamingTheKey("resend.max-in-flight", "10", "at least 1024 bytes");
     }
 
     /**
@@ -153,5 +145,12 @@ class EdgeConfigTest {
         String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         assertThat(ConfigReference.mismatches(readme, "Edge configuration", EdgeConfig.KEYS))
                 .isEmpty();
+    }
+
+    /** The key's value is refused with one line that names the key, the value and what would be valid. */
+    private static void refusedNamingTheKey(String key, String value, String valid) {
+        assertThatThrownBy(() -> EdgeConfig.load(null, Map.of(key, value)))
+                .hasMessageContaining(key + "='" + value + "'")
+                .hasMessageContaining(valid);
     }
 }

@@ -51,11 +51,7 @@ class ForwarderMaxPayloadTest {
                 .retry(Duration.ofMillis(10), 1.5, Duration.ofMillis(100))
                 .breaker(50, Duration.ofSeconds(1))
                 .build();
-        NatsSettings settings = NatsSettings.custom(NATS.urls())
-                .connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(500))
-                .reconnectWait(Duration.ofMillis(100))
-                .build();
+        NatsSettings settings = NATS.quickSettings();
         try (NatsLink admin = NatsLink.open(settings, "test-admin");
                 EdgeBuffer buffer = new EdgeBuffer(dir, "big", Clock.systemUTC(), BufferSettings.unbounded(64 * 1024));
                 NatsLink link = NatsLink.open(settings, "test-forwarder")) {

@@ -311,11 +311,7 @@ class ForwarderTest {
     }
 
     private static NatsSettings settings() {
-        return NatsSettings.custom(NATS.urls())
-                .connectTimeout(Duration.ofSeconds(1))
-                .pingInterval(Duration.ofMillis(500))
-                .reconnectWait(Duration.ofMillis(100))
-                .build();
+        return NATS.quickSettings();
     }
 
     private static void recreateStream(NatsLink admin) throws Exception {
