@@ -114,16 +114,7 @@ class IngestorTest {
             NatsLink link = rig.link();
             SimpleMeterRegistry meters = rig.meters();
             String forged = Incarnations.newId();
-            publish(
-                    link,
-                    MetricsRoute.PRIMARY,
-                    "e2-forged-5",
-                    BatchCodec.encode(new Batch(
-                            "e2",
-                            forged,
-                            5,
-                            System.currentTimeMillis(),
-                            List.of(Point.of("m", Map.of(), System.currentTimeMillis(), 1)))));
+            publishBatch(link, "e2-forged-5", "e2", forged, 5, Point.of("m", Map.of(), System.currentTimeMillis(), 1));
             publish(
                     link,
                     MetricsRoute.SECONDARY,
@@ -175,26 +166,9 @@ class IngestorTest {
             MetricStore store = rig.store();
             NatsLink link = rig.link();
             SimpleMeterRegistry meters = rig.meters();
-            publish(
-                    link,
-                    MetricsRoute.PRIMARY,
-                    "e1-1",
-                    BatchCodec.encode(new Batch(
-                            "e1",
-                            incarnation,
-                            1,
-                            System.currentTimeMillis(),
-                            List.of(Point.of("m", Map.of(), Long.MAX_VALUE, 1)))));
-            publish(
-                    link,
-                    MetricsRoute.PRIMARY,
-                    "e1-2",
-                    BatchCodec.encode(new Batch(
-                            "e1",
-                            incarnation,
-                            2,
-                            System.currentTimeMillis(),
-                            List.of(Point.of("bad-name", Map.of(), System.currentTimeMillis(), 1)))));
+            publishBatch(link, "e1-1", "e1", incarnation, 1, Point.of("m", Map.of(), Long.MAX_VALUE, 1));
+            publishBatch(
+                    link, "e1-2", "e1", incarnation, 2, Point.of("bad-name", Map.of(), System.currentTimeMillis(), 1));
             publish(link, MetricsRoute.PRIMARY, 3);
             await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
             EdgeStoreState e1 = store.edges().get("e1");
@@ -291,16 +265,13 @@ class IngestorTest {
         try (Rig rig = startedRig("series", Map.of("store.max-series-per-edge", "1"))) {
             NatsLink link = rig.link();
             publish(link, MetricsRoute.PRIMARY, 1);
-            publish(
+            publishBatch(
                     link,
-                    MetricsRoute.PRIMARY,
                     "e1-2",
-                    BatchCodec.encode(new Batch(
-                            "e1",
-                            incarnation,
-                            2,
-                            System.currentTimeMillis(),
-                            List.of(Point.of("m", Map.of("new", "series"), System.currentTimeMillis(), 1)))));
+                    "e1",
+                    incarnation,
+                    2,
+                    Point.of("m", Map.of("new", "series"), System.currentTimeMillis(), 1));
             publish(link, MetricsRoute.PRIMARY, 3);
             await("batch 3 stored").atMost(Duration.ofSeconds(10)).until(() -> stored.contains(3L));
             assertThat(stored).containsExactlyInAnyOrder(1L, 3L);
@@ -364,6 +335,16 @@ class IngestorTest {
                         seq,
                         System.currentTimeMillis(),
                         List.of(Point.of("m", Map.of(), System.currentTimeMillis() + seq, seq)))));
+    }
+
+    /** A batch of one point on the primary route, as edge e1 sends it, whatever edge it claims to be. */
+    private static void publishBatch(
+            NatsLink link, String messageId, String edge, String incarnation, long seq, Point point) {
+        publish(
+                link,
+                MetricsRoute.PRIMARY,
+                messageId,
+                BatchCodec.encode(new Batch(edge, incarnation, seq, System.currentTimeMillis(), List.of(point))));
     }
 
     private static void publish(NatsLink link, MetricsRoute route, String messageId, byte[] payload) {

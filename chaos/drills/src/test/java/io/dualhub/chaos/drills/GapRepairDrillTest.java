@@ -47,19 +47,20 @@ class GapRepairDrillTest {
         }
     }
 
-    @Test
-    void batchesLostFromTheStreamAreResentByTheEdge() throws Exception {
-        HubProcess central = hubs.central("main", "gaps:\n  grace: 2s\n");
-        HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
+    /**
+     * Twenty batches stored by {@code central}, which is then stopped; twenty more reach the stream, and the batches
+     * {@code lost} are deleted from it: holes the hub finds when it starts again.
+     */
+    private static void holesInTheStreamWhileTheHubIsDown(
+            HubProcess central, HubProcess edge, String edgeId, SequencedWriter writer, Set<Long> lost)
+            throws Exception {
         CentralClient api = new CentralClient(central.url());
-        SequencedWriter writer = new SequencedWriter("gap");
         writeBatches(writer, edge, 20);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> api.edge(EDGE).path("lastSeq").asLong() == 20);
+                .until(() -> api.edge(edgeId).path("lastSeq").asLong() == 20);
 
         central.stop();
         writeBatches(writer, edge, 20);
-        Set<Long> lost = Set.of(25L, 30L, 31L, 32L, 40L);
         try (Connection c = Nats.connect(NATS.urls())) {
             await("all 40 batches in the stream")
                     .atMost(Duration.ofSeconds(30))
@@ -68,8 +69,18 @@ class GapRepairDrillTest {
                                     .getStreamState()
                                     .getMsgCount()
                             >= 40);
-            deleteBatches(c.jetStreamManagement(), EDGE, lost);
+            deleteBatches(c.jetStreamManagement(), edgeId, lost);
         }
+    }
+
+    @Test
+    void batchesLostFromTheStreamAreResentByTheEdge() throws Exception {
+        HubProcess central = hubs.central("main", "gaps:\n  grace: 2s\n");
+        HubProcess edge = hubs.edge(EDGE, "collect:\n  enabled: false\nheartbeat:\n  interval: 1s\n");
+        CentralClient api = new CentralClient(central.url());
+        SequencedWriter writer = new SequencedWriter("gap");
+        Set<Long> lost = Set.of(25L, 30L, 31L, 32L, 40L);
+        holesInTheStreamWhileTheHubIsDown(central, edge, EDGE, writer, lost);
         long repairStart = System.nanoTime();
         central.start();
 
@@ -101,22 +112,7 @@ class GapRepairDrillTest {
         HubProcess busy = hubs.edge("busy-edge", "collect:\n  enabled: false\n");
         CentralClient api = new CentralClient(central.url());
         SequencedWriter writer = new SequencedWriter("loadedgap");
-        writeBatches(writer, edge, 20);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> api.edge(LOADED_EDGE).path("lastSeq").asLong() == 20);
-
-        central.stop();
-        writeBatches(writer, edge, 20);
-        try (Connection c = Nats.connect(NATS.urls())) {
-            await("all 40 batches in the stream")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> c.jetStreamManagement()
-                                    .getStreamInfo("DUALHUB_METRICS")
-                                    .getStreamState()
-                                    .getMsgCount()
-                            >= 40);
-            deleteBatches(c.jetStreamManagement(), LOADED_EDGE, Set.of(25L, 30L, 31L));
-        }
+        holesInTheStreamWhileTheHubIsDown(central, edge, LOADED_EDGE, writer, Set.of(25L, 30L, 31L));
         LineLoad load = new LineLoad(busy.url(), "busy");
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicLong bursts = new AtomicLong();
