@@ -140,6 +140,17 @@ class EdgeConfigTest {
                 .hasMessageContaining("scrape.interval='2h'");
     }
 
+    /** The refusal docs/configuration.md shows is the one a file with that value gets. */
+    @Test
+    void theDocumentedRefusalIsTheOneStartUpPrints() throws Exception {
+        Path yaml = Files.createTempDirectory("edge-config").resolve("edge.yml");
+        Files.writeString(yaml, "buffer:\n  max-bytes: 64KiB\n");
+        assertThatThrownBy(() -> EdgeConfig.load(yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(Files.readString(Path.of("..", "docs", "configuration.md")))
+                        .contains("dualhub edge: " + e.getMessage().replace(yaml.toString(), "edge.yml")));
+    }
+
     @Test
     void readmeDocumentsExactlyTheKeysTheCodeReads() throws Exception {
         String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
