@@ -53,6 +53,7 @@ public final class CentralHub implements AutoCloseable {
     private final Ingestor ingestor;
     private final LeaderLease lease;
     private final GapRepair gapRepair;
+    private final LeaderLease placementLease; // null on a site of one group, whose leader places
     private final LeaderPlacement placement;
     private final PredictiveAnalyzer analyzer;
     private final AgentLifecycleManager lifecycle;
@@ -89,14 +90,7 @@ public final class CentralHub implements AutoCloseable {
                     nats, config.stream().replicas(), config.recovery().auditMaxAge());
             this.rejections = new Rejections(config.instance(), meters, audit::record, clock, System::nanoTime);
             this.fleet = new FleetView(rejections, clock, config.partition());
-            this.lease = new LeaderLease(
-                    nats,
-                    config.instance(),
-                    config.partition().qualify(LeaderLease.KEY),
-                    config.leaderTtl(),
-                    config.stream().replicas(),
-                    clock,
-                    System::nanoTime);
+            this.lease = lease(config, config.partition().qualify(LeaderLease.KEY));
             this.alertDelivery = new AlertDelivery(
                     config.alerting(),
                     lease::holds,
@@ -160,7 +154,8 @@ public final class CentralHub implements AutoCloseable {
             this.performance = new PerformanceLogger(
                     meters, fleet, ingestor::commitLatency, store::stats, clock, Duration.ofMinutes(1));
             events.alsoTell(performance, recovery);
-            this.placement = new LeaderPlacement(nats, () -> config.partition().index() == 0 && lease.holds());
+            this.placementLease = config.partition().count() > 1 ? lease(config, LeaderLease.PLACEMENT_KEY) : null;
+            this.placement = new LeaderPlacement(nats, (placementLease == null ? lease : placementLease)::holds);
             this.gapRepair = new GapRepair(
                     nats, store, fleet, lease, audit, config.instance(), config.gapGrace(), clock, meters);
         } catch (RuntimeException e) {
@@ -186,8 +181,23 @@ public final class CentralHub implements AutoCloseable {
         parts.add("ingestor", ingestor::start, ingestor);
         parts.add("lease", lease::start, lease);
         parts.add("gap repair", gapRepair::start, gapRepair);
+        if (placementLease != null) {
+            parts.add("placement lease", placementLease::start, placementLease);
+        }
         parts.add("leader placement", placement::start, placement);
         parts.add("exports", exports::start, exports);
+    }
+
+    /** A lease on {@code key} of the bucket every hub of the site contends in. */
+    private LeaderLease lease(CentralConfig config, String key) {
+        return new LeaderLease(
+                nats,
+                config.instance(),
+                key,
+                config.leaderTtl(),
+                config.stream().replicas(),
+                clock,
+                System::nanoTime);
     }
 
     /** Starts the parts in order; when one fails, everything is closed, the store too, and the failure names it. */

@@ -42,6 +42,12 @@ public final class LeaderLease implements AutoCloseable {
     public static final String BUCKET = "dualhub_leader";
     /** The lease's key on a site of one group; each group of a partitioned one has its own (Partition.qualify). */
     public static final String KEY = "leader";
+    /**
+     * The lease of the hub that keeps the metrics streams' Raft leaders on different nodes, on a partitioned site:
+     * the streams are every group's, so one hub of any group places them, and a group that is down leaves it to the
+     * others.
+     */
+    public static final String PLACEMENT_KEY = "placement";
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLease.class);
 
@@ -114,7 +120,7 @@ public final class LeaderLease implements AutoCloseable {
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             if (revision > 0) {
-                LOG.warn("leader lease: renewal failed ({}); leadership ends when the lease runs out", e.toString());
+                LOG.warn("lease {}: renewal failed ({}); it ends when it runs out", key, e.toString());
             }
         }
     }
@@ -124,7 +130,7 @@ public final class LeaderLease implements AutoCloseable {
             revision = bucket.update(key, EventCodec.encode(current), revision);
             validUntilNanos = sentAt + validity();
         } catch (JetStreamApiException e) {
-            LOG.warn("leader lease lost: the key changed under {} ({})", instance, e.getMessage());
+            LOG.warn("lease {} lost: the key changed under {} ({})", key, instance, e.getMessage());
             revision = 0;
         }
     }
@@ -136,7 +142,7 @@ public final class LeaderLease implements AutoCloseable {
             validUntilNanos = sentAt + validity();
             current = mine;
             revision = rev;
-            LOG.info("leader lease acquired: {} leads", instance);
+            LOG.info("lease {} acquired: {} holds it", key, instance);
         } catch (JetStreamApiException taken) {
             KeyValueEntry e = bucket.get(key);
             current = e == null || e.getOperation() != KeyValueOperation.PUT ? null : decode(e.getValue());
@@ -217,9 +223,9 @@ public final class LeaderLease implements AutoCloseable {
         if (rev > 0 && kv != null && nats.isConnected()) {
             try {
                 kv.delete(key, rev);
-                LOG.info("leader lease released by {}", instance);
+                LOG.info("lease {} released by {}", key, instance);
             } catch (IOException | JetStreamApiException e) {
-                LOG.info("leader lease not released ({}); it expires by itself", e.getMessage());
+                LOG.info("lease {} not released ({}); it expires by itself", key, e.getMessage());
             }
         }
     }

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the Raft leaders of the two metrics streams on different nodes: when they share one (after a failure moved
  * a leader), the secondary stream's leader is asked to step down. Only then does the death of one node cost an edge
- * a publish timeout instead of an election. Acts only while this hub leads (group 0's leader when partitioned).
+ * a publish timeout instead of an election. Acts only while this hub is the one to place: its site's leader, or on a
+ * partitioned site the holder of the placement lease ({@code LeaderLease.PLACEMENT_KEY}), which a hub of any group
+ * may hold, so that a group that is down leaves it to the others.
  */
 public final class LeaderPlacement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderPlacement.class);
@@ -26,8 +28,8 @@ public final class LeaderPlacement implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     /**
-     * {@code places}: true while this hub is the one to act, its site's leader (of group 0 on a partitioned site: the
-     * streams are every group's, and two placers would move a leader twice).
+     * {@code places}: true while this hub is the one to act (the streams are every group's, and two placers would move
+     * a leader twice).
      */
     public LeaderPlacement(NatsLink nats, BooleanSupplier places) {
         this.nats = nats;

@@ -3,19 +3,25 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
 import io.dualhub.testkit.CentralClient;
+import io.dualhub.testkit.ClusterProbe;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.OsProcess;
 import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.SubjectMapping;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Ingest past one hub: a 3-node cluster whose servers map the edges' subjects to 2 partitions, 2 CentralHub groups
  * of 2 hubs, 6 edges under load, and the leader of each group killed (kill -9) mid-load and started again. Then
  * each edge's points are stored exactly once at both hubs of the group {@link Partition#of} gives it, and nowhere in
- * the other group, whose hubs do not even list the edge; each group has its own leader.
+ * the other group, whose hubs do not even list the edge; each group has its own leader. With one group stopped, the
+ * other keeps the metrics streams' leaders on different nodes.
  */
 class PartitionsDrillTest {
     private static final int GROUPS = 2;
@@ -114,6 +121,60 @@ class PartitionsDrillTest {
                     .as("%s listed once, in its group's table", edge)
                     .hasSize(2);
         }
+
+        Map<HubProcess, Integer> logged = new HashMap<>();
+        for (HubProcess hub : groups.get(1)) {
+            logged.put(hub, log(hub).length());
+        }
+        groups.get(0).forEach(HubProcess::stop);
+        streamLeadersSpreadBy(logged);
+    }
+
+    /**
+     * With the other group down, a hub of {@code group} (each with its log's length before) keeps the metrics
+     * streams' leaders apart: the secondary stream's leader is moved (at random) until it lands on the primary's node
+     * and one of the group's hubs moves it away again.
+     */
+    private void streamLeadersSpreadBy(Map<HubProcess, Integer> group) throws Exception {
+        ClusterProbe probe = new ClusterProbe(NATS);
+        try (Connection c = Nats.connect(NATS.urls())) {
+            await("a hub of the group that is up moves a stream leader")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (placed(group)) {
+                            return true;
+                        }
+                        c.request(
+                                "$JS.API.STREAM.LEADER.STEPDOWN." + MetricsRoute.SECONDARY.stream(),
+                                new byte[0],
+                                Duration.ofSeconds(2));
+                        return false;
+                    });
+        }
+        await("the leaders on different nodes")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> !Objects.equals(
+                        probe.leaderOf(MetricsRoute.PRIMARY.stream()),
+                        probe.leaderOf(MetricsRoute.SECONDARY.stream())));
+    }
+
+    /** Whether a hub of the group logged a leader move since the length of its log the map gives. */
+    private boolean placed(Map<HubProcess, Integer> group) throws Exception {
+        for (Map.Entry<HubProcess, Integer> hub : group.entrySet()) {
+            if (log(hub.getKey())
+                    .substring(hub.getValue())
+                    .contains("asking " + MetricsRoute.SECONDARY.stream() + " to move its leader")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String log(HubProcess hub) throws Exception {
+        return Files.readString(hubs.dir().resolve(hub.name() + ".log"));
     }
 
     /** What {@code ./dualhub status} prints for the CentralHubs at {@code urls}, comma-separated. */
