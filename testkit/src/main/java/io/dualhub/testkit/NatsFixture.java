@@ -186,7 +186,7 @@ public final class NatsFixture implements BeforeAllCallback, AfterAllCallback {
      * 100 ms: what tests that stop, restart or pause a server use, so a reconnect does not outlast their waits.
      */
     public NatsSettings quickSettings() {
-        return NatsSettings.custom(urls())
+        return NatsSettings.custom(nodes.stream().map(NatsServerNode::url).toList())
                 .connectTimeout(Duration.ofSeconds(1))
                 .pingInterval(Duration.ofMillis(500))
                 .reconnectWait(Duration.ofMillis(100))
