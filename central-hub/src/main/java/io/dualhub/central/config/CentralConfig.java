@@ -128,7 +128,7 @@ public record CentralConfig(
                         new ConfigKey(
                                 "store.max-disk",
                                 StoreSettings.DEFAULT_MAX_DISK.text(),
-                                "what the store's file and WAL may use: bytes (1MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
+                                "what the store's file and WAL may use: bytes (8MiB at least, like 20GiB) or a share of its volume (1% to 100%); past it the oldest raw points are deleted first (then the oldest rollups), audited (disk-budget) and counted"),
                         new ConfigKey(
                                 "store.maintenance-interval",
                                 Settings.text(StoreSettings.DEFAULT_MAINTENANCE_INTERVAL),

@@ -83,7 +83,7 @@ public final class LeaderLease implements AutoCloseable {
         this.replicas = replicas;
         this.clock = clock;
         this.nanoTime = nanoTime;
-        this.scheduler = DaemonThreads.scheduler("leader-lease-" + instance);
+        this.scheduler = DaemonThreads.scheduler("lease-" + key + "-" + instance);
     }
 
     public void start() {

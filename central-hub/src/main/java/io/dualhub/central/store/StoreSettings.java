@@ -57,7 +57,7 @@ public record StoreSettings(
 
     public static final Duration MIN_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
     /** A floor that refuses a size mistyped without its unit (20 for 20GiB). */
-    public static final long MIN_MAX_DISK_BYTES = 1L << 20;
+    public static final long MIN_MAX_DISK_BYTES = 8L << 20;
 
     public StoreSettings {
         require(

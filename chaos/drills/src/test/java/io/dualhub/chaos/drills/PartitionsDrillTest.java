@@ -15,6 +15,7 @@ import io.dualhub.testkit.SequencedWriter;
 import io.dualhub.testkit.SubjectMapping;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,7 +175,8 @@ class PartitionsDrillTest {
     }
 
     private String log(HubProcess hub) throws Exception {
-        return Files.readString(hubs.dir().resolve(hub.name() + ".log"));
+        // a line cut by a kill -9 may not be UTF-8
+        return Files.readString(hubs.dir().resolve(hub.name() + ".log"), StandardCharsets.ISO_8859_1);
     }
 
     /** What {@code ./dualhub status} prints for the CentralHubs at {@code urls}, comma-separated. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,29 @@ class UpSmokeTest {
                 .isTrue();
         for (int port : List.of(nats, central, edge)) {
             assertThat(listening(port)).as("port %d released", port).isFalse();
+        }
+    }
+
+    /** A command line up cannot take is refused as the Java commands refuse one: one line naming it, exit 2. */
+    @Test
+    void upRefusesABadCommandLineWithOneLineAndExitCode2() throws Exception {
+        Map<String, String> refused = Map.of(
+                "--bogus",
+                "unknown flag for up: --bogus (valid: --nats-port, --central-port, --edge-port, --data)",
+                "--nats-port",
+                "--nats-port needs a value",
+                "--edge-port 99999",
+                "--edge-port '99999' is not a port (1-65535)");
+        int n = 0;
+        for (Map.Entry<String, String> line : refused.entrySet()) {
+            List<String> cmd =
+                    new ArrayList<>(List.of(HubProcess.home().resolve("dualhub").toString(), "up"));
+            cmd.addAll(List.of(line.getKey().split(" ")));
+            Path log = dir.resolve("refused-" + n++ + ".log");
+            OsProcess p = OsProcess.start("up " + line.getKey(), cmd, log);
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isTrue();
+            assertThat(p.exitValue()).as(line.getKey()).isEqualTo(2);
+            assertThat(Files.readAllLines(log)).containsExactly("dualhub: " + line.getValue());
         }
     }
 
