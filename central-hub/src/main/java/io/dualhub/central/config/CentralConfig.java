@@ -28,8 +28,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The CentralHub's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
- * the configuration reference (docs/configuration.md) is checked against it by a test.
+ * The CentralHub's whole configuration, validated once at start-up. Each key's default is a named constant: here
+ * and in the small records below for the hub's own keys, in the settings record of a capability for its keys
+ * ({@link StoreSettings}, {@link ExportSettings}, {@link AlertingSettings}, {@link AnalysisSettings}); {@link #KEYS}
+ * shows them, and the configuration reference (docs/configuration.md) is checked against it by a test.
  */
 public record CentralConfig(
         String instance,
@@ -55,6 +57,23 @@ public record CentralConfig(
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    /** The dashboard's and API's port; the edge answers on the next one. */
+    public static final int DEFAULT_HTTP_PORT = 8470;
+    /** The edges' own default heartbeat interval. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** One lost heartbeat is noise; three in a row (15 s) is an edge gone. */
+    public static final int DEFAULT_OFFLINE_AFTER_MISSED = 3;
+    /** Unforwarded batches past which an edge is behind, not merely between two publishes. */
+    public static final int DEFAULT_DEGRADED_BACKLOG = 500;
+    /** A failover takes seconds; a backlog stuck this long is trouble. */
+    public static final Duration DEFAULT_DEGRADED_LAG = Duration.ofSeconds(30);
+
+    public static final Duration DEFAULT_DEGRADED_AFTER_GAP = Duration.ofMinutes(10);
+    /** Longer than a batch takes to reach the store under load; a hole is repaired within a minute. */
+    public static final Duration DEFAULT_GAP_GRACE = Duration.ofSeconds(10);
+    /** A dead leader is replaced within about this: well inside the 5 s failover. */
+    public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(3);
+
     public static final List<ConfigKey> KEYS;
 
     static {
@@ -79,7 +98,7 @@ public record CentralConfig(
                         new ConfigKey("http.host", "127.0.0.1", "address the HTTP API listens on"),
                         new ConfigKey(
                                 "http.port",
-                                "8470",
+                                Integer.toString(DEFAULT_HTTP_PORT),
                                 "port of the dashboard (/), the HTTP API, /health and /prometheus"),
                         new ConfigKey(
                                 "http.external-url",
@@ -139,72 +158,83 @@ public record CentralConfig(
                                 "memory DuckDB's buffer manager may hold for the store (64MiB at least; outside the Java heap, so give the hub's service this beside -Xmx); past it cached blocks are evicted and large work spills to disk"),
                         new ConfigKey(
                                 "stream.replicas",
-                                "1",
+                                Integer.toString(StreamSettings.DEFAULT_REPLICAS),
                                 "replicas of the dualhub streams when this hub creates them: 1, or 3 on a cluster"),
-                        new ConfigKey("stream.max-age", "7d", "how long DUALHUB_METRICS keeps batches"),
                         new ConfigKey(
-                                "stream.duplicate-window", "2m", "JetStream de-duplication window for Nats-Msg-Id"),
+                                "stream.max-age",
+                                Settings.text(StreamSettings.DEFAULT_MAX_AGE),
+                                "how long DUALHUB_METRICS keeps batches"),
                         new ConfigKey(
-                                "stream.events-max-age", "1d", "how long DUALHUB_EVENTS keeps heartbeats and events"),
+                                "stream.duplicate-window",
+                                Settings.text(StreamSettings.DEFAULT_DUPLICATE_WINDOW),
+                                "JetStream de-duplication window for Nats-Msg-Id"),
+                        new ConfigKey(
+                                "stream.events-max-age",
+                                Settings.text(StreamSettings.DEFAULT_EVENTS_MAX_AGE),
+                                "how long DUALHUB_EVENTS keeps heartbeats and events"),
                         new ConfigKey(
                                 "ingest.fetch-batch",
-                                "500",
+                                Integer.toString(IngestSettings.DEFAULT_FETCH_BATCH),
                                 "messages pulled from a route at once, and committed at once at most (in transactions of at most 100,000 points)"),
                         new ConfigKey(
                                 "ingest.fetch-wait",
-                                "250ms",
+                                Settings.text(IngestSettings.DEFAULT_FETCH_WAIT),
                                 "how long the ingest loop waits for a message before its idle checks (its durable consumers still exist)"),
                         new ConfigKey(
                                 "ingest.ack-wait",
-                                "30s",
+                                Settings.text(IngestSettings.DEFAULT_ACK_WAIT),
                                 "JetStream redelivers a message not acknowledged within this"),
                         new ConfigKey(
                                 "ingest.max-ack-pending",
-                                "10000",
+                                Integer.toString(IngestSettings.DEFAULT_MAX_ACK_PENDING),
                                 "messages delivered and not yet acknowledged, at most"),
                         new ConfigKey(
                                 "ingest.max-deliver",
-                                "200",
+                                Integer.toString(IngestSettings.DEFAULT_MAX_DELIVER),
                                 "deliveries of one message without it being stored, at most (2 to 100000); past them JetStream parks it: refused as max-deliveries, logged, audited, and gap repair asks its edge to send it again (a failing store is retried after 1, 2, 4, 8, 16, then every 30 s: 200 deliveries are about 1.6 h of failing)"),
                         new ConfigKey(
                                 "fleet.heartbeat-interval",
-                                "5s",
+                                Settings.text(DEFAULT_HEARTBEAT_INTERVAL),
                                 "the edges' heartbeat interval, as configured on them"),
                         new ConfigKey(
-                                "fleet.offline-after-missed", "3", "missed heartbeats after which an edge is OFFLINE"),
+                                "fleet.offline-after-missed",
+                                Integer.toString(DEFAULT_OFFLINE_AFTER_MISSED),
+                                "missed heartbeats after which an edge is OFFLINE"),
                         new ConfigKey(
                                 "fleet.degraded-backlog",
-                                "500",
+                                Integer.toString(DEFAULT_DEGRADED_BACKLOG),
                                 "an edge holding more unforwarded batches than this is DEGRADED"),
                         new ConfigKey(
                                 "fleet.degraded-lag",
-                                "30s",
+                                Settings.text(DEFAULT_DEGRADED_LAG),
                                 "an edge whose backlog has gone this long without progress is DEGRADED"),
                         new ConfigKey(
                                 "fleet.degraded-after-gap",
-                                "10m",
+                                Settings.text(DEFAULT_DEGRADED_AFTER_GAP),
                                 "an edge that declared a gap stays DEGRADED this long"),
                         new ConfigKey(
                                 "gaps.grace",
-                                "10s",
+                                Settings.text(DEFAULT_GAP_GRACE),
                                 "how long a missing batch may stay missing before the leader asks its edge to resend it (a standby reports its own to the leader after the same grace)"),
                         new ConfigKey(
                                 "leader.ttl",
-                                "3s",
+                                Settings.text(DEFAULT_LEADER_TTL),
                                 "lease TTL in KV bucket dualhub_leader; renewed every third of it; a dead leader is replaced within about this"),
                         new ConfigKey(
                                 "query.max-points",
-                                "1000000",
+                                Integer.toString(QuerySettings.DEFAULT_MAX_POINTS),
                                 "points (or step buckets) one GET /api/v1/query answers at most (1000 to 100000000); past it: 422 saying what to narrow"),
                         new ConfigKey(
-                                "query.default-range", "1h", "the range a query without 'from' covers, back from now"),
+                                "query.default-range",
+                                Settings.text(QuerySettings.DEFAULT_RANGE),
+                                "the range a query without 'from' covers, back from now"),
                         new ConfigKey(
                                 "recovery.drain-stall",
-                                "30s",
+                                Settings.text(RecoverySettings.DEFAULT_DRAIN_STALL),
                                 "a returning edge whose backlog has not shrunk for this long is asked to reconnect (at most 3 times)"),
                         new ConfigKey(
                                 "recovery.audit-max-age",
-                                "30d",
+                                Settings.text(RecoverySettings.DEFAULT_AUDIT_MAX_AGE),
                                 "how long stream DUALHUB_RECOVERY keeps the audit of recovery actions"),
                         new ConfigKey(
                                 "alerting.alertmanager.urls",
@@ -331,18 +361,48 @@ public record CentralConfig(
         KEYS = Collections.unmodifiableList(keys);
     }
 
-    /** How this hub creates the dualhub streams. */
-    public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {}
+    /** How this hub creates the dualhub streams; the {@code stream.*} keys' defaults. */
+    public record StreamSettings(int replicas, Duration maxAge, Duration duplicateWindow, Duration eventsMaxAge) {
+        /** One server, as {@code ./dualhub up} runs; 3 on a cluster. */
+        public static final int DEFAULT_REPLICAS = 1;
+        /** A week of batches: an outage of the CentralHubs this long loses nothing. */
+        public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+        /** Longer than an edge's retries of one batch across a failover. */
+        public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
+        /** Heartbeats and events are read as they come; a day covers a hub's restart. */
+        public static final Duration DEFAULT_EVENTS_MAX_AGE = Duration.ofDays(1);
+    }
 
-    /** How much one query may answer, and what it covers when it does not say. */
-    public record QuerySettings(int maxPoints, Duration defaultRange) {}
+    /** How much one query may answer, and what it covers when it does not say; the {@code query.*} keys' defaults. */
+    public record QuerySettings(int maxPoints, Duration defaultRange) {
+        /** A few tens of MB of JSON at most. */
+        public static final int DEFAULT_MAX_POINTS = 1_000_000;
+        /** What a dashboard shows first. */
+        public static final Duration DEFAULT_RANGE = Duration.ofHours(1);
+    }
 
-    /** How the recovery playbooks act and how long their audit is kept. */
-    public record RecoverySettings(Duration drainStall, Duration auditMaxAge) {}
+    /** How the recovery playbooks act and how long their audit is kept; the {@code recovery.*} keys' defaults. */
+    public record RecoverySettings(Duration drainStall, Duration auditMaxAge) {
+        /** Far longer than a healthy drain pauses; short enough that a stuck one is helped within a minute. */
+        public static final Duration DEFAULT_DRAIN_STALL = Duration.ofSeconds(30);
+        /** A month of recovery actions to read back. */
+        public static final Duration DEFAULT_AUDIT_MAX_AGE = Duration.ofDays(30);
+    }
 
-    /** How the Ingestor pulls and commits. */
+    /** How the Ingestor pulls and commits; the {@code ingest.*} keys' defaults. */
     public record IngestSettings(
-            int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending, int maxDeliver) {}
+            int fetchBatch, Duration fetchWait, Duration ackWait, int maxAckPending, int maxDeliver) {
+        /** Enough messages per commit that a commit's cost is spread, few enough to commit often. */
+        public static final int DEFAULT_FETCH_BATCH = 500;
+        /** How long an idle loop waits before its idle checks. */
+        public static final Duration DEFAULT_FETCH_WAIT = Duration.ofMillis(250);
+        /** Far longer than a commit; a hub that died holding messages has them offered again within it. */
+        public static final Duration DEFAULT_ACK_WAIT = Duration.ofSeconds(30);
+
+        public static final int DEFAULT_MAX_ACK_PENDING = 10_000;
+        /** About 1.6 h of a failing store's retries before a message is parked (and asked for again by gap repair). */
+        public static final int DEFAULT_MAX_DELIVER = 200;
+    }
 
     public CentralConfig {
         if (!INSTANCE.matcher(instance).matches()) {

@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The edge agent's whole configuration, validated once at start-up. {@link #KEYS} is the one place defaults live;
- * the configuration reference (docs/configuration.md) is checked against it by a test.
+ * The edge agent's whole configuration, validated once at start-up. Each key's default is a named constant: here
+ * for the agent's own keys, in the settings record of a capability for its keys ({@link BufferSettings},
+ * {@link ForwarderConfig}, {@link ResendSettings}, {@link ScrapeSettings}); {@link #KEYS} shows them, and the
+ * configuration reference (docs/configuration.md) is checked against it by a test.
  */
 public record EdgeConfig(
         String id,
@@ -46,6 +48,27 @@ public record EdgeConfig(
         ScrapeSettings scrape,
         LogFormat logFormat) {
 
+    /** The port the edge answers on, beside the CentralHub's 8470. */
+    public static final int DEFAULT_HTTP_PORT = 8471;
+    /** A large remote-write or line-protocol request with room to spare, within the 64 MiB heap an edge gets. */
+    public static final long DEFAULT_MAX_BODY = 8L << 20;
+    /** Points one request may carry: bounds the heap a request takes while it is parsed. */
+    public static final int DEFAULT_MAX_POINTS = 50_000;
+    /** Writes taken at once; each holds its body on the heap while it is parsed. */
+    public static final int DEFAULT_MAX_CONCURRENT_WRITES = 8;
+    /** The bodies of the writes in progress together: two default bodies. */
+    public static final long DEFAULT_MAX_WRITE_BYTES = 16L << 20;
+    /** Distinct series per window: a host's metrics and its scraped exporters, many times over. */
+    public static final int DEFAULT_MAX_SERIES = 100_000;
+    /** Series that stop reporting free their place after this. */
+    public static final Duration DEFAULT_SERIES_WINDOW = Duration.ofHours(1);
+    /** How long a remote-write sender's retry of a sample is still recognised as one. */
+    public static final Duration DEFAULT_REMOTE_WRITE_WINDOW = Duration.ofMinutes(10);
+    /** A host's CPU, memory, disks and network: about 100 points every 10 s. */
+    public static final Duration DEFAULT_COLLECT_INTERVAL = Duration.ofSeconds(10);
+    /** Three missed heartbeats (15 s) make an edge OFFLINE at the CentralHub's default. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
     public static final List<ConfigKey> KEYS;
 
     static {
@@ -53,42 +76,51 @@ public record EdgeConfig(
                 new ConfigKey("id", "", "this edge's id, [A-Za-z0-9_-]{1,64}; empty means the host name"),
                 new ConfigKey("data.dir", "var/edge", "directory of the buffer (Chronicle Queue) and its checkpoint"),
                 new ConfigKey("http.host", "127.0.0.1", "address the ingest API and /health listen on"),
-                new ConfigKey("http.port", "8471", "port of the ingest API, /health and /prometheus"),
+                new ConfigKey(
+                        "http.port",
+                        Integer.toString(DEFAULT_HTTP_PORT),
+                        "port of the ingest API, /health and /prometheus"),
                 new ConfigKey(
                         "http.ingest-token",
                         "",
                         "token (env:NAME or file:/path) every write path requires as 'Authorization: Bearer <token>' or 'Token <token>' (InfluxDB 1.x's /write and /query also as the password: basic auth or p=); empty: none"),
                 new ConfigKey(
                         "http.max-body",
-                        "8MiB",
+                        Settings.sizeText(DEFAULT_MAX_BODY),
                         "largest accepted request body, after gzip decompression; larger gets 413 (with http.max-points, sized for the 64 MiB heap the installers give an edge)"),
                 new ConfigKey(
                         "http.max-points",
-                        "50000",
+                        Integer.toString(DEFAULT_MAX_POINTS),
                         "points one write request may carry (1 to 10000000); more gets 413 and nothing is stored: bounds the heap one request takes while it is parsed"),
                 new ConfigKey(
                         "http.max-concurrent-writes",
-                        "8",
+                        Integer.toString(DEFAULT_MAX_CONCURRENT_WRITES),
                         "write requests taken at once (1 to 10000); another gets 503 with Retry-After before its body is read, and nothing is stored"),
                 new ConfigKey(
                         "http.max-write-bytes",
-                        "16MiB",
+                        Settings.sizeText(DEFAULT_MAX_WRITE_BYTES),
                         "bodies of the writes in progress together, by their Content-Length (a body without one counts as http.max-body); past it 503 with Retry-After, one write always let in: bounds the heap writes take at once"),
                 new ConfigKey(
                         "ingest.max-series",
-                        "100000",
+                        Integer.toString(DEFAULT_MAX_SERIES),
                         "distinct series (metric and tags) this edge takes within each ingest.series-window (1 to 10000000); a write bringing more gets 400 naming the limit and nothing of it is stored"),
                 new ConfigKey(
                         "ingest.series-window",
-                        "1h",
+                        Settings.text(DEFAULT_SERIES_WINDOW),
                         "the series are counted afresh at the end of each window: series that stop reporting free their place"),
                 new ConfigKey(
                         "ingest.remote-write-window",
-                        "10m",
+                        Settings.text(DEFAULT_REMOTE_WRITE_WINDOW),
                         "how long each series' newest remote-write timestamp is remembered, also across a restart (from the newest batch): a sample at or before it is a sender's retry, taken once"),
                 new ConfigKey("collect.enabled", "true", "collect this host's metrics (CPU, memory, disks, network)"),
-                new ConfigKey("collect.interval", "10s", "how often host metrics are collected"),
-                new ConfigKey("heartbeat.interval", "5s", "how often the edge publishes its heartbeat"),
+                new ConfigKey(
+                        "collect.interval",
+                        Settings.text(DEFAULT_COLLECT_INTERVAL),
+                        "how often host metrics are collected"),
+                new ConfigKey(
+                        "heartbeat.interval",
+                        Settings.text(DEFAULT_HEARTBEAT_INTERVAL),
+                        "how often the edge publishes its heartbeat"),
                 new ConfigKey(
                         "buffer.retention",
                         Settings.text(BufferSettings.DEFAULT_RETENTION),
