@@ -67,7 +67,7 @@ public record CentralConfig(
     public static final int DEFAULT_DEGRADED_BACKLOG = 500;
     /** A failover takes seconds; a backlog stuck this long is trouble. */
     public static final Duration DEFAULT_DEGRADED_LAG = Duration.ofSeconds(30);
-
+    /** A declared gap keeps its edge DEGRADED long enough for someone looking later to see it. */
     public static final Duration DEFAULT_DEGRADED_AFTER_GAP = Duration.ofMinutes(10);
     /** Longer than a batch takes to reach the store under load; a hole is repaired within a minute. */
     public static final Duration DEFAULT_GAP_GRACE = Duration.ofSeconds(10);
