@@ -1,9 +1,7 @@
 package io.dualhub.central.alerting;
 
 import static io.dualhub.common.config.InvalidSetting.require;
-import static io.dualhub.common.config.Settings.atLeast;
-import static io.dualhub.common.config.Settings.atLeastText;
-import static io.dualhub.common.config.Settings.text;
+import static io.dualhub.common.config.InvalidSetting.requireAtLeast;
 
 import java.net.URI;
 import java.time.Duration;
@@ -57,22 +55,14 @@ public record AlertingSettings(
     public AlertingSettings {
         alertmanagers = List.copyOf(alertmanagers);
         webhooks = List.copyOf(webhooks);
-        require(
-                atLeast(resendInterval, MIN_RESEND_INTERVAL),
-                "alerting.resend-interval",
-                text(resendInterval),
-                atLeastText(MIN_RESEND_INTERVAL));
-        require(atLeast(timeout, MIN_TIMEOUT), "alerting.timeout", text(timeout), atLeastText(MIN_TIMEOUT));
+        requireAtLeast(resendInterval, MIN_RESEND_INTERVAL, "alerting.resend-interval");
+        requireAtLeast(timeout, MIN_TIMEOUT, "alerting.timeout");
         require(
                 webhookMaxPending >= 1 && webhookMaxPending <= MAX_WEBHOOK_MAX_PENDING,
                 "alerting.webhook.max-pending",
                 webhookMaxPending,
                 "an integer from 1 to " + MAX_WEBHOOK_MAX_PENDING);
-        require(
-                atLeast(storeFailingAfter, MIN_STORE_FAILING_AFTER),
-                "alerting.store-failing-after",
-                text(storeFailingAfter),
-                atLeastText(MIN_STORE_FAILING_AFTER));
+        requireAtLeast(storeFailingAfter, MIN_STORE_FAILING_AFTER, "alerting.store-failing-after");
         require(externalUrl != null, "http.external-url", null, "an http:// or https:// URL");
     }
 

@@ -1,8 +1,7 @@
 package io.dualhub.central.analysis;
 
 import static io.dualhub.common.config.InvalidSetting.require;
-import static io.dualhub.common.config.Settings.atLeast;
-import static io.dualhub.common.config.Settings.atLeastText;
+import static io.dualhub.common.config.InvalidSetting.requireAtLeast;
 import static io.dualhub.common.config.Settings.text;
 
 import io.dualhub.common.config.Settings;
@@ -97,17 +96,9 @@ public record AnalysisSettings(
         capacity = List.copyOf(capacity);
         fraction(alertThreshold, "analysis.alert-threshold");
         fraction(capacityLimit, "analysis.capacity-limit");
-        require(atLeast(horizon, MIN_HORIZON), "analysis.horizon", text(horizon), atLeastText(MIN_HORIZON));
-        require(
-                !capacityMinHistory.isNegative(),
-                "analysis.capacity-min-history",
-                text(capacityMinHistory),
-                atLeastText(Duration.ZERO));
-        require(
-                atLeast(trendHalfLife, MIN_TREND_HALF_LIFE),
-                "analysis.trend-half-life",
-                text(trendHalfLife),
-                atLeastText(MIN_TREND_HALF_LIFE));
+        requireAtLeast(horizon, MIN_HORIZON, "analysis.horizon");
+        requireAtLeast(capacityMinHistory, Duration.ZERO, "analysis.capacity-min-history");
+        requireAtLeast(trendHalfLife, MIN_TREND_HALF_LIFE, "analysis.trend-half-life");
         require(
                 maxSeries >= 0 && maxSeries <= MAX_MAX_SERIES,
                 "analysis.max-series",

@@ -1,9 +1,7 @@
 package io.dualhub.central.export;
 
 import static io.dualhub.common.config.InvalidSetting.require;
-import static io.dualhub.common.config.Settings.atLeast;
-import static io.dualhub.common.config.Settings.atLeastText;
-import static io.dualhub.common.config.Settings.text;
+import static io.dualhub.common.config.InvalidSetting.requireAtLeast;
 
 import java.time.Duration;
 import java.util.List;
@@ -60,23 +58,15 @@ public record ExportSettings(
 
     public ExportSettings {
         targets = List.copyOf(targets);
-        require(atLeast(timeout, MIN_TIMEOUT), "export.timeout", text(timeout), atLeastText(MIN_TIMEOUT));
+        requireAtLeast(timeout, MIN_TIMEOUT, "export.timeout");
         require(
                 maxSamples >= 1 && maxSamples <= MAX_MAX_SAMPLES,
                 "export.max-samples-per-request",
                 maxSamples,
                 "an integer from 1 to " + MAX_MAX_SAMPLES);
-        require(
-                atLeast(maxBackoff, MIN_MAX_BACKOFF),
-                "export.max-backoff",
-                text(maxBackoff),
-                atLeastText(MIN_MAX_BACKOFF));
-        require(
-                atLeast(alertAfter, MIN_ALERT_AFTER),
-                "export.alert-after",
-                text(alertAfter),
-                atLeastText(MIN_ALERT_AFTER));
-        require(!replayWindow.isNegative(), "export.replay-window", text(replayWindow), atLeastText(Duration.ZERO));
+        requireAtLeast(maxBackoff, MIN_MAX_BACKOFF, "export.max-backoff");
+        requireAtLeast(alertAfter, MIN_ALERT_AFTER, "export.alert-after");
+        requireAtLeast(replayWindow, Duration.ZERO, "export.replay-window");
     }
 
     public static ExportSettings ofDefaults() {

@@ -1,8 +1,8 @@
 package io.dualhub.central.store;
 
 import static io.dualhub.common.config.InvalidSetting.require;
+import static io.dualhub.common.config.InvalidSetting.requireAtLeast;
 import static io.dualhub.common.config.Settings.atLeast;
-import static io.dualhub.common.config.Settings.atLeastText;
 import static io.dualhub.common.config.Settings.sizeText;
 import static io.dualhub.common.config.Settings.text;
 
@@ -65,12 +65,8 @@ public record StoreSettings(
                 "store.max-series-per-edge",
                 maxSeriesPerEdge,
                 "an integer from 1 to " + MAX_MAX_SERIES_PER_EDGE);
-        require(
-                !failingRestart.isNegative(),
-                "store.failing-restart",
-                text(failingRestart),
-                atLeastText(Duration.ZERO));
-        require(atLeast(retention, MIN_RETENTION), "store.retention", text(retention), atLeastText(MIN_RETENTION));
+        requireAtLeast(failingRestart, Duration.ZERO, "store.failing-restart");
+        requireAtLeast(retention, MIN_RETENTION, "store.retention");
         require(
                 atLeast(minuteRetention, retention),
                 "store.rollup-1m-retention",
@@ -87,11 +83,7 @@ public record StoreSettings(
                 maxDisk.text(),
                 "a share of the volume from 1% to 100%, or a size of at least " + sizeText(MIN_MAX_DISK_BYTES)
                         + " like 20GiB");
-        require(
-                atLeast(maintenanceInterval, MIN_MAINTENANCE_INTERVAL),
-                "store.maintenance-interval",
-                text(maintenanceInterval),
-                atLeastText(MIN_MAINTENANCE_INTERVAL));
+        requireAtLeast(maintenanceInterval, MIN_MAINTENANCE_INTERVAL, "store.maintenance-interval");
         require(
                 memoryLimit >= MIN_MEMORY_LIMIT,
                 "store.memory-limit",

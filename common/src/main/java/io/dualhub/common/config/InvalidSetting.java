@@ -1,5 +1,7 @@
 package io.dualhub.common.config;
 
+import java.time.Duration;
+
 /**
  * A value a configuration object refused, naming its key and what would be valid: thrown where the bound is checked
  * (once, in the object's constructor), turned by the loader into the one line start-up prints, with the value's
@@ -20,6 +22,11 @@ public final class InvalidSetting extends IllegalArgumentException {
         if (!holds) {
             throw new InvalidSetting(key, value, valid);
         }
+    }
+
+    /** Throws unless the duration {@code value} is at least {@code min}, in the words the loader uses for one. */
+    public static void requireAtLeast(Duration value, Duration min, String key) {
+        require(Settings.atLeast(value, min), key, Settings.text(value), Settings.atLeastText(min));
     }
 
     public String key() {

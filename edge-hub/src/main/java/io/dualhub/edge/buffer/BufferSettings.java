@@ -1,6 +1,7 @@
 package io.dualhub.edge.buffer;
 
 import static io.dualhub.common.config.InvalidSetting.require;
+import static io.dualhub.common.config.InvalidSetting.requireAtLeast;
 
 import io.dualhub.common.config.Settings;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public record BufferSettings(
                 maxBytes,
                 "at least buffer.max-batch-bytes (" + Settings.sizeText(maxBatchBytes) + ")");
         require(minFreeDisk >= 0, "buffer.min-free-disk", minFreeDisk, "a size of at least 0 bytes");
-        require(!retention.isNegative(), "buffer.retention", Settings.text(retention), "a duration of at least 0ms");
+        requireAtLeast(retention, Duration.ZERO, "buffer.retention");
         require(overflow != null, "buffer.overflow", overflow, "drop-oldest or reject");
     }
 

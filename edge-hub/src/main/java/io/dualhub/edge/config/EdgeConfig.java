@@ -234,13 +234,9 @@ public record EdgeConfig(
 
     /** The buffer.* keys, parsed; their bounds are BufferSettings' own. */
     private static BufferSettings buffer(Settings s) {
-        String overflow = s.string("buffer.overflow");
-        if (BufferSettings.Overflow.named(overflow) == null) {
-            throw s.invalid("buffer.overflow", overflow, "drop-oldest or reject");
-        }
         return s.build(() -> BufferSettings.custom()
                 .maxBytes(s.bytes("buffer.max-bytes", 0))
-                .overflow(BufferSettings.Overflow.named(overflow))
+                .overflow(BufferSettings.Overflow.named(s.string("buffer.overflow")))
                 .minFreeDisk(s.bytes("buffer.min-free-disk", 0))
                 .maxBatchBytes((int) Math.min(s.bytes("buffer.max-batch-bytes", 0), Integer.MAX_VALUE))
                 .retention(s.duration("buffer.retention", Duration.ZERO))

@@ -56,6 +56,7 @@ class EdgeConfigTest {
         refusedNamingTheKey("buffer.max-batch-bytes", "1GiB", "a size from 1KiB to 8MiB");
         refusedNamingTheKey("buffer.max-bytes", "64KiB", "at least buffer.max-batch-bytes (512KiB)");
         refusedNamingTheKey("resend.max-in-flight", "10", "at least 1024 bytes");
+        refusedNamingTheKey("buffer.overflow", "keep-all", "drop-oldest or reject");
     }
 
     /**
