@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,12 +21,12 @@ import java.util.function.ToLongFunction;
 
 /**
  * What a soak found: the exactly-once tally over all its faults, and each figure of each process as its trend per
- * hour after the warm-up ({@link SoakSample#slopePerHour}), judged against the soak's goals once the window after
- * warm-up is at least {@link #JUDGED_WINDOW}: RSS rising less than {@link #RSS_MB_PER_HOUR} MB per hour, threads and
- * open files flat (drifting less than {@link #FLAT_PER_HOUR} per hour). Only dualhub's own processes are judged: a
- * NATS node's connections, and so its files and threads, follow the clients the faults move between nodes. Written as
- * {@code soak.md} and
- * {@code soak.json} (which also holds every sample).
+ * hour after the warm-up of each of its lives ({@link #afterWarmup}, {@link SoakSample#slopePerHour}), judged against
+ * the soak's goals once the time after warm-up is at least {@link #JUDGED_WINDOW}, for the soak and for the figure:
+ * RSS rising less than {@link #RSS_MB_PER_HOUR} MB per hour, threads and open files flat (drifting less than
+ * {@link #FLAT_PER_HOUR} per hour). Only dualhub's own processes are judged: a NATS node's connections, and so its
+ * files and threads, follow the clients the faults move between nodes. The thread pools whose count moved are listed
+ * ({@link #movedPools}). Written as {@code soak.md} and {@code soak.json} (which also holds every sample).
  */
 final class SoakReport {
     static final Duration JUDGED_WINDOW = Duration.ofMinutes(20);
@@ -32,12 +34,17 @@ final class SoakReport {
     static final double FLAT_PER_HOUR = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One figure of one process after warm-up; {@code verdict} is "yes", "NO", or "-" when there is no goal. */
+    /**
+     * One figure of one process after warm-up; {@code minutesJudged}: the time its slope is fitted over, summed over
+     * its lives; {@code verdict} is "yes", "NO", or "-" when there is no goal or under {@link #JUDGED_WINDOW} to judge
+     * it by.
+     */
     record Figure(
             String process,
             String figure,
             int samples,
             int lives,
+            long minutesJudged,
             double first,
             double last,
             double slopePerHour,
@@ -116,10 +123,9 @@ final class SoakReport {
     }
 
     private List<Figure> workOutFigures() {
-        long from = startMs + options.warmup().toMillis();
         Map<String, Map<String, List<SoakSample>>> byProcess = new TreeMap<>();
-        for (SoakSample s : samples) {
-            if (s.atMs() >= from) {
+        for (SoakSample s : afterWarmup(samples, options.warmup())) {
+            if (s.pool() == null) {
                 byProcess
                         .computeIfAbsent(s.process(), p -> new TreeMap<>())
                         .computeIfAbsent(s.figure(), f -> new ArrayList<>())
@@ -130,18 +136,85 @@ final class SoakReport {
         byProcess.forEach((process, figs) -> figs.forEach((figure, list) -> {
             double slope = SoakSample.slopePerHour(list);
             String goal = judgedProcesses.contains(process) ? goal(figure) : "";
+            Duration covered = covered(list);
+            boolean judgeable = judged() && covered.compareTo(JUDGED_WINDOW) >= 0 && !Double.isNaN(slope);
             figures.add(new Figure(
                     process,
                     figure,
                     list.size(),
                     (int) list.stream().mapToLong(SoakSample::pid).distinct().count(),
+                    covered.toMinutes(),
                     list.get(0).value(),
                     list.get(list.size() - 1).value(),
                     slope,
                     goal,
-                    goal.isEmpty() || Double.isNaN(slope) || !judged() ? "-" : meets(figure, slope) ? "yes" : "NO"));
+                    goal.isEmpty() || !judgeable ? "-" : meets(figure, slope) ? "yes" : "NO"));
         }));
         return figures;
+    }
+
+    /**
+     * The samples taken after the warm-up of the life each belongs to: a process a fault killed comes back cold (its
+     * JIT, its classes, its caches) and warms up again, so each life's first {@code warmup} is left out, counted from
+     * that life's first sample.
+     */
+    static List<SoakSample> afterWarmup(List<SoakSample> samples, Duration warmup) {
+        Map<String, Long> lifeStarts = new HashMap<>();
+        for (SoakSample s : samples) {
+            lifeStarts.merge(life(s), s.atMs(), Math::min);
+        }
+        return samples.stream()
+                .filter(s -> s.atMs() >= lifeStarts.get(life(s)) + warmup.toMillis())
+                .toList();
+    }
+
+    private static String life(SoakSample s) {
+        return s.process() + "/" + s.pid();
+    }
+
+    /** How long the samples span, summed over the lives they come from: the time a slope is fitted over. */
+    private static Duration covered(List<SoakSample> samples) {
+        Map<Long, long[]> spans = new HashMap<>(); // pid -> first and last sample
+        for (SoakSample s : samples) {
+            spans.merge(s.pid(), new long[] {s.atMs(), s.atMs()}, (a, b) ->
+                    new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        return Duration.ofMillis(
+                spans.values().stream().mapToLong(span -> span[1] - span[0]).sum());
+    }
+
+    /**
+     * The thread pools of dualhub's processes whose count moved within a life after its warm-up, each as
+     * "pool first -> last (least-most)" of that process: what a thread count's slope is made of.
+     */
+    List<String> movedPools() {
+        Map<String, List<SoakSample>> byLifeAndPool = new TreeMap<>();
+        for (SoakSample s : afterWarmup(samples, options.warmup())) {
+            if (s.pool() != null && judgedProcesses.contains(s.process())) {
+                byLifeAndPool
+                        .computeIfAbsent(life(s) + " " + s.pool(), k -> new ArrayList<>())
+                        .add(s);
+            }
+        }
+        List<String> moved = new ArrayList<>();
+        byLifeAndPool.values().forEach(list -> {
+            DoubleSummaryStatistics range =
+                    list.stream().mapToDouble(SoakSample::value).summaryStatistics();
+            if (range.getMin() != range.getMax()) {
+                SoakSample first = list.get(0);
+                moved.add(String.format(
+                        Locale.ROOT,
+                        "%s (pid %d): %s %.0f -> %.0f (%.0f-%.0f)",
+                        first.process(),
+                        first.pid(),
+                        first.pool(),
+                        first.value(),
+                        list.get(list.size() - 1).value(),
+                        range.getMin(),
+                        range.getMax()));
+            }
+        });
+        return moved;
     }
 
     private static String goal(String figure) {
@@ -171,8 +244,8 @@ final class SoakReport {
                 .append("\n\n")
                 .append(String.format(
                         Locale.ROOT,
-                        "Ran %d min, %d faults, sampled every %s; slopes after a warm-up"
-                                + " of %s, over %d min%s.%n%n",
+                        "Ran %d min, %d faults, sampled every %s; slopes after each life's warm-up"
+                                + " of %s, over up to %d min%s.%n%n",
                         Duration.ofMillis(endMs - startMs).toMinutes(),
                         faults.size(),
                         Settings.text(options.sampleEvery()),
@@ -190,16 +263,18 @@ final class SoakReport {
                         t.declaredDropped(),
                         t.lost(),
                         t.duplicates()))
-                .append("| process | figure | samples | lives | first | last | slope per hour | goal | met |\n")
-                .append("|---|---|---|---|---|---|---|---|---|\n");
+                .append(
+                        "| process | figure | samples | lives | minutes | first | last | slope per hour | goal | met |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Figure f : figures()) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s | %d | %d | %.1f | %.1f | %+.2f | %s | %s |%n",
+                    "| %s | %s | %d | %d | %d | %.1f | %.1f | %+.2f | %s | %s |%n",
                     f.process(),
                     f.figure(),
                     f.samples(),
                     f.lives(),
+                    f.minutesJudged(),
                     f.first(),
                     f.last(),
                     f.slopePerHour(),
@@ -207,8 +282,17 @@ final class SoakReport {
                     f.verdict().equals("NO") ? "**no**" : f.verdict()));
         }
         sb.append("\nlives: how many processes the figure came from (a fault that kills a process starts another;"
-                + " the slope gives each life its own level). heap_after_gc_mb: the heap right after a full"
-                + " collection the sampler asked for (jcmd GC.run).\n\n");
+                + " each life warms up again, and the slope gives each life its own level). minutes: the time after"
+                + " warm-up the slope is fitted over, summed over the lives; a goal is judged from "
+                + JUDGED_WINDOW.toMinutes()
+                + ". heap_after_gc_mb: the heap right after a full collection the sampler asked for"
+                + " (jcmd GC.run).\n\n");
+        List<String> moved = movedPools();
+        sb.append("Thread pools of dualhub's processes whose count moved within a life after its warm-up (first ->"
+                        + " last, least-most)")
+                .append(moved.isEmpty() ? ": none.\n\n" : ":\n\n");
+        moved.forEach(m -> sb.append("- ").append(m).append('\n'));
+        sb.append(moved.isEmpty() ? "" : "\n");
         if (!nodeRestarts.isEmpty()) {
             sb.append("NATS nodes restarted or rebuilt because a replica of theirs did not mend by itself"
                     + " (nats-server's, not dualhub's):\n\n");

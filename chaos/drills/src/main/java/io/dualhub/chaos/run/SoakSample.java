@@ -7,6 +7,13 @@ import java.util.List;
  * killed comes back with another, and its figures start again from there.
  */
 record SoakSample(long atMs, String process, long pid, String figure, double value) {
+    /** The figure of one thread pool's threads is this and the pool's name ({@link #pool()}). */
+    static final String POOL = "threads/";
+
+    /** The thread pool this sample counts, or null when it is another figure. */
+    String pool() {
+        return figure.startsWith(POOL) ? figure.substring(POOL.length()) : null;
+    }
 
     /**
      * The figure's trend per hour over the samples: the least-squares slope with a level of its own for each life

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Samples every process of the soak's topology: for each its RSS (and its anonymous and file-backed parts), threads
- * and open files (from {@code /proc}), for
+ * (in all, and by pool) and open files (from {@code /proc}), for
  * the JVMs their heap after a collection, for the
  * CentralHubs their store size, DuckDB's memory (outside the Java heap, within store.memory-limit) and commit p99, for
  * the edges their backlog and forward lag as the first CentralHub
@@ -118,6 +118,8 @@ final class SoakSampler {
             taken.add(new SoakSample(now, name, pid, "rss_file_mb", s.rssFileMb()));
             taken.add(new SoakSample(now, name, pid, "threads", s.threads()));
             taken.add(new SoakSample(now, name, pid, "open_files", s.openFiles()));
+            ProcessStatus.threadPools(pid)
+                    .forEach((pool, n) -> taken.add(new SoakSample(now, name, pid, SoakSample.POOL + pool, n)));
         } catch (Exception gone) {
             // down while a fault lasts: no sample this time
         }

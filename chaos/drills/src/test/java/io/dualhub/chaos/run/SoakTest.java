@@ -33,6 +33,51 @@ class SoakTest {
     }
 
     @Test
+    void eachLifeWarmsUpAgainAndOnlyWhatFollowsItsWarmUpIsJudged() {
+        List<SoakSample> samples = new ArrayList<>();
+        for (int m = 0; m < 30; m++) { // a first life, flat once warm
+            samples.add(new SoakSample(m * MINUTE, "central-1", 1, "rss_mb", m < 10 ? 100 + 5 * m : 150));
+        }
+        for (int m = 30; m < 60; m++) { // killed: the next life rises 50 MB in its own first ten minutes, then is flat
+            samples.add(new SoakSample(m * MINUTE, "central-1", 2, "rss_mb", m < 40 ? 100 + 5 * (m - 30) : 150));
+        }
+        ScenarioResult fault = new ScenarioResult("kill-central", true, 10, 10, 0, 0, 0, 1, 1, 0, List.of());
+        SoakReport report = new SoakReport(
+                options(), "t", samples, Set.of("central-1"), List.of(fault), List.of(), List.of(), 0, 60 * MINUTE);
+        assertThat(report.figures()).singleElement().satisfies(f -> {
+            assertThat(f.slopePerHour()).isCloseTo(0, within(1e-9));
+            assertThat(f.minutesJudged()).isEqualTo(38);
+            assertThat(f.verdict()).isEqualTo("yes");
+        });
+
+        List<SoakSample> shortLives = samples.stream()
+                .filter(s -> s.atMs() < 22 * MINUTE || s.atMs() >= 30 * MINUTE && s.atMs() < 42 * MINUTE)
+                .toList();
+        SoakReport brief = new SoakReport(
+                options(), "t", shortLives, Set.of("central-1"), List.of(fault), List.of(), List.of(), 0, 60 * MINUTE);
+        assertThat(brief.figures())
+                .singleElement()
+                .as("lives that leave 11 + 1 minutes after their warm-up: too short to judge a trend by")
+                .extracting(SoakReport.Figure::verdict)
+                .isEqualTo("-");
+    }
+
+    @Test
+    void thePoolsWhoseThreadsMovedAreListedAndOnlyThose() {
+        List<SoakSample> samples = new ArrayList<>();
+        for (int m = 0; m < 40; m++) {
+            samples.add(new SoakSample(m * MINUTE, "edge-1", 3, SoakSample.POOL + "io-executor-thr", 2 + m / 15));
+            samples.add(new SoakSample(m * MINUTE, "edge-1", 3, SoakSample.POOL + "forwarder", 1));
+            samples.add(new SoakSample(m * MINUTE, "n1", 4, SoakSample.POOL + "nats", m));
+        }
+        SoakReport report = new SoakReport(
+                options(), "t", samples, Set.of("edge-1"), List.of(), List.of(), List.of(), 0, 40 * MINUTE);
+        assertThat(report.movedPools()).containsExactly("edge-1 (pid 3): io-executor-thr 2 -> 4 (2-4)");
+        assertThat(report.figures()).as("pools are listed, not tabled").isEmpty();
+        assertThat(report.markdown()).contains("- edge-1 (pid 3): io-executor-thr 2 -> 4 (2-4)");
+    }
+
+    @Test
     void aShortSoakIsReportedButNotJudged() {
         SoakOptions options = options("--duration", "5m");
         assertThat(options.warmup()).as("a third of a short soak").isEqualTo(Duration.ofSeconds(100));
@@ -52,6 +97,7 @@ class SoakTest {
         assertThat(report.markdown()).contains("Exactly once: yes", "the goals are not judged");
 
         List<SoakSample> hourOfRise = List.of(
+                new SoakSample(0, "central-1", 7, "rss_mb", 90),
                 new SoakSample(20 * MINUTE, "central-1", 7, "rss_mb", 100),
                 new SoakSample(60 * MINUTE, "central-1", 7, "rss_mb", 110));
         SoakReport hour = new SoakReport(
