@@ -2,6 +2,7 @@ package io.dualhub.central;
 
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.common.cli.HubCommand;
+import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ public final class CentralMain {
                         "micronaut.server.host", config.httpHost(),
                         "micronaut.server.port", config.httpPort()))
                 .properties(config.httpTls().serverProperties(config.httpPort()))
+                .properties(ServerThreads.properties(config.httpThreads()))
                 .start();
     }
 }

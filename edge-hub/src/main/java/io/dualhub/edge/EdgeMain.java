@@ -3,6 +3,7 @@ package io.dualhub.edge;
 import io.dualhub.common.cli.HubCommand;
 import io.dualhub.common.logging.AboutEdge;
 import io.dualhub.edge.config.EdgeConfig;
+import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.util.LinkedHashMap;
@@ -40,6 +41,16 @@ public final class EdgeMain {
                         // both: a request body is buffered whole, and Micronaut buffers only 10 MiB by default
                         "micronaut.server.max-request-size", config.maxBodyBytes(),
                         "micronaut.server.max-request-buffer-size", config.maxBodyBytes()))
+                .properties(ServerThreads.properties(ioThreads(config)))
                 .start();
+    }
+
+    /**
+     * The edge's I/O pool: a write admitted takes up to two of its threads at once (the admission filter waits for
+     * the write it let in, which runs on a thread of its own), and a few more answer what is refused and the other
+     * blocking endpoints meanwhile, so a full house of writes never waits for a thread.
+     */
+    static int ioThreads(EdgeConfig config) {
+        return 2 * config.maxConcurrentWrites() + 4;
     }
 }

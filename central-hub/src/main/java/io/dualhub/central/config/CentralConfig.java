@@ -39,6 +39,7 @@ public record CentralConfig(
         Path dataDir,
         String httpHost,
         int httpPort,
+        int httpThreads,
         StreamSettings stream,
         IngestSettings ingest,
         Duration leaderTtl,
@@ -59,6 +60,13 @@ public record CentralConfig(
 
     /** The dashboard's and API's port; the edge answers on the next one. */
     public static final int DEFAULT_HTTP_PORT = 8470;
+    /**
+     * Requests that read the store at once (a query holds a DuckDB reader while it runs): a few dashboards and
+     * scripts at once; more wait their turn instead of each taking a thread and a reader of its own.
+     */
+    public static final int DEFAULT_HTTP_THREADS = 16;
+    /** Past this, threads cost more memory than they buy: DuckDB runs a query on its own threads anyway. */
+    static final int MAX_HTTP_THREADS = 1024;
     /** The edges' own default heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     /** One lost heartbeat is noise; three in a row (15 s) is an edge gone. */
@@ -100,6 +108,12 @@ public record CentralConfig(
                                 "http.port",
                                 Integer.toString(DEFAULT_HTTP_PORT),
                                 "port of the dashboard (/), the HTTP API, /health and /prometheus"),
+                        new ConfigKey(
+                                "http.threads",
+                                Integer.toString(DEFAULT_HTTP_THREADS),
+                                "threads answering the API's requests that read the store or the fleet (queries, the dashboard's data, backups), made by the first requests and kept (1 to "
+                                        + MAX_HTTP_THREADS
+                                        + "); more requests at once wait their turn"),
                         new ConfigKey(
                                 "http.external-url",
                                 "",
@@ -456,6 +470,7 @@ public record CentralConfig(
                 Path.of(s.string("data.dir")),
                 s.string("http.host"),
                 s.intBetween("http.port", 0, 65535),
+                s.intBetween("http.threads", 1, MAX_HTTP_THREADS),
                 stream,
                 ingest,
                 leaderTtl(s),

@@ -36,6 +36,7 @@ class CentralConfigTest {
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("instance", "a.b")))
                 .hasMessageContaining("instance='a.b'");
         refusedNamingTheKey("stream.replicas", "7", "1 to 5");
+        refusedNamingTheKey("http.threads", "0", "1 to 1024");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("ingest.fetch-wait", "soon")))
                 .hasMessageContaining("ingest.fetch-wait='soon'");
         assertThatThrownBy(() -> CentralConfig.load(null, Map.of("analysis.cpu-share", "0")))

@@ -95,7 +95,7 @@ public record EdgeConfig(
                 new ConfigKey(
                         "http.max-concurrent-writes",
                         Integer.toString(DEFAULT_MAX_CONCURRENT_WRITES),
-                        "write requests taken at once (1 to 10000); another gets 503 with Retry-After before its body is read, and nothing is stored"),
+                        "write requests taken at once (1 to 10000); another gets 503 with Retry-After before its body is read, and nothing is stored; the HTTP server keeps twice as many threads, and four more"),
                 new ConfigKey(
                         "http.max-write-bytes",
                         Settings.sizeText(DEFAULT_MAX_WRITE_BYTES),

@@ -1,0 +1,64 @@
+package io.dualhub.central.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.central.CentralMain;
+import io.dualhub.central.config.CentralConfig;
+import io.dualhub.testkit.FreePorts;
+import io.dualhub.testkit.JvmThreads;
+import io.dualhub.testkit.NatsFixture;
+import io.micronaut.context.ApplicationContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** http.threads threads answer the CentralHub's store-reading requests, however many come at once, and are kept. */
+class ServerThreadsTest {
+    @RegisterExtension
+    static final NatsFixture NATS = NatsFixture.single();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void moreRequestsThanThreadsWaitTheirTurnOnTheThreadsTheHubKeeps() throws Exception {
+        int port = FreePorts.next();
+        CentralConfig config = CentralConfig.load(
+                null,
+                Map.of(
+                        "nats.servers",
+                        NATS.urls(),
+                        "data.dir",
+                        dir.toString(),
+                        "http.port",
+                        Integer.toString(port),
+                        "http.threads",
+                        "3"));
+        try (ApplicationContext hub = CentralMain.start(config)) {
+            HttpClient http = HttpClient.newHttpClient();
+            List<CompletableFuture<HttpResponse<String>>> crowd = IntStream.range(0, 30)
+                    .mapToObj(i -> http.sendAsync(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/api/v1/query?metric=m" + i))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .toList();
+            assertThat(crowd.stream().map(q -> q.join().statusCode())).containsOnly(200);
+
+            await("the I/O pool's threads: one per task until 3, then kept")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> JvmThreads.named("io-executor-thread-"), n -> n == 3);
+        }
+    }
+}
