@@ -3,15 +3,13 @@ package io.dualhub.central.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualhub.central.CentralMain;
+import io.dualhub.central.TestCentral;
 import io.dualhub.central.config.CentralConfig;
 import io.dualhub.common.config.ConfigException;
 import io.dualhub.common.tls.PemFiles;
-import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.NatsFixture;
 import io.dualhub.testkit.OsProcess;
 import io.dualhub.testkit.TestCertificates;
-import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,21 +43,15 @@ class HttpsApiTest {
     @Test
     void theApiAndTheDashboardAreServedOverHttpsOnlyOnTheirPort() throws Exception {
         Assumptions.assumeTrue(CERTS.available(), "skipped: openssl is needed to make the test certificates");
-        int port = FreePorts.next();
-        CentralConfig config = CentralConfig.load(
-                null,
+        try (TestCentral hub = TestCentral.start(
+                NATS,
+                dir.resolve("store"),
                 Map.of(
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.resolve("store").toString(),
-                        "http.port",
-                        Integer.toString(port),
                         "http.tls.cert",
                         CERTS.file("server.pem").toString(),
                         "http.tls.key",
-                        CERTS.file("server.key").toString()));
-        try (ApplicationContext hub = CentralMain.start(config)) {
+                        CERTS.file("server.key").toString()))) {
+            int port = hub.port();
             HttpClient trusting = HttpClient.newBuilder()
                     .sslContext(PemFiles.clientTrusting(CERTS.file("ca.pem"), "test CA"))
                     .build();

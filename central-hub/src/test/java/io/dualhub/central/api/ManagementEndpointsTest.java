@@ -2,12 +2,9 @@ package io.dualhub.central.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualhub.central.CentralMain;
-import io.dualhub.central.config.CentralConfig;
-import io.dualhub.testkit.FreePorts;
+import io.dualhub.central.TestCentral;
 import io.dualhub.testkit.ManagementEndpoints;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,12 +21,8 @@ class ManagementEndpointsTest {
 
     @Test
     void onlyHealthAndMetricsOfTheManagementEndpointsAreServed() throws Exception {
-        int port = FreePorts.next();
-        CentralConfig config = CentralConfig.load(
-                null,
-                Map.of("nats.servers", NATS.urls(), "data.dir", dir.toString(), "http.port", Integer.toString(port)));
-        try (ApplicationContext hub = CentralMain.start(config)) {
-            String url = "http://127.0.0.1:" + port;
+        try (TestCentral hub = TestCentral.start(NATS, dir, Map.of())) {
+            String url = hub.url();
             assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.OPEN))
                     .allSatisfy((path, status) -> assertThat(status).as(path).isEqualTo(200));
             assertThat(ManagementEndpoints.statuses(url, ManagementEndpoints.CLOSED))

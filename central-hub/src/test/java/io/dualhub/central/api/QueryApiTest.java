@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.central.CentralHub;
-import io.dualhub.central.CentralMain;
-import io.dualhub.central.config.CentralConfig;
+import io.dualhub.central.TestCentral;
 import io.dualhub.central.dashboard.DashboardController;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
-import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,27 +39,14 @@ class QueryApiTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ApplicationContext context;
+    private static TestCentral hub;
     private static String url;
     private static long now;
 
     @BeforeAll
     static void start() {
-        int port = FreePorts.next();
-        context = CentralMain.start(CentralConfig.load(
-                null,
-                Map.of(
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.toString(),
-                        "http.port",
-                        Integer.toString(port),
-                        "query.max-points",
-                        "1000",
-                        "analysis.enabled",
-                        "false")));
-        url = "http://127.0.0.1:" + port;
+        hub = TestCentral.start(NATS, dir, Map.of("query.max-points", "1000", "analysis.enabled", "false"));
+        url = hub.url();
         now = System.currentTimeMillis();
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < 1500; i++) { // one a second, the newest 1,500 s ago... to now
@@ -70,12 +54,12 @@ class QueryApiTest {
                     Point.of("room_temperature", Map.of("room", i % 2 == 0 ? "a" : "b"), now - (1500 - i) * 1000L, i));
         }
         points.add(Point.of("room_temperature", Map.of("room", "a"), now - 2 * 3_600_000L, -1)); // two hours ago
-        context.getBean(CentralHub.class).store().commit(List.of(new Batch("lab", "", 1, now, points)));
+        hub.bean(CentralHub.class).store().commit(List.of(new Batch("lab", "", 1, now, points)));
     }
 
     @AfterAll
     static void stop() {
-        context.close();
+        hub.close();
     }
 
     private static HttpResponse<String> get(String query) throws Exception {

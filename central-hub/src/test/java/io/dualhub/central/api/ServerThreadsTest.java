@@ -3,12 +3,9 @@ package io.dualhub.central.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualhub.central.CentralMain;
-import io.dualhub.central.config.CentralConfig;
-import io.dualhub.testkit.FreePorts;
+import io.dualhub.central.TestCentral;
 import io.dualhub.testkit.JvmThreads;
 import io.dualhub.testkit.NatsFixture;
-import io.micronaut.context.ApplicationContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,24 +30,11 @@ class ServerThreadsTest {
 
     @Test
     void moreRequestsThanThreadsWaitTheirTurnOnTheThreadsTheHubKeeps() throws Exception {
-        int port = FreePorts.next();
-        CentralConfig config = CentralConfig.load(
-                null,
-                Map.of(
-                        "nats.servers",
-                        NATS.urls(),
-                        "data.dir",
-                        dir.toString(),
-                        "http.port",
-                        Integer.toString(port),
-                        "http.threads",
-                        "3"));
-        try (ApplicationContext hub = CentralMain.start(config)) {
+        try (TestCentral hub = TestCentral.start(NATS, dir, Map.of("http.threads", "3"))) {
             HttpClient http = HttpClient.newHttpClient();
             List<CompletableFuture<HttpResponse<String>>> crowd = IntStream.range(0, 30)
                     .mapToObj(i -> http.sendAsync(
-                            HttpRequest.newBuilder(
-                                            URI.create("http://127.0.0.1:" + port + "/api/v1/query?metric=m" + i))
+                            HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/query?metric=m" + i))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString()))
                     .toList();
