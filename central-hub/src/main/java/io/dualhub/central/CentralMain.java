@@ -38,7 +38,7 @@ public final class CentralMain {
                         "micronaut.server.host", config.httpHost(),
                         "micronaut.server.port", config.httpPort()))
                 .properties(config.httpTls().serverProperties(config.httpPort()))
-                .properties(ServerThreads.properties(config.httpThreads()))
+                .properties(ServerThreads.properties(ServerThreads.API, config.httpThreads()))
                 .start();
     }
 }

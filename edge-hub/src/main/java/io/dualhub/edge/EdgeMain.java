@@ -41,7 +41,7 @@ public final class EdgeMain {
                         // both: a request body is buffered whole, and Micronaut buffers only 10 MiB by default
                         "micronaut.server.max-request-size", config.maxBodyBytes(),
                         "micronaut.server.max-request-buffer-size", config.maxBodyBytes()))
-                .properties(ServerThreads.properties(ioThreads(config)))
+                .properties(ServerThreads.properties("io", ioThreads(config)))
                 .start();
     }
 

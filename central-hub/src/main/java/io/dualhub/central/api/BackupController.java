@@ -2,13 +2,13 @@ package io.dualhub.central.api;
 
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.store.BackupContents;
+import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.server.types.files.StreamedFile;
-import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.nats.client.JetStreamApiException;
 import java.io.FilterInputStream;
@@ -36,7 +36,7 @@ public class BackupController {
     }
 
     @Post("/backup")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(ServerThreads.API)
     public synchronized HttpResponse<?> backup() {
         try {
             Path file = hub.newBackupFile();

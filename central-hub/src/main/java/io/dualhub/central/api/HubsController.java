@@ -4,12 +4,12 @@ import io.dualhub.central.CentralHub;
 import io.dualhub.central.leader.LeaderRecord;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Subjects;
+import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.nats.client.Connection;
@@ -48,7 +48,7 @@ public class HubsController {
             @Nullable Long lastReadMs) {}
 
     @Get("/hubs")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(ServerThreads.API)
     public HttpResponse<?> hubs() {
         Connection nats = hub.nats().live();
         if (nats == null) {

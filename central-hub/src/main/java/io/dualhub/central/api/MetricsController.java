@@ -3,12 +3,12 @@ package io.dualhub.central.api;
 import io.dualhub.central.CentralHub;
 import io.dualhub.central.store.SeriesCatalogue;
 import io.dualhub.common.MetricNames;
+import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
@@ -42,7 +42,7 @@ public class MetricsController {
     public record MetricList(List<SeriesCatalogue.MetricName> metrics, boolean truncated) {}
 
     @Get("/metrics")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(ServerThreads.API)
     public HttpResponse<?> names(
             @Nullable @QueryValue String match, @Nullable @QueryValue String edge, @Nullable @QueryValue String limit) {
         int max;
@@ -69,7 +69,7 @@ public class MetricsController {
             List<String> truncated) {}
 
     @Get("/metrics/{name}")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(ServerThreads.API)
     public HttpResponse<?> tags(String name, @Nullable @QueryValue String edge) {
         if (!MetricNames.isValidMetric(name)) {
             return HttpResponse.badRequest(new ApiError(QueryParams.noSuchName("metric '" + name + "'", name)));

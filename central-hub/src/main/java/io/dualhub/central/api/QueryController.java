@@ -8,6 +8,7 @@ import io.dualhub.central.store.SeriesKey;
 import io.dualhub.central.store.SeriesQuery;
 import io.dualhub.central.store.SeriesSink;
 import io.dualhub.central.store.StoreTier;
+import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -15,7 +16,6 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
 import java.io.Writer;
@@ -44,7 +44,7 @@ public class QueryController {
     }
 
     @Get("/query")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(ServerThreads.API)
     public HttpResponse<?> query(HttpRequest<?> request) {
         SeriesQuery q;
         try {

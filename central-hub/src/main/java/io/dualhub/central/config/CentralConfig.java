@@ -113,7 +113,7 @@ public record CentralConfig(
                                 Integer.toString(DEFAULT_HTTP_THREADS),
                                 "threads answering the API's requests that read the store or the fleet (queries, the dashboard's data, backups), made by the first requests and kept (1 to "
                                         + MAX_HTTP_THREADS
-                                        + "); more requests at once wait their turn"),
+                                        + "); more requests at once wait their turn (/health and /prometheus do not: they run on threads of their own)"),
                         new ConfigKey(
                                 "http.external-url",
                                 "",

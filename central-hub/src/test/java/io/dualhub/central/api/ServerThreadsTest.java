@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.TestCentral;
+import io.dualhub.hub.threads.ServerThreads;
 import io.dualhub.testkit.JvmThreads;
 import io.dualhub.testkit.NatsFixture;
 import java.net.URI;
@@ -15,12 +16,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** http.threads threads answer the CentralHub's store-reading requests, however many come at once, and are kept. */
+/**
+ * http.threads threads answer the CentralHub's store-reading requests, however many come at once, and are kept; the
+ * framework's own pool (health) is not theirs.
+ */
 class ServerThreadsTest {
     @RegisterExtension
     static final NatsFixture NATS = NatsFixture.single();
@@ -38,11 +43,13 @@ class ServerThreadsTest {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString()))
                     .toList();
-            assertThat(crowd.stream().map(q -> q.join().statusCode())).containsOnly(200);
+            assertThat(crowd.stream()
+                            .map(q -> q.orTimeout(30, TimeUnit.SECONDS).join().statusCode()))
+                    .containsOnly(200);
 
-            await("the I/O pool's threads: one per task until 3, then kept")
+            await("the API pool's threads: one per task until 3, then kept")
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> JvmThreads.named("io-executor-thread-"), n -> n == 3);
+                    .until(() -> JvmThreads.named(ServerThreads.API + "-executor-thread-"), n -> n == 3);
         }
     }
 }
