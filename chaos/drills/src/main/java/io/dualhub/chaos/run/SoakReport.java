@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
 /**
@@ -32,6 +34,9 @@ final class SoakReport {
     static final Duration JUDGED_WINDOW = Duration.ofMinutes(20);
     static final double RSS_MB_PER_HOUR = 5;
     static final double FLAT_PER_HOUR = 2;
+    /** The figures the goals are about. */
+    private static final List<String> GOAL_FIGURES = List.of("rss_mb", "threads", "open_files");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -185,36 +190,76 @@ final class SoakReport {
 
     /**
      * The thread pools of dualhub's processes whose count moved within a life after its warm-up, each as
-     * "pool first -> last (least-most)" of that process: what a thread count's slope is made of.
+     * "pool first -> last (least-most)" of that process: what a thread count's slope is made of. A pool with no thread
+     * at a sample (not yet started, or ended) counts 0 there.
      */
     List<String> movedPools() {
-        Map<String, List<SoakSample>> byLifeAndPool = new TreeMap<>();
+        Map<String, List<SoakSample>> byLife = new TreeMap<>();
         for (SoakSample s : afterWarmup(samples, options.warmup())) {
-            if (s.pool() != null && judgedProcesses.contains(s.process())) {
-                byLifeAndPool
-                        .computeIfAbsent(life(s) + " " + s.pool(), k -> new ArrayList<>())
-                        .add(s);
+            if ((s.pool() != null || s.figure().equals("threads")) && judgedProcesses.contains(s.process())) {
+                byLife.computeIfAbsent(life(s), k -> new ArrayList<>()).add(s);
             }
         }
         List<String> moved = new ArrayList<>();
-        byLifeAndPool.values().forEach(list -> {
-            DoubleSummaryStatistics range =
-                    list.stream().mapToDouble(SoakSample::value).summaryStatistics();
-            if (range.getMin() != range.getMax()) {
-                SoakSample first = list.get(0);
-                moved.add(String.format(
-                        Locale.ROOT,
-                        "%s (pid %d): %s %.0f -> %.0f (%.0f-%.0f)",
-                        first.process(),
-                        first.pid(),
-                        first.pool(),
-                        first.value(),
-                        list.get(list.size() - 1).value(),
-                        range.getMin(),
-                        range.getMax()));
+        byLife.values().forEach(life -> {
+            long[] times = life.stream()
+                    .filter(s -> s.pool() == null)
+                    .mapToLong(SoakSample::atMs)
+                    .sorted()
+                    .toArray();
+            if (times.length == 0) {
+                return; // no thread count of this life: nothing to read the pools against
             }
+            Map<String, Map<Long, Double>> pools = new TreeMap<>();
+            life.stream()
+                    .filter(s -> s.pool() != null)
+                    .forEach(s -> pools.computeIfAbsent(s.pool(), p -> new HashMap<>())
+                            .put(s.atMs(), s.value()));
+            pools.forEach((pool, counts) -> {
+                double[] series = Arrays.stream(times)
+                        .mapToDouble(t -> counts.getOrDefault(t, 0.0))
+                        .toArray();
+                DoubleSummaryStatistics range = Arrays.stream(series).summaryStatistics();
+                if (range.getMin() != range.getMax()) {
+                    moved.add(String.format(
+                            Locale.ROOT,
+                            "%s (pid %d): %s %.0f -> %.0f (%.0f-%.0f)",
+                            life.get(0).process(),
+                            life.get(0).pid(),
+                            pool,
+                            series[0],
+                            series[series.length - 1],
+                            range.getMin(),
+                            range.getMax()));
+                }
+            });
         });
         return moved;
+    }
+
+    /** The figures with a goal that a judged soak could not judge: their lives left too little time after warm-up. */
+    List<String> unjudged() {
+        if (!judged()) {
+            return List.of();
+        }
+        Set<String> sampled = new TreeSet<>();
+        samples.forEach(s -> sampled.add(s.process()));
+        List<String> unjudged = new ArrayList<>();
+        for (String process : sampled) {
+            for (String figure : GOAL_FIGURES) {
+                if (!judgedProcesses.contains(process)) {
+                    continue;
+                }
+                Figure f = figures.stream()
+                        .filter(x -> x.process().equals(process) && x.figure().equals(figure))
+                        .findFirst()
+                        .orElse(null);
+                if (f == null || f.verdict().equals("-")) {
+                    unjudged.add(process + " " + figure + " (" + (f == null ? 0 : f.minutesJudged()) + " min)");
+                }
+            }
+        }
+        return unjudged;
     }
 
     private static String goal(String figure) {
@@ -287,6 +332,12 @@ final class SoakReport {
                 + JUDGED_WINDOW.toMinutes()
                 + ". heap_after_gc_mb: the heap right after a full collection the sampler asked for"
                 + " (jcmd GC.run).\n\n");
+        List<String> unjudged = unjudged();
+        if (!unjudged.isEmpty()) {
+            sb.append("Not judged, their lives too short after warm-up: ")
+                    .append(String.join(", ", unjudged))
+                    .append(".\n\n");
+        }
         List<String> moved = movedPools();
         sb.append("Thread pools of dualhub's processes whose count moved within a life after its warm-up (first ->"
                         + " last, least-most)")

@@ -60,6 +60,9 @@ class SoakTest {
                 .as("lives that leave 11 + 1 minutes after their warm-up: too short to judge a trend by")
                 .extracting(SoakReport.Figure::verdict)
                 .isEqualTo("-");
+        assertThat(brief.markdown())
+                .contains("Not judged, their lives too short after warm-up: central-1 rss_mb (12 min),"
+                        + " central-1 threads (0 min), central-1 open_files (0 min).");
     }
 
     @Test
@@ -68,12 +71,21 @@ class SoakTest {
         for (int m = 0; m < 40; m++) {
             samples.add(new SoakSample(m * MINUTE, "edge-1", 3, SoakSample.POOL + "io-executor-thr", 2 + m / 15));
             samples.add(new SoakSample(m * MINUTE, "edge-1", 3, SoakSample.POOL + "forwarder", 1));
+            if (m >= 25) { // a pool that starts late: none before
+                samples.add(new SoakSample(m * MINUTE, "edge-1", 3, SoakSample.POOL + "CircuitBreaker", 1));
+            }
+            samples.add(new SoakSample(m * MINUTE, "edge-1", 3, "threads", 3 + m / 15 + (m >= 25 ? 1 : 0)));
             samples.add(new SoakSample(m * MINUTE, "n1", 4, SoakSample.POOL + "nats", m));
         }
         SoakReport report = new SoakReport(
                 options(), "t", samples, Set.of("edge-1"), List.of(), List.of(), List.of(), 0, 40 * MINUTE);
-        assertThat(report.movedPools()).containsExactly("edge-1 (pid 3): io-executor-thr 2 -> 4 (2-4)");
-        assertThat(report.figures()).as("pools are listed, not tabled").isEmpty();
+        assertThat(report.movedPools())
+                .containsExactly(
+                        "edge-1 (pid 3): CircuitBreaker 0 -> 1 (0-1)", "edge-1 (pid 3): io-executor-thr 2 -> 4 (2-4)");
+        assertThat(report.figures())
+                .as("pools are listed, not tabled")
+                .extracting(SoakReport.Figure::figure)
+                .containsExactly("threads");
         assertThat(report.markdown()).contains("- edge-1 (pid 3): io-executor-thr 2 -> 4 (2-4)");
     }
 
