@@ -243,13 +243,13 @@ final class SoakReport {
             return List.of();
         }
         Set<String> sampled = new TreeSet<>();
-        samples.forEach(s -> sampled.add(s.process()));
+        samples.stream()
+                .map(SoakSample::process)
+                .filter(judgedProcesses::contains)
+                .forEach(sampled::add);
         List<String> unjudged = new ArrayList<>();
         for (String process : sampled) {
             for (String figure : GOAL_FIGURES) {
-                if (!judgedProcesses.contains(process)) {
-                    continue;
-                }
                 Figure f = figures.stream()
                         .filter(x -> x.process().equals(process) && x.figure().equals(figure))
                         .findFirst()
