@@ -4,9 +4,11 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.NatsFixture;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * A CentralHub running in the test's JVM with its HTTP API, on a real nats-server: the fixture's servers, a data
@@ -32,6 +34,11 @@ public final class TestCentral implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    /** One of the hub's named executors ({@code api}, {@code io}). */
+    public ExecutorService executor(String name) {
+        return context.getBean(ExecutorService.class, Qualifiers.byName(name));
     }
 
     public int port() {

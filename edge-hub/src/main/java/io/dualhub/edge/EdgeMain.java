@@ -6,6 +6,7 @@ import io.dualhub.edge.config.EdgeConfig;
 import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
+import io.micronaut.scheduling.TaskExecutors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,7 +42,7 @@ public final class EdgeMain {
                         // both: a request body is buffered whole, and Micronaut buffers only 10 MiB by default
                         "micronaut.server.max-request-size", config.maxBodyBytes(),
                         "micronaut.server.max-request-buffer-size", config.maxBodyBytes()))
-                .properties(ServerThreads.properties("io", ioThreads(config)))
+                .properties(ServerThreads.properties(TaskExecutors.IO, ioThreads(config)))
                 .start();
     }
 

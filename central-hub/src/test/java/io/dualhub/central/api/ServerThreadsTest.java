@@ -1,10 +1,10 @@
 package io.dualhub.central.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.TestCentral;
 import io.dualhub.hub.threads.ServerThreads;
+import io.dualhub.testkit.HttpCrowd;
 import io.dualhub.testkit.JvmThreads;
 import io.dualhub.testkit.NatsFixture;
 import java.net.URI;
@@ -13,18 +13,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * http.threads threads answer the CentralHub's store-reading requests, however many come at once, and are kept; the
- * framework's own pool (health) is not theirs.
+ * framework's own pool (health) is not theirs, so a starved API pool does not hold up a liveness probe.
  */
 class ServerThreadsTest {
     @RegisterExtension
@@ -34,22 +33,49 @@ class ServerThreadsTest {
     Path dir;
 
     @Test
-    void moreRequestsThanThreadsWaitTheirTurnOnTheThreadsTheHubKeeps() throws Exception {
+    void moreRequestsThanThreadsWaitTheirTurnOnTheThreadsTheHubKeeps() {
         try (TestCentral hub = TestCentral.start(NATS, dir, Map.of("http.threads", "3"))) {
-            HttpClient http = HttpClient.newHttpClient();
-            List<CompletableFuture<HttpResponse<String>>> crowd = IntStream.range(0, 30)
-                    .mapToObj(i -> http.sendAsync(
-                            HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/query?metric=m" + i))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString()))
-                    .toList();
-            assertThat(crowd.stream()
-                            .map(q -> q.orTimeout(30, TimeUnit.SECONDS).join().statusCode()))
+            assertThat(HttpCrowd.statuses(
+                            30,
+                            i -> HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/query?metric=m" + i))
+                                    .build()))
                     .containsOnly(200);
+            JvmThreads.awaitExactly(ServerThreads.API + "-executor-thread-", 3);
+        }
+    }
 
-            await("the API pool's threads: one per task until 3, then kept")
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> JvmThreads.named(ServerThreads.API + "-executor-thread-"), n -> n == 3);
+    @Test
+    void aStarvedApiPoolDoesNotHoldUpLiveness() throws Exception {
+        try (TestCentral hub = TestCentral.start(NATS, dir, Map.of("http.threads", "1"))) {
+            CountDownLatch release = new CountDownLatch(1);
+            hub.executor(ServerThreads.API)
+                    .execute(
+                            () -> { // the pool's one thread, taken as a slow backup would
+                                try {
+                                    release.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            });
+            HttpClient http = HttpClient.newHttpClient();
+            CompletableFuture<HttpResponse<String>> query;
+            try {
+                HttpResponse<String> live = http.send(
+                        HttpRequest.newBuilder(URI.create(hub.url() + "/health/liveness"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(live.statusCode()).isEqualTo(200);
+                query = http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/query?metric=m"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } finally {
+                release.countDown();
+            }
+            assertThat(query.orTimeout(30, TimeUnit.SECONDS).join().statusCode())
+                    .as("the query waited its turn")
+                    .isEqualTo(200);
         }
     }
 }

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
 /**
@@ -72,6 +71,7 @@ final class SoakReport {
     private final List<String> nodeRestarts;
     private final long startMs;
     private final long endMs;
+    private final List<SoakSample> warm; // the samples after their life's warm-up: what the slopes and pools read
     private final List<Figure> figures; // worked out once: the report, its verdict and its JSON all read them
 
     /**
@@ -98,6 +98,7 @@ final class SoakReport {
         this.nodeRestarts = List.copyOf(nodeRestarts);
         this.startMs = startMs;
         this.endMs = endMs;
+        this.warm = afterWarmup(this.samples, options.warmup());
         this.figures = workOutFigures();
     }
 
@@ -129,7 +130,7 @@ final class SoakReport {
 
     private List<Figure> workOutFigures() {
         Map<String, Map<String, List<SoakSample>>> byProcess = new TreeMap<>();
-        for (SoakSample s : afterWarmup(samples, options.warmup())) {
+        for (SoakSample s : warm) {
             if (s.pool() == null) {
                 byProcess
                         .computeIfAbsent(s.process(), p -> new TreeMap<>())
@@ -179,9 +180,9 @@ final class SoakReport {
 
     /** How long the samples span, summed over the lives they come from: the time a slope is fitted over. */
     private static Duration covered(List<SoakSample> samples) {
-        Map<Long, long[]> spans = new HashMap<>(); // pid -> first and last sample
+        Map<String, long[]> spans = new HashMap<>(); // life -> first and last sample
         for (SoakSample s : samples) {
-            spans.merge(s.pid(), new long[] {s.atMs(), s.atMs()}, (a, b) ->
+            spans.merge(life(s), new long[] {s.atMs(), s.atMs()}, (a, b) ->
                     new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         }
         return Duration.ofMillis(
@@ -195,7 +196,7 @@ final class SoakReport {
      */
     List<String> movedPools() {
         Map<String, List<SoakSample>> byLife = new TreeMap<>();
-        for (SoakSample s : afterWarmup(samples, options.warmup())) {
+        for (SoakSample s : warm) {
             if ((s.pool() != null || s.figure().equals("threads")) && judgedProcesses.contains(s.process())) {
                 byLife.computeIfAbsent(life(s), k -> new ArrayList<>()).add(s);
             }
@@ -242,23 +243,20 @@ final class SoakReport {
         if (!judged()) {
             return List.of();
         }
-        Set<String> sampled = new TreeSet<>();
+        Map<String, Figure> byName = new HashMap<>();
+        figures.forEach(f -> byName.put(f.process() + " " + f.figure(), f));
+        List<String> unjudged = new ArrayList<>();
         samples.stream()
                 .map(SoakSample::process)
                 .filter(judgedProcesses::contains)
-                .forEach(sampled::add);
-        List<String> unjudged = new ArrayList<>();
-        for (String process : sampled) {
-            for (String figure : GOAL_FIGURES) {
-                Figure f = figures.stream()
-                        .filter(x -> x.process().equals(process) && x.figure().equals(figure))
-                        .findFirst()
-                        .orElse(null);
-                if (f == null || f.verdict().equals("-")) {
-                    unjudged.add(process + " " + figure + " (" + (f == null ? 0 : f.minutesJudged()) + " min)");
-                }
-            }
-        }
+                .distinct()
+                .sorted()
+                .forEach(process -> GOAL_FIGURES.forEach(figure -> {
+                    Figure f = byName.get(process + " " + figure);
+                    if (f == null || f.verdict().equals("-")) {
+                        unjudged.add(process + " " + figure + " (" + (f == null ? 0 : f.minutesJudged()) + " min)");
+                    }
+                }));
         return unjudged;
     }
 
