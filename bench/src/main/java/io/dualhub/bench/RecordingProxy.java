@@ -9,24 +9,34 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback HTTP proxy in front of one remote-write receiver that keeps every body it forwards, so a plain client can
- * send the very same requests afterwards; it answers what the receiver answered. It adds a hop to what it measures,
- * so a figure measured through it is, if anything, low.
+ * send the very same requests afterwards; it answers what the receiver answered. It forwards as many requests at once
+ * as come (up to {@link #AT_ONCE}), so it does not serialize a sender's parallel requests; still it adds a hop to what
+ * it measures, so a figure measured through it is, if anything, low.
  */
 final class RecordingProxy implements AutoCloseable {
+    /** Far above the exporter's default parallel requests. */
+    static final int AT_ONCE = 16;
+
     private final HttpServer server;
+    private final ExecutorService forwarders = Executors.newFixedThreadPool(AT_ONCE);
     private final HttpClient client =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI target;
     private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
     private volatile long firstNanos;
+    private final AtomicLong lastNanos = new AtomicLong();
 
     RecordingProxy(URI target) throws IOException {
         this.target = target;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::forward);
+        server.setExecutor(forwarders);
         server.start();
     }
 
@@ -41,6 +51,7 @@ final class RecordingProxy implements AutoCloseable {
                     client.send(RemoteWriteRequests.post(target, body), HttpResponse.BodyHandlers.ofByteArray());
             exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
             exchange.getResponseBody().write(answer.body());
+            lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
         } catch (IOException | InterruptedException e) {
             exchange.sendResponseHeaders(502, -1);
         } finally {
@@ -57,6 +68,11 @@ final class RecordingProxy implements AutoCloseable {
         return firstNanos;
     }
 
+    /** When the receiver's last answer went back (System.nanoTime), 0 before. */
+    long lastNanos() {
+        return lastNanos.get();
+    }
+
     List<byte[]> bodies() {
         return bodies;
     }
@@ -64,5 +80,6 @@ final class RecordingProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        forwarders.shutdownNow();
     }
 }

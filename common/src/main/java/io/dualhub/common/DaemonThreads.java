@@ -1,7 +1,9 @@
 package io.dualhub.common;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Named daemon threads for the hubs' periodic jobs, so a job never keeps a stopping process alive. */
 public final class DaemonThreads {
@@ -14,6 +16,15 @@ public final class DaemonThreads {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * A pool of {@code threads} daemon threads called {@code name-1}, {@code name-2}…, each made by the first task that
+     * needs it and kept while the pool stands (a soak sees a fixed count).
+     */
+    public static ExecutorService pool(String name, int threads) {
+        AtomicInteger made = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> thread(name + "-" + made.incrementAndGet(), r));
     }
 
     /** A daemon thread called {@code name} that runs {@code loop}, not started. */

@@ -311,6 +311,12 @@ public record CentralConfig(
                                 Integer.toString(ExportSettings.DEFAULT_MAX_SAMPLES),
                                 "samples in one remote-write request at most (1 to 1000000)"),
                         new ConfigKey(
+                                "export.parallel-requests",
+                                Integer.toString(ExportSettings.DEFAULT_PARALLEL_REQUESTS),
+                                "requests in flight at once to each receiver (1 to "
+                                        + ExportSettings.MAX_PARALLEL_REQUESTS
+                                        + "), each series always in the same one of them, so its samples arrive in order"),
+                        new ConfigKey(
                                 "export.max-backoff",
                                 Settings.text(ExportSettings.DEFAULT_MAX_BACKOFF),
                                 "longest wait between two attempts at a failing receiver (from 100 ms, doubling, with jitter; a longer Retry-After up to this)"),
@@ -511,6 +517,7 @@ public record CentralConfig(
                 .targets(ExportTargets.from(s))
                 .timeout(s.duration("export.timeout", Duration.ZERO))
                 .maxSamples(s.integer("export.max-samples-per-request"))
+                .parallelRequests(s.integer("export.parallel-requests"))
                 .maxBackoff(s.duration("export.max-backoff", Duration.ZERO))
                 .alertAfter(s.duration("export.alert-after", Duration.ZERO))
                 .replayWindow(s.duration("export.replay-window", Duration.ZERO))

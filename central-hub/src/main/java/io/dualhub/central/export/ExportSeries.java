@@ -66,15 +66,10 @@ final class ExportSeries {
         if (ordered) {
             return this;
         }
-        List<Integer> order = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            order.add(i);
-        }
-        order.sort((a, b) -> Long.compare(timestamps[a], timestamps[b])); // List.sort is stable
         long[] ts = new long[count];
         double[] vs = new double[count];
         int n = 0;
-        for (int i : order) {
+        for (int i : order()) {
             if (n > 0 && ts[n - 1] == timestamps[i]) {
                 n--; // the later one of equal timestamps wins
             }
@@ -85,6 +80,45 @@ final class ExportSeries {
         samples = vs;
         count = n;
         return this;
+    }
+
+    /**
+     * The samples' indexes in timestamp order, those of equal timestamps in the order they were added. Each index is
+     * packed below its timestamp's offset from the first into one long, so a primitive sort does it without boxing
+     * (a series' samples of one unit arrive in runs of many thousands); were the offsets too wide to pack, a stable
+     * sort of boxed indexes does it.
+     */
+    private int[] order() {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            min = Math.min(min, timestamps[i]);
+            max = Math.max(max, timestamps[i]);
+        }
+        int indexBits = 32 - Integer.numberOfLeadingZeros(count);
+        int[] order = new int[count];
+        long range = max - min; // negative when it overflowed: not packable
+        if (range < 0 || 64 - Long.numberOfLeadingZeros(range) > 63 - indexBits) {
+            List<Integer> boxed = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                boxed.add(i);
+            }
+            boxed.sort((a, b) -> Long.compare(timestamps[a], timestamps[b])); // List.sort is stable
+            for (int i = 0; i < count; i++) {
+                order[i] = boxed.get(i);
+            }
+            return order;
+        }
+        long[] packed = new long[count];
+        for (int i = 0; i < count; i++) {
+            packed[i] = ((timestamps[i] - min) << indexBits) | i;
+        }
+        Arrays.sort(packed);
+        long mask = (1L << indexBits) - 1;
+        for (int i = 0; i < count; i++) {
+            order[i] = (int) (packed[i] & mask);
+        }
+        return order;
     }
 
     /** The samples {@code from..to-1} under the same labels (a request holds at most so many samples). */

@@ -14,6 +14,7 @@ import java.util.List;
  * @param targets       the remote-write receivers (like {@code http://vm:8428/api/v1/write}); each gets every point
  * @param timeout       one request's HTTP timeout; a request without an answer in it is retried
  * @param maxSamples    samples in one request at most
+ * @param parallelRequests requests in flight at once to each receiver; a series is always in the same lane of them
  * @param maxBackoff    longest wait between two attempts at a failing receiver (doubling from 100 ms, with jitter)
  * @param alertAfter    how long a receiver must have failed every attempt before {@code DualhubExportFailing}
  * @param replayWindow  what is sent again when a hub starts exporting, and when a receiver takes requests again after
@@ -24,6 +25,7 @@ public record ExportSettings(
         List<ExportTarget> targets,
         Duration timeout,
         int maxSamples,
+        int parallelRequests,
         Duration maxBackoff,
         Duration alertAfter,
         Duration replayWindow) {
@@ -35,6 +37,13 @@ public record ExportSettings(
     public static final int DEFAULT_MAX_SAMPLES = 5000;
     /** Refuses a mistyped value; receivers refuse bodies past their own size limits long before. */
     public static final int MAX_MAX_SAMPLES = 1_000_000;
+    /**
+     * Enough to keep a receiver's cores busy while this hub prepares the next requests (vmagent's default is twice the
+     * CPUs); each is a connection of its own.
+     */
+    public static final int DEFAULT_PARALLEL_REQUESTS = 4;
+    /** Refuses a mistyped value: each request in flight holds a connection and a request's samples in memory. */
+    public static final int MAX_PARALLEL_REQUESTS = 64;
     /** A receiver down for long is asked again about every 30 s, with jitter, so hubs do not ask in step. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     /** The first backoff; a longest backoff below it would not back off at all. */
@@ -64,6 +73,11 @@ public record ExportSettings(
                 "export.max-samples-per-request",
                 maxSamples,
                 "an integer from 1 to " + MAX_MAX_SAMPLES);
+        require(
+                parallelRequests >= 1 && parallelRequests <= MAX_PARALLEL_REQUESTS,
+                "export.parallel-requests",
+                parallelRequests,
+                "an integer from 1 to " + MAX_PARALLEL_REQUESTS);
         requireAtLeast(maxBackoff, MIN_MAX_BACKOFF, "export.max-backoff");
         requireAtLeast(alertAfter, MIN_ALERT_AFTER, "export.alert-after");
         requireAtLeast(replayWindow, Duration.ZERO, "export.replay-window");
@@ -82,6 +96,7 @@ public record ExportSettings(
         private List<ExportTarget> targets = List.of();
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxSamples = DEFAULT_MAX_SAMPLES;
+        private int parallelRequests = DEFAULT_PARALLEL_REQUESTS;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration alertAfter = DEFAULT_ALERT_AFTER;
         private Duration replayWindow = DEFAULT_REPLAY_WINDOW;
@@ -103,6 +118,11 @@ public record ExportSettings(
             return this;
         }
 
+        public Builder parallelRequests(int inFlight) {
+            this.parallelRequests = inFlight;
+            return this;
+        }
+
         public Builder maxBackoff(Duration longest) {
             this.maxBackoff = longest;
             return this;
@@ -119,7 +139,8 @@ public record ExportSettings(
         }
 
         public ExportSettings build() {
-            return new ExportSettings(targets, timeout, maxSamples, maxBackoff, alertAfter, replayWindow);
+            return new ExportSettings(
+                    targets, timeout, maxSamples, parallelRequests, maxBackoff, alertAfter, replayWindow);
         }
     }
 }

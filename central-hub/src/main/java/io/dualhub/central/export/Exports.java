@@ -3,6 +3,7 @@ package io.dualhub.central.export;
 import io.dualhub.central.alerting.FailingAlerts;
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.store.EdgeStoreState;
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -26,6 +28,8 @@ import java.util.function.Supplier;
 public final class Exports implements AutoCloseable {
     private final ExportSettings settings;
     private final List<RemoteWriteExporter> exporters = new ArrayList<>();
+    // the requests' encoding and the HTTP clients' work (connections, answers); the exporter threads wait for it
+    private final ExecutorService http;
 
     public Exports(
             ExportSettings settings,
@@ -39,6 +43,8 @@ public final class Exports implements AutoCloseable {
             Partition partition,
             Clock clock) {
         this.settings = settings;
+        this.http =
+                DaemonThreads.pool("export-http", Math.max(1, settings.targets().size()) * 2);
         for (ExportTarget target : settings.targets()) {
             URI url = target.url();
             exporters.add(new RemoteWriteExporter(
@@ -50,7 +56,8 @@ public final class Exports implements AutoCloseable {
                             partition,
                             ExportSettings.ACK_WAIT,
                             ExportFeed.MAX_ACK_PENDING),
-                    RemoteWriteClient.http(target, settings.timeout(), userAgent),
+                    RemoteWriteClient.http(target, settings.timeout(), userAgent, http),
+                    http,
                     leads,
                     stored,
                     meters,
@@ -94,5 +101,6 @@ public final class Exports implements AutoCloseable {
     @Override
     public void close() {
         exporters.forEach(RemoteWriteExporter::close);
+        http.shutdownNow();
     }
 }

@@ -2,15 +2,17 @@ package io.dualhub.central.export;
 
 import io.dualhub.common.config.ShownUrl;
 import io.dualhub.common.tls.PemFiles;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
-/** Sends one remote-write body to one receiver and tells what came back. */
+/** Sends remote-write bodies to one receiver and tells what came back. */
 @FunctionalInterface
 interface RemoteWriteClient {
     /**
@@ -40,15 +42,19 @@ interface RemoteWriteClient {
         }
     }
 
-    Answer send(byte[] snappyBody) throws InterruptedException;
+    /** Sends without waiting: the answer completes the future (never exceptionally: no answer is an Answer too). */
+    CompletableFuture<Answer> send(byte[] snappyBody);
 
     /**
-     * Over the JDK's HTTP client (HTTP/1.1, as receivers expect), each request bounded by {@code timeout}, with the
-     * target's headers, credentials and CA.
+     * Over the JDK's HTTP client (HTTP/1.1, as receivers expect, one connection per request in flight), each request
+     * bounded by {@code timeout}, with the target's headers, credentials and CA. Its work runs on
+     * {@code executor}, so the threads it takes are the caller's to bound.
      */
-    static RemoteWriteClient http(ExportTarget target, Duration timeout, String userAgent) {
-        HttpClient.Builder builder =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+    static RemoteWriteClient http(ExportTarget target, Duration timeout, String userAgent, Executor executor) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .executor(executor);
         if (target.tlsCa() != null) {
             builder.sslContext(PemFiles.clientTrusting(target.tlsCa(), "the CA of " + ShownUrl.of(target.url())));
         }
@@ -63,26 +69,31 @@ interface RemoteWriteClient {
         if (target.authorization() != null) {
             template.header("Authorization", target.authorization());
         }
-        return body -> {
-            HttpRequest request = template.copy()
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                String text = response.body().strip();
-                return new Answer(
-                        response.statusCode(),
-                        text.length() > 300 ? text.substring(0, 300) + "…" : text,
-                        response.headers()
-                                .firstValue("Retry-After")
-                                .map(RemoteWriteClient::seconds)
-                                .orElse(-1L));
-            } catch (HttpTimeoutException e) {
-                return new Answer(0, "timeout after " + timeout.toMillis() + " ms", -1);
-            } catch (IOException e) {
-                return new Answer(0, "unreachable: " + e, -1);
-            }
-        };
+        return body -> client.sendAsync(
+                        template.copy()
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> failure == null
+                        ? answer(response)
+                        : noAnswer(failure instanceof CompletionException c ? c.getCause() : failure, timeout));
+    }
+
+    private static Answer answer(HttpResponse<String> response) {
+        String text = response.body().strip();
+        return new Answer(
+                response.statusCode(),
+                text.length() > 300 ? text.substring(0, 300) + "…" : text,
+                response.headers()
+                        .firstValue("Retry-After")
+                        .map(RemoteWriteClient::seconds)
+                        .orElse(-1L));
+    }
+
+    private static Answer noAnswer(Throwable failure, Duration timeout) {
+        return failure instanceof HttpTimeoutException
+                ? new Answer(0, "timeout after " + timeout.toMillis() + " ms", -1)
+                : new Answer(0, "unreachable: " + failure, -1);
     }
 
     private static long seconds(String retryAfter) {

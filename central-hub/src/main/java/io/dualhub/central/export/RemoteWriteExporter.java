@@ -28,9 +28,17 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -146,7 +154,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private final MeterRegistry meters;
     private final Consumer<RecoveryAction> audit;
     private final String instance;
-    private final WriteRequestEncoder encoder = new WriteRequestEncoder();
+    private final WriteRequestEncoder encoder = new WriteRequestEncoder(); // this thread's
+    private final List<WriteRequestEncoder> laneEncoders = new ArrayList<>(); // one per lane, used on the pool
+    private final Executor encoding;
     private final Supplier<Collection<EdgeStoreState>> stored;
     private final ExportReconciler reconciler = new ExportReconciler();
     private final Map<String, SequenceTracker> exported = new HashMap<>(); // edge/incarnation -> batches exported
@@ -179,6 +189,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             ExportSettings settings,
             ExportFeed feed,
             RemoteWriteClient client,
+            Executor encoding,
             BooleanSupplier leads,
             Supplier<Collection<EdgeStoreState>> stored,
             MeterRegistry meters,
@@ -192,6 +203,10 @@ public final class RemoteWriteExporter implements AutoCloseable {
         this.settings = settings;
         this.feed = feed;
         this.client = client;
+        this.encoding = encoding;
+        for (int lane = 0; lane < settings.parallelRequests(); lane++) {
+            laneEncoders.add(new WriteRequestEncoder());
+        }
         this.leads = leads;
         this.stored = stored;
         this.clock = clock;
@@ -282,15 +297,13 @@ public final class RemoteWriteExporter implements AutoCloseable {
         hold(messages);
         List<Carried> unit = carried(messages);
         List<Batch> batches = batchesOf(unit, true);
-        for (List<ExportSeries> request : ExportRequests.cut(batches, settings.maxSamples())) {
-            if (deliver(request, samples) == Outcome.LOST_LEADERSHIP) {
-                for (Message m : messages) {
-                    m.nak(); // the new leader gets them at once, not after the ack wait
-                }
-                held = List.of();
-                state = State.STANDBY;
-                return true;
+        if (deliverLanes(lanes(batches), samples) == Outcome.LOST_LEADERSHIP) {
+            for (Message m : messages) {
+                m.nak(); // the new leader gets them at once, not after the ack wait
             }
+            held = List.of();
+            state = State.STANDBY;
+            return true;
         }
         for (Batch b : batches) {
             tracker(b).record(b.seq());
@@ -336,12 +349,10 @@ public final class RemoteWriteExporter implements AutoCloseable {
         state = State.REPLAYING;
         ExportFeed.Replay current = replay;
         List<Carried> unit = carried(messages);
-        for (List<ExportSeries> request : ExportRequests.cut(batchesOf(unit, false), settings.maxSamples())) {
-            if (deliver(request, replayed) == Outcome.LOST_LEADERSHIP) {
-                replay = null;
-                state = State.STANDBY;
-                return true;
-            }
+        if (deliverLanes(lanes(batchesOf(unit, false)), replayed) == Outcome.LOST_LEADERSHIP) {
+            replay = null;
+            state = State.STANDBY;
+            return true;
         }
         handled(unit);
         if (replay != current) {
@@ -429,24 +440,95 @@ public final class RemoteWriteExporter implements AutoCloseable {
         lastTouchMs = clock.millis();
     }
 
-    /** Sends one request until it is taken or refused for good; splits a refused one to find what it refused. */
-    private Outcome deliver(List<ExportSeries> request, Counter taken) throws InterruptedException {
-        byte[] body = encoder.encode(request);
-        for (int attempt = 0; ; attempt++) {
-            if (!leads.getAsBoolean()) {
-                return Outcome.LOST_LEADERSHIP;
-            }
-            keepHeldAlive();
-            RemoteWriteClient.Answer answer = client.send(body);
-            if (answer.accepted()) {
-                taken.increment(ExportRequests.samples(request));
-                lastExportMs = clock.millis();
-                if (failingSinceMs != 0) {
-                    replayAfter(failingSinceMs); // it may have restarted and lost what it took before
-                    failingSinceMs = 0;
+    private List<List<List<ExportSeries>>> lanes(List<Batch> batches) {
+        return ExportRequests.lanes(batches, settings.maxSamples(), settings.parallelRequests());
+    }
+
+    /**
+     * A request on its way: its lane, what it holds, its body, and the receiver's answer once it came; or why it could
+     * not be sent (a bug: encoding failed).
+     */
+    private record InFlight(
+            int lane, List<ExportSeries> request, byte[] body, RemoteWriteClient.Answer answer, Throwable failure) {}
+
+    /**
+     * Sends a unit's lanes ({@link ExportRequests#lanes}) with one request of each lane in flight, until every
+     * request is taken or refused for good. This thread takes each answer in turn; one that is not a 2xx is dealt with
+     * here ({@link #settle}) while the other lanes wait (a receiver in trouble is in trouble for all of them).
+     */
+    private Outcome deliverLanes(List<List<List<ExportSeries>>> lanes, Counter taken) throws InterruptedException {
+        List<Iterator<List<ExportSeries>>> left = new ArrayList<>();
+        lanes.forEach(lane -> left.add(lane.iterator()));
+        BlockingQueue<InFlight> answered = new LinkedBlockingQueue<>();
+        int inFlight = 0;
+        for (int lane = 0; lane < left.size(); lane++) {
+            if (left.get(lane).hasNext()) {
+                if (!leads.getAsBoolean()) {
+                    return Outcome.LOST_LEADERSHIP;
                 }
-                return Outcome.DONE;
+                send(lane, left.get(lane).next(), answered);
+                inFlight++;
             }
+        }
+        for (; inFlight > 0; inFlight--) {
+            InFlight done = nextAnswer(answered);
+            if (done.failure() != null) {
+                throw new IllegalStateException("BUG: a request could not be encoded", done.failure());
+            }
+            if (settle(done.request(), done.body(), done.answer(), taken) == Outcome.LOST_LEADERSHIP) {
+                return Outcome.LOST_LEADERSHIP; // what is still in flight may be taken: sent again, deduplicated
+            }
+            if (left.get(done.lane()).hasNext()) {
+                if (!leads.getAsBoolean()) {
+                    return Outcome.LOST_LEADERSHIP;
+                }
+                send(done.lane(), left.get(done.lane()).next(), answered);
+                inFlight++;
+            }
+        }
+        return Outcome.DONE;
+    }
+
+    /**
+     * Encodes the request on the encoding pool, with its lane's encoder (a lane has one request on its way at a time,
+     * so each encoder is used by one thread at a time), and sends it; the answer comes through {@code answered}.
+     */
+    private void send(int lane, List<ExportSeries> request, BlockingQueue<InFlight> answered) {
+        CompletableFuture.supplyAsync(() -> laneEncoders.get(lane).encode(request), encoding)
+                .thenCompose(
+                        body -> client.send(body).thenApply(answer -> new InFlight(lane, request, body, answer, null)))
+                .whenComplete((sent, failure) ->
+                        answered.add(failure == null ? sent : new InFlight(lane, request, null, null, failure)));
+    }
+
+    /** The next answer to come, keeping the held unit alive meanwhile. */
+    private InFlight nextAnswer(BlockingQueue<InFlight> answered) throws InterruptedException {
+        for (; ; ) {
+            keepHeldAlive();
+            InFlight done = answered.poll(touchEveryMs(), TimeUnit.MILLISECONDS);
+            if (done != null) {
+                return done;
+            }
+        }
+    }
+
+    /** Sends one request on this thread until it is taken or refused for good. */
+    private Outcome deliver(List<ExportSeries> request, Counter taken) throws InterruptedException {
+        if (!leads.getAsBoolean()) {
+            return Outcome.LOST_LEADERSHIP;
+        }
+        byte[] body = encoder.encode(request);
+        return settle(request, body, answerTo(body), taken);
+    }
+
+    /**
+     * Acts on the receiver's answer to a request: counts it when taken; otherwise sends it again with backoff while
+     * the answer is retryable, or splits it to find what it refused for good.
+     */
+    private Outcome settle(List<ExportSeries> request, byte[] body, RemoteWriteClient.Answer first, Counter taken)
+            throws InterruptedException {
+        RemoteWriteClient.Answer answer = first;
+        for (int attempt = 0; !answer.accepted(); attempt++) {
             failure(answer);
             if (!answer.retryable()) {
                 return refused(request, answer, taken);
@@ -456,6 +538,32 @@ public final class RemoteWriteExporter implements AutoCloseable {
             }
             state = State.FAILING;
             pause(backoff(attempt, answer.retryAfterSeconds()));
+            if (!leads.getAsBoolean()) {
+                return Outcome.LOST_LEADERSHIP;
+            }
+            answer = answerTo(body);
+        }
+        taken.increment(ExportRequests.samples(request));
+        lastExportMs = clock.millis();
+        if (failingSinceMs != 0) {
+            replayAfter(failingSinceMs); // it may have restarted and lost what it took before
+            failingSinceMs = 0;
+        }
+        return Outcome.DONE;
+    }
+
+    /** Sends a body and waits for its answer, keeping the held unit alive meanwhile. */
+    private RemoteWriteClient.Answer answerTo(byte[] body) throws InterruptedException {
+        CompletableFuture<RemoteWriteClient.Answer> answer = client.send(body);
+        for (; ; ) {
+            keepHeldAlive();
+            try {
+                return answer.get(touchEveryMs(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still waiting
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("BUG: a remote-write send completes with an answer, never fails", e);
+            }
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * is value 1 as a double and timestamp 2 as an int64 of milliseconds), compressed with snappy's block format, as the
  * protocol says. Hand-encoded: four messages do not need protobuf's runtime, and sizes are known before writing, so
  * the body is written once into an array of its exact size. A staleness marker (NaN inside dualhub) is written with
- * Prometheus' own marker bits, which its receivers look for. Not thread-safe (one per exporter thread).
+ * Prometheus' own marker bits, which its receivers look for. Not thread-safe: one per thread, or per lane.
  */
 final class WriteRequestEncoder {
     private final SnappyCompressor snappy = new SnappyCompressor();

@@ -43,6 +43,7 @@ class CentralConfigTest {
                 .hasMessageContaining("analysis.cpu-share='0'");
         refusedNamingTheKey("store.rollup-1m-retention", "1d", "at least store.retention (15d)");
         refusedNamingTheKey("export.max-backoff", "10ms", "at least 100ms");
+        refusedNamingTheKey("export.parallel-requests", "65", "an integer from 1 to 64");
         refusedNamingTheKey("alerting.webhook.max-pending", "0", "1 to 1000000");
         refusedNamingTheKey("analysis.alert-threshold", "2", "0.01 to 1");
         refusedNamingTheKey("store.memory-limit", "32MiB", "at least 67108864 bytes");

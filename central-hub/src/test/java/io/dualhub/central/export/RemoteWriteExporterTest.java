@@ -7,6 +7,7 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.store.EdgeStoreState;
 import io.dualhub.central.stream.StreamSetup;
+import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
 import io.dualhub.common.config.Secret;
@@ -29,7 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,7 @@ class RemoteWriteExporterTest {
     private final List<RecoveryAction> audit = new CopyOnWriteArrayList<>();
     private final String incarnation = Incarnations.newId();
     private final Map<String, EdgeStoreState> stored = new ConcurrentHashMap<>(); // the hub's store, as it tells it
+    private final ExecutorService http = DaemonThreads.pool("test-export-http", 2);
     private NatsLink link;
     private ScriptedReceiver receiver;
 
@@ -70,6 +74,7 @@ class RemoteWriteExporterTest {
     void tearDown() {
         receiver.close();
         link.close();
+        http.shutdownNow();
     }
 
     @Test
@@ -120,6 +125,38 @@ class RemoteWriteExporterTest {
                 .isEqualTo(1);
         assertThat(exporter.failingForMs()).as("taken: not failing any more").isZero();
         assertThat(exporter.status().lastError()).isEqualTo("HTTP 500: scripted 500");
+    }
+
+    @Test
+    void requestsInFlightAtOnceBringEachSeriesInOrderAndOnceThoughTheReceiverFailsSome() throws Exception {
+        // 8 series of 400 samples over 20 batches, each batch's points of a series out of order; the test's exporter
+        // sends 100 samples a request in 4 lanes (so each series takes 4 requests of its lane), and the receiver
+        // fails one request in three
+        for (long seq = 1; seq <= 20; seq++) {
+            List<Point> points = new ArrayList<>();
+            for (int i = 159; i >= 0; i--) {
+                points.add(Point.of("s" + (i & 7), Map.of(), seq * 1000 + i, i));
+            }
+            publish(MetricsRoute.PRIMARY, new Batch("e1", incarnation, seq, clock.millis(), points));
+        }
+        AtomicInteger requests = new AtomicInteger();
+        receiver.answer(series -> requests.incrementAndGet() % 3 == 0 ? 503 : 204);
+
+        drain(exporter(receiver.url()));
+
+        for (int s = 0; s < 8; s++) {
+            String name = "s" + s;
+            List<Long> arrived = receiver.kept().stream()
+                    .filter(series -> series.name().equals(name))
+                    .flatMap(series -> series.timestamps().stream())
+                    .toList();
+            assertThat(arrived)
+                    .as("series s%d: each sample once, in timestamp order", s)
+                    .hasSize(400)
+                    .isSorted()
+                    .doesNotHaveDuplicates();
+        }
+        assertThat(receiver.answered()).contains(503);
     }
 
     @Test
@@ -350,7 +387,8 @@ class RemoteWriteExporterTest {
                         Partition.WHOLE,
                         ExportSettings.ACK_WAIT,
                         ExportFeed.MAX_ACK_PENDING),
-                RemoteWriteClient.http(target, settings.timeout(), "test"),
+                RemoteWriteClient.http(target, settings.timeout(), "test", http),
+                http,
                 leads::get,
                 stored::values,
                 meters,

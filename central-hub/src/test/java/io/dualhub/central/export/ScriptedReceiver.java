@@ -1,6 +1,7 @@
 package io.dualhub.central.export;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dualhub.common.DaemonThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.function.ToIntFunction;
 
 /**
@@ -17,6 +19,7 @@ import java.util.function.ToIntFunction;
  */
 final class ScriptedReceiver implements AutoCloseable {
     private final HttpServer server;
+    private final ExecutorService handlers = DaemonThreads.pool("scripted-receiver", 8);
     private final List<ReceivedWrites.Series> kept = new CopyOnWriteArrayList<>();
     private final List<Integer> answered = new CopyOnWriteArrayList<>();
     private volatile Map<String, String> lastHeaders = Map.of();
@@ -44,6 +47,7 @@ final class ScriptedReceiver implements AutoCloseable {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.setExecutor(handlers); // several requests at once, as the exporter's lanes send them
         server.start();
     }
 
@@ -71,5 +75,6 @@ final class ScriptedReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -27,7 +27,8 @@ class WriteRequestEncoderTest {
                         Point.of("cpu", Map.of("host", "a", "Zone", "eu", "k8s:pod", "p1"), 2000, 2.5),
                         Point.of("mem", Map.of(), -5, -0.0)));
 
-        List<List<ExportSeries>> requests = ExportRequests.cut(List.of(batch), 100);
+        List<List<ExportSeries>> requests =
+                ExportRequests.lanes(List.of(batch), 100, 1).get(0);
         List<ReceivedWrites.Series> got = ReceivedWrites.decode(new WriteRequestEncoder().encode(requests.get(0)));
 
         assertThat(got).hasSize(2);
@@ -56,7 +57,9 @@ class WriteRequestEncoderTest {
                 0,
                 List.of(Point.of("gone", Map.of(), 1000, 1.0), Point.of("gone", Map.of(), 2000, Double.NaN)));
         ReceivedWrites.Series gone = ReceivedWrites.decode(new WriteRequestEncoder()
-                        .encode(ExportRequests.cut(List.of(batch), 100).get(0)))
+                        .encode(ExportRequests.lanes(List.of(batch), 100, 1)
+                                .get(0)
+                                .get(0)))
                 .get(0);
         assertThat(gone.values().get(0)).isEqualTo(1.0);
         assertThat(Double.doubleToRawLongBits(gone.values().get(1))).isEqualTo(Point.STALE_MARKER_BITS);
@@ -71,7 +74,8 @@ class WriteRequestEncoderTest {
         points.add(Point.of("n", Map.of(), 5, 5));
         Batch batch = new Batch("e", incarnation, 1, 0, points);
 
-        List<List<ExportSeries>> requests = ExportRequests.cut(List.of(batch), 4);
+        List<List<ExportSeries>> requests =
+                ExportRequests.lanes(List.of(batch), 4, 1).get(0);
 
         assertThat(requests).extracting(ExportRequests::samples).containsExactly(4, 4, 3);
         List<Long> seen = new ArrayList<>();
