@@ -104,6 +104,22 @@ final class ExportFeed {
      */
     List<Message> fetch(int maxMessages, int maxBytes, Duration wait)
             throws IOException, JetStreamApiException, InterruptedException {
+        List<Message> messages = fetchNow(maxMessages, maxBytes);
+        if (messages.isEmpty()) {
+            fetch(
+                    MetricsRoute.PRIMARY,
+                    FetchConsumeOptions.builder()
+                            .maxMessages(maxMessages)
+                            .maxBytes(maxBytes)
+                            .expiresIn(Math.max(1000, wait.toMillis())),
+                    messages);
+        }
+        return messages;
+    }
+
+    /** Up to {@code maxMessages} (and about {@code maxBytes}) from each route: what is there at once, perhaps none. */
+    List<Message> fetchNow(int maxMessages, int maxBytes)
+            throws IOException, JetStreamApiException, InterruptedException {
         List<Message> messages = new ArrayList<>();
         for (MetricsRoute route : MetricsRoute.values()) {
             fetch(
@@ -112,15 +128,6 @@ final class ExportFeed {
                             .maxMessages(maxMessages)
                             .maxBytes(maxBytes)
                             .noWait(),
-                    messages);
-        }
-        if (messages.isEmpty()) {
-            fetch(
-                    MetricsRoute.PRIMARY,
-                    FetchConsumeOptions.builder()
-                            .maxMessages(maxMessages)
-                            .maxBytes(maxBytes)
-                            .expiresIn(Math.max(1000, wait.toMillis())),
                     messages);
         }
         return messages;

@@ -47,9 +47,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exports every point of the metrics streams to one remote-write receiver, while this hub leads. One thread owns all
- * of it; {@link #status()} is the snapshot it publishes. A unit of work ({@link #runOnce()}) is one fetch from the
- * target's {@link ExportFeed}: its batches are cut into requests, each sent until the receiver takes it, and only then
- * are the unit's messages acknowledged, so the consumers' acknowledgements are the checkpoint: a crash, a kill -9 or
+ * of it; {@link #status()} is the snapshot it publishes, and a pool only encodes and sends the requests it hands over.
+ * A unit of work ({@link #runOnce()}) is one fetch from the target's {@link ExportFeed}: its series are dealt into
+ * lanes ({@code export.parallel-requests}) and cut into requests, one request of each lane in flight, each sent until
+ * the receiver takes it (so each series arrives in order); meanwhile this thread fetches and cuts the next unit. Only
+ * once every request of a unit is taken are its messages acknowledged, so the consumers' acknowledgements are the
+ * checkpoint: a crash, a kill -9 or
  * a change of leader between a receiver's 2xx and the acknowledgement sends those requests again (receivers
  * deduplicate them: see docs/operations.md), and nothing acknowledged was not received.
  *
@@ -77,7 +80,14 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private static final Duration FETCH_WAIT = Duration.ofSeconds(1);
     private static final Duration PENDING_POLL = Duration.ofSeconds(5);
     private static final int FETCH_MESSAGES = 1000;
-    private static final int FETCH_BYTES = 8 << 20;
+    /**
+     * A unit's size in message bytes, about: two units are held at once (the one in flight and the next), with their
+     * requests' samples. At 8 MiB a unit (the bench's export on a 256 MiB heap) they outgrew the young generation's
+     * survivors, so every young collection promoted tens of MB that died soon after (60-170 ms pauses, a full
+     * collection every few); at 2 MiB a young collection promotes about 2 MB and pauses about 10 ms.
+     */
+    private static final int FETCH_BYTES = 2 << 20;
+
     private static final int REFUSALS_KEPT = 20;
     /** The playbook name of refusals in the audit ({@code /api/v1/recovery}). */
     public static final String AUDIT_PLAYBOOK = "export-refused";
@@ -167,7 +177,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private final Map<String, Counter> failures = new HashMap<>();
     private final Map<Integer, Counter> refused = new HashMap<>();
     private final Thread thread;
-    private volatile List<Message> held = List.of(); // the unit being exported
+    private volatile List<Message> held = List.of(); // the unit being exported, and the next one once fetched
+    private Unit next; // fetched while the unit before it was in flight, or null
     private volatile long heldSinceMs; // publish time of the oldest held message
     private long lastTouchMs;
     private boolean leading; // whether the last unit ran as leader
@@ -253,6 +264,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
                 LOG.warn("export to {}: {}; trying again", shown, e.toString());
                 feed.recheck();
                 held = List.of();
+                next = null;
                 try {
                     sleeper.sleep(Duration.ofSeconds(1));
                 } catch (InterruptedException ie) {
@@ -268,6 +280,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
      */
     boolean runOnce() throws IOException, JetStreamApiException, InterruptedException {
         if (!leads.getAsBoolean()) {
+            giveBackNext();
             state = State.STANDBY;
             pending = -1;
             failingSinceMs = 0; // a standby does not export, so it is not failing (nor alerting about it)
@@ -289,32 +302,79 @@ public final class RemoteWriteExporter implements AutoCloseable {
         if (replayFromMs >= 0 || replay != null) {
             return replayOnce();
         }
-        List<Message> messages = feed.fetch(FETCH_MESSAGES, FETCH_BYTES, FETCH_WAIT);
-        if (messages.isEmpty()) {
+        Unit unit = next != null ? next : unit(feed.fetch(FETCH_MESSAGES, FETCH_BYTES, FETCH_WAIT), Set.of());
+        next = null;
+        if (unit.messages().isEmpty()) {
             state = State.IDLE;
             return true;
         }
-        hold(messages);
-        List<Carried> unit = carried(messages);
-        List<Batch> batches = batchesOf(unit, true);
-        if (deliverLanes(lanes(batches), samples) == Outcome.LOST_LEADERSHIP) {
-            for (Message m : messages) {
+        hold(unit.messages());
+        if (deliverLanes(unit.lanes(), samples, () -> fetchNext(unit)) == Outcome.LOST_LEADERSHIP) {
+            for (Message m : unit.messages()) {
                 m.nak(); // the new leader gets them at once, not after the ack wait
             }
+            giveBackNext();
             held = List.of();
             state = State.STANDBY;
             return true;
         }
-        for (Batch b : batches) {
-            tracker(b).record(b.seq());
+        for (Exported e : unit.exports()) {
+            tracker(e.key()).record(e.seq());
         }
-        handled(unit);
-        for (Message m : messages) {
+        handled(unit.handled());
+        for (Message m : unit.messages()) {
             m.ack();
         }
-        held = List.of();
+        held = next == null ? List.of() : next.messages();
         state = State.EXPORTING;
         return true;
+    }
+
+    /** A batch a unit exports: its edge and incarnation ({@link #key}) and its sequence. */
+    private record Exported(String key, long seq) {}
+
+    /**
+     * A unit fetched and cut into lanes: its messages, the batch sequences they account for, the batches it exports
+     * (each once, none exported already) and their requests. It keeps no decoded point: while its requests are in
+     * flight it holds their samples and its messages' bytes, and the points die young.
+     */
+    private record Unit(
+            List<Message> messages,
+            List<ExportReconciler.Handled> handled,
+            List<Exported> exports,
+            List<List<List<ExportSeries>>> lanes) {}
+
+    /** The unit of {@code messages}, leaving out the batches exported already and those of {@code inFlight}. */
+    private Unit unit(List<Message> messages, Set<Exported> inFlight) {
+        List<Carried> carried = carried(messages);
+        List<Batch> batches = batchesOf(carried, true, inFlight);
+        List<Exported> exports = new ArrayList<>(batches.size());
+        batches.forEach(b -> exports.add(new Exported(key(b), b.seq())));
+        return new Unit(messages, handledOf(carried), exports, lanes(batches));
+    }
+
+    /**
+     * While {@code current}'s requests are in flight: fetches what is there now and cuts it into the next unit, so
+     * this thread prepares it instead of waiting. Its batches that {@code current} exports are left out (they are
+     * recorded as exported only once {@code current} is taken). Its messages are held from then on.
+     */
+    private void fetchNext(Unit current) throws IOException, JetStreamApiException, InterruptedException {
+        List<Message> messages = feed.fetchNow(FETCH_MESSAGES, FETCH_BYTES);
+        if (messages.isEmpty()) {
+            return;
+        }
+        next = unit(messages, Set.copyOf(current.exports()));
+        List<Message> both = new ArrayList<>(current.messages());
+        both.addAll(messages);
+        hold(both);
+    }
+
+    /** Hands the next unit's messages back to JetStream, for whichever hub leads next. */
+    private void giveBackNext() {
+        if (next != null) {
+            next.messages().forEach(Message::nak);
+            next = null;
+        }
     }
 
     /** Asks for a replay of what was published in the replay window before {@code troubleMs}. */
@@ -349,12 +409,12 @@ public final class RemoteWriteExporter implements AutoCloseable {
         state = State.REPLAYING;
         ExportFeed.Replay current = replay;
         List<Carried> unit = carried(messages);
-        if (deliverLanes(lanes(batchesOf(unit, false)), replayed) == Outcome.LOST_LEADERSHIP) {
+        if (deliverLanes(lanes(batchesOf(unit, false, Set.of())), replayed, () -> {}) == Outcome.LOST_LEADERSHIP) {
             replay = null;
             state = State.STANDBY;
             return true;
         }
-        handled(unit);
+        handled(handledOf(unit));
         if (replay != current) {
             LOG.info("export to {}: the receiver failed while replaying; replaying again", shown);
         }
@@ -398,32 +458,41 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     /**
-     * The batches of a unit that the hubs store, each once (both routes may carry one); without those exported
-     * already while this hub led when {@code skipExported}.
+     * The batches of a unit that the hubs store, each once (both routes may carry one), without those of
+     * {@code inFlight} (edge/incarnation/seq); without those exported already while this hub led when
+     * {@code skipExported}.
      */
-    private List<Batch> batchesOf(List<Carried> unit, boolean skipExported) {
+    private List<Batch> batchesOf(List<Carried> unit, boolean skipExported, Set<Exported> inFlight) {
         List<Batch> batches = new ArrayList<>();
-        Set<String> inUnit = new HashSet<>();
+        Set<Exported> inUnit = new HashSet<>(inFlight);
         for (Carried c : unit) {
             Batch b = c.batch();
-            if (b != null && !(skipExported && tracker(b).isDuplicate(b.seq())) && inUnit.add(key(b) + "/" + b.seq())) {
+            if (b != null
+                    && !(skipExported && tracker(key(b)).isDuplicate(b.seq()))
+                    && inUnit.add(new Exported(key(b), b.seq()))) {
                 batches.add(b);
             }
         }
         return batches;
     }
 
-    /** Tells the reconciler what a unit sent (or found nothing to send in), once the receiver took it. */
-    private void handled(List<Carried> unit) {
+    private static List<ExportReconciler.Handled> handledOf(List<Carried> unit) {
+        List<ExportReconciler.Handled> handled = new ArrayList<>(unit.size());
         for (Carried c : unit) {
             if (c.handled() != null) {
-                reconciler.handled(c.handled());
+                handled.add(c.handled());
             }
         }
+        return handled;
     }
 
-    private SequenceTracker tracker(Batch b) {
-        return exported.computeIfAbsent(key(b), k -> new SequenceTracker(0, List.of()));
+    /** Tells the reconciler what a unit sent (or found nothing to send in), once the receiver took it. */
+    private void handled(List<ExportReconciler.Handled> unit) {
+        unit.forEach(reconciler::handled);
+    }
+
+    private SequenceTracker tracker(String key) {
+        return exported.computeIfAbsent(key, k -> new SequenceTracker(0, List.of()));
     }
 
     private static String key(Batch b) {
@@ -451,12 +520,20 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private record InFlight(
             int lane, List<ExportSeries> request, byte[] body, RemoteWriteClient.Answer answer, Throwable failure) {}
 
+    /** What this thread does once a unit's first requests are on their way, instead of waiting for them. */
+    @FunctionalInterface
+    private interface Meanwhile {
+        void run() throws IOException, JetStreamApiException, InterruptedException;
+    }
+
     /**
      * Sends a unit's lanes ({@link ExportRequests#lanes}) with one request of each lane in flight, until every
-     * request is taken or refused for good. This thread takes each answer in turn; one that is not a 2xx is dealt with
-     * here ({@link #settle}) while the other lanes wait (a receiver in trouble is in trouble for all of them).
+     * request is taken or refused for good; once the first are on their way, does {@code meanwhile}. This thread
+     * takes each answer in turn; one that is not a 2xx is dealt with here ({@link #settle}) while the other lanes
+     * wait (a receiver in trouble is in trouble for all of them).
      */
-    private Outcome deliverLanes(List<List<List<ExportSeries>>> lanes, Counter taken) throws InterruptedException {
+    private Outcome deliverLanes(List<List<List<ExportSeries>>> lanes, Counter taken, Meanwhile meanwhile)
+            throws IOException, JetStreamApiException, InterruptedException {
         List<Iterator<List<ExportSeries>>> left = new ArrayList<>();
         lanes.forEach(lane -> left.add(lane.iterator()));
         BlockingQueue<InFlight> answered = new LinkedBlockingQueue<>();
@@ -469,6 +546,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
                 send(lane, left.get(lane).next(), answered);
                 inFlight++;
             }
+        }
+        if (inFlight > 0) {
+            meanwhile.run();
         }
         for (; inFlight > 0; inFlight--) {
             InFlight done = nextAnswer(answered);

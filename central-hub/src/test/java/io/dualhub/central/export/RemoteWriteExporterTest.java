@@ -128,6 +128,25 @@ class RemoteWriteExporterTest {
     }
 
     @Test
+    void aBatchSentAgainInTheUnitFetchedWhileTheOneBeforeIsInFlightIsExportedOnce() throws Exception {
+        // a unit is at most 1000 messages a route: the edge's resend of batch 1000 (a message of its own) comes in
+        // the next unit, which the exporter fetches and cuts while the first unit's requests are in flight, before
+        // batch 1000 is recorded as exported
+        for (long seq = 1; seq <= 1000; seq++) {
+            publish(MetricsRoute.PRIMARY, batch(seq, "m"));
+        }
+        Batch resent = batch(1000, "m");
+        link.connection().jetStream().publish(MetricsRoute.PRIMARY.subject("e1"), BatchCodec.encode(resent));
+        for (long seq = 1001; seq <= 1100; seq++) {
+            publish(MetricsRoute.PRIMARY, batch(seq, "m"));
+        }
+
+        drain(exporter(receiver.url()));
+
+        assertThat(timestamps("m")).hasSize(1100).doesNotHaveDuplicates();
+    }
+
+    @Test
     void requestsInFlightAtOnceBringEachSeriesInOrderAndOnceThoughTheReceiverFailsSome() throws Exception {
         // 8 series of 400 samples over 20 batches, each batch's points of a series out of order; the test's exporter
         // sends 100 samples a request in 4 lanes (so each series takes 4 requests of its lane), and the receiver
