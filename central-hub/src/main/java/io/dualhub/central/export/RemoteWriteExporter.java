@@ -165,7 +165,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private final Consumer<RecoveryAction> audit;
     private final String instance;
     private final WriteRequestEncoder encoder = new WriteRequestEncoder(); // this thread's
-    private final List<WriteRequestEncoder> laneEncoders = new ArrayList<>(); // one per lane, used on the pool
+    // one per thread of the pool: a request still being encoded when its unit was given up (leadership lost) cannot
+    // share an encoder with the next unit's
+    private final ThreadLocal<WriteRequestEncoder> poolEncoders = ThreadLocal.withInitial(WriteRequestEncoder::new);
     private final Executor encoding;
     private final Supplier<Collection<EdgeStoreState>> stored;
     private final ExportReconciler reconciler = new ExportReconciler();
@@ -215,9 +217,6 @@ public final class RemoteWriteExporter implements AutoCloseable {
         this.feed = feed;
         this.client = client;
         this.encoding = encoding;
-        for (int lane = 0; lane < settings.parallelRequests(); lane++) {
-            laneEncoders.add(new WriteRequestEncoder());
-        }
         this.leads = leads;
         this.stored = stored;
         this.clock = clock;
@@ -569,12 +568,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
         return Outcome.DONE;
     }
 
-    /**
-     * Encodes the request on the encoding pool, with its lane's encoder (a lane has one request on its way at a time,
-     * so each encoder is used by one thread at a time), and sends it; the answer comes through {@code answered}.
-     */
+    /** Encodes the request on the encoding pool and sends it; the answer comes through {@code answered}. */
     private void send(int lane, List<ExportSeries> request, BlockingQueue<InFlight> answered) {
-        CompletableFuture.supplyAsync(() -> laneEncoders.get(lane).encode(request), encoding)
+        CompletableFuture.supplyAsync(() -> poolEncoders.get().encode(request), encoding)
                 .thenCompose(
                         body -> client.send(body).thenApply(answer -> new InFlight(lane, request, body, answer, null)))
                 .whenComplete((sent, failure) ->
