@@ -315,7 +315,7 @@ public record CentralConfig(
                                 Integer.toString(ExportSettings.DEFAULT_PARALLEL_REQUESTS),
                                 "requests in flight at once to each receiver (1 to "
                                         + ExportSettings.MAX_PARALLEL_REQUESTS
-                                        + "), each series always in the same one of them, so its samples arrive in order"),
+                                        + "); a unit of the export puts each series in one of them and the units go one after another, so its samples arrive in order"),
                         new ConfigKey(
                                 "export.max-backoff",
                                 Settings.text(ExportSettings.DEFAULT_MAX_BACKOFF),

@@ -14,7 +14,7 @@ import java.util.List;
  * @param targets       the remote-write receivers (like {@code http://vm:8428/api/v1/write}); each gets every point
  * @param timeout       one request's HTTP timeout; a request without an answer in it is retried
  * @param maxSamples    samples in one request at most
- * @param parallelRequests requests in flight at once to each receiver; a series is always in the same lane of them
+ * @param parallelRequests requests in flight at once to each receiver; within a unit a series is in one lane of them
  * @param maxBackoff    longest wait between two attempts at a failing receiver (doubling from 100 ms, with jitter)
  * @param alertAfter    how long a receiver must have failed every attempt before {@code DualhubExportFailing}
  * @param replayWindow  what is sent again when a hub starts exporting, and when a receiver takes requests again after

@@ -81,10 +81,11 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private static final Duration PENDING_POLL = Duration.ofSeconds(5);
     private static final int FETCH_MESSAGES = 1000;
     /**
-     * A unit's size in message bytes, about: two units are held at once (the one in flight and the next), with their
-     * requests' samples. At 8 MiB a unit (the bench's export on a 256 MiB heap) they outgrew the young generation's
-     * survivors, so every young collection promoted tens of MB that died soon after (60-170 ms pauses, a full
-     * collection every few); at 2 MiB a young collection promotes about 2 MB and pauses about 10 ms.
+     * A unit's size in message bytes a route, about (so up to twice that a unit): two units are held at once (the one
+     * in flight and the next), with their requests' samples. At 8 MiB (the bench's export on a 256 MiB heap) they
+     * outgrew the young generation's survivors, so every young collection promoted tens of MB that died soon after
+     * (60-170 ms pauses, a full collection every few); at 2 MiB a young collection promotes about 2 MB and pauses
+     * about 10 ms.
      */
     private static final int FETCH_BYTES = 2 << 20;
 
@@ -289,6 +290,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
             return false;
         }
         if (!feed.ready()) {
+            next = null; // NATS redelivers what was held, to whichever hub leads
+            held = List.of();
             state = State.WAITING_FOR_NATS;
             return false;
         }
@@ -324,7 +327,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         for (Message m : unit.messages()) {
             m.ack();
         }
-        held = next == null ? List.of() : next.messages();
+        hold(next == null ? List.of() : next.messages());
         state = State.EXPORTING;
         return true;
     }
@@ -357,8 +360,17 @@ public final class RemoteWriteExporter implements AutoCloseable {
      * this thread prepares it instead of waiting. Its batches that {@code current} exports are left out (they are
      * recorded as exported only once {@code current} is taken). Its messages are held from then on.
      */
-    private void fetchNext(Unit current) throws IOException, JetStreamApiException, InterruptedException {
-        List<Message> messages = feed.fetchNow(FETCH_MESSAGES, FETCH_BYTES);
+    private void fetchNext(Unit current) throws InterruptedException {
+        List<Message> messages;
+        try {
+            messages = feed.fetchNow(FETCH_MESSAGES, FETCH_BYTES);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            // the current unit is half sent: it goes on and is acknowledged or given back on its own terms (given up
+            // now, it would come back after newer points and be refused as out of order); the next fetch tries again
+            LOG.warn("export to {}: fetching the next unit: {}", shown, e.toString());
+            feed.recheck();
+            return;
+        }
         if (messages.isEmpty()) {
             return;
         }
@@ -368,12 +380,16 @@ public final class RemoteWriteExporter implements AutoCloseable {
         hold(both);
     }
 
-    /** Hands the next unit's messages back to JetStream, for whichever hub leads next. */
+    /**
+     * Hands the next unit's messages back to JetStream, for whichever hub leads next; then nothing is held (the unit
+     * before it was acknowledged or given back already).
+     */
     private void giveBackNext() {
         if (next != null) {
             next.messages().forEach(Message::nak);
             next = null;
         }
+        held = List.of();
     }
 
     /** Asks for a replay of what was published in the replay window before {@code troubleMs}. */
@@ -522,7 +538,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
     /** What this thread does once a unit's first requests are on their way, instead of waiting for them. */
     @FunctionalInterface
     private interface Meanwhile {
-        void run() throws IOException, JetStreamApiException, InterruptedException;
+        void run() throws InterruptedException;
     }
 
     /**
@@ -532,7 +548,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
      * wait (a receiver in trouble is in trouble for all of them).
      */
     private Outcome deliverLanes(List<List<List<ExportSeries>>> lanes, Counter taken, Meanwhile meanwhile)
-            throws IOException, JetStreamApiException, InterruptedException {
+            throws InterruptedException {
         List<Iterator<List<ExportSeries>>> left = new ArrayList<>();
         lanes.forEach(lane -> left.add(lane.iterator()));
         BlockingQueue<InFlight> answered = new LinkedBlockingQueue<>();

@@ -147,6 +147,25 @@ class RemoteWriteExporterTest {
     }
 
     @Test
+    void aHubThatStopsLeadingHoldsNothingMoreAndItsUnitFetchedAheadIsExportedOnceByTheNext() throws Exception {
+        for (long seq = 1; seq <= 1100; seq++) { // two units: the second fetched while the first is in flight
+            publish(MetricsRoute.PRIMARY, batch(seq, "m"));
+        }
+        RemoteWriteExporter former = exporter(receiver.url());
+        former.runOnce();
+        leads.set(false);
+        former.runOnce();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(former.status().lagSeconds())
+                .as("a standby holds nothing, so nothing ages")
+                .isZero();
+        leads.set(true);
+        drain(exporter(receiver.url()));
+        assertThat(timestamps("m")).hasSize(1100).doesNotHaveDuplicates();
+    }
+
+    @Test
     void requestsInFlightAtOnceBringEachSeriesInOrderAndOnceThoughTheReceiverFailsSome() throws Exception {
         // 8 series of 400 samples over 20 batches, each batch's points of a series out of order; the test's exporter
         // sends 100 samples a request in 4 lanes (so each series takes 4 requests of its lane), and the receiver
