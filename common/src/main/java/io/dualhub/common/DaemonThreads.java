@@ -2,7 +2,10 @@ package io.dualhub.common;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Named daemon threads for the hubs' periodic jobs, so a job never keeps a stopping process alive. */
@@ -19,12 +22,21 @@ public final class DaemonThreads {
     }
 
     /**
-     * A pool of {@code threads} daemon threads called {@code name-1}, {@code name-2}…, each made by the first task that
-     * needs it and kept while the pool stands (a soak sees a fixed count).
+     * A pool of {@code threads} daemon threads called {@code name-1}, {@code name-2}…, all started at once and kept
+     * while the pool stands, so a soak sees the same count from start to end (not one that grows with the first
+     * tasks, long after the process started).
      */
     public static ExecutorService pool(String name, int threads) {
         AtomicInteger made = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> thread(name + "-" + made.incrementAndGet(), r));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> thread(name + "-" + made.incrementAndGet(), r));
+        pool.prestartAllCoreThreads();
+        return pool;
     }
 
     /** A daemon thread called {@code name} that runs {@code loop}, not started. */

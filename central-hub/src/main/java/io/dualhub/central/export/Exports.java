@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 public final class Exports implements AutoCloseable {
     private final ExportSettings settings;
     private final List<RemoteWriteExporter> exporters = new ArrayList<>();
-    // the requests' encoding and the HTTP clients' work (connections, answers); the exporter threads wait for it
+    // the requests' encoding and the HTTP clients' work (connections, answers); the exporter threads wait for it.
+    // Null without a receiver: a hub that exports nothing starts no threads for it
     private final ExecutorService http;
 
     public Exports(
@@ -43,8 +44,14 @@ public final class Exports implements AutoCloseable {
             Partition partition,
             Clock clock) {
         this.settings = settings;
-        this.http =
-                DaemonThreads.pool("export-http", Math.max(1, settings.targets().size()) * 2);
+        this.http = settings.targets().isEmpty()
+                ? null
+                : DaemonThreads.pool(
+                        "export-http",
+                        settings.targets().size()
+                                * Math.min(
+                                        settings.parallelRequests(),
+                                        Runtime.getRuntime().availableProcessors()));
         for (ExportTarget target : settings.targets()) {
             URI url = target.url();
             exporters.add(new RemoteWriteExporter(
@@ -101,6 +108,8 @@ public final class Exports implements AutoCloseable {
     @Override
     public void close() {
         exporters.forEach(RemoteWriteExporter::close);
-        http.shutdownNow();
+        if (http != null) {
+            http.shutdownNow();
+        }
     }
 }
