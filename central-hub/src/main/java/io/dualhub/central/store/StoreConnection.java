@@ -1,5 +1,7 @@
 package io.dualhub.central.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -36,6 +38,14 @@ final class StoreConnection implements AutoCloseable {
                 // repeated ones it was seen to lose committed rows on reopening (DuckDB 1.1.3).
                 st.execute("SET checkpoint_threshold = '1000GB'");
                 st.execute("SET memory_limit = '" + memoryLimit + "B'");
+                // What DuckDB may spill while it queries. Left to itself it takes 90 % of the space free when it
+                // first looks, so a store reopened on a full disk (after a fatal error) kept a limit of a few MB
+                // after the space came back, and a query too big for memory failed "failed to offload data block"
+                // until the hub restarted. The volume's size instead: past it the disk itself is full.
+                long volume = volumeSize(file);
+                if (volume > 0) {
+                    st.execute("SET max_temp_directory_size = '" + volume + "B'");
+                }
             }
             StoreSchema.apply(writer, file);
             // Prepared once: parsing and planning them again in every commit cost about a fifth of a small commit.
@@ -44,6 +54,15 @@ final class StoreConnection implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
+        }
+    }
+
+    /** The size of the volume holding {@code file}; 0 when the system does not tell (DuckDB's default then). */
+    private static long volumeSize(Path file) {
+        try {
+            return Files.getFileStore(file.toAbsolutePath().getParent()).getTotalSpace();
+        } catch (IOException e) {
+            return 0;
         }
     }
 
