@@ -84,7 +84,7 @@ final class ExportSeries {
 
     /**
      * The samples' indexes in timestamp order, those of equal timestamps in the order they were added. Each index is
-     * packed below its timestamp's offset from the first into one long, so a primitive sort does it without boxing
+     * packed below its timestamp's offset from the earliest into one long, so a primitive sort does it without boxing
      * (a series' samples of one unit arrive in runs of many thousands); were the offsets too wide to pack, a stable
      * sort of boxed indexes does it.
      */
@@ -96,18 +96,9 @@ final class ExportSeries {
             max = Math.max(max, timestamps[i]);
         }
         int indexBits = 32 - Integer.numberOfLeadingZeros(count);
-        int[] order = new int[count];
         long range = max - min; // negative when it overflowed: not packable
         if (range < 0 || 64 - Long.numberOfLeadingZeros(range) > 63 - indexBits) {
-            List<Integer> boxed = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                boxed.add(i);
-            }
-            boxed.sort((a, b) -> Long.compare(timestamps[a], timestamps[b])); // List.sort is stable
-            for (int i = 0; i < count; i++) {
-                order[i] = boxed.get(i);
-            }
-            return order;
+            return boxedOrder();
         }
         long[] packed = new long[count];
         for (int i = 0; i < count; i++) {
@@ -115,10 +106,20 @@ final class ExportSeries {
         }
         Arrays.sort(packed);
         long mask = (1L << indexBits) - 1;
+        int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = (int) (packed[i] & mask);
         }
         return order;
+    }
+
+    private int[] boxedOrder() {
+        List<Integer> boxed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            boxed.add(i);
+        }
+        boxed.sort((a, b) -> Long.compare(timestamps[a], timestamps[b])); // List.sort is stable
+        return boxed.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The samples {@code from..to-1} under the same labels (a request holds at most so many samples). */
