@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback HTTP proxy in front of one remote-write receiver that keeps every body it forwards, so a plain client can
  * send the very same requests afterwards; it answers what the receiver answered. It forwards as many requests at once
  * as come (up to {@link #AT_ONCE}), so it does not serialize a sender's parallel requests; still it adds a hop to what
- * it measures, so a figure measured through it is, if anything, low.
+ * it measures, so a figure measured through it is, if anything, low. While {@link #refuse() refusing} it answers 503
+ * to everything, as a receiver that is down, and records nothing.
  */
 final class RecordingProxy implements AutoCloseable {
     /** Far above the exporter's default parallel requests. */
@@ -31,6 +32,7 @@ final class RecordingProxy implements AutoCloseable {
     private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
     private volatile long firstNanos;
     private final AtomicLong lastNanos = new AtomicLong();
+    private volatile boolean refusing;
 
     RecordingProxy(URI target) throws IOException {
         this.target = target;
@@ -41,6 +43,12 @@ final class RecordingProxy implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange) throws IOException {
+        if (refusing) {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+        }
         if (firstNanos == 0) {
             firstNanos = System.nanoTime();
         }
@@ -57,6 +65,19 @@ final class RecordingProxy implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** From now on answers 503 to every request, forwarding and recording none. */
+    void refuse() {
+        refusing = true;
+    }
+
+    /** Forwards again, with no body recorded and the times cleared: what comes from now on is timed and recorded. */
+    void forwardAnew() {
+        bodies.clear();
+        firstNanos = 0;
+        lastNanos.set(0);
+        refusing = false;
     }
 
     URI url() {

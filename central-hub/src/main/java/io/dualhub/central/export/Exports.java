@@ -28,8 +28,10 @@ import java.util.function.Supplier;
 public final class Exports implements AutoCloseable {
     private final ExportSettings settings;
     private final List<RemoteWriteExporter> exporters = new ArrayList<>();
-    // the requests' encoding and the HTTP clients' work (connections, answers); the exporter threads wait for it.
-    // Null without a receiver: a hub that exports nothing starts no threads for it
+    // each request encoded, sent and waited for on one of these: as many threads as requests may be in flight.
+    // Null without a receiver (as http): a hub that exports nothing starts no threads for it
+    private final ExecutorService senders;
+    // the HTTP clients' own work (connections, reading answers)
     private final ExecutorService http;
 
     public Exports(
@@ -44,11 +46,13 @@ public final class Exports implements AutoCloseable {
             Partition partition,
             Clock clock) {
         this.settings = settings;
-        this.http = settings.targets().isEmpty()
+        int targets = settings.targets().size();
+        this.senders = targets == 0 ? null : DaemonThreads.pool("export-send", targets * settings.parallelRequests());
+        this.http = targets == 0
                 ? null
                 : DaemonThreads.pool(
                         "export-http",
-                        settings.targets().size()
+                        targets
                                 * Math.min(
                                         settings.parallelRequests(),
                                         Runtime.getRuntime().availableProcessors()));
@@ -63,8 +67,8 @@ public final class Exports implements AutoCloseable {
                             partition,
                             ExportSettings.ACK_WAIT,
                             ExportFeed.MAX_ACK_PENDING),
-                    RemoteWriteClient.http(target, settings.timeout(), userAgent, http),
-                    http,
+                    RemoteWriteClient.http(target, settings.timeout(), userAgent, http, senders),
+                    senders,
                     leads,
                     stored,
                     meters,
@@ -109,6 +113,7 @@ public final class Exports implements AutoCloseable {
     public void close() {
         exporters.forEach(RemoteWriteExporter::close);
         if (http != null) {
+            senders.shutdownNow();
             http.shutdownNow();
         }
     }

@@ -2,6 +2,7 @@ package io.dualhub.central.export;
 
 import io.dualhub.common.config.ShownUrl;
 import io.dualhub.common.tls.PemFiles;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,7 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /** Sends remote-write bodies to one receiver and tells what came back. */
@@ -47,14 +47,18 @@ interface RemoteWriteClient {
 
     /**
      * Over the JDK's HTTP client (HTTP/1.1, as receivers expect, one connection per request in flight), each request
-     * bounded by {@code timeout}, with the target's headers, credentials and CA. Its work runs on
-     * {@code executor}, so the threads it takes are the caller's to bound.
+     * bounded by {@code timeout}, with the target's headers, credentials and CA. Each request is sent and waited for
+     * on a thread of {@code senders} (so as many are in flight at once as it has threads), and the client's own work
+     * (connections, reading answers) runs on {@code clientWork}: the threads it takes are the caller's to bound. Not
+     * the client's {@code sendAsync}: it hands every answer on to CompletableFuture's default executor, which on a host
+     * of one or two cores starts a thread for each (the common pool has fewer than two threads there).
      */
-    static RemoteWriteClient http(ExportTarget target, Duration timeout, String userAgent, Executor executor) {
+    static RemoteWriteClient http(
+            ExportTarget target, Duration timeout, String userAgent, Executor clientWork, Executor senders) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .executor(executor);
+                .executor(clientWork);
         if (target.tlsCa() != null) {
             builder.sslContext(PemFiles.clientTrusting(target.tlsCa(), "the CA of " + ShownUrl.of(target.url())));
         }
@@ -69,14 +73,21 @@ interface RemoteWriteClient {
         if (target.authorization() != null) {
             template.header("Authorization", target.authorization());
         }
-        return body -> client.sendAsync(
-                        template.copy()
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .handle((response, failure) -> failure == null
-                        ? answer(response)
-                        : noAnswer(failure instanceof CompletionException c ? c.getCause() : failure, timeout));
+        return body -> CompletableFuture.supplyAsync(
+                () -> {
+                    HttpRequest request = template.copy()
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build();
+                    try {
+                        return answer(client.send(request, HttpResponse.BodyHandlers.ofString()));
+                    } catch (IOException e) {
+                        return noAnswer(e, timeout);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return noAnswer(e, timeout);
+                    }
+                },
+                senders);
     }
 
     private static Answer answer(HttpResponse<String> response) {
@@ -90,7 +101,7 @@ interface RemoteWriteClient {
                         .orElse(-1L));
     }
 
-    private static Answer noAnswer(Throwable failure, Duration timeout) {
+    private static Answer noAnswer(Exception failure, Duration timeout) {
         return failure instanceof HttpTimeoutException
                 ? new Answer(0, "timeout after " + timeout.toMillis() + " ms", -1)
                 : new Answer(0, "unreachable: " + failure, -1);

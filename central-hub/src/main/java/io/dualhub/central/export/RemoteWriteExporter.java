@@ -530,7 +530,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
 
     /**
      * A request on its way: its lane, what it holds, its body, and the receiver's answer once it came; or why it could
-     * not be sent (a bug: encoding failed).
+     * not be sent (a bug: encoding or sending threw).
      */
     private record InFlight(
             int lane, List<ExportSeries> request, byte[] body, RemoteWriteClient.Answer answer, Throwable failure) {}
@@ -568,7 +568,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         for (; inFlight > 0; inFlight--) {
             InFlight done = nextAnswer(answered);
             if (done.failure() != null) {
-                throw new IllegalStateException("BUG: a request could not be encoded", done.failure());
+                throw new IllegalStateException("BUG: a request could not be encoded or sent", done.failure());
             }
             if (settle(done.request(), done.body(), done.answer(), taken) == Outcome.LOST_LEADERSHIP) {
                 return Outcome.LOST_LEADERSHIP; // what is still in flight may be taken: sent again, deduplicated

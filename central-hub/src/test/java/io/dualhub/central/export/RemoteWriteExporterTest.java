@@ -56,6 +56,7 @@ class RemoteWriteExporterTest {
     private final String incarnation = Incarnations.newId();
     private final Map<String, EdgeStoreState> stored = new ConcurrentHashMap<>(); // the hub's store, as it tells it
     private final ExecutorService http = DaemonThreads.pool("test-export-http", 2);
+    private final ExecutorService senders = DaemonThreads.pool("test-export-send", 4);
     private NatsLink link;
     private ScriptedReceiver receiver;
 
@@ -75,6 +76,7 @@ class RemoteWriteExporterTest {
         receiver.close();
         link.close();
         http.shutdownNow();
+        senders.shutdownNow();
     }
 
     @Test
@@ -425,8 +427,8 @@ class RemoteWriteExporterTest {
                         Partition.WHOLE,
                         ExportSettings.ACK_WAIT,
                         ExportFeed.MAX_ACK_PENDING),
-                RemoteWriteClient.http(target, settings.timeout(), "test", http),
-                http,
+                RemoteWriteClient.http(target, settings.timeout(), "test", http, senders),
+                senders,
                 leads::get,
                 stored::values,
                 meters,
