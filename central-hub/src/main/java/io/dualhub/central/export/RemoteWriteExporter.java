@@ -39,6 +39,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -529,11 +530,17 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     /**
-     * A request on its way: its lane, what it holds, its body, and the receiver's answer once it came; or why it could
-     * not be sent (a bug: encoding or sending threw).
+     * A request on its way: its lane, what it holds, its body, and the receiver's answer once it came, and whether the
+     * lane's next request went out on its own ({@link Lane#answered}); or why it could not be sent (a bug: encoding
+     * or sending threw).
      */
     private record InFlight(
-            int lane, List<ExportSeries> request, byte[] body, RemoteWriteClient.Answer answer, Throwable failure) {}
+            Lane lane,
+            List<ExportSeries> request,
+            byte[] body,
+            RemoteWriteClient.Answer answer,
+            boolean nextSent,
+            Throwable failure) {}
 
     /** What this thread does once a unit's first requests are on their way, instead of waiting for them. */
     @FunctionalInterface
@@ -542,55 +549,87 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     /**
+     * One lane of a unit: its requests in the order they are to be sent, one in flight at a time. Whoever holds the
+     * lane's one request in flight moves it on, so its requests are taken in turn by one thread after another, never
+     * by two at once: the pool thread that got a 2xx sends the lane's next request at once, while this exporter
+     * thread may be busy meanwhile; anything else (an answer to settle, a lane to end) goes to the exporter thread.
+     */
+    private final class Lane {
+        private final Iterator<List<ExportSeries>> requests;
+        private final BlockingQueue<InFlight> answered;
+        private final AtomicBoolean stopped;
+
+        Lane(List<List<ExportSeries>> requests, BlockingQueue<InFlight> answered, AtomicBoolean stopped) {
+            this.requests = requests.iterator();
+            this.answered = answered;
+            this.stopped = stopped;
+        }
+
+        boolean hasNext() {
+            return requests.hasNext();
+        }
+
+        /** Encodes the lane's next request on the encoding pool and sends it; the answer comes through the queue. */
+        void sendNext() {
+            List<ExportSeries> request = requests.next();
+            CompletableFuture.supplyAsync(() -> poolEncoders.get().encode(request), encoding)
+                    .thenCompose(body -> client.send(body).thenApply(answer -> answered(request, body, answer)))
+                    .whenComplete((sent, failure) -> answered.add(
+                            failure == null ? sent : new InFlight(this, request, null, null, false, failure)));
+        }
+
+        private InFlight answered(List<ExportSeries> request, byte[] body, RemoteWriteClient.Answer answer) {
+            boolean goOn = answer.accepted() && requests.hasNext() && !stopped.get() && leads.getAsBoolean();
+            if (goOn) {
+                sendNext();
+            }
+            return new InFlight(this, request, body, answer, goOn, null);
+        }
+    }
+
+    /**
      * Sends a unit's lanes ({@link ExportRequests#lanes}) with one request of each lane in flight, until every
-     * request is taken or refused for good; once the first are on their way, does {@code meanwhile}. This thread
-     * takes each answer in turn; one that is not a 2xx is dealt with here ({@link #settle}) while the other lanes
-     * wait (a receiver in trouble is in trouble for all of them).
+     * request is taken or refused for good; once the first are on their way, does {@code meanwhile}. Each answer is
+     * accounted here in turn; one that is not a 2xx is dealt with here ({@link #settle}) before its lane goes on.
      */
     private Outcome deliverLanes(List<List<List<ExportSeries>>> lanes, Counter taken, Meanwhile meanwhile)
             throws InterruptedException {
-        List<Iterator<List<ExportSeries>>> left = new ArrayList<>();
-        lanes.forEach(lane -> left.add(lane.iterator()));
         BlockingQueue<InFlight> answered = new LinkedBlockingQueue<>();
-        int inFlight = 0;
-        for (int lane = 0; lane < left.size(); lane++) {
-            if (left.get(lane).hasNext()) {
-                if (!leads.getAsBoolean()) {
-                    return Outcome.LOST_LEADERSHIP;
+        AtomicBoolean stopped = new AtomicBoolean(); // set once this returns: no lane goes on by itself after it
+        try {
+            int requests = 0;
+            for (List<List<ExportSeries>> requestsOfLane : lanes) {
+                requests += requestsOfLane.size();
+                Lane lane = new Lane(requestsOfLane, answered, stopped);
+                if (lane.hasNext()) {
+                    if (!leads.getAsBoolean()) {
+                        return Outcome.LOST_LEADERSHIP;
+                    }
+                    lane.sendNext();
                 }
-                send(lane, left.get(lane).next(), answered);
-                inFlight++;
             }
-        }
-        if (inFlight > 0) {
-            meanwhile.run();
-        }
-        for (; inFlight > 0; inFlight--) {
-            InFlight done = nextAnswer(answered);
-            if (done.failure() != null) {
-                throw new IllegalStateException("BUG: a request could not be encoded or sent", done.failure());
+            if (requests > 0) {
+                meanwhile.run();
             }
-            if (settle(done.request(), done.body(), done.answer(), taken) == Outcome.LOST_LEADERSHIP) {
-                return Outcome.LOST_LEADERSHIP; // what is still in flight may be taken: sent again, deduplicated
-            }
-            if (left.get(done.lane()).hasNext()) {
-                if (!leads.getAsBoolean()) {
-                    return Outcome.LOST_LEADERSHIP;
+            for (; requests > 0; requests--) {
+                InFlight done = nextAnswer(answered);
+                if (done.failure() != null) {
+                    throw new IllegalStateException("BUG: a request could not be encoded or sent", done.failure());
                 }
-                send(done.lane(), left.get(done.lane()).next(), answered);
-                inFlight++;
+                if (settle(done.request(), done.body(), done.answer(), taken) == Outcome.LOST_LEADERSHIP) {
+                    return Outcome.LOST_LEADERSHIP; // what is still in flight may be taken: sent again, deduplicated
+                }
+                if (!done.nextSent() && done.lane().hasNext()) {
+                    if (!leads.getAsBoolean()) {
+                        return Outcome.LOST_LEADERSHIP;
+                    }
+                    done.lane().sendNext();
+                }
             }
+            return Outcome.DONE;
+        } finally {
+            stopped.set(true);
         }
-        return Outcome.DONE;
-    }
-
-    /** Encodes the request on the encoding pool and sends it; the answer comes through {@code answered}. */
-    private void send(int lane, List<ExportSeries> request, BlockingQueue<InFlight> answered) {
-        CompletableFuture.supplyAsync(() -> poolEncoders.get().encode(request), encoding)
-                .thenCompose(
-                        body -> client.send(body).thenApply(answer -> new InFlight(lane, request, body, answer, null)))
-                .whenComplete((sent, failure) ->
-                        answered.add(failure == null ? sent : new InFlight(lane, request, null, null, failure)));
     }
 
     /** The next answer to come, keeping the held unit alive meanwhile. */
