@@ -71,6 +71,7 @@ public final class MetricStore implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             this.db = StoreConnection.open(files.database(), settings.memoryLimit());
+            checkpointReplayedWal();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
         } catch (SQLException e) {
@@ -156,6 +157,23 @@ public final class MetricStore implements AutoCloseable {
             if (!db.answers()) {
                 restore(e); // what was committed stays committed; only a database that stopped answering needs it
             }
+        }
+    }
+
+    /**
+     * Checkpoints a database just opened on a WAL, so that what it replayed is in the file and the WAL starts empty.
+     * DuckDB (1.1.3) replays a WAL up to a torn last entry (a commit a kill -9 cut short, never acknowledged) and then
+     * appends after the torn bytes, so the next replay meets them mid-WAL and refuses to open the database ("Corrupt
+     * WAL file"): a hub killed twice never started again. Without room for a checkpoint it waits like any other.
+     */
+    private void checkpointReplayedWal() throws SQLException {
+        try {
+            if (files.walBytes() > 0 && !checkpointWithRoom()) {
+                LOG.warn("the WAL replayed at open stays until there is room to checkpoint; a kill before then may"
+                        + " leave a database that does not open");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the size of the store's WAL or volume", e);
         }
     }
 
@@ -310,6 +328,7 @@ public final class MetricStore implements AutoCloseable {
                 LOG.debug("closing the failed store connection: {}", e.getMessage());
             }
             db = StoreConnection.open(files.database(), settings.memoryLimit());
+            checkpointReplayedWal();
         } finally {
             connection.writeLock().unlock();
         }
