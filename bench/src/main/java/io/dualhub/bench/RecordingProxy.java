@@ -62,13 +62,10 @@ final class RecordingProxy implements AutoCloseable {
 
     private void relay(Socket sender) {
         try (sender;
-                Socket receiver = new Socket(target.getHost(), target.getPort())) {
+                Receiver receiver = new Receiver()) {
             sender.setTcpNoDelay(true);
-            receiver.setTcpNoDelay(true);
             InputStream fromSender = new BufferedInputStream(sender.getInputStream(), 1 << 16);
             OutputStream toSender = new BufferedOutputStream(sender.getOutputStream(), 1 << 16);
-            InputStream fromReceiver = new BufferedInputStream(receiver.getInputStream(), 1 << 16);
-            OutputStream toReceiver = new BufferedOutputStream(receiver.getOutputStream(), 1 << 16);
             for (HttpMessage request = HttpMessage.read(fromSender);
                     request != null;
                     request = HttpMessage.read(fromSender)) {
@@ -80,17 +77,55 @@ final class RecordingProxy implements AutoCloseable {
                 if (firstNanos == 0) {
                     firstNanos = System.nanoTime();
                 }
+                HttpMessage answer = receiver.exchange(request);
                 bodies.add(request.body());
-                request.writeTo(toReceiver);
-                HttpMessage answer = HttpMessage.read(fromReceiver);
-                if (answer == null) {
-                    throw new IOException("the receiver closed the connection before answering");
-                }
                 answer.writeTo(toSender);
                 lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
             }
         } catch (IOException e) {
             // the sender or the receiver went away: so does this connection, as it would without the relay
+        }
+    }
+
+    /**
+     * A sender connection's own connection to the receiver, made when first needed and made again once when it
+     * turns out closed (the receiver closes connections idle for a minute, as while the relay refused).
+     */
+    private final class Receiver implements AutoCloseable {
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        HttpMessage exchange(HttpMessage request) throws IOException {
+            if (socket != null) {
+                try {
+                    return sendOn(request);
+                } catch (IOException closed) {
+                    close();
+                }
+            }
+            socket = new Socket(target.getHost(), target.getPort());
+            socket.setTcpNoDelay(true);
+            in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            return sendOn(request);
+        }
+
+        private HttpMessage sendOn(HttpMessage request) throws IOException {
+            request.writeTo(out);
+            HttpMessage answer = HttpMessage.read(in);
+            if (answer == null) {
+                throw new IOException("the receiver closed the connection before answering");
+            }
+            return answer;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
 import io.dualhub.common.nats.NatsLink;
 import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
 import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamApiException;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 
 /**
@@ -41,6 +43,11 @@ final class ExportFeed {
     // the connection the consumers were last made sure of; null until then and after every reconnect (jnats keeps
     // one Connection across reconnects; set by the exporter thread, cleared by jnats' on a reconnect)
     private volatile Connection readyOn;
+    // each route's consumer as the fetches read it. Looking one up asks the server for its stream's and its own info
+    // (two round trips and their JSON, which every fetch paid before) and fails when the consumer is gone, which a
+    // fetch on a context does not (it comes back empty): so they are kept while there is something to fetch, and
+    // looked up again after a fetch waited and got nothing, and on a new connection
+    private final EnumMap<MetricsRoute, ConsumerContext> consumers = new EnumMap<>(MetricsRoute.class);
 
     ExportFeed(NatsLink nats, String durable, Partition partition, Duration ackWait, int maxAckPending) {
         this.nats = nats;
@@ -68,6 +75,7 @@ final class ExportFeed {
             for (MetricsRoute route : MetricsRoute.values()) {
                 ensure(c, route);
             }
+            consumers.clear();
             readyOn = c;
         }
         return true;
@@ -113,6 +121,9 @@ final class ExportFeed {
                             .maxBytes(maxBytes)
                             .expiresIn(Math.max(1000, wait.toMillis())),
                     messages);
+            if (messages.isEmpty()) {
+                consumers.clear(); // nothing there, or a consumer gone: looked up again next time
+            }
         }
         return messages;
     }
@@ -135,7 +146,12 @@ final class ExportFeed {
 
     private void fetch(MetricsRoute route, FetchConsumeOptions.Builder options, List<Message> into)
             throws IOException, JetStreamApiException, InterruptedException {
-        drain(nats.connection().getConsumerContext(route.stream(), durable).fetch(options.build()), route, into);
+        ConsumerContext consumer = consumers.get(route);
+        if (consumer == null) {
+            consumer = nats.connection().getConsumerContext(route.stream(), durable);
+            consumers.put(route, consumer);
+        }
+        drain(consumer.fetch(options.build()), route, into);
     }
 
     private static void drain(FetchConsumer fetch, MetricsRoute route, List<Message> into)

@@ -21,19 +21,52 @@ final class ExportRequests {
     private record SeriesId(String edge, String metric, SortedMap<String, String> tags) {}
 
     /**
-     * A series as one batch's points carry it: a decoded batch shares one metric string and one tag map among the
-     * points of a series (BatchCodec), so within a batch the series is found by identity, without comparing its
-     * tags; another batch's points of it are matched by {@link SeriesId}, once per batch.
+     * The series of one batch's points: a decoded batch shares one metric string and one tag map among the points of
+     * a series (BatchCodec), so within a batch a series is found by identity, without comparing its tags (the first
+     * few one by one, as a batch has few series, the rest hashed by identity); another batch's points of it are
+     * matched by {@link SeriesId}, once per batch.
      */
-    private record SameObjects(String metric, SortedMap<String, String> tags) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SameObjects s && s.metric == metric && s.tags == tags;
+    private static final class BatchSeries {
+        private static final int FEW = 8;
+        private final String[] metrics = new String[FEW];
+        private final Object[] tagSets = new Object[FEW];
+        private final ExportSeries[] series = new ExportSeries[FEW];
+        private int count;
+        private Map<SameObjects, ExportSeries> more;
+
+        private record SameObjects(String metric, Object tags) {
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof SameObjects s && s.metric == metric && s.tags == tags;
+            }
+
+            @Override
+            public int hashCode() {
+                return 31 * System.identityHashCode(metric) + System.identityHashCode(tags);
+            }
         }
 
-        @Override
-        public int hashCode() {
-            return 31 * System.identityHashCode(metric) + System.identityHashCode(tags);
+        /** The series of these very objects, or null when the batch has not shown it yet. */
+        ExportSeries get(String metric, Object tags) {
+            for (int i = 0; i < count; i++) {
+                if (metrics[i] == metric && tagSets[i] == tags) {
+                    return series[i];
+                }
+            }
+            return more == null ? null : more.get(new SameObjects(metric, tags));
+        }
+
+        void put(String metric, Object tags, ExportSeries s) {
+            if (count < FEW) {
+                metrics[count] = metric;
+                tagSets[count] = tags;
+                series[count++] = s;
+                return;
+            }
+            if (more == null) {
+                more = new HashMap<>();
+            }
+            more.put(new SameObjects(metric, tags), s);
         }
     }
 
@@ -45,18 +78,18 @@ final class ExportRequests {
         }
         Map<SeriesId, ExportSeries> bySeries = new HashMap<>();
         for (Batch b : batches) {
-            Map<SameObjects, ExportSeries> inBatch = new HashMap<>();
+            BatchSeries inBatch = new BatchSeries();
             for (Point p : b.points()) {
-                inBatch.computeIfAbsent(
-                                new SameObjects(p.metric(), p.tags()),
-                                k -> bySeries.computeIfAbsent(new SeriesId(b.edgeId(), p.metric(), p.tags()), id -> {
-                                    ExportSeries series = ExportSeries.of(id.edge(), id.metric(), id.tags());
-                                    seriesByLane
-                                            .get(bySeries.size() % laneCount)
-                                            .add(series);
-                                    return series;
-                                }))
-                        .add(p.timestampMs(), p.value());
+                ExportSeries series = inBatch.get(p.metric(), p.tags());
+                if (series == null) {
+                    series = bySeries.computeIfAbsent(new SeriesId(b.edgeId(), p.metric(), p.tags()), id -> {
+                        ExportSeries made = ExportSeries.of(id.edge(), id.metric(), id.tags());
+                        seriesByLane.get(bySeries.size() % laneCount).add(made);
+                        return made;
+                    });
+                    inBatch.put(p.metric(), p.tags(), series);
+                }
+                series.add(p.timestampMs(), p.value());
             }
         }
         List<List<List<ExportSeries>>> lanes = new ArrayList<>(laneCount);

@@ -80,8 +80,8 @@ interface RemoteWriteClient {
                             .build();
                     try {
                         return answer(client.send(request, HttpResponse.BodyHandlers.ofString()));
-                    } catch (IOException e) {
-                        return noAnswer(e, timeout);
+                    } catch (IOException | RuntimeException e) {
+                        return noAnswer(e, timeout); // never exceptionally: no answer is an Answer too
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return noAnswer(e, timeout);

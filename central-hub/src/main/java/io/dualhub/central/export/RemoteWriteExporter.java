@@ -595,7 +595,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private Outcome deliverLanes(List<List<List<ExportSeries>>> lanes, Counter taken, Meanwhile meanwhile)
             throws InterruptedException {
         BlockingQueue<InFlight> answered = new LinkedBlockingQueue<>();
-        AtomicBoolean stopped = new AtomicBoolean(); // set once this returns: no lane goes on by itself after it
+        // set once this returns: a lane goes on by itself after that at most with the one request whose 2xx was being
+        // taken just then (its unit given back, so sent again later: a receiver keeps one of each sample)
+        AtomicBoolean stopped = new AtomicBoolean();
         try {
             int requests = 0;
             for (List<List<ExportSeries>> requestsOfLane : lanes) {

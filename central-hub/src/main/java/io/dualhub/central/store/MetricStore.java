@@ -46,6 +46,8 @@ public final class MetricStore implements AutoCloseable {
     private boolean broken;
     private volatile boolean closed; // by close(): a closed store is never opened again
     private boolean deferringCheckpoint; // by the committing thread: the last look found too little room
+    // by the committing thread: the WAL replayed at open is not checkpointed yet (see checkpointReplayedWal)
+    private boolean replayedWal;
     private final StoreMaintenance maintenance;
     private long nextMaintenanceMs; // by the committing thread
     private final Clock clock;
@@ -71,12 +73,12 @@ public final class MetricStore implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             this.db = StoreConnection.open(files.database(), settings.memoryLimit());
-            checkpointReplayedWal();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
         } catch (SQLException e) {
             throw new StoreException("cannot open the metric store in " + dir + ": " + e.getMessage(), e);
         }
+        checkpointReplayedWal();
         try {
             reload();
             restorePoint = StoreBackup.pending(db.writer());
@@ -149,8 +151,8 @@ public final class MetricStore implements AutoCloseable {
      */
     private void checkpointIfDue() {
         try {
-            if (files.walBytes() >= CHECKPOINT_WAL_BYTES) {
-                checkpointWithRoom();
+            if (replayedWal || files.walBytes() >= CHECKPOINT_WAL_BYTES) {
+                replayedWal = !checkpointWithRoom();
             }
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.warn("checkpoint failed: {}", e.getMessage());
@@ -164,16 +166,15 @@ public final class MetricStore implements AutoCloseable {
      * Checkpoints a database just opened on a WAL, so that what it replayed is in the file and the WAL starts empty.
      * DuckDB (1.1.3) replays a WAL up to a torn last entry (a commit a kill -9 cut short, never acknowledged) and then
      * appends after the torn bytes, so the next replay meets them mid-WAL and refuses to open the database ("Corrupt
-     * WAL file"): a hub killed twice never started again. Without room for a checkpoint it waits like any other.
+     * WAL file"): a hub killed twice never started again. Without room for it, or when it fails, each commit tries
+     * again ({@link #checkpointIfDue}) until one is done.
      */
-    private void checkpointReplayedWal() throws SQLException {
+    private void checkpointReplayedWal() {
         try {
-            if (files.walBytes() > 0 && !checkpointWithRoom()) {
-                LOG.warn("the WAL replayed at open stays until there is room to checkpoint; a kill before then may"
-                        + " leave a database that does not open");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the size of the store's WAL or volume", e);
+            replayedWal = files.walBytes() > 0 && !checkpointWithRoom();
+        } catch (IOException | SQLException | RuntimeException e) {
+            replayedWal = true; // the next commit tries again; a database that no longer answers is opened again then
+            LOG.warn("checkpoint of the WAL replayed at open failed: {}", e.getMessage());
         }
     }
 

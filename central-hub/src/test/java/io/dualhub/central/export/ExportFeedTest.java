@@ -1,6 +1,7 @@
 package io.dualhub.central.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.dualhub.central.config.CentralConfig;
@@ -11,6 +12,8 @@ import io.dualhub.common.nats.NatsSettings;
 import io.dualhub.testkit.NatsFixture;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
 import io.nats.client.Nats;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +66,54 @@ class ExportFeedTest {
             await("made sure of again").atMost(Duration.ofSeconds(10)).until(() -> feed.ready() && creates.size() == 4);
             watcher.flush(Duration.ofSeconds(5));
             assertThat(creates).hasSize(4);
+        }
+    }
+
+    /**
+     * Fetches that bring messages read on the consumers they looked up before (looking one up asks the server for two
+     * infos); a fetch that waited and got nothing looks them up again, so a consumer deleted meanwhile is noticed.
+     */
+    @Test
+    void fetchesKeepTheirConsumersWhileMessagesComeAndLookThemUpAgainOnceNothingCame() throws Exception {
+        NATS.deleteStreams();
+        List<String> infos = new CopyOnWriteArrayList<>();
+        try (NatsLink link = NatsLink.open(NatsSettings.custom(NATS.urls()).build(), "test-feed");
+                Connection watcher = Nats.connect(NATS.urls())) {
+            Dispatcher d = watcher.createDispatcher(m -> {
+                if (m.getSubject().startsWith("$JS.API.CONSUMER.INFO.")
+                        && m.getSubject().endsWith(".export-feed-lookups")) {
+                    infos.add(m.getSubject());
+                }
+            });
+            d.subscribe("$JS.API.CONSUMER.INFO.>");
+            watcher.flush(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+            CentralConfig defaults = CentralConfig.load(null, Map.of());
+            new StreamSetup(defaults.stream(), defaults.ingest(), Partition.WHOLE)
+                    .ensure(link.connection().jetStreamManagement(), "t");
+            ExportFeed feed = new ExportFeed(link, "export-feed-lookups", Partition.WHOLE, Duration.ofSeconds(30), 100);
+            assertThat(feed.ready()).isTrue();
+            for (int i = 0; i < 6; i++) {
+                link.connection().jetStream().publish("dualhub.metrics.e1", new byte[] {(byte) i});
+                link.connection().jetStream().publish("dualhub.metrics-b.e1", new byte[] {(byte) i});
+            }
+
+            for (int i = 0; i < 3; i++) {
+                List<Message> got = feed.fetch(2, 1 << 20, Duration.ofSeconds(1));
+                assertThat(got).hasSize(4);
+                got.forEach(Message::ack);
+            }
+            watcher.flush(Duration.ofSeconds(5));
+            await("one lookup a route, not one a fetch")
+                    .during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(infos).hasSize(2));
+
+            assertThat(feed.fetch(2, 1 << 20, Duration.ofSeconds(1))).isEmpty();
+            link.connection().jetStreamManagement().deleteConsumer("DUALHUB_METRICS", "export-feed-lookups");
+            assertThat(catchThrowable(() -> feed.fetch(2, 1 << 20, Duration.ofSeconds(1))))
+                    .as("the deleted consumer is noticed, so the exporter makes sure of it again")
+                    .isInstanceOf(JetStreamApiException.class);
         }
     }
 }

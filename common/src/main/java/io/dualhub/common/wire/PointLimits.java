@@ -96,10 +96,11 @@ public final class PointLimits {
      * runs for every point the CentralHub stores.
      */
     public static String violation(List<Point> points) {
-        Set<Object> checked = Collections.newSetFromMap(new IdentityHashMap<>());
+        SeenOnce metrics = new SeenOnce();
+        SeenOnce tagSets = new SeenOnce();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            String v = violation(p, checked.add(p.metric()), checked.add(p.tags()));
+            String v = violation(p, metrics.first(p.metric()), tagSets.first(p.tags()));
             if (v != null) {
                 return "point " + i + ": " + v;
             }
@@ -116,5 +117,32 @@ public final class PointLimits {
             v = timestampViolation(p.timestampMs());
         }
         return v != null ? v : valueViolation(p.value());
+    }
+
+    /**
+     * Objects seen by identity: the first few are looked for one by one (a batch has few metric names and tag sets,
+     * and a scan of them costs a point less than hashing it), the rest in an identity set.
+     */
+    private static final class SeenOnce {
+        private final Object[] few = new Object[8];
+        private int count;
+        private Set<Object> more;
+
+        /** True the first time {@code o} is seen. */
+        boolean first(Object o) {
+            for (int i = 0; i < count; i++) {
+                if (few[i] == o) {
+                    return false;
+                }
+            }
+            if (count < few.length) {
+                few[count++] = o;
+                return true;
+            }
+            if (more == null) {
+                more = Collections.newSetFromMap(new IdentityHashMap<>());
+            }
+            return more.add(o);
+        }
     }
 }
