@@ -40,17 +40,7 @@ class ExportFeedTest {
         AtomicInteger reconnects = new AtomicInteger();
         try (NatsLink link = NatsLink.open(NatsSettings.custom(NATS.urls()).build(), "test-feed");
                 Connection watcher = Nats.connect(NATS.urls())) {
-            Dispatcher d = watcher.createDispatcher(m -> {
-                if (m.getSubject().contains(".CREATE.") && m.getSubject().contains("export-feed-test")) {
-                    creates.add(m.getSubject());
-                }
-            });
-            d.subscribe("$JS.API.CONSUMER.>");
-            watcher.flush(Duration.ofSeconds(5));
-            await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
-            CentralConfig defaults = CentralConfig.load(null, Map.of());
-            new StreamSetup(defaults.stream(), defaults.ingest(), Partition.WHOLE)
-                    .ensure(link.connection().jetStreamManagement(), "t");
+            streamsWatched(link, watcher, ".CREATE.", "export-feed-test", creates);
             link.onReconnect(reconnects::incrementAndGet);
             ExportFeed feed = new ExportFeed(link, "export-feed-test", Partition.WHOLE, Duration.ofSeconds(30), 100);
 
@@ -79,18 +69,7 @@ class ExportFeedTest {
         List<String> infos = new CopyOnWriteArrayList<>();
         try (NatsLink link = NatsLink.open(NatsSettings.custom(NATS.urls()).build(), "test-feed");
                 Connection watcher = Nats.connect(NATS.urls())) {
-            Dispatcher d = watcher.createDispatcher(m -> {
-                if (m.getSubject().startsWith("$JS.API.CONSUMER.INFO.")
-                        && m.getSubject().endsWith(".export-feed-lookups")) {
-                    infos.add(m.getSubject());
-                }
-            });
-            d.subscribe("$JS.API.CONSUMER.INFO.>");
-            watcher.flush(Duration.ofSeconds(5));
-            await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
-            CentralConfig defaults = CentralConfig.load(null, Map.of());
-            new StreamSetup(defaults.stream(), defaults.ingest(), Partition.WHOLE)
-                    .ensure(link.connection().jetStreamManagement(), "t");
+            streamsWatched(link, watcher, ".INFO.", "export-feed-lookups", infos);
             ExportFeed feed = new ExportFeed(link, "export-feed-lookups", Partition.WHOLE, Duration.ofSeconds(30), 100);
             assertThat(feed.ready()).isTrue();
             for (int i = 0; i < 6; i++) {
@@ -115,5 +94,24 @@ class ExportFeedTest {
                     .as("the deleted consumer is noticed, so the exporter makes sure of it again")
                     .isInstanceOf(JetStreamApiException.class);
         }
+    }
+
+    /**
+     * Sets up the metrics streams once {@code link} is connected, with {@code watcher} collecting into {@code into}
+     * the subjects of the consumer API requests of {@code kind} ({@code .CREATE.}, {@code .INFO.}) for {@code durable}.
+     */
+    private static void streamsWatched(
+            NatsLink link, Connection watcher, String kind, String durable, List<String> into) throws Exception {
+        Dispatcher d = watcher.createDispatcher(m -> {
+            if (m.getSubject().contains(kind) && m.getSubject().contains("." + durable)) {
+                into.add(m.getSubject());
+            }
+        });
+        d.subscribe("$JS.API.CONSUMER.>");
+        watcher.flush(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+        CentralConfig defaults = CentralConfig.load(null, Map.of());
+        new StreamSetup(defaults.stream(), defaults.ingest(), Partition.WHOLE)
+                .ensure(link.connection().jetStreamManagement(), "t");
     }
 }
