@@ -2,6 +2,7 @@ package io.dualhub.central.export;
 
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.SameObjects;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,56 +21,6 @@ final class ExportRequests {
 
     private record SeriesId(String edge, String metric, SortedMap<String, String> tags) {}
 
-    /**
-     * The series of one batch's points: a decoded batch shares one metric string and one tag map among the points of
-     * a series (BatchCodec), so within a batch a series is found by identity, without comparing its tags (the first
-     * few one by one, as a batch has few series, the rest hashed by identity); another batch's points of it are
-     * matched by {@link SeriesId}, once per batch.
-     */
-    private static final class BatchSeries {
-        private static final int FEW = 8;
-        private final String[] metrics = new String[FEW];
-        private final Object[] tagSets = new Object[FEW];
-        private final ExportSeries[] series = new ExportSeries[FEW];
-        private int count;
-        private Map<SameObjects, ExportSeries> more;
-
-        private record SameObjects(String metric, Object tags) {
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof SameObjects s && s.metric == metric && s.tags == tags;
-            }
-
-            @Override
-            public int hashCode() {
-                return 31 * System.identityHashCode(metric) + System.identityHashCode(tags);
-            }
-        }
-
-        /** The series of these very objects, or null when the batch has not shown it yet. */
-        ExportSeries get(String metric, Object tags) {
-            for (int i = 0; i < count; i++) {
-                if (metrics[i] == metric && tagSets[i] == tags) {
-                    return series[i];
-                }
-            }
-            return more == null ? null : more.get(new SameObjects(metric, tags));
-        }
-
-        void put(String metric, Object tags, ExportSeries s) {
-            if (count < FEW) {
-                metrics[count] = metric;
-                tagSets[count] = tags;
-                series[count++] = s;
-                return;
-            }
-            if (more == null) {
-                more = new HashMap<>();
-            }
-            more.put(new SameObjects(metric, tags), s);
-        }
-    }
-
     /** The requests of each lane ({@code laneCount} lists, some perhaps empty), in the order they are to be sent. */
     static List<List<List<ExportSeries>>> lanes(List<Batch> batches, int maxSamples, int laneCount) {
         List<List<ExportSeries>> seriesByLane = new ArrayList<>(laneCount);
@@ -78,7 +29,8 @@ final class ExportRequests {
         }
         Map<SeriesId, ExportSeries> bySeries = new HashMap<>();
         for (Batch b : batches) {
-            BatchSeries inBatch = new BatchSeries();
+            // a batch's points of a series share its objects: found by them, and by value once per batch
+            SameObjects<ExportSeries> inBatch = new SameObjects<>();
             for (Point p : b.points()) {
                 ExportSeries series = inBatch.get(p.metric(), p.tags());
                 if (series == null) {

@@ -1,11 +1,8 @@
 package io.dualhub.common.wire;
 
 import io.dualhub.common.MetricNames;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The bounds every point keeps, one set for both ends: the edge checks them as points come in (a writer hears the
@@ -96,11 +93,10 @@ public final class PointLimits {
      * runs for every point the CentralHub stores.
      */
     public static String violation(List<Point> points) {
-        SeenOnce metrics = new SeenOnce();
-        SeenOnce tagSets = new SeenOnce();
+        SameObjects<Boolean> checked = new SameObjects<>();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            String v = violation(p, metrics.first(p.metric()), tagSets.first(p.tags()));
+            String v = violation(p, firstTime(checked, p.metric()), firstTime(checked, p.tags()));
             if (v != null) {
                 return "point " + i + ": " + v;
             }
@@ -119,30 +115,12 @@ public final class PointLimits {
         return v != null ? v : valueViolation(p.value());
     }
 
-    /**
-     * Objects seen by identity: the first few are looked for one by one (a batch has few metric names and tag sets,
-     * and a scan of them costs a point less than hashing it), the rest in an identity set.
-     */
-    private static final class SeenOnce {
-        private final Object[] few = new Object[8];
-        private int count;
-        private Set<Object> more;
-
-        /** True the first time {@code o} is seen. */
-        boolean first(Object o) {
-            for (int i = 0; i < count; i++) {
-                if (few[i] == o) {
-                    return false;
-                }
-            }
-            if (count < few.length) {
-                few[count++] = o;
-                return true;
-            }
-            if (more == null) {
-                more = Collections.newSetFromMap(new IdentityHashMap<>());
-            }
-            return more.add(o);
+    /** True the first time {@code o} itself is seen in {@code seen}; remembers it. */
+    private static boolean firstTime(SameObjects<Boolean> seen, Object o) {
+        if (seen.get(o, null) != null) {
+            return false;
         }
+        seen.put(o, null, Boolean.TRUE);
+        return true;
     }
 }
