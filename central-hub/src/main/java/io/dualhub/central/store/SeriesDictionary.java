@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
+import io.dualhub.common.wire.SameObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -74,7 +75,7 @@ final class SeriesDictionary {
      * store.max-series-per-edge}: the batch is refused whole.
      */
     BatchSeries seriesOf(Batch b, List<SeriesKey> added) {
-        Map<SameSeries, Integer> known = new HashMap<>(); // null: not in the dictionary yet
+        SameObjects<Integer> known = new SameObjects<>(); // the batch's series already in the dictionary
         int edgeSeries = perEdge.getOrDefault(b.edgeId(), 0);
         if (edgeSeries + (long) b.points().size() <= maxPerEdge) {
             // even a point per new series stays inside the bound: filled as the points are stored
@@ -82,13 +83,13 @@ final class SeriesDictionary {
         }
         Set<SeriesKey> unknown = new HashSet<>();
         for (Point p : b.points()) {
-            SameSeries series = new SameSeries(p.metric(), p.tags());
-            if (!known.containsKey(series)) {
+            if (known.get(p.metric(), p.tags()) == null) {
                 SeriesKey key = new SeriesKey(b.edgeId(), p.metric(), p.tags());
                 Integer id = ids.get(key);
-                known.put(series, id);
                 if (id == null) {
                     unknown.add(key);
+                } else {
+                    known.put(p.metric(), p.tags(), id);
                 }
             }
         }
@@ -102,18 +103,22 @@ final class SeriesDictionary {
      */
     final class BatchSeries {
         private final String edge;
-        private final Map<SameSeries, Integer> known;
+        private final SameObjects<Integer> known;
         private final List<SeriesKey> added;
 
-        private BatchSeries(String edge, Map<SameSeries, Integer> known, List<SeriesKey> added) {
+        private BatchSeries(String edge, SameObjects<Integer> known, List<SeriesKey> added) {
             this.edge = edge;
             this.known = known;
             this.added = added;
         }
 
         int id(Point p) {
-            // computeIfAbsent also fills in the series known above as not in the dictionary yet (mapped to null)
-            return known.computeIfAbsent(new SameSeries(p.metric(), p.tags()), s -> idFor(edge, p, added));
+            Integer id = known.get(p.metric(), p.tags());
+            if (id == null) {
+                id = idFor(edge, p, added);
+                known.put(p.metric(), p.tags(), id);
+            }
+            return id;
         }
     }
 
@@ -164,19 +169,6 @@ final class SeriesDictionary {
     /** The dictionary's names and tags (a live view: series stored later show in later answers). */
     SeriesCatalogue catalogue() {
         return new SeriesCatalogue(Collections.unmodifiableCollection(byId.values()));
-    }
-
-    /** A point's metric and tags compared by identity: equal only for the very same string and map. */
-    private record SameSeries(String metric, Map<String, String> tags) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SameSeries other && metric == other.metric && tags == other.tags;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * System.identityHashCode(metric) + System.identityHashCode(tags);
-        }
     }
 
     private static String tagsJson(Map<String, String> tags) {
