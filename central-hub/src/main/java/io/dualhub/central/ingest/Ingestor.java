@@ -19,7 +19,6 @@ import io.nats.client.JetStreamManagement;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -166,8 +165,8 @@ public final class Ingestor implements AutoCloseable {
             LockSupport.parkNanos(NATS_POLL.toNanos());
             return;
         }
-        if (reconnected) {
-            reconnected = false;
+        if (reconnected || (store.restorePoint() != null && consumers.started())) {
+            reconnected = false; // a store reopened on its last checkpoint got a restore point: move there first
             consumers.stop();
         }
         if (!consumers.started()) {
@@ -197,9 +196,10 @@ public final class Ingestor implements AutoCloseable {
     }
 
     /**
-     * A store started from a backup reads the streams again from where the backed-up hub had acknowledged; the
-     * restore point is forgotten only once the consumers start there (a crash in between moves them again, and
-     * what is read twice is recognised as duplicates).
+     * A store started from a backup reads the streams again from where the backed-up hub had acknowledged, and one
+     * that opened on its last checkpoint without its WAL from their start; the restore point is forgotten only once
+     * the consumers start there (a crash in between moves them again, and what is read twice is recognised as
+     * duplicates).
      */
     private void moveToRestorePoint(JetStreamManagement jsm) throws IOException, JetStreamApiException {
         RestorePoint point = store.restorePoint();
@@ -209,9 +209,8 @@ public final class Ingestor implements AutoCloseable {
         setup.moveTo(jsm, instance, point).forEach(LOG::warn);
         store.restorePointApplied();
         LOG.info(
-                "store restored from a backup of {} taken at {}: consumers {} read the streams again from {}",
-                point.source(),
-                Instant.ofEpochMilli(point.takenAtMs()),
+                "store restored from {}: consumers {} read the streams again from {}",
+                point.describe(),
                 Subjects.centralConsumer(instance),
                 point.nextSeq());
     }

@@ -72,7 +72,7 @@ public final class MetricStore implements AutoCloseable {
         this.series = new SeriesDictionary(settings.maxSeriesPerEdge());
         try {
             Files.createDirectories(dir);
-            this.db = StoreConnection.open(files.database(), settings.memoryLimit());
+            this.db = open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
         } catch (SQLException e) {
@@ -86,6 +86,43 @@ public final class MetricStore implements AutoCloseable {
             close();
             throw new StoreException("cannot read the metric store in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens the database file. DuckDB refuses to open a database whose WAL it cannot replay (an entry in its middle
+     * fails its checksum: written by a DuckDB that appended after a torn entry, see {@link #checkpointReplayedWal},
+     * or damaged on disk), and the hub would never start. That WAL is set aside (kept beside the file for an
+     * operator) and the database opened on its last checkpoint, with a restore point that makes the hub read the
+     * metrics streams again from their start: its trackers recognise what the checkpoint holds, what the WAL held
+     * comes again from the streams, and what they no longer hold from the edges' buffers by gap repair. The set-aside
+     * file stays pending until the restore point is recorded, so a crash in between records it at the next open.
+     */
+    private StoreConnection open() throws SQLException, IOException {
+        StoreConnection opened;
+        try {
+            opened = StoreConnection.open(files.database(), settings.memoryLimit());
+        } catch (SQLException e) {
+            if (!StoreConnection.walUnreplayable(e)) {
+                throw e;
+            }
+            Path aside = files.setAsideWal(clock.millis());
+            LOG.error(
+                    "the store's WAL could not be replayed ({}): set aside as {}; the store opens on its last"
+                            + " checkpoint, and this hub reads the metrics streams again from their start",
+                    e.getMessage(),
+                    aside);
+            opened = StoreConnection.open(files.database(), settings.memoryLimit());
+        }
+        try {
+            for (Path pending : files.pendingSetAside()) {
+                StoreBackup.record(opened.writer(), RestorePoint.streamsFromStart(clock.millis()));
+                LOG.warn("WAL set aside, kept for an operator: {}", files.settle(pending));
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        return opened;
     }
 
     /**
@@ -328,12 +365,15 @@ public final class MetricStore implements AutoCloseable {
             } catch (SQLException e) {
                 LOG.debug("closing the failed store connection: {}", e.getMessage());
             }
-            db = StoreConnection.open(files.database(), settings.memoryLimit());
+            db = open();
             checkpointReplayedWal();
+        } catch (IOException e) {
+            throw new StoreException("cannot open the metric store again: " + e.getMessage(), e);
         } finally {
             connection.writeLock().unlock();
         }
         reload();
+        restorePoint = StoreBackup.pending(db.writer());
         LOG.info("the store's database is open again: {} series, {} edges", series.size(), ledgers.size());
     }
 

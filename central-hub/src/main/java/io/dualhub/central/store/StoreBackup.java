@@ -37,20 +37,7 @@ final class StoreBackup {
             try {
                 reader.setAutoCommit(false);
                 st.execute("COPY FROM DATABASE \"" + source + "\" TO " + alias);
-                st.execute("CREATE TABLE IF NOT EXISTS " + alias + "." + TABLE
-                        + " (source VARCHAR NOT NULL, taken_at_ms BIGINT NOT NULL, stream VARCHAR NOT NULL,"
-                        + " next_seq BIGINT NOT NULL)");
-                st.execute("DELETE FROM " + alias + "." + TABLE);
-                try (PreparedStatement ps =
-                        reader.prepareStatement("INSERT INTO " + alias + "." + TABLE + " VALUES (?, ?, ?, ?)")) {
-                    for (Map.Entry<String, Long> e : point.nextSeq().entrySet()) {
-                        ps.setString(1, point.source());
-                        ps.setLong(2, point.takenAtMs());
-                        ps.setString(3, e.getKey());
-                        ps.setLong(4, e.getValue());
-                        ps.execute();
-                    }
-                }
+                record(reader, alias + "." + TABLE, point);
                 reader.commit();
             } catch (SQLException | RuntimeException e) {
                 reader.rollback();
@@ -58,6 +45,32 @@ final class StoreBackup {
             } finally {
                 reader.setAutoCommit(true);
                 st.execute("DETACH " + alias);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code point} the restore point of the store this connection writes to (statement by statement: a caller
+     * that must survive a crash in between keeps its own mark until this returned).
+     */
+    static void record(Connection writer, RestorePoint point) throws SQLException {
+        record(writer, TABLE, point);
+    }
+
+    private static void record(Connection db, String table, RestorePoint point) throws SQLException {
+        try (Statement st = db.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + table
+                    + " (source VARCHAR NOT NULL, taken_at_ms BIGINT NOT NULL, stream VARCHAR NOT NULL,"
+                    + " next_seq BIGINT NOT NULL)");
+            st.execute("DELETE FROM " + table);
+        }
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<String, Long> e : point.nextSeq().entrySet()) {
+                ps.setString(1, point.source());
+                ps.setLong(2, point.takenAtMs());
+                ps.setString(3, e.getKey());
+                ps.setLong(4, e.getValue());
+                ps.execute();
             }
         }
     }

@@ -57,6 +57,14 @@ final class StoreConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * True when DuckDB refused to open the database because it could not replay its WAL ("Failure while replaying
+     * WAL file ...: Corrupt WAL file ..."): the database file itself is as its last checkpoint left it.
+     */
+    static boolean walUnreplayable(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("replaying WAL");
+    }
+
     /** The size of the volume holding {@code file}; 0 when the system does not tell (DuckDB's default then). */
     private static long volumeSize(Path file) {
         try {

@@ -195,11 +195,11 @@ public final class StreamSetup {
             long last = stream.getStreamState().getLastSequence();
             long start = point.nextSeq().getOrDefault(route.stream(), 1L);
             if (start > last + 1) {
-                warnings.add("stream " + route.stream() + " ends at " + last + ", before the backup's restore point "
-                        + start + ": it was made anew since the backup; this hub reads it from its start");
+                warnings.add("stream " + route.stream() + " ends at " + last + ", before the restore point " + start
+                        + ": it was made anew since the backup; this hub reads it from its start");
                 start = 1;
             } else if (first > start) {
-                warnings.add("stream " + route.stream() + " starts at " + first + ", the backup's restore point at "
+                warnings.add("stream " + route.stream() + " starts at " + first + ", the restore point at "
                         + start + ": messages " + start + ".." + (first - 1) + " are gone (older than stream.max-age);"
                         + " gap repair asks the edges for what they held");
             }

@@ -7,6 +7,7 @@ import io.dualhub.central.config.CentralConfig;
 import io.dualhub.central.recovery.RecoveryAction;
 import io.dualhub.central.rejection.Rejections;
 import io.dualhub.central.store.EdgeStoreState;
+import io.dualhub.central.store.KilledStore;
 import io.dualhub.central.store.MetricStore;
 import io.dualhub.central.store.StoreMaintenance;
 import io.dualhub.central.stream.StreamSetup;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -286,6 +288,52 @@ class IngestorTest {
         }
     }
 
+    /**
+     * A hub whose store could not replay its WAL: batches 1-5 are in the last checkpoint, 6-10 only in the WAL, whose
+     * middle is damaged. The hub starts, reads the streams again from their start, and holds every batch once: 6-10
+     * stored again, 1-5 recognised as duplicates.
+     */
+    @Test
+    void aHubWhoseWalCannotBeReplayedStoresWhatItHeldAgainFromTheStreams() throws Exception {
+        Path live = dir.resolve("live");
+        try (Rig rig = startedRig("wal", Map.of(), live)) {
+            publishAndAwaitStored(rig.link(), 1, 5);
+        } // closed cleanly: checkpointed
+        Path damaged;
+        try (Rig rig = startedRig("wal", Map.of(), live)) {
+            publishAndAwaitStored(rig.link(), 6, 10);
+            damaged = KilledStore.copy(live, dir.resolve("damaged"));
+        }
+        KilledStore.damageWalMiddle(damaged);
+        stored.clear();
+
+        try (Rig rig = startedRig("wal", Map.of(), damaged)) {
+            await("batches 6-10 stored again")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> stored.containsAll(List.of(6L, 7L, 8L, 9L, 10L)));
+            await("batches 1-5 read again and counted as duplicates")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> rig.store().edges().get("e1").duplicates() == 5);
+            EdgeStoreState e1 = rig.store().edges().get("e1");
+            assertThat(e1.batches()).isEqualTo(10);
+            assertThat(e1.points()).isEqualTo(10);
+            assertThat(e1.contiguousSeq()).isEqualTo(10);
+            assertThat(stored).containsExactlyInAnyOrder(6L, 7L, 8L, 9L, 10L);
+            assertThat(rig.store().restorePoint()).as("applied").isNull();
+            assertThat(KilledStore.walsSetAside(damaged)).hasSize(1);
+        }
+    }
+
+    private void publishAndAwaitStored(NatsLink link, long from, long to) {
+        for (long seq = from; seq <= to; seq++) {
+            publish(link, MetricsRoute.PRIMARY, seq);
+        }
+        await("batches " + from + "-" + to + " stored")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> stored.containsAll(
+                        LongStream.rangeClosed(from, to).boxed().toList()));
+    }
+
     /** A store, a connection and an Ingestor of hub {@code instance}, started and running (its streams set up). */
     private record Rig(MetricStore store, NatsLink link, Ingestor ingestor, SimpleMeterRegistry meters)
             implements AutoCloseable {
@@ -298,9 +346,13 @@ class IngestorTest {
     }
 
     private Rig startedRig(String instance, Map<String, String> settings) {
+        return startedRig(instance, settings, dir);
+    }
+
+    private Rig startedRig(String instance, Map<String, String> settings, Path storeDir) {
         CentralConfig config = CentralConfig.load(null, settings);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        MetricStore store = new MetricStore(dir, Clock.systemUTC(), config.store());
+        MetricStore store = new MetricStore(storeDir, Clock.systemUTC(), config.store());
         NatsLink link = NatsLink.open(settings(), "test-ingestor");
         Rejections rejections = new Rejections(instance, meters, audit::add, Clock.systemUTC(), System::nanoTime);
         Ingestor ingestor = new Ingestor(

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.Point;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,17 +36,6 @@ class MetricStoreCrashTest {
                 .sum();
     }
 
-    /** The store's files as they are now, in {@code to}, as a kill -9 of its process would leave them. */
-    private static Path killed(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
-        }
-        return to;
-    }
-
     /**
      * DuckDB 1.1.3 replays a WAL up to a torn last entry and then appends after the torn bytes, so the next replay
      * met the torn entry in the middle of the WAL ("Corrupt WAL file: ... computed checksum does not match") and the
@@ -62,24 +47,80 @@ class MetricStoreCrashTest {
         Path torn;
         try (MetricStore store = new MetricStore(first, Clock.systemUTC())) {
             store.commit(List.of(batch(1)));
-            long committed = Files.size(StoreFiles.in(first).wal());
+            long committed = KilledStore.walBytes(first);
             store.commit(List.of(batch(2)));
-            torn = killed(first, dir.resolve("torn"));
-            long withSecond = Files.size(StoreFiles.in(torn).wal());
-            try (FileChannel wal = FileChannel.open(StoreFiles.in(torn).wal(), StandardOpenOption.WRITE)) {
-                wal.truncate(committed + (withSecond - committed) / 2); // batch 2's commit torn half way
-            }
+            torn = KilledStore.copy(first, dir.resolve("torn"));
+            long withSecond = KilledStore.walBytes(torn);
+            KilledStore.truncateWal(torn, committed + (withSecond - committed) / 2); // batch 2's commit torn half way
         }
 
         Path second;
         try (MetricStore restarted = new MetricStore(torn, Clock.systemUTC())) {
             assertThat(stored(restarted)).isEqualTo(200);
             restarted.commit(List.of(batch(3)));
-            second = killed(torn, dir.resolve("second"));
+            second = KilledStore.copy(torn, dir.resolve("second"));
         }
 
         try (MetricStore again = new MetricStore(second, Clock.systemUTC())) {
             assertThat(stored(again)).isEqualTo(400); // batches 1 and 3; 2 was never committed
+        }
+    }
+
+    /**
+     * A WAL that cannot be replayed (an entry in its middle fails its checksum: written by a DuckDB before the fix
+     * above, or damaged on disk) made DuckDB refuse to open the database, and the hub never started. The store opens
+     * on its last checkpoint instead, keeps the WAL aside, and holds a restore point that makes the hub read the
+     * metrics streams again from their start: what the WAL held comes back from the streams.
+     */
+    @Test
+    void aStoreWhoseWalCannotBeReplayedOpensOnItsLastCheckpointAndReadsTheStreamsAgain() throws Exception {
+        Path live = dir.resolve("live");
+        try (MetricStore store = new MetricStore(live, Clock.systemUTC())) {
+            store.commit(List.of(batch(1)));
+        } // closed cleanly: batch 1 is checkpointed into the database file
+        Path damaged;
+        try (MetricStore store = new MetricStore(live, Clock.systemUTC())) {
+            store.commit(List.of(batch(2)));
+            store.commit(List.of(batch(3)));
+            damaged = KilledStore.copy(live, dir.resolve("damaged"));
+        }
+        KilledStore.damageWalMiddle(damaged);
+
+        try (MetricStore reopened = new MetricStore(damaged, Clock.systemUTC())) {
+            assertThat(stored(reopened)).as("what the last checkpoint holds").isEqualTo(200);
+            assertThat(KilledStore.walsSetAside(damaged)).hasSize(1);
+            assertThat(reopened.restorePoint()).isNotNull();
+            assertThat(reopened.restorePoint().fromBackup()).isFalse();
+            assertThat(reopened.restorePoint().nextSeq())
+                    .isNotEmpty()
+                    .allSatisfy((stream, seq) -> assertThat(seq).isEqualTo(1));
+            reopened.commit(List.of(batch(2), batch(3))); // as the streams bring them again
+            assertThat(stored(reopened)).isEqualTo(600);
+        }
+        try (MetricStore again = new MetricStore(damaged, Clock.systemUTC())) {
+            assertThat(stored(again)).isEqualTo(600);
+            assertThat(again.restorePoint())
+                    .as("kept until the consumers were moved")
+                    .isNotNull();
+        }
+    }
+
+    /** Killed after it set the WAL aside and before it recorded the restore point: the next open records it. */
+    @Test
+    void aWalSetAsideButNotYetActedOnGetsItsRestorePointAtTheNextOpen() throws Exception {
+        Path live = dir.resolve("live");
+        try (MetricStore store = new MetricStore(live, Clock.systemUTC())) {
+            store.commit(List.of(batch(1)));
+            Path killed = KilledStore.copy(live, dir.resolve("killed"));
+            StoreFiles.in(killed).setAsideWal(1); // what open() does first, and then the kill
+            try (MetricStore reopened = new MetricStore(killed, Clock.systemUTC())) {
+                assertThat(reopened.restorePoint()).isNotNull();
+                assertThat(reopened.restorePoint().fromBackup()).isFalse();
+                assertThat(KilledStore.walsSetAside(killed))
+                        .singleElement()
+                        .asString()
+                        .endsWith(".unreplayable-1");
+            }
         }
     }
 }
