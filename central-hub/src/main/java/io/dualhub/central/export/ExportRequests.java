@@ -1,9 +1,10 @@
 package io.dualhub.central.export;
 
-import io.dualhub.common.wire.Batch;
-import io.dualhub.common.wire.Point;
-import io.dualhub.common.wire.SameObjects;
+import io.dualhub.common.wire.BatchCodec;
+import io.dualhub.common.wire.PointLimits;
+import io.dualhub.common.wire.WireFormatException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,40 +16,99 @@ import java.util.SortedMap;
  * appear), its samples in timestamp order, a series longer than what is left of a request continued in the lane's
  * next one. So a lane's requests sent one after the other bring every series of the lane to the receiver in timestamp
  * order, whatever the other lanes do: Prometheus' shards, parallel only across series.
+ *
+ * <p>The batches are read straight from their wire bytes into the series' sample arrays ({@link BatchCodec#read}),
+ * with no object per point: this runs on the exporter's one thread for every sample exported. A batch the hubs do not
+ * store (a point breaks the {@link PointLimits}, or its bytes are not a batch) adds nothing.
  */
 final class ExportRequests {
     private ExportRequests() {}
 
-    private record SeriesId(String edge, String metric, SortedMap<String, String> tags) {}
+    /** A batch to export: the edge it is of (its subject's, which its header names too) and its wire bytes. */
+    record ExportBatch(String edge, byte[] data) {}
 
     /** The requests of each lane ({@code laneCount} lists, some perhaps empty), in the order they are to be sent. */
-    static List<List<List<ExportSeries>>> lanes(List<Batch> batches, int maxSamples, int laneCount) {
-        List<List<ExportSeries>> seriesByLane = new ArrayList<>(laneCount);
-        for (int i = 0; i < laneCount; i++) {
-            seriesByLane.add(new ArrayList<>());
-        }
-        Map<SeriesId, ExportSeries> bySeries = new HashMap<>();
-        for (Batch b : batches) {
-            // a batch's points of a series share its objects: found by them, and by value once per batch
-            SameObjects<ExportSeries> inBatch = new SameObjects<>();
-            for (Point p : b.points()) {
-                ExportSeries series = inBatch.get(p.metric(), p.tags());
-                if (series == null) {
-                    series = bySeries.computeIfAbsent(new SeriesId(b.edgeId(), p.metric(), p.tags()), id -> {
-                        ExportSeries made = ExportSeries.of(id.edge(), id.metric(), id.tags());
-                        seriesByLane.get(bySeries.size() % laneCount).add(made);
-                        return made;
-                    });
-                    inBatch.put(p.metric(), p.tags(), series);
-                }
-                series.add(p.timestampMs(), p.value());
-            }
+    static List<List<List<ExportSeries>>> lanes(List<ExportBatch> batches, int maxSamples, int laneCount) {
+        UnitSeries unit = new UnitSeries(laneCount);
+        for (ExportBatch b : batches) {
+            unit.add(b);
         }
         List<List<List<ExportSeries>>> lanes = new ArrayList<>(laneCount);
-        for (List<ExportSeries> series : seriesByLane) {
+        for (List<ExportSeries> series : unit.seriesByLane) {
             lanes.add(cut(series, maxSamples));
         }
         return lanes;
+    }
+
+    private record SeriesId(String edge, String metric, SortedMap<String, String> tags) {}
+
+    /**
+     * The series of a unit, filled batch by batch. A batch's samples are added as it is read; if it turns out not to
+     * be stored (a bound broken by a later point, or bytes that end as no batch), each series it touched is cut back
+     * to the samples it had before.
+     */
+    private static final class UnitSeries implements BatchCodec.PointSink {
+        private final List<List<ExportSeries>> seriesByLane;
+        private final Map<SeriesId, ExportSeries> bySeries = new HashMap<>();
+        private final List<ExportSeries> touched = new ArrayList<>(); // by the batch being read, as first touched
+        private final List<Integer> countsBefore = new ArrayList<>();
+        private ExportSeries[] batchSeries = new ExportSeries[16]; // by the batch's series index
+        private String edge;
+        private boolean refused;
+
+        UnitSeries(int laneCount) {
+            seriesByLane = new ArrayList<>(laneCount);
+            for (int i = 0; i < laneCount; i++) {
+                seriesByLane.add(new ArrayList<>());
+            }
+        }
+
+        void add(ExportBatch b) {
+            edge = b.edge();
+            refused = false;
+            touched.clear();
+            countsBefore.clear();
+            try {
+                BatchCodec.read(b.data(), this);
+            } catch (WireFormatException e) {
+                refused = true; // the Ingestor refuses and accounts it
+            }
+            if (refused) {
+                for (int i = touched.size() - 1; i >= 0; i--) {
+                    touched.get(i).truncate(countsBefore.get(i));
+                }
+            }
+        }
+
+        @Override
+        public void series(int index, String metric, SortedMap<String, String> tags) {
+            if (refused || PointLimits.metricViolation(metric) != null || PointLimits.tagsViolation(tags) != null) {
+                refused = true;
+                return;
+            }
+            ExportSeries series = bySeries.computeIfAbsent(new SeriesId(edge, metric, tags), id -> {
+                ExportSeries made = ExportSeries.of(id.edge(), id.metric(), id.tags());
+                seriesByLane.get(bySeries.size() % seriesByLane.size()).add(made);
+                return made;
+            });
+            if (index == batchSeries.length) {
+                batchSeries = Arrays.copyOf(batchSeries, index * 2);
+            }
+            batchSeries[index] = series;
+            touched.add(series);
+            countsBefore.add(series.sampleCount());
+        }
+
+        @Override
+        public void point(int index, long timestampMs, double value) {
+            if (refused
+                    || PointLimits.timestampViolation(timestampMs) != null
+                    || PointLimits.valueViolation(value) != null) {
+                refused = true;
+                return;
+            }
+            batchSeries[index].add(timestampMs, value);
+        }
     }
 
     private static List<List<ExportSeries>> cut(List<ExportSeries> lane, int maxSamples) {

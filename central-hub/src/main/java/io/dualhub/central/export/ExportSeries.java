@@ -57,6 +57,14 @@ final class ExportSeries {
         samples[count++] = value;
     }
 
+    /** Drops the samples added after the first {@code samples} (a batch that turned out not to be stored). */
+    void truncate(int samples) {
+        if (samples < 0 || samples > count) {
+            throw new IllegalStateException("BUG: truncating " + count + " samples to " + samples);
+        }
+        count = samples;
+    }
+
     /** Puts the samples in timestamp order (stable: of equal timestamps the last added is kept) and returns this. */
     ExportSeries sorted() {
         boolean ordered = true;

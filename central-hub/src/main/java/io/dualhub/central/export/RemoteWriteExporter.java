@@ -8,10 +8,10 @@ import io.dualhub.common.Backoff;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.config.ShownUrl;
-import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EdgeMessage;
+import io.dualhub.common.wire.GapCodec;
 import io.dualhub.common.wire.GapDeclaration;
-import io.dualhub.common.wire.PointLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -350,9 +350,10 @@ public final class RemoteWriteExporter implements AutoCloseable {
     /** The unit of {@code messages}, leaving out the batches exported already and those of {@code inFlight}. */
     private Unit unit(List<Message> messages, Set<Exported> inFlight) {
         List<Carried> carried = carried(messages);
-        List<Batch> batches = batchesOf(carried, true, inFlight);
+        List<Carried> batches = batchesOf(carried, true, inFlight);
         List<Exported> exports = new ArrayList<>(batches.size());
-        batches.forEach(b -> exports.add(new Exported(key(b), b.seq())));
+        batches.forEach(
+                c -> exports.add(new Exported(key(c.header()), c.header().seq())));
         return new Unit(messages, handledOf(carried), exports, lanes(batches));
     }
 
@@ -439,9 +440,11 @@ public final class RemoteWriteExporter implements AutoCloseable {
 
     /**
      * What a message carried: the batch sequences it accounts for (null when it is not an edge's batch or
-     * declaration of its own subject), and the batch to export (null when the hubs do not store it).
+     * declaration of its own subject), and the header and bytes of the batch to export (null when it is no batch).
+     * A batch is read only as far as its header here; its points are read straight into the requests, and one the
+     * hubs do not store (a point breaks the limits) adds none ({@link ExportRequests}).
      */
-    private record Carried(ExportReconciler.Handled handled, Batch batch) {}
+    private record Carried(ExportReconciler.Handled handled, BatchCodec.Header header, byte[] data) {}
 
     private static List<Carried> carried(List<Message> messages) {
         List<Carried> carried = new ArrayList<>(messages.size());
@@ -454,23 +457,28 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private static Carried carried(Message m) {
         long atMs = m.metaData().timestamp().toInstant().toEpochMilli();
         try {
-            EdgeMessage decoded = EdgeMessage.decode(m.getData());
+            byte[] data = m.getData();
             String edge = MetricsRoute.edgeOf(m.getSubject());
-            // what the Ingestor stores: a batch of the subject's edge within the point limits (else it is refused,
-            // counted and audited there); gap declarations carry no points
-            if (decoded instanceof Batch b && b.edgeId().equals(edge)) {
-                return new Carried(
-                        new ExportReconciler.Handled(edge, b.incarnation(), b.seq(), b.seq(), atMs),
-                        PointLimits.violation(b.points()) == null ? b : null);
+            if (EdgeMessage.isGapDeclaration(data)) {
+                GapDeclaration g = GapCodec.decode(data);
+                // gap declarations carry no points
+                return g.edgeId().equals(edge)
+                        ? new Carried(
+                                new ExportReconciler.Handled(edge, g.incarnation(), g.fromSeq(), g.toSeq(), atMs),
+                                null,
+                                null)
+                        : new Carried(null, null, null);
             }
-            if (decoded instanceof GapDeclaration g && g.edgeId().equals(edge)) {
+            BatchCodec.Header b = BatchCodec.header(data);
+            // what the Ingestor stores: a batch of the subject's edge (else it is refused, counted and audited there)
+            if (b.edgeId().equals(edge)) {
                 return new Carried(
-                        new ExportReconciler.Handled(edge, g.incarnation(), g.fromSeq(), g.toSeq(), atMs), null);
+                        new ExportReconciler.Handled(edge, b.incarnation(), b.seq(), b.seq(), atMs), b, data);
             }
         } catch (RuntimeException e) {
             // undecodable or of a newer format: the Ingestor refuses and accounts it; nothing to export
         }
-        return new Carried(null, null);
+        return new Carried(null, null, null);
     }
 
     /**
@@ -478,15 +486,15 @@ public final class RemoteWriteExporter implements AutoCloseable {
      * {@code inFlight} (edge/incarnation/seq); without those exported already while this hub led when
      * {@code skipExported}.
      */
-    private List<Batch> batchesOf(List<Carried> unit, boolean skipExported, Set<Exported> inFlight) {
-        List<Batch> batches = new ArrayList<>();
+    private List<Carried> batchesOf(List<Carried> unit, boolean skipExported, Set<Exported> inFlight) {
+        List<Carried> batches = new ArrayList<>();
         Set<Exported> inUnit = new HashSet<>(inFlight);
         for (Carried c : unit) {
-            Batch b = c.batch();
+            BatchCodec.Header b = c.header();
             if (b != null
                     && !(skipExported && tracker(key(b)).isDuplicate(b.seq()))
                     && inUnit.add(new Exported(key(b), b.seq()))) {
-                batches.add(b);
+                batches.add(c);
             }
         }
         return batches;
@@ -511,7 +519,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
         return exported.computeIfAbsent(key, k -> new SequenceTracker(0, List.of()));
     }
 
-    private static String key(Batch b) {
+    private static String key(BatchCodec.Header b) {
         return b.edgeId() + "/" + b.incarnation();
     }
 
@@ -525,8 +533,12 @@ public final class RemoteWriteExporter implements AutoCloseable {
         lastTouchMs = clock.millis();
     }
 
-    private List<List<List<ExportSeries>>> lanes(List<Batch> batches) {
-        return ExportRequests.lanes(batches, settings.maxSamples(), settings.parallelRequests());
+    private List<List<List<ExportSeries>>> lanes(List<Carried> batches) {
+        List<ExportRequests.ExportBatch> toExport = new ArrayList<>(batches.size());
+        for (Carried c : batches) {
+            toExport.add(new ExportRequests.ExportBatch(c.header().edgeId(), c.data()));
+        }
+        return ExportRequests.lanes(toExport, settings.maxSamples(), settings.parallelRequests());
     }
 
     /**

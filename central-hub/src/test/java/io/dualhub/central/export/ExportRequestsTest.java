@@ -7,6 +7,7 @@ import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,10 +19,11 @@ class ExportRequestsTest {
 
     @Test
     void eachSeriesKeepsToOneLaneDealtRoundInTheOrderSeriesFirstAppear() {
-        // decoded, as the exporter gets them: a batch's points of a series share their strings and tag map
-        Batch first = decoded("e1", 1, List.of(point("a", "x", 1), point("b", "x", 1), point("c", "x", 1)));
-        Batch second = decoded("e1", 2, List.of(point("c", "x", 2), point("a", "x", 2), point("d", "x", 2)));
-        Batch otherEdge = decoded("e2", 1, List.of(point("a", "x", 3)));
+        ExportRequests.ExportBatch first =
+                encoded("e1", 1, List.of(point("a", "x", 1), point("b", "x", 1), point("c", "x", 1)));
+        ExportRequests.ExportBatch second =
+                encoded("e1", 2, List.of(point("c", "x", 2), point("a", "x", 2), point("d", "x", 2)));
+        ExportRequests.ExportBatch otherEdge = encoded("e2", 1, List.of(point("a", "x", 3)));
 
         List<List<List<ExportSeries>>> lanes = ExportRequests.lanes(List.of(first, second, otherEdge), 100, 2);
 
@@ -42,7 +44,7 @@ class ExportRequestsTest {
             points.add(point("m", "x", i));
             points.add(point("n", "x", 100 + i));
         }
-        List<List<List<ExportSeries>>> lanes = ExportRequests.lanes(List.of(decoded("e", 1, points)), 4, 3);
+        List<List<List<ExportSeries>>> lanes = ExportRequests.lanes(List.of(encoded("e", 1, points)), 4, 3);
 
         assertThat(lanes.get(0)).extracting(ExportRequests::samples).containsExactly(4, 4, 2);
         assertThat(lanes.get(1)).extracting(ExportRequests::samples).containsExactly(4, 4, 2);
@@ -56,18 +58,15 @@ class ExportRequestsTest {
     void samplesAreSortedStablyWhateverTheSpanOfTheirTimestamps() {
         Random random = new Random(7);
         for (long span : new long[] {10, 1L << 40, Long.MAX_VALUE}) {
-            List<Point> points = new ArrayList<>();
+            ExportSeries series = ExportSeries.of("e", "m", Map.of());
             List<Long> drawn = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 boolean extreme = span == Long.MAX_VALUE && i % 50 == 0; // a span no long holds
                 long ts = extreme ? (i % 100 == 0 ? Long.MIN_VALUE + 1 : Long.MAX_VALUE) : random.nextLong() % span;
-                points.add(Point.of("m", Map.of(), ts, drawn.size()));
+                series.add(ts, drawn.size());
                 drawn.add(ts);
             }
-            ExportSeries series = ExportRequests.lanes(List.of(decoded("e", 1, points)), 1000, 1)
-                    .get(0)
-                    .get(0)
-                    .get(0);
+            series.sorted();
 
             List<Long> expected = drawn.stream().distinct().sorted().toList();
             assertThat(timestamps(series)).as("span %d", span).isEqualTo(expected);
@@ -80,8 +79,30 @@ class ExportRequestsTest {
         }
     }
 
-    private Batch decoded(String edge, long seq, List<Point> points) {
-        return BatchCodec.decode(BatchCodec.encode(new Batch(edge, incarnation, seq, 0, points)));
+    /**
+     * A batch the hubs do not store (a point past the limits, or bytes that stop being a batch) adds nothing, though
+     * its series' earlier points were read already; the batches before and after it are exported whole.
+     */
+    @Test
+    void aBatchTheHubsDoNotStoreAddsNoSample() {
+        ExportRequests.ExportBatch before = encoded("e", 1, List.of(point("a", "x", 1), point("b", "x", 1)));
+        ExportRequests.ExportBatch pastTheLimits = encoded(
+                "e",
+                2,
+                List.of(point("a", "x", 2), point("c", "x", 2), Point.of("b", Map.of("k", "x"), Long.MAX_VALUE, 1)));
+        byte[] whole =
+                encoded("e", 3, List.of(point("a", "x", 3), point("b", "x", 3))).data();
+        ExportRequests.ExportBatch cut = new ExportRequests.ExportBatch("e", Arrays.copyOf(whole, whole.length - 4));
+        ExportRequests.ExportBatch after = encoded("e", 4, List.of(point("a", "x", 4), point("b", "x", 4)));
+
+        List<List<List<ExportSeries>>> lanes = ExportRequests.lanes(List.of(before, pastTheLimits, cut, after), 100, 1);
+
+        assertThat(describe(lanes.get(0)))
+                .containsExactly("a{edge=\"e\", k=\"x\"} [1, 4]", "b{edge=\"e\", k=\"x\"} [1, 4]");
+    }
+
+    private ExportRequests.ExportBatch encoded(String edge, long seq, List<Point> points) {
+        return new ExportRequests.ExportBatch(edge, BatchCodec.encode(new Batch(edge, incarnation, seq, 0, points)));
     }
 
     private static Point point(String metric, String tag, long ts) {

@@ -3,6 +3,7 @@ package io.dualhub.central.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualhub.common.wire.Batch;
+import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.Incarnations;
 import io.dualhub.common.wire.Point;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class WriteRequestEncoderTest {
                         Point.of("mem", Map.of(), -5, -0.0)));
 
         List<List<ExportSeries>> requests =
-                ExportRequests.lanes(List.of(batch), 100, 1).get(0);
+                ExportRequests.lanes(List.of(encoded(batch)), 100, 1).get(0);
         List<ReceivedWrites.Series> got = ReceivedWrites.decode(new WriteRequestEncoder().encode(requests.get(0)));
 
         assertThat(got).hasSize(2);
@@ -50,16 +51,10 @@ class WriteRequestEncoderTest {
 
     @Test
     void aStalenessMarkerIsSentWithPrometheusOwnBitsWhateverNanItArrivedAs() {
-        Batch batch = new Batch(
-                "edge-1",
-                incarnation,
-                1,
-                0,
-                List.of(Point.of("gone", Map.of(), 1000, 1.0), Point.of("gone", Map.of(), 2000, Double.NaN)));
-        ReceivedWrites.Series gone = ReceivedWrites.decode(new WriteRequestEncoder()
-                        .encode(ExportRequests.lanes(List.of(batch), 100, 1)
-                                .get(0)
-                                .get(0)))
+        ExportSeries series = ExportSeries.of("edge-1", "gone", Map.of());
+        series.add(1000, 1.0);
+        series.add(2000, Double.NaN);
+        ReceivedWrites.Series gone = ReceivedWrites.decode(new WriteRequestEncoder().encode(List.of(series)))
                 .get(0);
         assertThat(gone.values().get(0)).isEqualTo(1.0);
         assertThat(Double.doubleToRawLongBits(gone.values().get(1))).isEqualTo(Point.STALE_MARKER_BITS);
@@ -75,7 +70,7 @@ class WriteRequestEncoderTest {
         Batch batch = new Batch("e", incarnation, 1, 0, points);
 
         List<List<ExportSeries>> requests =
-                ExportRequests.lanes(List.of(batch), 4, 1).get(0);
+                ExportRequests.lanes(List.of(encoded(batch)), 4, 1).get(0);
 
         assertThat(requests).extracting(ExportRequests::samples).containsExactly(4, 4, 3);
         List<Long> seen = new ArrayList<>();
@@ -90,5 +85,9 @@ class WriteRequestEncoderTest {
         assertThat(WriteRequestEncoder.varintSize(-1)).isEqualTo(10);
         assertThat(WriteRequestEncoder.varintSize(127)).isEqualTo(1);
         assertThat(WriteRequestEncoder.varintSize(128)).isEqualTo(2);
+    }
+
+    private static ExportRequests.ExportBatch encoded(Batch batch) {
+        return new ExportRequests.ExportBatch(batch.edgeId(), BatchCodec.encode(batch));
     }
 }

@@ -97,21 +97,13 @@ public final class BatchCodec {
         }
     }
 
-    public record Header(String edgeId, String incarnation, long seq, int pointCount) {}
+    public record Header(String edgeId, String incarnation, long seq, long createdAtMs, int pointCount) {}
 
     /** The header of an encoded batch, without its points; a {@link WireFormatException} when unreadable. */
     public static Header header(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
-            if (in.readUnsignedByte() != MAGIC) {
-                throw new WireFormatException("not a dualhub batch");
-            }
-            int version = in.readUnsignedByte();
-            requireVersion(version);
-            String edgeId = in.readUTF();
-            String incarnation = version >= 2 ? in.readUTF() : "";
-            long seq = in.readLong();
-            in.skipBytes(8);
-            return new Header(edgeId, incarnation, seq, readVarint(in, "point count"));
+        ByteSource source = new ByteSource(data);
+        try (DataInputStream in = new DataInputStream(source)) {
+            return readHeader(in, source);
         } catch (EOFException e) {
             throw new WireFormatException("batch header truncated", e);
         } catch (IOException e) {
@@ -119,9 +111,26 @@ public final class BatchCodec {
         }
     }
 
+    /** Reads the header from {@code in}, which reads {@code source} (unbuffered: both are at the points after it). */
+    private static Header readHeader(DataInputStream in, ByteSource source) throws IOException {
+        int magic = in.readUnsignedByte();
+        if (magic != MAGIC) {
+            throw new WireFormatException(
+                    "not a dualhub batch: magic byte 0x" + Integer.toHexString(magic) + ", expected 0xd1");
+        }
+        int version = in.readUnsignedByte();
+        requireVersion(version);
+        String edgeId = in.readUTF();
+        String incarnation = version >= 2 ? in.readUTF() : "";
+        long seq = in.readLong();
+        long createdAtMs = in.readLong();
+        return new Header(edgeId, incarnation, seq, createdAtMs, readVarint(source, "point count"));
+    }
+
     /** The number of points of an encoded batch, read from its header without decoding the points. */
     public static int pointCount(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
+        ByteSource source = new ByteSource(data);
+        try (DataInputStream in = new DataInputStream(source)) {
             in.skipBytes(1);
             int version = in.readUnsignedByte();
             in.readUTF();
@@ -129,7 +138,7 @@ public final class BatchCodec {
                 in.readUTF();
             }
             in.skipBytes(16);
-            return readVarint(in, "point count");
+            return readVarint(source, "point count");
         } catch (EOFException e) {
             throw new WireFormatException("batch truncated", e);
         } catch (IOException e) {
@@ -138,37 +147,76 @@ public final class BatchCodec {
     }
 
     public static Batch decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteSource(data))) {
-            int magic = in.readUnsignedByte();
-            if (magic != MAGIC) {
-                throw new WireFormatException(
-                        "not a dualhub batch: magic byte 0x" + Integer.toHexString(magic) + ", expected 0xd1");
-            }
-            int version = in.readUnsignedByte();
-            requireVersion(version);
-            String edgeId = in.readUTF();
-            String incarnation = version >= 2 ? in.readUTF() : "";
-            long seq = in.readLong();
-            long createdAtMs = in.readLong();
-            int count = readVarint(in, "point count");
+        PointList points = new PointList();
+        Header header = read(data, points);
+        try {
+            return new Batch(header.edgeId(), header.incarnation(), header.seq(), header.createdAtMs(), points.points);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid batch: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Receives a batch's points as {@link #read} walks its bytes: each series once, when first met, then every point
+     * as the index of its series. Nothing is made per point: the exporter cuts its requests straight from these.
+     */
+    public interface PointSink {
+        /** The batch's series {@code index} (numbered from 0 as first met), its metric and its tags (maybe none). */
+        void series(int index, String metric, SortedMap<String, String> tags);
+
+        /** A point of series {@code index}, in the batch's order. */
+        void point(int index, long timestampMs, double value);
+    }
+
+    /**
+     * Walks an encoded batch's points into {@code sink} and returns its header; throws what {@link #decode} throws,
+     * perhaps after some points were handed over.
+     */
+    public static Header read(byte[] data, PointSink sink) {
+        ByteSource source = new ByteSource(data);
+        try (DataInputStream in = new DataInputStream(source)) {
+            Header header = readHeader(in, source);
+            int count = header.pointCount();
             if (count > MAX_POINTS) {
                 throw new WireFormatException("point count " + count + " exceeds " + MAX_POINTS);
             }
-            PointReader reader = new PointReader(in);
-            List<Point> points = new ArrayList<>(count);
+            PointReader reader = new PointReader(source, sink);
             for (int i = 0; i < count; i++) {
-                points.add(reader.read(i));
+                reader.read(i);
             }
-            if (in.available() > 0) {
-                throw new WireFormatException(in.available() + " trailing bytes after " + count + " points");
+            if (source.available() > 0) {
+                throw new WireFormatException(source.available() + " trailing bytes after " + count + " points");
             }
-            return new Batch(edgeId, incarnation, seq, createdAtMs, points);
+            return header;
         } catch (EOFException e) {
             throw new WireFormatException("batch truncated", e);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid batch: " + e.getMessage(), e);
         } catch (IOException e) {
             throw unreadable("batch", e);
+        }
+    }
+
+    /** Makes the points of {@link #decode}: those of a series share its metric String and tag map. */
+    private static final class PointList implements PointSink {
+        private final List<Point> points = new ArrayList<>();
+        private String[] metrics = new String[8];
+        private SortedMap<?, ?>[] tags = new SortedMap<?, ?>[8];
+
+        @Override
+        public void series(int index, String metric, SortedMap<String, String> tagMap) {
+            if (index == metrics.length) {
+                metrics = Arrays.copyOf(metrics, index * 2);
+                tags = Arrays.copyOf(tags, index * 2);
+            }
+            metrics[index] = metric;
+            tags[index] = tagMap;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void point(int index, long timestampMs, double value) {
+            points.add(new Point(metrics[index], (SortedMap<String, String>) tags[index], timestampMs, value));
         }
     }
 
@@ -202,10 +250,10 @@ public final class BatchCodec {
         out.writeByte(v);
     }
 
-    private static int readVarint(DataInputStream in, String field) throws IOException {
+    private static int readVarint(ByteSource in, String field) throws EOFException {
         int result = 0;
         for (int shift = 0; shift < 32; shift += 7) {
-            int b = in.readUnsignedByte();
+            int b = in.readByte();
             result |= (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 if (result < 0) {
@@ -218,24 +266,29 @@ public final class BatchCodec {
     }
 
     /**
-     * Reads one batch's points. A batch repeats its series, so what depends only on the strings is done once per
-     * batch: a metric name is checked once, and points with the same tag strings share one immutable tag map (which
-     * also lets the CentralHub look their series up by identity).
+     * Reads one batch's points into a {@link PointSink}. A batch repeats its series, so what depends only on the
+     * strings is done once per batch: a metric name is checked once, a series is found by its string references
+     * (without allocating for it), and series with the same tag strings share one immutable tag map (which also lets
+     * the CentralHub look their series up by identity).
      */
     private static final class PointReader {
-        private final DataInputStream in;
+        private final ByteSource in;
+        private final PointSink sink;
         private final List<String> table = new ArrayList<>();
         private final BitSet validMetrics = new BitSet();
-        private final Map<TagRefs, SortedMap<String, String>> tagSets = new HashMap<>();
+        private final Map<Refs, Integer> series = new HashMap<>();
+        private final Map<Refs, SortedMap<String, String>> tagSets = new HashMap<>();
+        private final Refs probe = new Refs(new int[1 + 2 * MetricNames.MAX_TAGS], 0);
 
-        PointReader(DataInputStream in) {
+        PointReader(ByteSource in, PointSink sink) {
             this.in = in;
+            this.sink = sink;
         }
 
-        Point read(int index) throws IOException {
+        void read(int index) throws IOException {
             int metricRef = readRef();
-            String metric = table.get(metricRef);
             if (!validMetrics.get(metricRef)) {
+                String metric = table.get(metricRef);
                 if (!MetricNames.isValidMetric(metric)) {
                     throw new WireFormatException("point " + index + ": invalid metric name '" + metric + "'");
                 }
@@ -246,18 +299,30 @@ public final class BatchCodec {
                 throw new WireFormatException(
                         "point " + index + ": " + tagCount + " tags, at most " + MetricNames.MAX_TAGS);
             }
-            int[] refs = new int[tagCount * 2];
-            for (int r = 0; r < refs.length; r++) {
+            int[] refs = probe.refs;
+            refs[0] = metricRef;
+            for (int r = 1; r <= tagCount * 2; r++) {
                 refs[r] = readRef();
             }
-            SortedMap<String, String> tags =
-                    tagCount == 0 ? null : tagSets.computeIfAbsent(new TagRefs(refs), this::tagMap);
-            return new Point(metric, tags, in.readLong(), in.readDouble());
+            probe.set(1 + tagCount * 2);
+            Integer known = series.get(probe);
+            int seriesIndex = known != null ? known : newSeries(probe.copy());
+            sink.point(seriesIndex, in.readLong(), Double.longBitsToDouble(in.readLong()));
         }
 
-        private SortedMap<String, String> tagMap(TagRefs refs) {
+        private int newSeries(Refs refs) {
+            int index = series.size();
+            series.put(refs, index);
+            Refs tagRefs = refs.tags();
+            SortedMap<String, String> tags =
+                    tagRefs.length == 0 ? Collections.emptySortedMap() : tagSets.computeIfAbsent(tagRefs, this::tagMap);
+            sink.series(index, table.get(refs.refs[0]), tags);
+            return index;
+        }
+
+        private SortedMap<String, String> tagMap(Refs refs) {
             TreeMap<String, String> tags = new TreeMap<>();
-            for (int r = 0; r < refs.refs.length; r += 2) {
+            for (int r = 0; r < refs.length; r += 2) {
                 tags.put(table.get(refs.refs[r]), table.get(refs.refs[r + 1]));
             }
             return Collections.unmodifiableSortedMap(tags);
@@ -277,23 +342,51 @@ public final class BatchCodec {
             if (length > in.available()) {
                 throw new WireFormatException("string length " + length + " exceeds the remaining bytes");
             }
-            byte[] utf8 = new byte[length];
-            in.readFully(utf8);
-            table.add(new String(utf8, StandardCharsets.UTF_8));
+            table.add(in.readUtf8(length));
             return table.size() - 1;
         }
     }
 
-    /** The string-table indexes of one point's tag keys and values, in wire order. */
-    private record TagRefs(int[] refs) {
+    /**
+     * String-table indexes in wire order (a point's metric and then its tag keys and values, or a tag set's keys and
+     * values): the first {@code length} of {@code refs}. A lookup fills one probe in place; a key kept is a copy.
+     */
+    private static final class Refs {
+        private final int[] refs;
+        private int length;
+        private int hash;
+
+        Refs(int[] refs, int length) {
+            this.refs = refs;
+            set(length);
+        }
+
+        void set(int newLength) {
+            length = newLength;
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + refs[i];
+            }
+            hash = h;
+        }
+
+        Refs copy() {
+            return new Refs(Arrays.copyOf(refs, length), length);
+        }
+
+        /** The tag references of a point's references (without its metric). */
+        Refs tags() {
+            return new Refs(Arrays.copyOfRange(refs, 1, length), length - 1);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof TagRefs other && Arrays.equals(refs, other.refs);
+            return o instanceof Refs other && Arrays.equals(refs, 0, length, other.refs, 0, other.length);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(refs);
+            return hash;
         }
     }
 }

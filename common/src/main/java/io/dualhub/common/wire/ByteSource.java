@@ -1,6 +1,11 @@
 package io.dualhub.common.wire;
 
+import java.io.EOFException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A byte array to decode from, like {@link java.io.ByteArrayInputStream} without its locking: a decoder reads a
@@ -45,4 +50,32 @@ final class ByteSource extends InputStream {
     public int available() {
         return buf.length - pos;
     }
+
+    /** The next byte, unsigned. */
+    int readByte() throws EOFException {
+        if (pos >= buf.length) {
+            throw new EOFException();
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    /** The next eight bytes as a big-endian long (as {@link java.io.DataInputStream#readLong}). */
+    long readLong() throws EOFException {
+        if (buf.length - pos < 8) {
+            throw new EOFException();
+        }
+        long v = (long) BIG_ENDIAN_LONG.get(buf, pos);
+        pos += 8;
+        return v;
+    }
+
+    /** The next {@code length} bytes as UTF-8 (the caller checked they are there). */
+    String readUtf8(int length) {
+        String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+        pos += length;
+        return s;
+    }
+
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 }

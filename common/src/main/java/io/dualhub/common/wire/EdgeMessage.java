@@ -22,9 +22,14 @@ public sealed interface EdgeMessage permits Batch, GapDeclaration {
 
     /** Decodes either kind, by its magic byte. */
     static EdgeMessage decode(byte[] data) {
-        if (data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC) {
+        if (isGapDeclaration(data)) {
             return GapCodec.decode(data);
         }
         return BatchCodec.decode(data);
+    }
+
+    /** True when the bytes say they are a {@link GapDeclaration} (by its magic byte), else they are to be a batch. */
+    static boolean isGapDeclaration(byte[] data) {
+        return data.length > 0 && (data[0] & 0xff) == GapCodec.MAGIC;
     }
 }
