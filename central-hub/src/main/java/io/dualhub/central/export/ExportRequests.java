@@ -12,10 +12,10 @@ import java.util.SortedMap;
 
 /**
  * Cuts the points of some batches into remote-write requests of at most {@code maxSamples} samples, in lanes that may
- * be sent at the same time: grouped by series, each series in one lane (dealt round in the order the series first
- * appear), its samples in timestamp order, a series longer than what is left of a request continued in the lane's
- * next one. So a lane's requests sent one after the other bring every series of the lane to the receiver in timestamp
- * order, whatever the other lanes do: Prometheus' shards, parallel only across series.
+ * be sent at the same time: grouped by series, each series in one lane (those with samples dealt round in the order
+ * the series first appear), its samples in timestamp order, a series longer than what is left of a request continued
+ * in the lane's next one. So a lane's requests sent one after the other bring every series of the lane to the
+ * receiver in timestamp order, whatever the other lanes do: Prometheus' shards, parallel only across series.
  *
  * <p>The batches are read straight from their wire bytes into the series' sample arrays ({@link BatchCodec#read}),
  * with no object per point: this runs on the exporter's one thread for every sample exported. A batch the hubs do not
@@ -29,12 +29,22 @@ final class ExportRequests {
 
     /** The requests of each lane ({@code laneCount} lists, some perhaps empty), in the order they are to be sent. */
     static List<List<List<ExportSeries>>> lanes(List<ExportBatch> batches, int maxSamples, int laneCount) {
-        UnitSeries unit = new UnitSeries(laneCount);
+        UnitSeries unit = new UnitSeries();
         for (ExportBatch b : batches) {
             unit.add(b);
         }
+        List<List<ExportSeries>> seriesByLane = new ArrayList<>(laneCount);
+        for (int i = 0; i < laneCount; i++) {
+            seriesByLane.add(new ArrayList<>());
+        }
+        int dealt = 0;
+        for (ExportSeries series : unit.inOrder) {
+            if (series.sampleCount() > 0) { // not when only batches that are not stored brought it
+                seriesByLane.get(dealt++ % laneCount).add(series);
+            }
+        }
         List<List<List<ExportSeries>>> lanes = new ArrayList<>(laneCount);
-        for (List<ExportSeries> series : unit.seriesByLane) {
+        for (List<ExportSeries> series : seriesByLane) {
             lanes.add(cut(series, maxSamples));
         }
         return lanes;
@@ -48,20 +58,13 @@ final class ExportRequests {
      * to the samples it had before.
      */
     private static final class UnitSeries implements BatchCodec.PointSink {
-        private final List<List<ExportSeries>> seriesByLane;
+        private final List<ExportSeries> inOrder = new ArrayList<>(); // as first met
         private final Map<SeriesId, ExportSeries> bySeries = new HashMap<>();
         private final List<ExportSeries> touched = new ArrayList<>(); // by the batch being read, as first touched
         private final List<Integer> countsBefore = new ArrayList<>();
         private ExportSeries[] batchSeries = new ExportSeries[16]; // by the batch's series index
         private String edge;
         private boolean refused;
-
-        UnitSeries(int laneCount) {
-            seriesByLane = new ArrayList<>(laneCount);
-            for (int i = 0; i < laneCount; i++) {
-                seriesByLane.add(new ArrayList<>());
-            }
-        }
 
         void add(ExportBatch b) {
             edge = b.edge();
@@ -82,13 +85,14 @@ final class ExportRequests {
 
         @Override
         public void series(int index, String metric, SortedMap<String, String> tags) {
-            if (refused || PointLimits.metricViolation(metric) != null || PointLimits.tagsViolation(tags) != null) {
+            // the metric name was checked by the reader, which refuses what PointLimits refuses of it
+            if (refused || PointLimits.tagsViolation(tags) != null) {
                 refused = true;
                 return;
             }
             ExportSeries series = bySeries.computeIfAbsent(new SeriesId(edge, metric, tags), id -> {
                 ExportSeries made = ExportSeries.of(id.edge(), id.metric(), id.tags());
-                seriesByLane.get(bySeries.size() % seriesByLane.size()).add(made);
+                inOrder.add(made);
                 return made;
             });
             if (index == batchSeries.length) {

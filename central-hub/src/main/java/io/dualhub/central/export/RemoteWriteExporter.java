@@ -8,6 +8,7 @@ import io.dualhub.common.Backoff;
 import io.dualhub.common.DaemonThreads;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.config.ShownUrl;
+import io.dualhub.common.wire.Batch;
 import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.EdgeMessage;
 import io.dualhub.common.wire.GapCodec;
@@ -470,6 +471,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
                         : new Carried(null, null, null);
             }
             BatchCodec.Header b = BatchCodec.header(data);
+            Batch.requireHeader(b.edgeId(), b.incarnation(), b.seq());
             // what the Ingestor stores: a batch of the subject's edge (else it is refused, counted and audited there)
             if (b.edgeId().equals(edge)) {
                 return new Carried(

@@ -55,7 +55,7 @@ public final class MetricStore implements AutoCloseable {
     // Read back whole from the file after a failed commit; the committing thread adds to them, readers read them.
     private final SeriesDictionary series;
     private final EdgeLedgers ledgers = new EdgeLedgers();
-    // Read at open; cleared by the committing thread once the consumers were moved to it.
+    // Read at open and reopen; cleared by the committing thread once the consumers were moved to it.
     private volatile RestorePoint restorePoint;
     // A backup reads on a duplicate of the connection: held shared while it does, exclusively to close or replace it.
     private final ReentrantReadWriteLock connection = new ReentrantReadWriteLock();
@@ -74,7 +74,7 @@ public final class MetricStore implements AutoCloseable {
             Files.createDirectories(dir);
             this.db = open();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create store directory " + dir, e);
+            throw new UncheckedIOException("cannot create or open the store's files in " + dir + ": " + e, e);
         } catch (SQLException e) {
             throw new StoreException("cannot open the metric store in " + dir + ": " + e.getMessage(), e);
         }
@@ -114,9 +114,12 @@ public final class MetricStore implements AutoCloseable {
             opened = StoreConnection.open(files.database(), settings.memoryLimit());
         }
         try {
-            for (Path pending : files.pendingSetAside()) {
+            List<Path> pending = files.pendingSetAside();
+            if (!pending.isEmpty()) {
                 StoreBackup.record(opened.writer(), RestorePoint.streamsFromStart(clock.millis()));
-                LOG.warn("WAL set aside, kept for an operator: {}", files.settle(pending));
+            }
+            for (Path aside : pending) {
+                LOG.warn("WAL set aside, kept for an operator: {}", files.settle(aside));
             }
         } catch (IOException | SQLException | RuntimeException e) {
             opened.close();
@@ -298,8 +301,8 @@ public final class MetricStore implements AutoCloseable {
     }
 
     /**
-     * The restore point of a store started from a backup, until {@link #restorePointApplied()}; null for any other
-     * store.
+     * The restore point of a store started from a backup, or of one that opened on its last checkpoint without its
+     * WAL ({@link RestorePoint#fromBackup()} false), until {@link #restorePointApplied()}; null for any other store.
      */
     public RestorePoint restorePoint() {
         return restorePoint;

@@ -58,11 +58,13 @@ final class StoreConnection implements AutoCloseable {
     }
 
     /**
-     * True when DuckDB refused to open the database because it could not replay its WAL ("Failure while replaying
-     * WAL file ...: Corrupt WAL file ..."): the database file itself is as its last checkpoint left it.
+     * True when DuckDB refused to open the database because an entry of its WAL fails its checksum ("Failure while
+     * replaying WAL file ...: Corrupt WAL file: entry at byte position ... computed checksum ... does not match"):
+     * that WAL will never replay. Other failures while replaying (out of memory, a read error) are not taken for it:
+     * the WAL may replay at the next try, and setting it aside would drop what it holds.
      */
     static boolean walUnreplayable(SQLException e) {
-        return e.getMessage() != null && e.getMessage().contains("replaying WAL");
+        return e.getMessage() != null && e.getMessage().contains("Corrupt WAL file");
     }
 
     /** The size of the volume holding {@code file}; 0 when the system does not tell (DuckDB's default then). */

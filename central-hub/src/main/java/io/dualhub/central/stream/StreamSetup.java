@@ -198,10 +198,14 @@ public final class StreamSetup {
                 warnings.add("stream " + route.stream() + " ends at " + last + ", before the restore point " + start
                         + ": it was made anew since the backup; this hub reads it from its start");
                 start = 1;
-            } else if (first > start) {
+            } else if (first > start && point.fromBackup()) {
                 warnings.add("stream " + route.stream() + " starts at " + first + ", the restore point at "
                         + start + ": messages " + start + ".." + (first - 1) + " are gone (older than stream.max-age);"
                         + " gap repair asks the edges for what they held");
+            } else if (first > start) {
+                warnings.add("stream " + route.stream() + " starts at " + first + ": what the WAL set aside held of"
+                        + " messages older than that (stream.max-age) is gone from this hub's store; gap repair asks"
+                        + " the edges for what they still hold, and the peer hub has it all");
             }
             if (existing(jsm, route, instance) != null) {
                 jsm.deleteConsumer(route.stream(), wanted.getDurable());

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,6 +102,30 @@ class RemoteWriteExporterTest {
         publish(MetricsRoute.PRIMARY, batch(8, "m"));
         drain(exporter(receiver.url())); // as a new leader would: only what was not acknowledged
         assertThat(timestamps("m")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
+    /**
+     * A batch whose header the Ingestor refuses (an incarnation that is not hex: a Batch cannot be made of it) is not
+     * exported either: the exporter reads only headers, and checks them as a Batch would.
+     */
+    @Test
+    void aBatchWhoseHeaderTheIngestorRefusesIsNotExported() throws Exception {
+        publish(MetricsRoute.PRIMARY, batch(1, "m"));
+        byte[] bad = BatchCodec.encode(batch(2, "m"));
+        String encoded = new String(bad, StandardCharsets.ISO_8859_1);
+        byte[] upper =
+                encoded.replace(incarnation, "X".repeat(incarnation.length())).getBytes(StandardCharsets.ISO_8859_1);
+        link.connection()
+                .jetStream()
+                .publish(
+                        MetricsRoute.PRIMARY.subject("e1"),
+                        upper,
+                        PublishOptions.builder().messageId("bad-2").build());
+        publish(MetricsRoute.PRIMARY, batch(3, "m"));
+
+        drain(exporter(receiver.url()));
+
+        assertThat(timestamps("m")).containsExactly(1L, 3L);
     }
 
     @Test

@@ -12,12 +12,17 @@ import java.util.List;
 public record Batch(String edgeId, String incarnation, long seq, long createdAtMs, List<Point> points)
         implements EdgeMessage {
     public Batch {
+        requireHeader(edgeId, incarnation, seq);
+        points = List.copyOf(points);
+    }
+
+    /** Checks what a batch's header says, as a batch is made of it: an IllegalArgumentException says what is wrong. */
+    public static void requireHeader(String edgeId, String incarnation, long seq) {
         EdgeId.require(edgeId);
         Incarnations.require(incarnation);
         if (seq < 1) {
             throw new IllegalArgumentException("batch seq must be >= 1, was " + seq);
         }
-        points = List.copyOf(points);
     }
 
     /**

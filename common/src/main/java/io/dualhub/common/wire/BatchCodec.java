@@ -129,21 +129,7 @@ public final class BatchCodec {
 
     /** The number of points of an encoded batch, read from its header without decoding the points. */
     public static int pointCount(byte[] data) {
-        ByteSource source = new ByteSource(data);
-        try (DataInputStream in = new DataInputStream(source)) {
-            in.skipBytes(1);
-            int version = in.readUnsignedByte();
-            in.readUTF();
-            if (version >= 2) {
-                in.readUTF();
-            }
-            in.skipBytes(16);
-            return readVarint(source, "point count");
-        } catch (EOFException e) {
-            throw new WireFormatException("batch truncated", e);
-        } catch (IOException e) {
-            throw unreadable("batch", e);
-        }
+        return header(data).pointCount();
     }
 
     public static Batch decode(byte[] data) {
@@ -169,8 +155,9 @@ public final class BatchCodec {
     }
 
     /**
-     * Walks an encoded batch's points into {@code sink} and returns its header; throws what {@link #decode} throws,
-     * perhaps after some points were handed over.
+     * Walks an encoded batch's points into {@code sink} and returns its header; a {@link WireFormatException} when
+     * the bytes are not a batch's, perhaps after some points were handed over. The header's fields are not checked
+     * here ({@link Batch#requireHeader} does, as {@link #decode} does by making the batch).
      */
     public static Header read(byte[] data, PointSink sink) {
         ByteSource source = new ByteSource(data);
