@@ -193,13 +193,36 @@ final class ExportFeed {
         return new Replay(routes);
     }
 
-    /** A replay's progress over both routes; used by the exporter thread only. */
+    /**
+     * A replay's progress over both routes; used by the exporter thread only. A route is read out when a message
+     * reaches where its durable consumer stood when the replay began, or when a fetch brings nothing after a message
+     * that had none pending after it. An empty fetch before that is not its end: an ordered consumer made just after
+     * its stream changed leader (a partition healing) can answer empty for a moment, and a route ended there left
+     * batches given up as no longer in the streams (the quick chaos set's partition-leader, once). Such a route is
+     * fetched again, {@value #EMPTY_FETCHES} times at most, {@link #EMPTY_FETCH_PAUSE} apart.
+     */
     static final class Replay {
-        private record Route(MetricsRoute route, OrderedConsumerContext consumer, long lastSeq) {}
+        static final int EMPTY_FETCHES = 10;
+        static final Duration EMPTY_FETCH_PAUSE = Duration.ofMillis(100);
+
+        /** One route's ordered consumer and where the durable consumer stood when the replay began. */
+        static final class Route {
+            private final MetricsRoute route;
+            private final OrderedConsumerContext consumer;
+            private final long lastSeq;
+            private boolean caughtUp; // its last message had none pending after it
+            private int emptyFetches; // in a row
+
+            Route(MetricsRoute route, OrderedConsumerContext consumer, long lastSeq) {
+                this.route = route;
+                this.consumer = consumer;
+                this.lastSeq = lastSeq;
+            }
+        }
 
         private final List<Route> left;
 
-        private Replay(List<Route> routes) {
+        Replay(List<Route> routes) {
             this.left = new ArrayList<>(routes);
         }
 
@@ -207,30 +230,46 @@ final class ExportFeed {
         List<Message> next(int maxMessages, int maxBytes)
                 throws IOException, JetStreamApiException, InterruptedException {
             List<Message> messages = new ArrayList<>();
-            for (Route r : List.copyOf(left)) {
-                List<Message> got = new ArrayList<>();
-                drain(
-                        r.consumer()
-                                .fetch(FetchConsumeOptions.builder()
-                                        .maxMessages(maxMessages)
-                                        .maxBytes(maxBytes)
-                                        .noWait()
-                                        .build()),
-                        r.route(),
-                        got);
-                boolean ended = got.isEmpty();
-                for (Message m : got) {
-                    if (m.metaData().streamSequence() <= r.lastSeq()) {
-                        messages.add(m);
-                    } else {
-                        ended = true; // published after the replay began: the durable consumers bring it
+            while (messages.isEmpty() && !left.isEmpty()) {
+                for (Route r : List.copyOf(left)) {
+                    if (fetchInto(r, maxMessages, maxBytes, messages)) {
+                        left.remove(r);
                     }
                 }
-                if (ended || got.get(got.size() - 1).metaData().streamSequence() >= r.lastSeq()) {
-                    left.remove(r);
+                if (messages.isEmpty() && !left.isEmpty()) {
+                    Thread.sleep(EMPTY_FETCH_PAUSE.toMillis()); // only while a route answers empty
                 }
             }
             return messages;
+        }
+
+        /** Fetches the route's next messages into {@code messages}; true once the route is read out. */
+        private static boolean fetchInto(Route r, int maxMessages, int maxBytes, List<Message> messages)
+                throws IOException, JetStreamApiException, InterruptedException {
+            List<Message> got = new ArrayList<>();
+            drain(
+                    r.consumer.fetch(FetchConsumeOptions.builder()
+                            .maxMessages(maxMessages)
+                            .maxBytes(maxBytes)
+                            .noWait()
+                            .build()),
+                    r.route,
+                    got);
+            if (got.isEmpty()) {
+                return r.caughtUp || ++r.emptyFetches >= EMPTY_FETCHES;
+            }
+            r.emptyFetches = 0;
+            boolean ended = false;
+            for (Message m : got) {
+                if (m.metaData().streamSequence() <= r.lastSeq) {
+                    messages.add(m);
+                } else {
+                    ended = true; // published after the replay began: the durable consumers bring it
+                }
+            }
+            Message last = got.get(got.size() - 1);
+            r.caughtUp = last.metaData().pendingCount() == 0;
+            return ended || last.metaData().streamSequence() >= r.lastSeq;
         }
     }
 
