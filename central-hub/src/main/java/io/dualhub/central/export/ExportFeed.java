@@ -196,10 +196,10 @@ final class ExportFeed {
     /**
      * A replay's progress over both routes; used by the exporter thread only. A route is read out when a message
      * reaches where its durable consumer stood when the replay began, or when a fetch brings nothing after a message
-     * that had none pending after it. An empty fetch before that is not its end: an ordered consumer made just after
-     * its stream changed leader (a partition healing) can answer empty for a moment, and a route ended there left
-     * batches given up as no longer in the streams (the quick chaos set's partition-leader, once). Such a route is
-     * fetched again, {@value #EMPTY_FETCHES} times at most, {@link #EMPTY_FETCH_PAUSE} apart.
+     * that had none pending after it. An empty fetch before that is not taken for its end: when any empty fetch was,
+     * the quick chaos set's partition-leader once had a batch both hubs held given up as no longer in the streams,
+     * most likely because an ordered consumer made just after its stream changed leader answered empty for a moment.
+     * Such a route is fetched again, {@value #EMPTY_FETCHES} times at most, {@link #EMPTY_FETCH_PAUSE} apart.
      */
     static final class Replay {
         static final int EMPTY_FETCHES = 10;
