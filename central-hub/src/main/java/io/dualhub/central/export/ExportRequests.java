@@ -4,7 +4,6 @@ import io.dualhub.common.wire.BatchCodec;
 import io.dualhub.common.wire.PointLimits;
 import io.dualhub.common.wire.WireFormatException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,16 +59,15 @@ final class ExportRequests {
     private static final class UnitSeries implements BatchCodec.PointSink {
         private final List<ExportSeries> inOrder = new ArrayList<>(); // as first met
         private final Map<SeriesId, ExportSeries> bySeries = new HashMap<>();
-        private final List<ExportSeries> touched = new ArrayList<>(); // by the batch being read, as first touched
-        private final List<Integer> countsBefore = new ArrayList<>();
-        private ExportSeries[] batchSeries = new ExportSeries[16]; // by the batch's series index
+        private final List<ExportSeries> batchSeries = new ArrayList<>(); // the batch being read's, by its index
+        private final List<Integer> countsBefore = new ArrayList<>(); // of each of those, before the batch
         private String edge;
         private boolean refused;
 
         void add(ExportBatch b) {
             edge = b.edge();
             refused = false;
-            touched.clear();
+            batchSeries.clear();
             countsBefore.clear();
             try {
                 BatchCodec.read(b.data(), this);
@@ -77,8 +75,8 @@ final class ExportRequests {
                 refused = true; // the Ingestor refuses and accounts it
             }
             if (refused) {
-                for (int i = touched.size() - 1; i >= 0; i--) {
-                    touched.get(i).truncate(countsBefore.get(i));
+                for (int i = batchSeries.size() - 1; i >= 0; i--) { // the earliest count last: a series met twice
+                    batchSeries.get(i).truncate(countsBefore.get(i));
                 }
             }
         }
@@ -95,11 +93,7 @@ final class ExportRequests {
                 inOrder.add(made);
                 return made;
             });
-            if (index == batchSeries.length) {
-                batchSeries = Arrays.copyOf(batchSeries, index * 2);
-            }
-            batchSeries[index] = series;
-            touched.add(series);
+            batchSeries.add(series); // indexes come in order: index == batchSeries.size()
             countsBefore.add(series.sampleCount());
         }
 
@@ -111,7 +105,7 @@ final class ExportRequests {
                 refused = true;
                 return;
             }
-            batchSeries[index].add(timestampMs, value);
+            batchSeries.get(index).add(timestampMs, value);
         }
     }
 

@@ -445,7 +445,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
      * A batch is read only as far as its header here; its points are read straight into the requests, and one the
      * hubs do not store (a point breaks the limits) adds none ({@link ExportRequests}).
      */
-    private record Carried(ExportReconciler.Handled handled, BatchCodec.Header header, byte[] data) {}
+    private record Carried(
+            ExportReconciler.Handled handled, BatchCodec.Header header, ExportRequests.ExportBatch batch) {}
 
     private static List<Carried> carried(List<Message> messages) {
         List<Carried> carried = new ArrayList<>(messages.size());
@@ -475,7 +476,9 @@ public final class RemoteWriteExporter implements AutoCloseable {
             // what the Ingestor stores: a batch of the subject's edge (else it is refused, counted and audited there)
             if (b.edgeId().equals(edge)) {
                 return new Carried(
-                        new ExportReconciler.Handled(edge, b.incarnation(), b.seq(), b.seq(), atMs), b, data);
+                        new ExportReconciler.Handled(edge, b.incarnation(), b.seq(), b.seq(), atMs),
+                        b,
+                        new ExportRequests.ExportBatch(edge, data));
             }
         } catch (RuntimeException e) {
             // undecodable or of a newer format: the Ingestor refuses and accounts it; nothing to export
@@ -536,11 +539,8 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     private List<List<List<ExportSeries>>> lanes(List<Carried> batches) {
-        List<ExportRequests.ExportBatch> toExport = new ArrayList<>(batches.size());
-        for (Carried c : batches) {
-            toExport.add(new ExportRequests.ExportBatch(c.header().edgeId(), c.data()));
-        }
-        return ExportRequests.lanes(toExport, settings.maxSamples(), settings.parallelRequests());
+        return ExportRequests.lanes(
+                batches.stream().map(Carried::batch).toList(), settings.maxSamples(), settings.parallelRequests());
     }
 
     /**

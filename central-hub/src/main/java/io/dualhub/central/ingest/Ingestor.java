@@ -165,8 +165,9 @@ public final class Ingestor implements AutoCloseable {
             LockSupport.parkNanos(NATS_POLL.toNanos());
             return;
         }
+        // a store reopened on its last checkpoint (its WAL set aside) got a restore point: start the consumers there
         if (reconnected || (store.restorePoint() != null && consumers.started())) {
-            reconnected = false; // a store reopened on its last checkpoint got a restore point: move there first
+            reconnected = false;
             consumers.stop();
         }
         if (!consumers.started()) {

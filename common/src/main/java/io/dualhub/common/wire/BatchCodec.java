@@ -187,23 +187,17 @@ public final class BatchCodec {
     /** Makes the points of {@link #decode}: those of a series share its metric String and tag map. */
     private static final class PointList implements PointSink {
         private final List<Point> points = new ArrayList<>();
-        private String[] metrics = new String[8];
-        private SortedMap<?, ?>[] tags = new SortedMap<?, ?>[8];
+        private final List<Point> series = new ArrayList<>(); // a point of each series, by index: its metric and tags
 
         @Override
-        public void series(int index, String metric, SortedMap<String, String> tagMap) {
-            if (index == metrics.length) {
-                metrics = Arrays.copyOf(metrics, index * 2);
-                tags = Arrays.copyOf(tags, index * 2);
-            }
-            metrics[index] = metric;
-            tags[index] = tagMap;
+        public void series(int index, String metric, SortedMap<String, String> tags) {
+            series.add(new Point(metric, tags, 0, 0)); // indexes come in order: index == series.size()
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public void point(int index, long timestampMs, double value) {
-            points.add(new Point(metrics[index], (SortedMap<String, String>) tags[index], timestampMs, value));
+            Point of = series.get(index);
+            points.add(new Point(of.metric(), of.tags(), timestampMs, value));
         }
     }
 
