@@ -85,7 +85,7 @@ public final class BenchMain implements Callable<Integer> {
             report.add(new DataPathBench().run(dataPath));
         }
         if (stages.contains("export")) {
-            report.add(new ExportBench().run());
+            report.add(new ExportBench(report).run());
         }
         if (stages.contains("e2e")) {
             report.add(new E2eBench(duration).run());

@@ -53,9 +53,14 @@ final class ProcStats {
         return maxRssMb;
     }
 
+    /** CPU seconds used between the first and last sample. */
+    double cpuSeconds() {
+        return (lastTicks - firstTicks) / TICKS_PER_SECOND;
+    }
+
     /** CPU used between the first and last sample, as a percentage of one core. */
     double cpuPercentOfCore() {
         double seconds = (lastNanos - firstNanos) / 1e9;
-        return seconds <= 0 ? 0 : (lastTicks - firstTicks) / TICKS_PER_SECOND / seconds * 100;
+        return seconds <= 0 ? 0 : cpuSeconds() / seconds * 100;
     }
 }

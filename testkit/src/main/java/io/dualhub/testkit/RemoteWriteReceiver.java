@@ -154,6 +154,11 @@ public final class RemoteWriteReceiver implements AutoCloseable {
         return scheme + "://127.0.0.1:" + port + writePath;
     }
 
+    /** The running receiver's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String name() {
         return name;
     }
