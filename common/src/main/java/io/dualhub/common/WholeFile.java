@@ -5,11 +5,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
  * A file that appears whole or not at all: written under {@code <name>.partial} beside it, forced to disk, then linked
- * to its name, which must not exist (a link never replaces a file, a rename would), and the partial name removed.
+ * to its name, which must not exist (a link never replaces a file, a rename would), and the partial name removed. A
+ * name given or moved is on disk only once its directory is forced too ({@link #forceDirectory}): until then a power
+ * cut may undo it, though a process crash does not.
  */
 public final class WholeFile {
     private WholeFile() {}
@@ -33,5 +36,31 @@ public final class WholeFile {
             throw new FileAlreadyExistsException(target + " appeared meanwhile; nothing was replaced");
         }
         Files.delete(partial);
+        forceDirectory(target.getParent());
+    }
+
+    /** Writes {@code text} to {@code file} in place of what it held: whole, on disk, under its name. */
+    public static void replace(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(file.getParent());
+    }
+
+    /** Moves {@code from} to {@code to} in one step and forces the directory, so the move survives a power cut. */
+    public static Path move(Path from, Path to) throws IOException {
+        Path moved = Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(to.toAbsolutePath().getParent());
+        return moved;
+    }
+
+    /** Forces a directory's entries (the names created, removed or moved in it) to disk. */
+    public static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
 }

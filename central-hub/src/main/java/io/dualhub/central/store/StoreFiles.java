@@ -1,11 +1,11 @@
 package io.dualhub.central.store;
 
+import io.dualhub.common.WholeFile;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -42,7 +42,7 @@ record StoreFiles(Path database, Path wal) {
     /** Moves the WAL aside as pending ({@link #settle} once acted on); returns where it went. */
     Path setAsideWal(long atMs) throws IOException {
         Path aside = wal.resolveSibling(wal.getFileName() + SET_ASIDE + atMs + PENDING);
-        return Files.move(wal, aside, StandardCopyOption.ATOMIC_MOVE);
+        return WholeFile.move(wal, aside);
     }
 
     /** WALs set aside that the store has not yet acted on. */
@@ -60,6 +60,6 @@ record StoreFiles(Path database, Path wal) {
     Path settle(Path pending) throws IOException {
         String name = pending.getFileName().toString();
         Path settled = pending.resolveSibling(name.substring(0, name.length() - PENDING.length()));
-        return Files.move(pending, settled, StandardCopyOption.ATOMIC_MOVE);
+        return WholeFile.move(pending, settled);
     }
 }

@@ -1,11 +1,11 @@
 package io.dualhub.edge.buffer;
 
+import io.dualhub.common.WholeFile;
 import io.dualhub.common.wire.Incarnations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +43,7 @@ final class BufferLives {
                     : null;
             if (id == null) {
                 id = Incarnations.newId();
-                replace(idFile, id);
+                WholeFile.replace(idFile, id);
             }
             return new BufferLives(dir, List.of(new BufferLife(id, 1, Long.MAX_VALUE)), false);
         } catch (IOException e) {
@@ -144,17 +144,12 @@ final class BufferLives {
             text.append('\n');
         }
         try {
-            replace(dir.resolve("lives"), text.toString());
-            replace(dir.resolve("incarnation"), next.get(next.size() - 1).incarnation());
+            WholeFile.replace(dir.resolve("lives"), text.toString());
+            WholeFile.replace(
+                    dir.resolve("incarnation"), next.get(next.size() - 1).incarnation());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the buffer's incarnations in " + dir, e);
         }
         return new BufferLives(dir, next, inRecovery);
-    }
-
-    private static void replace(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

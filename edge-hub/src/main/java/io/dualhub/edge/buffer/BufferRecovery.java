@@ -1,10 +1,10 @@
 package io.dualhub.edge.buffer;
 
+import io.dualhub.common.WholeFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -245,7 +245,7 @@ final class BufferRecovery {
 
     private static void move(Path from, Path to) {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            WholeFile.move(from, to);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + from + " to " + to, e);
         }
