@@ -36,7 +36,7 @@ public final class WholeFile {
             throw new FileAlreadyExistsException(target + " appeared meanwhile; nothing was replaced");
         }
         Files.delete(partial);
-        forceDirectory(target.getParent());
+        forceDirectory(target.toAbsolutePath().getParent());
     }
 
     /** Writes {@code text} to {@code file} in place of what it held: whole, on disk, under its name. */
@@ -47,7 +47,7 @@ public final class WholeFile {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(file.getParent());
+        forceDirectory(file.toAbsolutePath().getParent());
     }
 
     /** Moves {@code from} to {@code to} in one step and forces the directory, so the move survives a power cut. */
