@@ -242,7 +242,10 @@
           placeholder="edge, state or reason"></label></div>
         <div class="table-wrap"><table id="fleet-table"><thead><tr>${FLEET_COLUMNS.map((c) =>
           `<th scope="col" data-key="${c.key}"${c.num ? ' class="num"' : ''}><button type="button">${c.label}</button></th>`)
-          .join('')}</tr></thead><tbody></tbody></table></div>`;
+          .join('')}</tr></thead><tbody></tbody></table></div>
+        <section id="fleet-site" hidden><h2>Site: every group</h2><div id="site-groups"></div>
+          <div id="site-edges"></div><p class="muted">Each group's edges as the fleet registry all groups share holds
+          them; an edge of another group has its points, backlog and gaps on a hub of that group.</p></section>`;
       el.querySelector('#fleet-filter').addEventListener('input', (e) => {
         this.q = e.target.value;
         this.keepInUrl();
@@ -260,8 +263,10 @@
       setParams({ q: this.q, sort: this.sort === 'edgeId' ? '' : this.sort, dir: this.dir === 'asc' ? '' : this.dir });
     },
     async load() {
-      const [edges, alerts, rates] = await Promise.all([
-        api('/api/v1/edges'), api('/api/v1/alerts'), api('/api/v1/performance/rates')]);
+      const [edges, alerts, rates, site] = await Promise.all([
+        api('/api/v1/edges'), api('/api/v1/alerts'), api('/api/v1/performance/rates'),
+        api('/api/v1/site').catch((e) => (e.status === -1 ? Promise.reject(e) : null))]);
+      this.site = site;
       const alertsByEdge = {};
       alerts.filter((a) => a.edge).forEach((a) => { alertsByEdge[a.edge] = (alertsByEdge[a.edge] || 0) + 1; });
       this.rows = edges.map((e) => {
@@ -309,6 +314,29 @@
         ['Edges', int(this.rows.length)], ['Online', int(count('ONLINE'))], ['Degraded', int(count('DEGRADED'))],
         ['Offline', int(count('OFFLINE'))], ['Active alerts', int(this.alerts)], ['Stored per second', num(total)],
       ].map(card).join('');
+      this.drawSite();
+    },
+    // A partitioned site: every group with its leader, hubs and edges, from any of its hubs.
+    drawSite() {
+      const site = this.site;
+      const section = main.querySelector('#fleet-site');
+      section.hidden = !site || site.partitions < 2;
+      if (section.hidden) return;
+      const of = (g, s) => g.edges.filter((e) => e.state === s).length;
+      main.querySelector('#site-groups').innerHTML = table(['Group', 'Leader', 'CentralHubs', 'Edges', 'Online',
+        'Degraded', 'Offline'], site.groups.map((g) => `<tr data-group="${g.partition}">
+        <td>${g.partition} of ${site.partitions}${g.partition === site.partition ? ' <span class="muted">(this hub)</span>'
+          : ''}</td><td>${esc(g.leader || 'none')}</td><td class="wrap">${esc(g.hubs.join(', '))}</td>
+        <td class="num">${int(g.edges.length)}</td><td class="num">${int(of(g, 'ONLINE'))}</td>
+        <td class="num">${int(of(g, 'DEGRADED'))}</td><td class="num">${int(of(g, 'OFFLINE'))}</td></tr>`),
+      'No group.');
+      const rows = site.groups.flatMap((g) => g.edges.map((e) => `<tr data-site-edge="${esc(e.edgeId)}"
+        data-group="${g.partition}"><td>${g.partition === site.partition
+          ? `<a href="#/edge/${encodeURIComponent(e.edgeId)}">${esc(e.edgeId)}</a>` : esc(e.edgeId)}</td>
+        <td>${g.partition}</td><td>${state(e.state)}</td><td>${ago(e.sinceMs)}</td><td>${esc(e.version || '')}</td>
+        <td>${esc(e.host || '')}</td></tr>`));
+      main.querySelector('#site-edges').innerHTML = table(['Edge', 'Group', 'State', 'Since', 'Version', 'Host'], rows,
+        'No edge is in the fleet registry yet.');
     },
   };
 

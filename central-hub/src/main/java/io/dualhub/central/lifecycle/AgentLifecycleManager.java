@@ -91,6 +91,11 @@ public final class AgentLifecycleManager implements AutoCloseable {
         return registry.isLoaded();
     }
 
+    /** Every edge of the site as the registry holds it, every group's: for showing the site, not for judging. */
+    public Map<String, EdgeRecord> site() {
+        return registry.site();
+    }
+
     /** Every edge this hub knows of: from heartbeats or the registry. */
     public Set<String> edges() {
         Set<String> ids = new TreeSet<>(fleet.all().keySet());

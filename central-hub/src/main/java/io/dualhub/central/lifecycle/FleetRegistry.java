@@ -12,6 +12,7 @@ import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * JSON), shared by every CentralHub: a watch keeps a local copy current, and writes are compare-and-set on the
  * revision last seen, so two hubs can never overwrite each other's transition unseen. On a partitioned site every
  * group shares the bucket and each keeps only its own edges' records: another group's edge is not this group's to
- * judge (it would go OFFLINE here, never heard from).
+ * judge (it would go OFFLINE here, never heard from), though it sees them all ({@link #site}).
  */
 public final class FleetRegistry {
     public static final String BUCKET = "dualhub_fleet";
@@ -35,7 +36,8 @@ public final class FleetRegistry {
     private final int replicas;
     private final Predicate<String> owns;
     private final Consumer<EdgeRecord> onChange;
-    private final Map<String, Versioned> records = new ConcurrentHashMap<>();
+    private final Map<String, Versioned> records = new ConcurrentHashMap<>(); // this group's edges
+    private final Map<String, Versioned> site = new ConcurrentHashMap<>(); // every group's, to be shown only
     private volatile KeyValue kv;
     private volatile boolean loaded;
 
@@ -92,6 +94,13 @@ public final class FleetRegistry {
         return Map.copyOf(records);
     }
 
+    /** Every edge's record, of every group of the site: for showing the whole site, never for judging an edge. */
+    public Map<String, EdgeRecord> site() {
+        Map<String, EdgeRecord> all = new TreeMap<>();
+        site.forEach((edge, v) -> all.put(edge, v.record()));
+        return all;
+    }
+
     /**
      * Writes {@code record} if the key is still at {@code revision} (0: must not exist yet); returns the new
      * revision, or -1 when another hub wrote first (the watch will bring its version).
@@ -106,10 +115,9 @@ public final class FleetRegistry {
             long written = revision == 0
                     ? bucket.create(record.edgeId(), value)
                     : bucket.update(record.edgeId(), value, revision);
-            records.merge(
-                    record.edgeId(),
-                    new Versioned(record, written),
-                    (old, now) -> now.revision() >= old.revision() ? now : old);
+            Versioned now = new Versioned(record, written);
+            records.merge(record.edgeId(), now, FleetRegistry::newer);
+            site.merge(record.edgeId(), now, FleetRegistry::newer);
             return written;
         } catch (JetStreamApiException e) {
             return -1;
@@ -117,22 +125,28 @@ public final class FleetRegistry {
     }
 
     private void seen(KeyValueEntry entry) {
-        if (!owns.test(entry.getKey())) {
-            return;
-        }
+        boolean ours = owns.test(entry.getKey());
         if (entry.getOperation() != KeyValueOperation.PUT) {
-            records.remove(entry.getKey());
+            site.remove(entry.getKey());
+            if (ours) {
+                records.remove(entry.getKey());
+            }
             return;
         }
         try {
             EdgeRecord record = EventCodec.decode(entry.getValue(), EdgeRecord.class);
-            records.merge(
-                    entry.getKey(),
-                    new Versioned(record, entry.getRevision()),
-                    (old, now) -> now.revision() >= old.revision() ? now : old);
-            onChange.accept(record);
+            Versioned now = new Versioned(record, entry.getRevision());
+            site.merge(entry.getKey(), now, FleetRegistry::newer);
+            if (ours) {
+                records.merge(entry.getKey(), now, FleetRegistry::newer);
+                onChange.accept(record);
+            }
         } catch (WireFormatException e) {
             LOG.warn("ignoring unreadable fleet record {}: {}", entry.getKey(), e.getMessage());
         }
+    }
+
+    private static Versioned newer(Versioned old, Versioned now) {
+        return now.revision() >= old.revision() ? now : old;
     }
 }

@@ -3,10 +3,12 @@ package io.dualhub.chaos.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dualhub.common.MetricsRoute;
 import io.dualhub.common.Partition;
 import io.dualhub.testkit.CentralClient;
 import io.dualhub.testkit.ClusterProbe;
+import io.dualhub.testkit.HeadlessChromium;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.Hubs;
 import io.dualhub.testkit.NatsFixture;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -123,12 +126,76 @@ class PartitionsDrillTest {
                     .hasSize(2);
         }
 
+        siteListsEveryGroupFromAnyHub(groups);
+
         Map<HubProcess, Integer> logged = new HashMap<>();
         for (HubProcess hub : groups.get(1)) {
             logged.put(hub, log(hub).length());
         }
         groups.get(0).forEach(HubProcess::stop);
         streamLeadersSpreadBy(logged);
+        dashboardListsEveryGroup(groups.get(1).get(1));
+    }
+
+    /**
+     * A hub of one group answers for the whole site: {@code /api/v1/site} lists each group with its leader, its two
+     * hubs and its edges, each edge once and under the group the servers map it to.
+     */
+    private void siteListsEveryGroupFromAnyHub(List<List<HubProcess>> groups) throws Exception {
+        HubProcess asked = groups.get(1).get(1);
+        CentralClient api = new CentralClient(asked.url());
+        JsonNode site = await("every edge in the site's answer")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(
+                        () -> api.get("/api/v1/site"),
+                        s -> s.findValues("edgeId").size() == EDGES.size());
+        assertThat(site.path("partitions").asInt()).isEqualTo(GROUPS);
+        assertThat(site.path("partition").asInt()).isEqualTo(1);
+        for (int k = 0; k < GROUPS; k++) {
+            JsonNode group = site.path("groups").path(k);
+            int partition = k;
+            assertThat(group.findValuesAsText("edgeId"))
+                    .as("group %d's edges", k)
+                    .containsExactlyInAnyOrderElementsOf(EDGES.stream()
+                            .filter(e -> Partition.of(e, GROUPS) == partition)
+                            .toList());
+            List<String> hubNames = groups.get(k).stream().map(HubProcess::name).toList();
+            List<String> listed = new ArrayList<>();
+            group.path("hubs").forEach(h -> listed.add(h.asText()));
+            assertThat(listed).as("group %d's hubs", k).containsExactlyInAnyOrderElementsOf(hubNames);
+            String leader = null;
+            for (HubProcess hub : groups.get(k)) {
+                if (new CentralClient(hub.url()).isLeader()) {
+                    leader = hub.name();
+                }
+            }
+            assertThat(group.path("leader").asText()).as("group %d's leader", k).isEqualTo(leader);
+        }
+    }
+
+    /**
+     * The fleet page of a hub of one group lists every edge of the site under its group, and each group (the other
+     * group stopped by now: the registry still holds its edges).
+     */
+    private void dashboardListsEveryGroup(HubProcess asked) throws Exception {
+        Assumptions.assumeTrue(
+                HeadlessChromium.missing().isEmpty(), HeadlessChromium.missing().orElse(""));
+        try (HeadlessChromium browser = HeadlessChromium.start(hubs.dir().resolve("chromium"))) {
+            browser.open(asked.url() + "/#/fleet");
+            browser.awaitOne("#fleet-site:not([hidden]) tr[data-site-edge]");
+            await("the fleet page lists every edge of the site")
+                    .atMost(HeadlessChromium.PATIENCE)
+                    .until(() -> browser.all("tr[data-site-edge]").size() == EDGES.size());
+            for (String edge : EDGES) {
+                assertThat(browser.all(
+                                "tr[data-site-edge='" + edge + "'][data-group='" + Partition.of(edge, GROUPS) + "']"))
+                        .as("%s listed once, under its group", edge)
+                        .hasSize(1);
+            }
+            assertThat(browser.all("#site-groups tr[data-group]")).hasSize(GROUPS);
+            browser.screenshot("partitioned-site");
+        }
     }
 
     /**
