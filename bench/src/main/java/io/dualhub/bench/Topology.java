@@ -123,15 +123,6 @@ final class Topology implements AutoCloseable {
                 .until(() -> edge.edgeStatus().path("backlog").asLong() == 0);
     }
 
-    /** Waits until the edge's backlog has shrunk below {@code backlog}: forwarding has begun. */
-    static void progressing(HubProcess edge, long backlog) {
-        await(edge.name() + " forwarding")
-                .atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(5))
-                .ignoreExceptions()
-                .until(() -> edge.edgeStatus().path("backlog").asLong() < backlog);
-    }
-
     /** Waits until the edge reports its NATS connection up. */
     static void connected(HubProcess edge) {
         await(edge.name() + " connected")
