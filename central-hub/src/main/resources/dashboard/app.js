@@ -263,10 +263,14 @@
       setParams({ q: this.q, sort: this.sort === 'edgeId' ? '' : this.sort, dir: this.dir === 'asc' ? '' : this.dir });
     },
     async load() {
+      // the site's groups are asked for until the answer says there is one group only
       const [edges, alerts, rates, site] = await Promise.all([
         api('/api/v1/edges'), api('/api/v1/alerts'), api('/api/v1/performance/rates'),
-        api('/api/v1/site').catch((e) => (e.status === -1 ? Promise.reject(e) : null))]);
-      this.site = site;
+        this.site && this.site.partitions < 2 ? this.site
+          : api('/api/v1/site').catch((e) => (e.status === -1 ? Promise.reject(e) : null))]);
+      // the answer leaves out the lists that are empty
+      this.site = site && { ...site, unassigned: site.unassigned || [],
+        groups: (site.groups || []).map((g) => ({ ...g, hubs: g.hubs || [], edges: g.edges || [] })) };
       const alertsByEdge = {};
       alerts.filter((a) => a.edge).forEach((a) => { alertsByEdge[a.edge] = (alertsByEdge[a.edge] || 0) + 1; });
       this.rows = edges.map((e) => {
@@ -326,7 +330,8 @@
       main.querySelector('#site-groups').innerHTML = table(['Group', 'Leader', 'CentralHubs', 'Edges', 'Online',
         'Degraded', 'Offline'], site.groups.map((g) => `<tr data-group="${g.partition}">
         <td>${g.partition} of ${site.partitions}${g.partition === site.partition ? ' <span class="muted">(this hub)</span>'
-          : ''}</td><td>${esc(g.leader || 'none')}</td><td class="wrap">${esc(g.hubs.join(', '))}</td>
+          : ''}</td><td>${g.leader ? esc(g.leader)
+          : 'none <span class="muted">(states as last left)</span>'}</td><td class="wrap">${esc(g.hubs.join(', '))}</td>
         <td class="num">${int(g.edges.length)}</td><td class="num">${int(of(g, 'ONLINE'))}</td>
         <td class="num">${int(of(g, 'DEGRADED'))}</td><td class="num">${int(of(g, 'OFFLINE'))}</td></tr>`),
       'No group.');
@@ -336,7 +341,9 @@
         <td>${g.partition}</td><td>${state(e.state)}</td><td>${ago(e.sinceMs)}</td><td>${esc(e.version || '')}</td>
         <td>${esc(e.host || '')}</td></tr>`));
       main.querySelector('#site-edges').innerHTML = table(['Edge', 'Group', 'State', 'Since', 'Version', 'Host'], rows,
-        'No edge is in the fleet registry yet.');
+        site.loaded ? 'No edge is in the fleet registry yet.' : 'This hub is still reading the fleet registry.')
+        + (site.unassigned.length ? `<p class="error">Reading the streams in no group of this site (another number
+          of groups, or none): ${esc(site.unassigned.join(', '))}.</p>` : '');
     },
   };
 

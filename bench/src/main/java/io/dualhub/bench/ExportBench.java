@@ -36,14 +36,14 @@ final class ExportBench {
         this.report = report;
     }
 
-    /** One timed transfer: samples per second, and the CPU seconds each process of it took meanwhile. */
-    private record Transfer(double samplesPerSecond, double senderCpuSeconds, double receiverCpuSeconds) {
+    /** One timed transfer of {@code samples}: per second, and the CPU seconds each process of it took meanwhile. */
+    private record Transfer(long samples, double samplesPerSecond, double senderCpuSeconds, double receiverCpuSeconds) {
         double senderMicrosPerSample() {
-            return senderCpuSeconds * 1e6 / DataPathBench.POINTS;
+            return senderCpuSeconds * 1e6 / samples;
         }
 
         double receiverMicrosPerSample() {
-            return receiverCpuSeconds * 1e6 / DataPathBench.POINTS;
+            return receiverCpuSeconds * 1e6 / samples;
         }
     }
 
@@ -133,7 +133,8 @@ final class ExportBench {
         double seconds = RemoteWriteRequests.send(url, bodies);
         client.sample();
         receiver.sample();
-        return new Transfer(DataPathBench.POINTS / seconds, client.cpuSeconds(), receiver.cpuSeconds());
+        return new Transfer(
+                DataPathBench.POINTS, DataPathBench.POINTS / seconds, client.cpuSeconds(), receiver.cpuSeconds());
     }
 
     private static double median(List<Transfer> runs, ToDoubleFunction<Transfer> figure) {
@@ -203,7 +204,10 @@ final class ExportBench {
             relay.sample();
             relayMicros.add(relay.cpuSeconds() * 1e6 / points);
             return new Transfer(
-                    points / ((proxy.lastNanos() - proxy.firstNanos()) / 1e9), hub.cpuSeconds(), receiver.cpuSeconds());
+                    points,
+                    points / ((proxy.lastNanos() - proxy.firstNanos()) / 1e9),
+                    hub.cpuSeconds(),
+                    receiver.cpuSeconds());
         }
 
         /** The relay's CPU per sample over the timed catch-ups (the last {@value #RUNS}). */

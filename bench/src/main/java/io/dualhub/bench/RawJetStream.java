@@ -78,12 +78,12 @@ public final class RawJetStream {
 
     /**
      * Publishes the payloads asynchronously with at most {@code window} awaiting their ack, each with its own
-     * de-duplication id as the edge does; returns the seconds from the first publish to the last ack.
+     * de-duplication id as the edge does; returns the seconds from the first message stored to the last, by the
+     * server's timestamps, as the edge's forwarding is timed.
      */
     public double publish(List<byte[]> payloads, int window, String run) throws Exception {
         JetStream js = nats.jetStream();
         ArrayDeque<CompletableFuture<PublishAck>> inFlight = new ArrayDeque<>();
-        long start = System.nanoTime();
         for (int i = 0; i < payloads.size(); i++) {
             if (inFlight.size() >= window) {
                 inFlight.poll().get(30, TimeUnit.SECONDS);
@@ -98,7 +98,13 @@ public final class RawJetStream {
         for (CompletableFuture<PublishAck> f : inFlight) {
             f.get(30, TimeUnit.SECONDS);
         }
-        return (System.nanoTime() - start) / 1e9;
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        String subject = SUBJECT + "." + run;
+        return Duration.between(
+                                jsm.getFirstMessage(STREAM, subject).getTime(),
+                                jsm.getLastMessage(STREAM, subject).getTime())
+                        .toNanos()
+                / 1e9;
     }
 
     /**

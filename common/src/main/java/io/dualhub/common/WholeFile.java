@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
 /**
  * A file that appears whole or not at all: written under {@code <name>.partial} beside it, forced to disk, then linked
@@ -50,11 +51,34 @@ public final class WholeFile {
         forceDirectory(file.toAbsolutePath().getParent());
     }
 
-    /** Moves {@code from} to {@code to} in one step and forces the directory, so the move survives a power cut. */
+    /**
+     * Moves {@code from} to {@code to} in one step and forces the directories it left and entered, so the move
+     * survives a power cut. Moving a directory forces its entries' names, not the files' contents ({@link #forceTree}).
+     */
     public static Path move(Path from, Path to) throws IOException {
         Path moved = Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(to.toAbsolutePath().getParent());
+        Path left = from.toAbsolutePath().getParent();
+        Path entered = to.toAbsolutePath().getParent();
+        forceDirectory(entered);
+        if (!left.equals(entered)) {
+            forceDirectory(left);
+        }
         return moved;
+    }
+
+    /** Forces every file under {@code root}, and every directory's entries, to disk. */
+    public static void forceTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isDirectory(p)) {
+                    forceDirectory(p);
+                } else if (Files.isRegularFile(p)) {
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        }
     }
 
     /** Forces a directory's entries (the names created, removed or moved in it) to disk. */

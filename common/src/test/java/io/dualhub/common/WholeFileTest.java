@@ -50,4 +50,16 @@ class WholeFileTest {
         assertThat(moved).hasContent("wal");
         assertThat(from).doesNotExist();
     }
+
+    @Test
+    void aForcedTreeKeepsEveryFileAsItWas() throws IOException {
+        Path queue = Files.createDirectories(dir.resolve("queue.rebuild/sub"));
+        Files.writeString(queue.resolve("20261207.cq4"), "batches");
+        Files.writeString(dir.resolve("queue.rebuild/metadata.cq4t"), "meta");
+
+        WholeFile.forceTree(dir.resolve("queue.rebuild"));
+
+        assertThat(queue.resolve("20261207.cq4")).hasContent("batches");
+        assertThat(dir.resolve("queue.rebuild/metadata.cq4t")).hasContent("meta");
+    }
 }

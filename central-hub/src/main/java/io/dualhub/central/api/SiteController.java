@@ -40,11 +40,20 @@ public class SiteController {
         this.hub = hub;
     }
 
-    /** The site: how many groups it has, which one this hub is in, and each group. */
+    /**
+     * The site: how many groups it has, which one this hub is in, whether this hub has read the whole fleet registry
+     * yet ({@code loaded}: before that the edges are the part read so far), each group, and the hubs reading the
+     * streams that are in no group of it ({@code unassigned}: a subject filter of another number of groups, or none
+     * on a partitioned site).
+     */
     @Serdeable
-    public record SiteJson(int partitions, int partition, List<GroupJson> groups) {}
+    public record SiteJson(
+            int partitions, int partition, boolean loaded, List<GroupJson> groups, List<String> unassigned) {}
 
-    /** One group: its leader (null when none holds its lease), its hubs by instance, and its edges. */
+    /**
+     * One group: its leader (null when none holds its lease), its hubs by instance, and its edges. Only a group's
+     * leader moves its edges' states on, so without one they are as it last left them.
+     */
     @Serdeable
     public record GroupJson(int partition, @Nullable String leader, List<String> hubs, List<SiteEdgeJson> edges) {}
 
@@ -77,7 +86,8 @@ public class SiteController {
                 Partition group = new Partition(self.count(), k);
                 groups.add(new GroupJson(k, leader(leases, group), hubsOf(readers, k), edgesOf(edges, group)));
             }
-            return HttpResponse.ok(new SiteJson(self.count(), self.index(), groups));
+            return HttpResponse.ok(
+                    new SiteJson(self.count(), self.index(), hub.lifecycle().ready(), groups, hubsOf(readers, -1)));
         } catch (IOException | JetStreamApiException e) {
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .body(new ApiError("the site's leases or the metrics streams' consumers could not be read: "

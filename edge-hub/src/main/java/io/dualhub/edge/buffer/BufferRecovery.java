@@ -200,6 +200,7 @@ final class BufferRecovery {
                 }
             }
         }
+        forceTree(rebuilt); // the copy on disk before the old queue goes, whatever buffer.sync says
         Path torn = queueDir.resolveSibling("queue.torn");
         deleteTree(torn);
         move(queueDir, torn); // only once the copy is whole: see finishRebuild
@@ -241,6 +242,14 @@ final class BufferRecovery {
             }
         }
         deleteTree(queueDir.resolveSibling("queue.torn"));
+    }
+
+    private static void forceTree(Path root) {
+        try {
+            WholeFile.forceTree(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot force the rebuilt queue " + root + " to disk", e);
+        }
     }
 
     private static void move(Path from, Path to) {

@@ -152,6 +152,16 @@ class PartitionsDrillTest {
                         s -> s.findValues("edgeId").size() == EDGES.size());
         assertThat(site.path("partitions").asInt()).isEqualTo(GROUPS);
         assertThat(site.path("partition").asInt()).isEqualTo(1);
+        assertThat(site.path("loaded").asBoolean()).isTrue();
+        assertThat(site.has("unassigned"))
+                .as("hubs in no group (absent when none): %s", site)
+                .isFalse();
+        List<String> ownHubs = new ArrayList<>();
+        api.get("/api/v1/hubs").forEach(h -> ownHubs.add(h.path("instance").asText()));
+        assertThat(ownHubs)
+                .as("/api/v1/hubs of a hub of group 1: its group's hubs only")
+                .containsExactlyInAnyOrderElementsOf(
+                        groups.get(1).stream().map(HubProcess::name).toList());
         for (int k = 0; k < GROUPS; k++) {
             JsonNode group = site.path("groups").path(k);
             int partition = k;
@@ -181,6 +191,13 @@ class PartitionsDrillTest {
     private void dashboardListsEveryGroup(HubProcess asked) throws Exception {
         Assumptions.assumeTrue(
                 HeadlessChromium.missing().isEmpty(), HeadlessChromium.missing().orElse(""));
+        CentralClient api = new CentralClient(asked.url());
+        await("the site's answer with the other group stopped")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(
+                        () -> api.get("/api/v1/site"),
+                        s -> s.findValues("edgeId").size() == EDGES.size());
         try (HeadlessChromium browser = HeadlessChromium.start(hubs.dir().resolve("chromium"))) {
             browser.open(asked.url() + "/#/fleet");
             browser.awaitOne("#fleet-site:not([hidden]) tr[data-site-edge]");
