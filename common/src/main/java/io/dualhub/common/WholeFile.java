@@ -27,9 +27,7 @@ public final class WholeFile {
 
     /** Forces the written partial file to disk and gives it the target's name; fails when the target exists. */
     public static void place(Path partial, Path target) throws IOException {
-        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        forceFile(partial);
         try {
             Files.createLink(target, partial);
         } catch (FileAlreadyExistsException e) {
@@ -44,9 +42,7 @@ public final class WholeFile {
     public static void replace(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        forceFile(tmp);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(file.toAbsolutePath().getParent());
     }
@@ -73,11 +69,15 @@ public final class WholeFile {
                 if (Files.isDirectory(p)) {
                     forceDirectory(p);
                 } else if (Files.isRegularFile(p)) {
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                    }
+                    forceFile(p);
                 }
             }
+        }
+    }
+
+    private static void forceFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
     }
 

@@ -4,7 +4,6 @@ import io.dualhub.central.CentralHub;
 import io.dualhub.central.store.BackupContents;
 import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -61,8 +60,7 @@ public class BackupController {
                     .header("X-Dualhub-Backup-Points", Long.toString(contents.points()))
                     .header("X-Dualhub-Backup-Edges", Integer.toString(contents.edges()));
         } catch (RuntimeException | IOException | JetStreamApiException e) { // StoreException, no NATS, ...
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .body(new ApiError("backup failed: " + e.getMessage()));
+            return ApiError.unavailable("backup failed: " + e.getMessage());
         }
     }
 

@@ -141,7 +141,7 @@ public class FleetController {
         } catch (IllegalStateException e) {
             return HttpResponse.status(HttpStatus.CONFLICT).body(new ApiError(e.getMessage()));
         } catch (IOException e) {
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError(e.getMessage()));
+            return ApiError.unavailable(e.getMessage());
         }
     }
 

@@ -6,7 +6,6 @@ import io.dualhub.common.Partition;
 import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -14,8 +13,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code GET /api/v1/hubs}: every CentralHub of this hub's group that reads the metrics streams, the leader and its
@@ -45,28 +42,22 @@ public class HubsController {
     public HttpResponse<?> hubs() {
         Connection nats = hub.nats().live();
         if (nats == null) {
-            return unavailable("this CentralHub has no NATS connection ("
-                    + hub.nats().state() + "): the hubs are known from the metrics streams' consumers");
+            return ApiError.withoutNats(hub.nats().state(), "the hubs are known from the metrics streams' consumers");
         }
         try {
             LeaderRecord leader = hub.lease().leader();
-            List<HubJson> hubs = new ArrayList<>();
             Partition group = hub.config().partition();
-            StreamReaders.of(nats.jetStreamManagement(), group.count()).values().stream()
+            return HttpResponse.ok(StreamReaders.of(nats.jetStreamManagement(), group.count()).values().stream()
                     .filter(r -> r.partition() == group.index())
-                    .forEach(r -> hubs.add(new HubJson(
+                    .map(r -> new HubJson(
                             r.instance(),
                             leader != null && leader.instance().equals(r.instance()),
                             r.instance().equals(hub.lease().instance()),
                             r.pending(),
-                            r.lastReadMs() == 0 ? null : r.lastReadMs())));
-            return HttpResponse.ok(hubs);
+                            r.lastReadMs() == 0 ? null : r.lastReadMs()))
+                    .toList());
         } catch (IOException | JetStreamApiException e) {
-            return unavailable("the metrics streams' consumers could not be read: " + e.getMessage());
+            return ApiError.unavailable("the metrics streams' consumers could not be read: " + e.getMessage());
         }
-    }
-
-    private static HttpResponse<?> unavailable(String why) {
-        return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError(why));
     }
 }

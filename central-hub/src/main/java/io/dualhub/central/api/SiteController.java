@@ -10,7 +10,6 @@ import io.dualhub.common.wire.WireFormatException;
 import io.dualhub.hub.threads.ServerThreads;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -24,6 +23,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code GET /api/v1/site}: the whole site, each group of a partitioned one in turn, as any of its CentralHubs sees
@@ -72,26 +72,27 @@ public class SiteController {
     public HttpResponse<?> site() {
         Connection nats = hub.nats().live();
         if (nats == null) {
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .body(new ApiError("this CentralHub has no NATS connection ("
-                            + hub.nats().state() + "): the site is read from what its groups share in NATS"));
+            return ApiError.withoutNats(hub.nats().state(), "the site is read from what its groups share in NATS");
         }
         Partition self = hub.config().partition();
         try {
             Map<String, StreamReaders.Reader> readers = StreamReaders.of(nats.jetStreamManagement(), self.count());
-            Map<String, EdgeRecord> edges = hub.lifecycle().site();
+            Map<Integer, List<SiteEdgeJson>> edges =
+                    edgesByGroup(hub.lifecycle().site(), self.count());
             KeyValue leases = nats.keyValue(LeaderLease.BUCKET);
             List<GroupJson> groups = new ArrayList<>();
             for (int k = 0; k < self.count(); k++) {
-                Partition group = new Partition(self.count(), k);
-                groups.add(new GroupJson(k, leader(leases, group), hubsOf(readers, k), edgesOf(edges, group)));
+                groups.add(new GroupJson(
+                        k,
+                        leader(leases, new Partition(self.count(), k)),
+                        hubsOf(readers, k),
+                        edges.getOrDefault(k, List.of())));
             }
             return HttpResponse.ok(
                     new SiteJson(self.count(), self.index(), hub.lifecycle().ready(), groups, hubsOf(readers, -1)));
         } catch (IOException | JetStreamApiException e) {
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .body(new ApiError("the site's leases or the metrics streams' consumers could not be read: "
-                            + e.getMessage()));
+            return ApiError.unavailable(
+                    "the site's leases or the metrics streams' consumers could not be read: " + e.getMessage());
         }
     }
 
@@ -102,12 +103,15 @@ public class SiteController {
                 .toList();
     }
 
-    private static List<SiteEdgeJson> edgesOf(Map<String, EdgeRecord> edges, Partition group) {
+    /** Each edge of the registry under the group the servers' mapping puts it in, in the registry's order. */
+    private static Map<Integer, List<SiteEdgeJson>> edgesByGroup(Map<String, EdgeRecord> edges, int partitions) {
         return edges.values().stream()
-                .filter(e -> group.owns(e.edgeId()))
-                .map(e ->
-                        new SiteEdgeJson(e.edgeId(), e.state().name(), e.sinceMs(), e.reason(), e.version(), e.host()))
-                .toList();
+                .collect(Collectors.groupingBy(
+                        e -> Partition.of(e.edgeId(), partitions),
+                        Collectors.mapping(
+                                e -> new SiteEdgeJson(
+                                        e.edgeId(), e.state().name(), e.sinceMs(), e.reason(), e.version(), e.host()),
+                                Collectors.toList())));
     }
 
     /** The instance holding the group's lease, or null when none does (it ran out, or was never taken). */

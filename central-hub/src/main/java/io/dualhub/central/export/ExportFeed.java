@@ -227,7 +227,7 @@ final class ExportFeed {
         }
 
         /** The next messages of the replay (up to {@code maxMessages} a route); empty once it is done. */
-        List<Message> next(int maxMessages, int maxBytes)
+        List<Message> next(int maxMessages, int maxBytes, RemoteWriteExporter.Sleeper pause)
                 throws IOException, JetStreamApiException, InterruptedException {
             List<Message> messages = new ArrayList<>();
             while (messages.isEmpty() && !left.isEmpty()) {
@@ -237,7 +237,7 @@ final class ExportFeed {
                     }
                 }
                 if (messages.isEmpty() && !left.isEmpty()) {
-                    Thread.sleep(EMPTY_FETCH_PAUSE.toMillis()); // only while a route answers empty
+                    pause.sleep(EMPTY_FETCH_PAUSE); // only while a route answers empty
                 }
             }
             return messages;

@@ -419,7 +419,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
             replaySinceMs = replayFromMs;
             replayFromMs = -1;
         }
-        List<Message> messages = replay.next(FETCH_MESSAGES, FETCH_BYTES);
+        List<Message> messages = replay.next(FETCH_MESSAGES, FETCH_BYTES, sleeper);
         if (messages.isEmpty()) {
             replay = null;
             return true;

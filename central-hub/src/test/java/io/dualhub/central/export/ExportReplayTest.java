@@ -9,7 +9,9 @@ import io.nats.client.OrderedConsumerContext;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import io.nats.client.impl.NatsMessage;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * changed leader cannot be made to happen on demand with a real server.
  */
 class ExportReplayTest {
+    private final List<Duration> pauses = new ArrayList<>(); // the replay's waits, taken at once
     /**
      * An ordered consumer made just after its stream changed leader answered empty for a moment; the replay took that
      * for the route's end and a batch that only the replay would have brought was given up.
@@ -32,10 +35,14 @@ class ExportReplayTest {
                         MetricsRoute.PRIMARY, scripted(List.of(), List.of(), List.of(first, second)), 20),
                 new ExportFeed.Replay.Route(MetricsRoute.SECONDARY, scripted(), 7)));
 
-        assertThat(replay.next(100, 1 << 20)).containsExactly(first, second);
-        assertThat(replay.next(100, 1 << 20))
+        assertThat(replay.next(100, 1 << 20, pauses::add)).containsExactly(first, second);
+        assertThat(replay.next(100, 1 << 20, pauses::add))
                 .as("read out: the primary's last message had none pending, the secondary never answered")
                 .isEmpty();
+        assertThat(pauses)
+                .as("a pause before each fetch again of a route that answered empty")
+                .isNotEmpty()
+                .allMatch(ExportFeed.Replay.EMPTY_FETCH_PAUSE::equals);
     }
 
     @Test
@@ -45,8 +52,8 @@ class ExportReplayTest {
         ExportFeed.Replay replay = new ExportFeed.Replay(
                 List.of(new ExportFeed.Replay.Route(MetricsRoute.PRIMARY, scripted(List.of(kept, after)), 5)));
 
-        assertThat(replay.next(100, 1 << 20)).containsExactly(kept);
-        assertThat(replay.next(100, 1 << 20)).isEmpty();
+        assertThat(replay.next(100, 1 << 20, pauses::add)).containsExactly(kept);
+        assertThat(replay.next(100, 1 << 20, pauses::add)).isEmpty();
     }
 
     /** An ordered consumer whose fetches bring {@code fetches} in turn, and nothing after them. */
