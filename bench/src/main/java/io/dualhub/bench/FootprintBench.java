@@ -1,8 +1,16 @@
 package io.dualhub.bench;
 
+import static org.awaitility.Awaitility.await;
+
+import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.LineLoad;
 import io.dualhub.testkit.OsProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,11 +18,14 @@ import java.util.List;
  * The edge agent's cost to its host, measured by the OS over {@code seconds} each: at the default load (host
  * metrics collected every interval, forwarded to a running CentralHub) and at 10,000 points/s written to it; with
  * the JVM flags and heap the service installers use, once it has run for half a minute. Beside a bare JVM with the same
- * flags doing nothing.
+ * flags doing nothing, and, on the same flags, what the edge is built on without the edge's own code
+ * ({@link BareEdgeStack}): Micronaut alone, then Micronaut with Chronicle Queue and jnats at work.
  */
 final class FootprintBench {
-    /** The edge's heap and stacks as deploy/install-hub.sh installs it (and the container image runs it). */
-    private static final int BARE_JVM_SECONDS = 10;
+    /** How long each reference is sampled once it has settled. */
+    private static final int REFERENCE_SECONDS = 10;
+    /** The stack references settle past their start and one 10 s trim of the native heap (the edge's flags). */
+    private static final int STACK_SETTLE_SECONDS = 15;
     /**
      * Not measured: an agent runs for months, and its first half minute (class loading, the JIT compiling the
      * collection and forwarding paths) is not what it costs its host. The bare JVM is likewise measured settled.
@@ -41,7 +52,9 @@ final class FootprintBench {
             load.start();
             loaded.sampleFor(seconds);
             load.join();
-            ProcStats bare = bareJvm(topo);
+            ProcStats bare = reference(topo, "bare-jvm", IdleJvm.class, List.of(), 2, 0);
+            ProcStats micronaut = stack(topo, "bare-micronaut", false);
+            ProcStats libraries = stack(topo, "bare-edge-stack", true);
             topo.done();
             List<Result> results = new ArrayList<>();
             results.add(Result.of(
@@ -64,6 +77,18 @@ final class FootprintBench {
                     "% of a core",
                     bare.cpuPercentOfCore(),
                     null));
+            results.add(Result.of(
+                    "footprint: Micronaut as the edge runs it, no edge code (RSS)",
+                    micronaut.maxRssMb(),
+                    "MB",
+                    bare.maxRssMb(),
+                    null));
+            results.add(Result.of(
+                    "footprint: the same with Chronicle Queue and jnats at work (RSS)",
+                    libraries.maxRssMb(),
+                    "MB",
+                    bare.maxRssMb(),
+                    null));
             return results;
         }
     }
@@ -76,21 +101,52 @@ final class FootprintBench {
         }
     }
 
-    /** A JVM with the edge's flags and heap that only sleeps: what the runtime alone costs. */
-    private static ProcStats bareJvm(Topology topo) throws Exception {
+    /** {@link BareEdgeStack} on the edge's flags, sampled once it answers and has settled. */
+    private static ProcStats stack(Topology topo, String name, boolean libraries) throws Exception {
+        int port = FreePorts.next();
+        List<String> args = new ArrayList<>(List.of(Integer.toString(port)));
+        if (libraries) {
+            args.add(topo.dir().resolve(name + "-queue").toString());
+            args.add(topo.natsUrls());
+        }
+        return reference(topo, name, BareEdgeStack.class, args, STACK_SETTLE_SECONDS, port);
+    }
+
+    /**
+     * A JVM with the edge's flags and heap running {@code main}, sampled once it answers on {@code httpPort} (when
+     * not 0) and {@code settleSeconds} have passed.
+     */
+    private static ProcStats reference(
+            Topology topo, String name, Class<?> main, List<String> args, int settleSeconds, int httpPort)
+            throws Exception {
         List<String> cmd =
                 new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(HubProcess.jvmOptions(HubProcess.home().resolve("deploy/jvm.options")));
         cmd.addAll(HubProcess.INSTALLED_EDGE_HEAP);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleJvm.class.getName()));
-        OsProcess jvm = OsProcess.start("bare-jvm", cmd, topo.dir().resolve("bare-jvm.log"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(args);
+        OsProcess jvm = OsProcess.start(name, cmd, topo.dir().resolve(name + ".log"));
         try {
+            if (httpPort > 0) {
+                answers(URI.create("http://127.0.0.1:" + httpPort + "/health"));
+            }
+            Thread.sleep(settleSeconds * 1000L); // its steady state is what is measured, as the edge's
             ProcStats stats = new ProcStats(jvm.pid());
-            Thread.sleep(2000); // let it finish starting: its steady state is what is measured
-            stats.sampleFor(BARE_JVM_SECONDS);
+            stats.sampleFor(REFERENCE_SECONDS);
             return stats;
         } finally {
             jvm.kill9();
         }
+    }
+
+    private static void answers(URI health) {
+        HttpClient http = HttpClient.newHttpClient();
+        await(health + " answers")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 }

@@ -39,6 +39,10 @@ final class Topology implements AutoCloseable {
         return dir;
     }
 
+    String natsUrls() {
+        return nats.urls();
+    }
+
     NatsServerNode node() {
         return nats.node(0);
     }
