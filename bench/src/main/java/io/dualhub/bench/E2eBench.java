@@ -27,11 +27,12 @@ final class E2eBench {
             HubProcess central = topo.central("e2e");
             topo.streamsReady("e2e");
             CentralClient api = new CentralClient(central.url());
-            HubProcess warmUp = topo.edge("e2e-warm-up", Topology.EDGE_YAML);
+            // both edges on the heap and flags their installers give them: what runs on a user's machine
+            HubProcess warmUp = topo.edge("e2e-warm-up", Topology.EDGE_YAML, HubProcess.INSTALLED_EDGE_HEAP);
             Topology.connected(warmUp);
             long points = new LineLoad(warmUp.url(), "warmup").steady(RATE, WARM_UP_SECONDS);
             warmUp.stop();
-            HubProcess edge = topo.edge("e2e-edge", Topology.EDGE_YAML);
+            HubProcess edge = topo.edge("e2e-edge", Topology.EDGE_YAML, HubProcess.INSTALLED_EDGE_HEAP);
             Topology.connected(edge);
             points += new LineLoad(edge.url(), "e2e").steady(RATE, seconds);
             Topology.stored(api, points);
