@@ -1,16 +1,10 @@
 package io.dualhub.bench;
 
-import static org.awaitility.Awaitility.await;
-
 import io.dualhub.testkit.FreePorts;
 import io.dualhub.testkit.HubProcess;
 import io.dualhub.testkit.LineLoad;
 import io.dualhub.testkit.OsProcess;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,7 +122,7 @@ final class FootprintBench {
         OsProcess jvm = OsProcess.start(name, cmd, topo.dir().resolve(name + ".log"));
         try {
             if (httpPort > 0) {
-                answers(URI.create("http://127.0.0.1:" + httpPort + "/health"));
+                HubProcess.awaitHealthy(name, jvm, URI.create("http://127.0.0.1:" + httpPort + "/health"));
             }
             Thread.sleep(settleSeconds * 1000L); // its steady state is what is measured, as the edge's
             ProcStats stats = new ProcStats(jvm.pid());
@@ -137,16 +131,5 @@ final class FootprintBench {
         } finally {
             jvm.kill9();
         }
-    }
-
-    private static void answers(URI health) {
-        HttpClient http = HttpClient.newHttpClient();
-        await(health + " answers")
-                .atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions()
-                .until(() -> http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200);
     }
 }

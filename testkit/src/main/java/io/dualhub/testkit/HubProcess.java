@@ -191,14 +191,23 @@ public final class HubProcess {
     }
 
     private void awaitHealthy() {
-        HttpRequest req = healthRequest();
-        await(name + " healthy on port " + port)
+        awaitHealthy(name, process, URI.create(url() + "/health"));
+    }
+
+    /**
+     * Waits until {@code health} answers 200, as a started hub's does; fails at once, naming the process's log, when
+     * the process exits first.
+     */
+    public static void awaitHealthy(String name, OsProcess process, URI health) {
+        HttpRequest req =
+                HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build();
+        await(name + " healthy at " + health)
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions()
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet; an exit is not ignored
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException(name + " exited during start-up; see " + log);
+                        throw new IllegalStateException(name + " exited during start-up; see " + process.log());
                     }
                     return HTTP.send(req, HttpResponse.BodyHandlers.discarding())
                                     .statusCode()
