@@ -9,17 +9,17 @@ import io.nats.client.ConsumerContext;
 import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.Error;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -169,108 +169,64 @@ final class ExportFeed {
 
     /**
      * Every message both routes hold that was published from {@code sinceMs} and already delivered to an exporter
-     * (acknowledged or still in work), read with ordered consumers of their own; the durable consumers are not
-     * touched. Not what was never delivered: sent first, a backlog's newest points would put the receiver's series
-     * ahead of its older ones, which Prometheus then refuses as out of order.
+     * (acknowledged or still in work), read apart from the durable consumers, which are not touched. Not what was
+     * never delivered: sent first, a backlog's newest points would put the receiver's series ahead of its older ones,
+     * which Prometheus then refuses as out of order.
      */
-    Replay replay(long sinceMs) throws IOException, JetStreamApiException {
-        List<Replay.Route> routes = new ArrayList<>();
-        ZonedDateTime since = Instant.ofEpochMilli(sinceMs).atZone(ZoneOffset.UTC);
+    ExportReplay replay(long sinceMs) throws IOException, JetStreamApiException {
+        JetStreamManagement jsm = nats.connection().jetStreamManagement();
+        List<ExportReplay.Route> routes = new ArrayList<>();
         for (MetricsRoute route : MetricsRoute.values()) {
-            long last = nats.connection()
-                    .jetStreamManagement()
-                    .getConsumerInfo(route.stream(), durable)
-                    .getDelivered()
-                    .getStreamSequence();
+            String subjects = partition.subjects(route);
+            long last =
+                    jsm.getConsumerInfo(route.stream(), durable).getDelivered().getStreamSequence();
+            ExportReplay.Leader leader = seq -> nextHeld(jsm, route.stream(), seq, subjects);
+            long held = jsm.getStreamInfo(route.stream()).getStreamState().getFirstSequence();
+            long first = ExportReplay.firstPublishedFrom(leader, held, last, sinceMs);
             OrderedConsumerContext ordered = nats.connection()
                     .getStreamContext(route.stream())
                     .createOrderedConsumer(new OrderedConsumerConfiguration()
-                            .filterSubject(partition.subjects(route))
-                            .deliverPolicy(DeliverPolicy.ByStartTime)
-                            .startTime(since));
-            routes.add(new Replay.Route(route, ordered, last));
+                            .filterSubject(subjects)
+                            .deliverPolicy(DeliverPolicy.ByStartSequence)
+                            .startSequence(first));
+            ExportReplay.Bulk bulk = (maxMessages, maxBytes) -> {
+                List<Message> got = new ArrayList<>();
+                drain(
+                        ordered.fetch(FetchConsumeOptions.builder()
+                                .maxMessages(maxMessages)
+                                .maxBytes(maxBytes)
+                                .noWait()
+                                .build()),
+                        route,
+                        got);
+                return got;
+            };
+            routes.add(new ExportReplay.Route(route, bulk, leader, first, last));
         }
-        return new Replay(routes);
+        return new ExportReplay(routes);
     }
 
     /**
-     * A replay's progress over both routes; used by the exporter thread only. A route is read out when a message
-     * reaches where its durable consumer stood when the replay began, or when a fetch brings nothing after a message
-     * that had none pending after it. An empty fetch before that is not taken for its end: when any empty fetch was,
-     * the quick chaos set's partition-leader once had a batch both hubs held given up as no longer in the streams,
-     * most likely because an ordered consumer made just after its stream changed leader answered empty for a moment.
-     * Such a route is fetched again, {@value #EMPTY_FETCHES} times at most, {@link #EMPTY_FETCH_PAUSE} apart.
+     * The stream's first message of {@code subjects} at or after {@code seq}, as its leader holds it (a message get
+     * is answered by the stream's leader alone); null when it holds none.
      */
-    static final class Replay {
-        static final int EMPTY_FETCHES = 10;
-        static final Duration EMPTY_FETCH_PAUSE = Duration.ofMillis(100);
-
-        /** One route's ordered consumer and where the durable consumer stood when the replay began. */
-        static final class Route {
-            private final MetricsRoute route;
-            private final OrderedConsumerContext consumer;
-            private final long lastSeq;
-            private boolean caughtUp; // its last message had none pending after it
-            private int emptyFetches; // in a row
-
-            Route(MetricsRoute route, OrderedConsumerContext consumer, long lastSeq) {
-                this.route = route;
-                this.consumer = consumer;
-                this.lastSeq = lastSeq;
+    private static ExportReplay.Replayed nextHeld(JetStreamManagement jsm, String stream, long seq, String subjects)
+            throws IOException, JetStreamApiException {
+        MessageInfo m;
+        try {
+            m = jsm.getNextMessage(stream, seq, subjects);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == Error.JsNoMessageFoundErr.getApiErrorCode()) {
+                return null;
             }
+            throw e;
         }
-
-        private final List<Route> left;
-
-        Replay(List<Route> routes) {
-            this.left = new ArrayList<>(routes);
-        }
-
-        /** The next messages of the replay (up to {@code maxMessages} a route); empty once it is done. */
-        List<Message> next(int maxMessages, int maxBytes, RemoteWriteExporter.Sleeper pause)
-                throws IOException, JetStreamApiException, InterruptedException {
-            List<Message> messages = new ArrayList<>();
-            while (messages.isEmpty() && !left.isEmpty()) {
-                for (Route r : List.copyOf(left)) {
-                    if (fetchInto(r, maxMessages, maxBytes, messages)) {
-                        left.remove(r);
-                    }
-                }
-                if (messages.isEmpty() && !left.isEmpty()) {
-                    pause.sleep(EMPTY_FETCH_PAUSE); // only while a route answers empty
-                }
-            }
-            return messages;
-        }
-
-        /** Fetches the route's next messages into {@code messages}; true once the route is read out. */
-        private static boolean fetchInto(Route r, int maxMessages, int maxBytes, List<Message> messages)
-                throws IOException, JetStreamApiException, InterruptedException {
-            List<Message> got = new ArrayList<>();
-            drain(
-                    r.consumer.fetch(FetchConsumeOptions.builder()
-                            .maxMessages(maxMessages)
-                            .maxBytes(maxBytes)
-                            .noWait()
-                            .build()),
-                    r.route,
-                    got);
-            if (got.isEmpty()) {
-                return r.caughtUp || ++r.emptyFetches >= EMPTY_FETCHES;
-            }
-            r.emptyFetches = 0;
-            boolean ended = false;
-            for (Message m : got) {
-                if (m.metaData().streamSequence() <= r.lastSeq) {
-                    messages.add(m);
-                } else {
-                    ended = true; // published after the replay began: the durable consumers bring it
-                }
-            }
-            Message last = got.get(got.size() - 1);
-            r.caughtUp = last.metaData().pendingCount() == 0;
-            return ended || last.metaData().streamSequence() >= r.lastSeq;
-        }
+        byte[] data = m.getData();
+        return new ExportReplay.Replayed(
+                m.getSubject(),
+                data == null ? new byte[0] : data,
+                m.getTime().toInstant().toEpochMilli(),
+                m.getSeq());
     }
 
     /** Where the consumers stand on both metrics streams. */

@@ -188,7 +188,7 @@ public final class RemoteWriteExporter implements AutoCloseable {
     private long lastTouchMs;
     private boolean leading; // whether the last unit ran as leader
     private long replayFromMs = -1; // a replay to start from there, -1 for none
-    private ExportFeed.Replay replay; // the replay under way, or null
+    private ExportReplay replay; // the replay under way, or null
     private long replaySinceMs; // where it started
     private long lastPendingPollMs = Long.MIN_VALUE / 2; // long before any clock: the first unit polls
     private volatile long refusedSamples; // written by the exporter thread only
@@ -419,14 +419,17 @@ public final class RemoteWriteExporter implements AutoCloseable {
             replaySinceMs = replayFromMs;
             replayFromMs = -1;
         }
-        List<Message> messages = replay.next(FETCH_MESSAGES, FETCH_BYTES, sleeper);
+        List<ExportReplay.Replayed> messages = replay.next(FETCH_MESSAGES, FETCH_BYTES);
         if (messages.isEmpty()) {
             replay = null;
             return true;
         }
         state = State.REPLAYING;
-        ExportFeed.Replay current = replay;
-        List<Carried> unit = carried(messages);
+        ExportReplay current = replay;
+        List<Carried> unit = new ArrayList<>(messages.size());
+        for (ExportReplay.Replayed m : messages) {
+            unit.add(carried(m.subject(), m.data(), m.atMs()));
+        }
         if (deliverLanes(lanes(batchesOf(unit, false, Set.of())), replayed, () -> {}) == Outcome.LOST_LEADERSHIP) {
             replay = null;
             state = State.STANDBY;
@@ -457,10 +460,16 @@ public final class RemoteWriteExporter implements AutoCloseable {
     }
 
     private static Carried carried(Message m) {
-        long atMs = m.metaData().timestamp().toInstant().toEpochMilli();
+        return carried(
+                m.getSubject(),
+                m.getData(),
+                m.metaData().timestamp().toInstant().toEpochMilli());
+    }
+
+    /** What a message of {@code subject} published at {@code atMs} carried, its bytes {@code data}. */
+    private static Carried carried(String subject, byte[] data, long atMs) {
         try {
-            byte[] data = m.getData();
-            String edge = MetricsRoute.edgeOf(m.getSubject());
+            String edge = MetricsRoute.edgeOf(subject);
             if (EdgeMessage.isGapDeclaration(data)) {
                 GapDeclaration g = GapCodec.decode(data);
                 // gap declarations carry no points

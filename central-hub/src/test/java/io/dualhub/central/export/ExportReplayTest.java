@@ -1,118 +1,199 @@
 package io.dualhub.central.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualhub.common.MetricsRoute;
-import io.nats.client.FetchConsumer;
 import io.nats.client.Message;
-import io.nats.client.OrderedConsumerContext;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import io.nats.client.impl.NatsMessage;
-import java.lang.reflect.Proxy;
-import java.time.Duration;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * When a replay's route is read out. Its ordered consumers are scripted here: what a fetch brings after a stream
- * changed leader cannot be made to happen on demand with a real server.
+ * What a replay brings when its bulk reader, an ordered consumer on one replica, does not see what the stream's leader
+ * holds: scripted here, since which node such a consumer lands on cannot be chosen with a real server
+ * ({@link ExportReplayClusterTest} runs replays on a real cluster whose leader is paused and whose replica lags).
  */
 class ExportReplayTest {
-    private final List<Duration> pauses = new ArrayList<>(); // the replay's waits, taken at once
+    private static final long T0 = 1_796_000_000_000L;
+
     /**
-     * An ordered consumer made just after its stream changed leader answered empty for a moment; the replay took that
-     * for the route's end and a batch that only the replay would have brought was given up.
+     * The replica ran out early (its last message said none are pending) while the leader held more: before, the
+     * replay took the route for read out, and the exporter gave up a batch both hubs stored.
      */
     @Test
-    void aRouteThatAnswersEmptyAtFirstIsFetchedAgainUntilItsMessagesCome() throws Exception {
-        Message first = message(11, 1);
-        Message second = message(12, 0);
-        ExportFeed.Replay replay = new ExportFeed.Replay(List.of(
-                new ExportFeed.Replay.Route(
-                        MetricsRoute.PRIMARY, scripted(List.of(), List.of(), List.of(first, second)), 20),
-                new ExportFeed.Replay.Route(MetricsRoute.SECONDARY, scripted(), 7)));
+    void aBulkReaderThatRunsOutEarlyIsCompletedFromTheLeader() throws Exception {
+        Stream stream = Stream.holding(LongStream.rangeClosed(1, 8).toArray());
+        ExportReplay replay = new ExportReplay(List.of(stream.route(MetricsRoute.PRIMARY, 1, 6, List.of(1L, 2L, 3L))));
 
-        assertThat(replay.next(100, 1 << 20, pauses::add)).containsExactly(first, second);
-        assertThat(replay.next(100, 1 << 20, pauses::add))
-                .as("read out: the primary's last message had none pending, the secondary never answered")
-                .isEmpty();
-        assertThat(pauses)
-                .as("a pause before each fetch again of a route that answered empty")
-                .isNotEmpty()
-                .allMatch(ExportFeed.Replay.EMPTY_FETCH_PAUSE::equals);
+        assertThat(readOut(replay)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     }
 
     @Test
-    void aRouteEndsAtTheMessageWhereItsDurableConsumerStood() throws Exception {
-        Message kept = message(5, 3);
-        Message after = message(6, 2);
-        ExportFeed.Replay replay = new ExportFeed.Replay(
-                List.of(new ExportFeed.Replay.Route(MetricsRoute.PRIMARY, scripted(List.of(kept, after)), 5)));
+    void aMessageTheBulkReaderSkippedIsBroughtFromTheLeader() throws Exception {
+        Stream stream = Stream.holding(LongStream.rangeClosed(1, 6).toArray());
+        ExportReplay replay = new ExportReplay(
+                List.of(stream.route(MetricsRoute.PRIMARY, 1, 6, List.of(1L, 2L), List.of(4L, 5L, 6L))));
 
-        assertThat(replay.next(100, 1 << 20, pauses::add)).containsExactly(kept);
-        assertThat(replay.next(100, 1 << 20, pauses::add)).isEmpty();
+        assertThat(readOut(replay)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     }
 
-    /** An ordered consumer whose fetches bring {@code fetches} in turn, and nothing after them. */
-    @SafeVarargs
-    private static OrderedConsumerContext scripted(List<Message>... fetches) {
-        Deque<List<Message>> left = new ArrayDeque<>(List.of(fetches));
-        return (OrderedConsumerContext) Proxy.newProxyInstance(
-                OrderedConsumerContext.class.getClassLoader(),
-                new Class<?>[] {OrderedConsumerContext.class},
-                (proxy, method, args) -> {
-                    if (!method.getName().equals("fetch")) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    return fetchOf(left.isEmpty() ? List.of() : left.poll());
-                });
+    /** Sequences the route's subjects do not hold (another partition's) are asked about, not taken for holes. */
+    @Test
+    void sequencesOfOtherSubjectsAreSkippedOnTheLeadersWord() throws Exception {
+        Stream stream = Stream.holding(2, 4, 7, 9);
+        ExportReplay replay = new ExportReplay(List.of(stream.route(MetricsRoute.PRIMARY, 1, 8, List.of(2L, 4L, 7L))));
+
+        assertThat(readOut(replay)).as("up to where the durable consumer stood").containsExactly(2L, 4L, 7L);
+        assertThat(stream.asked).as("a question per gap and one for the end").isEqualTo(4);
     }
 
-    private static FetchConsumer fetchOf(List<Message> messages) {
-        Deque<Message> left = new ArrayDeque<>(messages);
-        return (FetchConsumer) Proxy.newProxyInstance(
-                FetchConsumer.class.getClassLoader(), new Class<?>[] {FetchConsumer.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "nextMessage":
-                            return left.poll();
-                        case "close":
-                            return null;
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
+    /**
+     * The leader does not answer in the middle of a read (the stream has no leader yet): the call fails, and the next
+     * one goes on from where the last that returned left every route, so nothing is skipped or replayed twice.
+     */
+    @Test
+    void aLeaderThatDoesNotAnswerLeavesEveryRouteWhereItWas() throws Exception {
+        Stream primary = Stream.holding(LongStream.rangeClosed(1, 4).toArray());
+        Stream secondary = Stream.holding(LongStream.rangeClosed(1, 4).toArray());
+        secondary.failAt(3);
+        ExportReplay replay = new ExportReplay(List.of(
+                primary.route(MetricsRoute.PRIMARY, 1, 4, List.of(1L, 2L, 3L, 4L)),
+                secondary.route(MetricsRoute.SECONDARY, 1, 4, List.of(1L, 2L))));
+
+        List<ExportReplay.Replayed> all = new ArrayList<>();
+        assertThatThrownBy(() -> replay.next(100, 1 << 20)).isInstanceOf(IOException.class);
+        for (List<ExportReplay.Replayed> got = replay.next(100, 1 << 20);
+                !got.isEmpty();
+                got = replay.next(100, 1 << 20)) {
+            all.addAll(got);
+        }
+        assertThat(all)
+                .extracting(ExportReplay.Replayed::subject)
+                .containsExactlyInAnyOrder("p.1", "p.2", "p.3", "p.4", "s.1", "s.2", "s.3", "s.4");
     }
 
-    /** A message of stream sequence {@code seq} with {@code pending} more after it for its consumer. */
-    private static Message message(long seq, long pending) {
+    @Test
+    void aRouteIsReadInChunksOfAtMostTheMessagesAskedFor() throws Exception {
+        Stream stream = Stream.holding(LongStream.rangeClosed(1, 5).toArray());
+        ExportReplay replay =
+                new ExportReplay(List.of(stream.route(MetricsRoute.PRIMARY, 1, 5, List.of(1L, 2L, 3L, 4L, 5L))));
+
+        assertThat(replay.next(2, 1 << 20))
+                .extracting(ExportReplay.Replayed::seq)
+                .containsExactly(1L, 2L);
+        assertThat(replay.next(2, 1 << 20))
+                .extracting(ExportReplay.Replayed::seq)
+                .containsExactly(3L, 4L);
+        assertThat(replay.next(2, 1 << 20))
+                .extracting(ExportReplay.Replayed::seq)
+                .containsExactly(5L);
+        assertThat(replay.next(2, 1 << 20)).isEmpty();
+    }
+
+    /** The start is found by bisection over the leader's answers: publish times rise with the sequence. */
+    @Test
+    void aReplayStartsAtTheFirstMessagePublishedFromItsStart() throws Exception {
+        Stream stream = Stream.holding(
+                LongStream.rangeClosed(1, 1000).filter(s -> s % 3 != 0).toArray());
+
+        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 1000, T0 + 500))
+                .isEqualTo(500);
+        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 1000, T0 + 300))
+                .as("300 is another subject's: the route's first from there is 301")
+                .isEqualTo(300);
+        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 1000, T0)).isEqualTo(1);
+        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 700, T0 + 800))
+                .as("nothing from then up to the route's end")
+                .isEqualTo(701);
+        assertThat(stream.asked).as("a bisection, not a scan").isLessThan(60);
+    }
+
+    private static List<Long> readOut(ExportReplay replay) throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        for (List<ExportReplay.Replayed> got = replay.next(100, 1 << 20);
+                !got.isEmpty();
+                got = replay.next(100, 1 << 20)) {
+            got.forEach(m -> seqs.add(m.seq()));
+        }
+        return seqs;
+    }
+
+    /** A stream as its leader holds it: message {@code seq} published at {@code T0 + seq} ms. */
+    private static final class Stream {
+        private final TreeMap<Long, String> held = new TreeMap<>();
+        private long failAt = -1;
+        private int asked;
+        private String prefix = "p.";
+
+        static Stream holding(long... seqs) {
+            Stream s = new Stream();
+            for (long seq : seqs) {
+                s.held.put(seq, "");
+            }
+            return s;
+        }
+
+        void failAt(long seq) {
+            failAt = seq;
+        }
+
+        /** The route over this stream, from {@code first} to {@code last}, its bulk reader bringing {@code fetches}. */
+        @SafeVarargs
+        final ExportReplay.Route route(MetricsRoute route, long first, long last, List<Long>... fetches) {
+            prefix = route == MetricsRoute.PRIMARY ? "p." : "s.";
+            Deque<List<Long>> left = new ArrayDeque<>(List.of(fetches));
+            ExportReplay.Bulk bulk = (maxMessages, maxBytes) -> {
+                List<Message> got = new ArrayList<>();
+                if (!left.isEmpty()) {
+                    left.poll().forEach(seq -> got.add(message(prefix, seq)));
+                }
+                return got;
+            };
+            return new ExportReplay.Route(route, bulk, this::next, first, last);
+        }
+
+        ExportReplay.Replayed next(long seq) throws IOException {
+            asked++;
+            if (seq == failAt) {
+                failAt = -1;
+                throw new IOException("Timeout or no response waiting for NATS JetStream server");
+            }
+            Map.Entry<Long, String> e = held.ceilingEntry(seq);
+            return e == null ? null : replayed(prefix, e.getKey());
+        }
+    }
+
+    private static ExportReplay.Replayed replayed(String prefix, long seq) {
+        return new ExportReplay.Replayed(prefix + seq, new byte[10], T0 + seq, seq);
+    }
+
+    /** A message of stream sequence {@code seq}, as a consumer delivers it. */
+    private static Message message(String prefix, long seq) {
         NatsMessage delivered =
                 new NatsMessage(
-                        "dualhub.metrics.e1",
-                        "$JS.ACK.DUALHUB_METRICS.replay.1." + seq + "." + seq + ".1796651428708000000." + pending,
-                        new byte[0]) {
+                        prefix + seq,
+                        "$JS.ACK.DUALHUB_METRICS.replay.1." + seq + "." + seq + "." + (T0 + seq) * 1_000_000 + ".0",
+                        new byte[10]) {
                     @Override
                     public boolean isJetStream() {
                         return true; // as a message a consumer delivered is
                     }
                 };
         NatsJetStreamMetaData meta = new NatsJetStreamMetaData(delivered);
-        return (Message) Proxy.newProxyInstance(
-                Message.class.getClassLoader(), new Class<?>[] {Message.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "metaData":
-                            return meta;
-                        case "toString":
-                            return "message " + seq;
-                        case "hashCode":
-                            return System.identityHashCode(proxy);
-                        case "equals":
-                            return proxy == args[0];
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
+        return new NatsMessage(delivered.getSubject(), null, delivered.getData()) {
+            @Override
+            public NatsJetStreamMetaData metaData() {
+                return meta;
+            }
+        };
     }
 }
