@@ -2,7 +2,6 @@ package io.dualhub.common.nats;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,19 +33,9 @@ public final class NatsLink implements AutoCloseable {
     /** Starts connecting; returns at once. */
     public static NatsLink open(NatsSettings settings, String connectionName) {
         NatsLink link = new NatsLink(connectionName);
-        ErrorListener quiet = new ErrorListener() {
-            @Override
-            public void errorOccurred(Connection conn, String error) {
-                link.errors.report(error);
-            }
-
-            @Override
-            public void exceptionOccurred(Connection conn, Exception exp) {
-                link.errors.report(RepeatedErrors.describe(exp));
-            }
-        };
         try {
-            Nats.connectAsynchronously(settings.toOptions(connectionName, link::onEvent, quiet), true);
+            Nats.connectAsynchronously(
+                    settings.toOptions(connectionName, link::onEvent, new LinkErrors(link.errors)), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
