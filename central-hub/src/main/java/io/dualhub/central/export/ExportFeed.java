@@ -11,13 +11,9 @@ import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.Error;
-import io.nats.client.api.MessageInfo;
-import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,59 +170,20 @@ final class ExportFeed {
      * which Prometheus then refuses as out of order.
      */
     ExportReplay replay(long sinceMs) throws IOException, JetStreamApiException {
-        JetStreamManagement jsm = nats.connection().jetStreamManagement();
+        Connection c = nats.connection();
+        JetStreamManagement jsm = c.jetStreamManagement();
         List<ExportReplay.Route> routes = new ArrayList<>();
         for (MetricsRoute route : MetricsRoute.values()) {
             String subjects = partition.subjects(route);
             long last =
                     jsm.getConsumerInfo(route.stream(), durable).getDelivered().getStreamSequence();
-            ExportReplay.Leader leader = seq -> nextHeld(jsm, route.stream(), seq, subjects);
+            ExportReplay.Leader leader = new ReplayReaders.LeaderGets(c, route.stream(), subjects);
             long held = jsm.getStreamInfo(route.stream()).getStreamState().getFirstSequence();
             long first = ExportReplay.firstPublishedFrom(leader, held, last, sinceMs);
-            OrderedConsumerContext ordered = nats.connection()
-                    .getStreamContext(route.stream())
-                    .createOrderedConsumer(new OrderedConsumerConfiguration()
-                            .filterSubject(subjects)
-                            .deliverPolicy(DeliverPolicy.ByStartSequence)
-                            .startSequence(first));
-            ExportReplay.Bulk bulk = (maxMessages, maxBytes) -> {
-                List<Message> got = new ArrayList<>();
-                drain(
-                        ordered.fetch(FetchConsumeOptions.builder()
-                                .maxMessages(maxMessages)
-                                .maxBytes(maxBytes)
-                                .noWait()
-                                .build()),
-                        route,
-                        got);
-                return got;
-            };
-            routes.add(new ExportReplay.Route(route, bulk, leader, first, last));
+            routes.add(new ExportReplay.Route(
+                    route, new ReplayReaders.OrderedBulk(c, route, subjects), leader, first, last));
         }
         return new ExportReplay(routes);
-    }
-
-    /**
-     * The stream's first message of {@code subjects} at or after {@code seq}, as its leader holds it (a message get
-     * is answered by the stream's leader alone); null when it holds none.
-     */
-    private static ExportReplay.Replayed nextHeld(JetStreamManagement jsm, String stream, long seq, String subjects)
-            throws IOException, JetStreamApiException {
-        MessageInfo m;
-        try {
-            m = jsm.getNextMessage(stream, seq, subjects);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == Error.JsNoMessageFoundErr.getApiErrorCode()) {
-                return null;
-            }
-            throw e;
-        }
-        byte[] data = m.getData();
-        return new ExportReplay.Replayed(
-                m.getSubject(),
-                data == null ? new byte[0] : data,
-                m.getTime().toInstant().toEpochMilli(),
-                m.getSeq());
     }
 
     /** Where the consumers stand on both metrics streams. */

@@ -105,16 +105,54 @@ class ExportReplayTest {
         Stream stream = Stream.holding(
                 LongStream.rangeClosed(1, 1000).filter(s -> s % 3 != 0).toArray());
 
-        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 1000, T0 + 500))
-                .isEqualTo(500);
-        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 1000, T0 + 300))
+        assertThat(ExportReplay.firstPublishedFrom(stream, 1, 1000, T0 + 500)).isEqualTo(500);
+        assertThat(ExportReplay.firstPublishedFrom(stream, 1, 1000, T0 + 300))
                 .as("300 is another subject's: the route's first from there is 301")
                 .isEqualTo(300);
-        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 1000, T0)).isEqualTo(1);
-        assertThat(ExportReplay.firstPublishedFrom(stream::next, 1, 700, T0 + 800))
+        assertThat(ExportReplay.firstPublishedFrom(stream, 1, 1000, T0)).isEqualTo(1);
+        assertThat(ExportReplay.firstPublishedFrom(stream, 1, 700, T0 + 800))
                 .as("nothing from then up to the route's end")
                 .isEqualTo(701);
         assertThat(stream.asked).as("a bisection, not a scan").isLessThan(60);
+    }
+
+    /**
+     * A node that still takes itself for the stream's leader for a moment after a pause answers from a copy short of
+     * the route's end: that is not the end. The call fails, and the route is read on once the leader holds its end.
+     */
+    @Test
+    void aLeaderShortOfTheRoutesEndIsAskedAgain() throws Exception {
+        Stream stream = Stream.holding(LongStream.rangeClosed(1, 6).toArray());
+        stream.catchingUpAt(3);
+        ExportReplay replay = new ExportReplay(List.of(stream.route(MetricsRoute.PRIMARY, 1, 6, List.of(1L, 2L))));
+
+        assertThatThrownBy(() -> replay.next(100, 1 << 20))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("holds up to 3, short of 6");
+        stream.catchingUpAt(Long.MAX_VALUE);
+        assertThat(readOut(replay)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    /** Messages aged out of the stream past where the durable consumer stood: nothing to replay, at once. */
+    @Test
+    void aRouteWhoseMessagesAgedOutIsReadOutAtOnce() throws Exception {
+        Stream stream = Stream.holding(LongStream.rangeClosed(50, 60).toArray());
+        long first = ExportReplay.firstPublishedFrom(stream, 50, 40, T0);
+        ExportReplay replay = new ExportReplay(List.of(stream.route(MetricsRoute.PRIMARY, first, 40)));
+
+        assertThat(first).isEqualTo(50);
+        assertThat(replay.next(100, 1 << 20)).isEmpty();
+        assertThat(stream.asked).isZero();
+    }
+
+    @Test
+    void aChunkStopsAtAboutTheBytesAskedFor() throws Exception {
+        Stream stream = Stream.holding(LongStream.rangeClosed(1, 5).toArray());
+        ExportReplay replay =
+                new ExportReplay(List.of(stream.route(MetricsRoute.PRIMARY, 1, 5, List.of(1L, 2L, 3L, 4L, 5L))));
+
+        assertThat(replay.next(100, 25)).as("10 bytes a message").hasSize(3);
+        assertThat(replay.next(100, 25)).extracting(ExportReplay.Replayed::seq).containsExactly(4L, 5L);
     }
 
     private static List<Long> readOut(ExportReplay replay) throws Exception {
@@ -128,9 +166,10 @@ class ExportReplayTest {
     }
 
     /** A stream as its leader holds it: message {@code seq} published at {@code T0 + seq} ms. */
-    private static final class Stream {
+    private static final class Stream implements ExportReplay.Leader {
         private final TreeMap<Long, String> held = new TreeMap<>();
         private long failAt = -1;
+        private long caughtUpTo = Long.MAX_VALUE; // a leader still catching up holds nothing past it
         private int asked;
         private String prefix = "p.";
 
@@ -146,29 +185,39 @@ class ExportReplayTest {
             failAt = seq;
         }
 
+        void catchingUpAt(long seq) {
+            caughtUpTo = seq;
+        }
+
         /** The route over this stream, from {@code first} to {@code last}, its bulk reader bringing {@code fetches}. */
         @SafeVarargs
         final ExportReplay.Route route(MetricsRoute route, long first, long last, List<Long>... fetches) {
             prefix = route == MetricsRoute.PRIMARY ? "p." : "s.";
             Deque<List<Long>> left = new ArrayDeque<>(List.of(fetches));
-            ExportReplay.Bulk bulk = (maxMessages, maxBytes) -> {
+            ExportReplay.Bulk bulk = (after, maxMessages, maxBytes) -> {
                 List<Message> got = new ArrayList<>();
                 if (!left.isEmpty()) {
                     left.poll().forEach(seq -> got.add(message(prefix, seq)));
                 }
                 return got;
             };
-            return new ExportReplay.Route(route, bulk, this::next, first, last);
+            return new ExportReplay.Route(route, bulk, this, first, last);
         }
 
-        ExportReplay.Replayed next(long seq) throws IOException {
+        @Override
+        public ExportReplay.Replayed next(long seq) throws IOException {
             asked++;
             if (seq == failAt) {
                 failAt = -1;
                 throw new IOException("Timeout or no response waiting for NATS JetStream server");
             }
             Map.Entry<Long, String> e = held.ceilingEntry(seq);
-            return e == null ? null : replayed(prefix, e.getKey());
+            return e == null || e.getKey() > caughtUpTo ? null : replayed(prefix, e.getKey());
+        }
+
+        @Override
+        public long lastSeq() {
+            return Math.min(held.isEmpty() ? 0 : held.lastKey(), caughtUpTo);
         }
     }
 
