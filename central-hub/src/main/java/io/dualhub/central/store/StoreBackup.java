@@ -35,15 +35,23 @@ final class StoreBackup {
             }
             st.execute("ATTACH '" + target.toString().replace("'", "''") + "' AS " + alias);
             try {
-                reader.setAutoCommit(false);
-                st.execute("COPY FROM DATABASE \"" + source + "\" TO " + alias);
-                record(reader, alias + "." + TABLE, point);
-                reader.commit();
-            } catch (SQLException | RuntimeException e) {
-                reader.rollback();
-                throw e;
+                try {
+                    reader.setAutoCommit(false);
+                    st.execute("COPY FROM DATABASE \"" + source + "\" TO " + alias);
+                    record(reader, alias + "." + TABLE, point);
+                    reader.commit();
+                } catch (SQLException | RuntimeException e) {
+                    reader.rollback();
+                    throw e;
+                } finally {
+                    reader.setAutoCommit(true);
+                }
+                // Into the file itself, now: the store's connection never checkpoints by itself, and DuckDB 1.1
+                // postpones a DETACH (and the checkpoint that comes with it) while any transaction of the instance
+                // is open, so the data would sit in the WAL beside the file while the file is sent, and be
+                // checkpointed into it at some moment during the sending.
+                st.execute("CHECKPOINT " + alias);
             } finally {
-                reader.setAutoCommit(true);
                 st.execute("DETACH " + alias);
             }
         }
