@@ -150,7 +150,8 @@ final class ExportFeed {
         drain(consumer.fetch(options.build()), route, into);
     }
 
-    private static void drain(FetchConsumer fetch, MetricsRoute route, List<Message> into)
+    /** Every message of {@code fetch} into {@code into}, then closes it. */
+    static void drain(FetchConsumer fetch, MetricsRoute route, List<Message> into)
             throws IOException, JetStreamApiException, InterruptedException {
         try (fetch) {
             for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {

@@ -3,7 +3,6 @@ package io.dualhub.central.export;
 import io.dualhub.common.MetricsRoute;
 import io.nats.client.Connection;
 import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
@@ -112,22 +111,21 @@ final class ReplayReaders {
                     delivered = after;
                 }
                 List<Message> got = new ArrayList<>();
-                try (FetchConsumer fetch = ordered.fetch(FetchConsumeOptions.builder()
-                        .maxMessages(maxMessages)
-                        .maxBytes(maxBytes)
-                        .noWait()
-                        .build())) {
-                    for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
-                        got.add(m);
-                    }
-                }
+                ExportFeed.drain(
+                        ordered.fetch(FetchConsumeOptions.builder()
+                                .maxMessages(maxMessages)
+                                .maxBytes(maxBytes)
+                                .noWait()
+                                .build()),
+                        route,
+                        got);
                 if (!got.isEmpty()) {
                     delivered = got.get(got.size() - 1).metaData().streamSequence();
                 }
                 return got;
             } catch (InterruptedException e) {
                 throw e;
-            } catch (Exception e) { // FetchConsumer.close declares Exception
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
                 LOG.debug(
                         "replaying {}: the ordered consumer failed ({}); asking the leader",
                         route.stream(),
